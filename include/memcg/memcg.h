@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmemcg: the Linux memory cgroup controller in userspace.
+ *
+ * An engine owns a frame arena, a cgroup tree rooted at "." and per-CPU
+ * charge caches. Folios are allocated from the arena, charged to a cgroup,
+ * and uncharged when their last reference is dropped.
+ *
+ * Every function is safe to call from many threads at once unless its
+ * comment says otherwise. Errors are negative errno values.
+ */
+#ifndef MEMCG_MEMCG_H
+#define MEMCG_MEMCG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MEMCG_API __attribute__((visibility("default")))
+
+struct memcg_engine;
+struct mem_cgroup;
+struct memcg_file;
+struct folio;
+
+enum memcg_mode {
+	MEMCG_MODE_V2,		/* cgroup v2 files, separate swap counter */
+	MEMCG_MODE_V1,		/* v1 files, memory+swap (memsw) counter */
+};
+
+enum memcg_policy {
+	MEMCG_POLICY_REPARENT,	/* destroyed cgroups leave nothing behind */
+	MEMCG_POLICY_KERNEL,	/* reproduce the kernel's dying cgroups */
+};
+
+struct memcg_config {
+	enum memcg_mode mode;
+	enum memcg_policy policy;
+	size_t memory_bytes;	/* frame arena size (rounded to huge pages) */
+	bool dataless;		/* frames without memory behind them */
+	unsigned nr_cpus;	/* per-CPU stocks; 0: the machine's CPUs */
+	unsigned huge_order;	/* 0: 9 (2 MiB) */
+	bool memory_recursiveprot;	/* cgroup2 mount options */
+	bool memory_localevents;
+	bool deterministic;	/* CPU only from memcg_set_cpu(), default 0 */
+};
+
+enum memcg_folio_type {
+	MEMCG_FOLIO_ANON,
+	MEMCG_FOLIO_FILE,
+	MEMCG_FOLIO_SHMEM,
+	MEMCG_FOLIO_KERNEL,
+};
+
+/* Allocation context of a charge, after the kernel's gfp flags. */
+#define MEMCG_GFP_KERNEL	0u
+#define MEMCG_GFP_NOWAIT	(1u << 0)	/* may not block: no reclaim */
+#define MEMCG_GFP_NORETRY	(1u << 1)
+#define MEMCG_GFP_RETRY_MAYFAIL	(1u << 2)
+#define MEMCG_GFP_NOFAIL	(1u << 3)	/* force the charge past max */
+
+/**
+ * memcg_config_init - fill @cfg with the defaults: v2, reparent, 1 GiB
+ * @cfg: configuration
+ */
+MEMCG_API void memcg_config_init(struct memcg_config *cfg);
+
+/**
+ * memcg_engine_create - create an engine with its root cgroup
+ * @cfg: configuration, or NULL for the defaults
+ * @out: the engine
+ *
+ * Return: 0, -EINVAL for a bad configuration, or -ENOMEM.
+ */
+MEMCG_API int memcg_engine_create(const struct memcg_config *cfg,
+				  struct memcg_engine **out);
+
+/**
+ * memcg_engine_destroy - tear down an engine
+ * @e: engine or NULL
+ *
+ * Removes every remaining cgroup. Folios still allocated and handles still
+ * held are the caller's leaks; they are reported on stderr.
+ */
+MEMCG_API void memcg_engine_destroy(struct memcg_engine *e);
+
+/**
+ * memcg_set_cpu - choose the CPU the calling thread runs on
+ * @cpu: CPU number, wrapped to the engine's CPUs; -1 to follow the real CPU
+ *
+ * In deterministic mode this is the only source of the current CPU.
+ */
+MEMCG_API void memcg_set_cpu(int cpu);
+
+/* --- the cgroup tree --- */
+
+/**
+ * memcg_root - the root cgroup
+ * @e: engine
+ *
+ * Return: the root, valid while the engine lives; no reference is taken.
+ */
+MEMCG_API struct mem_cgroup *memcg_root(struct memcg_engine *e);
+
+/**
+ * memcg_mkdir - create a cgroup
+ * @e: engine
+ * @path: "A/B", relative to the root; the parent must exist
+ * @out: if not NULL, a referenced handle to the new cgroup
+ *
+ * Return: 0, -EEXIST, -ENOENT (no parent), -EINVAL (bad name), -ENOSPC
+ * (no cgroup id left) or -ENOMEM.
+ */
+MEMCG_API int memcg_mkdir(struct memcg_engine *e, const char *path,
+			  struct mem_cgroup **out);
+
+/**
+ * memcg_rmdir - remove a cgroup (take it offline)
+ * @e: engine
+ * @path: cgroup path
+ *
+ * Return: 0, -ENOENT, -EBUSY (children or tasks), -EINVAL for the root.
+ */
+MEMCG_API int memcg_rmdir(struct memcg_engine *e, const char *path);
+
+/**
+ * memcg_lookup - find an online cgroup by path
+ * @e: engine
+ * @path: cgroup path; "" or "." is the root
+ * @out: a referenced handle; drop it with memcg_put()
+ *
+ * Return: 0 or -ENOENT.
+ */
+MEMCG_API int memcg_lookup(struct memcg_engine *e, const char *path,
+			   struct mem_cgroup **out);
+
+/** memcg_get - take a reference on a cgroup the caller holds one on */
+MEMCG_API void memcg_get(struct mem_cgroup *memcg);
+/** memcg_put - drop a reference */
+MEMCG_API void memcg_put(struct mem_cgroup *memcg);
+/** memcg_tryget_online - take a reference if the cgroup is still online */
+MEMCG_API bool memcg_tryget_online(struct mem_cgroup *memcg);
+/** memcg_is_online - whether rmdir has not yet taken the cgroup offline */
+MEMCG_API bool memcg_is_online(struct mem_cgroup *memcg);
+
+/**
+ * memcg_path - the cgroup's path from the root ("." for the root)
+ * @memcg: cgroup
+ * @buf: output
+ * @len: size of @buf
+ *
+ * Return: the length written, or -ENAMETOOLONG.
+ */
+MEMCG_API int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len);
+
+/**
+ * memcg_attach_task - count one more task in @memcg (cgroup.procs)
+ * @memcg: an online cgroup
+ *
+ * Return: 0, or -ENOENT if the cgroup is offline.
+ */
+MEMCG_API int memcg_attach_task(struct mem_cgroup *memcg);
+/** memcg_detach_task - one task left @memcg */
+MEMCG_API void memcg_detach_task(struct mem_cgroup *memcg);
+
+/* --- control files --- */
+
+/**
+ * memcg_read - read a control file, as cat would
+ * @memcg: cgroup
+ * @name: "memory.current", "memory.stat", ...
+ * @buf: output, NUL-terminated
+ * @len: size of @buf
+ *
+ * Return: the length written, -ENOENT for a file this cgroup does not
+ * have, -EINVAL for a write-only file, or -EFBIG if @buf is too small.
+ */
+MEMCG_API int memcg_read(struct mem_cgroup *memcg, const char *name,
+			 char *buf, size_t len);
+
+/**
+ * memcg_write - write a control file, as echo would (opens a fresh fd)
+ * @memcg: cgroup
+ * @name: file name
+ * @buf: the value, a newline allowed
+ *
+ * Return: 0 or the kernel's errno for the write (-EINVAL, -EBUSY, ...).
+ */
+MEMCG_API int memcg_write(struct mem_cgroup *memcg, const char *name,
+			  const char *buf);
+
+/**
+ * memcg_open - open a control file, for files with per-fd state
+ * @memcg: cgroup; the file holds a reference on it until closed
+ * @name: file name
+ * @out: the open file
+ *
+ * Return: 0 or -ENOENT.
+ */
+MEMCG_API int memcg_open(struct mem_cgroup *memcg, const char *name,
+			 struct memcg_file **out);
+MEMCG_API int memcg_file_read(struct memcg_file *f, char *buf, size_t len);
+MEMCG_API int memcg_file_write(struct memcg_file *f, const char *buf);
+MEMCG_API void memcg_file_close(struct memcg_file *f);
+
+/* --- folios and their charges --- */
+
+/**
+ * memcg_folio_alloc - allocate a folio from the engine's arena
+ * @e: engine
+ * @type: anon, file, shmem or kernel
+ * @order: 0, or the engine's huge order
+ *
+ * Return: an uncharged folio with one reference, or NULL when the arena
+ * has no free run of frames of that order.
+ */
+MEMCG_API struct folio *memcg_folio_alloc(struct memcg_engine *e,
+					  enum memcg_folio_type type,
+					  unsigned order);
+
+/**
+ * memcg_charge - charge a newly allocated folio to @memcg
+ * @e: engine
+ * @folio: an uncharged folio
+ * @memcg: the cgroup to charge (the root is allowed)
+ * @gfp: MEMCG_GFP_* flags
+ *
+ * Return: 0, -ENOMEM when over the limit, -EINVAL if already charged.
+ */
+MEMCG_API int memcg_charge(struct memcg_engine *e, struct folio *folio,
+			   struct mem_cgroup *memcg, unsigned gfp);
+
+/** memcg_folio_get - take a reference on a folio */
+MEMCG_API void memcg_folio_get(struct memcg_engine *e, struct folio *folio);
+
+/**
+ * memcg_folio_put - drop a reference; the last one uncharges and frees
+ * @e: engine
+ * @folio: folio
+ */
+MEMCG_API void memcg_folio_put(struct memcg_engine *e, struct folio *folio);
+
+/**
+ * memcg_folios_put - drop one reference on each folio of an array
+ * @e: engine
+ * @folios: folios
+ * @nr: how many
+ *
+ * Folios whose last reference goes are uncharged together, one counter
+ * update per run of folios of the same cgroup.
+ */
+MEMCG_API void memcg_folios_put(struct memcg_engine *e, struct folio **folios,
+				size_t nr);
+
+/**
+ * memcg_migrate - transfer the charge of @old to @new
+ * @e: engine
+ * @old: a charged folio
+ * @new: an uncharged folio of the same size
+ *
+ * Counters do not move; @new takes over @old's cgroup reference and @old
+ * will be freed without uncharging.
+ *
+ * Return: 0, or -EINVAL on a size mismatch or a charged @new.
+ */
+MEMCG_API int memcg_migrate(struct memcg_engine *e, struct folio *old,
+			    struct folio *new);
+
+/**
+ * memcg_replace_folio - charge @new like @old (page-cache replacement)
+ * @e: engine
+ * @old: a charged folio, uncharged later at its own final put
+ * @new: an uncharged folio of the same size, force-charged
+ *
+ * Return: 0 or -EINVAL.
+ */
+MEMCG_API int memcg_replace_folio(struct memcg_engine *e, struct folio *old,
+				  struct folio *new);
+
+/**
+ * memcg_split_folio - split a huge folio into order-0 folios
+ * @e: engine
+ * @folio: a huge folio the caller holds
+ * @out: if not NULL, receives the 1 << order new folios, head first
+ *
+ * Each new folio keeps the charge and takes its own cgroup reference.
+ *
+ * Return: 0, or -EINVAL if @folio is not huge.
+ */
+MEMCG_API int memcg_split_folio(struct memcg_engine *e, struct folio *folio,
+				struct folio **out);
+
+/**
+ * memcg_move_account - move a folio's charge to another cgroup (v1)
+ * @e: engine
+ * @folio: a charged folio
+ * @to: the new owner
+ *
+ * Return: 0, -ENOMEM if @to is over its limit, -EINVAL if uncharged.
+ */
+MEMCG_API int memcg_move_account(struct memcg_engine *e, struct folio *folio,
+				 struct mem_cgroup *to);
+
+/**
+ * memcg_folio_memcg - the cgroup a folio is charged to, or NULL
+ * @e: engine
+ * @folio: folio the caller holds
+ *
+ * No reference is taken: valid while the folio stays charged.
+ */
+MEMCG_API struct mem_cgroup *memcg_folio_memcg(struct memcg_engine *e,
+					       struct folio *folio);
+
+/** memcg_folio_data - the folio's bytes, NULL for data-less frames */
+MEMCG_API void *memcg_folio_data(struct memcg_engine *e, struct folio *folio);
+/** memcg_folio_nr_pages - pages in the folio */
+MEMCG_API long memcg_folio_nr_pages(struct folio *folio);
+
+/**
+ * memcg_drain_all_stock - return every CPU's cached charge of @memcg's
+ * subtree to the counters
+ * @memcg: cgroup
+ */
+MEMCG_API void memcg_drain_all_stock(struct mem_cgroup *memcg);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MEMCG_MEMCG_H */

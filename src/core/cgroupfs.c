@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Control files: lookup by name, open files with per-fd state, and the
+ * read/write paths shared by every file (whitespace stripping, output
+ * buffers, errors).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cgroupfs.h"
+
+void seq_printf(struct seqbuf *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (s->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->buf + s->len, s->size - s->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= s->size - s->len) {
+		s->overflow = true;
+		return;
+	}
+	s->len += (size_t)n;
+}
+
+/**
+ * seq_puts_memcg_tunable - print a limit in bytes, or "max"
+ * @s: output
+ * @pages: value in pages
+ */
+void seq_puts_memcg_tunable(struct seqbuf *s, long pages)
+{
+	if (pages == PAGE_COUNTER_MAX)
+		seq_printf(s, "max\n");
+	else
+		seq_printf(s, "%llu\n",
+			   (unsigned long long)pages * MEMCG_PAGE_SIZE);
+}
+
+/**
+ * memcg_kstrtoint - parse an int as the kernel's kstrtoint(buf, 0, &v)
+ * @buf: stripped input
+ * @out: the value
+ *
+ * Return: 0, -EINVAL for malformed input, -ERANGE when it does not fit.
+ */
+int memcg_kstrtoint(const char *buf, int *out)
+{
+	const char *p = buf;
+	bool neg = false;
+	long long v;
+	char *end;
+
+	if (*p == '+' || *p == '-')
+		neg = *p++ == '-';
+	if (!isdigit((unsigned char)*p))
+		return -EINVAL;
+	errno = 0;
+	v = (long long)strtoull(p, &end, 0);
+	if (*end)
+		return -EINVAL;
+	if (errno == ERANGE || v < 0 || v > (long long)INT_MAX + neg)
+		return -ERANGE;
+	*out = (int)(neg ? -v : v);
+	return 0;
+}
+
+void cgroup_stat_show(struct memcg_file *f, struct seqbuf *s)
+{
+	struct memcg_engine *e = f->memcg->engine;
+	int live, dying;
+
+	mem_cgroup_release_pending(e);
+	pthread_mutex_lock(&e->cgroup_mutex);
+	live = f->memcg->nr_descendants;
+	dying = f->memcg->nr_dying_descendants;
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	seq_printf(s, "nr_descendants %d\nnr_dying_descendants %d\n",
+		   live, dying);
+}
+
+static const struct cftype *cftype_find(struct mem_cgroup *memcg,
+					const char *name)
+{
+	const struct cftype *cft = memcg->engine->v1 ? memcg_v1_files :
+						       memcg_v2_files;
+	bool root = mem_cgroup_is_root(memcg);
+
+	for (; cft->name; cft++) {
+		if (strcmp(cft->name, name))
+			continue;
+		if ((cft->flags & CFTYPE_NOT_ON_ROOT) && root)
+			return NULL;
+		if ((cft->flags & CFTYPE_ONLY_ON_ROOT) && !root)
+			return NULL;
+		return cft;
+	}
+	return NULL;
+}
+
+int memcg_open(struct mem_cgroup *memcg, const char *name,
+	       struct memcg_file **out)
+{
+	const struct cftype *cft;
+	struct memcg_file *f;
+
+	if (!memcg || !name || !out)
+		return -EINVAL;
+	cft = cftype_find(memcg, name);
+	if (!cft)
+		return -ENOENT;
+	f = calloc(1, sizeof(*f));
+	if (!f)
+		return -ENOMEM;
+	css_get(memcg);
+	f->memcg = memcg;
+	f->cft = cft;
+	f->peak = -1;
+	*out = f;
+	return 0;
+}
+
+void memcg_file_close(struct memcg_file *f)
+{
+	struct memcg_engine *e;
+
+	if (!f)
+		return;
+	e = f->memcg->engine;
+	if (f->peak_list) {
+		pthread_mutex_lock(&f->memcg->peaks_lock);
+		cds_list_del(&f->peak_node);
+		pthread_mutex_unlock(&f->memcg->peaks_lock);
+	}
+	css_put(f->memcg);
+	free(f);
+	mem_cgroup_release_pending(e);
+}
+
+/**
+ * memcg_peaks_release - nothing to do while files hold references
+ * @memcg: a released cgroup
+ *
+ * Open files pin their cgroup, so a released cgroup has no registered
+ * memory.peak fd; this checks it.
+ */
+void memcg_peaks_release(struct mem_cgroup *memcg)
+{
+	if (!cds_list_empty(&memcg->memory_peaks) ||
+	    !cds_list_empty(&memcg->swap_peaks))
+		fprintf(stderr, "libmemcg: released cgroup has open peak files\n");
+}
+
+int memcg_file_read(struct memcg_file *f, char *buf, size_t len)
+{
+	struct seqbuf s = { .buf = buf, .size = len };
+
+	if (!f || !buf || !len)
+		return -EINVAL;
+	if (!f->cft->show)
+		return -EINVAL;
+	buf[0] = '\0';
+	f->cft->show(f, &s);
+	if (s.overflow)
+		return -EFBIG;
+	return (int)s.len;
+}
+
+static char *strstrip(char *s)
+{
+	size_t len = strlen(s);
+
+	while (len && isspace((unsigned char)s[len - 1]))
+		s[--len] = '\0';
+	while (isspace((unsigned char)*s))
+		s++;
+	return s;
+}
+
+int memcg_file_write(struct memcg_file *f, const char *buf)
+{
+	char *copy;
+	int ret;
+
+	if (!f || !buf)
+		return -EINVAL;
+	if (!f->cft->write)
+		return -EINVAL;
+	if (!*buf)
+		return 0;	/* a zero-byte write never reaches the handler */
+	copy = strdup(buf);
+	if (!copy)
+		return -ENOMEM;
+	ret = f->cft->write(f, strstrip(copy));
+	free(copy);
+	mem_cgroup_release_pending(f->memcg->engine);
+	return ret;
+}
+
+int memcg_read(struct mem_cgroup *memcg, const char *name, char *buf,
+	       size_t len)
+{
+	struct memcg_file *f;
+	int ret = memcg_open(memcg, name, &f);
+
+	if (ret)
+		return ret;
+	ret = memcg_file_read(f, buf, len);
+	memcg_file_close(f);
+	return ret;
+}
+
+int memcg_write(struct mem_cgroup *memcg, const char *name, const char *buf)
+{
+	struct memcg_file *f;
+	int ret = memcg_open(memcg, name, &f);
+
+	if (ret)
+		return ret;
+	ret = memcg_file_write(f, buf);
+	memcg_file_close(f);
+	return ret;
+}

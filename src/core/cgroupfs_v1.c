@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cgroup v1 memory controller's files (mem_cgroup_legacy_files[] and
+ * memsw_files[] in the kernel's mm/memcontrol-v1.c), over the memory and
+ * memory+swap (memsw) counters.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cgroupfs.h"
+
+static unsigned long long bytes(long pages)
+{
+	return (unsigned long long)pages * MEMCG_PAGE_SIZE;
+}
+
+/* The root is never charged: its usage comes from its statistics. */
+static long mem_cgroup_usage(struct mem_cgroup *memcg, bool swap)
+{
+	long val;
+
+	if (!mem_cgroup_is_root(memcg))
+		return page_counter_read(swap ? &memcg->memsw : &memcg->memory);
+	val = memcg_page_state(memcg, MEMCG_FILE) +
+	      memcg_page_state(memcg, MEMCG_ANON);
+	if (swap)
+		val += memcg_page_state(memcg, MEMCG_SWAP);
+	return val;
+}
+
+static void usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(mem_cgroup_usage(f->memcg, false)));
+}
+
+static void memsw_usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(mem_cgroup_usage(f->memcg, true)));
+}
+
+static void limit_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->memory.max)));
+}
+
+static void memsw_limit_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->memsw.max)));
+}
+
+/*
+ * mem_cgroup_resize_max: memory.max may not exceed memsw.max, nor memsw.max
+ * fall below memory.max (-EINVAL); a limit below usage is refused with
+ * -EBUSY once the stocks were drained. Reclaim before giving up arrives
+ * with the reclaim engine.
+ */
+static int resize_max(struct mem_cgroup *memcg, long max, bool memsw)
+{
+	static pthread_mutex_t memcg_max_mutex = PTHREAD_MUTEX_INITIALIZER;
+	struct page_counter *counter = memsw ? &memcg->memsw : &memcg->memory;
+	bool drained = false;
+	int ret;
+
+	if (mem_cgroup_is_root(memcg))
+		return -EINVAL;
+	for (;;) {
+		pthread_mutex_lock(&memcg_max_mutex);
+		if (memsw ? max < atomic_load(&memcg->memory.max) :
+			    max > atomic_load(&memcg->memsw.max)) {
+			pthread_mutex_unlock(&memcg_max_mutex);
+			return -EINVAL;
+		}
+		ret = page_counter_set_max(counter, max);
+		pthread_mutex_unlock(&memcg_max_mutex);
+		if (!ret || drained)
+			return ret;
+		drain_all_stock(memcg);
+		drained = true;
+	}
+}
+
+static int limit_write(struct memcg_file *f, char *buf)
+{
+	long max;
+	int err = page_counter_memparse(buf, "-1", &max);
+
+	return err ? err : resize_max(f->memcg, max, false);
+}
+
+static int memsw_limit_write(struct memcg_file *f, char *buf)
+{
+	long max;
+	int err = page_counter_memparse(buf, "-1", &max);
+
+	return err ? err : resize_max(f->memcg, max, true);
+}
+
+static void max_usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->memory.watermark)));
+}
+
+static void memsw_max_usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->memsw.watermark)));
+}
+
+/* Any write resets both peaks to the current usage. */
+static void reset_watermarks(struct page_counter *c)
+{
+	long usage = page_counter_read(c);
+
+	atomic_store(&c->local_watermark, usage);
+	atomic_store(&c->watermark, usage);
+}
+
+static int max_usage_write(struct memcg_file *f, char *buf)
+{
+	reset_watermarks(&f->memcg->memory);
+	return 0;
+}
+
+static int memsw_max_usage_write(struct memcg_file *f, char *buf)
+{
+	reset_watermarks(&f->memcg->memsw);
+	return 0;
+}
+
+static void failcnt_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%ld\n", atomic_load(&f->memcg->memory.failcnt));
+}
+
+static void memsw_failcnt_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%ld\n", atomic_load(&f->memcg->memsw.failcnt));
+}
+
+static int failcnt_write(struct memcg_file *f, char *buf)
+{
+	atomic_store(&f->memcg->memory.failcnt, 0);
+	return 0;
+}
+
+static int memsw_failcnt_write(struct memcg_file *f, char *buf)
+{
+	atomic_store(&f->memcg->memsw.failcnt, 0);
+	return 0;
+}
+
+/* kstrtoull(buf, 0): the whole string, base auto, no sign. */
+static int parse_u64(const char *buf, unsigned long long *out)
+{
+	char *end;
+
+	if (!*buf || *buf == '-' || *buf == '+' || *buf == ' ')
+		return -EINVAL;
+	errno = 0;
+	*out = strtoull(buf, &end, 0);
+	if (*end)
+		return -EINVAL;
+	return errno == ERANGE ? -ERANGE : 0;
+}
+
+static void use_hierarchy_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "1\n");
+}
+
+static int use_hierarchy_write(struct memcg_file *f, char *buf)
+{
+	unsigned long long v;
+	int err = parse_u64(buf, &v);
+
+	if (err)
+		return err;
+	return v == 1 ? 0 : -EINVAL;
+}
+
+static void swappiness_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%d\n", f->memcg->swappiness);
+}
+
+static int swappiness_write(struct memcg_file *f, char *buf)
+{
+	unsigned long long v;
+	int err = parse_u64(buf, &v);
+
+	if (err)
+		return err;
+	if (v > 200)
+		return -EINVAL;
+	f->memcg->swappiness = (int)v;
+	return 0;
+}
+
+/* memcg1_stat_format: local values, limits, then hierarchical totals. */
+static const struct {
+	const char *name;
+	enum memcg_stat_item idx;
+	bool pages;
+} v1_stats[] = {
+	{ "cache", MEMCG_FILE, true },
+	{ "rss", MEMCG_ANON, true },
+	{ "rss_huge", MEMCG_ANON_THP, true },
+	{ "shmem", MEMCG_SHMEM, true },
+	{ "swap", MEMCG_SWAP, true },
+	{ "pgpgin", MEMCG_PGPGIN, false },
+	{ "pgpgout", MEMCG_PGPGOUT, false },
+};
+
+#define NR_V1_STATS (sizeof(v1_stats) / sizeof(v1_stats[0]))
+
+static unsigned long long v1_value(size_t i, long v)
+{
+	return v1_stats[i].pages ? bytes(v) : (unsigned long long)v;
+}
+
+static void hierarchical_limits(struct mem_cgroup *memcg, long *mem, long *memsw)
+{
+	*mem = *memsw = PAGE_COUNTER_MAX;
+	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent) {
+		long m = atomic_load(&memcg->memory.max);
+		long ms = atomic_load(&memcg->memsw.max);
+
+		*mem = m < *mem ? m : *mem;
+		*memsw = ms < *memsw ? ms : *memsw;
+	}
+}
+
+static void v1_stat_show(struct memcg_file *f, struct seqbuf *s)
+{
+	struct mem_cgroup *memcg = f->memcg;
+	long mem, memsw;
+	size_t i;
+
+	for (i = 0; i < NR_V1_STATS; i++)
+		seq_printf(s, "%s %llu\n", v1_stats[i].name,
+			   v1_value(i, memcg_page_state_local(memcg,
+							       v1_stats[i].idx)));
+	hierarchical_limits(memcg, &mem, &memsw);
+	seq_printf(s, "hierarchical_memory_limit %llu\n", bytes(mem));
+	seq_printf(s, "hierarchical_memsw_limit %llu\n", bytes(memsw));
+	for (i = 0; i < NR_V1_STATS; i++)
+		seq_printf(s, "total_%s %llu\n", v1_stats[i].name,
+			   v1_value(i, memcg_page_state(memcg, v1_stats[i].idx)));
+}
+
+const struct cftype memcg_v1_files[] = {
+	{ "memory.usage_in_bytes", 0, usage_show, NULL },
+	{ "memory.limit_in_bytes", 0, limit_show, limit_write },
+	{ "memory.max_usage_in_bytes", 0, max_usage_show, max_usage_write },
+	{ "memory.failcnt", 0, failcnt_show, failcnt_write },
+	{ "memory.memsw.usage_in_bytes", 0, memsw_usage_show, NULL },
+	{ "memory.memsw.limit_in_bytes", 0, memsw_limit_show, memsw_limit_write },
+	{ "memory.memsw.max_usage_in_bytes", 0, memsw_max_usage_show,
+	  memsw_max_usage_write },
+	{ "memory.memsw.failcnt", 0, memsw_failcnt_show, memsw_failcnt_write },
+	{ "memory.stat", 0, v1_stat_show, NULL },
+	{ "memory.use_hierarchy", 0, use_hierarchy_show, use_hierarchy_write },
+	{ "memory.swappiness", 0, swappiness_show, swappiness_write },
+	{ NULL, 0, NULL, NULL },
+};

@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cgroup v2 memory controller's files (memory_files[] and
+ * swap_files[] in the kernel's mm/memcontrol.c).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "core/cgroupfs.h"
+
+static unsigned long long bytes(long pages)
+{
+	return (unsigned long long)pages * MEMCG_PAGE_SIZE;
+}
+
+static void memory_current_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->memory)));
+}
+
+static void memory_min_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory.min));
+}
+
+static int memory_min_write(struct memcg_file *f, char *buf)
+{
+	long min;
+	int err = page_counter_memparse(buf, "max", &min);
+
+	if (err)
+		return err;
+	page_counter_set_min(&f->memcg->memory, min);
+	return 0;
+}
+
+static void memory_low_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory.low));
+}
+
+static int memory_low_write(struct memcg_file *f, char *buf)
+{
+	long low;
+	int err = page_counter_memparse(buf, "max", &low);
+
+	if (err)
+		return err;
+	page_counter_set_low(&f->memcg->memory, low);
+	return 0;
+}
+
+static void memory_high_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory.high));
+}
+
+/* Reclaim down to the new high arrives with the reclaim engine. */
+static int memory_high_write(struct memcg_file *f, char *buf)
+{
+	long high;
+	int err = page_counter_memparse(buf, "max", &high);
+
+	if (err)
+		return err;
+	page_counter_set_high(&f->memcg->memory, high);
+	return 0;
+}
+
+static void memory_max_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory.max));
+}
+
+/*
+ * v2 sets the limit even below usage (no -EBUSY), then drains the stocks
+ * once; reclaim and the OOM kill that follow in the kernel arrive with the
+ * reclaim engine.
+ */
+static int memory_max_write(struct memcg_file *f, char *buf)
+{
+	struct mem_cgroup *memcg = f->memcg;
+	long max;
+	int err = page_counter_memparse(buf, "max", &max);
+
+	if (err)
+		return err;
+	atomic_exchange(&memcg->memory.max, max);
+	if (page_counter_read(&memcg->memory) > max)
+		drain_all_stock(memcg);
+	return 0;
+}
+
+/* memory.peak and memory.swap.peak: the all-time or the fd-local peak. */
+static void peak_show(struct memcg_file *f, struct seqbuf *s,
+		      struct page_counter *pc)
+{
+	long peak = atomic_load(&pc->watermark);
+
+	if (f->peak >= 0) {
+		long local = atomic_load(&pc->local_watermark);
+
+		peak = f->peak > local ? f->peak : local;
+	}
+	seq_printf(s, "%llu\n", bytes(peak));
+}
+
+static int peak_write(struct memcg_file *f, struct page_counter *pc,
+		      struct cds_list_head *watchers)
+{
+	struct mem_cgroup *memcg = f->memcg;
+	struct memcg_file *peer;
+	long usage;
+
+	pthread_mutex_lock(&memcg->peaks_lock);
+	usage = page_counter_read(pc);
+	page_counter_reset_watermark(pc);
+	cds_list_for_each_entry(peer, watchers, peak_node)
+		if (usage > peer->peak)
+			peer->peak = usage;
+	if (!f->peak_list) {
+		cds_list_add(&f->peak_node, watchers);
+		f->peak_list = watchers;
+	}
+	f->peak = usage;
+	pthread_mutex_unlock(&memcg->peaks_lock);
+	return 0;
+}
+
+static void memory_peak_show(struct memcg_file *f, struct seqbuf *s)
+{
+	peak_show(f, s, &f->memcg->memory);
+}
+
+static int memory_peak_write(struct memcg_file *f, char *buf)
+{
+	return peak_write(f, &f->memcg->memory, &f->memcg->memory_peaks);
+}
+
+static void swap_peak_show(struct memcg_file *f, struct seqbuf *s)
+{
+	peak_show(f, s, &f->memcg->swap);
+}
+
+static int swap_peak_write(struct memcg_file *f, char *buf)
+{
+	return peak_write(f, &f->memcg->swap, &f->memcg->swap_peaks);
+}
+
+static void events_show(struct seqbuf *s, atomic_long *ev)
+{
+	seq_printf(s, "low %ld\nhigh %ld\nmax %ld\noom %ld\noom_kill %ld\n"
+		   "oom_group_kill %ld\nsock_throttled %ld\n",
+		   atomic_load(&ev[MEMCG_LOW]), atomic_load(&ev[MEMCG_HIGH]),
+		   atomic_load(&ev[MEMCG_MAX]), atomic_load(&ev[MEMCG_OOM]),
+		   atomic_load(&ev[MEMCG_OOM_KILL]),
+		   atomic_load(&ev[MEMCG_OOM_GROUP_KILL]),
+		   atomic_load(&ev[MEMCG_SOCK_THROTTLED]));
+}
+
+static void memory_events_show(struct memcg_file *f, struct seqbuf *s)
+{
+	events_show(s, f->memcg->memory_events);
+}
+
+static void memory_events_local_show(struct memcg_file *f, struct seqbuf *s)
+{
+	events_show(s, f->memcg->memory_events_local);
+}
+
+/* memory.stat keys we model, in the kernel's order, sizes in bytes. */
+static const struct {
+	const char *name;
+	enum memcg_stat_item idx;
+} memory_stats[] = {
+	{ "anon", MEMCG_ANON },
+	{ "file", MEMCG_FILE },
+	{ "kernel", MEMCG_KERNEL },
+	{ "shmem", MEMCG_SHMEM },
+	{ "anon_thp", MEMCG_ANON_THP },
+	{ "file_thp", MEMCG_FILE_THP },
+	{ "shmem_thp", MEMCG_SHMEM_THP },
+};
+
+static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(memory_stats) / sizeof(memory_stats[0]); i++)
+		seq_printf(s, "%s %llu\n", memory_stats[i].name,
+			   bytes(memcg_page_state(f->memcg, memory_stats[i].idx)));
+}
+
+static void oom_group_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%d\n", f->memcg->oom_group);
+}
+
+static int oom_group_write(struct memcg_file *f, char *buf)
+{
+	int v, err = memcg_kstrtoint(buf, &v);
+
+	if (err)
+		return err;
+	if (v != 0 && v != 1)
+		return -EINVAL;
+	f->memcg->oom_group = v;
+	return 0;
+}
+
+static void swap_current_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->swap)));
+}
+
+static void swap_high_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->swap.high));
+}
+
+static int swap_high_write(struct memcg_file *f, char *buf)
+{
+	long high;
+	int err = page_counter_memparse(buf, "max", &high);
+
+	if (err)
+		return err;
+	page_counter_set_high(&f->memcg->swap, high);
+	return 0;
+}
+
+static void swap_max_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->swap.max));
+}
+
+static int swap_max_write(struct memcg_file *f, char *buf)
+{
+	long max;
+	int err = page_counter_memparse(buf, "max", &max);
+
+	if (err)
+		return err;
+	atomic_exchange(&f->memcg->swap.max, max);
+	return 0;
+}
+
+static void swap_events_show(struct memcg_file *f, struct seqbuf *s)
+{
+	atomic_long *ev = f->memcg->memory_events;
+
+	seq_printf(s, "high %ld\nmax %ld\nfail %ld\n",
+		   atomic_load(&ev[MEMCG_SWAP_HIGH]),
+		   atomic_load(&ev[MEMCG_SWAP_MAX]),
+		   atomic_load(&ev[MEMCG_SWAP_FAIL]));
+}
+
+const struct cftype memcg_v2_files[] = {
+	{ "cgroup.stat", 0, cgroup_stat_show, NULL },
+	{ "memory.current", CFTYPE_NOT_ON_ROOT, memory_current_show, NULL },
+	{ "memory.min", CFTYPE_NOT_ON_ROOT, memory_min_show, memory_min_write },
+	{ "memory.low", CFTYPE_NOT_ON_ROOT, memory_low_show, memory_low_write },
+	{ "memory.high", CFTYPE_NOT_ON_ROOT, memory_high_show, memory_high_write },
+	{ "memory.max", CFTYPE_NOT_ON_ROOT, memory_max_show, memory_max_write },
+	{ "memory.peak", CFTYPE_NOT_ON_ROOT, memory_peak_show, memory_peak_write },
+	{ "memory.events", CFTYPE_NOT_ON_ROOT, memory_events_show, NULL },
+	{ "memory.events.local", CFTYPE_NOT_ON_ROOT, memory_events_local_show,
+	  NULL },
+	{ "memory.stat", 0, memory_stat_show, NULL },
+	{ "memory.oom.group", CFTYPE_NOT_ON_ROOT, oom_group_show,
+	  oom_group_write },
+	{ "memory.swap.current", CFTYPE_NOT_ON_ROOT, swap_current_show, NULL },
+	{ "memory.swap.high", CFTYPE_NOT_ON_ROOT, swap_high_show,
+	  swap_high_write },
+	{ "memory.swap.max", CFTYPE_NOT_ON_ROOT, swap_max_show, swap_max_write },
+	{ "memory.swap.peak", CFTYPE_NOT_ON_ROOT, swap_peak_show,
+	  swap_peak_write },
+	{ "memory.swap.events", CFTYPE_NOT_ON_ROOT, swap_events_show, NULL },
+	{ NULL, 0, NULL, NULL },
+};

@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Statistics (memory.stat) and events (memory.events).
+ *
+ * Stats are per-CPU sums, updated under the CPU's lock with no atomic
+ * instruction, or on a shared atomic when that lock is busy. Reads add
+ * up every CPU, and for hierarchical values every descendant, so they are
+ * exact when nothing is changing and may lag by in-flight updates
+ * otherwise (the kernel's are approximate too: rstat flushes lag).
+ */
+#include "core/memcontrol.h"
+
+/**
+ * mod_memcg_state_local - add @val to a stat, holding @cpu's lock
+ * @memcg: cgroup
+ * @cpu: CPU whose lock the caller holds
+ * @idx: item
+ * @val: delta
+ */
+void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
+			   enum memcg_stat_item idx, long val)
+{
+	local_add(&memcg->pcpu[cpu].stat[idx], val);
+}
+
+/**
+ * mod_memcg_state - add @val to a stat
+ * @memcg: cgroup
+ * @idx: item
+ * @val: delta
+ */
+void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx,
+		     long val)
+{
+	struct memcg_engine *e = memcg->engine;
+	unsigned cpu = memcg_this_cpu(e);
+
+	if (pcpu_trylock(&e->cpus[cpu].lock)) {
+		mod_memcg_state_local(memcg, cpu, idx, val);
+		pcpu_unlock(&e->cpus[cpu].lock);
+		return;
+	}
+	atomic_fetch_add_explicit(&memcg->stat_shared[idx], val,
+				  memory_order_relaxed);
+}
+
+static void mod_state(struct mem_cgroup *memcg, int cpu,
+		      enum memcg_stat_item idx, long val)
+{
+	if (cpu >= 0)
+		mod_memcg_state_local(memcg, (unsigned)cpu, idx, val);
+	else
+		mod_memcg_state(memcg, idx, val);
+}
+
+/**
+ * memcg_stat_folio - account a folio's pages by type (anon, file, ...)
+ * @memcg: cgroup
+ * @cpu: CPU whose lock the caller holds, or -1
+ * @folio: folio
+ * @sign: +1 when charged, -1 when uncharged
+ */
+void memcg_stat_folio(struct mem_cgroup *memcg, int cpu,
+		      const struct folio *folio, long sign)
+{
+	long nr = folio_nr_pages(folio) * sign;
+	bool thp = folio_order(folio) > 0;
+
+	switch (folio_type(folio)) {
+	case FOLIO_ANON:
+		mod_state(memcg, cpu, MEMCG_ANON, nr);
+		if (thp)
+			mod_state(memcg, cpu, MEMCG_ANON_THP, nr);
+		break;
+	case FOLIO_SHMEM:
+		mod_state(memcg, cpu, MEMCG_SHMEM, nr);
+		if (thp)
+			mod_state(memcg, cpu, MEMCG_SHMEM_THP, nr);
+		/* shmem is part of file, as in NR_FILE_PAGES */
+		__attribute__((fallthrough));
+	case FOLIO_FILE:
+		mod_state(memcg, cpu, MEMCG_FILE, nr);
+		if (thp && folio_type(folio) == FOLIO_FILE)
+			mod_state(memcg, cpu, MEMCG_FILE_THP, nr);
+		break;
+	case FOLIO_KERNEL:
+	default:
+		mod_state(memcg, cpu, MEMCG_KERNEL, nr);
+		break;
+	}
+}
+
+/**
+ * memcg_page_state_local - a stat of @memcg alone
+ * @memcg: cgroup
+ * @idx: item
+ */
+long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx)
+{
+	long sum = atomic_load_explicit(&memcg->stat_shared[idx],
+					memory_order_relaxed);
+	unsigned cpu;
+
+	for (cpu = 0; cpu < memcg->engine->nr_cpus; cpu++)
+		sum += atomic_load_explicit(&memcg->pcpu[cpu].stat[idx],
+					    memory_order_relaxed);
+	return sum;
+}
+
+static long page_state_subtree(struct mem_cgroup *memcg,
+			       enum memcg_stat_item idx)
+{
+	struct mem_cgroup *c;
+	long sum = memcg_page_state_local(memcg, idx) +
+		   atomic_load_explicit(&memcg->stat_dead[idx],
+					memory_order_relaxed);
+
+	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
+		sum += page_state_subtree(c, idx);
+	return sum;
+}
+
+/**
+ * memcg_page_state - a stat of @memcg and its descendants, as memory.stat
+ * @memcg: cgroup
+ * @idx: item
+ */
+long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx)
+{
+	long sum;
+
+	rcu_read_lock();
+	sum = page_state_subtree(memcg, idx);
+	rcu_read_unlock();
+	return sum;
+}
+
+/**
+ * memcg_stat_fold_dead - hand a released cgroup's stats to its parent
+ * @memcg: cgroup being unlinked; call with cgroup_mutex held
+ *
+ * A reader summing the tree at this moment may count the values twice or
+ * not at all; stats are allowed to lag (see the top of this file).
+ */
+void memcg_stat_fold_dead(struct mem_cgroup *memcg)
+{
+	int i;
+
+	for (i = 0; i < MEMCG_NR_STAT; i++)
+		atomic_fetch_add(&memcg->parent->stat_dead[i],
+				 memcg_page_state_local(memcg, i) +
+				 atomic_load(&memcg->stat_dead[i]));
+}
+
+/**
+ * memcg_memory_event - count an event on @memcg and, on v2 without
+ * memory_localevents, on each ancestor below the root
+ * @memcg: cgroup
+ * @ev: event
+ */
+void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_memory_event ev)
+{
+	struct memcg_engine *e = memcg->engine;
+
+	atomic_fetch_add(&memcg->memory_events_local[ev], 1);
+	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent) {
+		atomic_fetch_add(&memcg->memory_events[ev], 1);
+		if (e->v1 || e->cfg.memory_localevents)
+			break;
+	}
+}

@@ -1,0 +1,481 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cgroup tree and its lifecycle, in the kernel's order:
+ *
+ *   alloc   -> counters linked to the parent, id reserved, slot taken
+ *   online  -> id published, linked into the parent's children
+ *   offline -> (rmdir) refcount killed, min/low reset, stocks drained,
+ *              online id reference dropped
+ *   release -> (last reference gone) unlinked, counted as no longer dying
+ *   free    -> after an RCU grace period
+ *
+ * A reference can drop to zero anywhere, even under cgroup_mutex, so the
+ * release is queued and run by mem_cgroup_release_pending() at the end of
+ * the next tree operation or control-file read.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/memcontrol.h"
+
+static int memcg_slot_alloc(struct memcg_engine *e, struct mem_cgroup *memcg)
+{
+	uint32_t slot = e->slot_free_head;
+
+	if (slot) {
+		e->slot_free_head = (uint32_t)(uintptr_t)e->slots[slot];
+	} else {
+		if (e->slot_next_unused >= e->nr_slots)
+			return -ENOSPC;
+		slot = e->slot_next_unused++;
+	}
+	e->slots[slot] = memcg;
+	memcg->slot = slot;
+	return 0;
+}
+
+static void memcg_slot_free(struct memcg_engine *e, struct mem_cgroup *memcg)
+{
+	e->slots[memcg->slot] = (struct mem_cgroup *)(uintptr_t)e->slot_free_head;
+	e->slot_free_head = memcg->slot;
+	memcg->slot = 0;
+}
+
+static void mem_cgroup_free(struct mem_cgroup *memcg)
+{
+	atomic_fetch_sub(&memcg->engine->nr_memcgs, 1);
+	pthread_mutex_destroy(&memcg->peaks_lock);
+	free(memcg->pcpu);
+	free(memcg->name);
+	free(memcg);
+}
+
+static void mem_cgroup_free_rcu(struct rcu_head *head)
+{
+	mem_cgroup_free(caa_container_of(head, struct mem_cgroup, rcu));
+}
+
+static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
+				     struct mem_cgroup *parent)
+{
+	bool v1 = memcg->engine->v1;
+
+	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL, !v1);
+	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL, false);
+	memcg->memory.track_failcnt = v1;
+	memcg->swap.track_failcnt = v1;
+	page_counter_set_high(&memcg->memory, PAGE_COUNTER_MAX);
+	page_counter_set_high(&memcg->swap, PAGE_COUNTER_MAX);
+}
+
+/* css_alloc; call with cgroup_mutex held */
+static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
+			    const char *name, struct mem_cgroup **out)
+{
+	struct mem_cgroup *memcg;
+	int err = -ENOMEM;
+
+	memcg = calloc(1, sizeof(*memcg));
+	if (!memcg)
+		return -ENOMEM;
+	memcg->engine = e;
+	memcg->pcpu = aligned_alloc(MEMCG_CACHELINE,
+				    e->nr_cpus * sizeof(*memcg->pcpu));
+	memcg->name = strdup(name);
+	if (!memcg->pcpu || !memcg->name)
+		goto out_free;
+	memset(memcg->pcpu, 0, e->nr_cpus * sizeof(*memcg->pcpu));
+	err = memcg_slot_alloc(e, memcg);
+	if (err)
+		goto out_free;
+	err = mem_cgroup_id_alloc(e, memcg);
+	if (err)
+		goto out_slot;
+
+	memcg->parent = parent;
+	mem_cgroup_init_counters(memcg, parent);
+	css_ref_init(memcg);
+	CDS_INIT_LIST_HEAD(&memcg->children);
+	CDS_INIT_LIST_HEAD(&memcg->memory_peaks);
+	CDS_INIT_LIST_HEAD(&memcg->swap_peaks);
+	pthread_mutex_init(&memcg->peaks_lock, NULL);
+	memcg->swappiness = parent ? parent->swappiness : 60;
+	if (parent)
+		css_get(parent);	/* a child points at its parent */
+	atomic_fetch_add(&e->nr_memcgs, 1);
+	*out = memcg;
+	return 0;
+
+out_slot:
+	memcg_slot_free(e, memcg);
+out_free:
+	free(memcg->pcpu);
+	free(memcg->name);
+	free(memcg);
+	return err;
+}
+
+/* css_online; call with cgroup_mutex held */
+static void mem_cgroup_online(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *p;
+
+	mem_cgroup_id_publish(memcg);
+	atomic_store(&memcg->online, true);
+	if (memcg->parent)
+		cds_list_add_tail_rcu(&memcg->sibling, &memcg->parent->children);
+	for (p = memcg->parent; p; p = p->parent)
+		p->nr_descendants++;
+}
+
+/* css_offline; call with cgroup_mutex held */
+static void mem_cgroup_offline(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *p;
+
+	atomic_store(&memcg->online, false);
+	css_kill(memcg);
+	for (p = memcg->parent; p; p = p->parent) {
+		p->nr_descendants--;
+		p->nr_dying_descendants++;
+	}
+	page_counter_set_min(&memcg->memory, 0);
+	page_counter_set_low(&memcg->memory, 0);
+	drain_all_stock(memcg);
+	mem_cgroup_id_put_many(memcg, 1);
+}
+
+/* css_released; call with cgroup_mutex held */
+static void mem_cgroup_released(struct mem_cgroup *memcg)
+{
+	struct memcg_engine *e = memcg->engine;
+	struct mem_cgroup *parent = memcg->parent, *p;
+
+	if (page_counter_read(&memcg->memory) || page_counter_read(&memcg->swap))
+		fprintf(stderr, "libmemcg: cgroup %s released with %ld pages "
+			"of memory and %ld of swap charged\n", memcg->name,
+			page_counter_read(&memcg->memory),
+			page_counter_read(&memcg->swap));
+	memcg->released = true;
+	if (parent) {
+		cds_list_del_rcu(&memcg->sibling);
+		for (p = parent; p; p = p->parent)
+			p->nr_dying_descendants--;
+		memcg_stat_fold_dead(memcg);
+	}
+	memcg_peaks_release(memcg);
+	memcg_slot_free(e, memcg);
+	call_rcu(&memcg->rcu, mem_cgroup_free_rcu);
+	if (parent)
+		css_put(parent);
+}
+
+/**
+ * mem_cgroup_queue_release - queue a cgroup whose last reference went
+ * @memcg: cgroup
+ *
+ * Safe from any context: a lock-free push.
+ */
+void mem_cgroup_queue_release(struct mem_cgroup *memcg)
+{
+	struct memcg_engine *e = memcg->engine;
+	struct mem_cgroup *head = atomic_load(&e->release_list);
+
+	do {
+		memcg->release_next = head;
+	} while (!atomic_compare_exchange_weak(&e->release_list, &head, memcg));
+}
+
+static void mem_cgroup_release_locked(struct memcg_engine *e)
+{
+	struct mem_cgroup *memcg;
+
+	while ((memcg = atomic_exchange(&e->release_list, NULL))) {
+		while (memcg) {
+			struct mem_cgroup *next = memcg->release_next;
+
+			mem_cgroup_released(memcg);
+			memcg = next;
+		}
+	}
+}
+
+/**
+ * mem_cgroup_release_pending - release every cgroup whose refs reached 0
+ * @e: engine; call without cgroup_mutex held
+ */
+void mem_cgroup_release_pending(struct memcg_engine *e)
+{
+	if (!atomic_load_explicit(&e->release_list, memory_order_relaxed))
+		return;
+	pthread_mutex_lock(&e->cgroup_mutex);
+	mem_cgroup_release_locked(e);
+	pthread_mutex_unlock(&e->cgroup_mutex);
+}
+
+static struct mem_cgroup *find_online_child(struct mem_cgroup *parent,
+					    const char *name, size_t len)
+{
+	struct mem_cgroup *c;
+
+	cds_list_for_each_entry(c, &parent->children, sibling)
+		if (atomic_load(&c->online) && strlen(c->name) == len &&
+		    !memcmp(c->name, name, len))
+			return c;
+	return NULL;
+}
+
+/**
+ * mem_cgroup_walk_path - find an online cgroup by path
+ * @e: engine; call with cgroup_mutex held
+ * @path: "A/B"; "", "." or "/" is the root; repeated slashes are allowed
+ *
+ * Return: the cgroup, or NULL.
+ */
+struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path)
+{
+	struct mem_cgroup *memcg = e->root;
+
+	if (!strcmp(path, "."))
+		return memcg;
+	while (memcg && *path) {
+		size_t len = strcspn(path, "/");
+
+		if (len)
+			memcg = find_online_child(memcg, path, len);
+		path += len;
+		path += strspn(path, "/");
+	}
+	return memcg;
+}
+
+static int check_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!len || !strcmp(name, ".") || !strcmp(name, "..") ||
+	    strchr(name, '\n'))
+		return -EINVAL;
+	if (len > MEMCG_NAME_MAX)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* Split "A/B/C" into the parent path "A/B" and the name "C". */
+static int split_path(const char *path, char *parent, size_t len,
+		      const char **name)
+{
+	const char *slash;
+	size_t plen;
+
+	while (*path == '/')
+		path++;
+	slash = strrchr(path, '/');
+	if (slash && !slash[1])
+		return -EINVAL;		/* trailing slash */
+	*name = slash ? slash + 1 : path;
+	plen = slash ? (size_t)(slash - path) : 0;
+	if (plen >= len)
+		return -ENAMETOOLONG;
+	memcpy(parent, path, plen);
+	parent[plen] = '\0';
+	return check_name(*name);
+}
+
+struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e)
+{
+	struct mem_cgroup *root;
+
+	if (mem_cgroup_alloc(e, NULL, ".", &root))
+		return NULL;
+	mem_cgroup_online(root);
+	return root;
+}
+
+int memcg_mkdir(struct memcg_engine *e, const char *path,
+		struct mem_cgroup **out)
+{
+	char parent_path[4096];
+	struct mem_cgroup *parent, *memcg = NULL;
+	const char *name;
+	int err;
+
+	if (!e || !path)
+		return -EINVAL;
+	err = split_path(path, parent_path, sizeof(parent_path), &name);
+	if (err)
+		return err;
+	pthread_mutex_lock(&e->cgroup_mutex);
+	parent = mem_cgroup_walk_path(e, parent_path);
+	if (!parent)
+		err = -ENOENT;
+	else if (find_online_child(parent, name, strlen(name)))
+		err = -EEXIST;
+	else
+		err = mem_cgroup_alloc(e, parent, name, &memcg);
+	if (!err) {
+		mem_cgroup_online(memcg);
+		if (out) {
+			css_get(memcg);
+			*out = memcg;
+		}
+	}
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	return err;
+}
+
+static bool has_online_children(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *c;
+
+	cds_list_for_each_entry(c, &memcg->children, sibling)
+		if (atomic_load(&c->online))
+			return true;
+	return false;
+}
+
+int memcg_rmdir(struct memcg_engine *e, const char *path)
+{
+	struct mem_cgroup *memcg;
+	int err = 0;
+
+	if (!e || !path)
+		return -EINVAL;
+	pthread_mutex_lock(&e->cgroup_mutex);
+	memcg = mem_cgroup_walk_path(e, path);
+	if (!memcg)
+		err = -ENOENT;
+	else if (mem_cgroup_is_root(memcg) || has_online_children(memcg) ||
+		 atomic_load(&memcg->nr_tasks))
+		err = -EBUSY;
+	else
+		mem_cgroup_offline(memcg);
+	mem_cgroup_release_locked(e);
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	return err;
+}
+
+int memcg_lookup(struct memcg_engine *e, const char *path,
+		 struct mem_cgroup **out)
+{
+	struct mem_cgroup *memcg;
+
+	if (!e || !path || !out)
+		return -EINVAL;
+	pthread_mutex_lock(&e->cgroup_mutex);
+	memcg = mem_cgroup_walk_path(e, path);
+	if (memcg)
+		css_get(memcg);
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	*out = memcg;
+	return memcg ? 0 : -ENOENT;
+}
+
+struct mem_cgroup *memcg_root(struct memcg_engine *e)
+{
+	return e->root;
+}
+
+void memcg_get(struct mem_cgroup *memcg)
+{
+	css_get(memcg);
+}
+
+void memcg_put(struct mem_cgroup *memcg)
+{
+	struct memcg_engine *e = memcg->engine;
+
+	css_put(memcg);
+	mem_cgroup_release_pending(e);
+}
+
+bool memcg_tryget_online(struct mem_cgroup *memcg)
+{
+	return css_tryget_online(memcg);
+}
+
+bool memcg_is_online(struct mem_cgroup *memcg)
+{
+	return atomic_load(&memcg->online);
+}
+
+static int path_append(struct mem_cgroup *memcg, char *buf, size_t len,
+		       size_t *pos)
+{
+	size_t n;
+
+	if (!memcg->parent)
+		return 0;
+	if (memcg->parent->parent && path_append(memcg->parent, buf, len, pos))
+		return -ENAMETOOLONG;
+	n = strlen(memcg->name);
+	if (*pos + n + 2 > len)
+		return -ENAMETOOLONG;
+	if (*pos)
+		buf[(*pos)++] = '/';
+	memcpy(buf + *pos, memcg->name, n);
+	*pos += n;
+	return 0;
+}
+
+int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
+{
+	size_t pos = 0;
+
+	if (!len)
+		return -ENAMETOOLONG;
+	if (!memcg->parent) {
+		if (len < 2)
+			return -ENAMETOOLONG;
+		strcpy(buf, ".");
+		return 1;
+	}
+	if (path_append(memcg, buf, len, &pos))
+		return -ENAMETOOLONG;
+	buf[pos] = '\0';
+	return (int)pos;
+}
+
+int memcg_attach_task(struct mem_cgroup *memcg)
+{
+	if (!atomic_load(&memcg->online))
+		return -ENOENT;
+	atomic_fetch_add(&memcg->nr_tasks, 1);
+	return 0;
+}
+
+void memcg_detach_task(struct mem_cgroup *memcg)
+{
+	atomic_fetch_sub(&memcg->nr_tasks, 1);
+}
+
+static void offline_subtree(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *c;
+
+	cds_list_for_each_entry(c, &memcg->children, sibling)
+		if (atomic_load(&c->online))
+			offline_subtree(c);
+	if (memcg->parent && atomic_load(&memcg->online))
+		mem_cgroup_offline(memcg);
+}
+
+/**
+ * mem_cgroup_destroy_tree - take every cgroup offline, the root last
+ * @e: engine being destroyed
+ */
+void mem_cgroup_destroy_tree(struct memcg_engine *e)
+{
+	struct mem_cgroup *root = e->root;
+
+	pthread_mutex_lock(&e->cgroup_mutex);
+	offline_subtree(root);
+	drain_all_stock(root);
+	atomic_store(&root->online, false);
+	css_kill(root);
+	mem_cgroup_id_put_many(root, 1);
+	mem_cgroup_release_locked(e);
+	pthread_mutex_unlock(&e->cgroup_mutex);
+}

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The charge lifecycle (the 2014 uncharge rewrite and the 2020 refcount
+ * decoupling):
+ *
+ * - a folio is charged when allocated for a cgroup, and holds one
+ *   reference on that cgroup;
+ * - it is uncharged only when its last reference is dropped, and folios
+ *   freed together are uncharged with one counter update per run of the
+ *   same cgroup;
+ * - migration transfers the charge and the reference; counters stay put;
+ * - a split gives each new folio its own reference;
+ * - moving a charge gets the new cgroup and puts the old.
+ *
+ * Callers hold the folios they pass exclusively (the kernel's page lock,
+ * or a folio that is not yet, or no longer, visible to anyone else).
+ */
+#include <errno.h>
+#include <stddef.h>
+
+#include "core/memcontrol.h"
+
+#define memcg_of(counter, member) \
+	((struct mem_cgroup *)((char *)(counter) - offsetof(struct mem_cgroup, member)))
+
+/* Charge memsw (v1) then memory; on failure report the limiting cgroup. */
+static bool charge_counters(struct mem_cgroup *memcg, unsigned nr,
+			    struct mem_cgroup **over)
+{
+	struct page_counter *fail;
+
+	if (do_memsw_account(memcg) &&
+	    !page_counter_try_charge(&memcg->memsw, nr, &fail)) {
+		*over = memcg_of(fail, memsw);
+		return false;
+	}
+	if (!page_counter_try_charge(&memcg->memory, nr, &fail)) {
+		if (do_memsw_account(memcg))
+			page_counter_uncharge(&memcg->memsw, nr);
+		*over = memcg_of(fail, memory);
+		return false;
+	}
+	return true;
+}
+
+static bool consume_stock(struct mem_cgroup *memcg, unsigned nr)
+{
+	struct memcg_engine *e = memcg->engine;
+	unsigned cpu = memcg_this_cpu(e);
+	bool ok;
+
+	if (!pcpu_trylock(&e->cpus[cpu].lock))
+		return false;
+	ok = consume_stock_locked(e, cpu, memcg, nr);
+	pcpu_unlock(&e->cpus[cpu].lock);
+	return ok;
+}
+
+static void force_charge(struct mem_cgroup *memcg, unsigned nr)
+{
+	page_counter_charge(&memcg->memory, nr);
+	if (do_memsw_account(memcg))
+		page_counter_charge(&memcg->memsw, nr);
+}
+
+/**
+ * try_charge_memcg - charge @nr pages to @memcg's counters
+ * @memcg: cgroup; the root is never charged
+ * @gfp: MEMCG_GFP_* flags
+ * @nr: pages
+ *
+ * Takes from this CPU's stock when it can, otherwise charges a batch and
+ * stocks the surplus. Over a limit: retries with the exact size, raises
+ * MEMCG_MAX, drains every stock once and retries. Reclaim and the OOM
+ * killer are not part of the engine yet, so a charge still over the limit
+ * then fails with -ENOMEM, or is forced past max with MEMCG_GFP_NOFAIL.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int try_charge_memcg(struct mem_cgroup *memcg, unsigned gfp, unsigned nr)
+{
+	unsigned batch = nr > MEMCG_CHARGE_BATCH ? nr : MEMCG_CHARGE_BATCH;
+	struct mem_cgroup *over = NULL;
+	bool drained = false, raised_max = false;
+
+	if (mem_cgroup_is_root(memcg))
+		return 0;
+retry:
+	if (consume_stock(memcg, nr))
+		return 0;
+	if (charge_counters(memcg, batch, &over))
+		goto done_restock;
+	if (batch > nr) {
+		batch = nr;
+		goto retry;
+	}
+	if (gfp & MEMCG_GFP_NOWAIT)
+		goto nomem;
+	memcg_memory_event(over, MEMCG_MAX);
+	raised_max = true;
+	if (!drained) {
+		drain_all_stock(over);
+		drained = true;
+		goto retry;
+	}
+nomem:
+	if (!(gfp & MEMCG_GFP_NOFAIL))
+		return -ENOMEM;
+	if (!raised_max)
+		memcg_memory_event(over, MEMCG_MAX);
+	force_charge(memcg, nr);
+	return 0;
+done_restock:
+	if (batch > nr)
+		refill_stock(memcg, batch - nr);
+	return 0;
+}
+
+static void commit_charge(struct folio *folio, struct mem_cgroup *memcg)
+{
+	folio_set_memcg_data(folio, memcg->slot);
+}
+
+/* The fast path: stock, reference and stats under one CPU lock. */
+static bool charge_from_stock(struct folio *folio, struct mem_cgroup *memcg)
+{
+	struct memcg_engine *e = memcg->engine;
+	unsigned cpu = memcg_this_cpu(e);
+	unsigned nr = (unsigned)folio_nr_pages(folio);
+
+	if (!pcpu_trylock(&e->cpus[cpu].lock))
+		return false;
+	if (!mem_cgroup_is_root(memcg) &&
+	    !consume_stock_locked(e, cpu, memcg, nr)) {
+		pcpu_unlock(&e->cpus[cpu].lock);
+		return false;
+	}
+	css_get_local(memcg, cpu, 1);
+	commit_charge(folio, memcg);
+	memcg_stat_folio(memcg, (int)cpu, folio, 1);
+	mod_memcg_state_local(memcg, cpu, MEMCG_PGPGIN, 1);
+	pcpu_unlock(&e->cpus[cpu].lock);
+	return true;
+}
+
+/**
+ * mem_cgroup_charge - charge a new folio to @memcg
+ * @folio: an uncharged folio
+ * @memcg: cgroup, the root included
+ * @gfp: MEMCG_GFP_* flags
+ *
+ * Return: 0, -ENOMEM, or -EINVAL if @folio is already charged.
+ */
+int mem_cgroup_charge(struct folio *folio, struct mem_cgroup *memcg, unsigned gfp)
+{
+	int ret;
+
+	if (folio_memcg_data(folio))
+		return -EINVAL;
+	if (charge_from_stock(folio, memcg))
+		return 0;
+	ret = try_charge_memcg(memcg, gfp, (unsigned)folio_nr_pages(folio));
+	if (ret)
+		return ret;
+	css_get(memcg);
+	commit_charge(folio, memcg);
+	memcg_stat_folio(memcg, -1, folio, 1);
+	mod_memcg_state(memcg, MEMCG_PGPGIN, 1);
+	return 0;
+}
+
+/* A run of folios of one cgroup, uncharged together. */
+struct uncharge_gather {
+	struct mem_cgroup *memcg;
+	long nr_memory;
+	long nr_folios;
+	long stat[MEMCG_NR_STAT];
+};
+
+static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
+{
+	struct mem_cgroup *memcg = ug->memcg;
+	unsigned cpu;
+	int i;
+
+	if (!memcg)
+		return;
+	if (!mem_cgroup_is_root(memcg)) {
+		memcg_uncharge(memcg, ug->nr_memory);
+		atomic_fetch_add_explicit(&e->nr_uncharge_batches, 1,
+					  memory_order_relaxed);
+	}
+	cpu = memcg_this_cpu(e);
+	pcpu_lock(&e->cpus[cpu].lock);
+	for (i = 0; i < MEMCG_NR_STAT; i++)
+		if (ug->stat[i])
+			mod_memcg_state_local(memcg, cpu, i, ug->stat[i]);
+	/* the folios' references, held until the counters were updated */
+	css_put_local(memcg, cpu, ug->nr_folios);
+	pcpu_unlock(&e->cpus[cpu].lock);
+	*ug = (struct uncharge_gather){ 0 };
+}
+
+static void gather_stat(struct uncharge_gather *ug, const struct folio *folio)
+{
+	long nr = folio_nr_pages(folio);
+	bool thp = folio_order(folio) > 0;
+
+	switch (folio_type(folio)) {
+	case FOLIO_ANON:
+		ug->stat[MEMCG_ANON] -= nr;
+		ug->stat[MEMCG_ANON_THP] -= thp ? nr : 0;
+		break;
+	case FOLIO_SHMEM:
+		ug->stat[MEMCG_SHMEM] -= nr;
+		ug->stat[MEMCG_SHMEM_THP] -= thp ? nr : 0;
+		ug->stat[MEMCG_FILE] -= nr;
+		break;
+	case FOLIO_FILE:
+		ug->stat[MEMCG_FILE] -= nr;
+		ug->stat[MEMCG_FILE_THP] -= thp ? nr : 0;
+		break;
+	default:
+		ug->stat[MEMCG_KERNEL] -= nr;
+		break;
+	}
+	ug->stat[MEMCG_PGPGOUT]++;
+}
+
+static void uncharge_folio(struct memcg_engine *e, struct folio *folio,
+			   struct uncharge_gather *ug)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, folio);
+
+	if (!memcg)
+		return;
+	if (ug->memcg != memcg) {
+		uncharge_batch(e, ug);
+		ug->memcg = memcg;
+	}
+	ug->nr_memory += folio_nr_pages(folio);
+	ug->nr_folios++;
+	gather_stat(ug, folio);
+	folio_set_memcg_data(folio, 0);
+}
+
+/**
+ * mem_cgroup_uncharge_folios - uncharge folios whose last reference went
+ * @e: engine
+ * @folios: folios with refcount 0
+ * @nr: how many
+ *
+ * One counter update per run of folios charged to the same cgroup.
+ */
+void mem_cgroup_uncharge_folios(struct memcg_engine *e, struct folio **folios,
+				size_t nr)
+{
+	struct uncharge_gather ug = { 0 };
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		uncharge_folio(e, folios[i], &ug);
+	uncharge_batch(e, &ug);
+}
+
+static bool same_shape(const struct folio *a, const struct folio *b)
+{
+	return folio_order(a) == folio_order(b) && folio_type(a) == folio_type(b);
+}
+
+/**
+ * mem_cgroup_migrate - transfer the charge and reference of @old to @new
+ * @e: engine
+ * @old: the folio being replaced, charged or not
+ * @new: its uncharged replacement of the same order and type
+ *
+ * Return: 0, or -EINVAL if @new is charged or differs from @old.
+ */
+int mem_cgroup_migrate(struct memcg_engine *e, struct folio *old,
+		       struct folio *new)
+{
+	uint32_t data = folio_memcg_data(old);
+
+	if (folio_memcg_data(new) || !same_shape(old, new) || old == new)
+		return -EINVAL;
+	/* the reference moves with the pointer: no get, no put */
+	folio_set_memcg_data(new, data);
+	folio_set_memcg_data(old, 0);
+	return 0;
+}
+
+/**
+ * mem_cgroup_replace_folio - charge @new for page-cache replacement
+ * @e: engine
+ * @old: the replaced folio, which keeps its charge until freed
+ * @new: its uncharged replacement of the same order and type
+ *
+ * The charge is forced: the old folio's charge goes when it is freed.
+ *
+ * Return: 0, or -EINVAL as mem_cgroup_migrate().
+ */
+int mem_cgroup_replace_folio(struct memcg_engine *e, struct folio *old,
+			     struct folio *new)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, old);
+
+	if (folio_memcg_data(new) || !same_shape(old, new) || old == new)
+		return -EINVAL;
+	if (!memcg)
+		return 0;
+	if (!mem_cgroup_is_root(memcg))
+		force_charge(memcg, (unsigned)folio_nr_pages(new));
+	css_get(memcg);
+	commit_charge(new, memcg);
+	memcg_stat_folio(memcg, -1, new, 1);
+	mod_memcg_state(memcg, MEMCG_PGPGIN, 1);
+	return 0;
+}
+
+/**
+ * mem_cgroup_split_folio - split a huge folio; each new folio gets a ref
+ * @e: engine
+ * @folio: a huge folio held exclusively
+ *
+ * Return: 0, or -EINVAL for an order-0 folio.
+ */
+int mem_cgroup_split_folio(struct memcg_engine *e, struct folio *folio)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, folio);
+	long nr = folio_nr_pages(folio);
+
+	if (nr == 1)
+		return -EINVAL;
+	if (memcg) {
+		css_get_many(memcg, nr - 1);
+		switch (folio_type(folio)) {
+		case FOLIO_ANON:
+			mod_memcg_state(memcg, MEMCG_ANON_THP, -nr);
+			break;
+		case FOLIO_SHMEM:
+			mod_memcg_state(memcg, MEMCG_SHMEM_THP, -nr);
+			break;
+		case FOLIO_FILE:
+			mod_memcg_state(memcg, MEMCG_FILE_THP, -nr);
+			break;
+		default:
+			break;
+		}
+	}
+	folio_split(e->arena, folio);
+	return 0;
+}
+
+/**
+ * mem_cgroup_move_account - move a folio's charge to @to (v1 charge moving)
+ * @e: engine
+ * @folio: a charged folio held exclusively
+ * @to: the new owner
+ *
+ * Charges @to, moves the stats, gets @to and puts the old owner, then
+ * uncharges the old owner.
+ *
+ * Return: 0, -ENOMEM if @to is at its limit, -EINVAL if uncharged.
+ */
+int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
+			    struct mem_cgroup *to)
+{
+	struct mem_cgroup *from = folio_memcg(e, folio);
+	unsigned nr = (unsigned)folio_nr_pages(folio);
+	int ret;
+
+	if (!from)
+		return -EINVAL;
+	if (from == to)
+		return 0;
+	ret = try_charge_memcg(to, MEMCG_GFP_KERNEL, nr);
+	if (ret)
+		return ret;
+	memcg_stat_folio(from, -1, folio, -1);
+	memcg_stat_folio(to, -1, folio, 1);
+	css_get(to);
+	commit_charge(folio, to);
+	css_put(from);
+	memcg_uncharge(from, nr);
+	return 0;
+}
+
+/**
+ * mem_cgroup_margin - pages @memcg can still charge before its own limit
+ * @memcg: cgroup
+ */
+long mem_cgroup_margin(struct mem_cgroup *memcg)
+{
+	long margin = atomic_load(&memcg->memory.max) -
+		      page_counter_read(&memcg->memory);
+
+	if (do_memsw_account(memcg)) {
+		long m = atomic_load(&memcg->memsw.max) -
+			 page_counter_read(&memcg->memsw);
+
+		if (m < margin)
+			margin = m;
+	}
+	return margin > 0 ? margin : 0;
+}

@@ -1,0 +1,278 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The memory cgroup and the engine: internal definitions shared by
+ * src/core and src/mm.
+ *
+ * Locking:
+ * - engine->cgroup_mutex serialises tree changes (mkdir, rmdir, release)
+ *   and whole-tree reads (hierarchical stats, cgroup.stat).
+ * - Each CPU's area (stock, per-CPU refs and stats of every cgroup for
+ *   that CPU) is behind that CPU's pcpu_lock, always taken by trylock on
+ *   the charge path; a failed trylock uses the shared atomics instead.
+ * - id -> cgroup lookups run under rcu_read_lock() (liburcu, bp flavour).
+ */
+#ifndef MEMCG_CORE_MEMCONTROL_H
+#define MEMCG_CORE_MEMCONTROL_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <urcu-bp.h>
+#include <urcu/rculist.h>
+
+#include "memcg/memcg.h"
+#include "core/page_counter.h"
+#include "lib/percpu.h"
+#include "mm/folio.h"
+
+#define MEMCG_CHARGE_BATCH 64
+#define NR_MEMCG_STOCK 7
+#define MEM_CGROUP_ID_MAX 65535
+#define MEMCG_NAME_MAX 255
+
+/* memory.stat items kept per CPU; keep in step with memcg_stat.c. */
+enum memcg_stat_item {
+	MEMCG_ANON,
+	MEMCG_FILE,		/* includes shmem, as NR_FILE_PAGES does */
+	MEMCG_KERNEL,
+	MEMCG_SHMEM,
+	MEMCG_ANON_THP,
+	MEMCG_FILE_THP,
+	MEMCG_SHMEM_THP,
+	MEMCG_SWAP,		/* swapped-out pages owned by records */
+	MEMCG_PGPGIN,		/* v1 events: charged folios */
+	MEMCG_PGPGOUT,		/* uncharged folios */
+	MEMCG_NR_STAT
+};
+
+enum memcg_memory_event {
+	MEMCG_LOW,
+	MEMCG_HIGH,
+	MEMCG_MAX,
+	MEMCG_OOM,
+	MEMCG_OOM_KILL,
+	MEMCG_OOM_GROUP_KILL,
+	MEMCG_SWAP_HIGH,
+	MEMCG_SWAP_MAX,
+	MEMCG_SWAP_FAIL,
+	MEMCG_SOCK_THROTTLED,
+	MEMCG_NR_MEMORY_EVENTS
+};
+
+/* One cgroup's share of one CPU's area. */
+struct memcg_pcpu {
+	atomic_long ref;			/* css refs taken on this CPU */
+	atomic_long stat[MEMCG_NR_STAT];
+} __attribute__((aligned(MEMCG_CACHELINE)));
+
+/* A cgroup's reference count, percpu_ref-like (css_ref.c). */
+struct css_ref {
+	atomic_long count;	/* exact after kill; biased before */
+	atomic_bool atomic_mode;/* set by kill: per-CPU refs are folded in */
+};
+
+struct mem_cgroup {
+	struct css_ref ref;
+	struct memcg_engine *engine;
+	struct memcg_pcpu *pcpu;		/* engine->nr_cpus entries */
+
+	struct page_counter memory;
+	union {
+		struct page_counter swap;	/* v2 */
+		struct page_counter memsw;	/* v1 */
+	};
+
+	atomic_long memory_events[MEMCG_NR_MEMORY_EVENTS];
+	atomic_long memory_events_local[MEMCG_NR_MEMORY_EVENTS];
+	atomic_long stat_shared[MEMCG_NR_STAT];	/* updates off the per-CPU path */
+	atomic_long stat_dead[MEMCG_NR_STAT];	/* left by freed descendants */
+
+	/* the tree; children and sibling are RCU lists */
+	struct mem_cgroup *parent;
+	struct cds_list_head children;
+	struct cds_list_head sibling;
+	char *name;
+	int nr_descendants;		/* under cgroup_mutex */
+	int nr_dying_descendants;
+	atomic_int nr_tasks;
+
+	uint16_t id;
+	atomic_int id_ref;		/* online state + swap records */
+	uint32_t slot;			/* folio->memcg_data value */
+	atomic_bool online;
+	bool released;
+
+	bool oom_group;
+	int swappiness;
+	pthread_mutex_t peaks_lock;
+	struct cds_list_head memory_peaks;	/* open memory.peak fds */
+	struct cds_list_head swap_peaks;
+
+	struct mem_cgroup *release_next;	/* engine->release_list */
+	struct rcu_head rcu;
+};
+
+/* One CPU's stock: up to NR_MEMCG_STOCK cached cgroups. */
+struct memcg_stock_pcp {
+	uint8_t nr_pages[NR_MEMCG_STOCK];
+	uint8_t drain_idx;
+	struct mem_cgroup *cached[NR_MEMCG_STOCK];	/* each holds a ref */
+};
+
+struct memcg_cpu_area {
+	struct pcpu_lock lock;
+	struct memcg_stock_pcp stock;
+} __attribute__((aligned(MEMCG_CACHELINE)));
+
+struct memcg_engine {
+	struct memcg_config cfg;
+	bool v1;
+	unsigned nr_cpus;
+	struct folio_arena *arena;
+	struct mem_cgroup *root;
+	struct memcg_cpu_area *cpus;
+
+	pthread_mutex_t cgroup_mutex;
+	pthread_mutex_t drain_mutex;	/* trylocked, as percpu_charge_mutex */
+
+	/* css slots: folio->memcg_data -> cgroup, freed at release */
+	struct mem_cgroup **slots;
+	uint32_t nr_slots;
+	uint32_t slot_free_head;	/* free slots chain through slots[] */
+	uint32_t slot_next_unused;
+
+	/* private ids, published under RCU; the bitmap under id_lock */
+	pthread_mutex_t id_lock;
+	struct mem_cgroup **ids;	/* MEM_CGROUP_ID_MAX + 1 entries */
+	uint64_t *id_bitmap;
+
+	_Atomic(struct mem_cgroup *) release_list;
+
+	atomic_long nr_memcgs;		/* allocated and not yet freed */
+	atomic_long nr_uncharge_batches;/* counter updates by uncharge_batch */
+};
+
+/* Locking contract for the helpers below: none, unless stated. */
+
+static inline struct mem_cgroup *parent_mem_cgroup(struct mem_cgroup *memcg)
+{
+	return memcg->parent;
+}
+
+static inline bool mem_cgroup_is_root(const struct mem_cgroup *memcg)
+{
+	return memcg->parent == NULL;
+}
+
+static inline bool do_memsw_account(const struct mem_cgroup *memcg)
+{
+	return memcg->engine->v1;
+}
+
+static inline struct memcg_engine *memcg_engine(struct mem_cgroup *memcg)
+{
+	return memcg->engine;
+}
+
+static inline unsigned memcg_this_cpu(const struct memcg_engine *e)
+{
+	return this_cpu(e->nr_cpus, e->cfg.deterministic);
+}
+
+/**
+ * mem_cgroup_is_descendant - whether @memcg is @root or below it
+ * @memcg: cgroup
+ * @root: cgroup
+ */
+static inline bool mem_cgroup_is_descendant(struct mem_cgroup *memcg,
+					    struct mem_cgroup *root)
+{
+	for (; memcg; memcg = memcg->parent)
+		if (memcg == root)
+			return true;
+	return false;
+}
+
+/**
+ * folio_memcg - the cgroup @folio is charged to, or NULL
+ * @e: engine
+ * @folio: a folio the caller holds (its reference pins the cgroup)
+ */
+static inline struct mem_cgroup *folio_memcg(const struct memcg_engine *e,
+					     const struct folio *folio)
+{
+	uint32_t slot = folio_memcg_data(folio);
+
+	return slot ? e->slots[slot] : NULL;
+}
+
+/* css_ref.c: references; every pointer to a cgroup holds one. */
+void css_ref_init(struct mem_cgroup *memcg);
+void css_get(struct mem_cgroup *memcg);
+void css_get_many(struct mem_cgroup *memcg, long nr);
+void css_put(struct mem_cgroup *memcg);
+void css_put_many(struct mem_cgroup *memcg, long nr);
+/* caller holds @cpu's lock */
+void css_get_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
+void css_put_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
+bool css_tryget_online(struct mem_cgroup *memcg);
+void css_kill(struct mem_cgroup *memcg);
+long css_ref_read(struct mem_cgroup *memcg);
+
+/* memcg_id.c: private ids, 1..MEM_CGROUP_ID_MAX */
+int mem_cgroup_id_alloc(struct memcg_engine *e, struct mem_cgroup *memcg);
+void mem_cgroup_id_publish(struct mem_cgroup *memcg);
+void mem_cgroup_id_release(struct mem_cgroup *memcg);
+void mem_cgroup_id_get_many(struct mem_cgroup *memcg, int n);
+void mem_cgroup_id_put_many(struct mem_cgroup *memcg, int n);
+struct mem_cgroup *mem_cgroup_id_get_online(struct mem_cgroup *memcg);
+/* call with rcu_read_lock() held */
+struct mem_cgroup *mem_cgroup_from_id(struct memcg_engine *e, unsigned short id);
+
+/* memcg_tree.c: lifecycle */
+void mem_cgroup_release_pending(struct memcg_engine *e);
+void mem_cgroup_queue_release(struct mem_cgroup *memcg);
+struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e);
+void mem_cgroup_destroy_tree(struct memcg_engine *e);
+/* call with cgroup_mutex held */
+struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path);
+
+/* memcg_stat.c: statistics and events */
+void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx, long val);
+void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
+			   enum memcg_stat_item idx, long val);
+void memcg_stat_folio(struct mem_cgroup *memcg, int cpu, const struct folio *folio,
+		      long sign);
+long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);
+long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx);
+void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_memory_event ev);
+void memcg_stat_fold_dead(struct mem_cgroup *memcg);
+
+/* stock.c: per-CPU charge caches */
+bool consume_stock_locked(struct memcg_engine *e, unsigned cpu,
+			  struct mem_cgroup *memcg, unsigned nr);
+void refill_stock(struct mem_cgroup *memcg, unsigned nr);
+void drain_all_stock(struct mem_cgroup *root);
+long memcg_stock_pages(struct memcg_engine *e, struct mem_cgroup *memcg,
+		       long *slots);
+
+/* memcontrol.c: the charge lifecycle */
+int try_charge_memcg(struct mem_cgroup *memcg, unsigned gfp, unsigned nr);
+void memcg_uncharge(struct mem_cgroup *memcg, long nr);
+int mem_cgroup_charge(struct folio *folio, struct mem_cgroup *memcg, unsigned gfp);
+void mem_cgroup_uncharge_folios(struct memcg_engine *e, struct folio **folios,
+				size_t nr);
+int mem_cgroup_migrate(struct memcg_engine *e, struct folio *old, struct folio *new);
+int mem_cgroup_replace_folio(struct memcg_engine *e, struct folio *old,
+			     struct folio *new);
+int mem_cgroup_split_folio(struct memcg_engine *e, struct folio *folio);
+int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
+			    struct mem_cgroup *to);
+long mem_cgroup_margin(struct mem_cgroup *memcg);
+
+/* cgroupfs.c */
+void memcg_peaks_release(struct mem_cgroup *memcg);
+
+#endif /* MEMCG_CORE_MEMCONTROL_H */

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Lockless hierarchical page counters, after the kernel's mm/page_counter.c.
+ *
+ * A charge adds to every level from a counter up to the root; a limited
+ * charge adds speculatively and backs out when a level goes over its max.
+ * Protection (min/low) is tracked as the protected part of each counter's
+ * usage, summed into the parent, so reclaim can split a parent's effective
+ * protection among its children (page_counter_calculate_protection()).
+ */
+#include "core/page_counter.h"
+
+#include <errno.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#define MO_RELAXED memory_order_relaxed
+
+__extension__ typedef unsigned __int128 u128;
+
+static inline long min_long(long a, long b)
+{
+	return a < b ? a : b;
+}
+
+static inline long clamp_nonneg(long v)
+{
+	return v < 0 ? 0 : v;
+}
+
+void page_counter_init(struct page_counter *c, struct page_counter *parent,
+		       bool protection_support)
+{
+	atomic_init(&c->usage, 0);
+	atomic_init(&c->emin, 0);
+	atomic_init(&c->min_usage, 0);
+	atomic_init(&c->children_min_usage, 0);
+	atomic_init(&c->elow, 0);
+	atomic_init(&c->low_usage, 0);
+	atomic_init(&c->children_low_usage, 0);
+	atomic_init(&c->watermark, 0);
+	atomic_init(&c->local_watermark, 0);
+	atomic_init(&c->failcnt, 0);
+	atomic_init(&c->min, 0);
+	atomic_init(&c->low, 0);
+	atomic_init(&c->high, PAGE_COUNTER_MAX);
+	atomic_init(&c->max, PAGE_COUNTER_MAX);
+	c->protection_support = protection_support;
+	c->track_failcnt = false;
+	c->parent = parent;
+}
+
+/*
+ * Publish min(@usage, @setting) as this counter's protected usage and add
+ * the change to the parent's sum. Two racing updates of the same counter
+ * may apply their deltas to the parent out of order; the sum is briefly
+ * off but every delta lands, so it settles on the right value.
+ */
+static void propagate_one(long usage, atomic_long *setting,
+			  atomic_long *prot_usage, atomic_long *parent_sum)
+{
+	long protected = min_long(usage,
+				  atomic_load_explicit(setting, MO_RELAXED));
+	long old;
+
+	if (protected == atomic_load_explicit(prot_usage, MO_RELAXED))
+		return;
+	old = atomic_exchange(prot_usage, protected);
+	if (protected != old)
+		atomic_fetch_add(parent_sum, protected - old);
+}
+
+static void propagate_protected_usage(struct page_counter *c, long usage)
+{
+	if (!c->parent || !c->protection_support)
+		return;
+	usage = clamp_nonneg(usage);
+	propagate_one(usage, &c->min, &c->min_usage,
+		      &c->parent->children_min_usage);
+	propagate_one(usage, &c->low, &c->low_usage,
+		      &c->parent->children_low_usage);
+}
+
+/* Raise @wm to @val unless it is already at least @val. */
+static void watermark_raise(atomic_long *wm, long val)
+{
+	long cur = atomic_load_explicit(wm, MO_RELAXED);
+
+	while (val > cur &&
+	       !atomic_compare_exchange_weak_explicit(wm, &cur, val,
+						      MO_RELAXED, MO_RELAXED))
+		;
+}
+
+/*
+ * Bookkeeping after @c's usage rose to @usage. The kernel raises the
+ * watermarks with a racy check-then-set and tolerates a lost peak; a
+ * CAS loop keeps ours monotonic at no cost on the fast path, which is
+ * only the relaxed load. The local peak is never above the global one
+ * (see page_counter_reset_watermark()), so the global one needs a look
+ * only when the local one moved.
+ */
+static void charged(struct page_counter *c, long usage)
+{
+	propagate_protected_usage(c, usage);
+	if (usage > atomic_load_explicit(&c->local_watermark, MO_RELAXED)) {
+		watermark_raise(&c->local_watermark, usage);
+		watermark_raise(&c->watermark, usage);
+	}
+}
+
+bool page_counter_cancel(struct page_counter *c, long nr)
+{
+	long new = atomic_fetch_sub(&c->usage, nr) - nr;
+	bool underflow = new < 0;
+
+	if (underflow) {
+		/*
+		 * More uncharged than charged: a caller bug. The kernel
+		 * sets the counter to zero, which would also wipe charges
+		 * racing with us; give back only the part of our own @nr
+		 * that went below zero instead.
+		 */
+		long back = min_long(nr, -new);
+
+		new = atomic_fetch_add(&c->usage, back) + back;
+	}
+	propagate_protected_usage(c, new);
+	return underflow;
+}
+
+void page_counter_charge(struct page_counter *c, long nr)
+{
+	struct page_counter *pc;
+
+	for (pc = c; pc; pc = pc->parent)
+		charged(pc, atomic_fetch_add(&pc->usage, nr) + nr);
+}
+
+bool page_counter_try_charge(struct page_counter *c, long nr,
+			     struct page_counter **fail)
+{
+	struct page_counter *pc, *over;
+
+	for (pc = c; pc; pc = pc->parent) {
+		/*
+		 * Add first, check after, instead of a CAS loop. A large
+		 * charge on its way to failing may make a racing small one
+		 * fail too; tolerated, as the kernel does: the error is at
+		 * most the large charge's size. The seq_cst add and load of
+		 * max pair with page_counter_set_max()'s xchg and re-read:
+		 * either we see the new limit or the setter sees our usage
+		 * and retries.
+		 */
+		long new = atomic_fetch_add(&pc->usage, nr) + nr;
+
+		if (new > atomic_load(&pc->max)) {
+			atomic_fetch_sub(&pc->usage, nr);
+			/* A stat only: a relaxed count is enough. */
+			if (pc->track_failcnt)
+				atomic_fetch_add_explicit(&pc->failcnt, 1,
+							  MO_RELAXED);
+			over = pc;
+			goto failed;
+		}
+		charged(pc, new);
+	}
+	return true;
+
+failed:
+	for (pc = c; pc != over; pc = pc->parent)
+		page_counter_cancel(pc, nr);
+	if (fail)
+		*fail = over;
+	return false;
+}
+
+bool page_counter_uncharge(struct page_counter *c, long nr)
+{
+	struct page_counter *pc;
+	bool underflow = false;
+
+	for (pc = c; pc; pc = pc->parent)
+		underflow |= page_counter_cancel(pc, nr);
+	return underflow;
+}
+
+int page_counter_set_max(struct page_counter *c, long nr)
+{
+	for (;;) {
+		long usage = atomic_load(&c->usage);
+		long old;
+
+		if (usage > nr)
+			return -EBUSY;
+		old = atomic_exchange(&c->max, nr);
+		/*
+		 * A charge that read the old limit has already added to
+		 * usage (see page_counter_try_charge()), so usage that did
+		 * not grow means no charge slipped past the new limit.
+		 * Raising the limit cannot be slipped past.
+		 */
+		if (atomic_load(&c->usage) <= usage || nr >= old)
+			return 0;
+		atomic_store(&c->max, old);
+	}
+}
+
+static void propagate_to_root(struct page_counter *c)
+{
+	for (; c; c = c->parent)
+		propagate_protected_usage(c, page_counter_read(c));
+}
+
+void page_counter_set_min(struct page_counter *c, long nr)
+{
+	atomic_store_explicit(&c->min, nr, MO_RELAXED);
+	propagate_to_root(c);
+}
+
+void page_counter_set_low(struct page_counter *c, long nr)
+{
+	atomic_store_explicit(&c->low, nr, MO_RELAXED);
+	propagate_to_root(c);
+}
+
+void page_counter_reset_watermark(struct page_counter *c)
+{
+	long usage = page_counter_read(c);
+
+	atomic_store_explicit(&c->local_watermark, usage, MO_RELAXED);
+	/*
+	 * @usage may include a speculative charge that is about to fail and
+	 * never touched the peaks; lift the global peak to it so that it
+	 * stays above the local one, which charged() relies on.
+	 */
+	watermark_raise(&c->watermark, usage);
+}
+
+/*
+ * Protection of a counter using @usage pages out of its parent's
+ * @parent_usage, with @setting declared, given the parent's effective
+ * protection @peff and the protected usage @sibs of all its children.
+ *
+ * Overcommitted (@sibs > @peff): the parent's protection is split in
+ * proportion to each child's protected usage. Otherwise the child keeps
+ * what it claims and uses, plus, with recursive protection, a share of
+ * the unclaimed rest in proportion to its unprotected usage.
+ *
+ * Inputs are read without a common lock and may be transiently skewed,
+ * hence the clamping; products are taken in 128 bits since @peff can be
+ * PAGE_COUNTER_MAX ("max").
+ */
+static long effective_protection(long usage, long parent_usage, long setting,
+				 long peff, long sibs, bool recursive)
+{
+	long protected, ep;
+	u128 share;
+
+	usage = clamp_nonneg(usage);
+	parent_usage = clamp_nonneg(parent_usage);
+	peff = clamp_nonneg(peff);
+	sibs = clamp_nonneg(sibs);
+	protected = min_long(usage, clamp_nonneg(setting));
+
+	if (sibs > peff)
+		return (long)((u128)protected * (u128)peff / (u128)sibs);
+
+	ep = protected;
+	if (!recursive)
+		return ep;
+
+	if (peff > sibs && parent_usage > sibs && usage > protected) {
+		share = (u128)(peff - sibs) * (u128)(usage - protected);
+		share /= (u128)(parent_usage - sibs);
+		if (share > (u128)(PAGE_COUNTER_MAX - ep))
+			return PAGE_COUNTER_MAX;
+		ep += (long)share;
+	}
+	return ep;
+}
+
+void page_counter_calculate_protection(struct page_counter *root,
+				       struct page_counter *c,
+				       bool recursive_protection)
+{
+	struct page_counter *parent = c->parent;
+	long usage, parent_usage;
+
+	/* The reclaim target's own protection is ignored; leave it stale. */
+	if (c == root)
+		return;
+
+	/* Nothing to protect: keep the last values, as the kernel does. */
+	usage = page_counter_read(c);
+	if (usage <= 0)
+		return;
+
+	if (parent == root) {
+		atomic_store_explicit(&c->emin,
+			atomic_load_explicit(&c->min, MO_RELAXED), MO_RELAXED);
+		atomic_store_explicit(&c->elow,
+			atomic_load_explicit(&c->low, MO_RELAXED), MO_RELAXED);
+		return;
+	}
+
+	parent_usage = page_counter_read(parent);
+	atomic_store_explicit(&c->emin,
+		effective_protection(usage, parent_usage,
+			atomic_load_explicit(&c->min, MO_RELAXED),
+			atomic_load_explicit(&parent->emin, MO_RELAXED),
+			atomic_load_explicit(&parent->children_min_usage, MO_RELAXED),
+			recursive_protection), MO_RELAXED);
+	atomic_store_explicit(&c->elow,
+		effective_protection(usage, parent_usage,
+			atomic_load_explicit(&c->low, MO_RELAXED),
+			atomic_load_explicit(&parent->elow, MO_RELAXED),
+			atomic_load_explicit(&parent->children_low_usage, MO_RELAXED),
+			recursive_protection), MO_RELAXED);
+}
+
+/* The kernel's isspace() on ASCII, as strstrip() uses it. */
+static bool is_space(char ch)
+{
+	return ch == ' ' || (ch >= '\t' && ch <= '\r');
+}
+
+static int digit_value(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	ch |= 0x20;
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	return 16;
+}
+
+/*
+ * simple_strtoull(s, &end, 0): "0x" + hex digit means hex, a leading 0
+ * octal, else decimal; no sign. Like the kernel, digits past 64 bits are
+ * still consumed and the value wraps.
+ */
+static const char *parse_ull(const char *s, uint64_t *val)
+{
+	unsigned int base = 10;
+	uint64_t v = 0;
+	int d;
+
+	if (s[0] == '0') {
+		base = 8;
+		if ((s[1] | 0x20) == 'x' && digit_value(s[2]) < 16) {
+			base = 16;
+			s += 2;
+		}
+	}
+	while ((d = digit_value(*s)) < (int)base) {
+		v = v * base + (uint64_t)d;
+		s++;
+	}
+	*val = v;
+	return s;
+}
+
+/*
+ * memparse(): a number and at most one K/M/G/T/P/E suffix, either case.
+ * The shift wraps on overflow exactly as the kernel's does.
+ */
+static const char *parse_size(const char *s, uint64_t *bytes)
+{
+	static const char suffixes[] = "kmgtpe";
+	const char *end = parse_ull(s, bytes);
+	const char *p;
+
+	if (*end == '\0')
+		return end;
+	p = strchr(suffixes, *end | 0x20);
+	if (!p)
+		return end;
+	*bytes <<= 10 * (unsigned int)(p - suffixes + 1);
+	return end + 1;
+}
+
+int page_counter_memparse(const char *buf, const char *max, long *nr_pages)
+{
+	const char *end;
+	size_t len;
+	uint64_t bytes;
+
+	/* The cgroup core strstrip()s a write before it gets here. */
+	while (is_space(*buf))
+		buf++;
+	len = strlen(buf);
+	while (len && is_space(buf[len - 1]))
+		len--;
+
+	if (strlen(max) == len && !memcmp(buf, max, len)) {
+		*nr_pages = PAGE_COUNTER_MAX;
+		return 0;
+	}
+
+	/*
+	 * As in the kernel, an empty string parses as 0: "echo > memory.max"
+	 * sets the limit to 0. Only a write of no bytes at all is a no-op,
+	 * and that is the cgroup file layer's business.
+	 */
+	end = parse_size(buf, &bytes);
+	if (end != buf + len)
+		return -EINVAL;
+
+	bytes /= MEMCG_PAGE_SIZE;
+	*nr_pages = bytes > (uint64_t)PAGE_COUNTER_MAX ? PAGE_COUNTER_MAX
+						       : (long)bytes;
+	return 0;
+}

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Per-CPU charge stock: pages charged ahead to the counters and cached per
+ * CPU, so most charges touch no shared cache line.
+ *
+ * Each CPU caches up to NR_MEMCG_STOCK cgroups with at most
+ * MEMCG_CHARGE_BATCH pages each. A slot holds one reference on the cgroup
+ * it caches (the 2020 seed's rule). Stock pages count in memory.current.
+ *
+ * Locking: a CPU's stock is used under its pcpu_lock, by trylock from the
+ * charge path (failure falls back to the counters) and by a blocking lock
+ * from drains run on behalf of other CPUs.
+ */
+#include "core/memcontrol.h"
+
+/**
+ * memcg_uncharge - take @nr pages off @memcg's counters (memory, memsw)
+ * @memcg: cgroup; nothing happens for the root, which is never charged
+ * @nr: pages
+ */
+void memcg_uncharge(struct mem_cgroup *memcg, long nr)
+{
+	if (mem_cgroup_is_root(memcg) || !nr)
+		return;
+	page_counter_uncharge(&memcg->memory, nr);
+	if (do_memsw_account(memcg))
+		page_counter_uncharge(&memcg->memsw, nr);
+}
+
+/**
+ * consume_stock_locked - take @nr pages from this CPU's stock
+ * @e: engine
+ * @cpu: CPU whose lock the caller holds
+ * @memcg: cgroup to charge
+ * @nr: pages
+ *
+ * Return: true if the stock had them.
+ */
+bool consume_stock_locked(struct memcg_engine *e, unsigned cpu,
+			  struct mem_cgroup *memcg, unsigned nr)
+{
+	struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
+	int i;
+
+	if (nr > MEMCG_CHARGE_BATCH)
+		return false;
+	for (i = 0; i < NR_MEMCG_STOCK; i++) {
+		if (stock->cached[i] != memcg)
+			continue;
+		if (stock->nr_pages[i] < nr)
+			return false;
+		stock->nr_pages[i] -= (uint8_t)nr;
+		return true;
+	}
+	return false;
+}
+
+/* Uncharge a slot's pages and drop its reference; holding @cpu's lock. */
+static void drain_stock_slot(struct memcg_engine *e, unsigned cpu, int i)
+{
+	struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
+	struct mem_cgroup *old = stock->cached[i];
+
+	if (!old)
+		return;
+	memcg_uncharge(old, stock->nr_pages[i]);
+	stock->nr_pages[i] = 0;
+	stock->cached[i] = NULL;
+	css_put_local(old, cpu, 1);
+}
+
+static void refill_stock_locked(struct memcg_engine *e, unsigned cpu,
+				struct mem_cgroup *memcg, unsigned nr)
+{
+	struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
+	int i, empty = -1;
+
+	for (i = 0; i < NR_MEMCG_STOCK; i++) {
+		if (stock->cached[i] == memcg) {
+			stock->nr_pages[i] += (uint8_t)nr;
+			if (stock->nr_pages[i] > MEMCG_CHARGE_BATCH)
+				drain_stock_slot(e, cpu, i);
+			return;
+		}
+		if (!stock->cached[i] && empty < 0)
+			empty = i;
+	}
+	if (empty < 0) {
+		/* evict round-robin, as the mm tree's drain_idx does */
+		empty = stock->drain_idx;
+		stock->drain_idx = (uint8_t)((empty + 1) % NR_MEMCG_STOCK);
+		drain_stock_slot(e, cpu, empty);
+	}
+	css_get_local(memcg, cpu, 1);
+	stock->cached[empty] = memcg;
+	stock->nr_pages[empty] = (uint8_t)nr;
+}
+
+/**
+ * refill_stock - cache @nr pre-charged pages of @memcg on this CPU
+ * @memcg: cgroup the pages are charged to
+ * @nr: pages; more than a batch, or a busy stock, uncharges them instead
+ */
+void refill_stock(struct mem_cgroup *memcg, unsigned nr)
+{
+	struct memcg_engine *e = memcg->engine;
+	unsigned cpu = memcg_this_cpu(e);
+
+	if (nr > MEMCG_CHARGE_BATCH || !pcpu_trylock(&e->cpus[cpu].lock)) {
+		memcg_uncharge(memcg, nr);
+		return;
+	}
+	refill_stock_locked(e, cpu, memcg, nr);
+	pcpu_unlock(&e->cpus[cpu].lock);
+}
+
+/**
+ * drain_all_stock - drain every CPU's slots that cache @root or below
+ * @root: cgroup
+ *
+ * Gives up if another drain is running, as the kernel does. Unlike the
+ * kernel, slots with no pages are drained too, so that an offline cgroup
+ * is not kept alive by a stock reference.
+ */
+void drain_all_stock(struct mem_cgroup *root)
+{
+	struct memcg_engine *e = root->engine;
+	unsigned cpu;
+	int i;
+
+	if (pthread_mutex_trylock(&e->drain_mutex))
+		return;
+	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
+		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
+
+		pcpu_lock(&e->cpus[cpu].lock);
+		for (i = 0; i < NR_MEMCG_STOCK; i++)
+			if (stock->cached[i] &&
+			    mem_cgroup_is_descendant(stock->cached[i], root))
+				drain_stock_slot(e, cpu, i);
+		pcpu_unlock(&e->cpus[cpu].lock);
+	}
+	pthread_mutex_unlock(&e->drain_mutex);
+}
+
+/**
+ * memcg_stock_pages - pages of @memcg cached in every CPU's stock
+ * @e: engine
+ * @memcg: cgroup
+ * @slots: if not NULL, receives the number of slots caching @memcg
+ */
+long memcg_stock_pages(struct memcg_engine *e, struct mem_cgroup *memcg,
+		       long *slots)
+{
+	long pages = 0, n = 0;
+	unsigned cpu;
+	int i;
+
+	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
+		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
+
+		pcpu_lock(&e->cpus[cpu].lock);
+		for (i = 0; i < NR_MEMCG_STOCK; i++) {
+			if (stock->cached[i] != memcg)
+				continue;
+			pages += stock->nr_pages[i];
+			n++;
+		}
+		pcpu_unlock(&e->cpus[cpu].lock);
+	}
+	if (slots)
+		*slots = n;
+	return pages;
+}
+
+void memcg_drain_all_stock(struct mem_cgroup *memcg)
+{
+	drain_all_stock(memcg);
+	mem_cgroup_release_pending(memcg->engine);
+}

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Frame arena and folio descriptors.
+ *
+ * The arena owns nr_frames page frames (4 KiB of real memory each, or no
+ * memory at all in data-less mode) and one 16-byte descriptor per frame.
+ * A folio is a power-of-two run of frames described by the descriptor of
+ * its first frame; the other descriptors of a large folio are tails.
+ *
+ * This file knows nothing of cgroups: memcg_data is an opaque 24-bit
+ * value that memcontrol owns (the owner's css slot, 0 when uncharged).
+ *
+ * Locking: the arena's free lists are behind the arena lock. The refcount
+ * and flags share one atomic word. memcg_data, order, type and the LRU
+ * links are written only by whoever holds the folio exclusively (the
+ * allocator, the final put, or the LRU lock owner).
+ */
+#ifndef MEMCG_FOLIO_H
+#define MEMCG_FOLIO_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum folio_type {
+	FOLIO_ANON,
+	FOLIO_FILE,
+	FOLIO_SHMEM,
+	FOLIO_KERNEL,
+	NR_FOLIO_TYPES
+};
+
+/* Flag bits live above the 20-bit refcount in folio->refflags. */
+#define FOLIO_REF_BITS 20
+#define FOLIO_REF_MASK ((1u << FOLIO_REF_BITS) - 1)
+#define FOLIO_REF_MAX FOLIO_REF_MASK
+
+enum folio_flag {
+	PG_locked = FOLIO_REF_BITS,
+	PG_lru,
+	PG_active,
+	PG_referenced,
+	PG_unevictable,
+	PG_swapcache,
+	PG_dirty,
+	PG_writeback,
+	PG_mlocked,
+	PG_workingset,
+	PG_tail,	/* a non-head frame of a large folio */
+	PG_free,	/* on an arena free list */
+};
+
+/* 24 bits of memcg_data; the rest of the word holds order and type. */
+#define FOLIO_MEMCG_BITS 24
+#define FOLIO_MEMCG_MASK ((1u << FOLIO_MEMCG_BITS) - 1)
+
+#define FOLIO_NONE UINT32_MAX	/* the null frame index */
+
+struct folio {
+	_Atomic uint32_t refflags;	/* refcount (low 20 bits) | flags */
+	uint32_t info;			/* memcg_data:24 | order:4 | type:3 */
+	uint32_t lru_next;		/* frame index or FOLIO_NONE */
+	uint32_t lru_prev;
+};
+
+_Static_assert(sizeof(struct folio) == 16, "16 bytes of metadata per frame");
+
+struct folio_arena;
+
+/**
+ * folio_arena_create - make an arena of page frames
+ * @nr_frames: frames, rounded up to a multiple of 1 << @huge_order
+ * @dataless: no memory behind the frames (folio_address() gives NULL)
+ * @huge_order: order of a huge folio (9 for 2 MiB), at most 12
+ * @out: the arena
+ *
+ * Return: 0, -EINVAL for bad arguments or -ENOMEM.
+ */
+int folio_arena_create(size_t nr_frames, bool dataless, unsigned huge_order,
+		       struct folio_arena **out);
+
+/**
+ * folio_arena_destroy - free the arena; every folio must have been freed
+ * @a: arena or NULL
+ */
+void folio_arena_destroy(struct folio_arena *a);
+
+size_t folio_arena_nr_frames(const struct folio_arena *a);
+size_t folio_arena_nr_free(struct folio_arena *a);
+unsigned folio_arena_huge_order(const struct folio_arena *a);
+
+/**
+ * folio_alloc - allocate a folio of order 0 or the arena's huge order
+ * @a: arena
+ * @type: what the folio will hold
+ * @order: 0 or folio_arena_huge_order(@a)
+ *
+ * The folio comes with refcount 1, no flags, memcg_data 0 and its data
+ * zeroed.
+ *
+ * Return: the folio, or NULL when no run of frames is free (or @order is
+ * neither 0 nor the huge order).
+ */
+struct folio *folio_alloc(struct folio_arena *a, enum folio_type type,
+			  unsigned order);
+
+/**
+ * folio_free - return a folio's frames to the arena
+ * @a: arena
+ * @folio: a folio with refcount 0, off every list, memcg_data 0
+ */
+void folio_free(struct folio_arena *a, struct folio *folio);
+
+/**
+ * folio_split - split a large folio into order-0 folios
+ * @a: arena
+ * @folio: the head, held exclusively by the caller
+ *
+ * Every new folio inherits the head's refcount, flags, type and memcg_data;
+ * taking the extra references on the owner is the caller's job. The head
+ * becomes the first order-0 folio.
+ */
+void folio_split(struct folio_arena *a, struct folio *folio);
+
+/* Frame index of a folio, and back. */
+uint32_t folio_pfn(const struct folio_arena *a, const struct folio *folio);
+struct folio *pfn_folio(const struct folio_arena *a, uint32_t pfn);
+
+/**
+ * folio_address - the folio's data
+ * @a: arena
+ * @folio: folio
+ *
+ * Return: the first byte of its frames, or NULL in data-less mode.
+ */
+void *folio_address(const struct folio_arena *a, const struct folio *folio);
+
+static inline unsigned folio_order(const struct folio *folio)
+{
+	return (folio->info >> FOLIO_MEMCG_BITS) & 0xf;
+}
+
+static inline long folio_nr_pages(const struct folio *folio)
+{
+	return 1L << folio_order(folio);
+}
+
+static inline enum folio_type folio_type(const struct folio *folio)
+{
+	return (enum folio_type)((folio->info >> (FOLIO_MEMCG_BITS + 4)) & 0x7);
+}
+
+static inline uint32_t folio_memcg_data(const struct folio *folio)
+{
+	return folio->info & FOLIO_MEMCG_MASK;
+}
+
+static inline void folio_set_memcg_data(struct folio *folio, uint32_t data)
+{
+	folio->info = (folio->info & ~FOLIO_MEMCG_MASK) | (data & FOLIO_MEMCG_MASK);
+}
+
+static inline unsigned folio_ref_count(const struct folio *folio)
+{
+	return atomic_load_explicit(&folio->refflags, memory_order_relaxed) &
+	       FOLIO_REF_MASK;
+}
+
+/**
+ * folio_get - take a reference; the caller already holds one
+ * @folio: folio
+ */
+void folio_get(struct folio *folio);
+
+/**
+ * folio_ref_add - take @nr references; the caller already holds one
+ * @folio: folio
+ * @nr: references
+ */
+void folio_ref_add(struct folio *folio, unsigned nr);
+
+/**
+ * folio_put_testzero - drop a reference
+ * @folio: folio
+ *
+ * Return: true if it was the last one; the caller then frees the folio.
+ */
+bool folio_put_testzero(struct folio *folio);
+
+static inline bool folio_test_flag(const struct folio *folio, enum folio_flag f)
+{
+	return atomic_load_explicit(&folio->refflags, memory_order_relaxed) &
+	       (1u << f);
+}
+
+static inline void folio_set_flag(struct folio *folio, enum folio_flag f)
+{
+	atomic_fetch_or_explicit(&folio->refflags, 1u << f, memory_order_relaxed);
+}
+
+static inline void folio_clear_flag(struct folio *folio, enum folio_flag f)
+{
+	atomic_fetch_and_explicit(&folio->refflags, ~(1u << f),
+				  memory_order_relaxed);
+}
+
+/* Test-and-set; returns the old value (used as a bit lock for PG_locked). */
+static inline bool folio_test_set_flag(struct folio *folio, enum folio_flag f)
+{
+	return atomic_fetch_or_explicit(&folio->refflags, 1u << f,
+					memory_order_acquire) & (1u << f);
+}
+
+#endif /* MEMCG_FOLIO_H */

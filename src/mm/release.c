@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The final put: a folio whose last reference goes is uncharged, then its
+ * frames return to the arena (the kernel's folio_put and folios_put in
+ * mm/swap.c). Also the public folio entry points.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/memcontrol.h"
+
+static void free_folios(struct memcg_engine *e, struct folio **folios,
+			size_t nr)
+{
+	size_t i;
+
+	mem_cgroup_uncharge_folios(e, folios, nr);
+	for (i = 0; i < nr; i++)
+		folio_free(e->arena, folios[i]);
+}
+
+void memcg_folio_put(struct memcg_engine *e, struct folio *folio)
+{
+	if (folio_put_testzero(folio))
+		free_folios(e, &folio, 1);
+	mem_cgroup_release_pending(e);
+}
+
+/**
+ * memcg_folios_put - drop a reference on each folio, freeing in one batch
+ * @e: engine
+ * @folios: folios; the array is reused as scratch space
+ * @nr: how many
+ *
+ * The folios whose last reference went are uncharged in one gather, which
+ * updates the counters once per run of folios of the same cgroup.
+ */
+void memcg_folios_put(struct memcg_engine *e, struct folio **folios, size_t nr)
+{
+	size_t i, dead = 0;
+
+	for (i = 0; i < nr; i++)
+		if (folio_put_testzero(folios[i]))
+			folios[dead++] = folios[i];
+	free_folios(e, folios, dead);
+	mem_cgroup_release_pending(e);
+}
+
+void memcg_folio_get(struct memcg_engine *e, struct folio *folio)
+{
+	folio_get(folio);
+}
+
+struct folio *memcg_folio_alloc(struct memcg_engine *e,
+				enum memcg_folio_type type, unsigned order)
+{
+	if (!e || (unsigned)type >= NR_FOLIO_TYPES)
+		return NULL;
+	return folio_alloc(e->arena, (enum folio_type)type, order);
+}
+
+int memcg_charge(struct memcg_engine *e, struct folio *folio,
+		 struct mem_cgroup *memcg, unsigned gfp)
+{
+	if (!e || !folio || !memcg || memcg->engine != e)
+		return -EINVAL;
+	return mem_cgroup_charge(folio, memcg, gfp);
+}
+
+int memcg_migrate(struct memcg_engine *e, struct folio *old, struct folio *new)
+{
+	if (!e || !old || !new)
+		return -EINVAL;
+	return mem_cgroup_migrate(e, old, new);
+}
+
+int memcg_replace_folio(struct memcg_engine *e, struct folio *old,
+			struct folio *new)
+{
+	if (!e || !old || !new)
+		return -EINVAL;
+	return mem_cgroup_replace_folio(e, old, new);
+}
+
+int memcg_split_folio(struct memcg_engine *e, struct folio *folio,
+		      struct folio **out)
+{
+	uint32_t pfn;
+	long i, nr;
+	int ret;
+
+	if (!e || !folio)
+		return -EINVAL;
+	nr = folio_nr_pages(folio);
+	pfn = folio_pfn(e->arena, folio);
+	ret = mem_cgroup_split_folio(e, folio);
+	if (ret || !out)
+		return ret;
+	for (i = 0; i < nr; i++)
+		out[i] = pfn_folio(e->arena, pfn + (uint32_t)i);
+	return 0;
+}
+
+int memcg_move_account(struct memcg_engine *e, struct folio *folio,
+		       struct mem_cgroup *to)
+{
+	int ret;
+
+	if (!e || !folio || !to || to->engine != e)
+		return -EINVAL;
+	ret = mem_cgroup_move_account(e, folio, to);
+	mem_cgroup_release_pending(e);
+	return ret;
+}
+
+struct mem_cgroup *memcg_folio_memcg(struct memcg_engine *e,
+				     struct folio *folio)
+{
+	return folio_memcg(e, folio);
+}
+
+void *memcg_folio_data(struct memcg_engine *e, struct folio *folio)
+{
+	return folio_address(e->arena, folio);
+}
+
+long memcg_folio_nr_pages(struct folio *folio)
+{
+	return folio_nr_pages(folio);
+}
