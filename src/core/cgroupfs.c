@@ -115,6 +115,8 @@ int memcg_open(struct mem_cgroup *memcg, const char *name,
 	cft = cftype_find(memcg, name);
 	if (!cft)
 		return -ENOENT;
+	if (!atomic_load(&memcg->online))
+		return -ENODEV;	/* kernfs: the directory is gone */
 	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
@@ -165,6 +167,8 @@ int memcg_file_read(struct memcg_file *f, char *buf, size_t len)
 		return -EINVAL;
 	if (!f->cft->show)
 		return -EINVAL;
+	if (!atomic_load(&f->memcg->online))
+		return -ENODEV;
 	buf[0] = '\0';
 	f->cft->show(f, &s);
 	if (s.overflow)
@@ -192,6 +196,8 @@ int memcg_file_write(struct memcg_file *f, const char *buf)
 		return -EINVAL;
 	if (!f->cft->write)
 		return -EINVAL;
+	if (!atomic_load(&f->memcg->online))
+		return -ENODEV;
 	if (!*buf)
 		return 0;	/* a zero-byte write never reaches the handler */
 	copy = strdup(buf);

@@ -45,7 +45,6 @@ static void memcg_slot_free(struct memcg_engine *e, struct mem_cgroup *memcg)
 
 static void mem_cgroup_free(struct mem_cgroup *memcg)
 {
-	atomic_fetch_sub(&memcg->engine->nr_memcgs, 1);
 	pthread_mutex_destroy(&memcg->peaks_lock);
 	free(memcg->pcpu);
 	free(memcg->name);
@@ -159,6 +158,7 @@ static void mem_cgroup_released(struct mem_cgroup *memcg)
 			page_counter_read(&memcg->memory),
 			page_counter_read(&memcg->swap));
 	memcg->released = true;
+	atomic_fetch_sub(&e->nr_memcgs, 1);
 	if (parent) {
 		cds_list_del_rcu(&memcg->sibling);
 		for (p = parent; p; p = p->parent)

@@ -150,7 +150,7 @@ struct memcg_engine {
 
 	_Atomic(struct mem_cgroup *) release_list;
 
-	atomic_long nr_memcgs;		/* allocated and not yet freed */
+	atomic_long nr_memcgs;		/* allocated and not yet released */
 	atomic_long nr_uncharge_batches;/* counter updates by uncharge_batch */
 };
 

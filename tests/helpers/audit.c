@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+/* The invariant auditor: see audit.h. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+
+struct audit_cg {
+	struct mem_cgroup *memcg;
+	long folio_pages;	/* charged to this cgroup itself */
+	long folios;
+	long stock_pages;
+	long stock_slots;
+	long stat[MEMCG_NR_STAT];
+	long holds;
+	long children;		/* in the children list, live or dying */
+	long live_desc, dying_desc;
+	long subtree_pages;	/* folio + stock pages of the subtree */
+};
+
+struct audit {
+	struct memcg_engine *e;
+	struct audit_cg *cg;	/* indexed by slot */
+	int errors;
+};
+
+#define report(a, ...) do { fprintf(stderr, "audit: " __VA_ARGS__); \
+	fputc('\n', stderr); (a)->errors++; } while (0)
+
+static void audit_collect(struct audit *a, struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *c;
+
+	a->cg[memcg->slot].memcg = memcg;
+	cds_list_for_each_entry(c, &memcg->children, sibling) {
+		a->cg[memcg->slot].children++;
+		audit_collect(a, c);
+	}
+}
+
+static void audit_folio_stats(struct audit_cg *cg, const struct folio *folio)
+{
+	long nr = folio_nr_pages(folio);
+	bool thp = folio_order(folio) > 0;
+
+	switch (folio_type(folio)) {
+	case FOLIO_ANON:
+		cg->stat[MEMCG_ANON] += nr;
+		cg->stat[MEMCG_ANON_THP] += thp ? nr : 0;
+		break;
+	case FOLIO_SHMEM:
+		cg->stat[MEMCG_SHMEM] += nr;
+		cg->stat[MEMCG_SHMEM_THP] += thp ? nr : 0;
+		cg->stat[MEMCG_FILE] += nr;
+		break;
+	case FOLIO_FILE:
+		cg->stat[MEMCG_FILE] += nr;
+		cg->stat[MEMCG_FILE_THP] += thp ? nr : 0;
+		break;
+	default:
+		cg->stat[MEMCG_KERNEL] += nr;
+		break;
+	}
+}
+
+static void audit_folios(struct audit *a)
+{
+	size_t pfn, n = folio_arena_nr_frames(a->e->arena);
+
+	for (pfn = 0; pfn < n; pfn++) {
+		struct folio *folio = pfn_folio(a->e->arena, (uint32_t)pfn);
+		uint32_t slot;
+		struct audit_cg *cg;
+
+		if (folio_test_flag(folio, PG_free) ||
+		    folio_test_flag(folio, PG_tail))
+			continue;
+		slot = folio_memcg_data(folio);
+		if (!slot)
+			continue;
+		cg = &a->cg[slot];
+		if (!cg->memcg) {
+			report(a, "folio %zu charged to slot %u, not a cgroup "
+			       "in the tree", pfn, slot);
+			continue;
+		}
+		cg->folio_pages += folio_nr_pages(folio);
+		cg->folios++;
+		audit_folio_stats(cg, folio);
+	}
+}
+
+static void audit_stocks(struct audit *a)
+{
+	unsigned cpu;
+	int i;
+
+	for (cpu = 0; cpu < a->e->nr_cpus; cpu++) {
+		struct memcg_stock_pcp *stock = &a->e->cpus[cpu].stock;
+
+		for (i = 0; i < NR_MEMCG_STOCK; i++) {
+			struct mem_cgroup *m = stock->cached[i];
+
+			if (!m) {
+				if (stock->nr_pages[i])
+					report(a, "cpu %u slot %d: %u pages, no "
+					       "cgroup", cpu, i, stock->nr_pages[i]);
+				continue;
+			}
+			if (a->cg[m->slot].memcg != m) {
+				report(a, "cpu %u slot %d caches a cgroup not "
+				       "in the tree", cpu, i);
+				continue;
+			}
+			if (stock->nr_pages[i] > MEMCG_CHARGE_BATCH)
+				report(a, "cpu %u slot %d: %u pages > batch",
+				       cpu, i, stock->nr_pages[i]);
+			a->cg[m->slot].stock_pages += stock->nr_pages[i];
+			a->cg[m->slot].stock_slots++;
+		}
+	}
+}
+
+/* Post-order: sums of pages and descendants over the subtree. */
+static void audit_subtree(struct audit *a, struct mem_cgroup *memcg)
+{
+	struct audit_cg *cg = &a->cg[memcg->slot];
+	struct mem_cgroup *c;
+
+	cg->subtree_pages = cg->folio_pages + cg->stock_pages;
+	cds_list_for_each_entry(c, &memcg->children, sibling) {
+		struct audit_cg *cc = &a->cg[c->slot];
+
+		audit_subtree(a, c);
+		cg->subtree_pages += cc->subtree_pages;
+		cg->live_desc += cc->live_desc;
+		cg->dying_desc += cc->dying_desc;
+		if (atomic_load(&c->online))
+			cg->live_desc++;
+		else
+			cg->dying_desc++;
+	}
+}
+
+static void audit_counters(struct audit *a, struct audit_cg *cg)
+{
+	struct mem_cgroup *m = cg->memcg;
+	long usage = page_counter_read(&m->memory);
+	/* the root's own charges skip its counter; its children's do not */
+	long expect = cg->subtree_pages -
+		(mem_cgroup_is_root(m) ? cg->folio_pages + cg->stock_pages : 0);
+
+	if (usage != expect)
+		report(a, "%s: memory usage %ld, charged pages %ld", m->name,
+		       usage, expect);
+	if (m->engine->v1 && page_counter_read(&m->memsw) != usage)
+		report(a, "%s: memsw usage %ld != memory usage %ld", m->name,
+		       page_counter_read(&m->memsw), usage);
+	if (!m->engine->v1 && page_counter_read(&m->swap))
+		report(a, "%s: swap usage %ld without swap records", m->name,
+		       page_counter_read(&m->swap));
+	if (atomic_load(&m->memory.watermark) < usage)
+		report(a, "%s: watermark %ld below usage %ld", m->name,
+		       atomic_load(&m->memory.watermark), usage);
+}
+
+static void audit_refs(struct audit *a, struct audit_cg *cg)
+{
+	struct mem_cgroup *m = cg->memcg;
+	long expect = cg->folios + cg->stock_slots + cg->children + cg->holds +
+		      (atomic_load(&m->id_ref) > 0) + atomic_load(&m->online);
+	long refs = css_ref_read(m);
+
+	if (refs != expect)
+		report(a, "%s: %ld references, expected %ld (folios %ld, "
+		       "stock %ld, children %ld, held %ld, id %d, online %d)",
+		       m->name, refs, expect, cg->folios, cg->stock_slots,
+		       cg->children, cg->holds, atomic_load(&m->id_ref),
+		       (int)atomic_load(&m->online));
+}
+
+static void audit_stats(struct audit *a, struct audit_cg *cg)
+{
+	static const enum memcg_stat_item items[] = {
+		MEMCG_ANON, MEMCG_FILE, MEMCG_SHMEM, MEMCG_KERNEL,
+		MEMCG_ANON_THP, MEMCG_FILE_THP, MEMCG_SHMEM_THP,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
+		long v = memcg_page_state_local(cg->memcg, items[i]);
+
+		if (v != cg->stat[items[i]])
+			report(a, "%s: stat %d is %ld, folios say %ld",
+			       cg->memcg->name, items[i], v, cg->stat[items[i]]);
+	}
+	if (cg->memcg->nr_descendants != cg->live_desc ||
+	    cg->memcg->nr_dying_descendants != cg->dying_desc)
+		report(a, "%s: descendants %d/%d dying, tree has %ld/%ld",
+		       cg->memcg->name, cg->memcg->nr_descendants,
+		       cg->memcg->nr_dying_descendants, cg->live_desc,
+		       cg->dying_desc);
+}
+
+int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
+		size_t nr_holds)
+{
+	struct audit a = { .e = e };
+	uint32_t slot;
+	size_t i;
+
+	mem_cgroup_release_pending(e);
+	a.cg = calloc(e->slot_next_unused, sizeof(*a.cg));
+	if (!a.cg)
+		abort();
+	pthread_mutex_lock(&e->cgroup_mutex);
+	audit_collect(&a, e->root);
+	for (i = 0; i < nr_holds; i++)
+		if (holds[i].memcg && a.cg[holds[i].memcg->slot].memcg == holds[i].memcg)
+			a.cg[holds[i].memcg->slot].holds += holds[i].nr;
+	audit_folios(&a);
+	audit_stocks(&a);
+	audit_subtree(&a, e->root);
+	for (slot = 1; slot < e->slot_next_unused; slot++) {
+		if (!a.cg[slot].memcg)
+			continue;
+		audit_counters(&a, &a.cg[slot]);
+		audit_refs(&a, &a.cg[slot]);
+		audit_stats(&a, &a.cg[slot]);
+	}
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	free(a.cg);
+	return a.errors ? -1 : 0;
+}

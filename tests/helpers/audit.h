@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The invariant auditor (DESIGN.md): call it at a quiescent point, when no
+ * other thread is using the engine.
+ */
+#ifndef MEMCG_TEST_AUDIT_H
+#define MEMCG_TEST_AUDIT_H
+
+#include <stddef.h>
+
+#include "core/memcontrol.h"
+
+/* References on a cgroup that the test itself holds (handles, files). */
+struct audit_hold {
+	struct mem_cgroup *memcg;
+	long nr;
+};
+
+/**
+ * memcg_audit - check every invariant of the engine
+ * @e: engine
+ * @holds: the test's own references, one entry per cgroup (or NULL)
+ * @nr_holds: entries in @holds
+ *
+ * Checks, for every cgroup in the tree (live or dying):
+ * - memory usage = pages of folios charged in its subtree + pages in the
+ *   stocks of its subtree (less the root's own, which skip its counter);
+ * - v1: memsw usage = memory usage; v2: swap usage = 0 (no records yet);
+ * - the reference count = charged folios + stock slots + children +
+ *   the id's reference + the online reference + @holds;
+ * - local stats (anon, file, shmem, kernel, *_thp) = charged folios;
+ * - nr_descendants and nr_dying_descendants match the tree;
+ * - watermark >= usage; every charged folio points to a live cgroup.
+ *
+ * Return: 0, or -1 after printing each violation to stderr.
+ */
+int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
+		size_t nr_holds);
+
+#endif /* MEMCG_TEST_AUDIT_H */
