@@ -63,9 +63,12 @@ int memcg_kstrtoint(const char *buf, int *out)
 		return -EINVAL;
 	errno = 0;
 	v = (long long)strtoull(p, &end, 0);
+	/* as _kstrtoull(): overflow is reported before trailing garbage */
+	if (errno == ERANGE)
+		return -ERANGE;
 	if (*end)
 		return -EINVAL;
-	if (errno == ERANGE || v < 0 || v > (long long)INT_MAX + neg)
+	if (v < 0 || v > (long long)INT_MAX + neg)
 		return -ERANGE;
 	*out = (int)(neg ? -v : v);
 	return 0;
@@ -194,12 +197,16 @@ int memcg_file_write(struct memcg_file *f, const char *buf)
 
 	if (!f || !buf)
 		return -EINVAL;
-	if (!f->cft->write)
-		return -EINVAL;
 	if (!atomic_load(&f->memcg->online))
 		return -ENODEV;
+	/*
+	 * cgroup_file_write() returns 0 for a zero-byte write before it looks
+	 * for a handler: even a read-only file takes one.
+	 */
 	if (!*buf)
-		return 0;	/* a zero-byte write never reaches the handler */
+		return 0;
+	if (!f->cft->write)
+		return -EINVAL;
 	copy = strdup(buf);
 	if (!copy)
 		return -ENOMEM;

@@ -149,18 +149,28 @@ static int memsw_failcnt_write(struct memcg_file *f, char *buf)
 	return 0;
 }
 
-/* kstrtoull(buf, 0): the whole string, base auto, no sign. */
+/*
+ * kstrtoull(buf, 0): one optional '+', then digits in base auto up to the
+ * end of the string; overflow (-ERANGE) is reported before trailing
+ * garbage (-EINVAL), as _kstrtoull() does.
+ */
 static int parse_u64(const char *buf, unsigned long long *out)
 {
+	unsigned long long v;
 	char *end;
 
-	if (!*buf || *buf == '-' || *buf == '+' || *buf == ' ')
+	if (*buf == '+')
+		buf++;
+	if (*buf < '0' || *buf > '9')
 		return -EINVAL;
 	errno = 0;
-	*out = strtoull(buf, &end, 0);
+	v = strtoull(buf, &end, 0);
+	if (errno == ERANGE)
+		return -ERANGE;
 	if (*end)
 		return -EINVAL;
-	return errno == ERANGE ? -ERANGE : 0;
+	*out = v;
+	return 0;
 }
 
 static void use_hierarchy_show(struct memcg_file *f, struct seqbuf *s)

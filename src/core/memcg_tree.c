@@ -142,7 +142,7 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	}
 	page_counter_set_min(&memcg->memory, 0);
 	page_counter_set_low(&memcg->memory, 0);
-	drain_all_stock(memcg);
+	drain_all_stock_sync(memcg);
 	mem_cgroup_id_put_many(memcg, 1);
 }
 
@@ -472,7 +472,7 @@ void mem_cgroup_destroy_tree(struct memcg_engine *e)
 
 	pthread_mutex_lock(&e->cgroup_mutex);
 	offline_subtree(root);
-	drain_all_stock(root);
+	drain_all_stock_sync(root);
 	atomic_store(&root->online, false);
 	css_kill(root);
 	mem_cgroup_id_put_many(root, 1);

@@ -255,6 +255,7 @@ bool consume_stock_locked(struct memcg_engine *e, unsigned cpu,
 			  struct mem_cgroup *memcg, unsigned nr);
 void refill_stock(struct mem_cgroup *memcg, unsigned nr);
 void drain_all_stock(struct mem_cgroup *root);
+void drain_all_stock_sync(struct mem_cgroup *root);
 long memcg_stock_pages(struct memcg_engine *e, struct mem_cgroup *memcg,
 		       long *slots);
 

@@ -114,22 +114,11 @@ void refill_stock(struct mem_cgroup *memcg, unsigned nr)
 	pcpu_unlock(&e->cpus[cpu].lock);
 }
 
-/**
- * drain_all_stock - drain every CPU's slots that cache @root or below
- * @root: cgroup
- *
- * Gives up if another drain is running, as the kernel does. Unlike the
- * kernel, slots with no pages are drained too, so that an offline cgroup
- * is not kept alive by a stock reference.
- */
-void drain_all_stock(struct mem_cgroup *root)
+static void drain_cpus(struct memcg_engine *e, struct mem_cgroup *root)
 {
-	struct memcg_engine *e = root->engine;
 	unsigned cpu;
 	int i;
 
-	if (pthread_mutex_trylock(&e->drain_mutex))
-		return;
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
 
@@ -140,6 +129,38 @@ void drain_all_stock(struct mem_cgroup *root)
 				drain_stock_slot(e, cpu, i);
 		pcpu_unlock(&e->cpus[cpu].lock);
 	}
+}
+
+/**
+ * drain_all_stock - drain every CPU's slots that cache @root or below
+ * @root: cgroup
+ *
+ * Gives up if another drain is running, as the kernel does: the charge
+ * path only needs some pages back. Unlike the kernel, slots with no pages
+ * are drained too, so a slot does not keep an offline cgroup alive.
+ */
+void drain_all_stock(struct mem_cgroup *root)
+{
+	struct memcg_engine *e = root->engine;
+
+	if (pthread_mutex_trylock(&e->drain_mutex))
+		return;
+	drain_cpus(e, root);
+	pthread_mutex_unlock(&e->drain_mutex);
+}
+
+/**
+ * drain_all_stock_sync - drain_all_stock(), waiting for a running drain
+ * @root: cgroup
+ *
+ * For offline, which must not leave a slot pointing at the cgroup.
+ */
+void drain_all_stock_sync(struct mem_cgroup *root)
+{
+	struct memcg_engine *e = root->engine;
+
+	pthread_mutex_lock(&e->drain_mutex);
+	drain_cpus(e, root);
 	pthread_mutex_unlock(&e->drain_mutex);
 }
 
@@ -175,6 +196,6 @@ long memcg_stock_pages(struct memcg_engine *e, struct mem_cgroup *memcg,
 
 void memcg_drain_all_stock(struct mem_cgroup *memcg)
 {
-	drain_all_stock(memcg);
+	drain_all_stock_sync(memcg);
 	mem_cgroup_release_pending(memcg->engine);
 }
