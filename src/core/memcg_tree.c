@@ -20,6 +20,16 @@
 
 #include "core/memcontrol.h"
 
+#ifdef __SANITIZE_THREAD__
+#include <sanitizer/tsan_interface.h>
+/* liburcu is not instrumented: tell TSan that call_rcu hands over @p. */
+#define rcu_handoff_release(p) __tsan_release(p)
+#define rcu_handoff_acquire(p) __tsan_acquire(p)
+#else
+#define rcu_handoff_release(p) ((void)(p))
+#define rcu_handoff_acquire(p) ((void)(p))
+#endif
+
 static int memcg_slot_alloc(struct memcg_engine *e, struct mem_cgroup *memcg)
 {
 	uint32_t slot = e->slot_free_head;
@@ -53,7 +63,10 @@ static void mem_cgroup_free(struct mem_cgroup *memcg)
 
 static void mem_cgroup_free_rcu(struct rcu_head *head)
 {
-	mem_cgroup_free(caa_container_of(head, struct mem_cgroup, rcu));
+	struct mem_cgroup *memcg = caa_container_of(head, struct mem_cgroup, rcu);
+
+	rcu_handoff_acquire(memcg);
+	mem_cgroup_free(memcg);
 }
 
 static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
@@ -167,6 +180,7 @@ static void mem_cgroup_released(struct mem_cgroup *memcg)
 	}
 	memcg_peaks_release(memcg);
 	memcg_slot_free(e, memcg);
+	rcu_handoff_release(memcg);
 	call_rcu(&memcg->rcu, mem_cgroup_free_rcu);
 	if (parent)
 		css_put(parent);

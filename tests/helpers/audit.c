@@ -217,7 +217,8 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 	pthread_mutex_lock(&e->cgroup_mutex);
 	audit_collect(&a, e->root);
 	for (i = 0; i < nr_holds; i++)
-		if (holds[i].memcg && a.cg[holds[i].memcg->slot].memcg == holds[i].memcg)
+		if (holds[i].nr &&
+		    a.cg[holds[i].memcg->slot].memcg == holds[i].memcg)
 			a.cg[holds[i].memcg->slot].holds += holds[i].nr;
 	audit_folios(&a);
 	audit_stocks(&a);

@@ -468,7 +468,7 @@ static void test_removed_cgroup(void **state)
 	memcg_folio_put(f->e, folio);
 	audit(f);
 	assert_int_equal(f->a->nr_dying_descendants, 1);	/* our handle */
-	f->holds[1].nr = 0;
+	f->holds[1] = (struct audit_hold){ NULL, 0 };
 	memcg_put(f->b);
 	f->b = NULL;
 	audit(f);

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Install the Debian packages libmemcg needs to build and test.
+# Idempotent and silent when everything is already installed.
+set -euo pipefail
+
+PACKAGES=(cmake gcc make pkg-config libcmocka-dev liburcu-dev)
+
+missing=()
+for pkg in "${PACKAGES[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	if [[ "$status" != "install ok installed" ]]; then
+		missing+=("$pkg")
+	fi
+done
+
+if (( ${#missing[@]} == 0 )); then
+	exit 0
+fi
+
+echo "deps: installing ${missing[*]}"
+if (( EUID != 0 )); then
+	SUDO=sudo
+else
+	SUDO=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "deps: done"
