@@ -320,6 +320,123 @@ MEMCG_API void *memcg_folio_data(struct memcg_engine *e, struct folio *folio);
 /** memcg_folio_nr_pages - pages in the folio */
 MEMCG_API long memcg_folio_nr_pages(struct folio *folio);
 
+/* --- swap --- */
+
+/* A swap entry: slot + 1, so that 0 means "none". */
+typedef struct {
+	uint32_t val;
+} memcg_swp_entry_t;
+
+/**
+ * memcg_swapon - give the engine a swap device
+ * @e: engine
+ * @path: swap file, created or truncated; NULL for an unlinked temporary
+ *        file in $TMPDIR. Data-less engines do no I/O.
+ * @bytes: size of the device
+ *
+ * Return: 0, -EBUSY if the engine has one, -EINVAL, or the file's errno.
+ */
+MEMCG_API int memcg_swapon(struct memcg_engine *e, const char *path,
+			   size_t bytes);
+
+/**
+ * memcg_swap_out - swap out a folio only the caller references
+ * @e: engine
+ * @folio: an anon or shmem folio with refcount 1; charged or not
+ * @entry: where it went
+ *
+ * The caller's folio reference becomes a reference on the entry (one per
+ * slot of a huge folio, which swaps out as a run of slots). v2: the swap
+ * counter is charged and memory uncharged at the folio's final put; v1:
+ * memory is uncharged and memory+swap stays charged, owned by the entry.
+ *
+ * Return: 0; -ENODEV without swap; -EBUSY if others hold the folio;
+ * -ENOSPC (no slots, or the file is full); -ENOMEM over memory.swap.max;
+ * -EIO. On error the folio is untouched, still charged and referenced.
+ */
+MEMCG_API int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
+			     memcg_swp_entry_t *entry);
+
+/**
+ * memcg_swap_alloc - add a folio to the swap cache (first step of swap-out)
+ * @e: engine
+ * @folio: an anon or shmem folio not in the swap cache
+ * @entry: its slots; the swap cache holds a folio reference
+ *
+ * v2 charges the swap counter here: the folio counts in memory.current and
+ * memory.swap.current until it leaves memory.
+ *
+ * Return: 0, -ENODEV, -EEXIST, -ENOSPC (MEMCG_SWAP_FAIL), -ENOMEM
+ * (memory.swap.max: "max" and "fail" events).
+ */
+MEMCG_API int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
+			       memcg_swp_entry_t *entry);
+
+/**
+ * memcg_swap_reclaim_folio - write a swap-cache folio and free it
+ * @e: engine
+ * @folio: in the swap cache at @entry, referenced only by the cache
+ * @entry: its entry
+ *
+ * Return: 0, -EBUSY if referenced, -EINVAL, or the write's error (the
+ * folio then stays in the swap cache, charged).
+ */
+MEMCG_API int memcg_swap_reclaim_folio(struct memcg_engine *e,
+				       struct folio *folio,
+				       memcg_swp_entry_t entry);
+
+/** memcg_swap_dup - one more page-table reference on @entry */
+MEMCG_API int memcg_swap_dup(struct memcg_engine *e, memcg_swp_entry_t entry);
+
+/**
+ * memcg_swap_free - drop a page-table reference on @entry; the last one
+ * (with no folio in the swap cache) frees the slot and uncharges it
+ * @e: engine
+ * @entry: entry
+ *
+ * Return: 0 or -EINVAL if nothing references the entry.
+ */
+MEMCG_API int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry);
+
+/**
+ * memcg_swapin - fault an entry back in
+ * @e: engine
+ * @entry: a referenced entry
+ * @memcg: the faulting task's cgroup, charged if the entry's owner is
+ *         offline (NULL: the root)
+ * @gfp: MEMCG_GFP_* flags
+ * @out: the folio, in the swap cache, with a reference for the caller
+ *
+ * Return: 0, -ENOMEM, -EIO, -EINVAL.
+ */
+MEMCG_API int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
+			   struct mem_cgroup *memcg, unsigned gfp,
+			   struct folio **out);
+
+/**
+ * memcg_folio_free_swap - take a folio out of the swap cache and free its
+ * slots, once no page table refers to them
+ * @e: engine
+ * @folio: in the swap cache at @entry; the caller holds a reference
+ * @entry: entry
+ *
+ * Return: 0, -EBUSY while the slots are referenced, -EINVAL.
+ */
+MEMCG_API int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
+				    memcg_swp_entry_t entry);
+
+/** memcg_swap_nr_free - free slots, or -ENODEV */
+MEMCG_API long memcg_swap_nr_free(struct memcg_engine *e);
+
+/**
+ * memcg_swap_inject_fault - make a future swap write fail (tests)
+ * @e: engine
+ * @err: -EIO, -ENOSPC, -EPIPE (a short write), or 0 to cancel
+ * @after: writes to let through first
+ */
+MEMCG_API int memcg_swap_inject_fault(struct memcg_engine *e, int err,
+				      long after);
+
 /**
  * memcg_drain_all_stock - return every CPU's cached charge of @memcg's
  * subtree to the counters

@@ -217,6 +217,7 @@ static const struct {
 	{ "rss_huge", MEMCG_ANON_THP, true },
 	{ "shmem", MEMCG_SHMEM, true },
 	{ "swap", MEMCG_SWAP, true },
+	{ "swapcached", MEMCG_SWAPCACHE, true },
 	{ "pgpgin", MEMCG_PGPGIN, false },
 	{ "pgpgout", MEMCG_PGPGOUT, false },
 };

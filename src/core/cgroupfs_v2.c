@@ -177,9 +177,19 @@ static const struct {
 	{ "file", MEMCG_FILE },
 	{ "kernel", MEMCG_KERNEL },
 	{ "shmem", MEMCG_SHMEM },
+	{ "swapcached", MEMCG_SWAPCACHE },
 	{ "anon_thp", MEMCG_ANON_THP },
 	{ "file_thp", MEMCG_FILE_THP },
 	{ "shmem_thp", MEMCG_SHMEM_THP },
+};
+
+/* memcg_vm_event_stat[] entries we model: counts, not bytes. */
+static const struct {
+	const char *name;
+	enum memcg_stat_item idx;
+} memory_events_stat[] = {
+	{ "pswpin", MEMCG_PSWPIN },
+	{ "pswpout", MEMCG_PSWPOUT },
 };
 
 static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
@@ -189,6 +199,9 @@ static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 	for (i = 0; i < sizeof(memory_stats) / sizeof(memory_stats[0]); i++)
 		seq_printf(s, "%s %llu\n", memory_stats[i].name,
 			   bytes(memcg_page_state(f->memcg, memory_stats[i].idx)));
+	for (i = 0; i < sizeof(memory_events_stat) / sizeof(memory_events_stat[0]); i++)
+		seq_printf(s, "%s %ld\n", memory_events_stat[i].name,
+			   memcg_page_state(f->memcg, memory_events_stat[i].idx));
 }
 
 static void oom_group_show(struct memcg_file *f, struct seqbuf *s)

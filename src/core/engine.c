@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/memcontrol.h"
+#include "mm/swapfile.h"
 
 #define MEMCG_NR_SLOTS (1u << 20)
 
@@ -65,6 +66,7 @@ static int engine_alloc_tables(struct memcg_engine *e)
 
 static void engine_free(struct memcg_engine *e)
 {
+	swap_device_destroy(e->swap);
 	folio_arena_destroy(e->arena);
 	free(e->cpus);
 	free(e->slots);

@@ -10,6 +10,19 @@
  */
 #include "core/memcontrol.h"
 
+#ifdef __SANITIZE_THREAD__
+#include <sanitizer/tsan_interface.h>
+/*
+ * liburcu is not instrumented: tell TSan that a read-side section is
+ * over before it ends, so that the RCU callbacks run after the grace
+ * period (memcg_tree.c's mem_cgroup_free_rcu() acquires the engine) are
+ * ordered after it. Call it before rcu_read_unlock().
+ */
+#define rcu_reader_done(e) __tsan_release(e)
+#else
+#define rcu_reader_done(e) ((void)(e))
+#endif
+
 /**
  * mod_memcg_state_local - add @val to a stat, holding @cpu's lock
  * @memcg: cgroup
@@ -107,6 +120,22 @@ long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 	return sum;
 }
 
+/*
+ * The children list under RCU. liburcu's cds_list_for_each_entry_rcu()
+ * reads the links with volatile loads, which ThreadSanitizer takes for
+ * plain accesses racing with the writers' (and which order nothing for
+ * it): acquire loads pair with the release stores of memcg_tree.c's
+ * children_add_rcu() and children_del_rcu(). On x86 both are plain moves.
+ */
+#define for_each_child_rcu(pos, parent)					\
+	for (pos = cds_list_entry(__atomic_load_n(&(parent)->children.next,	\
+						  __ATOMIC_ACQUIRE),		\
+				  struct mem_cgroup, sibling);			\
+	     &(pos)->sibling != &(parent)->children;				\
+	     pos = cds_list_entry(__atomic_load_n(&(pos)->sibling.next,	\
+						  __ATOMIC_ACQUIRE),		\
+				  struct mem_cgroup, sibling))
+
 static long page_state_subtree(struct mem_cgroup *memcg,
 			       enum memcg_stat_item idx)
 {
@@ -115,7 +144,7 @@ static long page_state_subtree(struct mem_cgroup *memcg,
 		   atomic_load_explicit(&memcg->stat_dead[idx],
 					memory_order_relaxed);
 
-	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
+	for_each_child_rcu(c, memcg)
 		sum += page_state_subtree(c, idx);
 	return sum;
 }
@@ -131,6 +160,7 @@ long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 
 	rcu_read_lock();
 	sum = page_state_subtree(memcg, idx);
+	rcu_reader_done(memcg->engine);
 	rcu_read_unlock();
 	return sum;
 }

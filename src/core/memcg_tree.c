@@ -30,6 +30,32 @@
 #define rcu_handoff_acquire(p) ((void)(p))
 #endif
 
+/*
+ * The children lists are read under RCU (memcg_stat.c). liburcu's
+ * cds_list_add_tail_rcu() and cds_list_del_rcu() publish with volatile
+ * stores behind compiler barriers, which ThreadSanitizer sees as plain
+ * writes racing with the readers, and as no ordering for the new cgroup's
+ * initialisation: these store the links that readers follow with release
+ * stores (plain moves on x86). Writers hold cgroup_mutex.
+ */
+static void children_add_rcu(struct mem_cgroup *memcg, struct mem_cgroup *parent)
+{
+	struct cds_list_head *newp = &memcg->sibling, *head = &parent->children;
+
+	newp->next = head;
+	newp->prev = head->prev;
+	__atomic_store_n(&head->prev->next, newp, __ATOMIC_RELEASE);
+	head->prev = newp;
+}
+
+static void children_del_rcu(struct mem_cgroup *memcg)
+{
+	struct cds_list_head *elem = &memcg->sibling;
+
+	elem->next->prev = elem->prev;
+	__atomic_store_n(&elem->prev->next, elem->next, __ATOMIC_RELEASE);
+}
+
 static int memcg_slot_alloc(struct memcg_engine *e, struct mem_cgroup *memcg)
 {
 	uint32_t slot = e->slot_free_head;
@@ -66,6 +92,8 @@ static void mem_cgroup_free_rcu(struct rcu_head *head)
 	struct mem_cgroup *memcg = caa_container_of(head, struct mem_cgroup, rcu);
 
 	rcu_handoff_acquire(memcg);
+	/* RCU readers that saw @memcg have finished (memcg_stat.c) */
+	rcu_handoff_acquire(memcg->engine);
 	mem_cgroup_free(memcg);
 }
 
@@ -137,7 +165,7 @@ static void mem_cgroup_online(struct mem_cgroup *memcg)
 	mem_cgroup_id_publish(memcg);
 	atomic_store(&memcg->online, true);
 	if (memcg->parent)
-		cds_list_add_tail_rcu(&memcg->sibling, &memcg->parent->children);
+		children_add_rcu(memcg, memcg->parent);
 	for (p = memcg->parent; p; p = p->parent)
 		p->nr_descendants++;
 }
@@ -173,7 +201,7 @@ static void mem_cgroup_released(struct mem_cgroup *memcg)
 	memcg->released = true;
 	atomic_fetch_sub(&e->nr_memcgs, 1);
 	if (parent) {
-		cds_list_del_rcu(&memcg->sibling);
+		children_del_rcu(memcg);
 		for (p = parent; p; p = p->parent)
 			p->nr_dying_descendants--;
 		memcg_stat_fold_dead(memcg);

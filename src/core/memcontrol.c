@@ -378,6 +378,10 @@ int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
 		return ret;
 	memcg_stat_folio(from, -1, folio, -1);
 	memcg_stat_folio(to, -1, folio, 1);
+	if (folio_test_flag(folio, PG_swapcache)) {
+		mod_memcg_state(from, MEMCG_SWAPCACHE, -(long)nr);
+		mod_memcg_state(to, MEMCG_SWAPCACHE, nr);
+	}
 	css_get(to);
 	commit_charge(folio, to);
 	css_put(from);

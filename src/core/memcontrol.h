@@ -41,9 +41,12 @@ enum memcg_stat_item {
 	MEMCG_ANON_THP,
 	MEMCG_FILE_THP,
 	MEMCG_SHMEM_THP,
-	MEMCG_SWAP,		/* swapped-out pages owned by records */
+	MEMCG_SWAP,		/* swap slots owned by records */
+	MEMCG_SWAPCACHE,	/* pages in the swap cache */
 	MEMCG_PGPGIN,		/* v1 events: charged folios */
 	MEMCG_PGPGOUT,		/* uncharged folios */
+	MEMCG_PSWPIN,		/* pages read from swap */
+	MEMCG_PSWPOUT,		/* pages written to swap */
 	MEMCG_NR_STAT
 };
 
@@ -126,11 +129,14 @@ struct memcg_cpu_area {
 	struct memcg_stock_pcp stock;
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
+struct swap_device;
+
 struct memcg_engine {
 	struct memcg_config cfg;
 	bool v1;
 	unsigned nr_cpus;
 	struct folio_arena *arena;
+	struct swap_device *swap;	/* NULL until memcg_swapon() */
 	struct mem_cgroup *root;
 	struct memcg_cpu_area *cpus;
 
@@ -272,6 +278,17 @@ int mem_cgroup_split_folio(struct memcg_engine *e, struct folio *folio);
 int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
 			    struct mem_cgroup *to);
 long mem_cgroup_margin(struct mem_cgroup *memcg);
+
+/* memcontrol_swap.c: swap accounting; @off is a swap slot */
+int mem_cgroup_try_charge_swap(struct memcg_engine *e, struct folio *folio,
+			       size_t off);
+void mem_cgroup_uncharge_swap(struct memcg_engine *e, size_t off, size_t nr);
+void memcg1_swapout(struct memcg_engine *e, struct folio *folio, size_t off);
+int mem_cgroup_swapin_charge_folio(struct memcg_engine *e, struct folio *folio,
+				   struct mem_cgroup *fallback, unsigned gfp,
+				   size_t off);
+void mem_cgroup_swapin_uncharge_swap(struct memcg_engine *e, size_t off,
+				     size_t nr);
 
 /* cgroupfs.c */
 void memcg_peaks_release(struct mem_cgroup *memcg);

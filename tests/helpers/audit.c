@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "mm/swapfile.h"
 
 struct audit_cg {
 	struct mem_cgroup *memcg;
@@ -17,6 +18,9 @@ struct audit_cg {
 	long children;		/* in the children list, live or dying */
 	long live_desc, dying_desc;
 	long subtree_pages;	/* folio + stock pages of the subtree */
+	long records;		/* swap slots recorded with its id */
+	long subtree_records;
+	long swapcache;		/* pages of its folios in the swap cache */
 };
 
 struct audit {
@@ -88,6 +92,8 @@ static void audit_folios(struct audit *a)
 		cg->folio_pages += folio_nr_pages(folio);
 		cg->folios++;
 		audit_folio_stats(cg, folio);
+		if (folio_test_flag(folio, PG_swapcache))
+			cg->swapcache += folio_nr_pages(folio);
 	}
 }
 
@@ -122,6 +128,47 @@ static void audit_stocks(struct audit *a)
 	}
 }
 
+static void audit_swap_slot(struct audit *a, struct swap_device *dev, size_t i)
+{
+	uint16_t id = lookup_swap_cgroup_id(&dev->records, i);
+	uint8_t state = dev->swap_map[i];
+	bool cached = dev->cache[i] != FOLIO_NONE;
+	struct mem_cgroup *m;
+
+	if (!state && (id || cached))
+		report(a, "free swap slot %zu has a record or a folio", i);
+	if (!!(state & SWAP_HAS_CACHE) != cached)
+		report(a, "swap slot %zu: cache bit %d, cached folio %d", i,
+		       !!(state & SWAP_HAS_CACHE), cached);
+	if (cached && !folio_test_flag(pfn_folio(a->e->arena, dev->cache[i]),
+				       PG_swapcache))
+		report(a, "swap slot %zu: cached folio without PG_swapcache", i);
+	if (!id)
+		return;
+	m = a->e->ids[id];
+	if (!m || a->cg[m->slot].memcg != m) {
+		report(a, "swap slot %zu: record of id %u, no such cgroup", i, id);
+		return;
+	}
+	a->cg[m->slot].records++;
+}
+
+static void audit_swap(struct audit *a)
+{
+	struct swap_device *dev = a->e->swap;
+	size_t i, nr_free = 0;
+
+	if (!dev)
+		return;
+	for (i = 0; i < dev->nr_slots; i++) {
+		nr_free += !dev->swap_map[i];
+		audit_swap_slot(a, dev, i);
+	}
+	if (nr_free != dev->nr_free)
+		report(a, "swap: %zu free slots, device counts %zu", nr_free,
+		       dev->nr_free);
+}
+
 /* Post-order: sums of pages and descendants over the subtree. */
 static void audit_subtree(struct audit *a, struct mem_cgroup *memcg)
 {
@@ -129,11 +176,13 @@ static void audit_subtree(struct audit *a, struct mem_cgroup *memcg)
 	struct mem_cgroup *c;
 
 	cg->subtree_pages = cg->folio_pages + cg->stock_pages;
+	cg->subtree_records = cg->records;
 	cds_list_for_each_entry(c, &memcg->children, sibling) {
 		struct audit_cg *cc = &a->cg[c->slot];
 
 		audit_subtree(a, c);
 		cg->subtree_pages += cc->subtree_pages;
+		cg->subtree_records += cc->subtree_records;
 		cg->live_desc += cc->live_desc;
 		cg->dying_desc += cc->dying_desc;
 		if (atomic_load(&c->online))
@@ -146,23 +195,29 @@ static void audit_subtree(struct audit *a, struct mem_cgroup *memcg)
 static void audit_counters(struct audit *a, struct audit_cg *cg)
 {
 	struct mem_cgroup *m = cg->memcg;
+	bool root = mem_cgroup_is_root(m);
 	long usage = page_counter_read(&m->memory);
 	/* the root's own charges skip its counter; its children's do not */
 	long expect = cg->subtree_pages -
-		(mem_cgroup_is_root(m) ? cg->folio_pages + cg->stock_pages : 0);
+		(root ? cg->folio_pages + cg->stock_pages : 0);
+	long records = cg->subtree_records - (root ? cg->records : 0);
 
 	if (usage != expect)
 		report(a, "%s: memory usage %ld, charged pages %ld", m->name,
 		       usage, expect);
-	if (m->engine->v1 && page_counter_read(&m->memsw) != usage)
-		report(a, "%s: memsw usage %ld != memory usage %ld", m->name,
-		       page_counter_read(&m->memsw), usage);
-	if (!m->engine->v1 && page_counter_read(&m->swap))
-		report(a, "%s: swap usage %ld without swap records", m->name,
-		       page_counter_read(&m->swap));
+	if (m->engine->v1 && page_counter_read(&m->memsw) != usage + records)
+		report(a, "%s: memsw usage %ld != memory %ld + records %ld",
+		       m->name, page_counter_read(&m->memsw), usage, records);
+	if (!m->engine->v1 && page_counter_read(&m->swap) != records)
+		report(a, "%s: swap usage %ld, swap records %ld", m->name,
+		       page_counter_read(&m->swap), records);
 	if (atomic_load(&m->memory.watermark) < usage)
 		report(a, "%s: watermark %ld below usage %ld", m->name,
 		       atomic_load(&m->memory.watermark), usage);
+	if (atomic_load(&m->id_ref) != atomic_load(&m->online) + cg->records)
+		report(a, "%s: %d id references, online %d + records %ld",
+		       m->name, atomic_load(&m->id_ref),
+		       (int)atomic_load(&m->online), cg->records);
 }
 
 static void audit_refs(struct audit *a, struct audit_cg *cg)
@@ -195,6 +250,14 @@ static void audit_stats(struct audit *a, struct audit_cg *cg)
 			report(a, "%s: stat %d is %ld, folios say %ld",
 			       cg->memcg->name, items[i], v, cg->stat[items[i]]);
 	}
+	if (memcg_page_state_local(cg->memcg, MEMCG_SWAPCACHE) != cg->swapcache)
+		report(a, "%s: swapcached %ld, swap cache holds %ld",
+		       cg->memcg->name,
+		       memcg_page_state_local(cg->memcg, MEMCG_SWAPCACHE),
+		       cg->swapcache);
+	if (memcg_page_state_local(cg->memcg, MEMCG_SWAP) != cg->records)
+		report(a, "%s: swap stat %ld, records %ld", cg->memcg->name,
+		       memcg_page_state_local(cg->memcg, MEMCG_SWAP), cg->records);
 	if (cg->memcg->nr_descendants != cg->live_desc ||
 	    cg->memcg->nr_dying_descendants != cg->dying_desc)
 		report(a, "%s: descendants %d/%d dying, tree has %ld/%ld",
@@ -222,6 +285,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 			a.cg[holds[i].memcg->slot].holds += holds[i].nr;
 	audit_folios(&a);
 	audit_stocks(&a);
+	audit_swap(&a);
 	audit_subtree(&a, e->root);
 	for (slot = 1; slot < e->slot_next_unused; slot++) {
 		if (!a.cg[slot].memcg)

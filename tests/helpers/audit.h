@@ -25,10 +25,14 @@ struct audit_hold {
  * Checks, for every cgroup in the tree (live or dying):
  * - memory usage = pages of folios charged in its subtree + pages in the
  *   stocks of its subtree (less the root's own, which skip its counter);
- * - v1: memsw usage = memory usage; v2: swap usage = 0 (no records yet);
+ * - v1: memsw usage = memory usage + swap records of the subtree;
+ *   v2: swap usage = swap records of the subtree;
+ * - id references = online + its swap records;
+ * - swap slots: free ones have no record, cache bits match the cache;
  * - the reference count = charged folios + stock slots + children +
  *   the id's reference + the online reference + @holds;
- * - local stats (anon, file, shmem, kernel, *_thp) = charged folios;
+ * - local stats (anon, file, shmem, kernel, *_thp, swapcached, swap) =
+ *   charged folios, the swap cache and the records;
  * - nr_descendants and nr_dying_descendants match the tree;
  * - watermark >= usage; every charged folio points to a live cgroup.
  *

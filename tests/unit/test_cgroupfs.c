@@ -830,7 +830,8 @@ static void test_v2_events_max_localevents(void **state)
 }
 
 static const char *const v2_stat_keys[] = {
-	"anon", "file", "kernel", "shmem", "anon_thp", "file_thp", "shmem_thp",
+	"anon", "file", "kernel", "shmem", "swapcached", "anon_thp", "file_thp",
+	"shmem_thp", "pswpin", "pswpout",
 };
 
 struct v2_stat {
@@ -842,7 +843,7 @@ static void assert_v2_stat(struct mem_cgroup *m, struct v2_stat want)
 {
 	const char *s = rd(m, "memory.stat");
 
-	assert_keys(s, v2_stat_keys, 7);
+	assert_keys(s, v2_stat_keys, sizeof(v2_stat_keys) / sizeof(v2_stat_keys[0]));
 	assert_int_equal(key_value(s, "anon"), want.anon * PG);
 	assert_int_equal(key_value(s, "file"), want.file * PG);
 	assert_int_equal(key_value(s, "kernel"), want.kernel * PG);
@@ -1198,10 +1199,10 @@ static void test_v1_max_usage(void **state)
 }
 
 static const char *const v1_stat_keys[] = {
-	"cache", "rss", "rss_huge", "shmem", "swap", "pgpgin", "pgpgout",
-	"hierarchical_memory_limit", "hierarchical_memsw_limit",
+	"cache", "rss", "rss_huge", "shmem", "swap", "swapcached", "pgpgin",
+	"pgpgout", "hierarchical_memory_limit", "hierarchical_memsw_limit",
 	"total_cache", "total_rss", "total_rss_huge", "total_shmem",
-	"total_swap", "total_pgpgin", "total_pgpgout",
+	"total_swap", "total_swapcached", "total_pgpgin", "total_pgpgout",
 };
 
 struct v1_stat {
@@ -1215,7 +1216,7 @@ static void assert_v1_stat(struct mem_cgroup *m, struct v1_stat local,
 {
 	const char *s = rd(m, "memory.stat");
 
-	assert_keys(s, v1_stat_keys, 16);
+	assert_keys(s, v1_stat_keys, sizeof(v1_stat_keys) / sizeof(v1_stat_keys[0]));
 	assert_int_equal(key_value(s, "cache"), local.cache * PG);
 	assert_int_equal(key_value(s, "rss"), local.rss * PG);
 	assert_int_equal(key_value(s, "rss_huge"), local.rss_huge * PG);

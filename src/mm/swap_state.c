@@ -1,0 +1,349 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The swap cache and the swap-out / swap-in paths over the swap device
+ * (the kernel's mm/swap_state.c and the swap parts of mm/vmscan.c and
+ * mm/memory.c), with the memcg accounting at the kernel's points:
+ *
+ *   memcg_swap_alloc        slot + v2 swap charge + record, into the cache
+ *   memcg_swap_reclaim_folio write, v1 swapout, out of the cache, final put
+ *   memcg_swapin            charge the record's owner (or the faulting
+ *                           cgroup), read, into the cache; v1 drops the
+ *                           entry's memsw duplicate
+ *   memcg_swap_free         a page table drops the entry; the last
+ *                           reference frees the slot and its charge
+ */
+#include <errno.h>
+
+#include "core/memcontrol.h"
+#include "mm/swapfile.h"
+
+static int entry_slot(struct memcg_engine *e, memcg_swp_entry_t entry,
+		      size_t *off)
+{
+	if (!e->swap)
+		return -ENODEV;
+	if (!entry.val || entry.val > e->swap->nr_slots)
+		return -EINVAL;
+	*off = entry.val - 1;
+	return 0;
+}
+
+int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
+{
+	if (!e)
+		return -EINVAL;
+	if (e->swap)
+		return -EBUSY;
+	return swap_device_create(path, bytes, e->cfg.dataless, &e->swap);
+}
+
+static void swapcache_stat(struct memcg_engine *e, struct folio *folio, long sign)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, folio);
+
+	if (memcg)
+		mod_memcg_state(memcg, MEMCG_SWAPCACHE, sign * folio_nr_pages(folio));
+}
+
+static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
+			      size_t off)
+{
+	struct swap_device *dev = e->swap;
+	uint32_t pfn = folio_pfn(e->arena, folio);
+	long i, nr = folio_nr_pages(folio);
+
+	folio_get(folio);		/* the cache's reference */
+	folio_set_flag(folio, PG_swapcache);
+	pthread_mutex_lock(&dev->lock);
+	for (i = 0; i < nr; i++) {
+		dev->cache[off + i] = pfn;
+		dev->swap_map[off + i] |= SWAP_HAS_CACHE;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	swapcache_stat(e, folio, 1);
+}
+
+/* Out of the cache; the caller then drops the slots' cache bits. */
+static void delete_from_swap_cache(struct memcg_engine *e, struct folio *folio,
+				   size_t off)
+{
+	struct swap_device *dev = e->swap;
+	long i, nr = folio_nr_pages(folio);
+
+	swapcache_stat(e, folio, -1);
+	pthread_mutex_lock(&dev->lock);
+	for (i = 0; i < nr; i++)
+		dev->cache[off + i] = FOLIO_NONE;
+	pthread_mutex_unlock(&dev->lock);
+	folio_clear_flag(folio, PG_swapcache);
+}
+
+/* Drop the cache bit of @nr slots; free slots give back their charge. */
+static void put_swap_folio(struct memcg_engine *e, size_t off, size_t nr)
+{
+	size_t i;
+
+	for (i = off; i < off + nr; i++)
+		if (swap_slot_put(e->swap, i, true))
+			mem_cgroup_uncharge_swap(e, i, 1);
+}
+
+static bool folio_in_cache_at(struct memcg_engine *e, struct folio *folio,
+			      size_t off)
+{
+	uint32_t pfn = folio_pfn(e->arena, folio);
+	bool ok;
+
+	pthread_mutex_lock(&e->swap->lock);
+	ok = e->swap->cache[off] == pfn;
+	pthread_mutex_unlock(&e->swap->lock);
+	return ok && folio_test_flag(folio, PG_swapcache);
+}
+
+int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
+		     memcg_swp_entry_t *entry)
+{
+	struct mem_cgroup *memcg;
+	size_t off, nr;
+	int err;
+
+	if (!e || !folio || !entry)
+		return -EINVAL;
+	if (!e->swap)
+		return -ENODEV;
+	if (folio_type(folio) != FOLIO_ANON && folio_type(folio) != FOLIO_SHMEM)
+		return -EINVAL;
+	if (folio_test_flag(folio, PG_swapcache))
+		return -EEXIST;
+	nr = (size_t)folio_nr_pages(folio);
+	memcg = folio_memcg(e, folio);
+	err = swap_alloc_slots(e->swap, nr, &off);
+	if (err) {
+		if (memcg)
+			memcg_memory_event(memcg, MEMCG_SWAP_FAIL);
+		return err;
+	}
+	err = mem_cgroup_try_charge_swap(e, folio, off);
+	if (err) {
+		put_swap_folio(e, off, nr);
+		return err;
+	}
+	add_to_swap_cache(e, folio, off);
+	entry->val = (uint32_t)off + 1;
+	return 0;
+}
+
+int memcg_swap_reclaim_folio(struct memcg_engine *e, struct folio *folio,
+			     memcg_swp_entry_t entry)
+{
+	struct mem_cgroup *memcg;
+	size_t off;
+	long nr;
+	int err = entry_slot(e, entry, &off);
+
+	if (err)
+		return err;
+	if (!folio_in_cache_at(e, folio, off))
+		return -EINVAL;
+	if (folio_ref_count(folio) != 1)
+		return -EBUSY;		/* mapped or held: not reclaimable */
+	nr = folio_nr_pages(folio);
+	err = swap_write(e->swap, off, folio_address(e->arena, folio), (size_t)nr);
+	if (err)
+		return err;		/* stays in the cache, charged, dirty */
+	memcg = folio_memcg(e, folio);
+	if (memcg)
+		mod_memcg_state(memcg, MEMCG_PSWPOUT, nr);
+	delete_from_swap_cache(e, folio, off);
+	memcg1_swapout(e, folio, off);
+	put_swap_folio(e, off, (size_t)nr);
+	memcg_folio_put(e, folio);	/* the cache's reference: the last */
+	return 0;
+}
+
+/* Give up a fresh allocation: out of the cache, slots and charge freed. */
+static void swap_cancel(struct memcg_engine *e, struct folio *folio, size_t off)
+{
+	delete_from_swap_cache(e, folio, off);
+	put_swap_folio(e, off, (size_t)folio_nr_pages(folio));
+	folio_put_testzero(folio);	/* the cache's; the caller holds one */
+}
+
+int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
+		   memcg_swp_entry_t *entry)
+{
+	size_t off, i, nr;
+	int err;
+
+	if (!e || !folio || !entry)
+		return -EINVAL;
+	if (folio_ref_count(folio) != 1)
+		return -EBUSY;
+	err = memcg_swap_alloc(e, folio, entry);
+	if (err)
+		return err;
+	off = entry->val - 1;
+	nr = (size_t)folio_nr_pages(folio);
+	/* the caller's reference on the folio becomes one on each slot */
+	for (i = 0; i < nr; i++)
+		swap_slot_dup(e->swap, off + i);
+	folio_put_testzero(folio);
+	err = memcg_swap_reclaim_folio(e, folio, *entry);
+	if (!err)
+		return 0;
+	folio_get(folio);
+	for (i = 0; i < nr; i++)
+		swap_slot_put(e->swap, off + i, false);
+	swap_cancel(e, folio, off);
+	entry->val = 0;
+	mem_cgroup_release_pending(e);
+	return err;
+}
+
+int memcg_swap_dup(struct memcg_engine *e, memcg_swp_entry_t entry)
+{
+	size_t off;
+	int err = entry_slot(e, entry, &off);
+
+	return err ? err : swap_slot_dup(e->swap, off);
+}
+
+int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
+{
+	size_t off;
+	int err = entry_slot(e, entry, &off);
+
+	if (err)
+		return err;
+	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
+		return -EINVAL;
+	if (swap_slot_put(e->swap, off, false))
+		mem_cgroup_uncharge_swap(e, off, 1);
+	mem_cgroup_release_pending(e);
+	return 0;
+}
+
+/* The cached folio for @off with a reference taken, or NULL. */
+static struct folio *swap_cache_get(struct memcg_engine *e, size_t off)
+{
+	struct folio *folio = NULL;
+
+	pthread_mutex_lock(&e->swap->lock);
+	if (e->swap->cache[off] != FOLIO_NONE) {
+		folio = pfn_folio(e->arena, e->swap->cache[off]);
+		folio_get(folio);	/* the cache's reference keeps it */
+	}
+	pthread_mutex_unlock(&e->swap->lock);
+	return folio;
+}
+
+/* Publish a freshly read folio unless another swap-in got there first. */
+static bool swap_cache_add_new(struct memcg_engine *e, struct folio *folio,
+			       size_t off)
+{
+	struct swap_device *dev = e->swap;
+	bool added = false;
+
+	pthread_mutex_lock(&dev->lock);
+	if (dev->cache[off] == FOLIO_NONE) {
+		dev->cache[off] = folio_pfn(e->arena, folio);
+		dev->swap_map[off] |= SWAP_HAS_CACHE;
+		added = true;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	if (added) {
+		folio_get(folio);
+		folio_set_flag(folio, PG_swapcache);
+		swapcache_stat(e, folio, 1);
+	}
+	return added;
+}
+
+int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
+		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out)
+{
+	struct folio *folio;
+	size_t off;
+	int err = entry_slot(e, entry, &off);
+
+	if (err || !out)
+		return err ? err : -EINVAL;
+	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
+		return -EINVAL;		/* no page table refers to it */
+	for (;;) {
+		folio = swap_cache_get(e, off);
+		if (folio)
+			break;
+		folio = folio_alloc(e->arena, FOLIO_ANON, 0);
+		if (!folio)
+			return -ENOMEM;
+		err = mem_cgroup_swapin_charge_folio(e, folio, memcg, gfp, off);
+		if (!err)
+			err = swap_read(e->swap, off, folio_address(e->arena, folio), 1);
+		if (!err && swap_cache_add_new(e, folio, off)) {
+			mod_memcg_state(folio_memcg(e, folio), MEMCG_PSWPIN, 1);
+			mem_cgroup_swapin_uncharge_swap(e, off, 1);
+			break;
+		}
+		memcg_folio_put(e, folio);
+		if (err)
+			return err;
+	}
+	*out = folio;
+	mem_cgroup_release_pending(e);
+	return 0;
+}
+
+int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
+			  memcg_swp_entry_t entry)
+{
+	size_t off, i;
+	long nr;
+	int err = entry_slot(e, entry, &off);
+
+	if (err)
+		return err;
+	if (!folio_in_cache_at(e, folio, off))
+		return -EINVAL;
+	nr = folio_nr_pages(folio);
+	for (i = 0; i < (size_t)nr; i++)
+		if (swap_slot_state(e->swap, off + i) & SWAP_MAP_MAX)
+			return -EBUSY;	/* a page table still uses the slot */
+	if (folio_ref_count(folio) < 2)
+		return -EINVAL;		/* the caller must hold a reference */
+	swap_cancel(e, folio, off);
+	mem_cgroup_release_pending(e);
+	return 0;
+}
+
+long memcg_swap_nr_free(struct memcg_engine *e)
+{
+	long n;
+
+	if (!e || !e->swap)
+		return -ENODEV;
+	pthread_mutex_lock(&e->swap->lock);
+	n = (long)e->swap->nr_free;
+	pthread_mutex_unlock(&e->swap->lock);
+	return n;
+}
+
+int memcg_swap_inject_fault(struct memcg_engine *e, int err, long after)
+{
+	enum swap_fault f;
+
+	if (!e || !e->swap)
+		return -ENODEV;
+	switch (err) {
+	case 0: f = SWAP_FAULT_NONE; break;
+	case -EIO: f = SWAP_FAULT_EIO; break;
+	case -ENOSPC: f = SWAP_FAULT_ENOSPC; break;
+	case -EPIPE: f = SWAP_FAULT_SHORT; break;
+	default: return -EINVAL;
+	}
+	pthread_mutex_lock(&e->swap->lock);
+	e->swap->fault = f;
+	e->swap->fault_after = after;
+	pthread_mutex_unlock(&e->swap->lock);
+	return 0;
+}

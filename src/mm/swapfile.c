@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/* The swap device: see swapfile.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/page_counter.h"
+#include "mm/folio.h"
+#include "mm/swapfile.h"
+
+static int open_swap_file(const char *path)
+{
+	const char *dir = getenv("TMPDIR");
+	char tmpl[4096];
+	int fd;
+
+	if (path)
+		return open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	snprintf(tmpl, sizeof(tmpl), "%s/libmemcg-swap-XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkostemp(tmpl, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(tmpl);
+	return fd;
+}
+
+int swap_device_create(const char *path, size_t bytes, bool dataless,
+		       struct swap_device **out)
+{
+	size_t nr = bytes / MEMCG_PAGE_SIZE, i;
+	struct swap_device *dev;
+	int err = -ENOMEM;
+
+	if (!nr || nr > UINT32_MAX - 1)
+		return -EINVAL;
+	dev = calloc(1, sizeof(*dev));
+	if (!dev)
+		return -ENOMEM;
+	dev->fd = -1;
+	dev->swap_map = calloc(nr, 1);
+	dev->cache = malloc(nr * sizeof(*dev->cache));
+	if (!dev->swap_map || !dev->cache || swap_cgroup_init(&dev->records, nr))
+		goto fail;
+	for (i = 0; i < nr; i++)
+		dev->cache[i] = FOLIO_NONE;
+	dev->nr_slots = dev->nr_free = nr;
+	dev->dataless = dataless;
+	if (!dataless) {
+		dev->fd = open_swap_file(path);
+		if (dev->fd < 0 || ftruncate(dev->fd, (off_t)(nr * MEMCG_PAGE_SIZE))) {
+			err = -errno;
+			goto fail;
+		}
+	}
+	pthread_mutex_init(&dev->lock, NULL);
+	*out = dev;
+	return 0;
+fail:
+	if (dev->fd >= 0)
+		close(dev->fd);
+	swap_cgroup_destroy(&dev->records);
+	free(dev->cache);
+	free(dev->swap_map);
+	free(dev);
+	return err;
+}
+
+void swap_device_destroy(struct swap_device *dev)
+{
+	if (!dev)
+		return;
+	if (dev->nr_free != dev->nr_slots)
+		fprintf(stderr, "libmemcg: swapoff with %zu slots in use\n",
+			dev->nr_slots - dev->nr_free);
+	if (dev->fd >= 0)
+		close(dev->fd);
+	pthread_mutex_destroy(&dev->lock);
+	swap_cgroup_destroy(&dev->records);
+	free(dev->cache);
+	free(dev->swap_map);
+	free(dev);
+}
+
+static bool run_free(struct swap_device *dev, size_t off, size_t nr)
+{
+	size_t i;
+
+	for (i = off; i < off + nr; i++)
+		if (dev->swap_map[i])
+			return false;
+	return true;
+}
+
+int swap_alloc_slots(struct swap_device *dev, size_t nr, size_t *off)
+{
+	size_t n, i, start;
+	int err = -ENOSPC;
+
+	pthread_mutex_lock(&dev->lock);
+	if (dev->nr_free < nr || nr > dev->nr_slots)
+		goto out;
+	/* from the cursor round the device, aligned runs of @nr */
+	start = dev->cursor / nr * nr;
+	for (n = 0; n < dev->nr_slots; n += nr) {
+		i = (start + n) % (dev->nr_slots / nr * nr);
+		if (!run_free(dev, i, nr))
+			continue;
+		memset(dev->swap_map + i, SWAP_HAS_CACHE, nr);
+		dev->nr_free -= nr;
+		dev->cursor = i + nr;
+		*off = i;
+		err = 0;
+		break;
+	}
+out:
+	pthread_mutex_unlock(&dev->lock);
+	return err;
+}
+
+bool swap_slot_put(struct swap_device *dev, size_t off, bool cache)
+{
+	bool freed;
+	uint8_t *m = &dev->swap_map[off];
+
+	pthread_mutex_lock(&dev->lock);
+	if (cache ? !(*m & SWAP_HAS_CACHE) : !(*m & SWAP_MAP_MAX)) {
+		fprintf(stderr, "libmemcg: swap slot %zu put with state %#x\n",
+			off, *m);
+		abort();
+	}
+	if (cache)
+		*m &= (uint8_t)~SWAP_HAS_CACHE;
+	else
+		(*m)--;
+	freed = !*m;
+	if (freed)
+		dev->nr_free++;
+	pthread_mutex_unlock(&dev->lock);
+	return freed;
+}
+
+int swap_slot_dup(struct swap_device *dev, size_t off)
+{
+	uint8_t *m = &dev->swap_map[off];
+	int err = 0;
+
+	pthread_mutex_lock(&dev->lock);
+	if (!*m)
+		err = -EINVAL;
+	else if ((*m & SWAP_MAP_MAX) == SWAP_MAP_MAX)
+		err = -ENOMEM;
+	else
+		(*m)++;
+	pthread_mutex_unlock(&dev->lock);
+	return err;
+}
+
+uint8_t swap_slot_state(struct swap_device *dev, size_t off)
+{
+	uint8_t v;
+
+	pthread_mutex_lock(&dev->lock);
+	v = dev->swap_map[off];
+	pthread_mutex_unlock(&dev->lock);
+	return v;
+}
+
+/* The injected fault for this write, if its turn has come. */
+static enum swap_fault take_fault(struct swap_device *dev)
+{
+	enum swap_fault f = SWAP_FAULT_NONE;
+
+	pthread_mutex_lock(&dev->lock);
+	dev->nr_writes++;
+	if (dev->fault != SWAP_FAULT_NONE && dev->fault_after-- <= 0) {
+		f = dev->fault;
+		dev->fault = SWAP_FAULT_NONE;
+	}
+	pthread_mutex_unlock(&dev->lock);
+	return f;
+}
+
+static int write_all(int fd, const char *p, size_t len, off_t pos, bool short_write)
+{
+	while (len) {
+		size_t chunk = short_write ? len / 2 : len;
+		ssize_t n;
+
+		if (!chunk)
+			return -ENOSPC;
+		n = pwrite(fd, p, chunk, pos);
+		if (n < 0)
+			return -errno;
+		if (n == 0 || short_write)
+			return -ENOSPC;	/* a file that stops growing: full */
+		p += n;
+		pos += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int swap_write(struct swap_device *dev, size_t off, const void *data, size_t nr)
+{
+	enum swap_fault f = take_fault(dev);
+
+	if (f == SWAP_FAULT_EIO)
+		return -EIO;
+	if (f == SWAP_FAULT_ENOSPC)
+		return -ENOSPC;
+	if (dev->dataless || !data)
+		return f == SWAP_FAULT_SHORT ? -ENOSPC : 0;
+	return write_all(dev->fd, data, nr * MEMCG_PAGE_SIZE,
+			 (off_t)(off * MEMCG_PAGE_SIZE), f == SWAP_FAULT_SHORT);
+}
+
+int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr)
+{
+	size_t len = nr * MEMCG_PAGE_SIZE, done = 0;
+
+	pthread_mutex_lock(&dev->lock);
+	dev->nr_reads++;
+	pthread_mutex_unlock(&dev->lock);
+	if (dev->dataless || !data)
+		return 0;
+	while (done < len) {
+		ssize_t n = pread(dev->fd, (char *)data + done, len - done,
+				  (off_t)(off * MEMCG_PAGE_SIZE + done));
+
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		done += (size_t)n;
+	}
+	return 0;
+}
