@@ -367,7 +367,7 @@ MEMCG_API int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
  * memory.swap.current until it leaves memory.
  *
  * Return: 0, -ENODEV, -EEXIST, -ENOSPC (MEMCG_SWAP_FAIL), -ENOMEM
- * (memory.swap.max: "max" and "fail" events).
+ * (memory.swap.max: "max" and "fail" events). @entry is 0 on error.
  */
 MEMCG_API int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 			       memcg_swp_entry_t *entry);

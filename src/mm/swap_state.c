@@ -109,6 +109,7 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 
 	if (!e || !folio || !entry)
 		return -EINVAL;
+	entry->val = 0;
 	if (!e->swap)
 		return -ENODEV;
 	if (folio_type(folio) != FOLIO_ANON && folio_type(folio) != FOLIO_SHMEM)
@@ -177,6 +178,7 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 
 	if (!e || !folio || !entry)
 		return -EINVAL;
+	entry->val = 0;
 	if (folio_ref_count(folio) != 1)
 		return -EBUSY;
 	err = memcg_swap_alloc(e, folio, entry);

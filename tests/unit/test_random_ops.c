@@ -2,7 +2,8 @@
 /*
  * A randomized test: 1,000,000 operations (charge, put, batch put,
  * migrate, replace, split, move, mkdir, rmdir, drain, limits, CPU
- * changes) on a small engine, with the auditor after every one, a fixed
+ * changes, swap-out, swap-in, swap cache, slot free, write faults) on a
+ * small engine, with the auditor after every one, a fixed
  * seed, and a teardown that must leave every counter at zero and every
  * cgroup released. MEMCG_RANDOM_OPS overrides the count.
  */
@@ -23,10 +24,12 @@
 #define MAX_FOLIOS 1024
 #define MAX_CGROUPS 16
 #define MAX_DEPTH 4
+#define MAX_ENTRIES 256
 
 struct held_folio {
 	struct folio *folio;
 	int refs;			/* references the test holds */
+	memcg_swp_entry_t cached;	/* its swap-cache entry, or 0 */
 };
 
 struct cgroup_slot {
@@ -44,6 +47,8 @@ struct world {
 	struct cgroup_slot cg[MAX_CGROUPS];
 	int nr_cg;
 	int next_name;
+	memcg_swp_entry_t entries[MAX_ENTRIES];	/* one page-table ref each */
+	int nr_entries;
 	long stats[16];
 };
 
@@ -80,7 +85,7 @@ static struct mem_cgroup *random_memcg(struct world *w)
 static void add_folio(struct world *w, struct folio *folio, int refs)
 {
 	assert_true(w->nr_folios < MAX_FOLIOS);
-	w->folios[w->nr_folios++] = (struct held_folio){ folio, refs };
+	w->folios[w->nr_folios++] = (struct held_folio){ folio, refs, { 0 } };
 }
 
 static void remove_folio(struct world *w, int i)
@@ -115,6 +120,16 @@ static void op_charge(struct world *w)
 	w->stats[1]++;
 }
 
+/* Before the test's last reference goes, take it out of the swap cache. */
+static void uncache_before_last_put(struct world *w, int i)
+{
+	if (w->folios[i].refs > 1 || !w->folios[i].cached.val)
+		return;
+	assert_int_equal(memcg_folio_free_swap(w->e, w->folios[i].folio,
+					       w->folios[i].cached), 0);
+	w->folios[i].cached.val = 0;
+}
+
 static void op_put(struct world *w)
 {
 	int i;
@@ -122,6 +137,7 @@ static void op_put(struct world *w)
 	if (!w->nr_folios)
 		return;
 	i = (int)pick(w, (unsigned)w->nr_folios);
+	uncache_before_last_put(w, i);
 	memcg_folio_put(w->e, w->folios[i].folio);
 	if (!--w->folios[i].refs)
 		remove_folio(w, i);
@@ -151,6 +167,7 @@ static void op_batch_put(struct world *w)
 	for (i = 0; i < n; i++) {
 		int j = w->nr_folios - 1 - i;
 
+		uncache_before_last_put(w, j);
 		batch[i] = w->folios[j].folio;
 		w->folios[j].refs--;
 	}
@@ -160,7 +177,7 @@ static void op_batch_put(struct world *w)
 			remove_folio(w, i);
 }
 
-/* A folio the test holds alone, or -1. */
+/* A folio the test holds alone and that is not in the swap cache, or -1. */
 static int exclusive_folio(struct world *w)
 {
 	int i;
@@ -168,7 +185,7 @@ static int exclusive_folio(struct world *w)
 	if (!w->nr_folios)
 		return -1;
 	i = (int)pick(w, (unsigned)w->nr_folios);
-	return w->folios[i].refs == 1 ? i : -1;
+	return w->folios[i].refs == 1 && !w->folios[i].cached.val ? i : -1;
 }
 
 static struct folio *alloc_like(struct world *w, struct folio *old)
@@ -237,6 +254,156 @@ static void op_move(struct world *w)
 		assert_ptr_equal(memcg_folio_memcg(w->e, w->folios[i].folio), to);
 		w->stats[4]++;
 	}
+}
+
+static bool swappable(struct world *w, int i)
+{
+	enum folio_type t = folio_type(w->folios[i].folio);
+
+	return (t == FOLIO_ANON || t == FOLIO_SHMEM) &&
+	       w->nr_entries + folio_nr_pages(w->folios[i].folio) <= MAX_ENTRIES;
+}
+
+static void hold_entries(struct world *w, memcg_swp_entry_t first, long nr)
+{
+	long j;
+
+	for (j = 0; j < nr; j++)
+		w->entries[w->nr_entries++] =
+			(memcg_swp_entry_t){ first.val + (uint32_t)j };
+}
+
+static void check_swap_error(int ret)
+{
+	assert_true(ret == -ENOSPC || ret == -ENOMEM || ret == -EIO);
+}
+
+static void op_swap_out(struct world *w)
+{
+	int i = exclusive_folio(w), ret;
+	memcg_swp_entry_t entry;
+	long nr;
+
+	if (i < 0 || !swappable(w, i))
+		return;
+	nr = folio_nr_pages(w->folios[i].folio);
+	ret = memcg_swap_out(w->e, w->folios[i].folio, &entry);
+	if (ret) {
+		check_swap_error(ret);
+		return;
+	}
+	hold_entries(w, entry, nr);
+	remove_folio(w, i);
+	w->stats[8]++;
+}
+
+static void op_swap_alloc(struct world *w)
+{
+	int i = exclusive_folio(w), ret;
+
+	if (i < 0 || !swappable(w, i))
+		return;
+	ret = memcg_swap_alloc(w->e, w->folios[i].folio, &w->folios[i].cached);
+	if (ret)
+		check_swap_error(ret);
+}
+
+/* A folio in the swap cache, or -1. */
+static int cached_folio(struct world *w)
+{
+	int i;
+
+	if (!w->nr_folios)
+		return -1;
+	i = (int)pick(w, (unsigned)w->nr_folios);
+	return w->folios[i].cached.val ? i : -1;
+}
+
+static void op_free_swap(struct world *w)
+{
+	int i = cached_folio(w);
+
+	if (i < 0)
+		return;
+	assert_int_equal(memcg_folio_free_swap(w->e, w->folios[i].folio,
+					       w->folios[i].cached), 0);
+	w->folios[i].cached.val = 0;
+}
+
+/* Trade our folio reference for entry references, then reclaim it. */
+static void op_reclaim(struct world *w)
+{
+	int i = cached_folio(w), ret;
+	memcg_swp_entry_t entry;
+	struct folio *folio;
+	long j, nr;
+
+	if (i < 0 || w->folios[i].refs != 1 || !swappable(w, i))
+		return;
+	folio = w->folios[i].folio;
+	entry = w->folios[i].cached;
+	nr = folio_nr_pages(folio);
+	for (j = 0; j < nr; j++)
+		assert_int_equal(memcg_swap_dup(w->e, (memcg_swp_entry_t){
+					entry.val + (uint32_t)j }), 0);
+	memcg_folio_put(w->e, folio);
+	ret = memcg_swap_reclaim_folio(w->e, folio, entry);
+	if (!ret) {
+		hold_entries(w, entry, nr);
+		remove_folio(w, i);
+		w->stats[9]++;
+		return;
+	}
+	check_swap_error(ret);
+	/* the write failed: fault it back in from the swap cache */
+	assert_int_equal(memcg_swapin(w->e, entry, NULL, 0, &folio), 0);
+	assert_ptr_equal(folio, w->folios[i].folio);
+	for (j = 0; j < nr; j++)
+		assert_int_equal(memcg_swap_free(w->e, (memcg_swp_entry_t){
+					entry.val + (uint32_t)j }), 0);
+}
+
+static void op_swapin(struct world *w)
+{
+	struct folio *folio;
+	memcg_swp_entry_t entry;
+	int k, ret;
+
+	if (!w->nr_entries || w->nr_folios >= MAX_FOLIOS - (1 << HUGE_ORDER))
+		return;
+	k = (int)pick(w, (unsigned)w->nr_entries);
+	entry = w->entries[k];
+	ret = memcg_swapin(w->e, entry, random_memcg(w),
+			   pick(w, 10) ? MEMCG_GFP_KERNEL : MEMCG_GFP_NOFAIL,
+			   &folio);
+	if (ret) {
+		assert_int_equal(ret, -ENOMEM);
+		return;
+	}
+	assert_int_equal(memcg_swap_free(w->e, entry), 0);	/* pte maps it */
+	w->entries[k] = w->entries[--w->nr_entries];
+	add_folio(w, folio, 1);
+	w->folios[w->nr_folios - 1].cached = entry;
+	w->stats[10]++;
+}
+
+static void op_swap_free(struct world *w)
+{
+	int k;
+
+	if (!w->nr_entries)
+		return;
+	k = (int)pick(w, (unsigned)w->nr_entries);
+	assert_int_equal(memcg_swap_free(w->e, w->entries[k]), 0);
+	w->entries[k] = w->entries[--w->nr_entries];
+}
+
+static void op_swap_fault(struct world *w)
+{
+	static const int errs[] = { -EIO, -ENOSPC, -EPIPE };
+
+	assert_int_equal(memcg_swap_inject_fault(w->e, errs[pick(w, 3)],
+						 (long)pick(w, 4)), 0);
 }
 
 static void op_mkdir(struct world *w)
@@ -330,32 +497,46 @@ static void run_op(struct world *w)
 {
 	unsigned op = pick(w, 100);
 
-	if (op < 30)
+	if (op < 24)
 		op_charge(w);
-	else if (op < 48)
+	else if (op < 38)
 		op_put(w);
-	else if (op < 53)
+	else if (op < 42)
 		op_get(w);
-	else if (op < 58)
+	else if (op < 46)
 		op_batch_put(w);
-	else if (op < 64)
+	else if (op < 50)
 		op_migrate(w);
-	else if (op < 67)
+	else if (op < 52)
 		op_replace(w);
-	else if (op < 70)
+	else if (op < 54)
 		op_split(w);
-	else if (op < 76)
+	else if (op < 58)
 		op_move(w);
-	else if (op < 80)
+	else if (op < 61)
 		op_mkdir(w);
-	else if (op < 84)
+	else if (op < 64)
 		op_rmdir(w);
-	else if (op < 87)
+	else if (op < 66)
 		memcg_drain_all_stock(random_memcg(w));
-	else if (op < 90)
+	else if (op < 69)
 		op_limit(w);
-	else
+	else if (op < 72)
 		memcg_set_cpu((int)pick(w, NR_CPUS));
+	else if (op < 77)
+		op_swap_out(w);
+	else if (op < 80)
+		op_swap_alloc(w);
+	else if (op < 82)
+		op_free_swap(w);
+	else if (op < 86)
+		op_reclaim(w);
+	else if (op < 93)
+		op_swapin(w);
+	else if (op < 98)
+		op_swap_free(w);
+	else
+		op_swap_fault(w);
 }
 
 static void teardown_world(struct world *w)
@@ -366,6 +547,8 @@ static void teardown_world(struct world *w)
 
 	while (w->nr_folios)
 		op_put(w);
+	while (w->nr_entries)
+		op_swap_free(w);
 	for (removed = true; removed;) {
 		removed = false;
 		for (i = 0; i < w->nr_cg; i++) {
@@ -389,6 +572,7 @@ static void teardown_world(struct world *w)
 	assert_int_equal(atomic_load(&w->e->nr_memcgs), 1);
 	assert_int_equal(folio_arena_nr_free(w->e->arena),
 			 folio_arena_nr_frames(w->e->arena));
+	assert_int_equal(memcg_swap_nr_free(w->e), 256);
 }
 
 static void test_random_ops(void **state)
@@ -405,6 +589,7 @@ static void test_random_ops(void **state)
 	cfg.deterministic = true;
 	cfg.mode = *(enum memcg_mode *)*state;
 	assert_int_equal(memcg_engine_create(&cfg, &w->e), 0);
+	assert_int_equal(memcg_swapon(w->e, NULL, 1 << 20), 0);
 	w->rng = 0x9e3779b97f4a7c15ULL;
 	memcg_set_cpu(0);
 	for (i = 0; i < nr_ops; i++) {
@@ -413,9 +598,11 @@ static void test_random_ops(void **state)
 	}
 	teardown_world(w);
 	printf("%ld operations: %ld charges (%ld refused), %ld migrations, "
-	       "%ld replacements, %ld splits, %ld moves, %ld mkdirs, %ld rmdirs\n",
+	       "%ld replacements, %ld splits, %ld moves, %ld mkdirs, %ld rmdirs, "
+	       "%ld swap-outs, %ld reclaims, %ld swap-ins\n",
 	       nr_ops, w->stats[1], w->stats[0], w->stats[2], w->stats[7],
-	       w->stats[3], w->stats[4], w->stats[5], w->stats[6]);
+	       w->stats[3], w->stats[4], w->stats[5], w->stats[6],
+	       w->stats[8], w->stats[9], w->stats[10]);
 	memcg_engine_destroy(w->e);
 	memcg_set_cpu(-1);
 	free(w);

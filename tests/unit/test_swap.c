@@ -226,11 +226,12 @@ static void test_swapcache_counts_in_both(void **state)
 {
 	struct fixture *f = *state;
 	struct folio *folio = anon(f, f->a, 0, NULL);
-	memcg_swp_entry_t entry;
+	memcg_swp_entry_t entry, again;
 
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(memcg_swap_alloc(f->e, folio, &entry), 0);
-	assert_int_equal(memcg_swap_alloc(f->e, folio, &entry), -EEXIST);
+	assert_int_equal(memcg_swap_alloc(f->e, folio, &again), -EEXIST);
+	assert_int_equal(again.val, 0);
 	audit(f);
 	assert_int_equal(mem(f->a), 1);
 	assert_int_equal(swp(f->a), 1);
