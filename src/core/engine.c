@@ -11,6 +11,7 @@
 
 #include "core/memcontrol.h"
 #include "mm/swapfile.h"
+#include "sim/sim.h"
 
 #define MEMCG_NR_SLOTS (1u << 20)
 
@@ -75,6 +76,7 @@ static void engine_free(struct memcg_engine *e)
 	pthread_mutex_destroy(&e->cgroup_mutex);
 	pthread_mutex_destroy(&e->drain_mutex);
 	pthread_mutex_destroy(&e->id_lock);
+	pthread_mutex_destroy(&e->oom_lock);
 	free(e);
 }
 
@@ -105,6 +107,7 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	pthread_mutex_init(&e->cgroup_mutex, NULL);
 	pthread_mutex_init(&e->drain_mutex, NULL);
 	pthread_mutex_init(&e->id_lock, NULL);
+	pthread_mutex_init(&e->oom_lock, NULL);
 
 	frames = cfg->memory_bytes / MEMCG_PAGE_SIZE;
 	err = folio_arena_create(frames, cfg->dataless, e->cfg.huge_order,
@@ -112,6 +115,8 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	if (!err)
 		err = engine_alloc_tables(e);
 	if (!err && !(e->root = mem_cgroup_alloc_root(e)))
+		err = -ENOMEM;
+	if (!err && !memcg_sim_get(e))
 		err = -ENOMEM;
 	if (err) {
 		engine_free(e);
@@ -128,6 +133,7 @@ void memcg_engine_destroy(struct memcg_engine *e)
 
 	if (!e)
 		return;
+	memcg_sim_destroy(e);
 	mem_cgroup_destroy_tree(e);
 	rcu_barrier();
 	left = atomic_load(&e->nr_memcgs);

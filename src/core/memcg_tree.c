@@ -81,6 +81,7 @@ static void memcg_slot_free(struct memcg_engine *e, struct mem_cgroup *memcg)
 
 static void mem_cgroup_free(struct mem_cgroup *memcg)
 {
+	lruvec_destroy(&memcg->lruvec);
 	pthread_mutex_destroy(&memcg->peaks_lock);
 	free(memcg->pcpu);
 	free(memcg->name);
@@ -137,6 +138,7 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	memcg->parent = parent;
 	mem_cgroup_init_counters(memcg, parent);
 	css_ref_init(memcg);
+	lruvec_init(&memcg->lruvec);
 	CDS_INIT_LIST_HEAD(&memcg->children);
 	CDS_INIT_LIST_HEAD(&memcg->memory_peaks);
 	CDS_INIT_LIST_HEAD(&memcg->swap_peaks);

@@ -19,19 +19,24 @@
 #include <stddef.h>
 
 #include "core/memcontrol.h"
+#include "sim/sim.h"
 
 #define memcg_of(counter, member) \
 	((struct mem_cgroup *)((char *)(counter) - offsetof(struct mem_cgroup, member)))
 
-/* Charge memsw (v1) then memory; on failure report the limiting cgroup. */
+/*
+ * Charge memsw (v1) then memory; on failure report the limiting cgroup. A
+ * memsw failure means swapping cannot help: reclaim without it.
+ */
 static bool charge_counters(struct mem_cgroup *memcg, unsigned nr,
-			    struct mem_cgroup **over)
+			    struct mem_cgroup **over, unsigned *options)
 {
 	struct page_counter *fail;
 
 	if (do_memsw_account(memcg) &&
 	    !page_counter_try_charge(&memcg->memsw, nr, &fail)) {
 		*over = memcg_of(fail, memsw);
+		*options &= ~MEMCG_RECLAIM_MAY_SWAP;
 		return false;
 	}
 	if (!page_counter_try_charge(&memcg->memory, nr, &fail)) {
@@ -63,6 +68,23 @@ static void force_charge(struct mem_cgroup *memcg, unsigned nr)
 		page_counter_charge(&memcg->memsw, nr);
 }
 
+#define MAX_RECLAIM_RETRIES 16
+#define PAGE_ALLOC_COSTLY_ORDER 3
+
+/* The OOM killer for a charge over @memcg's limit (mem_cgroup_oom). */
+static bool mem_cgroup_oom(struct mem_cgroup *memcg, unsigned nr)
+{
+	if (nr > (1u << PAGE_ALLOC_COSTLY_ORDER))
+		return false;
+	memcg_memory_event(memcg, MEMCG_OOM);
+	return mem_cgroup_out_of_memory(memcg->engine, memcg);
+}
+
+static bool task_is_dying(void)
+{
+	return current_task && current_task->oom_victim;
+}
+
 /**
  * try_charge_memcg - charge @nr pages to @memcg's counters
  * @memcg: cgroup; the root is never charged
@@ -71,24 +93,29 @@ static void force_charge(struct mem_cgroup *memcg, unsigned nr)
  *
  * Takes from this CPU's stock when it can, otherwise charges a batch and
  * stocks the surplus. Over a limit: retries with the exact size, raises
- * MEMCG_MAX, drains every stock once and retries. Reclaim and the OOM
- * killer are not part of the engine yet, so a charge still over the limit
- * then fails with -ENOMEM, or is forced past max with MEMCG_GFP_NOFAIL.
+ * MEMCG_MAX, reclaims, drains every stock once, retries up to
+ * MAX_RECLAIM_RETRIES times, then calls the OOM killer; a charge still
+ * over the limit fails with -ENOMEM, or is forced past max with
+ * MEMCG_GFP_NOFAIL. A charge that leaves a level over memory.high is
+ * noted for throttling.
  *
  * Return: 0 or -ENOMEM.
  */
 int try_charge_memcg(struct mem_cgroup *memcg, unsigned gfp, unsigned nr)
 {
 	unsigned batch = nr > MEMCG_CHARGE_BATCH ? nr : MEMCG_CHARGE_BATCH;
+	int nr_retries = MAX_RECLAIM_RETRIES;
 	struct mem_cgroup *over = NULL;
-	bool drained = false, raised_max = false;
+	bool drained = false, raised_max = false, passed_oom = false;
+	unsigned options = MEMCG_RECLAIM_MAY_SWAP;
+	long reclaimed;
 
 	if (mem_cgroup_is_root(memcg))
 		return 0;
 retry:
 	if (consume_stock(memcg, nr))
 		return 0;
-	if (charge_counters(memcg, batch, &over))
+	if (charge_counters(memcg, batch, &over, &options))
 		goto done_restock;
 	if (batch > nr) {
 		batch = nr;
@@ -98,9 +125,27 @@ retry:
 		goto nomem;
 	memcg_memory_event(over, MEMCG_MAX);
 	raised_max = true;
+	reclaimed = try_to_free_mem_cgroup_pages(over, nr, gfp, options, -1);
+	if (mem_cgroup_margin(over) >= nr)
+		goto retry;
 	if (!drained) {
 		drain_all_stock(over);
 		drained = true;
+		goto retry;
+	}
+	if (gfp & MEMCG_GFP_NORETRY)
+		goto nomem;
+	if (reclaimed && nr <= (1u << PAGE_ALLOC_COSTLY_ORDER))
+		goto retry;
+	if (nr_retries--)
+		goto retry;
+	if (gfp & MEMCG_GFP_RETRY_MAYFAIL)
+		goto nomem;
+	if (passed_oom && task_is_dying())
+		goto nomem;
+	if (mem_cgroup_oom(over, nr) && !task_is_dying()) {
+		passed_oom = true;
+		nr_retries = MAX_RECLAIM_RETRIES;
 		goto retry;
 	}
 nomem:
@@ -113,6 +158,7 @@ nomem:
 done_restock:
 	if (batch > nr)
 		refill_stock(memcg, batch - nr);
+	mem_cgroup_note_over_high(memcg, batch);
 	return 0;
 }
 

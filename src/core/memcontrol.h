@@ -26,6 +26,7 @@
 #include "core/page_counter.h"
 #include "lib/percpu.h"
 #include "mm/folio.h"
+#include "mm/lru.h"
 
 #define MEMCG_CHARGE_BATCH 64
 #define NR_MEMCG_STOCK 7
@@ -47,6 +48,13 @@ enum memcg_stat_item {
 	MEMCG_PGPGOUT,		/* uncharged folios */
 	MEMCG_PSWPIN,		/* pages read from swap */
 	MEMCG_PSWPOUT,		/* pages written to swap */
+	MEMCG_PGSCAN,		/* reclaim: pages scanned */
+	MEMCG_PGSTEAL,		/* reclaim: pages reclaimed */
+	MEMCG_PGFAULT,
+	MEMCG_PGMAJFAULT,
+	MEMCG_PGREFILL,		/* active pages scanned */
+	MEMCG_PGACTIVATE,
+	MEMCG_PGDEACTIVATE,
 	MEMCG_NR_STAT
 };
 
@@ -82,6 +90,7 @@ struct mem_cgroup {
 	struct memcg_pcpu *pcpu;		/* engine->nr_cpus entries */
 
 	struct page_counter memory;
+	struct lruvec lruvec;
 	union {
 		struct page_counter swap;	/* v2 */
 		struct page_counter memsw;	/* v1 */
@@ -130,6 +139,7 @@ struct memcg_cpu_area {
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
 struct swap_device;
+struct memcg_sim;
 
 struct memcg_engine {
 	struct memcg_config cfg;
@@ -137,6 +147,8 @@ struct memcg_engine {
 	unsigned nr_cpus;
 	struct folio_arena *arena;
 	struct swap_device *swap;	/* NULL until memcg_swapon() */
+	struct memcg_sim *sim;		/* tasks, address spaces, files */
+	pthread_mutex_t oom_lock;
 	struct mem_cgroup *root;
 	struct memcg_cpu_area *cpus;
 
@@ -289,6 +301,28 @@ int mem_cgroup_swapin_charge_folio(struct memcg_engine *e, struct folio *folio,
 				   size_t off);
 void mem_cgroup_swapin_uncharge_swap(struct memcg_engine *e, size_t off,
 				     size_t nr);
+
+/* vmscan.c */
+#define MEMCG_RECLAIM_MAY_SWAP	(1u << 0)
+#define MEMCG_RECLAIM_PROACTIVE	(1u << 1)
+#define SWAPPINESS_ANON_ONLY	201
+long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
+				  unsigned gfp, unsigned options, int swappiness);
+long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg);
+long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru);
+
+/* memcontrol_high.c: memory.high */
+void mem_cgroup_note_over_high(struct mem_cgroup *memcg, unsigned batch);
+void mem_cgroup_handle_over_high(struct memcg_engine *e);
+long reclaim_high(struct mem_cgroup *memcg, long nr_pages, unsigned gfp);
+uint64_t calculate_high_delay_ms(struct mem_cgroup *memcg, long nr_pages);
+
+/* swap_state.c */
+int swap_pageout_remove(struct memcg_engine *e, struct folio *folio,
+			memcg_swp_entry_t entry, unsigned refs);
+
+/* release.c */
+void folio_free_frozen(struct memcg_engine *e, struct folio *folio);
 
 /* cgroupfs.c */
 void memcg_peaks_release(struct mem_cgroup *memcg);

@@ -188,6 +188,46 @@ void folio_ref_add(struct folio *folio, unsigned nr);
  */
 bool folio_put_testzero(struct folio *folio);
 
+/**
+ * folio_try_get - take a reference unless the refcount is 0 (being freed)
+ * @folio: a folio found through a list, not through a reference
+ *
+ * Return: true with a reference taken.
+ */
+static inline bool folio_try_get(struct folio *folio)
+{
+	uint32_t old = atomic_load_explicit(&folio->refflags, memory_order_relaxed);
+
+	do {
+		if (!(old & FOLIO_REF_MASK) || (old & FOLIO_REF_MASK) == FOLIO_REF_MAX)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&folio->refflags, &old,
+			old + 1, memory_order_acquire, memory_order_relaxed));
+	return true;
+}
+
+/**
+ * folio_ref_freeze - drop @count references at once if they are all
+ * @folio: folio
+ * @count: the references the caller expects to be the only ones
+ *
+ * On success the refcount is 0: folio_try_get() fails, and the caller
+ * frees the folio.
+ *
+ * Return: true if the refcount was exactly @count.
+ */
+static inline bool folio_ref_freeze(struct folio *folio, unsigned count)
+{
+	uint32_t old = atomic_load_explicit(&folio->refflags, memory_order_relaxed);
+
+	do {
+		if ((old & FOLIO_REF_MASK) != count)
+			return false;
+	} while (!atomic_compare_exchange_weak_explicit(&folio->refflags, &old,
+			old - count, memory_order_acq_rel, memory_order_relaxed));
+	return true;
+}
+
 static inline bool folio_test_flag(const struct folio *folio, enum folio_flag f)
 {
 	return atomic_load_explicit(&folio->refflags, memory_order_relaxed) &

@@ -14,9 +14,21 @@ static void free_folios(struct memcg_engine *e, struct folio **folios,
 {
 	size_t i;
 
+	for (i = 0; i < nr; i++)
+		folio_del_lru(e, folios[i]);
 	mem_cgroup_uncharge_folios(e, folios, nr);
 	for (i = 0; i < nr; i++)
 		folio_free(e->arena, folios[i]);
+}
+
+/**
+ * folio_free_frozen - free a folio whose references were frozen to 0
+ * @e: engine
+ * @folio: off every list; uncharged here
+ */
+void folio_free_frozen(struct memcg_engine *e, struct folio *folio)
+{
+	free_folios(e, &folio, 1);
 }
 
 void memcg_folio_put(struct memcg_engine *e, struct folio *folio)
@@ -69,9 +81,18 @@ int memcg_charge(struct memcg_engine *e, struct folio *folio,
 
 int memcg_migrate(struct memcg_engine *e, struct folio *old, struct folio *new)
 {
+	bool lru;
+	int ret;
+
 	if (!e || !old || !new)
 		return -EINVAL;
-	return mem_cgroup_migrate(e, old, new);
+	lru = folio_test_flag(old, PG_lru);
+	if (lru)
+		folio_del_lru(e, old);
+	ret = mem_cgroup_migrate(e, old, new);
+	if (lru)
+		folio_add_lru(e, ret ? old : new);
+	return ret;
 }
 
 int memcg_replace_folio(struct memcg_engine *e, struct folio *old,
@@ -87,13 +108,19 @@ int memcg_split_folio(struct memcg_engine *e, struct folio *folio,
 {
 	uint32_t pfn;
 	long i, nr;
+	bool lru;
 	int ret;
 
 	if (!e || !folio)
 		return -EINVAL;
 	nr = folio_nr_pages(folio);
 	pfn = folio_pfn(e->arena, folio);
+	lru = folio_test_flag(folio, PG_lru);
+	if (lru)
+		folio_del_lru(e, folio);
 	ret = mem_cgroup_split_folio(e, folio);
+	for (i = 0; lru && i < (ret ? 1 : nr); i++)
+		folio_add_lru(e, pfn_folio(e->arena, pfn + (uint32_t)i));
 	if (ret || !out)
 		return ret;
 	for (i = 0; i < nr; i++)
@@ -104,11 +131,17 @@ int memcg_split_folio(struct memcg_engine *e, struct folio *folio,
 int memcg_move_account(struct memcg_engine *e, struct folio *folio,
 		       struct mem_cgroup *to)
 {
+	bool lru;
 	int ret;
 
 	if (!e || !folio || !to || to->engine != e)
 		return -EINVAL;
+	lru = folio_test_flag(folio, PG_lru);
+	if (lru)
+		folio_del_lru(e, folio);	/* it moves to @to's lists */
 	ret = mem_cgroup_move_account(e, folio, to);
+	if (lru)
+		folio_add_lru(e, folio);
 	mem_cgroup_release_pending(e);
 	return ret;
 }

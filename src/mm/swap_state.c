@@ -13,6 +13,7 @@
  *                           reference frees the slot and its charge
  */
 #include <errno.h>
+#include <sched.h>
 
 #include "core/memcontrol.h"
 #include "mm/swapfile.h"
@@ -134,32 +135,53 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 	return 0;
 }
 
-int memcg_swap_reclaim_folio(struct memcg_engine *e, struct folio *folio,
-			     memcg_swp_entry_t entry)
+/**
+ * swap_pageout_remove - write a swap-cache folio out and free it
+ * @e: engine
+ * @folio: in the swap cache at @entry, unmapped
+ * @entry: its entry
+ * @refs: the references expected (the cache's and the caller's); they are
+ *        all dropped on success
+ *
+ * Return: 0, -EBUSY if someone else holds the folio (it stays in the
+ * cache, written), or the write's error (it stays in the cache, charged).
+ */
+int swap_pageout_remove(struct memcg_engine *e, struct folio *folio,
+			memcg_swp_entry_t entry, unsigned refs)
 {
+	size_t off = entry.val - 1;
 	struct mem_cgroup *memcg;
-	size_t off;
-	long nr;
-	int err = entry_slot(e, entry, &off);
+	long nr = folio_nr_pages(folio);
+	int err;
 
-	if (err)
-		return err;
-	if (!folio_in_cache_at(e, folio, off))
-		return -EINVAL;
-	if (folio_ref_count(folio) != 1)
-		return -EBUSY;		/* mapped or held: not reclaimable */
-	nr = folio_nr_pages(folio);
 	err = swap_write(e->swap, off, folio_address(e->arena, folio), (size_t)nr);
 	if (err)
-		return err;		/* stays in the cache, charged, dirty */
+		return err;
+	if (!folio_ref_freeze(folio, refs))
+		return -EBUSY;
 	memcg = folio_memcg(e, folio);
 	if (memcg)
 		mod_memcg_state(memcg, MEMCG_PSWPOUT, nr);
 	delete_from_swap_cache(e, folio, off);
 	memcg1_swapout(e, folio, off);
 	put_swap_folio(e, off, (size_t)nr);
-	memcg_folio_put(e, folio);	/* the cache's reference: the last */
+	folio_free_frozen(e, folio);
 	return 0;
+}
+
+int memcg_swap_reclaim_folio(struct memcg_engine *e, struct folio *folio,
+			     memcg_swp_entry_t entry)
+{
+	size_t off;
+	int err = entry_slot(e, entry, &off);
+
+	if (err)
+		return err;
+	if (!folio_in_cache_at(e, folio, off))
+		return -EINVAL;
+	err = swap_pageout_remove(e, folio, entry, 1);
+	mem_cgroup_release_pending(e);
+	return err;
 }
 
 /* Give up a fresh allocation: out of the cache, slots and charge freed. */
@@ -190,9 +212,11 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	for (i = 0; i < nr; i++)
 		swap_slot_dup(e->swap, off + i);
 	folio_put_testzero(folio);
-	err = memcg_swap_reclaim_folio(e, folio, *entry);
-	if (!err)
+	err = swap_pageout_remove(e, folio, *entry, 1);
+	if (!err) {
+		mem_cgroup_release_pending(e);
 		return 0;
+	}
 	folio_get(folio);
 	for (i = 0; i < nr; i++)
 		swap_slot_put(e->swap, off + i, false);
@@ -225,18 +249,28 @@ int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 	return 0;
 }
 
-/* The cached folio for @off with a reference taken, or NULL. */
+/*
+ * The cached folio for @off with a reference taken, or NULL. A folio
+ * being freed (refs frozen by swap_pageout_remove) is waited out: its
+ * data is on the device by then.
+ */
 static struct folio *swap_cache_get(struct memcg_engine *e, size_t off)
 {
-	struct folio *folio = NULL;
+	struct folio *folio;
 
-	pthread_mutex_lock(&e->swap->lock);
-	if (e->swap->cache[off] != FOLIO_NONE) {
-		folio = pfn_folio(e->arena, e->swap->cache[off]);
-		folio_get(folio);	/* the cache's reference keeps it */
+	for (;;) {
+		folio = NULL;
+		pthread_mutex_lock(&e->swap->lock);
+		if (e->swap->cache[off] != FOLIO_NONE) {
+			folio = pfn_folio(e->arena, e->swap->cache[off]);
+			if (!folio_try_get(folio))
+				folio = (struct folio *)-1;
+		}
+		pthread_mutex_unlock(&e->swap->lock);
+		if (folio != (struct folio *)-1)
+			return folio;
+		sched_yield();
 	}
-	pthread_mutex_unlock(&e->swap->lock);
-	return folio;
 }
 
 /* Publish a freshly read folio unless another swap-in got there first. */

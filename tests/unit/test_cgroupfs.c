@@ -743,8 +743,9 @@ static const char *const event_keys[] = {
 	"sock_throttled",
 };
 
+/* Only "max" and "oom" set (a failed charge with no task to kill). */
 static void assert_events_only_max(struct mem_cgroup *m, const char *file,
-				   long long max)
+				   long long max, long long oom)
 {
 	const char *s = rd(m, file);
 	size_t i;
@@ -752,7 +753,7 @@ static void assert_events_only_max(struct mem_cgroup *m, const char *file,
 	assert_keys(s, event_keys, 7);
 	for (i = 0; i < 7; i++)
 		assert_int_equal(key_value(s, event_keys[i]),
-				 i == 2 ? max : 0);
+				 i == 2 ? max : i == 3 ? oom : 0);
 }
 
 /*
@@ -781,12 +782,15 @@ static void events_max_case(bool localevents)
 	charge_fails(e, c, MEMCG_GFP_KERNEL);
 	n = kv(b, "memory.events.local", "max");
 	assert_true(n >= 1);
-	assert_events_only_max(b, "memory.events.local", n);
-	assert_events_only_max(b, "memory.events", n);
-	assert_events_only_max(a, "memory.events", localevents ? 0 : n);
-	assert_events_only_max(a, "memory.events.local", 0);
-	assert_events_only_max(c, "memory.events", 0);
-	assert_events_only_max(c, "memory.events.local", 0);
+	/* no task to kill: mem_cgroup_oom() raises "oom", kills nothing */
+	assert_int_equal(kv(b, "memory.events.local", "oom"), 1);
+	assert_events_only_max(b, "memory.events.local", n, 1);
+	assert_events_only_max(b, "memory.events", n, 1);
+	assert_events_only_max(a, "memory.events", localevents ? 0 : n,
+			       localevents ? 0 : 1);
+	assert_events_only_max(a, "memory.events.local", 0, 0);
+	assert_events_only_max(c, "memory.events", 0, 0);
+	assert_events_only_max(c, "memory.events.local", 0, 0);
 
 	/* a charge that may not block gives up before raising the event */
 	charge_fails(e, c, MEMCG_GFP_NOWAIT);
@@ -799,9 +803,11 @@ static void events_max_case(bool localevents)
 	assert_int_equal(rd_num(b, "memory.current"), 17 * PG);
 	n2 = kv(b, "memory.events.local", "max");
 	assert_true(n2 > n);
-	assert_events_only_max(b, "memory.events", n2);
-	assert_events_only_max(a, "memory.events", localevents ? 0 : n2);
-	assert_events_only_max(c, "memory.events.local", 0);
+	/* NOFAIL goes through the OOM path too before forcing */
+	assert_events_only_max(b, "memory.events", n2, 2);
+	assert_events_only_max(a, "memory.events", localevents ? 0 : n2,
+			       localevents ? 0 : 2);
+	assert_events_only_max(c, "memory.events.local", 0, 0);
 	v[16] = forced;
 
 	put_all(e, v, 17);

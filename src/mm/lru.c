@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+/* Per-cgroup LRU lists: see lru.h. */
+#include "core/memcontrol.h"
+#include "mm/lru.h"
+
+void lruvec_init(struct lruvec *lruvec)
+{
+	int i;
+
+	pthread_mutex_init(&lruvec->lock, NULL);
+	for (i = 0; i < NR_LRU_LISTS; i++) {
+		lruvec->head[i] = lruvec->tail[i] = FOLIO_NONE;
+		lruvec->nr_pages[i] = 0;
+	}
+}
+
+void lruvec_destroy(struct lruvec *lruvec)
+{
+	pthread_mutex_destroy(&lruvec->lock);
+}
+
+enum lru_list folio_lru_list(const struct folio *folio)
+{
+	bool active = folio_test_flag(folio, PG_active);
+
+	if (folio_test_flag(folio, PG_unevictable))
+		return LRU_UNEVICTABLE;
+	/* shmem is swap-backed: it ages with anon */
+	if (folio_type(folio) == FOLIO_FILE)
+		return active ? LRU_ACTIVE_FILE : LRU_INACTIVE_FILE;
+	return active ? LRU_ACTIVE_ANON : LRU_INACTIVE_ANON;
+}
+
+static struct lruvec *folio_lruvec(struct memcg_engine *e, struct folio *folio)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, folio);
+
+	return &(memcg ? memcg : e->root)->lruvec;
+}
+
+/* Link at the head of @lru; call with the lock held. */
+static void list_add_head(struct memcg_engine *e, struct lruvec *lruvec,
+			  struct folio *folio, enum lru_list lru)
+{
+	uint32_t pfn = folio_pfn(e->arena, folio);
+
+	folio->lru_prev = FOLIO_NONE;
+	folio->lru_next = lruvec->head[lru];
+	if (lruvec->head[lru] != FOLIO_NONE)
+		pfn_folio(e->arena, lruvec->head[lru])->lru_prev = pfn;
+	else
+		lruvec->tail[lru] = pfn;
+	lruvec->head[lru] = pfn;
+	lruvec->nr_pages[lru] += folio_nr_pages(folio);
+	folio_set_flag(folio, PG_lru);
+}
+
+static void list_del(struct memcg_engine *e, struct lruvec *lruvec,
+		     struct folio *folio, enum lru_list lru)
+{
+	if (folio->lru_prev != FOLIO_NONE)
+		pfn_folio(e->arena, folio->lru_prev)->lru_next = folio->lru_next;
+	else
+		lruvec->head[lru] = folio->lru_next;
+	if (folio->lru_next != FOLIO_NONE)
+		pfn_folio(e->arena, folio->lru_next)->lru_prev = folio->lru_prev;
+	else
+		lruvec->tail[lru] = folio->lru_prev;
+	folio->lru_next = folio->lru_prev = FOLIO_NONE;
+	lruvec->nr_pages[lru] -= folio_nr_pages(folio);
+	folio_clear_flag(folio, PG_lru);
+}
+
+void folio_add_lru(struct memcg_engine *e, struct folio *folio)
+{
+	struct lruvec *lruvec = folio_lruvec(e, folio);
+
+	pthread_mutex_lock(&lruvec->lock);
+	list_add_head(e, lruvec, folio, folio_lru_list(folio));
+	pthread_mutex_unlock(&lruvec->lock);
+}
+
+void folio_del_lru(struct memcg_engine *e, struct folio *folio)
+{
+	struct lruvec *lruvec;
+
+	if (!folio_test_flag(folio, PG_lru))
+		return;
+	lruvec = folio_lruvec(e, folio);
+	pthread_mutex_lock(&lruvec->lock);
+	if (folio_test_flag(folio, PG_lru))
+		list_del(e, lruvec, folio, folio_lru_list(folio));
+	pthread_mutex_unlock(&lruvec->lock);
+}
+
+unsigned lruvec_isolate(struct memcg_engine *e, struct lruvec *lruvec,
+			enum lru_list lru, unsigned nr_to_scan,
+			struct folio **out, long *nr_scanned)
+{
+	uint32_t pfn, prev;
+	unsigned n = 0, scanned = 0;
+
+	*nr_scanned = 0;
+	pthread_mutex_lock(&lruvec->lock);
+	for (pfn = lruvec->tail[lru]; pfn != FOLIO_NONE && scanned < nr_to_scan;
+	     pfn = prev) {
+		struct folio *folio = pfn_folio(e->arena, pfn);
+
+		prev = folio->lru_prev;
+		scanned++;
+		*nr_scanned += folio_nr_pages(folio);
+		if (!folio_try_get(folio))
+			continue;	/* its final put takes it off */
+		list_del(e, lruvec, folio, lru);
+		out[n++] = folio;
+	}
+	pthread_mutex_unlock(&lruvec->lock);
+	return n;
+}
+
+void folio_putback_lru(struct memcg_engine *e, struct folio *folio)
+{
+	folio_add_lru(e, folio);
+	memcg_folio_put(e, folio);
+}
+
+void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
+{
+	struct lruvec *lruvec;
+	enum lru_list lru;
+
+	if (!folio_test_flag(folio, PG_referenced) ||
+	    folio_test_flag(folio, PG_active) ||
+	    folio_test_flag(folio, PG_unevictable)) {
+		folio_set_flag(folio, PG_referenced);
+		return;
+	}
+	/* second access while inactive: activate */
+	lruvec = folio_lruvec(e, folio);
+	pthread_mutex_lock(&lruvec->lock);
+	if (folio_test_flag(folio, PG_lru)) {
+		lru = folio_lru_list(folio);
+		list_del(e, lruvec, folio, lru);
+		folio_set_flag(folio, PG_active);
+		list_add_head(e, lruvec, folio, folio_lru_list(folio));
+	} else {
+		folio_set_flag(folio, PG_active);
+	}
+	folio_clear_flag(folio, PG_referenced);
+	pthread_mutex_unlock(&lruvec->lock);
+}
+
+void lruvec_splice(struct memcg_engine *e, struct lruvec *from,
+		   struct lruvec *to)
+{
+	int lru;
+
+	pthread_mutex_lock(&from->lock);
+	pthread_mutex_lock(&to->lock);
+	for (lru = 0; lru < NR_LRU_LISTS; lru++) {
+		if (from->head[lru] == FOLIO_NONE)
+			continue;
+		/* from's list goes before to's head: both keep their order */
+		pfn_folio(e->arena, from->tail[lru])->lru_next = to->head[lru];
+		if (to->head[lru] != FOLIO_NONE)
+			pfn_folio(e->arena, to->head[lru])->lru_prev = from->tail[lru];
+		else
+			to->tail[lru] = from->tail[lru];
+		to->head[lru] = from->head[lru];
+		to->nr_pages[lru] += from->nr_pages[lru];
+		from->head[lru] = from->tail[lru] = FOLIO_NONE;
+		from->nr_pages[lru] = 0;
+	}
+	pthread_mutex_unlock(&to->lock);
+	pthread_mutex_unlock(&from->lock);
+}

@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Memory cgroup reclaim (mm/vmscan.c): walk the target's subtree at
+ * decreasing priorities, skip cgroups below their effective min, and below
+ * their effective low on the first pass; scan each cgroup's LRU lists in
+ * proportion to its usage above protection, split between anon and file
+ * by swappiness; drop clean file pages and swap anon pages out.
+ */
+#include <errno.h>
+
+#include "mm/swapfile.h"
+#include "sim/sim.h"
+
+#define SWAP_CLUSTER_MAX 32
+#define DEF_PRIORITY 12
+
+enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+struct scan_control {
+	struct mem_cgroup *target;
+	long nr_to_reclaim;
+	long nr_reclaimed;
+	int priority;
+	int swappiness;
+	bool may_swap;
+	bool proactive;
+	bool memcg_low_reclaim;
+	bool memcg_low_skipped;
+};
+
+/**
+ * lruvec_page_state - pages on @lru of @memcg and its descendants
+ * @memcg: cgroup
+ * @lru: list
+ */
+long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru)
+{
+	struct mem_cgroup *c;
+	long sum = memcg->lruvec.nr_pages[lru];
+
+	rcu_read_lock();
+	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
+		sum += lruvec_page_state(c, lru);
+	rcu_read_unlock();
+	return sum;
+}
+
+/**
+ * mem_cgroup_get_nr_swap_pages - swap slots @memcg may still fill: the
+ * device's free slots, within memory.swap.max up the hierarchy (v2)
+ * @memcg: cgroup
+ */
+long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg)
+{
+	struct memcg_engine *e = memcg->engine;
+	long nr = e->swap ? memcg_swap_nr_free(e) : 0;
+
+	if (e->v1)
+		return nr;
+	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent) {
+		long room = atomic_load(&memcg->swap.max) -
+			    page_counter_read(&memcg->swap);
+
+		if (room < nr)
+			nr = room > 0 ? room : 0;
+	}
+	return nr;
+}
+
+static int memcg_swappiness(struct scan_control *sc, struct mem_cgroup *memcg)
+{
+	if (sc->swappiness >= 0)
+		return sc->swappiness;
+	/* v2 has no per-cgroup swappiness: vm.swappiness (60) */
+	return memcg->engine->v1 ? memcg->swappiness : 60;
+}
+
+/* get_scan_count: how many pages of each evictable list to scan. */
+static void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
+			   long nr[NR_LRU_LISTS])
+{
+	int swappiness = memcg_swappiness(sc, memcg);
+	enum scan_balance balance = SCAN_FRACT;
+	long usage = page_counter_read(&memcg->memory);
+	long min = 0, low = 0, fraction[2], denominator;
+	int lru;
+
+	if (!sc->may_swap || mem_cgroup_get_nr_swap_pages(memcg) <= 0 || !swappiness)
+		balance = SCAN_FILE;
+	else if (swappiness == SWAPPINESS_ANON_ONLY)
+		balance = SCAN_ANON;
+	else if (!sc->priority)
+		balance = SCAN_EQUAL;
+	fraction[0] = swappiness;		/* anon */
+	fraction[1] = 200 - swappiness;		/* file */
+	denominator = 200;
+	if (memcg != sc->target) {
+		min = atomic_load(&memcg->memory.emin);
+		low = atomic_load(&memcg->memory.elow);
+	}
+	for (lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+		bool file = is_file_lru(lru);
+		long size = memcg->lruvec.nr_pages[lru], scan = size;
+
+		if (min || low) {
+			long protection = !sc->memcg_low_reclaim && low > min ?
+					  low : min;
+			long cgroup_size = usage > protection ? usage : protection;
+
+			/* pressure in proportion to the excess over protection */
+			scan = size - (long)((__int128)size * protection /
+					     (cgroup_size + 1));
+			if (scan < SWAP_CLUSTER_MAX)
+				scan = SWAP_CLUSTER_MAX;
+		}
+		scan >>= sc->priority;
+		if (!scan && !atomic_load(&memcg->online))
+			scan = size < SWAP_CLUSTER_MAX ? size : SWAP_CLUSTER_MAX;
+		switch (balance) {
+		case SCAN_FRACT:
+			scan = (scan * fraction[file] + denominator - 1) / denominator;
+			break;
+		case SCAN_FILE:
+			scan = file ? scan : 0;
+			break;
+		case SCAN_ANON:
+			scan = file ? 0 : scan;
+			break;
+		case SCAN_EQUAL:
+			break;
+		}
+		nr[lru] = scan < size ? scan : size;
+	}
+	nr[LRU_UNEVICTABLE] = 0;
+}
+
+/* Swap an isolated anon folio out; true if it was freed. */
+static bool reclaim_anon(struct memcg_engine *e, struct folio *folio,
+			 struct scan_control *sc)
+{
+	memcg_swp_entry_t entry = { 0 };
+	uint64_t who;
+
+	if (!sc->may_swap || !e->swap ||
+	    mem_cgroup_get_nr_swap_pages(folio_memcg(e, folio)) <= 0)
+		return false;
+	if (folio_test_flag(folio, PG_swapcache)) {
+		pthread_mutex_lock(&e->sim->lock);
+		who = rmap_get(e->sim, e, folio);
+		pthread_mutex_unlock(&e->sim->lock);
+		if (!(who & RMAP_SWAPCACHE))
+			return false;
+		entry.val = (uint32_t)who;
+	} else if (memcg_swap_alloc(e, folio, &entry)) {
+		return false;
+	} else if (!try_to_unmap_anon(e, folio, entry)) {
+		memcg_folio_free_swap(e, folio, entry);	/* remapped: undo */
+		return false;
+	}
+	/* unmapped: remember the entry in case the write fails */
+	pthread_mutex_lock(&e->sim->lock);
+	rmap_set(e->sim, e, folio, RMAP_SWAPCACHE | entry.val);
+	pthread_mutex_unlock(&e->sim->lock);
+	return !swap_pageout_remove(e, folio, entry, 2);
+}
+
+/* shrink_folio_list: reclaim what can go, put the rest back. */
+static long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
+			      unsigned n, struct scan_control *sc)
+{
+	long reclaimed = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		struct folio *folio = folios[i];
+		long nr = folio_nr_pages(folio);
+		bool freed = false;
+
+		if (folio_test_flag(folio, PG_unevictable)) {
+			folio_putback_lru(e, folio);
+			continue;
+		}
+		if (folio_test_flag(folio, PG_referenced)) {
+			/* used since the last scan: a second chance */
+			folio_clear_flag(folio, PG_referenced);
+			folio_set_flag(folio, PG_active);
+			mod_memcg_state(folio_memcg(e, folio), MEMCG_PGACTIVATE, nr);
+			folio_putback_lru(e, folio);
+			continue;
+		}
+		if (folio_type(folio) == FOLIO_FILE)
+			freed = filemap_remove_folio(e, folio);
+		else
+			freed = reclaim_anon(e, folio, sc);
+		if (freed)
+			reclaimed += nr;
+		else
+			folio_putback_lru(e, folio);
+	}
+	return reclaimed;
+}
+
+static void shrink_inactive_list(struct mem_cgroup *memcg, enum lru_list lru,
+				 long nr_to_scan, struct scan_control *sc)
+{
+	struct memcg_engine *e = memcg->engine;
+	struct folio *folios[SWAP_CLUSTER_MAX];
+	long scanned, reclaimed;
+	unsigned n;
+
+	n = lruvec_isolate(e, &memcg->lruvec, lru, (unsigned)nr_to_scan, folios,
+			   &scanned);
+	mod_memcg_state(memcg, MEMCG_PGSCAN, scanned);
+	reclaimed = shrink_folio_list(e, folios, n, sc);
+	mod_memcg_state(memcg, MEMCG_PGSTEAL, reclaimed);
+	sc->nr_reclaimed += reclaimed;
+}
+
+/* Age an active list: its folios go inactive, their referenced bit cleared. */
+static void shrink_active_list(struct mem_cgroup *memcg, enum lru_list lru,
+			       long nr_to_scan)
+{
+	struct memcg_engine *e = memcg->engine;
+	struct folio *folios[SWAP_CLUSTER_MAX];
+	long scanned;
+	unsigned i, n;
+
+	n = lruvec_isolate(e, &memcg->lruvec, lru, (unsigned)nr_to_scan, folios,
+			   &scanned);
+	mod_memcg_state(memcg, MEMCG_PGREFILL, scanned);
+	for (i = 0; i < n; i++) {
+		folio_clear_flag(folios[i], PG_active);
+		folio_clear_flag(folios[i], PG_referenced);
+		mod_memcg_state(memcg, MEMCG_PGDEACTIVATE, folio_nr_pages(folios[i]));
+		folio_putback_lru(e, folios[i]);
+	}
+}
+
+static bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive)
+{
+	return memcg->lruvec.nr_pages[inactive] <
+	       memcg->lruvec.nr_pages[inactive + 1];
+}
+
+static void shrink_list(struct mem_cgroup *memcg, enum lru_list lru,
+			long nr_to_scan, struct scan_control *sc)
+{
+	if (is_active_lru(lru)) {
+		if (inactive_is_low(memcg, lru - 1))
+			shrink_active_list(memcg, lru, nr_to_scan);
+		return;
+	}
+	shrink_inactive_list(memcg, lru, nr_to_scan, sc);
+}
+
+static void shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
+{
+	long nr[NR_LRU_LISTS];
+	bool work = true;
+	int lru;
+
+	get_scan_count(memcg, sc, nr);
+	while (work) {
+		work = false;
+		for (lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+			long n = nr[lru] < SWAP_CLUSTER_MAX ? nr[lru] : SWAP_CLUSTER_MAX;
+
+			if (!n)
+				continue;
+			nr[lru] -= n;
+			work = true;
+			shrink_list(memcg, lru, n, sc);
+		}
+		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
+			break;
+	}
+	/* keep the inactive anon list from running dry */
+	if (inactive_is_low(memcg, LRU_INACTIVE_ANON) && sc->may_swap)
+		shrink_active_list(memcg, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
+}
+
+/* Pre-order walk: a parent's effective protection is computed first. */
+static void shrink_memcg_tree(struct mem_cgroup *memcg, struct scan_control *sc)
+{
+	struct memcg_engine *e = memcg->engine;
+	struct mem_cgroup *c;
+	long usage;
+
+	page_counter_calculate_protection(&sc->target->memory, &memcg->memory,
+					  e->cfg.memory_recursiveprot);
+	usage = page_counter_read(&memcg->memory);
+	if (memcg != sc->target && atomic_load(&memcg->memory.emin) >= usage) {
+		/* below min: hard protection; its subtree is protected too */
+		goto children;
+	}
+	if (memcg != sc->target && atomic_load(&memcg->memory.elow) >= usage) {
+		if (!sc->memcg_low_reclaim) {
+			sc->memcg_low_skipped = true;
+			goto children;
+		}
+		memcg_memory_event(memcg, MEMCG_LOW);
+	}
+	shrink_lruvec(memcg, sc);
+children:
+	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
+		shrink_memcg_tree(c, sc);
+}
+
+static long do_try_to_free_pages(struct scan_control *sc)
+{
+retry:
+	for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
+		rcu_read_lock();
+		shrink_memcg_tree(sc->target, sc);
+		rcu_read_unlock();
+		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
+			break;
+	}
+	if (!sc->nr_reclaimed && sc->memcg_low_skipped && !sc->memcg_low_reclaim) {
+		/* everything left is below low: reclaim it anyway */
+		sc->memcg_low_reclaim = true;
+		sc->memcg_low_skipped = false;
+		goto retry;
+	}
+	return sc->nr_reclaimed;
+}
+
+/**
+ * try_to_free_mem_cgroup_pages - reclaim from @memcg's subtree
+ * @memcg: the reclaim target; its own protection is ignored
+ * @nr_pages: pages wanted (at least SWAP_CLUSTER_MAX are aimed for)
+ * @gfp: MEMCG_GFP_* flags of the charge that needs the pages
+ * @options: MEMCG_RECLAIM_MAY_SWAP, MEMCG_RECLAIM_PROACTIVE
+ * @swappiness: 0..200, SWAPPINESS_ANON_ONLY, or -1 for the default
+ *
+ * Return: pages reclaimed.
+ */
+long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
+				  unsigned gfp, unsigned options, int swappiness)
+{
+	struct scan_control sc = {
+		.target = memcg,
+		.nr_to_reclaim = nr_pages > SWAP_CLUSTER_MAX ? nr_pages :
+							       SWAP_CLUSTER_MAX,
+		.swappiness = swappiness,
+		.may_swap = options & MEMCG_RECLAIM_MAY_SWAP,
+		.proactive = options & MEMCG_RECLAIM_PROACTIVE,
+	};
+
+	if (!memcg->engine->sim || (gfp & MEMCG_GFP_NOWAIT))
+		return 0;	/* nothing on the LRU lists, or may not block */
+	return do_try_to_free_pages(&sc);
+}

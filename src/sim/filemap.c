@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The page cache: files by name, each an array of page-cache folios.
+ * A read charges missing pages to the reader's cgroup; the page cache
+ * holds one reference on each folio, and reclaim drops clean ones.
+ * File contents are not modelled (every page is clean).
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/sim.h"
+
+struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type);
+
+/* Find or create @name; call with sim->lock held. */
+static struct memcg_file_pages *file_get(struct memcg_sim *sim, const char *name)
+{
+	struct memcg_file_pages *f, **files;
+	uint32_t i;
+
+	for (i = 0; i < sim->nr_files; i++)
+		if (!strcmp(sim->files[i]->name, name))
+			return sim->files[i];
+	files = realloc(sim->files, (sim->nr_files + 1) * sizeof(*files));
+	if (!files)
+		return NULL;
+	sim->files = files;
+	f = calloc(1, sizeof(*f));
+	if (!f || !(f->name = strdup(name))) {
+		free(f);
+		return NULL;
+	}
+	f->id = sim->nr_files;
+	sim->files[sim->nr_files++] = f;
+	return f;
+}
+
+static int file_grow(struct memcg_file_pages *f, size_t nr_pages)
+{
+	uint32_t *pages;
+
+	if (nr_pages <= f->nr_pages)
+		return 0;
+	pages = realloc(f->pages, nr_pages * sizeof(*pages));
+	if (!pages)
+		return -ENOMEM;
+	memset(pages + f->nr_pages, 0, (nr_pages - f->nr_pages) * sizeof(*pages));
+	f->pages = pages;
+	f->nr_pages = nr_pages;
+	return 0;
+}
+
+/* The cached folio at @idx with a reference, NULL if absent, or retry. */
+static struct folio *find_get_folio(struct memcg_engine *e,
+				    struct memcg_file_pages *f, size_t idx,
+				    bool *retry)
+{
+	struct folio *folio = NULL;
+
+	*retry = false;
+	if (!f->pages[idx])
+		return NULL;
+	folio = pfn_folio(e->arena, f->pages[idx] - 1);
+	if (!folio_try_get(folio)) {
+		*retry = true;	/* reclaim froze it and is removing it */
+		return NULL;
+	}
+	return folio;
+}
+
+/* Read page @idx: a hit marks it accessed, a miss charges a new folio. */
+static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t idx)
+{
+	struct memcg_engine *e = t->e;
+	struct memcg_sim *sim = e->sim;
+	struct folio *folio;
+	bool retry, added = false;
+	int ret;
+
+	for (;;) {
+		pthread_mutex_lock(&sim->lock);
+		folio = find_get_folio(e, f, idx, &retry);
+		pthread_mutex_unlock(&sim->lock);
+		if (!retry)
+			break;
+		sched_yield();
+	}
+	if (folio) {
+		folio_mark_accessed(e, folio);
+		memcg_folio_put(e, folio);
+		return 0;
+	}
+	folio = sim_alloc_folio(e, FOLIO_FILE);
+	if (!folio)
+		return -ENOMEM;
+	ret = mem_cgroup_charge(folio, t->memcg, MEMCG_GFP_KERNEL);
+	if (!ret) {
+		pthread_mutex_lock(&sim->lock);
+		if (!f->pages[idx]) {
+			f->pages[idx] = folio_pfn(e->arena, folio) + 1;
+			rmap_set(sim, e, folio,
+				 RMAP_FILE | (uint64_t)f->id << 32 | idx);
+			added = true;
+		}
+		pthread_mutex_unlock(&sim->lock);
+	}
+	if (!added) {
+		memcg_folio_put(e, folio);	/* failed, or lost a race */
+		return ret;
+	}
+	folio_add_lru(e, folio);	/* the page cache keeps our reference */
+	return 0;
+}
+
+int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
+{
+	struct memcg_sim *sim = t->e->sim;
+	struct memcg_file_pages *f;
+	size_t idx;
+	int ret;
+
+	pthread_mutex_lock(&sim->lock);
+	f = file_get(sim, name);
+	ret = f ? file_grow(f, nr_pages) : -ENOMEM;
+	pthread_mutex_unlock(&sim->lock);
+	if (ret)
+		return ret;
+	for (idx = 0; idx < nr_pages; idx++) {
+		ret = read_page(t, f, idx);
+		mem_cgroup_handle_over_high(t->e);
+		if (ret)
+			return ret;
+		if (t->oom_victim)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
+{
+	struct memcg_sim *sim = e->sim;
+	uint32_t pfn = folio_pfn(e->arena, folio);
+	struct memcg_file_pages *f;
+	bool removed = false;
+	uint64_t who;
+	size_t idx;
+
+	pthread_mutex_lock(&sim->lock);
+	who = rmap_get(sim, e, folio);
+	if (who & RMAP_FILE) {
+		f = sim->files[(uint32_t)(who >> 32) & 0x3fffffff];
+		idx = (uint32_t)who;
+		/* the page cache's and reclaim's references, no other */
+		if (f->pages[idx] == pfn + 1 && folio_ref_freeze(folio, 2)) {
+			f->pages[idx] = 0;
+			rmap_set(sim, e, folio, 0);
+			removed = true;
+		}
+	}
+	pthread_mutex_unlock(&sim->lock);
+	if (removed)
+		folio_free_frozen(e, folio);
+	return removed;
+}
+
+/* Drop every page-cache folio and file (engine teardown). */
+void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim)
+{
+	uint32_t i;
+	size_t idx;
+
+	for (i = 0; i < sim->nr_files; i++) {
+		struct memcg_file_pages *f = sim->files[i];
+
+		for (idx = 0; idx < f->nr_pages; idx++) {
+			struct folio *folio;
+
+			if (!f->pages[idx])
+				continue;
+			folio = pfn_folio(e->arena, f->pages[idx] - 1);
+			f->pages[idx] = 0;
+			rmap_set(sim, e, folio, 0);
+			memcg_folio_put(e, folio);
+		}
+		free(f->pages);
+		free(f->name);
+		free(f);
+	}
+	free(sim->files);
+	sim->files = NULL;
+	sim->nr_files = 0;
+}

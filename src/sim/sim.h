@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The memory substrate's simulated processes: tasks, their address
+ * spaces (one anonymous area each), files in the page cache, and the
+ * reverse map from a frame to the page table or file that holds it.
+ *
+ * Locking: sim->lock protects the registries (tasks, files), every page
+ * table and page-cache array, and the reverse map. It is taken for short
+ * sections only and never held across a charge, reclaim or swap I/O.
+ */
+#ifndef MEMCG_SIM_SIM_H
+#define MEMCG_SIM_SIM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/memcontrol.h"
+#include "memcg/sim.h"
+
+/* A page-table entry: 0 none; PTE_SWAP | entry.val swapped out; pfn + 1. */
+#define PTE_SWAP (1u << 31)
+
+/* A reverse-map entry: who holds a frame's folio. */
+#define RMAP_ANON (1ULL << 63)		/* mm id << 32 | page index */
+#define RMAP_FILE (1ULL << 62)		/* file id << 32 | page index */
+#define RMAP_SWAPCACHE (1ULL << 61)	/* unmapped, in the swap cache: entry */
+
+struct mm_struct {
+	uint32_t id;
+	uint32_t *pte;
+	size_t nr_pte;			/* mapped length, in pages */
+	size_t cap;
+	long rss;			/* resident pages */
+	long swapents;			/* swapped-out pages */
+};
+
+struct memcg_file_pages {
+	char *name;
+	uint32_t id;
+	uint32_t *pages;		/* pfn + 1 per page index, 0 if absent */
+	size_t nr_pages;
+};
+
+struct memcg_task {
+	struct memcg_engine *e;
+	char *name;
+	struct mem_cgroup *memcg;	/* holds a reference */
+	struct mm_struct *mm;		/* NULL once exited or killed */
+	int oom_score_adj;
+	bool killed;			/* by the OOM killer */
+	bool oom_victim;		/* killed, memory not yet reaped */
+	long nr_pages_over_high;	/* charged over memory.high, to pay for */
+	struct memcg_task *next;	/* creation order */
+};
+
+struct memcg_sim {
+	pthread_mutex_t lock;
+	struct memcg_task *tasks, **tasks_tail;
+	struct mm_struct **mms;		/* by id; NULL when free */
+	uint32_t nr_mms;
+	struct memcg_file_pages **files;
+	uint32_t nr_files;
+	uint64_t *rmap;			/* per frame */
+	atomic_ullong clock_ns;		/* the virtual clock */
+};
+
+/* The task the calling thread is running, or NULL (library callers). */
+extern __thread struct memcg_task *current_task;
+
+/**
+ * memcg_sim_get - the engine's substrate state, created on first use
+ * @e: engine
+ *
+ * Return: the state, or NULL on allocation failure.
+ */
+struct memcg_sim *memcg_sim_get(struct memcg_engine *e);
+void memcg_sim_destroy(struct memcg_engine *e);
+
+/* rmap.c */
+void rmap_set(struct memcg_sim *sim, struct memcg_engine *e,
+	      struct folio *folio, uint64_t who);
+uint64_t rmap_get(struct memcg_sim *sim, struct memcg_engine *e,
+		  struct folio *folio);
+
+/* mm.c: address spaces */
+struct mm_struct *mm_alloc(struct memcg_sim *sim);
+void mm_free(struct memcg_engine *e, struct memcg_sim *sim, struct mm_struct *mm);
+int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock);
+int mm_touch(struct memcg_task *t, size_t nr_pages);
+int mm_unmap(struct memcg_task *t, size_t nr_pages);
+
+/**
+ * try_to_unmap_anon - replace the page-table entry of an isolated anon
+ * folio in the swap cache with its swap entry
+ * @e: engine
+ * @folio: isolated, in the swap cache at @entry
+ * @entry: its swap entry
+ *
+ * Return: true if the folio is no longer mapped.
+ */
+bool try_to_unmap_anon(struct memcg_engine *e, struct folio *folio,
+		       memcg_swp_entry_t entry);
+
+/* filemap.c: the page cache */
+int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages);
+
+/**
+ * filemap_remove_folio - drop a clean, isolated file folio from the page
+ * cache if nobody else holds it
+ * @e: engine
+ * @folio: isolated (the caller's reference) and in the page cache
+ *
+ * Return: true if it left the page cache and was freed.
+ */
+bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio);
+void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim);
+
+/* oom_kill.c */
+bool mem_cgroup_out_of_memory(struct memcg_engine *e, struct mem_cgroup *memcg);
+void oom_reap_victims(struct memcg_engine *e);
+
+/* task.c */
+void task_free_memory(struct memcg_task *t);
+void sim_clock_advance(struct memcg_engine *e, uint64_t ns);
+
+#endif /* MEMCG_SIM_SIM_H */

@@ -1,0 +1,278 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tasks: the public task API (memcg/sim.h), the engine's substrate state
+ * and the virtual clock. Each call runs as the task (current_task), so
+ * that the charge path can throttle it and the OOM killer can tell when
+ * it killed the caller.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mm/swapfile.h"
+#include "sim/sim.h"
+
+__thread struct memcg_task *current_task;
+
+struct memcg_sim *memcg_sim_get(struct memcg_engine *e)
+{
+	struct memcg_sim *sim = e->sim;
+	size_t frames;
+
+	if (sim)
+		return sim;
+	sim = calloc(1, sizeof(*sim));
+	frames = folio_arena_nr_frames(e->arena);
+	if (!sim || !(sim->rmap = calloc(frames, sizeof(*sim->rmap)))) {
+		free(sim);
+		return NULL;
+	}
+	pthread_mutex_init(&sim->lock, NULL);
+	sim->tasks_tail = &sim->tasks;
+	e->sim = sim;
+	return sim;
+}
+
+void memcg_sim_destroy(struct memcg_engine *e)
+{
+	struct memcg_sim *sim = e->sim;
+	struct memcg_task *t, *next;
+
+	if (!sim)
+		return;
+	for (t = sim->tasks; t; t = next) {
+		next = t->next;
+		if (t->mm)
+			task_free_memory(t);
+		free(t->name);
+		free(t);
+	}
+	filemap_destroy(e, sim);
+	free(sim->mms);
+	free(sim->rmap);
+	pthread_mutex_destroy(&sim->lock);
+	free(sim);
+	e->sim = NULL;
+}
+
+void sim_clock_advance(struct memcg_engine *e, uint64_t ns)
+{
+	atomic_fetch_add(&e->sim->clock_ns, ns);
+}
+
+uint64_t memcg_clock_ns(struct memcg_engine *e)
+{
+	return e->sim ? atomic_load(&e->sim->clock_ns) : 0;
+}
+
+int memcg_task_create(struct memcg_engine *e, const char *name,
+		      struct mem_cgroup *memcg, struct memcg_task **out)
+{
+	struct memcg_sim *sim;
+	struct memcg_task *t;
+	int err;
+
+	if (!e || !name || !*name || !memcg || !out || memcg->engine != e)
+		return -EINVAL;
+	sim = e->sim;
+	t = memcg_task_find(e, name);
+	if (t && t->mm)
+		return -EEXIST;
+	t = calloc(1, sizeof(*t));
+	if (!t || !(t->name = strdup(name)) || !(t->mm = mm_alloc(sim))) {
+		if (t)
+			free(t->name);
+		free(t);
+		return -ENOMEM;
+	}
+	err = memcg_attach_task(memcg);
+	if (err) {
+		mm_free(e, sim, t->mm);
+		free(t->name);
+		free(t);
+		return err;
+	}
+	css_get(memcg);
+	t->e = e;
+	t->memcg = memcg;
+	pthread_mutex_lock(&sim->lock);
+	*sim->tasks_tail = t;
+	sim->tasks_tail = &t->next;
+	pthread_mutex_unlock(&sim->lock);
+	*out = t;
+	return 0;
+}
+
+struct memcg_task *memcg_task_find(struct memcg_engine *e, const char *name)
+{
+	struct memcg_task *t, *found = NULL;
+
+	pthread_mutex_lock(&e->sim->lock);
+	for (t = e->sim->tasks; t; t = t->next)
+		if (!strcmp(t->name, name))
+			found = t;	/* the newest of that name */
+	pthread_mutex_unlock(&e->sim->lock);
+	return found;
+}
+
+/**
+ * task_free_memory - exit: unmap everything and leave the cgroup
+ * @t: a task with an address space
+ */
+void task_free_memory(struct memcg_task *t)
+{
+	struct memcg_engine *e = t->e;
+	struct mem_cgroup *memcg = t->memcg;
+
+	mm_unmap(t, t->mm->nr_pte);
+	mm_free(e, e->sim, t->mm);
+	t->mm = NULL;
+	t->oom_victim = false;
+	memcg_detach_task(memcg);
+	/* the handle keeps the name and state; the cgroup is let go */
+	t->memcg = NULL;
+	css_put(memcg);
+	mem_cgroup_release_pending(e);
+}
+
+/* Run an operation as @t; a task the OOM killer picked exits after. */
+static int task_enter(struct memcg_task *t)
+{
+	if (!t || !t->mm)
+		return -ESRCH;
+	current_task = t;
+	return 0;
+}
+
+static int task_leave(struct memcg_task *t, int ret)
+{
+	current_task = NULL;
+	if (t->oom_victim) {
+		task_free_memory(t);
+		return -ENOMEM;
+	}
+	mem_cgroup_release_pending(t->e);
+	return ret;
+}
+
+static size_t pages_of(size_t bytes)
+{
+	return (bytes + MEMCG_PAGE_SIZE - 1) / MEMCG_PAGE_SIZE;
+}
+
+int memcg_task_anon(struct memcg_task *t, size_t bytes)
+{
+	int ret = task_enter(t);
+
+	return ret ? ret : task_leave(t, mm_fault_anon(t, pages_of(bytes), false));
+}
+
+int memcg_task_mlock(struct memcg_task *t, size_t bytes)
+{
+	int ret = task_enter(t);
+
+	return ret ? ret : task_leave(t, mm_fault_anon(t, pages_of(bytes), true));
+}
+
+int memcg_task_touch(struct memcg_task *t, size_t bytes)
+{
+	int ret = task_enter(t);
+
+	return ret ? ret : task_leave(t, mm_touch(t, pages_of(bytes)));
+}
+
+int memcg_task_unmap(struct memcg_task *t, size_t bytes)
+{
+	int ret = task_enter(t);
+
+	return ret ? ret : task_leave(t, mm_unmap(t, pages_of(bytes)));
+}
+
+int memcg_task_read(struct memcg_task *t, const char *file, size_t bytes)
+{
+	int ret = task_enter(t);
+
+	if (ret)
+		return ret;
+	if (!file || !*file)
+		return task_leave(t, -EINVAL);
+	return task_leave(t, filemap_read(t, file, pages_of(bytes)));
+}
+
+int memcg_task_exit(struct memcg_task *t)
+{
+	if (!t || !t->mm)
+		return -ESRCH;
+	task_free_memory(t);
+	return 0;
+}
+
+int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
+{
+	struct mem_cgroup *from;
+	int err;
+
+	if (!t || !t->mm)
+		return -ESRCH;
+	if (!to || to->engine != t->e)
+		return -EINVAL;
+	err = memcg_attach_task(to);
+	if (err)
+		return err;
+	css_get(to);
+	from = t->memcg;
+	t->memcg = to;
+	memcg_detach_task(from);
+	css_put(from);
+	mem_cgroup_release_pending(t->e);
+	return 0;
+}
+
+int memcg_task_set_oom_score_adj(struct memcg_task *t, int adj)
+{
+	if (!t || !t->mm)
+		return -ESRCH;
+	if (adj < -1000 || adj > 1000)
+		return -EINVAL;
+	t->oom_score_adj = adj;
+	return 0;
+}
+
+bool memcg_task_killed(struct memcg_task *t)
+{
+	return t->killed;
+}
+
+bool memcg_task_alive(struct memcg_task *t)
+{
+	return t->mm != NULL;
+}
+
+const char *memcg_task_name(struct memcg_task *t)
+{
+	return t->name;
+}
+
+struct mem_cgroup *memcg_task_memcg(struct memcg_task *t)
+{
+	return t->memcg;
+}
+
+long memcg_task_rss_pages(struct memcg_task *t)
+{
+	return t->mm ? t->mm->rss : 0;
+}
+
+long memcg_task_swap_pages(struct memcg_task *t)
+{
+	return t->mm ? t->mm->swapents : 0;
+}
+
+void memcg_task_for_each(struct memcg_engine *e,
+			 void (*fn)(struct memcg_task *t, void *arg), void *arg)
+{
+	struct memcg_task *t;
+
+	for (t = e->sim->tasks; t; t = t->next)
+		fn(t, arg);
+}
