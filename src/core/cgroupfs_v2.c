@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "sim/sim.h"
+
 #include "core/cgroupfs.h"
 
 static unsigned long long bytes(long pages)
@@ -55,15 +57,38 @@ static void memory_high_show(struct memcg_file *f, struct seqbuf *s)
 	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory.high));
 }
 
-/* Reclaim down to the new high arrives with the reclaim engine. */
+#define MAX_RECLAIM_RETRIES 16
+
+/*
+ * Set high, then reclaim down to it: drain the stocks once, and stop after
+ * MAX_RECLAIM_RETRIES rounds that reclaim nothing. Never OOM-kills.
+ */
 static int memory_high_write(struct memcg_file *f, char *buf)
 {
-	long high;
+	struct mem_cgroup *memcg = f->memcg;
+	int nr_retries = MAX_RECLAIM_RETRIES;
+	bool drained = false;
+	long high, usage;
 	int err = page_counter_memparse(buf, "max", &high);
 
 	if (err)
 		return err;
-	page_counter_set_high(&f->memcg->memory, high);
+	page_counter_set_high(&memcg->memory, high);
+	for (;;) {
+		usage = page_counter_read(&memcg->memory);
+		if (usage <= high || !atomic_load(&memcg->online))
+			break;
+		if (!drained) {
+			drain_all_stock(memcg);
+			drained = true;
+			continue;
+		}
+		if (!try_to_free_mem_cgroup_pages(memcg, usage - high,
+						  MEMCG_GFP_KERNEL,
+						  MEMCG_RECLAIM_MAY_SWAP, -1) &&
+		    !nr_retries--)
+			break;
+	}
 	return 0;
 }
 
@@ -74,20 +99,99 @@ static void memory_max_show(struct memcg_file *f, struct seqbuf *s)
 
 /*
  * v2 sets the limit even below usage (no -EBUSY), then drains the stocks
- * once; reclaim and the OOM kill that follow in the kernel arrive with the
- * reclaim engine.
+ * once, reclaims (spending a retry on each round that frees nothing), and
+ * then OOM-kills until usage fits or the killer finds nobody.
  */
 static int memory_max_write(struct memcg_file *f, char *buf)
 {
 	struct mem_cgroup *memcg = f->memcg;
-	long max;
+	int nr_reclaims = MAX_RECLAIM_RETRIES;
+	bool drained = false;
+	long max, usage;
 	int err = page_counter_memparse(buf, "max", &max);
 
 	if (err)
 		return err;
 	atomic_exchange(&memcg->memory.max, max);
-	if (page_counter_read(&memcg->memory) > max)
-		drain_all_stock(memcg);
+	for (;;) {
+		usage = page_counter_read(&memcg->memory);
+		if (usage <= max)
+			break;
+		if (!drained) {
+			drain_all_stock(memcg);
+			drained = true;
+			continue;
+		}
+		if (nr_reclaims) {
+			if (!try_to_free_mem_cgroup_pages(memcg, usage - max,
+							  MEMCG_GFP_KERNEL,
+							  MEMCG_RECLAIM_MAY_SWAP, -1))
+				nr_reclaims--;
+			continue;
+		}
+		memcg_memory_event(memcg, MEMCG_OOM);
+		if (!mem_cgroup_out_of_memory(memcg->engine, memcg))
+			break;
+	}
+	return 0;
+}
+
+/* "swappiness=N" (0..200) or "swappiness=max" after the size. */
+static int parse_reclaim_options(char *opts, int *swappiness)
+{
+	char *tok, *save = NULL;
+	int v, err;
+
+	for (tok = strtok_r(opts, " \t\n", &save); tok;
+	     tok = strtok_r(NULL, " \t\n", &save)) {
+		if (strncmp(tok, "swappiness=", 11))
+			return -EINVAL;
+		if (!strcmp(tok + 11, "max")) {
+			*swappiness = SWAPPINESS_ANON_ONLY;
+			continue;
+		}
+		err = memcg_kstrtoint(tok + 11, &v);
+		if (err || v < 0 || v > 200)
+			return -EINVAL;
+		*swappiness = v;
+	}
+	return 0;
+}
+
+/*
+ * memory.reclaim: "SIZE [swappiness=N|max]". Reclaims in batches of a
+ * quarter of what is left, ignoring the target's own protection; -EAGAIN
+ * when MAX_RECLAIM_RETRIES rounds free nothing before the goal.
+ */
+static int memory_reclaim_write(struct memcg_file *f, char *buf)
+{
+	int nr_retries = MAX_RECLAIM_RETRIES, swappiness = -1, err;
+	long nr_to_reclaim, reclaimed = 0;
+	char *end, *size = buf;
+
+	end = buf + strcspn(buf, " \t\n");
+	if (*end)
+		*end++ = '\0';
+	err = page_counter_memparse(size, "", &nr_to_reclaim);
+	if (err || !*size)
+		return -EINVAL;
+	err = parse_reclaim_options(end, &swappiness);
+	if (err)
+		return err;
+	while (reclaimed < nr_to_reclaim) {
+		long batch = (nr_to_reclaim - reclaimed) / 4, got;
+
+		if (batch < 32)
+			batch = 32;
+		got = try_to_free_mem_cgroup_pages(f->memcg, batch,
+						   MEMCG_GFP_KERNEL,
+						   MEMCG_RECLAIM_MAY_SWAP |
+						   MEMCG_RECLAIM_PROACTIVE,
+						   swappiness);
+		if (!got && !nr_retries--)
+			return -EAGAIN;
+		reclaimed += got;
+	}
 	return 0;
 }
 
@@ -183,13 +287,25 @@ static const struct {
 	{ "shmem_thp", MEMCG_SHMEM_THP },
 };
 
-/* memcg_vm_event_stat[] entries we model: counts, not bytes. */
+static const char *const lru_names[NR_LRU_LISTS] = {
+	"inactive_anon", "active_anon", "inactive_file", "active_file",
+	"unevictable",
+};
+
+/* Reclaim and VM event counts we model, in the kernel's order. */
 static const struct {
 	const char *name;
 	enum memcg_stat_item idx;
 } memory_events_stat[] = {
+	{ "pgscan", MEMCG_PGSCAN },
+	{ "pgsteal", MEMCG_PGSTEAL },
 	{ "pswpin", MEMCG_PSWPIN },
 	{ "pswpout", MEMCG_PSWPOUT },
+	{ "pgfault", MEMCG_PGFAULT },
+	{ "pgmajfault", MEMCG_PGMAJFAULT },
+	{ "pgrefill", MEMCG_PGREFILL },
+	{ "pgactivate", MEMCG_PGACTIVATE },
+	{ "pgdeactivate", MEMCG_PGDEACTIVATE },
 };
 
 static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
@@ -199,6 +315,9 @@ static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 	for (i = 0; i < sizeof(memory_stats) / sizeof(memory_stats[0]); i++)
 		seq_printf(s, "%s %llu\n", memory_stats[i].name,
 			   bytes(memcg_page_state(f->memcg, memory_stats[i].idx)));
+	for (i = 0; i < NR_LRU_LISTS; i++)
+		seq_printf(s, "%s %llu\n", lru_names[i],
+			   bytes(lruvec_page_state(f->memcg, (enum lru_list)i)));
 	for (i = 0; i < sizeof(memory_events_stat) / sizeof(memory_events_stat[0]); i++)
 		seq_printf(s, "%s %ld\n", memory_events_stat[i].name,
 			   memcg_page_state(f->memcg, memory_events_stat[i].idx));
@@ -276,6 +395,7 @@ const struct cftype memcg_v2_files[] = {
 	{ "memory.high", CFTYPE_NOT_ON_ROOT, memory_high_show, memory_high_write },
 	{ "memory.max", CFTYPE_NOT_ON_ROOT, memory_max_show, memory_max_write },
 	{ "memory.peak", CFTYPE_NOT_ON_ROOT, memory_peak_show, memory_peak_write },
+	{ "memory.reclaim", 0, NULL, memory_reclaim_write },
 	{ "memory.events", CFTYPE_NOT_ON_ROOT, memory_events_show, NULL },
 	{ "memory.events.local", CFTYPE_NOT_ON_ROOT, memory_events_local_show,
 	  NULL },

@@ -30,6 +30,7 @@
 
 #define MEMCG_CHARGE_BATCH 64
 #define NR_MEMCG_STOCK 7
+#define NR_OBJ_STOCK 5		/* objcgs per CPU, as the mm tree */
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_NAME_MAX 255
 
@@ -55,6 +56,9 @@ enum memcg_stat_item {
 	MEMCG_PGREFILL,		/* active pages scanned */
 	MEMCG_PGACTIVATE,
 	MEMCG_PGDEACTIVATE,
+	MEMCG_SOCK,		/* socket pages (kmem.c) */
+	MEMCG_SLAB_RECLAIMABLE,	/* object bytes, reclaimable caches (obj_stock.c) */
+	MEMCG_SLAB_UNRECLAIMABLE,/* object bytes, other caches */
 	MEMCG_NR_STAT
 };
 
@@ -123,6 +127,14 @@ struct mem_cgroup {
 	struct cds_list_head swap_peaks;
 
 	struct mem_cgroup *release_next;	/* engine->release_list */
+
+	/* kernel memory (objcg.c); objcg_list under objcg_lock */
+	_Atomic(struct obj_cgroup *) objcg;	/* NULL once offline */
+	struct obj_cgroup *orig_objcg;		/* a reference, put at release */
+	struct cds_list_head objcg_list;	/* objcgs reparented to us */
+	struct page_counter kmem;		/* v1: memory.kmem.* */
+	struct page_counter tcpmem;		/* v1: memory.kmem.tcp.* */
+	bool tcpmem_active;			/* v1: tcp limit was written */
 	struct rcu_head rcu;
 };
 
@@ -133,12 +145,22 @@ struct memcg_stock_pcp {
 	struct mem_cgroup *cached[NR_MEMCG_STOCK];	/* each holds a ref */
 };
 
+/* One CPU's object stock: pre-charged bytes of up to NR_OBJ_STOCK objcgs. */
+struct obj_stock_pcp {
+	uint16_t nr_bytes[NR_OBJ_STOCK];
+	uint8_t drain_idx;
+	struct obj_cgroup *cached[NR_OBJ_STOCK];	/* each holds a ref */
+};
+
 struct memcg_cpu_area {
 	struct pcpu_lock lock;
 	struct memcg_stock_pcp stock;
+	struct obj_stock_pcp obj_stock;		/* obj_stock.c */
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
 struct swap_device;
+struct obj_cgroup;
+struct objcg_table;
 struct memcg_sim;
 
 struct memcg_engine {
@@ -147,6 +169,7 @@ struct memcg_engine {
 	unsigned nr_cpus;
 	struct folio_arena *arena;
 	struct swap_device *swap;	/* NULL until memcg_swapon() */
+	struct objcg_table *objcgs;	/* objcg.c */
 	struct memcg_sim *sim;		/* tasks, address spaces, files */
 	pthread_mutex_t oom_lock;
 	struct mem_cgroup *root;
@@ -213,6 +236,13 @@ static inline bool mem_cgroup_is_descendant(struct mem_cgroup *memcg,
 	return false;
 }
 
+/*
+ * A kernel folio charged through an objcg has memcg_data MEMCG_DATA_KMEM |
+ * its objcg's slot (objcg.h); it holds no css reference, and folio_memcg()
+ * gives NULL for it. Such folios are freed with memcg_kmem_uncharge_page().
+ */
+#define MEMCG_DATA_KMEM (1u << (FOLIO_MEMCG_BITS - 1))
+
 /**
  * folio_memcg - the cgroup @folio is charged to, or NULL
  * @e: engine
@@ -223,7 +253,7 @@ static inline struct mem_cgroup *folio_memcg(const struct memcg_engine *e,
 {
 	uint32_t slot = folio_memcg_data(folio);
 
-	return slot ? e->slots[slot] : NULL;
+	return slot && !(slot & MEMCG_DATA_KMEM) ? e->slots[slot] : NULL;
 }
 
 /* css_ref.c: references; every pointer to a cgroup holds one. */
@@ -267,6 +297,13 @@ long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);
 long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx);
 void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_memory_event ev);
 void memcg_stat_fold_dead(struct mem_cgroup *memcg);
+
+/* objcg.c, obj_stock.c: kernel memory; the hooks run under cgroup_mutex */
+int memcg_alloc_kmem(struct mem_cgroup *memcg);
+void memcg_offline_kmem(struct mem_cgroup *memcg);
+void memcg_free_kmem(struct mem_cgroup *memcg);
+void drain_obj_stock_cpu(struct memcg_engine *e, unsigned cpu,
+			 struct mem_cgroup *root);
 
 /* stock.c: per-CPU charge caches */
 bool consume_stock_locked(struct memcg_engine *e, unsigned cpu,

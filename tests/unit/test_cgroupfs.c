@@ -245,6 +245,9 @@ struct row {
 /* row with presets of other files */
 #define P2(m, r, f, f1, v1, f2, v2, in, err, back) \
 	{ m, r, f, { f1, v1, f2, v2 }, in, err, 0, back }
+/* a write-only file: reads give -EINVAL */
+#define W(m, r, f, in, err) \
+	{ m, r, f, { NULL }, in, err, -EINVAL, NULL }
 /* a file that does not exist there: read and write -ENOENT */
 #define NOENT(m, r, f) \
 	{ m, r, f, { NULL }, "0", -ENOENT, -ENOENT, NULL }
@@ -355,6 +358,25 @@ static const struct row rows[] = {
 	PEAK_ROWS("memory.peak"),
 	PEAK_ROWS("memory.swap.peak"),
 
+	/* ---- v2: memory.reclaim ("SIZE [swappiness=N|max]"), write-only;
+	 * nothing to reclaim in a fresh cgroup: -EAGAIN ---- */
+	W(V2, CHILD, "memory.reclaim", "0", 0),
+	W(V2, CHILD, "memory.reclaim", "", 0),
+	W(V2, CHILD, "memory.reclaim", "1M", -EAGAIN),
+	W(V2, CHILD, "memory.reclaim", "1M\n", -EAGAIN),
+	W(V2, CHILD, "memory.reclaim", "1M swappiness=60", -EAGAIN),
+	W(V2, CHILD, "memory.reclaim", "1M swappiness=0", -EAGAIN),
+	W(V2, CHILD, "memory.reclaim", "1M swappiness=200", -EAGAIN),
+	W(V2, CHILD, "memory.reclaim", "1M swappiness=max", -EAGAIN),
+	W(V2, CHILD, "memory.reclaim", "1M swappiness=201", -EINVAL),
+	W(V2, CHILD, "memory.reclaim", "1M swappiness=-1", -EINVAL),
+	W(V2, CHILD, "memory.reclaim", "1M swappiness=", -EINVAL),
+	W(V2, CHILD, "memory.reclaim", "1M foo", -EINVAL),
+	W(V2, CHILD, "memory.reclaim", "abc", -EINVAL),
+	W(V2, CHILD, "memory.reclaim", "max", -EINVAL),
+	W(V2, ROOT, "memory.reclaim", "0", 0),
+	W(V2, ROOT, "memory.reclaim", "4K", -EAGAIN),
+	NOENT(V1, CHILD, "memory.reclaim"),
 	/* ---- v2: memory.oom.group (kstrtoint, then 0 or 1) ---- */
 	R(V2, CHILD, "memory.oom.group", NULL, 0, "0\n"),
 	R(V2, CHILD, "memory.oom.group", "1", 0, "1\n"),
@@ -837,7 +859,9 @@ static void test_v2_events_max_localevents(void **state)
 
 static const char *const v2_stat_keys[] = {
 	"anon", "file", "kernel", "shmem", "swapcached", "anon_thp", "file_thp",
-	"shmem_thp", "pswpin", "pswpout",
+	"shmem_thp", "inactive_anon", "active_anon", "inactive_file",
+	"active_file", "unevictable", "pgscan", "pgsteal", "pswpin", "pswpout",
+	"pgfault", "pgmajfault", "pgrefill", "pgactivate", "pgdeactivate",
 };
 
 struct v2_stat {
