@@ -8,7 +8,7 @@
  */
 #include "sim/sim.h"
 
-#define HZ 250				/* Debian's CONFIG_HZ */
+#define HZ 1000				/* the kernel table's; Debian's 250 rounds lower */
 #define MEMCG_DELAY_PRECISION_SHIFT 20
 #define MEMCG_DELAY_SCALING_SHIFT 14
 #define MEMCG_MAX_HIGH_DELAY_JIFFIES (2 * HZ)

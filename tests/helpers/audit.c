@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "mm/swapfile.h"
+#include "sim/sim.h"
 
 struct audit_cg {
 	struct mem_cgroup *memcg;
@@ -21,6 +22,7 @@ struct audit_cg {
 	long records;		/* swap slots recorded with its id */
 	long subtree_records;
 	long swapcache;		/* pages of its folios in the swap cache */
+	long lru_pages;		/* pages of its folios with PG_lru */
 };
 
 struct audit {
@@ -68,6 +70,23 @@ static void audit_folio_stats(struct audit_cg *cg, const struct folio *folio)
 	}
 }
 
+/* A task points at its cgroup: one reference each. */
+static void audit_tasks(struct audit *a)
+{
+	struct memcg_task *t;
+
+	if (!a->e->sim)
+		return;
+	for (t = a->e->sim->tasks; t; t = t->next) {
+		if (!t->memcg)
+			continue;
+		if (a->cg[t->memcg->slot].memcg != t->memcg)
+			report(a, "task %s in a cgroup not in the tree", t->name);
+		else
+			a->cg[t->memcg->slot].holds++;
+	}
+}
+
 static void audit_folios(struct audit *a)
 {
 	size_t pfn, n = folio_arena_nr_frames(a->e->arena);
@@ -94,6 +113,8 @@ static void audit_folios(struct audit *a)
 		audit_folio_stats(cg, folio);
 		if (folio_test_flag(folio, PG_swapcache))
 			cg->swapcache += folio_nr_pages(folio);
+		if (folio_test_flag(folio, PG_lru))
+			cg->lru_pages += folio_nr_pages(folio);
 	}
 }
 
@@ -235,6 +256,42 @@ static void audit_refs(struct audit *a, struct audit_cg *cg)
 		       (int)atomic_load(&m->online));
 }
 
+/* Each list links folios of this cgroup, of that list, with PG_lru. */
+static void audit_lru(struct audit *a, struct audit_cg *cg)
+{
+	struct lruvec *lruvec = &cg->memcg->lruvec;
+	long total = 0;
+	int lru;
+
+	for (lru = 0; lru < NR_LRU_LISTS; lru++) {
+		uint32_t pfn, prev = FOLIO_NONE;
+		long pages = 0;
+
+		for (pfn = lruvec->head[lru]; pfn != FOLIO_NONE;
+		     prev = pfn, pfn = pfn_folio(a->e->arena, pfn)->lru_next) {
+			struct folio *folio = pfn_folio(a->e->arena, pfn);
+
+			if (folio->lru_prev != prev || !folio_test_flag(folio, PG_lru) ||
+			    (int)folio_lru_list(folio) != lru ||
+			    (folio_memcg_data(folio) != cg->memcg->slot &&
+			     !(mem_cgroup_is_root(cg->memcg) &&
+			       !folio_memcg_data(folio)))) {
+				report(a, "%s: bad folio %u on lru %d", cg->memcg->name,
+				       pfn, lru);
+				return;
+			}
+			pages += folio_nr_pages(folio);
+		}
+		if (prev != lruvec->tail[lru] || pages != lruvec->nr_pages[lru])
+			report(a, "%s: lru %d has %ld pages, counts %ld",
+			       cg->memcg->name, lru, pages, lruvec->nr_pages[lru]);
+		total += pages;
+	}
+	if (total != cg->lru_pages)
+		report(a, "%s: %ld pages on its lists, %ld with PG_lru",
+		       cg->memcg->name, total, cg->lru_pages);
+}
+
 static void audit_stats(struct audit *a, struct audit_cg *cg)
 {
 	static const enum memcg_stat_item items[] = {
@@ -283,6 +340,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 		if (holds[i].nr &&
 		    a.cg[holds[i].memcg->slot].memcg == holds[i].memcg)
 			a.cg[holds[i].memcg->slot].holds += holds[i].nr;
+	audit_tasks(&a);
 	audit_folios(&a);
 	audit_stocks(&a);
 	audit_swap(&a);
@@ -293,6 +351,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 		audit_counters(&a, &a.cg[slot]);
 		audit_refs(&a, &a.cg[slot]);
 		audit_stats(&a, &a.cg[slot]);
+		audit_lru(&a, &a.cg[slot]);
 	}
 	pthread_mutex_unlock(&e->cgroup_mutex);
 	free(a.cg);

@@ -30,10 +30,12 @@ struct audit_hold {
  * - id references = online + its swap records;
  * - swap slots: free ones have no record, cache bits match the cache;
  * - the reference count = charged folios + stock slots + children +
- *   the id's reference + the online reference + @holds;
+ *   tasks + the id's reference + the online reference + @holds;
  * - local stats (anon, file, shmem, kernel, *_thp, swapcached, swap) =
  *   charged folios, the swap cache and the records;
  * - nr_descendants and nr_dying_descendants match the tree;
+ * - LRU lists: each links folios of that cgroup and list with PG_lru,
+ *   and the sizes match;
  * - watermark >= usage; every charged folio points to a live cgroup.
  *
  * Return: 0, or -1 after printing each violation to stderr.
