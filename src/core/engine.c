@@ -134,6 +134,7 @@ void memcg_engine_destroy(struct memcg_engine *e)
 	if (!e)
 		return;
 	memcg_sim_destroy(e);
+	swap_cache_drop_all(e);
 	mem_cgroup_destroy_tree(e);
 	rcu_barrier();
 	left = atomic_load(&e->nr_memcgs);

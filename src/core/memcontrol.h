@@ -355,8 +355,11 @@ long reclaim_high(struct mem_cgroup *memcg, long nr_pages, unsigned gfp);
 uint64_t calculate_high_delay_ms(struct mem_cgroup *memcg, long nr_pages);
 
 /* swap_state.c */
-int swap_pageout_remove(struct memcg_engine *e, struct folio *folio,
+int swap_writepage(struct memcg_engine *e, struct folio *folio,
+		   memcg_swp_entry_t entry);
+int swap_remove_mapping(struct memcg_engine *e, struct folio *folio,
 			memcg_swp_entry_t entry, unsigned refs);
+void swap_cache_drop_all(struct memcg_engine *e);
 
 /* release.c */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio);

@@ -118,6 +118,33 @@ unsigned lruvec_isolate(struct memcg_engine *e, struct lruvec *lruvec,
 	return n;
 }
 
+/* Link at the tail of @lru; call with the lock held. */
+static void list_add_tail(struct memcg_engine *e, struct lruvec *lruvec,
+			  struct folio *folio, enum lru_list lru)
+{
+	uint32_t pfn = folio_pfn(e->arena, folio);
+
+	folio->lru_next = FOLIO_NONE;
+	folio->lru_prev = lruvec->tail[lru];
+	if (lruvec->tail[lru] != FOLIO_NONE)
+		pfn_folio(e->arena, lruvec->tail[lru])->lru_next = pfn;
+	else
+		lruvec->head[lru] = pfn;
+	lruvec->tail[lru] = pfn;
+	lruvec->nr_pages[lru] += folio_nr_pages(folio);
+	folio_set_flag(folio, PG_lru);
+}
+
+void folio_putback_lru_tail(struct memcg_engine *e, struct folio *folio)
+{
+	struct lruvec *lruvec = folio_lruvec(e, folio);
+
+	pthread_mutex_lock(&lruvec->lock);
+	list_add_tail(e, lruvec, folio, folio_lru_list(folio));
+	pthread_mutex_unlock(&lruvec->lock);
+	memcg_folio_put(e, folio);
+}
+
 void folio_putback_lru(struct memcg_engine *e, struct folio *folio)
 {
 	folio_add_lru(e, folio);

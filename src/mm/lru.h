@@ -95,6 +95,14 @@ unsigned lruvec_isolate(struct memcg_engine *e, struct lruvec *lruvec,
 void folio_putback_lru(struct memcg_engine *e, struct folio *folio);
 
 /**
+ * folio_putback_lru_tail - as folio_putback_lru(), at the tail of its list:
+ * the next folio reclaim looks at (folio_rotate_reclaimable)
+ * @e: engine
+ * @folio: an isolated folio
+ */
+void folio_putback_lru_tail(struct memcg_engine *e, struct folio *folio);
+
+/**
  * folio_mark_accessed - an access: referenced, or activated when it was
  * already referenced and on an inactive list
  * @e: engine

@@ -136,37 +136,60 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 }
 
 /**
- * swap_pageout_remove - write a swap-cache folio out and free it
+ * swap_writepage - write a swap-cache folio to its slots (pageout)
  * @e: engine
- * @folio: in the swap cache at @entry, unmapped
+ * @folio: in the swap cache at @entry
  * @entry: its entry
- * @refs: the references expected (the cache's and the caller's); they are
- *        all dropped on success
  *
- * Return: 0, -EBUSY if someone else holds the folio (it stays in the
- * cache, written), or the write's error (it stays in the cache, charged).
+ * Return: 0 or the write's error (the folio stays in the cache, charged).
  */
-int swap_pageout_remove(struct memcg_engine *e, struct folio *folio,
-			memcg_swp_entry_t entry, unsigned refs)
+int swap_writepage(struct memcg_engine *e, struct folio *folio,
+		   memcg_swp_entry_t entry)
 {
-	size_t off = entry.val - 1;
-	struct mem_cgroup *memcg;
+	struct mem_cgroup *memcg = folio_memcg(e, folio);
 	long nr = folio_nr_pages(folio);
 	int err;
 
-	err = swap_write(e->swap, off, folio_address(e->arena, folio), (size_t)nr);
-	if (err)
-		return err;
+	err = swap_write(e->swap, entry.val - 1, folio_address(e->arena, folio),
+			 (size_t)nr);
+	if (!err && memcg)
+		mod_memcg_state(memcg, MEMCG_PSWPOUT, nr);
+	return err;
+}
+
+/**
+ * swap_remove_mapping - free a written, unmapped swap-cache folio
+ * (__remove_mapping): v1 moves the charge to the entry, the slots lose
+ * their cache bit, and the final put uncharges (v2)
+ * @e: engine
+ * @folio: in the swap cache at @entry, written, unmapped
+ * @entry: its entry
+ * @refs: the references expected (the cache's and the caller's); all are
+ *        dropped on success
+ *
+ * Return: 0, or -EBUSY if someone else holds the folio.
+ */
+int swap_remove_mapping(struct memcg_engine *e, struct folio *folio,
+			memcg_swp_entry_t entry, unsigned refs)
+{
+	size_t off = entry.val - 1;
+
 	if (!folio_ref_freeze(folio, refs))
 		return -EBUSY;
-	memcg = folio_memcg(e, folio);
-	if (memcg)
-		mod_memcg_state(memcg, MEMCG_PSWPOUT, nr);
+	folio_clear_flag(folio, PG_writeback);
 	delete_from_swap_cache(e, folio, off);
 	memcg1_swapout(e, folio, off);
-	put_swap_folio(e, off, (size_t)nr);
+	put_swap_folio(e, off, (size_t)folio_nr_pages(folio));
 	folio_free_frozen(e, folio);
 	return 0;
+}
+
+static int swap_pageout_remove(struct memcg_engine *e, struct folio *folio,
+			       memcg_swp_entry_t entry, unsigned refs)
+{
+	int err = swap_writepage(e, folio, entry);
+
+	return err ? err : swap_remove_mapping(e, folio, entry, refs);
 }
 
 int memcg_swap_reclaim_folio(struct memcg_engine *e, struct folio *folio,
@@ -226,6 +249,45 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	return err;
 }
 
+/* The cached folio for @off with a reference taken, or NULL; waits out a
+ * folio being freed. */
+static struct folio *swap_cache_get(struct memcg_engine *e, size_t off);
+
+/*
+ * free_swap_and_cache: the last page table let go of @off, whose folio is
+ * still in the swap cache. Free them both unless the folio is under
+ * writeback or held by anyone but the cache.
+ */
+static void try_to_reclaim_swap(struct memcg_engine *e, size_t off)
+{
+	struct folio *folio = swap_cache_get(e, off);
+	size_t head;
+	long i;
+
+	if (!folio)
+		return;
+	head = off;
+	pthread_mutex_lock(&e->swap->lock);
+	while (head > 0 && e->swap->cache[head - 1] == e->swap->cache[off])
+		head--;
+	pthread_mutex_unlock(&e->swap->lock);
+	for (i = 0; i < folio_nr_pages(folio); i++)
+		if (swap_slot_state(e->swap, head + (size_t)i) != SWAP_HAS_CACHE)
+			goto out;
+	/*
+	 * Only the cache and we hold it: take it off its list and out of the
+	 * cache; our put frees it. A reclaim isolating it in between finds it
+	 * out of the cache and puts it back; tolerated, as the kernel's
+	 * trylock-based version is.
+	 */
+	if (!folio_test_flag(folio, PG_writeback) && folio_ref_count(folio) == 2) {
+		folio_del_lru(e, folio);
+		swap_cancel(e, folio, head);
+	}
+out:
+	memcg_folio_put(e, folio);
+}
+
 int memcg_swap_dup(struct memcg_engine *e, memcg_swp_entry_t entry)
 {
 	size_t off;
@@ -245,6 +307,8 @@ int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 		return -EINVAL;
 	if (swap_slot_put(e->swap, off, false))
 		mem_cgroup_uncharge_swap(e, off, 1);
+	else if (swap_slot_state(e->swap, off) == SWAP_HAS_CACHE)
+		try_to_reclaim_swap(e, off);
 	mem_cgroup_release_pending(e);
 	return 0;
 }
@@ -350,6 +414,31 @@ int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
 	swap_cancel(e, folio, off);
 	mem_cgroup_release_pending(e);
 	return 0;
+}
+
+/**
+ * swap_cache_drop_all - free every swap-cache folio nothing maps (engine
+ * teardown): writeback is over by then
+ * @e: engine
+ */
+void swap_cache_drop_all(struct memcg_engine *e)
+{
+	size_t off;
+
+	if (!e->swap)
+		return;
+	for (off = 0; off < e->swap->nr_slots; off++) {
+		struct folio *folio;
+
+		if (swap_slot_state(e->swap, off) != SWAP_HAS_CACHE)
+			continue;
+		folio = swap_cache_get(e, off);
+		if (!folio)
+			continue;
+		folio_clear_flag(folio, PG_writeback);
+		memcg_folio_put(e, folio);
+		try_to_reclaim_swap(e, off);
+	}
 }
 
 long memcg_swap_nr_free(struct memcg_engine *e)

@@ -134,34 +134,60 @@ static void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 	nr[LRU_UNEVICTABLE] = 0;
 }
 
-/* Swap an isolated anon folio out; true if it was freed. */
-static bool reclaim_anon(struct memcg_engine *e, struct folio *folio,
-			 struct scan_control *sc)
+enum reclaim_result { KEEP, ROTATE, FREED };
+
+/* The entry of an unmapped swap-cache folio, from the reverse map. */
+static bool swapcache_entry(struct memcg_engine *e, struct folio *folio,
+			    memcg_swp_entry_t *entry)
 {
-	memcg_swp_entry_t entry = { 0 };
 	uint64_t who;
 
+	pthread_mutex_lock(&e->sim->lock);
+	who = rmap_get(e->sim, e, folio);
+	pthread_mutex_unlock(&e->sim->lock);
+	entry->val = (uint32_t)who;
+	return who & RMAP_SWAPCACHE;
+}
+
+/*
+ * Swap an isolated anon folio out. pageout() is asynchronous in the
+ * kernel: a folio written in one pass is freed by a later one, once its
+ * writeback has completed; until then it sits in the swap cache, charged
+ * to memory and to swap. We write synchronously but keep that order: the
+ * folio is rotated to the tail and freed when reclaim next reaches it.
+ */
+static enum reclaim_result reclaim_anon(struct memcg_engine *e,
+					struct folio *folio,
+					struct scan_control *sc)
+{
+	memcg_swp_entry_t entry = { 0 };
+
+	if (folio_test_flag(folio, PG_writeback)) {
+		/* writeback has completed: free it */
+		if (!swapcache_entry(e, folio, &entry))
+			return KEEP;
+		return swap_remove_mapping(e, folio, entry, 2) ? KEEP : FREED;
+	}
 	if (!sc->may_swap || !e->swap ||
 	    mem_cgroup_get_nr_swap_pages(folio_memcg(e, folio)) <= 0)
-		return false;
+		return KEEP;
 	if (folio_test_flag(folio, PG_swapcache)) {
-		pthread_mutex_lock(&e->sim->lock);
-		who = rmap_get(e->sim, e, folio);
-		pthread_mutex_unlock(&e->sim->lock);
-		if (!(who & RMAP_SWAPCACHE))
-			return false;
-		entry.val = (uint32_t)who;
+		if (!swapcache_entry(e, folio, &entry))
+			return KEEP;	/* mapped: not ours to write */
 	} else if (memcg_swap_alloc(e, folio, &entry)) {
-		return false;
+		return KEEP;
 	} else if (!try_to_unmap_anon(e, folio, entry)) {
 		memcg_folio_free_swap(e, folio, entry);	/* remapped: undo */
-		return false;
+		return KEEP;
 	}
-	/* unmapped: remember the entry in case the write fails */
+	/* unmapped: remember the entry for the pass that frees it */
 	pthread_mutex_lock(&e->sim->lock);
 	rmap_set(e->sim, e, folio, RMAP_SWAPCACHE | entry.val);
 	pthread_mutex_unlock(&e->sim->lock);
-	return !swap_pageout_remove(e, folio, entry, 2);
+	if (swap_writepage(e, folio, entry))
+		return KEEP;		/* stays in the cache; tried again later */
+	folio_set_flag(folio, PG_writeback);
+	return ROTATE;
 }
 
 /* shrink_folio_list: reclaim what can go, put the rest back. */
@@ -174,7 +200,7 @@ static long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
 	for (i = 0; i < n; i++) {
 		struct folio *folio = folios[i];
 		long nr = folio_nr_pages(folio);
-		bool freed = false;
+		enum reclaim_result result;
 
 		if (folio_test_flag(folio, PG_unevictable)) {
 			folio_putback_lru(e, folio);
@@ -189,11 +215,13 @@ static long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
 			continue;
 		}
 		if (folio_type(folio) == FOLIO_FILE)
-			freed = filemap_remove_folio(e, folio);
+			result = filemap_remove_folio(e, folio) ? FREED : KEEP;
 		else
-			freed = reclaim_anon(e, folio, sc);
-		if (freed)
+			result = reclaim_anon(e, folio, sc);
+		if (result == FREED)
 			reclaimed += nr;
+		else if (result == ROTATE)
+			folio_putback_lru_tail(e, folio);
 		else
 			folio_putback_lru(e, folio);
 	}
