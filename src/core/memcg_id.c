@@ -121,7 +121,17 @@ static bool id_ref_inc_not_zero(struct mem_cgroup *memcg)
  */
 struct mem_cgroup *mem_cgroup_id_get_online(struct mem_cgroup *memcg)
 {
-	while (!id_ref_inc_not_zero(memcg)) {
+	/*
+	 * The reparent policy moves an offline cgroup's records to its
+	 * parent: new ones go to the nearest online ancestor directly. A
+	 * swap-out that read the cgroup online just before rmdir may still
+	 * record it after the move; that record keeps the cgroup dying until
+	 * its slot is freed (a tolerated race).
+	 */
+	bool reparent = memcg->engine->cfg.policy == MEMCG_POLICY_REPARENT;
+
+	while ((reparent && memcg->parent && !atomic_load(&memcg->online)) ||
+	       !id_ref_inc_not_zero(memcg)) {
 		/* the root's id lives as long as the engine */
 		memcg = memcg->parent;
 	}

@@ -186,6 +186,7 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	page_counter_set_min(&memcg->memory, 0);
 	page_counter_set_low(&memcg->memory, 0);
 	drain_all_stock_sync(memcg);
+	mem_cgroup_reparent(memcg);
 	mem_cgroup_id_put_many(memcg, 1);
 }
 

@@ -287,6 +287,10 @@ void mem_cgroup_destroy_tree(struct memcg_engine *e);
 /* call with cgroup_mutex held */
 struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path);
 
+/* memcg_reparent.c: destruction without zombies */
+void mem_cgroup_reparent(struct mem_cgroup *memcg);
+void mem_cgroup_reparent_folio(struct memcg_engine *e, struct folio *folio);
+
 /* memcg_stat.c: statistics and events */
 void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx, long val);
 void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,

@@ -3,29 +3,42 @@
  * Swap records: the private id of the cgroup that owns each swap slot,
  * 2 bytes per slot (the kernel's mm/swap_cgroup.c).
  *
- * Locking: none; each slot is an atomic. A slot is recorded and cleared
- * by whoever owns it (the swap-out or the slot's free).
+ * With an index (the reparent policy), each id also keeps the list of its
+ * slots, so that a removed cgroup's records move to its parent in time
+ * proportional to their number: 8 more bytes per slot, 256 KiB per device.
+ *
+ * Locking: each slot is an atomic, recorded and cleared by whoever owns it
+ * (the swap-out or the slot's free). The index is behind sc->lock, which
+ * also orders a clear against a reparent of the same slot.
  */
 #ifndef MEMCG_CORE_SWAP_CGROUP_H
 #define MEMCG_CORE_SWAP_CGROUP_H
 
+#include <pthread.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct swap_cgroup {
 	_Atomic uint16_t *ids;
 	size_t nr_slots;
+	/* the index: per-id doubly linked lists of slots, UINT32_MAX ends */
+	bool indexed;
+	pthread_mutex_t lock;
+	uint32_t *next, *prev;
+	uint32_t *heads;	/* 65536 entries */
 };
 
 /**
  * swap_cgroup_init - records for @nr_slots slots, all empty
  * @sc: records
  * @nr_slots: slots of the swap device
+ * @indexed: keep a per-id index for swap_cgroup_reparent()
  *
  * Return: 0 or -ENOMEM.
  */
-int swap_cgroup_init(struct swap_cgroup *sc, size_t nr_slots);
+int swap_cgroup_init(struct swap_cgroup *sc, size_t nr_slots, bool indexed);
 void swap_cgroup_destroy(struct swap_cgroup *sc);
 
 /**
@@ -49,6 +62,24 @@ void swap_cgroup_record(struct swap_cgroup *sc, size_t off, size_t nr,
  * Return: the id they held, 0 if they were empty.
  */
 uint16_t swap_cgroup_clear(struct swap_cgroup *sc, size_t off, size_t nr);
+
+/**
+ * swap_cgroup_reparent - move every record of @old to @new
+ * @sc: indexed records
+ * @old: a removed cgroup's id
+ * @new: its parent's id
+ *
+ * Time proportional to @old's records, not to the device.
+ *
+ * Return: the number of records moved.
+ */
+size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new);
+
+/**
+ * swap_cgroup_count_scan - count the records of @id by scanning every slot
+ * (the 2014 patch's approach; a baseline for benchmarks)
+ */
+size_t swap_cgroup_count_scan(struct swap_cgroup *sc, uint16_t id);
 
 static inline uint16_t lookup_swap_cgroup_id(struct swap_cgroup *sc, size_t off)
 {

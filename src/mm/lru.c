@@ -38,6 +38,24 @@ static struct lruvec *folio_lruvec(struct memcg_engine *e, struct folio *folio)
 	return &(memcg ? memcg : e->root)->lruvec;
 }
 
+/*
+ * Lock the lists a folio belongs to. Reparenting can move a folio to its
+ * parent's lists while we wait for the lock: check again once we hold it.
+ */
+static struct lruvec *folio_lruvec_lock(struct memcg_engine *e,
+					struct folio *folio)
+{
+	struct lruvec *lruvec;
+
+	for (;;) {
+		lruvec = folio_lruvec(e, folio);
+		pthread_mutex_lock(&lruvec->lock);
+		if (lruvec == folio_lruvec(e, folio))
+			return lruvec;
+		pthread_mutex_unlock(&lruvec->lock);
+	}
+}
+
 /* Link at the head of @lru; call with the lock held. */
 static void list_add_head(struct memcg_engine *e, struct lruvec *lruvec,
 			  struct folio *folio, enum lru_list lru)
@@ -73,9 +91,10 @@ static void list_del(struct memcg_engine *e, struct lruvec *lruvec,
 
 void folio_add_lru(struct memcg_engine *e, struct folio *folio)
 {
-	struct lruvec *lruvec = folio_lruvec(e, folio);
+	struct lruvec *lruvec;
 
-	pthread_mutex_lock(&lruvec->lock);
+	mem_cgroup_reparent_folio(e, folio);
+	lruvec = folio_lruvec_lock(e, folio);
 	list_add_head(e, lruvec, folio, folio_lru_list(folio));
 	pthread_mutex_unlock(&lruvec->lock);
 }
@@ -86,8 +105,7 @@ void folio_del_lru(struct memcg_engine *e, struct folio *folio)
 
 	if (!folio_test_flag(folio, PG_lru))
 		return;
-	lruvec = folio_lruvec(e, folio);
-	pthread_mutex_lock(&lruvec->lock);
+	lruvec = folio_lruvec_lock(e, folio);
 	if (folio_test_flag(folio, PG_lru))
 		list_del(e, lruvec, folio, folio_lru_list(folio));
 	pthread_mutex_unlock(&lruvec->lock);
@@ -137,9 +155,10 @@ static void list_add_tail(struct memcg_engine *e, struct lruvec *lruvec,
 
 void folio_putback_lru_tail(struct memcg_engine *e, struct folio *folio)
 {
-	struct lruvec *lruvec = folio_lruvec(e, folio);
+	struct lruvec *lruvec;
 
-	pthread_mutex_lock(&lruvec->lock);
+	mem_cgroup_reparent_folio(e, folio);
+	lruvec = folio_lruvec_lock(e, folio);
 	list_add_tail(e, lruvec, folio, folio_lru_list(folio));
 	pthread_mutex_unlock(&lruvec->lock);
 	memcg_folio_put(e, folio);
@@ -163,8 +182,7 @@ void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 		return;
 	}
 	/* second access while inactive: activate */
-	lruvec = folio_lruvec(e, folio);
-	pthread_mutex_lock(&lruvec->lock);
+	lruvec = folio_lruvec_lock(e, folio);
 	if (folio_test_flag(folio, PG_lru)) {
 		lru = folio_lru_list(folio);
 		list_del(e, lruvec, folio, lru);
@@ -177,9 +195,23 @@ void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 	pthread_mutex_unlock(&lruvec->lock);
 }
 
-void lruvec_splice(struct memcg_engine *e, struct lruvec *from,
-		   struct lruvec *to)
+/**
+ * lruvec_reparent - move every folio of @from onto @to's lists, charged to
+ * @to_slot: reparenting at offline
+ * @e: engine
+ * @from: a removed cgroup's lists
+ * @to: its parent's lists
+ * @to_slot: the parent's css slot
+ * @acct: receives the pages per list, folio count, and per-type stats
+ *
+ * Both lists are locked across the move, so a folio is never reachable
+ * through a cgroup whose lists do not hold it.
+ */
+void lruvec_reparent(struct memcg_engine *e, struct lruvec *from,
+		     struct lruvec *to, uint32_t to_slot,
+		     void (*acct)(struct folio *folio, void *arg), void *arg)
 {
+	uint32_t pfn;
 	int lru;
 
 	pthread_mutex_lock(&from->lock);
@@ -187,6 +219,13 @@ void lruvec_splice(struct memcg_engine *e, struct lruvec *from,
 	for (lru = 0; lru < NR_LRU_LISTS; lru++) {
 		if (from->head[lru] == FOLIO_NONE)
 			continue;
+		for (pfn = from->head[lru]; pfn != FOLIO_NONE;
+		     pfn = pfn_folio(e->arena, pfn)->lru_next) {
+			struct folio *folio = pfn_folio(e->arena, pfn);
+
+			acct(folio, arg);
+			folio_set_memcg_data(folio, to_slot);
+		}
 		/* from's list goes before to's head: both keep their order */
 		pfn_folio(e->arena, from->tail[lru])->lru_next = to->head[lru];
 		if (to->head[lru] != FOLIO_NONE)

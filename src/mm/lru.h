@@ -111,12 +111,11 @@ void folio_putback_lru_tail(struct memcg_engine *e, struct folio *folio);
 void folio_mark_accessed(struct memcg_engine *e, struct folio *folio);
 
 /**
- * lruvec_splice - move every folio of @from onto @to's lists (reparenting)
- * @e: engine
- * @from: source lists
- * @to: destination lists
+ * lruvec_reparent - move every folio of @from to @to's lists and charge
+ * them to @to_slot, calling @acct(folio, @arg) on each first
  */
-void lruvec_splice(struct memcg_engine *e, struct lruvec *from,
-		   struct lruvec *to);
+void lruvec_reparent(struct memcg_engine *e, struct lruvec *from,
+		     struct lruvec *to, uint32_t to_slot,
+		     void (*acct)(struct folio *folio, void *arg), void *arg);
 
 #endif /* MEMCG_MM_LRU_H */

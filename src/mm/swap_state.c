@@ -35,7 +35,8 @@ int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
 		return -EINVAL;
 	if (e->swap)
 		return -EBUSY;
-	return swap_device_create(path, bytes, e->cfg.dataless, &e->swap);
+	return swap_device_create(path, bytes, e->cfg.dataless,
+				  e->cfg.policy == MEMCG_POLICY_REPARENT, &e->swap);
 }
 
 static void swapcache_stat(struct memcg_engine *e, struct folio *folio, long sign)

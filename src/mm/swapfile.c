@@ -28,7 +28,7 @@ static int open_swap_file(const char *path)
 }
 
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       struct swap_device **out)
+		       bool indexed, struct swap_device **out)
 {
 	size_t nr = bytes / MEMCG_PAGE_SIZE, i;
 	struct swap_device *dev;
@@ -42,7 +42,7 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	dev->fd = -1;
 	dev->swap_map = calloc(nr, 1);
 	dev->cache = malloc(nr * sizeof(*dev->cache));
-	if (!dev->swap_map || !dev->cache || swap_cgroup_init(&dev->records, nr))
+	if (!dev->swap_map || !dev->cache || swap_cgroup_init(&dev->records, nr, indexed))
 		goto fail;
 	for (i = 0; i < nr; i++)
 		dev->cache[i] = FOLIO_NONE;

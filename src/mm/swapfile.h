@@ -52,12 +52,13 @@ struct swap_device {
  *        file in $TMPDIR (or /tmp)
  * @bytes: size, rounded down to slots
  * @dataless: keep the accounting, skip the I/O
+ * @indexed: index the records by cgroup (the reparent policy)
  * @out: the device
  *
  * Return: 0, -EINVAL for a size under one page, or the open/ftruncate errno.
  */
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       struct swap_device **out);
+		       bool indexed, struct swap_device **out);
 void swap_device_destroy(struct swap_device *dev);
 
 /**

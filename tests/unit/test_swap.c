@@ -24,13 +24,15 @@ struct fixture {
 	struct audit_hold holds[2];
 };
 
-static int setup_mode(void **state, enum memcg_mode mode)
+static int setup_policy(void **state, enum memcg_mode mode,
+			enum memcg_policy policy)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct memcg_config cfg;
 
 	memcg_config_init(&cfg);
 	cfg.mode = mode;
+	cfg.policy = policy;
 	cfg.memory_bytes = 16 << 20;
 	cfg.nr_cpus = 2;
 	cfg.huge_order = 4;
@@ -49,12 +51,23 @@ static int setup_mode(void **state, enum memcg_mode mode)
 
 static int setup_v2(void **state)
 {
-	return setup_mode(state, MEMCG_MODE_V2);
+	return setup_policy(state, MEMCG_MODE_V2, MEMCG_POLICY_REPARENT);
 }
 
 static int setup_v1(void **state)
 {
-	return setup_mode(state, MEMCG_MODE_V1);
+	return setup_policy(state, MEMCG_MODE_V1, MEMCG_POLICY_REPARENT);
+}
+
+/* The mainline kernel's destruction: records pin the removed cgroup. */
+static int setup_v2_kernel(void **state)
+{
+	return setup_policy(state, MEMCG_MODE_V2, MEMCG_POLICY_KERNEL);
+}
+
+static int setup_v1_kernel(void **state)
+{
+	return setup_policy(state, MEMCG_MODE_V1, MEMCG_POLICY_KERNEL);
 }
 
 static int teardown(void **state)
@@ -332,6 +345,38 @@ static void test_write_faults_lose_nothing(void **state)
 	assert_int_equal(memcg_swap_inject_fault(f->e, -EINVAL, 0), -EINVAL);
 }
 
+/*
+ * The reparent policy: rmdir moves the records to the parent, the removed
+ * cgroup goes at once, and swap-in charges the parent, the new owner.
+ */
+static void test_records_reparented(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t sum;
+	struct folio *folio = anon(f, f->a, 0, &sum);
+	struct mem_cgroup *c;
+	memcg_swp_entry_t entry;
+
+	assert_int_equal(memcg_mkdir(f->e, "A/C", &c), 0);
+	assert_int_equal(memcg_move_account(f->e, folio, c), 0);
+	assert_int_equal(memcg_swap_out(f->e, folio, &entry), 0);
+	memcg_drain_all_stock(f->a);
+	assert_int_equal(swp(c), 1);
+	assert_int_equal(swp(f->a), 1);
+	assert_int_equal(memcg_rmdir(f->e, "A/C"), 0);
+	assert_int_equal(swp(f->a), 1);		/* unchanged */
+	memcg_put(c);
+	assert_int_equal(f->a->nr_dying_descendants, 0);	/* v1: no file */
+	audit(f);
+	assert_int_equal(memcg_swapin(f->e, entry, f->b, 0, &folio), 0);
+	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->a);
+	assert_int_equal(checksum(memcg_folio_data(f->e, folio), PG), sum);
+	assert_int_equal(memcg_swap_free(f->e, entry), 0);
+	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
+	memcg_folio_put(f->e, folio);
+	audit(f);
+}
+
 /* A huge folio swaps out as a run of slots and comes back page by page. */
 static void test_huge_swap_run(void **state)
 {
@@ -417,9 +462,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_roundtrip_v1, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_swap_max_refusal, setup_v2, teardown),
 		cmocka_unit_test_setup_teardown(test_swapcache_counts_in_both, setup_v2, teardown),
-		cmocka_unit_test_setup_teardown(test_swapin_owner_offline, setup_v2, teardown),
-		cmocka_unit_test_setup_teardown(test_swapin_owner_offline, setup_v1, teardown),
-		cmocka_unit_test_setup_teardown(test_records_hold_ids, setup_v2, teardown),
+		cmocka_unit_test_setup_teardown(test_swapin_owner_offline, setup_v2_kernel, teardown),
+		cmocka_unit_test_setup_teardown(test_swapin_owner_offline, setup_v1_kernel, teardown),
+		cmocka_unit_test_setup_teardown(test_records_hold_ids, setup_v2_kernel, teardown),
+		cmocka_unit_test_setup_teardown(test_records_reparented, setup_v2, teardown),
+		cmocka_unit_test_setup_teardown(test_records_reparented, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_write_faults_lose_nothing, setup_v2, teardown),
 		cmocka_unit_test_setup_teardown(test_write_faults_lose_nothing, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_swap_run, setup_v2, teardown),

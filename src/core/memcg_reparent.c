@@ -1,0 +1,178 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Destruction without zombies (the reparent policy): when a cgroup goes
+ * offline, everything that points at it moves to its parent, so that its
+ * last reference goes as soon as the caller's handles do.
+ *
+ * - LRU folios: recharged to the parent and spliced onto its lists. The
+ *   parent's counters already include them (charges are hierarchical):
+ *   only the child's own level is cancelled. References move with the
+ *   pointers: get the parent, put the child.
+ * - Folios off the lists at that moment (isolated by reclaim) move when
+ *   they are put back (mem_cgroup_reparent_folio()).
+ * - Swap records: rewritten to the parent's id through the per-id index,
+ *   in time proportional to the records; their id references and the
+ *   child's level of the swap (v2) or memsw (v1) counter move too.
+ *
+ * The kernel policy keeps the mainline behaviour: pages and records pin
+ * the removed cgroup, which stays dying until they are freed.
+ */
+#include "core/memcontrol.h"
+#include "mm/swapfile.h"
+
+/* What moves with a set of folios: pages, references and statistics. */
+struct reparent_acct {
+	long nr_pages;
+	long nr_folios;
+	long stat[MEMCG_NR_STAT];
+};
+
+static void acct_folio(struct folio *folio, void *arg)
+{
+	struct reparent_acct *ra = arg;
+	long nr = folio_nr_pages(folio);
+	bool thp = folio_order(folio) > 0;
+
+	ra->nr_pages += nr;
+	ra->nr_folios++;
+	switch (folio_type(folio)) {
+	case FOLIO_ANON:
+		ra->stat[MEMCG_ANON] += nr;
+		ra->stat[MEMCG_ANON_THP] += thp ? nr : 0;
+		break;
+	case FOLIO_SHMEM:
+		ra->stat[MEMCG_SHMEM] += nr;
+		ra->stat[MEMCG_SHMEM_THP] += thp ? nr : 0;
+		ra->stat[MEMCG_FILE] += nr;
+		break;
+	case FOLIO_FILE:
+		ra->stat[MEMCG_FILE] += nr;
+		ra->stat[MEMCG_FILE_THP] += thp ? nr : 0;
+		break;
+	default:
+		ra->stat[MEMCG_KERNEL] += nr;
+		break;
+	}
+	if (folio_test_flag(folio, PG_swapcache))
+		ra->stat[MEMCG_SWAPCACHE] += nr;
+}
+
+static bool reparent_policy(struct mem_cgroup *memcg)
+{
+	return memcg->engine->cfg.policy == MEMCG_POLICY_REPARENT;
+}
+
+/* The nearest online ancestor (the root is always online). */
+static struct mem_cgroup *online_ancestor(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *p = memcg->parent;
+
+	while (p->parent && !atomic_load(&p->online))
+		p = p->parent;
+	return p;
+}
+
+/*
+ * The levels whose counters stop holding a charge that moves from @from to
+ * @to: those below @to, which already counts it; and the root itself when
+ * it is @to, since the root's own charges are not counted.
+ */
+static void cancel_levels(struct mem_cgroup *from, struct mem_cgroup *to,
+			  bool swap, long nr)
+{
+	struct mem_cgroup *m, *end = mem_cgroup_is_root(to) ? NULL : to;
+
+	for (m = from; m != end; m = m->parent) {
+		if (swap) {
+			page_counter_cancel(do_memsw_account(m) ? &m->memsw :
+					    &m->swap, nr);
+			continue;
+		}
+		page_counter_cancel(&m->memory, nr);
+		if (do_memsw_account(m))
+			page_counter_cancel(&m->memsw, nr);
+	}
+}
+
+/*
+ * Hand @ra's charges from @from to @to: the counters of the levels in
+ * between, the statistics and the references.
+ */
+static void move_charges(struct mem_cgroup *from, struct mem_cgroup *to,
+			 struct reparent_acct *ra)
+{
+	int i;
+
+	cancel_levels(from, to, false, ra->nr_pages);
+	for (i = 0; i < MEMCG_NR_STAT; i++) {
+		if (!ra->stat[i])
+			continue;
+		mod_memcg_state(from, i, -ra->stat[i]);
+		mod_memcg_state(to, i, ra->stat[i]);
+	}
+	css_get_many(to, ra->nr_folios);
+	css_put_many(from, ra->nr_folios);
+}
+
+/**
+ * mem_cgroup_reparent_folio - recharge a folio of a removed cgroup to the
+ * nearest online ancestor (reparent policy)
+ * @e: engine
+ * @folio: a folio the caller holds exclusively, off the LRU lists
+ */
+void mem_cgroup_reparent_folio(struct memcg_engine *e, struct folio *folio)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, folio), *to;
+	struct reparent_acct ra = { 0 };
+
+	if (!memcg || atomic_load(&memcg->online) || !memcg->parent ||
+	    !reparent_policy(memcg))
+		return;
+	to = online_ancestor(memcg);
+	acct_folio(folio, &ra);
+	folio_set_memcg_data(folio, to->slot);
+	move_charges(memcg, to, &ra);
+}
+
+static void reparent_lru(struct mem_cgroup *memcg, struct mem_cgroup *parent)
+{
+	struct reparent_acct ra = { 0 };
+
+	lruvec_reparent(memcg->engine, &memcg->lruvec, &parent->lruvec,
+			parent->slot, acct_folio, &ra);
+	if (ra.nr_folios)
+		move_charges(memcg, parent, &ra);
+}
+
+static void reparent_swap(struct mem_cgroup *memcg, struct mem_cgroup *parent)
+{
+	struct memcg_engine *e = memcg->engine;
+	long n;
+
+	if (!e->swap)
+		return;
+	n = (long)swap_cgroup_reparent(&e->swap->records, memcg->id, parent->id);
+	if (!n)
+		return;
+	mem_cgroup_id_get_many(parent, (int)n);
+	cancel_levels(memcg, parent, true, n);
+	mod_memcg_state(memcg, MEMCG_SWAP, -n);
+	mod_memcg_state(parent, MEMCG_SWAP, n);
+	mem_cgroup_id_put_many(memcg, (int)n);
+}
+
+/**
+ * mem_cgroup_reparent - move a removed cgroup's pages and swap records to
+ * its parent (reparent policy); nothing under the kernel policy
+ * @memcg: a cgroup going offline, its stocks drained, its online id
+ *         reference still held; call with cgroup_mutex held
+ */
+void mem_cgroup_reparent(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *parent = memcg->parent;
+
+	if (!parent || !reparent_policy(memcg))
+		return;
+	reparent_lru(memcg, parent);
+	reparent_swap(memcg, parent);
+}
