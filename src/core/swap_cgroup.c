@@ -23,11 +23,14 @@ int swap_cgroup_init(struct swap_cgroup *sc, size_t nr_slots, bool indexed)
 	sc->next = malloc(nr_slots * sizeof(*sc->next));
 	sc->prev = malloc(nr_slots * sizeof(*sc->prev));
 	sc->heads = malloc(NR_IDS * sizeof(*sc->heads));
-	if (!sc->next || !sc->prev || !sc->heads) {
+	sc->tails = malloc(NR_IDS * sizeof(*sc->tails));
+	sc->counts = calloc(NR_IDS, sizeof(*sc->counts));
+	if (!sc->next || !sc->prev || !sc->heads || !sc->tails || !sc->counts) {
 		swap_cgroup_destroy(sc);
 		return -ENOMEM;
 	}
 	memset(sc->heads, 0xff, NR_IDS * sizeof(*sc->heads));
+	memset(sc->tails, 0xff, NR_IDS * sizeof(*sc->tails));
 	sc->indexed = true;
 	return 0;
 }
@@ -39,6 +42,8 @@ void swap_cgroup_destroy(struct swap_cgroup *sc)
 	free(sc->next);
 	free(sc->prev);
 	free(sc->heads);
+	free(sc->tails);
+	free(sc->counts);
 	memset(sc, 0, sizeof(*sc));
 }
 
@@ -49,7 +54,10 @@ static void index_add(struct swap_cgroup *sc, uint32_t slot, uint16_t id)
 	sc->next[slot] = sc->heads[id];
 	if (sc->heads[id] != NO_SLOT)
 		sc->prev[sc->heads[id]] = slot;
+	else
+		sc->tails[id] = slot;
 	sc->heads[id] = slot;
+	sc->counts[id]++;
 }
 
 static void index_del(struct swap_cgroup *sc, uint32_t slot, uint16_t id)
@@ -60,6 +68,9 @@ static void index_del(struct swap_cgroup *sc, uint32_t slot, uint16_t id)
 		sc->heads[id] = sc->next[slot];
 	if (sc->next[slot] != NO_SLOT)
 		sc->prev[sc->next[slot]] = sc->prev[slot];
+	else
+		sc->tails[id] = sc->prev[slot];
+	sc->counts[id]--;
 }
 
 void swap_cgroup_record(struct swap_cgroup *sc, size_t off, size_t nr,
@@ -109,34 +120,54 @@ uint16_t swap_cgroup_clear(struct swap_cgroup *sc, size_t off, size_t nr)
 	return first;
 }
 
-size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new)
+/* Rewrite @old to @new along @old's list. */
+static void rewrite_list(struct swap_cgroup *sc, uint16_t old, uint16_t new)
 {
-	uint32_t slot, last = NO_SLOT;
-	size_t moved = 0;
+	uint32_t slot;
 
-	pthread_mutex_lock(&sc->lock);
-	for (slot = sc->heads[old]; slot != NO_SLOT; slot = sc->next[slot]) {
-		atomic_store(&sc->ids[slot], new);
-		last = slot;
-		moved++;
-	}
-	if (last != NO_SLOT) {
-		/* old's list goes in front of new's */
-		sc->next[last] = sc->heads[new];
-		if (sc->heads[new] != NO_SLOT)
-			sc->prev[sc->heads[new]] = last;
-		sc->heads[new] = sc->heads[old];
-		sc->heads[old] = NO_SLOT;
-	}
-	pthread_mutex_unlock(&sc->lock);
-	return moved;
+	for (slot = sc->heads[old]; slot != NO_SLOT; slot = sc->next[slot])
+		atomic_store_explicit(&sc->ids[slot], new, memory_order_relaxed);
 }
 
-size_t swap_cgroup_count_scan(struct swap_cgroup *sc, uint16_t id)
+/* Rewrite @old to @new in one sequential pass over the map. */
+static void rewrite_map(struct swap_cgroup *sc, uint16_t old, uint16_t new)
 {
-	size_t i, n = 0;
+	size_t i;
 
 	for (i = 0; i < sc->nr_slots; i++)
-		n += atomic_load_explicit(&sc->ids[i], memory_order_relaxed) == id;
-	return n;
+		if (atomic_load_explicit(&sc->ids[i], memory_order_relaxed) == old)
+			atomic_store_explicit(&sc->ids[i], new,
+					      memory_order_relaxed);
+}
+
+size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new)
+{
+	size_t moved;
+
+	pthread_mutex_lock(&sc->lock);
+	moved = sc->counts[old];
+	if (!moved) {
+		pthread_mutex_unlock(&sc->lock);
+		return 0;
+	}
+	/*
+	 * A list walk costs a cache and TLB miss or two per record (~300 ns
+	 * in a big map), a sequential pass ~2 ns per slot: take the cheaper.
+	 */
+	if ((uint64_t)moved * 128 >= sc->nr_slots)
+		rewrite_map(sc, old, new);
+	else
+		rewrite_list(sc, old, new);
+	/* old's list goes in front of new's */
+	sc->next[sc->tails[old]] = sc->heads[new];
+	if (sc->heads[new] != NO_SLOT)
+		sc->prev[sc->heads[new]] = sc->tails[old];
+	else
+		sc->tails[new] = sc->tails[old];
+	sc->heads[new] = sc->heads[old];
+	sc->heads[old] = sc->tails[old] = NO_SLOT;
+	sc->counts[new] += (uint32_t)moved;
+	sc->counts[old] = 0;
+	pthread_mutex_unlock(&sc->lock);
+	return moved;
 }

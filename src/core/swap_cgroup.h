@@ -5,7 +5,7 @@
  *
  * With an index (the reparent policy), each id also keeps the list of its
  * slots, so that a removed cgroup's records move to its parent in time
- * proportional to their number: 8 more bytes per slot, 256 KiB per device.
+ * proportional to their number: 8 more bytes per slot, 768 KiB per device.
  *
  * Locking: each slot is an atomic, recorded and cleared by whoever owns it
  * (the swap-out or the slot's free). The index is behind sc->lock, which
@@ -27,7 +27,8 @@ struct swap_cgroup {
 	bool indexed;
 	pthread_mutex_t lock;
 	uint32_t *next, *prev;
-	uint32_t *heads;	/* 65536 entries */
+	uint32_t *heads, *tails;	/* 65536 entries each */
+	uint32_t *counts;		/* records per id */
 };
 
 /**
@@ -69,17 +70,13 @@ uint16_t swap_cgroup_clear(struct swap_cgroup *sc, size_t off, size_t nr);
  * @old: a removed cgroup's id
  * @new: its parent's id
  *
- * Time proportional to @old's records, not to the device.
+ * Time proportional to @old's records: it follows @old's list, or, when
+ * @old owns more than 1/128 of the slots, rewrites them in one sequential
+ * pass, which is then cheaper than chasing the list.
  *
  * Return: the number of records moved.
  */
 size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new);
-
-/**
- * swap_cgroup_count_scan - count the records of @id by scanning every slot
- * (the 2014 patch's approach; a baseline for benchmarks)
- */
-size_t swap_cgroup_count_scan(struct swap_cgroup *sc, uint16_t id);
 
 static inline uint16_t lookup_swap_cgroup_id(struct swap_cgroup *sc, size_t off)
 {
