@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * A randomized test: 1,000,000 operations (charge, put, batch put,
+ * A randomized test: 1,000,000 operations (v2; 300,000 more each in v1 and
+ * under the kernel destruction policy) (charge, put, batch put,
  * migrate, replace, split, move, mkdir, rmdir, drain, limits, CPU
  * changes, swap-out, swap-in, swap cache, slot free, write faults) on a
  * small engine, with the auditor after every one, a fixed
@@ -25,6 +26,13 @@
 #define MAX_CGROUPS 16
 #define MAX_DEPTH 4
 #define MAX_ENTRIES 256
+
+/* The engine configuration a run uses. */
+struct variant {
+	enum memcg_mode mode;
+	enum memcg_policy policy;
+	long nr_ops;			/* unless MEMCG_RANDOM_OPS says */
+};
 
 struct held_folio {
 	struct folio *folio;
@@ -579,7 +587,7 @@ static void test_random_ops(void **state)
 {
 	struct world *w = calloc(1, sizeof(*w));
 	const char *env = getenv("MEMCG_RANDOM_OPS");
-	long i, nr_ops = env ? atol(env) : 1000000;
+	long i, nr_ops = env ? atol(env) : ((struct variant *)*state)->nr_ops;
 	struct memcg_config cfg;
 
 	memcg_config_init(&cfg);
@@ -587,7 +595,8 @@ static void test_random_ops(void **state)
 	cfg.nr_cpus = NR_CPUS;
 	cfg.huge_order = HUGE_ORDER;
 	cfg.deterministic = true;
-	cfg.mode = *(enum memcg_mode *)*state;
+	cfg.mode = ((struct variant *)*state)->mode;
+	cfg.policy = ((struct variant *)*state)->policy;
 	assert_int_equal(memcg_engine_create(&cfg, &w->e), 0);
 	assert_int_equal(memcg_swapon(w->e, NULL, 1 << 20), 0);
 	w->rng = 0x9e3779b97f4a7c15ULL;
@@ -610,10 +619,13 @@ static void test_random_ops(void **state)
 
 int main(void)
 {
-	static enum memcg_mode v2 = MEMCG_MODE_V2, v1 = MEMCG_MODE_V1;
+	static struct variant v2 = { MEMCG_MODE_V2, MEMCG_POLICY_REPARENT, 1000000 };
+	static struct variant v1 = { MEMCG_MODE_V1, MEMCG_POLICY_REPARENT, 300000 };
+	static struct variant v2k = { MEMCG_MODE_V2, MEMCG_POLICY_KERNEL, 300000 };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_prestate(test_random_ops, &v2),
 		cmocka_unit_test_prestate(test_random_ops, &v1),
+		cmocka_unit_test_prestate(test_random_ops, &v2k),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
