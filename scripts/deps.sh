@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Install the Debian packages libmemcg needs to build and test.
 # Idempotent and silent when everything is already installed.
+#
+#   scripts/deps.sh          build and test
+#   scripts/deps.sh --fuzz   also Clang and its libFuzzer runtime (fuzz.sh)
 set -euo pipefail
 
 PACKAGES=(cmake gcc make pkg-config libcmocka-dev liburcu-dev)
+if [[ ${1:-} == --fuzz ]]; then
+	PACKAGES+=(clang libclang-rt-dev)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Quick start: build libmemcg and run the basic example.
+# Quick start: build libmemcg and the memcg tool, then run an example
+# scenario and print the cgroup tree it leaves.
 #
-# Later `memcg run examples/<scenario>` replaces step 3; steps 1 and 2 stay.
+#   ./scripts/run-example.sh                          examples/limit-and-swap.scn
+#   ./scripts/run-example.sh examples/protection.scn  another one
+#
+# Options after the file go to `memcg run` (--json, --seed N, --utf8 ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,9 +30,14 @@ mkdir -p "$BUILD_DIR"
 : >"$LOG"
 echo "run-example: building in $BUILD_DIR/ ($BUILD_TYPE)"
 quiet cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE="$BUILD_TYPE" -DMEMCG_SANITIZE=
-quiet cmake --build "$BUILD_DIR" -j"$(nproc)" --target example_basic
+quiet cmake --build "$BUILD_DIR" -j"$(nproc)" --target memcg
 
-# 3. run the example
-echo "run-example: $BUILD_DIR/example_basic"
+# 3. run the scenario
+SCENARIO=examples/limit-and-swap.scn
+if [[ $# -gt 0 && $1 != -* ]]; then
+	SCENARIO=$1
+	shift
+fi
+echo "run-example: $BUILD_DIR/tools/memcg/memcg run --show-tree $SCENARIO${*:+ $*}"
 echo
-exec "./$BUILD_DIR/example_basic" "$@"
+exec "./$BUILD_DIR/tools/memcg/memcg" run --show-tree "$SCENARIO" "$@"

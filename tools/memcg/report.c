@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Output lines of a scenario run and the evaluation of expects; the
+ * formats are documented in report.h.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errname.h"
+#include "report.h"
+
+/**
+ * report_init - start a report
+ * @r: report
+ * @out: output stream
+ * @json: JSON Lines output
+ */
+void report_init(struct report *r, FILE *out, bool json)
+{
+	*r = (struct report) { .out = out, .json = json };
+}
+
+/* A JSON string literal of @s. */
+static void json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
+		switch (*c) {
+		case '"':
+			fputs("\\\"", f);
+			break;
+		case '\\':
+			fputs("\\\\", f);
+			break;
+		case '\n':
+			fputs("\\n", f);
+			break;
+		case '\t':
+			fputs("\\t", f);
+			break;
+		default:
+			if (*c < 0x20 || *c >= 0x7f)
+				fprintf(f, "\\u%04x", *c);
+			else
+				fputc(*c, f);
+		}
+	}
+	fputc('"', f);
+}
+
+/**
+ * report_file_name - the display name of a command's control file
+ * @c: a write, show or expect command
+ * @buf: output: "A/memory.max", or "memory.stat" for the root's
+ * @len: size of @buf
+ */
+void report_file_name(const struct scn_cmd *c, char *buf, size_t len)
+{
+	if (!c->cgroup || !strcmp(c->cgroup, "."))
+		snprintf(buf, len, "%s", c->file ? c->file : "");
+	else
+		snprintf(buf, len, "%s/%s", c->cgroup, c->file ? c->file : "");
+}
+
+/**
+ * report_cmd_prefix - the prefix of a command's error line
+ * @c: command
+ * @buf: output ("write A/memory.max", "t1 anon", "mkdir A/B", ...)
+ * @len: size of @buf
+ */
+void report_cmd_prefix(const struct scn_cmd *c, char *buf, size_t len)
+{
+	char file[512];
+
+	switch (c->type) {
+	case SCN_MKDIR:
+	case SCN_RMDIR:
+		snprintf(buf, len, "%s %s", scn_cmd_name(c->type), c->cgroup);
+		break;
+	case SCN_WRITE:
+	case SCN_SHOW:
+	case SCN_EXPECT:
+		report_file_name(c, file, sizeof(file));
+		snprintf(buf, len, "%s %s", scn_cmd_name(c->type), file);
+		break;
+	case SCN_TASK:
+	case SCN_MOVE:
+		snprintf(buf, len, "%s %s %s", scn_cmd_name(c->type), c->task,
+			 c->cgroup);
+		break;
+	case SCN_EXPECT_TASK:
+	default:
+		snprintf(buf, len, "%s %s", c->task ? c->task : "?",
+			 scn_cmd_name(c->type));
+		break;
+	}
+}
+
+/**
+ * report_show - print a control file's content for a show command
+ * @r: report
+ * @c: the show command
+ * @content: the file's content (a trailing newline is not a line)
+ */
+void report_show(struct report *r, const struct scn_cmd *c,
+		 const char *content)
+{
+	char file[512];
+	const char *p = content;
+
+	report_file_name(c, file, sizeof(file));
+	do {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (r->json) {
+			char *line = strndup(p, n);
+
+			fprintf(r->out, "{\"line\":%d,\"kind\":\"show\",\"file\":",
+				c->line);
+			json_str(r->out, file);
+			fputs(",\"value\":", r->out);
+			json_str(r->out, line ? line : "");
+			fputs("}\n", r->out);
+			free(line);
+		} else if (n) {
+			fprintf(r->out, "%s %.*s\n", file, (int)n, p);
+		} else {
+			fprintf(r->out, "%s\n", file);
+		}
+		p = nl ? nl + 1 : p + n;
+	} while (*p);
+}
+
+/**
+ * report_error - print that a command failed: "write A/memory.max: EINVAL"
+ * @r: report
+ * @c: the command (any type; for show it is the read failing)
+ * @err: errno value, positive or negative
+ */
+void report_error(struct report *r, const struct scn_cmd *c, int err)
+{
+	char prefix[600];
+
+	report_cmd_prefix(c, prefix, sizeof(prefix));
+	if (r->json) {
+		fprintf(r->out, "{\"line\":%d,\"kind\":\"error\",\"cmd\":",
+			c->line);
+		json_str(r->out, prefix);
+		fprintf(r->out, ",\"error\":\"%s\"}\n", errname(err));
+	} else {
+		fprintf(r->out, "%s: %s\n", prefix, errname(err));
+	}
+}
+
+/**
+ * report_killed - print "NAME killed"
+ * @r: report
+ * @c: the command during which the task was killed
+ * @task: the task's name
+ */
+void report_killed(struct report *r, const struct scn_cmd *c,
+		   const char *task)
+{
+	if (r->json) {
+		fprintf(r->out, "{\"line\":%d,\"kind\":\"killed\",\"task\":",
+			c->line);
+		json_str(r->out, task);
+		fputs("}\n", r->out);
+	} else {
+		fprintf(r->out, "%s killed\n", task);
+	}
+}
+
+/**
+ * report_values_close - the kernel selftests' values_close()
+ * @a: a value
+ * @b: another
+ * @tol: tolerance in percent of the sum
+ *
+ * Return: |a - b| <= (a + b) * tol / 100.
+ */
+bool report_values_close(int64_t a, int64_t b, double tol)
+{
+	long double diff = (long double)a - (long double)b;
+
+	if (diff < 0)
+		diff = -diff;
+	return diff * 100 <= ((long double)a + (long double)b) * tol;
+}
+
+/* Copy @s without leading and trailing blanks and newlines. */
+static void trim_copy(const char *s, size_t n, char *out, size_t len)
+{
+	while (n && (*s == ' ' || *s == '\t' || *s == '\n'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+		n--;
+	if (len) {
+		if (n >= len)
+			n = len - 1;
+		memcpy(out, s, n);
+		out[n] = '\0';
+	}
+}
+
+/**
+ * report_pick_key - the value of KEY in a flat-keyed file
+ * @content: lines of "key value"
+ * @key: the key
+ * @out: receives the value (the rest of the line, trimmed)
+ * @len: size of @out
+ *
+ * Return: 0, or -ENOENT if no line has that key.
+ */
+int report_pick_key(const char *content, const char *key, char *out,
+		    size_t len)
+{
+	size_t klen = strlen(key);
+
+	for (const char *p = content; *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (n > klen && !strncmp(p, key, klen) &&
+		    (p[klen] == ' ' || p[klen] == '\t')) {
+			trim_copy(p + klen, n - klen, out, len);
+			return 0;
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	return -ENOENT;
+}
+
+static bool compare(enum scn_op op, int64_t a, int64_t b, double tol)
+{
+	switch (op) {
+	case SCN_OP_EQ:
+		return a == b;
+	case SCN_OP_NE:
+		return a != b;
+	case SCN_OP_LT:
+		return a < b;
+	case SCN_OP_LE:
+		return a <= b;
+	case SCN_OP_GT:
+		return a > b;
+	case SCN_OP_GE:
+		return a >= b;
+	case SCN_OP_CLOSE:
+		return report_values_close(a, b, tol);
+	}
+	return false;
+}
+
+/**
+ * report_eval - evaluate a file expect without printing
+ * @c: an SCN_EXPECT command
+ * @content: the file's content, or NULL if reading failed
+ * @err: the read's errno when @content is NULL
+ * @actual: receives the value compared (or the error name, or
+ *          "no key KEY")
+ * @len: size of @actual
+ *
+ * Return: whether the expect holds.
+ */
+bool report_eval(const struct scn_cmd *c, const char *content, int err,
+		 char *actual, size_t len)
+{
+	int64_t v;
+
+	if (!content) {
+		snprintf(actual, len, "%s", errname(err ? err : EIO));
+		return false;
+	}
+	if (c->key) {
+		if (report_pick_key(content, c->key, actual, len)) {
+			snprintf(actual, len, "no key %s", c->key);
+			return false;
+		}
+	} else {
+		trim_copy(content, strlen(content), actual, len);
+	}
+	if (!c->want_is_num) {
+		bool eq = !strcmp(actual, c->want);
+
+		return c->op == SCN_OP_NE ? !eq : eq;
+	}
+	if (scn_parse_value(actual, &v))
+		return c->op == SCN_OP_NE;	/* not a number: differs */
+	return compare(c->op, v, c->want_num, c->tol);
+}
+
+/*
+ * " = 30M" (exact) or " = 29.98M" for numbers of 1K and more (below 1P),
+ * else "".
+ */
+static void human(const char *actual, char *buf, size_t len)
+{
+	static const char units[] = "KMGT";
+	int64_t v;
+	int u = 0;
+
+	buf[0] = '\0';
+	if (scn_parse_value(actual, &v) || strcmp(actual, "max") == 0 ||
+	    v < 1024 || v >= (int64_t)1 << 50)
+		return;
+	while (u < 3 && v >= (int64_t)1 << (10 * (u + 2)))
+		u++;
+	if (v % ((int64_t)1 << (10 * (u + 1))) == 0)
+		snprintf(buf, len, " = %lld%c",
+			 (long long)(v >> (10 * (u + 1))), units[u]);
+	else
+		snprintf(buf, len, " = %.2f%c",
+			 (double)v / (double)((int64_t)1 << (10 * (u + 1))),
+			 units[u]);
+}
+
+static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
+			 const char *actual)
+{
+	size_t wl = c->want ? strlen(c->want) : 0;
+	char hum[32] = "";
+
+	r->nr_expects++;
+	if (!ok)
+		r->nr_failed++;
+	if (r->json) {
+		fprintf(r->out, "{\"line\":%d,\"kind\":\"expect\",\"expr\":",
+			c->line);
+		json_str(r->out, c->expr);
+		fprintf(r->out, ",\"ok\":%s,\"actual\":", ok ? "true" : "false");
+		json_str(r->out, actual);
+		fputs("}\n", r->out);
+		return;
+	}
+	/* sizes for an expect written with a size ("30M"), not for counts */
+	if (wl && strchr("KMGTkmgt", c->want[wl - 1]))
+		human(actual, hum, sizeof(hum));
+	if (ok) {
+		fprintf(r->out, "ok %s (%s%s)\n", c->expr, actual, hum);
+		return;
+	}
+	fprintf(r->out, "FAIL %s: got %s%s, want ", c->expr, actual, hum);
+	if (c->type == SCN_EXPECT_TASK)
+		fputs(c->want_killed ? "killed" : "alive", r->out);
+	else if (c->op == SCN_OP_CLOSE)
+		fprintf(r->out, "~ %s +-%g%%", c->want, c->tol);
+	else
+		fprintf(r->out, "%s %s", scn_op_str(c->op), c->want);
+	fprintf(r->out, " [line %d]\n", c->line);
+}
+
+/**
+ * report_expect - evaluate and print a file expect
+ * @r: report
+ * @c: an SCN_EXPECT command
+ * @content: the file's content, or NULL if reading it failed
+ * @err: the read's errno when @content is NULL
+ *
+ * Return: whether the expect holds.
+ */
+bool report_expect(struct report *r, const struct scn_cmd *c,
+		   const char *content, int err)
+{
+	char actual[256];
+	bool ok = report_eval(c, content, err, actual, sizeof(actual));
+
+	print_expect(r, c, ok, actual);
+	return ok;
+}
+
+/**
+ * report_task_state_str - the name of a task state
+ * @state: state
+ *
+ * Return: "alive", "killed", "exited" or "none".
+ */
+const char *report_task_state_str(enum scn_task_state state)
+{
+	switch (state) {
+	case SCN_TASK_ALIVE:
+		return "alive";
+	case SCN_TASK_KILLED:
+		return "killed";
+	case SCN_TASK_EXITED:
+		return "exited";
+	case SCN_TASK_NONE:
+		break;
+	}
+	return "none";
+}
+
+/**
+ * report_expect_task - evaluate and print "expect NAME killed|alive"
+ * @r: report
+ * @c: an SCN_EXPECT_TASK command
+ * @state: the task's state
+ *
+ * Return: whether the expect holds.
+ */
+bool report_expect_task(struct report *r, const struct scn_cmd *c,
+			enum scn_task_state state)
+{
+	bool ok = c->want_killed ? state == SCN_TASK_KILLED :
+				   state == SCN_TASK_ALIVE;
+
+	print_expect(r, c, ok, report_task_state_str(state));
+	return ok;
+}

@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# The memcg command line: exit codes, FILE:LINE messages for malformed
+# scenarios, run-time error lines, determinism (same file and seed, same
+# bytes), JSON output, machine overrides, tree and plot.
+#
+#   test_cli.sh MEMCG TESTDATA_DIR SOURCE_DIR      (ctest runs it)
+set -uo pipefail
+
+MEMCG=$1
+DATA=$2
+SRC=$3
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+failures=0
+checks=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+# expect_rc WANT CMD...: run CMD (stdout -> $TMP/out, stderr -> $TMP/err).
+expect_rc() {
+	local want=$1 rc
+	shift
+	checks=$((checks + 1))
+	"$@" >"$TMP/out" 2>"$TMP/err"
+	rc=$?
+	if ((rc != want)); then
+		fail "$* exited $rc, want $want"
+		sed 's/^/  | /' "$TMP/err" >&2
+		return 1
+	fi
+	return 0
+}
+
+# contains FILE TEXT: FILE has a line containing TEXT.
+contains() {
+	checks=$((checks + 1))
+	grep -qF -- "$2" "$1" || {
+		fail "$1 lacks '$2'"
+		sed 's/^/  | /' "$1" | head -20 >&2
+	}
+}
+
+# 1. Malformed files: exit 2 and "FILE:LINE: <what>" (from "# want:").
+for f in "$DATA"/bad_*.scn; do
+	want=$(sed -n 's/^# want: //p' "$f")
+	expect_rc 2 "$MEMCG" run "$f" &&
+		contains "$TMP/err" "$f:$want"
+	[[ -s $TMP/out ]] && fail "$f: printed on stdout for a malformed file"
+	# every command parses first
+	expect_rc 2 "$MEMCG" tree "$f"
+	expect_rc 2 "$MEMCG" plot "$f" -o "$TMP/x.svg"
+done
+expect_rc 2 "$MEMCG" run "$TMP/missing.scn" &&
+	contains "$TMP/err" "missing.scn: No such file"
+
+# 2. Usage.
+expect_rc 0 "$MEMCG" help && contains "$TMP/out" "usage: memcg run FILE"
+expect_rc 2 "$MEMCG"
+expect_rc 2 "$MEMCG" frobnicate
+expect_rc 2 "$MEMCG" run
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --bogus
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --memory 12Q
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --mode v3
+expect_rc 2 "$MEMCG" plot "$DATA/failing.scn"
+if ! grep -q MEMCG_HAVE_ORACLE "$(dirname "$MEMCG")/CMakeFiles/memcg.dir/flags.make" 2>/dev/null; then
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" &&
+		contains "$TMP/err" "memcg kernel: not built"
+fi
+
+# 3. Exit 1 when an expect fails, with both values on the FAIL line.
+expect_rc 1 "$MEMCG" run "$DATA/failing.scn"
+contains "$TMP/out" "ok A/memory.current ~ 10M 5% (10485760 = 10M)"
+contains "$TMP/out" "FAIL A/memory.current < 1M: got 10485760 = 10M, want < 1M [line 7]"
+contains "$TMP/err" "1 of 2 expects failed"
+
+# 4. Run-time errors: one line each, the run goes on.
+expect_rc 1 "$MEMCG" run "$DATA/errors.scn"
+cat >"$TMP/want" <<'EOF'
+mkdir X/Y: ENOENT
+write A/memory.max: EINVAL
+write A/memory.bogus: ENOENT
+show A/memory.bogus: ENOENT
+rmdir A: EBUSY
+rmdir A/B: EBUSY
+t unmap: EINVAL
+t anon: ESRCH
+move t A: ESRCH
+A/B/memory.current 0
+FAIL t alive: got exited, want alive [line 19]
+EOF
+checks=$((checks + 1))
+diff -u "$TMP/want" "$TMP/out" >&2 || fail "errors.scn output"
+
+# 5. Machine line and its overrides.
+expect_rc 0 "$MEMCG" run "$DATA/machine.scn"
+contains "$TMP/out" "t killed"
+contains "$TMP/out" "A/memory.max max"
+expect_rc 1 "$MEMCG" run "$DATA/machine.scn" --memory 512M
+contains "$TMP/out" "FAIL t killed: got alive"
+expect_rc 1 "$MEMCG" run "$DATA/machine.scn" --memory=512M --mode v1 --cpus 2 \
+	--swap 0 --policy kernel
+contains "$TMP/out" "show A/memory.max: ENOENT"
+
+# 6. Determinism: same file and seed, same bytes (text, JSON, seeds).
+for args in "" "--json" "--seed 7" "--seed 7 --json" "--show-tree"; do
+	for f in "$DATA/seeds.scn" "$SRC/examples/limit-and-swap.scn"; do
+		# shellcheck disable=SC2086
+		"$MEMCG" run "$f" $args >"$TMP/a" 2>&1
+		# shellcheck disable=SC2086
+		"$MEMCG" run "$f" $args >"$TMP/b" 2>&1
+		checks=$((checks + 1))
+		cmp -s "$TMP/a" "$TMP/b" || fail "run $f $args: output differs between runs"
+	done
+done
+"$MEMCG" run "$DATA/seeds.scn" --seed 1 >"$TMP/a" 2>&1
+"$MEMCG" run "$DATA/seeds.scn" --seed 1 >"$TMP/b" 2>&1
+checks=$((checks + 1))
+cmp -s "$TMP/a" "$TMP/b" || fail "--seed 1 twice differs"
+
+# 7. JSON Lines: one object per line.
+expect_rc 1 "$MEMCG" run "$DATA/errors.scn" --json
+checks=$((checks + 1))
+if grep -qv '^{.*}$' "$TMP/out"; then
+	fail "--json: a line is not an object"
+fi
+contains "$TMP/out" '{"line":6,"kind":"error","cmd":"write A/memory.max","error":"EINVAL"}'
+contains "$TMP/out" '{"line":19,"kind":"expect","expr":"t alive","ok":false,"actual":"exited"}'
+if command -v python3 >/dev/null; then
+	checks=$((checks + 1))
+	python3 -c 'import json,sys
+for l in open(sys.argv[1]): json.loads(l)' "$TMP/out" || fail "--json: invalid JSON"
+	"$MEMCG" run "$SRC/examples/limit-and-swap.scn" --json --show-tree >"$TMP/j"
+	checks=$((checks + 1))
+	python3 -c 'import json,sys
+for l in open(sys.argv[1]): json.loads(l)' "$TMP/j" || fail "--json --show-tree: invalid JSON"
+fi
+
+# 8. The tree.
+expect_rc 0 "$MEMCG" tree "$SRC/examples/limit-and-swap.scn"
+contains "$TMP/out" "cgroup tree (v2, memory 512.0M, swap 256.0M, 2 cpus, policy reparent):"
+contains "$TMP/out" "|-- web"
+contains "$TMP/out" "\`-- batch"
+contains "$TMP/out" "server"
+contains "$TMP/out" "nr_dying_descendants"
+checks=$((checks + 1))
+grep -q '^ok ' "$TMP/out" && fail "tree printed the run's lines"
+expect_rc 0 "$MEMCG" run --show-tree --utf8 "$SRC/examples/limit-and-swap.scn"
+contains "$TMP/out" "ok server alive"
+contains "$TMP/out" "├── web"
+contains "$TMP/out" "└── batch"
+
+# 9. The plot: a complete SVG with the cgroups, the legend and the lines.
+expect_rc 0 "$MEMCG" plot "$SRC/examples/limit-and-swap.scn" -o "$TMP/p.svg"
+contains "$TMP/p.svg" "<svg xmlns="
+contains "$TMP/p.svg" "</svg>"
+contains "$TMP/p.svg" ">web</text>"
+contains "$TMP/p.svg" ">batch</text>"
+contains "$TMP/p.svg" "memory.swap.current"
+contains "$TMP/p.svg" "memory.events oom_kill +1"
+contains "$TMP/p.svg" "stroke-dasharray"
+if command -v python3 >/dev/null; then
+	checks=$((checks + 1))
+	python3 -c 'import sys,xml.etree.ElementTree as E; E.parse(sys.argv[1])' \
+		"$TMP/p.svg" || fail "plot: not well-formed XML"
+fi
+expect_rc 0 "$MEMCG" plot "$SRC/examples/protection.scn" -o - &&
+	contains "$TMP/out" "</svg>"
+
+echo "test_cli: $checks checks, $failures failed"
+((failures == 0))

@@ -1,0 +1,662 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The scenario parser (scenario.c) and the expect evaluation and output
+ * formats (report.c): every command form, every malformed-file case with
+ * its FILE:LINE message, and the report lines in text and JSON.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errname.h"
+#include "report.h"
+#include "scenario.h"
+
+static struct scenario *parse_ok(const char *text)
+{
+	struct scenario *s = NULL;
+	char err[512];
+	int ret = scenario_parse(text, strlen(text), "t.scn", &s, err,
+				 sizeof(err));
+
+	if (ret)
+		fail_msg("parse failed: %s", err);
+	return s;
+}
+
+/* Parse must fail with "t.scn:LINE: ..." containing @what. */
+static void parse_bad(const char *text, int line, const char *what)
+{
+	struct scenario *s = (struct scenario *)1;
+	char err[512], prefix[32];
+	int ret = scenario_parse(text, strlen(text), "t.scn", &s, err,
+				 sizeof(err));
+
+	assert_int_equal(ret, -EINVAL);
+	assert_null(s);
+	snprintf(prefix, sizeof(prefix), "t.scn:%d: ", line);
+	if (strncmp(err, prefix, strlen(prefix)) || !strstr(err, what))
+		fail_msg("for %s: want '%s...%s', got '%s'", text, prefix, what,
+			 err);
+}
+
+static void test_sizes(void **state)
+{
+	uint64_t v;
+	int64_t s;
+
+	assert_int_equal(scn_parse_size("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(scn_parse_size("4096", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(scn_parse_size("4K", &v), 0);
+	assert_int_equal(v, 4096);
+	assert_int_equal(scn_parse_size("50M", &v), 0);
+	assert_int_equal(v, 50ULL << 20);
+	assert_int_equal(scn_parse_size("2g", &v), 0);
+	assert_int_equal(v, 2ULL << 30);
+	assert_int_equal(scn_parse_size("1T", &v), 0);
+	assert_int_equal(v, 1ULL << 40);
+	assert_int_equal(scn_parse_size("", &v), -EINVAL);
+	assert_int_equal(scn_parse_size("M", &v), -EINVAL);
+	assert_int_equal(scn_parse_size("10Q", &v), -EINVAL);
+	assert_int_equal(scn_parse_size("10MB", &v), -EINVAL);
+	assert_int_equal(scn_parse_size("-1", &v), -EINVAL);
+	assert_int_equal(scn_parse_size("1.5G", &v), -EINVAL);
+	assert_int_equal(scn_parse_size("18446744073709551615", &v), 0);
+	assert_int_equal(v, UINT64_MAX);
+	assert_int_equal(scn_parse_size("18446744073709551616", &v), -ERANGE);
+	assert_int_equal(scn_parse_size("16777216T", &v), -ERANGE);
+
+	assert_int_equal(scn_parse_value("max", &s), 0);
+	assert_int_equal(s, INT64_MAX);
+	assert_int_equal(scn_parse_value("-5", &s), 0);
+	assert_int_equal(s, -5);
+	assert_int_equal(scn_parse_value("+1K", &s), 0);
+	assert_int_equal(s, 1024);
+	assert_int_equal(scn_parse_value("-9223372036854775808", &s), 0);
+	assert_int_equal(s, INT64_MIN);
+	assert_int_equal(scn_parse_value("9223372036854775808", &s), -ERANGE);
+	assert_int_equal(scn_parse_value("maxi", &s), -EINVAL);
+}
+
+static void test_machine(void **state)
+{
+	struct scenario *s = parse_ok("mkdir A\n");
+
+	assert_int_equal(s->machine.memory_bytes, 1ULL << 30);
+	assert_int_equal(s->machine.swap_bytes, 512ULL << 20);
+	assert_int_equal(s->machine.cpus, 2);
+	assert_int_equal(s->machine.mode, SCN_MODE_V2);
+	assert_int_equal(s->machine.policy, SCN_POLICY_REPARENT);
+	assert_int_equal(s->machine.given, 0);
+	assert_int_equal(s->machine.line, 0);
+	scenario_free(s);
+
+	s = parse_ok("# header\n\nmachine memory=256M swap=0 cpus=4 mode=v1 "
+		     "policy=kernel  # comment\nmkdir A\n");
+	assert_int_equal(s->machine.memory_bytes, 256ULL << 20);
+	assert_int_equal(s->machine.swap_bytes, 0);
+	assert_int_equal(s->machine.cpus, 4);
+	assert_int_equal(s->machine.mode, SCN_MODE_V1);
+	assert_int_equal(s->machine.policy, SCN_POLICY_KERNEL);
+	assert_int_equal(s->machine.given, SCN_GIVEN_MEMORY | SCN_GIVEN_SWAP |
+			 SCN_GIVEN_CPUS | SCN_GIVEN_MODE | SCN_GIVEN_POLICY);
+	assert_int_equal(s->machine.line, 3);
+	assert_int_equal(s->nr_cmds, 1);
+	assert_int_equal(s->cmds[0].line, 4);
+	scenario_free(s);
+
+	s = parse_ok("machine\n");
+	assert_int_equal(s->machine.given, 0);
+	assert_int_equal(s->nr_cmds, 0);
+	scenario_free(s);
+
+	s = parse_ok("machine swap=1G\n");
+	assert_int_equal(s->machine.given, SCN_GIVEN_SWAP);
+	assert_int_equal(s->machine.swap_bytes, 1ULL << 30);
+	assert_int_equal(s->machine.memory_bytes, 1ULL << 30);
+	scenario_free(s);
+}
+
+static void test_cgroup_commands(void **state)
+{
+	struct scenario *s = parse_ok(
+		"mkdir A\n"
+		"mkdir ./A/B/\n"
+		"write A/memory.max 50M\n"
+		"write A/B/memory.reclaim 10M   swappiness=0 # c\n"
+		"show A/B/memory.current\n"
+		"show cgroup.stat\n"
+		"show ./memory.stat\n"
+		"rmdir A/B\n"
+		"mkdir A/B\n"
+		"write memory.reclaim 1M\n");
+	struct scn_cmd *c = s->cmds;
+
+	assert_int_equal(s->nr_cmds, 10);
+	assert_int_equal(s->nr_cgroups, 2);
+	assert_string_equal(s->cgroups[0], "A");
+	assert_string_equal(s->cgroups[1], "A/B");
+
+	assert_int_equal(c[0].type, SCN_MKDIR);
+	assert_string_equal(c[0].cgroup, "A");
+	assert_int_equal(c[0].line, 1);
+	assert_int_equal(c[1].type, SCN_MKDIR);
+	assert_string_equal(c[1].cgroup, "A/B");
+	assert_int_equal(c[2].type, SCN_WRITE);
+	assert_string_equal(c[2].cgroup, "A");
+	assert_string_equal(c[2].file, "memory.max");
+	assert_string_equal(c[2].value, "50M");
+	assert_string_equal(c[3].value, "10M swappiness=0");
+	assert_string_equal(c[3].text,
+			    "write A/B/memory.reclaim 10M swappiness=0");
+	assert_int_equal(c[4].type, SCN_SHOW);
+	assert_string_equal(c[4].cgroup, "A/B");
+	assert_string_equal(c[4].file, "memory.current");
+	assert_string_equal(c[5].cgroup, ".");
+	assert_string_equal(c[5].file, "cgroup.stat");
+	assert_string_equal(c[6].cgroup, ".");
+	assert_string_equal(c[6].file, "memory.stat");
+	assert_int_equal(c[7].type, SCN_RMDIR);
+	assert_string_equal(c[7].cgroup, "A/B");
+	assert_int_equal(c[7].line, 8);
+	assert_string_equal(c[9].cgroup, ".");
+	assert_int_equal(c[9].task_index, -1);
+	scenario_free(s);
+}
+
+static void test_task_commands(void **state)
+{
+	struct scenario *s = parse_ok(
+		"mkdir A\n"
+		"mkdir B\n"
+		"task t1 A\n"
+		"task t2 .\n"
+		"move t1 B\n"
+		"t1 anon 100M\n"
+		"t1 unmap 20M\n"
+		"t1 read data 50M\n"
+		"t1 mlock 10M\n"
+		"t1 touch 4K\n"
+		"t2 oom_score_adj -1000\n"
+		"t1 exit\n"
+		"t2 oom_score_adj 1000\n");
+	struct scn_cmd *c = s->cmds;
+
+	assert_int_equal(s->nr_tasks, 2);
+	assert_string_equal(s->tasks[0], "t1");
+	assert_string_equal(s->tasks[1], "t2");
+	assert_int_equal(c[2].type, SCN_TASK);
+	assert_string_equal(c[2].task, "t1");
+	assert_string_equal(c[2].cgroup, "A");
+	assert_int_equal(c[2].task_index, 0);
+	assert_int_equal(c[3].task_index, 1);
+	assert_string_equal(c[3].cgroup, ".");
+	assert_int_equal(c[4].type, SCN_MOVE);
+	assert_string_equal(c[4].cgroup, "B");
+	assert_int_equal(c[4].task_index, 0);
+	assert_int_equal(c[5].type, SCN_ANON);
+	assert_int_equal(c[5].bytes, 100ULL << 20);
+	assert_int_equal(c[5].task_index, 0);
+	assert_int_equal(c[6].type, SCN_UNMAP);
+	assert_int_equal(c[6].bytes, 20ULL << 20);
+	assert_int_equal(c[7].type, SCN_READ);
+	assert_string_equal(c[7].file, "data");
+	assert_int_equal(c[7].bytes, 50ULL << 20);
+	assert_int_equal(c[8].type, SCN_MLOCK);
+	assert_int_equal(c[9].type, SCN_TOUCH);
+	assert_int_equal(c[9].bytes, 4096);
+	assert_int_equal(c[10].type, SCN_OOM_SCORE_ADJ);
+	assert_int_equal(c[10].adj, -1000);
+	assert_int_equal(c[10].task_index, 1);
+	assert_int_equal(c[11].type, SCN_EXIT);
+	assert_int_equal(c[12].adj, 1000);
+	for (size_t i = 5; i < 13; i++)
+		assert_true(scn_cmd_is_task(c[i].type));
+	assert_false(scn_cmd_is_task(c[4].type));
+	scenario_free(s);
+}
+
+static void test_expect_commands(void **state)
+{
+	struct scenario *s = parse_ok(
+		"mkdir A\n"
+		"task t1 A\n"
+		"expect A/memory.current ~ 30M 5%\n"
+		"expect A/memory.events max > 0\n"
+		"expect cgroup.stat nr_dying_descendants == 0\n"
+		"expect t1 killed\n"
+		"expect t1 alive\n"
+		"expect A/memory.max == max\n"
+		"expect A/memory.current ~ 30M\n"
+		"expect A/memory.stat anon ~ 1G 2.5%\n"
+		"expect A/memory.oom.group != yes\n"
+		"expect A/memory.current <= 1M\n"
+		"expect A/memory.current < 1M\n"
+		"expect A/memory.current >= -1\n");
+	struct scn_cmd *c = s->cmds;
+
+	assert_int_equal(c[2].type, SCN_EXPECT);
+	assert_string_equal(c[2].cgroup, "A");
+	assert_string_equal(c[2].file, "memory.current");
+	assert_null(c[2].key);
+	assert_int_equal(c[2].op, SCN_OP_CLOSE);
+	assert_string_equal(c[2].want, "30M");
+	assert_true(c[2].want_is_num);
+	assert_int_equal(c[2].want_num, 30 << 20);
+	assert_true(c[2].has_tol);
+	assert_true(c[2].tol == 5.0);
+	assert_string_equal(c[2].expr, "A/memory.current ~ 30M 5%");
+
+	assert_string_equal(c[3].key, "max");
+	assert_int_equal(c[3].op, SCN_OP_GT);
+	assert_int_equal(c[3].want_num, 0);
+	assert_false(c[3].has_tol);
+
+	assert_string_equal(c[4].cgroup, ".");
+	assert_string_equal(c[4].file, "cgroup.stat");
+	assert_string_equal(c[4].key, "nr_dying_descendants");
+	assert_int_equal(c[4].op, SCN_OP_EQ);
+
+	assert_int_equal(c[5].type, SCN_EXPECT_TASK);
+	assert_true(c[5].want_killed);
+	assert_int_equal(c[5].task_index, 0);
+	assert_string_equal(c[5].expr, "t1 killed");
+	assert_false(c[6].want_killed);
+
+	assert_int_equal(c[7].want_num, INT64_MAX);
+	assert_false(c[8].has_tol);
+	assert_true(c[8].tol == SCN_DEFAULT_TOLERANCE);
+	assert_true(c[9].tol == 2.5);
+	assert_false(c[10].want_is_num);
+	assert_int_equal(c[10].op, SCN_OP_NE);
+	assert_int_equal(c[11].op, SCN_OP_LE);
+	assert_int_equal(c[12].op, SCN_OP_LT);
+	assert_int_equal(c[13].op, SCN_OP_GE);
+	assert_int_equal(c[13].want_num, -1);
+	scenario_free(s);
+}
+
+static void test_comments_and_blanks(void **state)
+{
+	struct scenario *s = parse_ok(
+		"# only a comment\n"
+		"   \t  \n"
+		"mkdir A#no blank before the comment\r\n"
+		"\tshow   A/memory.max\t# tabs\n"
+		"show A/memory.max");	/* no final newline */
+
+	assert_int_equal(s->nr_cmds, 3);
+	assert_int_equal(s->cmds[0].line, 3);
+	assert_string_equal(s->cmds[0].cgroup, "A");
+	assert_int_equal(s->cmds[1].line, 4);
+	assert_string_equal(s->cmds[1].text, "show A/memory.max");
+	assert_int_equal(s->cmds[2].line, 5);
+	scenario_free(s);
+
+	s = parse_ok("");
+	assert_int_equal(s->nr_cmds, 0);
+	scenario_free(s);
+}
+
+static void test_malformed(void **state)
+{
+	/* unknown command */
+	parse_bad("mkdir A\nfrobnicate A\n", 2, "unknown command 'frobnicate'");
+	parse_bad("mkdir A\nmkdir\n", 2, "expected 'mkdir CGROUP'");
+	parse_bad("mkdir A B\n", 1, "expected 'mkdir CGROUP'");
+	parse_bad("mkdir .\n", 1, "bad cgroup path");
+	parse_bad("mkdir A/../B\n", 1, "bad cgroup path");
+	parse_bad("mkdir A//B\n", 1, "bad cgroup path");
+	parse_bad("mkdir A\"B\n", 1, "bad cgroup path");
+	parse_bad("mkdir A\\B\n", 1, "bad cgroup path");
+	parse_bad("mkdir A<B>\n", 1, "bad cgroup path");
+	/* machine */
+	parse_bad("mkdir A\nmachine memory=1G\n", 2, "'machine' only as the first");
+	parse_bad("machine\nmachine\n", 2, "'machine' only as the first");
+	parse_bad("machine memory=lots\n", 1, "bad size 'lots'");
+	parse_bad("machine memory=0\n", 1, "bad size '0'");
+	parse_bad("machine swap=1X\n", 1, "bad size '1X'");
+	parse_bad("machine cpus=0\n", 1, "bad cpus");
+	parse_bad("machine cpus=2x\n", 1, "bad cpus");
+	parse_bad("machine mode=v3\n", 1, "bad mode 'v3'");
+	parse_bad("machine policy=zombie\n", 1, "bad policy");
+	parse_bad("machine colour=blue\n", 1, "unknown machine setting");
+	parse_bad("machine memory\n", 1, "expected KEY=VALUE");
+	/* bad sizes */
+	parse_bad("task t .\nt anon 10Q\n", 2, "bad size '10Q'");
+	parse_bad("task t .\nt anon -1M\n", 2, "bad size '-1M'");
+	parse_bad("task t .\nt unmap\n", 2, "expected 'TASK unmap SIZE'");
+	parse_bad("task t .\nt read f 1.5M\n", 2, "bad size '1.5M'");
+	parse_bad("task t .\nt read 1M\n", 2, "expected 'TASK read FILE SIZE'");
+	parse_bad("task t .\nt read a/b 1M\n", 2, "bad file name");
+	parse_bad("task t .\nt mlock 99999999999999999999\n", 2, "bad size");
+	parse_bad("task t .\nt touch 1M 2M\n", 2, "expected 'TASK touch SIZE'");
+	parse_bad("task t .\nt exit now\n", 2, "expected 'TASK exit'");
+	parse_bad("task t .\nt oom_score_adj 1001\n", 2, "bad oom_score_adj");
+	parse_bad("task t .\nt oom_score_adj x\n", 2, "bad oom_score_adj");
+	parse_bad("task t .\nt fly 1M\n", 2, "unknown action 'fly'");
+	/* unknown tasks */
+	parse_bad("mkdir A\nt1 anon 10M\ntask t1 A\n", 2, "unknown task 't1'");
+	parse_bad("move t1 .\n", 1, "unknown task 't1'");
+	parse_bad("expect t1 killed\n", 1, "unknown task 't1'");
+	parse_bad("task t1 .\ntask t1 .\n", 2, "task 't1' exists (line 1)");
+	parse_bad("task mkdir .\n", 1, "bad task name 'mkdir'");
+	parse_bad("task a/b .\n", 1, "bad task name");
+	/* unknown cgroups */
+	parse_bad("task t1 A\n", 1, "unknown cgroup 'A'");
+	parse_bad("mkdir A\ntask t .\nmove t B\n", 3, "unknown cgroup 'B'");
+	parse_bad("write A/memory.max 1M\nmkdir A\n", 1, "unknown cgroup 'A'");
+	parse_bad("show A/B/memory.max\n", 1, "unknown cgroup 'A/B'");
+	parse_bad("expect A/memory.max == 1M\n", 1, "unknown cgroup 'A'");
+	parse_bad("rmdir A\n", 1, "unknown cgroup 'A'");
+	/* bad control files */
+	parse_bad("mkdir A\nwrite A/ 1M\n", 2, "bad control file");
+	parse_bad("mkdir A\nwrite A/max 1M\n", 2, "bad control file");
+	parse_bad("mkdir A\nwrite A/memory.max\n", 2,
+		  "expected 'write CGROUP/FILE VALUE'");
+	parse_bad("show\n", 1, "expected 'show CGROUP/FILE'");
+	parse_bad("show memory..max\n", 1, "bad control file");
+	/* found by the fuzzer: an empty cgroup part ("" is the root) */
+	{
+		struct scenario *s = parse_ok("show /memory.max\n"
+					      "show .//memory.max\n");
+
+		assert_string_equal(s->cmds[0].cgroup, ".");
+		assert_string_equal(s->cmds[1].cgroup, ".");
+		scenario_free(s);
+	}
+	/* malformed expects */
+	parse_bad("mkdir A\nexpect A/memory.max\n", 2, "malformed expect");
+	parse_bad("mkdir A\nexpect A/memory.max = 1\n", 2, "malformed expect");
+	parse_bad("mkdir A\nexpect A/memory.max == \n", 2, "malformed expect");
+	parse_bad("mkdir A\nexpect A/memory.max 1 == 2 3 4\n", 2,
+		  "malformed expect");
+	parse_bad("mkdir A\nexpect A/memory.max ~ 1M 5% 6%\n", 2,
+		  "malformed expect");
+	parse_bad("mkdir A\nexpect A/memory.max < lots\n", 2, "bad value 'lots'");
+	parse_bad("mkdir A\nexpect A/memory.max ~ 1M 5\n", 2, "bad tolerance");
+	parse_bad("mkdir A\nexpect A/memory.max ~ 1M x%\n", 2, "bad tolerance");
+	parse_bad("mkdir A\nexpect A/memory.max == 1M 5%\n", 2,
+		  "a tolerance only after ~");
+	parse_bad("mkdir A\nexpect A/memory.events m-x > 0\n", 2, "bad key");
+	parse_bad("expect\n", 1, "malformed expect");
+	/* binary junk */
+	{
+		static const char nul[] = "mkdir A\nmk\0dir B\n";
+		struct scenario *s;
+		char err[256];
+
+		assert_int_equal(scenario_parse(nul, sizeof(nul) - 1, "t.scn",
+						&s, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, "t.scn:2: a NUL byte: expected a "
+				    "text file");
+	}
+	/* every message names the file */
+	parse_bad("\n\n\nbogus\n", 4, "expected machine, mkdir");
+}
+
+static void test_errname(void **state)
+{
+	assert_string_equal(errname(-ENOENT), "ENOENT");
+	assert_string_equal(errname(EINVAL), "EINVAL");
+	assert_string_equal(errname(-EBUSY), "EBUSY");
+	assert_string_equal(errname(-ESRCH), "ESRCH");
+	assert_string_equal(errname(-ENOMEM), "ENOMEM");
+	assert_string_equal(errname(4095), "E4095");
+}
+
+static void test_values_close(void **state)
+{
+	/* the selftests' values_close(a, b, err): |a-b| <= (a+b)/100*err */
+	assert_true(report_values_close(100, 100, 0));
+	assert_true(report_values_close(105, 100, 5));	/* 5 <= 10.25 */
+	assert_true(report_values_close(110, 100, 5));	/* 10 <= 10.5 */
+	assert_false(report_values_close(111, 100, 5));	/* 11 > 10.55 */
+	assert_true(report_values_close(30 << 20, 31 << 20, 3));
+	assert_false(report_values_close(0, 1, 5));
+	assert_true(report_values_close(0, 0, 5));
+	assert_true(report_values_close(INT64_MAX, INT64_MAX, 1));
+}
+
+/* One expect line against file content. */
+static bool eval(const char *expect, const char *content, int err,
+		 const char *want_actual)
+{
+	char text[512], actual[256];
+	struct scenario *s;
+	bool ok;
+
+	snprintf(text, sizeof(text), "mkdir A\nexpect %s\n", expect);
+	s = parse_ok(text);
+	ok = report_eval(&s->cmds[1], content, err, actual, sizeof(actual));
+	if (want_actual)
+		assert_string_equal(actual, want_actual);
+	scenario_free(s);
+	return ok;
+}
+
+static void test_eval(void **state)
+{
+	static const char events[] =
+		"low 0\nhigh 12\nmax 3\noom 1\noom_kill 1\n"
+		"oom_group_kill 0\nsock_throttled 0\n";
+	static const char stat[] = "anon 52428800\nfile 0\nfile_mapped 7\n";
+
+	assert_true(eval("A/memory.current == 50M", "52428800\n", 0,
+			 "52428800"));
+	assert_false(eval("A/memory.current != 50M", "52428800\n", 0, NULL));
+	assert_true(eval("A/memory.current ~ 30M 5%", "32000000\n", 0, NULL));
+	assert_false(eval("A/memory.current ~ 30M 3%", "34000000\n", 0, NULL));
+	assert_true(eval("A/memory.current ~ 30M", "32000000\n", 0, NULL));
+	assert_true(eval("A/memory.current < 1M", "1048575\n", 0, NULL));
+	assert_false(eval("A/memory.current < 1M", "1048576\n", 0, NULL));
+	assert_true(eval("A/memory.current <= 1M", "1048576\n", 0, NULL));
+	assert_true(eval("A/memory.current > 0", "1\n", 0, NULL));
+	assert_false(eval("A/memory.current >= 2", "1\n", 0, NULL));
+	assert_true(eval("A/memory.max == max", "max\n", 0, "max"));
+	assert_true(eval("A/memory.max > 1G", "max\n", 0, NULL));
+	assert_true(eval("A/memory.events high > 10", events, 0, "12"));
+	assert_true(eval("A/memory.events max == 3", events, 0, "3"));
+	assert_true(eval("A/memory.events oom_kill == 1", events, 0, "1"));
+	assert_true(eval("A/memory.events oom == 1", events, 0, "1"));
+	assert_false(eval("A/memory.events nope == 0", events, 0,
+			  "no key nope"));
+	assert_true(eval("A/memory.stat file == 0", stat, 0, "0"));
+	assert_true(eval("A/memory.stat file_mapped == 7", stat, 0, "7"));
+	assert_true(eval("A/memory.stat anon ~ 50M 1%", stat, 0, NULL));
+	assert_false(eval("A/memory.max == 1M", NULL, -ENOENT, "ENOENT"));
+	assert_true(eval("A/memory.oom.group == 1", "1\n", 0, NULL));
+	assert_false(eval("A/memory.oom.group == yes", "1\n", 0, NULL));
+	assert_true(eval("A/memory.oom.group != yes", "1\n", 0, NULL));
+	/* a number wanted, a word read */
+	assert_false(eval("A/memory.max == 1M", "max2\n", 0, "max2"));
+	assert_true(eval("A/memory.max != 1M", "junk\n", 0, NULL));
+}
+
+/* Capture what a report prints. */
+static char *capture(void (*fn)(struct report *, struct scenario *),
+		     const char *text, bool json)
+{
+	struct scenario *s = parse_ok(text);
+	struct report r;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	report_init(&r, f, json);
+	fn(&r, s);
+	fclose(f);
+	scenario_free(s);
+	return buf;
+}
+
+static void emit_show(struct report *r, struct scenario *s)
+{
+	report_show(r, &s->cmds[1], "low 0\nhigh 1\n");
+	report_show(r, &s->cmds[2], "31457280\n");
+	report_show(r, &s->cmds[2], "");
+}
+
+static void emit_errors(struct report *r, struct scenario *s)
+{
+	for (size_t i = 0; i < s->nr_cmds; i++)
+		report_error(r, &s->cmds[i], -EINVAL);
+	report_killed(r, &s->cmds[3], "t1");
+}
+
+static void emit_expects(struct report *r, struct scenario *s)
+{
+	assert_true(report_expect(r, &s->cmds[2], "31457280\n", 0));
+	assert_false(report_expect(r, &s->cmds[3], "low 0\nmax 0\n", 0));
+	assert_false(report_expect(r, &s->cmds[2], NULL, -ENOENT));
+	assert_true(report_expect_task(r, &s->cmds[4], SCN_TASK_KILLED));
+	assert_false(report_expect_task(r, &s->cmds[5], SCN_TASK_EXITED));
+	assert_false(report_expect(r, &s->cmds[6], "1\n", 0));
+	assert_int_equal(r->nr_expects, 6);
+	assert_int_equal(r->nr_failed, 4);
+}
+
+static const char expects_text[] =
+	"mkdir A\n"
+	"task t1 A\n"
+	"expect A/memory.current ~ 30M 5%\n"
+	"expect A/memory.events max > 0\n"
+	"expect t1 killed\n"
+	"expect t1 alive\n"
+	"expect A/memory.current ~ 2 1.5%\n";
+
+static void test_output_text(void **state)
+{
+	char *out = capture(emit_show, "mkdir A\nshow A/memory.events\n"
+			    "show memory.current\n", false);
+
+	assert_string_equal(out,
+		"A/memory.events low 0\n"
+		"A/memory.events high 1\n"
+		"memory.current 31457280\n"
+		"memory.current\n");
+	free(out);
+
+	out = capture(emit_errors,
+		      "mkdir A\nrmdir A\nwrite A/memory.max x\n"
+		      "task t1 A\nmove t1 .\nt1 anon 1M\nt1 read f 1M\n"
+		      "t1 exit\nshow A/memory.bogus\n", false);
+	assert_string_equal(out,
+		"mkdir A: EINVAL\n"
+		"rmdir A: EINVAL\n"
+		"write A/memory.max: EINVAL\n"
+		"task t1 A: EINVAL\n"
+		"move t1 .: EINVAL\n"
+		"t1 anon: EINVAL\n"
+		"t1 read: EINVAL\n"
+		"t1 exit: EINVAL\n"
+		"show A/memory.bogus: EINVAL\n"
+		"t1 killed\n");
+	free(out);
+
+	out = capture(emit_expects, expects_text, false);
+	assert_string_equal(out,
+		"ok A/memory.current ~ 30M 5% (31457280 = 30M)\n"
+		"FAIL A/memory.events max > 0: got 0, want > 0 [line 4]\n"
+		"FAIL A/memory.current ~ 30M 5%: got ENOENT, want ~ 30M +-5% "
+		"[line 3]\n"
+		"ok t1 killed (killed)\n"
+		"FAIL t1 alive: got exited, want alive [line 6]\n"
+		"FAIL A/memory.current ~ 2 1.5%: got 1, want ~ 2 +-1.5% "
+		"[line 7]\n");
+	free(out);
+}
+
+static void test_output_json(void **state)
+{
+	char *out = capture(emit_show, "mkdir A\nshow A/memory.events\n"
+			    "show memory.current\n", true);
+
+	assert_string_equal(out,
+		"{\"line\":2,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		"\"value\":\"low 0\"}\n"
+		"{\"line\":2,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		"\"value\":\"high 1\"}\n"
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"memory.current\","
+		"\"value\":\"31457280\"}\n"
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"memory.current\","
+		"\"value\":\"\"}\n");
+	free(out);
+
+	out = capture(emit_errors, "mkdir A\nwrite A/memory.max \"q\\\n"
+		      "task t1 A\nt1 exit\n", true);
+	assert_string_equal(out,
+		"{\"line\":1,\"kind\":\"error\",\"cmd\":\"mkdir A\","
+		"\"error\":\"EINVAL\"}\n"
+		"{\"line\":2,\"kind\":\"error\",\"cmd\":\"write A/memory.max\","
+		"\"error\":\"EINVAL\"}\n"
+		"{\"line\":3,\"kind\":\"error\",\"cmd\":\"task t1 A\","
+		"\"error\":\"EINVAL\"}\n"
+		"{\"line\":4,\"kind\":\"error\",\"cmd\":\"t1 exit\","
+		"\"error\":\"EINVAL\"}\n"
+		"{\"line\":4,\"kind\":\"killed\",\"task\":\"t1\"}\n");
+	free(out);
+
+	out = capture(emit_expects, expects_text, true);
+	assert_non_null(strstr(out,
+		"{\"line\":3,\"kind\":\"expect\",\"expr\":"
+		"\"A/memory.current ~ 30M 5%\",\"ok\":true,"
+		"\"actual\":\"31457280\"}\n"));
+	assert_non_null(strstr(out,
+		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"t1 alive\","
+		"\"ok\":false,\"actual\":\"exited\"}\n"));
+	free(out);
+}
+
+static void test_load(void **state)
+{
+	char path[] = "/tmp/test_scenario_XXXXXX";
+	struct scenario *s;
+	char err[512];
+	int fd = mkstemp(path);
+	FILE *f;
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	fputs("machine cpus=1\nmkdir A\nbogus\n", f);
+	fclose(f);
+	assert_int_equal(scenario_load(path, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ":3: unknown command 'bogus'"));
+	assert_int_equal(strncmp(err, path, strlen(path)), 0);
+	unlink(path);
+	assert_int_equal(scenario_load(path, &s, err, sizeof(err)), -ENOENT);
+	assert_null(s);
+	assert_non_null(strstr(err, "No such file"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_machine),
+		cmocka_unit_test(test_cgroup_commands),
+		cmocka_unit_test(test_task_commands),
+		cmocka_unit_test(test_expect_commands),
+		cmocka_unit_test(test_comments_and_blanks),
+		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_errname),
+		cmocka_unit_test(test_values_close),
+		cmocka_unit_test(test_eval),
+		cmocka_unit_test(test_output_text),
+		cmocka_unit_test(test_output_json),
+		cmocka_unit_test(test_load),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
