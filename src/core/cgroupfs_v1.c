@@ -206,6 +206,29 @@ static int swappiness_write(struct memcg_file *f, char *buf)
 	return 0;
 }
 
+/*
+ * Charge moving (removed from the kernel in 6.12, deprecated in 6.1):
+ * bit 0 moves a migrating task's anonymous pages and swap, bit 1 its
+ * mapped file pages (tasks here map no files).
+ */
+static void move_charge_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%u\n", f->memcg->move_charge_at_immigrate);
+}
+
+static int move_charge_write(struct memcg_file *f, char *buf)
+{
+	unsigned long long v;
+	int err = parse_u64(buf, &v);
+
+	if (err)
+		return err;
+	if (v & ~3ULL)
+		return -EINVAL;
+	f->memcg->move_charge_at_immigrate = (unsigned)v;
+	return 0;
+}
+
 /* memcg1_stat_format: local values, limits, then hierarchical totals. */
 static const struct {
 	const char *name;
@@ -272,5 +295,7 @@ const struct cftype memcg_v1_files[] = {
 	{ "memory.stat", 0, v1_stat_show, NULL },
 	{ "memory.use_hierarchy", 0, use_hierarchy_show, use_hierarchy_write },
 	{ "memory.swappiness", 0, swappiness_show, swappiness_write },
+	{ "memory.move_charge_at_immigrate", 0, move_charge_show,
+	  move_charge_write },
 	{ NULL, 0, NULL, NULL },
 };

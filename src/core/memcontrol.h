@@ -122,6 +122,7 @@ struct mem_cgroup {
 
 	bool oom_group;
 	int swappiness;
+	unsigned move_charge_at_immigrate;	/* v1: 1 anon, 2 file */
 	pthread_mutex_t peaks_lock;
 	struct cds_list_head memory_peaks;	/* open memory.peak fds */
 	struct cds_list_head swap_peaks;
@@ -342,6 +343,8 @@ int mem_cgroup_swapin_charge_folio(struct memcg_engine *e, struct folio *folio,
 				   size_t off);
 void mem_cgroup_swapin_uncharge_swap(struct memcg_engine *e, size_t off,
 				     size_t nr);
+int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
+				 struct mem_cgroup *from, struct mem_cgroup *to);
 
 /* vmscan.c */
 #define MEMCG_RECLAIM_MAY_SWAP	(1u << 0)
@@ -364,6 +367,7 @@ int swap_writepage(struct memcg_engine *e, struct folio *folio,
 int swap_remove_mapping(struct memcg_engine *e, struct folio *folio,
 			memcg_swp_entry_t entry, unsigned refs);
 void swap_cache_drop_all(struct memcg_engine *e);
+struct folio *swap_cache_find(struct memcg_engine *e, size_t off);
 
 /* release.c */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio);

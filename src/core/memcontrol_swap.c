@@ -165,3 +165,37 @@ void mem_cgroup_swapin_uncharge_swap(struct memcg_engine *e, size_t off,
 	if (e->v1)
 		mem_cgroup_uncharge_swap(e, off, nr);
 }
+
+/**
+ * mem_cgroup_move_swap_account - v1 charge moving: a swap entry of a task
+ * that moved follows it (mem_cgroup_move_swap_account, then the memsw
+ * bookkeeping of __mem_cgroup_clear_mc)
+ * @e: engine
+ * @off: the slot
+ * @from: the owner the record must name
+ * @to: the new owner
+ *
+ * Return: 0, -ENOMEM if @to's memsw limit has no room, -EINVAL if the
+ * record names another cgroup.
+ */
+int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
+				 struct mem_cgroup *from, struct mem_cgroup *to)
+{
+	struct page_counter *fail;
+
+	if (!mem_cgroup_is_root(to) &&
+	    !page_counter_try_charge(&to->memsw, 1, &fail))
+		return -ENOMEM;
+	if (!swap_cgroup_move(records(e), off, from->id, to->id)) {
+		if (!mem_cgroup_is_root(to))
+			page_counter_uncharge(&to->memsw, 1);
+		return -EINVAL;
+	}
+	if (!mem_cgroup_is_root(from))
+		page_counter_uncharge(&from->memsw, 1);
+	mem_cgroup_id_get_many(to, 1);
+	mod_memcg_state(from, MEMCG_SWAP, -1);
+	mod_memcg_state(to, MEMCG_SWAP, 1);
+	mem_cgroup_id_put_many(from, 1);
+	return 0;
+}

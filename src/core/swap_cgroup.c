@@ -120,6 +120,22 @@ uint16_t swap_cgroup_clear(struct swap_cgroup *sc, size_t off, size_t nr)
 	return first;
 }
 
+bool swap_cgroup_move(struct swap_cgroup *sc, size_t off, uint16_t old,
+		      uint16_t new)
+{
+	uint16_t expected = old;
+	bool moved;
+
+	pthread_mutex_lock(&sc->lock);
+	moved = atomic_compare_exchange_strong(&sc->ids[off], &expected, new);
+	if (moved && sc->indexed) {
+		index_del(sc, (uint32_t)off, old);
+		index_add(sc, (uint32_t)off, new);
+	}
+	pthread_mutex_unlock(&sc->lock);
+	return moved;
+}
+
 /* Rewrite @old to @new along @old's list. */
 static void rewrite_list(struct swap_cgroup *sc, uint16_t old, uint16_t new)
 {

@@ -65,6 +65,18 @@ void swap_cgroup_record(struct swap_cgroup *sc, size_t off, size_t nr,
 uint16_t swap_cgroup_clear(struct swap_cgroup *sc, size_t off, size_t nr);
 
 /**
+ * swap_cgroup_move - re-own one slot if it is still recorded as @old
+ * @sc: records
+ * @off: slot
+ * @old: expected owner
+ * @new: new owner
+ *
+ * Return: true if the record moved.
+ */
+bool swap_cgroup_move(struct swap_cgroup *sc, size_t off, uint16_t old,
+		      uint16_t new);
+
+/**
  * swap_cgroup_reparent - move every record of @old to @new
  * @sc: indexed records
  * @old: a removed cgroup's id

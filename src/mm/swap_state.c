@@ -254,6 +254,18 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
  * folio being freed. */
 static struct folio *swap_cache_get(struct memcg_engine *e, size_t off);
 
+/**
+ * swap_cache_find - the folio in the swap cache for slot @off, referenced
+ * @e: engine
+ * @off: slot
+ *
+ * Return: the folio with a reference taken, or NULL.
+ */
+struct folio *swap_cache_find(struct memcg_engine *e, size_t off)
+{
+	return e->swap ? swap_cache_get(e, off) : NULL;
+}
+
 /*
  * free_swap_and_cache: the last page table let go of @off, whose folio is
  * still in the swap cache. Free them both unless the folio is under

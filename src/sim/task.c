@@ -207,6 +207,46 @@ int memcg_task_exit(struct memcg_task *t)
 	return 0;
 }
 
+/*
+ * v1 with memory.move_charge_at_immigrate: the task's anonymous pages and
+ * swap entries charged to its old cgroup follow it (mem_cgroup_move_charge).
+ */
+static void move_charge(struct memcg_task *t, struct mem_cgroup *from,
+			struct mem_cgroup *to)
+{
+	struct memcg_engine *e = t->e;
+	struct mm_struct *mm = t->mm;
+	size_t i;
+
+	for (i = 0; i < mm->nr_pte; i++) {
+		uint32_t pte;
+		struct folio *folio = NULL;
+
+		pthread_mutex_lock(&e->sim->lock);
+		pte = mm->pte[i];
+		if (pte && !(pte & PTE_SWAP)) {
+			folio = pfn_folio(e->arena, pte - 1);
+			folio_get(folio);
+		}
+		pthread_mutex_unlock(&e->sim->lock);
+		if (folio) {
+			if (folio_memcg(e, folio) == from)
+				memcg_move_account(e, folio, to);
+			memcg_folio_put(e, folio);
+		} else if (pte & PTE_SWAP) {
+			size_t off = (pte & ~PTE_SWAP) - 1;
+
+			mem_cgroup_move_swap_account(e, off, from, to);
+			/* and its page, if still in the swap cache */
+			folio = swap_cache_find(e, off);
+			if (folio && folio_memcg(e, folio) == from)
+				memcg_move_account(e, folio, to);
+			if (folio)
+				memcg_folio_put(e, folio);
+		}
+	}
+}
+
 int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
 {
 	struct mem_cgroup *from;
@@ -222,6 +262,8 @@ int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
 	css_get(to);
 	from = t->memcg;
 	t->memcg = to;
+	if (t->e->v1 && (to->move_charge_at_immigrate & 1) && from != to)
+		move_charge(t, from, to);
 	memcg_detach_task(from);
 	css_put(from);
 	mem_cgroup_release_pending(t->e);

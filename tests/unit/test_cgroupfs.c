@@ -538,6 +538,16 @@ static const struct row rows[] = {
 	R(V1, ROOT, "memory.use_hierarchy", "0", -EINVAL, "1\n"),
 
 	/* ---- v1: swappiness (kstrtoull, 0..200) ---- */
+	/* ---- v1: memory.move_charge_at_immigrate (bits 0 and 1) ---- */
+	R(V1, CHILD, "memory.move_charge_at_immigrate", NULL, 0, "0\n"),
+	R(V1, CHILD, "memory.move_charge_at_immigrate", "1", 0, "1\n"),
+	R(V1, CHILD, "memory.move_charge_at_immigrate", "3", 0, "3\n"),
+	R(V1, CHILD, "memory.move_charge_at_immigrate", "0x2", 0, "2\n"),
+	P(V1, CHILD, "memory.move_charge_at_immigrate", "1", "4", -EINVAL, "1\n"),
+	P(V1, CHILD, "memory.move_charge_at_immigrate", "1", "-1", -EINVAL, "1\n"),
+	P(V1, CHILD, "memory.move_charge_at_immigrate", "1", "x", -EINVAL, "1\n"),
+	R(V1, ROOT, "memory.move_charge_at_immigrate", "1", 0, "1\n"),
+	NOENT(V2, CHILD, "memory.move_charge_at_immigrate"),
 	R(V1, CHILD, "memory.swappiness", NULL, 0, "60\n"),
 	P(V1, CHILD, "memory.swappiness", "10", "0", 0, "0\n"),
 	P(V1, CHILD, "memory.swappiness", "10", "200", 0, "200\n"),

@@ -285,6 +285,48 @@ static void test_swapin_races_rmdir(void **state)
 	}
 }
 
+/* v1 charge moving: a task's pages and swap follow it to its new cgroup. */
+static void test_v1_move_charge_at_immigrate(void **state)
+{
+	struct memcg_config cfg;
+	struct memcg_engine *e;
+	struct mem_cgroup *a, *b;
+	struct memcg_task *t;
+
+	memcg_config_init(&cfg);
+	cfg.mode = MEMCG_MODE_V1;
+	cfg.memory_bytes = 256UL << 20;
+	cfg.nr_cpus = 1;
+	cfg.deterministic = true;
+	cfg.dataless = true;
+	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
+	assert_int_equal(memcg_swapon(e, NULL, 64UL << 20), 0);
+	assert_int_equal(memcg_mkdir(e, "A", &a), 0);
+	assert_int_equal(memcg_mkdir(e, "B", &b), 0);
+	assert_int_equal(memcg_write(b, "memory.move_charge_at_immigrate", "4"),
+			 -EINVAL);
+	assert_int_equal(memcg_write(b, "memory.move_charge_at_immigrate", "1"), 0);
+	assert_int_equal(memcg_write(a, "memory.limit_in_bytes", "4M"), 0);
+	assert_int_equal(memcg_task_create(e, "t", a, &t), 0);
+	assert_int_equal(memcg_task_anon(t, (size_t)MB(8)), 0);
+	assert_true(memcg_task_swap_pages(t) > 0);
+	audit3(e, a, b, NULL);
+	assert_int_equal(memcg_task_move(t, b), 0);
+	memcg_drain_all_stock(memcg_root(e));
+	audit3(e, a, b, NULL);
+	assert_int_equal(rd(a, "memory.usage_in_bytes", NULL), 0);
+	assert_int_equal(rd(a, "memory.memsw.usage_in_bytes", NULL), 0);
+	assert_int_equal(rd(b, "memory.memsw.usage_in_bytes", NULL), MB(8));
+	/* its resident pages, and those still in the swap cache */
+	assert_true(rd(b, "memory.usage_in_bytes", NULL) >=
+		    memcg_task_rss_pages(t) * 4096);
+	memcg_task_exit(t);
+	audit3(e, a, b, NULL);
+	memcg_put(a);
+	memcg_put(b);
+	memcg_engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +336,7 @@ int main(void)
 		cmocka_unit_test(test_page_cache_left_reparent),
 		cmocka_unit_test(test_churn_10000),
 		cmocka_unit_test(test_swapin_races_rmdir),
+		cmocka_unit_test(test_v1_move_charge_at_immigrate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
