@@ -6,6 +6,9 @@
 #   3. tsan        build-tsan/   RelWithDebInfo, the stress tests (the whole
 #                                suite and the example while no test has
 #                                the "stress" label)
+#   4. fuzz        build-fuzz/   clang, libFuzzer: each target for a while
+#   5. kernel      build/        scripts/kernel-check.sh: memcg compare
+#                                on tests/kernel/ under qemu
 #
 # Every stage runs even if an earlier one failed; the summary at the end
 # lists each stage's result and time, and the exit status is non-zero if
@@ -114,6 +117,12 @@ if stage "build tsan" build build-tsan "${COMMON[@]}" -DCMAKE_BUILD_TYPE=RelWith
 	-DMEMCG_SANITIZE=thread -DMEMCG_BUILD_BENCH=OFF; then
 	stage "test tsan" tsan_tests build-tsan
 fi
+
+# 4. The fuzzers (libFuzzer, clang), for a bounded time each
+stage "fuzz" ./scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+
+# 5. The same scenarios on a real Linux kernel under qemu (a few boots)
+stage "kernel oracle" env BUILD_DIR=build ./scripts/kernel-check.sh
 
 echo
 echo "==== summary"

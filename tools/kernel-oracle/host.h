@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel oracle's host side: what prepare.sh installed and found (the
+ * kernel, its modules, qemu, busybox) and where the oracle's own files
+ * are (the player binary, init.sh, the cache directory).
+ *
+ * Paths are compiled in by tools/kernel-oracle/CMakeLists.txt and can be
+ * overridden from the environment:
+ *   MEMCG_ORACLE_DIR     the directory of prepare.sh and init.sh
+ *   MEMCG_ORACLE_PLAYER  the static player binary
+ *   MEMCG_ORACLE_CACHE   where initramfs archives and run directories go
+ * Not thread-safe.
+ */
+#ifndef MEMCG_ORACLE_HOST_H
+#define MEMCG_ORACLE_HOST_H
+
+#include <stddef.h>
+
+#define HOST_MAX_MODULES 32
+
+/**
+ * struct oracle_host - the host's pieces
+ * @kernel: /boot/vmlinuz-<kver>
+ * @kver: the kernel release
+ * @moddir: /lib/modules/<kver>
+ * @modules: module paths relative to @moddir, in load order
+ * @nr_modules: how many
+ * @qemu: qemu-system-x86_64
+ * @busybox: a static busybox
+ * @srcdir: where prepare.sh and init.sh are
+ * @player: the static player
+ * @cache: the cache directory (created)
+ */
+struct oracle_host {
+	char kernel[512];
+	char kver[128];
+	char moddir[512];
+	char modules[HOST_MAX_MODULES][256];
+	size_t nr_modules;
+	char qemu[512];
+	char busybox[512];
+	char srcdir[1024];
+	char player[1024];
+	char cache[1024];
+};
+
+/**
+ * host_prepare - run prepare.sh (installs missing packages) and fill @h
+ * @h: host
+ * @err: receives a message on failure
+ * @errlen: size of @err
+ *
+ * Return: 0 or -1 with @err set.
+ */
+int host_prepare(struct oracle_host *h, char *err, size_t errlen);
+
+#endif /* MEMCG_ORACLE_HOST_H */

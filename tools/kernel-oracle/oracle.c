@@ -1,0 +1,467 @@
+// SPDX-License-Identifier: MIT
+/*
+ * "memcg kernel": the command line, the VM's settings from the scenario's
+ * machine line, and the run. See oracle.h for the options.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "host.h"
+#include "initramfs.h"
+#include "oracle.h"
+#include "oracle_int.h"
+#include "qemu.h"
+#include "scenario.h"
+
+#define MiB ((uint64_t)1 << 20)
+#define KERNEL_HEADROOM (256 * MiB)	/* the VM's memory above the machine's */
+#define MAX_VM_RAM ((uint64_t)8 << 30)
+#define MIN_SCRATCH (128 * MiB)
+#define SCRATCH_SLACK (64 * MiB)
+
+static int usage_error(const char *cmd, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "memcg %s: ", cmd);
+	fprintf(stderr, fmt, arg);
+	fputs("\n(memcg help for usage; options in tools/kernel-oracle/"
+	      "oracle.h)\n", stderr);
+	return 2;
+}
+
+static bool parse_uint(const char *v, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (!v || !*v || *v == '-')
+		return false;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno || *end || n < 1 || n > max)
+		return false;
+	*out = (unsigned)n;
+	return true;
+}
+
+/**
+ * oracle_parse_args - parse "kernel"/"compare" arguments
+ * @argc: count
+ * @argv: @argv[0] is the command
+ * @compare: accept compare's options
+ * @o: receives the options
+ *
+ * Return: 0, or 2 after printing a usage error.
+ */
+int oracle_parse_args(int argc, char **argv, bool compare,
+		      struct oracle_opts *o)
+{
+	static const char *const valued[] = {
+		"--seed", "--memory", "--swap", "--cpus", "--mode", "--policy",
+		"--timeout", "--cmd-timeout", "--thp", "--accel", "--tolerance",
+	};
+	const char *cmd = argv[0];
+
+	memset(o, 0, sizeof(*o));
+	o->timeout_s = 600;
+	o->cmd_timeout_s = 120;
+	o->tolerance = SCN_DEFAULT_TOLERANCE;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		int which = -1;
+
+		if (!strcmp(a, "--json")) {
+			o->json = true;
+			continue;
+		}
+		if (!strcmp(a, "--console")) {
+			o->console = true;
+			continue;
+		}
+		if (!strcmp(a, "--keep")) {
+			o->keep = true;
+			continue;
+		}
+		for (size_t k = 0; k < sizeof(valued) / sizeof(*valued); k++) {
+			size_t n = strlen(valued[k]);
+
+			if (strncmp(a, valued[k], n))
+				continue;
+			if (a[n] == '=') {
+				v = a + n + 1;
+			} else if (a[n] == '\0') {
+				if (i + 1 >= argc)
+					return usage_error(cmd, "option '%s' "
+							   "needs a value", a);
+				v = argv[++i];
+			} else {
+				continue;
+			}
+			which = (int)k;
+			break;
+		}
+		if (which < 0) {
+			if (a[0] == '-' && a[1] != '\0')
+				return usage_error(cmd, "unknown option '%s'",
+						   a);
+			if (o->file)
+				return usage_error(cmd, "one scenario file only, "
+						   "not also '%s'", a);
+			o->file = a;
+			continue;
+		}
+		if (which <= 5) {	/* the engine's: forward them */
+			if (o->nr_fwd + 2 > ORACLE_MAX_FWD)
+				return usage_error(cmd, "too many options%s", "");
+			o->fwd[o->nr_fwd++] = (char *)valued[which];
+			o->fwd[o->nr_fwd++] = (char *)v;
+		}
+		switch (which) {
+		case 0:		/* --seed: the engine's CPU placement */
+		case 5:		/* --policy: the engine's; the kernel's is its own */
+			break;
+		case 1:
+			if (scn_parse_size(v, &o->m.memory_bytes) ||
+			    !o->m.memory_bytes)
+				return usage_error(cmd, "bad --memory '%s'", v);
+			o->given |= SCN_GIVEN_MEMORY;
+			break;
+		case 2:
+			if (scn_parse_size(v, &o->m.swap_bytes))
+				return usage_error(cmd, "bad --swap '%s'", v);
+			o->given |= SCN_GIVEN_SWAP;
+			break;
+		case 3:
+			if (!parse_uint(v, 64, &o->m.cpus))
+				return usage_error(cmd, "bad --cpus '%s' (1-64 "
+						   "in the VM)", v);
+			o->given |= SCN_GIVEN_CPUS;
+			break;
+		case 4:
+			if (strcmp(v, "v1") && strcmp(v, "v2"))
+				return usage_error(cmd, "bad --mode '%s' (v1 or "
+						   "v2)", v);
+			o->m.mode = !strcmp(v, "v1") ? SCN_MODE_V1 : SCN_MODE_V2;
+			o->given |= SCN_GIVEN_MODE;
+			break;
+		case 6:
+			if (!parse_uint(v, 86400, &o->timeout_s))
+				return usage_error(cmd, "bad --timeout '%s'", v);
+			break;
+		case 7:
+			if (!parse_uint(v, 86400, &o->cmd_timeout_s))
+				return usage_error(cmd, "bad --cmd-timeout '%s'",
+						   v);
+			break;
+		case 8:
+			if (strcmp(v, "always") && strcmp(v, "madvise") &&
+			    strcmp(v, "never"))
+				return usage_error(cmd, "bad --thp '%s' (always, "
+						   "madvise or never)", v);
+			o->thp = v;
+			break;
+		case 9:
+			if (strcmp(v, "kvm") && strcmp(v, "tcg"))
+				return usage_error(cmd, "bad --accel '%s' (kvm or "
+						   "tcg)", v);
+			o->accel = v;
+			break;
+		case 10: {
+			char *end;
+
+			if (!compare)
+				return usage_error(cmd, "%s: for compare only",
+						   a);
+			o->tolerance = strtod(v, &end);
+			if (*end || !*v || o->tolerance < 0)
+				return usage_error(cmd, "bad --tolerance '%s'",
+						   v);
+			break;
+		}
+		}
+	}
+	if (!o->file)
+		return usage_error(cmd, "which scenario file?%s", "");
+	return 0;
+}
+
+static char *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	while (buf) {
+		size_t got = fread(buf + n, 1, cap - n, f);
+
+		n += got;
+		if (got == 0)
+			break;
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb) {
+				free(buf);
+				return NULL;
+			}
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+/**
+ * oracle_load - read and parse the scenario, apply the overrides
+ * @o: options
+ * @text: receives the file's bytes
+ * @len: receives their number
+ * @s: receives the scenario
+ *
+ * Return: 0, or 2 after printing the parser's message.
+ */
+int oracle_load(const struct oracle_opts *o, char **text, size_t *len,
+		struct scenario **s)
+{
+	bool in = !strcmp(o->file, "-");
+	FILE *f = in ? stdin : fopen(o->file, "rb");
+	char err[1024];
+	struct scn_machine *m;
+
+	if (!f) {
+		fprintf(stderr, "memcg: %s: %s\n", o->file, strerror(errno));
+		return 2;
+	}
+	*text = read_all(f, len);
+	if (!in)
+		fclose(f);
+	if (!*text) {
+		fprintf(stderr, "memcg: %s: cannot read it\n", o->file);
+		return 2;
+	}
+	if (scenario_parse(*text, *len, in ? "<stdin>" : o->file, s, err,
+			   sizeof(err))) {
+		fprintf(stderr, "memcg: %s\n", err);
+		free(*text);
+		return 2;
+	}
+	m = &(*s)->machine;
+	if (o->given & SCN_GIVEN_MEMORY)
+		m->memory_bytes = o->m.memory_bytes;
+	if (o->given & SCN_GIVEN_SWAP)
+		m->swap_bytes = o->m.swap_bytes;
+	if (o->given & SCN_GIVEN_CPUS)
+		m->cpus = o->m.cpus;
+	if (o->given & SCN_GIVEN_MODE)
+		m->mode = o->m.mode;
+	m->given |= o->given;
+	return 0;
+}
+
+/* The scratch disk: every data file at its largest, and some slack. */
+static uint64_t scratch_bytes(const struct scenario *s)
+{
+	uint64_t total = SCRATCH_SLACK;
+
+	for (size_t i = 0; i < s->nr_cmds; i++) {
+		const struct scn_cmd *c = &s->cmds[i];
+		bool first = true;
+
+		if (c->type != SCN_READ)
+			continue;
+		for (size_t j = 0; j < s->nr_cmds && first; j++)
+			if (j != i && s->cmds[j].type == SCN_READ &&
+			    !strcmp(s->cmds[j].file, c->file) &&
+			    (s->cmds[j].bytes > c->bytes ||
+			     (s->cmds[j].bytes == c->bytes && j < i)))
+				first = false;
+		if (first)	/* the largest read of this file */
+			total += (c->bytes + MiB - 1) & ~(MiB - 1);
+	}
+	return total < MIN_SCRATCH ? MIN_SCRATCH : total;
+}
+
+/* rm -r of a run directory (flat: files only). */
+static void remove_rundir(const char *dir)
+{
+	static const char *const files[] = {
+		"console.log", "output.log", "qemu.log", "initrd.cpio",
+		"probe.cpio",
+	};
+	char path[1400];
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
+/**
+ * oracle_kernel_run - run a scenario in the VM
+ * @o: options
+ * @text: the scenario file's bytes
+ * @len: how many
+ * @s: the parsed scenario, overrides applied
+ * @fn: called for each line the player prints
+ * @arg: for @fn
+ * @res: how the boot went
+ *
+ * Return: 0 when the player ran to its end, 3 otherwise.
+ */
+int oracle_kernel_run(const struct oracle_opts *o, const char *text,
+		      size_t len, const struct scenario *s, qemu_line_fn fn,
+		      void *arg, struct qemu_result *res)
+{
+	const struct scn_machine *m = &s->machine;
+	struct oracle_host h;
+	struct qemu_opts q = { 0 };
+	char err[1024], base[1200], rundir[1200], initrd[1300], env[1024];
+	int ret = 3;
+
+	memset(res, 0, sizeof(*res));
+	if (host_prepare(&h, err, sizeof(err)) ||
+	    initramfs_base(&h, base, sizeof(base), err, sizeof(err))) {
+		fprintf(stderr, "kernel-oracle: %s\n", err);
+		return 3;
+	}
+	snprintf(rundir, sizeof(rundir), "%s/run-XXXXXX", h.cache);
+	if (!mkdtemp(rundir)) {
+		fprintf(stderr, "kernel-oracle: mkdtemp %s: %s\n", rundir,
+			strerror(errno));
+		return 3;
+	}
+
+	q.accel = o->accel ? o->accel : qemu_accel(&h, base, rundir);
+	q.ram_bytes = m->memory_bytes + KERNEL_HEADROOM;
+	if (q.ram_bytes > MAX_VM_RAM) {
+		fprintf(stderr, "kernel-oracle: the VM gets %" PRIu64 "M, not "
+			"%" PRIu64 "M: the scenario's limits, not the machine "
+			"size, are what the kernel is compared on\n",
+			MAX_VM_RAM >> 20, q.ram_bytes >> 20);
+		q.ram_bytes = MAX_VM_RAM;
+	}
+	q.ram_bytes = (q.ram_bytes + MiB - 1) & ~(MiB - 1);
+	q.cpus = m->cpus > 64 ? 64 : m->cpus;
+	q.timeout_s = o->timeout_s;
+	q.console = o->console;
+
+	snprintf(env, sizeof(env),
+		 "MODE=%s\nSWAP_BYTES=%" PRIu64 "\nSCRATCH_BYTES=%" PRIu64 "\n"
+		 "THP=%s\nPLAYER_ARGS=\"--cmd-timeout %u --mode %s%s\"\n",
+		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
+		 m->swap_bytes & ~(uint64_t)4095, scratch_bytes(s),
+		 o->thp ? o->thp : "", o->cmd_timeout_s,
+		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
+		 o->json ? " --json" : "");
+	snprintf(initrd, sizeof(initrd), "%s/initrd.cpio", rundir);
+	if (initramfs_run(base, initrd, text, len, env)) {
+		fprintf(stderr, "kernel-oracle: cannot write %s\n", initrd);
+		goto out;
+	}
+	if (qemu_run(&h, initrd, rundir, &q, fn, arg, res)) {
+		fprintf(stderr, "kernel-oracle: %s\n", res->error);
+		goto out;
+	}
+	if (res->ended && res->rc <= 1) {
+		ret = 0;
+	} else {
+		if (res->ended && res->rc == 2)
+			snprintf(res->error, sizeof(res->error), "the player "
+				 "rejected the scenario (exit 2)");
+		else if (res->ended && !res->error[0])
+			snprintf(res->error, sizeof(res->error), "the player "
+				 "failed (exit %d)", res->rc);
+		fprintf(stderr, "kernel-oracle: %s\n", res->error);
+		if (!o->console)
+			qemu_print_console_tail(rundir, 40);
+	}
+	fprintf(stderr, "kernel-oracle: Linux %s, %s, %" PRIu64 "M, %u CPU%s: "
+		"%.1f s\n", res->kver[0] ? res->kver : h.kver, q.accel,
+		q.ram_bytes >> 20, q.cpus, q.cpus == 1 ? "" : "s",
+		res->seconds);
+out:
+	if (o->keep) {
+		fprintf(stderr, "kernel-oracle: run directory %s\n", rundir);
+	} else if (ret) {
+		unlink(initrd);		/* 5M each; the logs are what tell */
+		fprintf(stderr, "kernel-oracle: logs in %s\n", rundir);
+	} else {
+		remove_rundir(rundir);
+	}
+	return ret;
+}
+
+struct kernel_print {
+	bool json;
+	unsigned expects, failed;
+};
+
+static void print_line(const char *line, void *arg)
+{
+	struct kernel_print *p = arg;
+
+	if (p->json) {
+		if (strstr(line, "\"kind\":\"expect\"")) {
+			p->expects++;
+			if (strstr(line, "\"ok\":false"))
+				p->failed++;
+		}
+	} else if (!strncmp(line, "ok ", 3)) {
+		p->expects++;
+	} else if (!strncmp(line, "FAIL ", 5)) {
+		p->expects++;
+		p->failed++;
+	}
+	printf("%s\n", line);
+	fflush(stdout);
+}
+
+/**
+ * oracle_kernel_main - "memcg kernel"
+ * @argc: arguments, @argv[0] being "kernel"
+ * @argv: FILE and options
+ *
+ * Return: the exit status.
+ */
+int oracle_kernel_main(int argc, char **argv)
+{
+	struct kernel_print p = { 0 };
+	struct oracle_opts o;
+	struct qemu_result res;
+	struct scenario *s;
+	char *text;
+	size_t len;
+	int ret;
+
+	ret = oracle_parse_args(argc, argv, false, &o);
+	if (ret)
+		return ret;
+	ret = oracle_load(&o, &text, &len, &s);
+	if (ret)
+		return ret;
+	p.json = o.json;
+	ret = oracle_kernel_run(&o, text, len, s, print_line, &p, &res);
+	if (!ret) {
+		ret = res.rc;
+		if (p.failed && !o.json)
+			fprintf(stderr, "memcg kernel: %s: %u of %u expects "
+				"failed\n", s->filename, p.failed, p.expects);
+	}
+	scenario_free(s);
+	free(text);
+	return ret;
+}
+
+/** memcg_kernel_main - oracle_kernel_main() */
+int memcg_kernel_main(int argc, char **argv)
+{
+	return oracle_kernel_main(argc, argv);
+}

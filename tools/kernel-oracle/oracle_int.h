@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Internal interface of the kernel oracle's host side, shared by oracle.c
+ * ("memcg kernel") and compare.c ("memcg compare"). Not thread-safe.
+ */
+#ifndef MEMCG_ORACLE_INT_H
+#define MEMCG_ORACLE_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "qemu.h"
+#include "scenario.h"
+
+#define ORACLE_MAX_FWD 16
+
+/**
+ * struct oracle_opts - the command line of "memcg kernel" and "compare"
+ * @file: the scenario file ("-": stdin)
+ * @json: JSON Lines output
+ * @console: copy the VM's console to stderr
+ * @keep: keep the run directory
+ * @timeout_s: the VM's time limit
+ * @cmd_timeout_s: one task action's time limit
+ * @thp: transparent_hugepage/enabled, or NULL for the kernel's default
+ * @accel: "kvm", "tcg", or NULL to choose
+ * @tolerance: compare: percent by which shown numbers may differ
+ * @given: machine keys overridden (SCN_GIVEN_*)
+ * @m: the overriding values
+ * @fwd: the engine's options, forwarded as given (--seed, --memory, ...)
+ * @nr_fwd: how many strings in @fwd
+ */
+struct oracle_opts {
+	const char *file;
+	bool json;
+	bool console;
+	bool keep;
+	unsigned timeout_s;
+	unsigned cmd_timeout_s;
+	const char *thp;
+	const char *accel;
+	double tolerance;
+	unsigned given;
+	struct scn_machine m;
+	char *fwd[ORACLE_MAX_FWD];
+	int nr_fwd;
+};
+
+/**
+ * oracle_parse_args - parse "kernel"/"compare" arguments (@argv[0] is the
+ * command)
+ *
+ * Return: 0, or 2 after printing a usage error.
+ */
+int oracle_parse_args(int argc, char **argv, bool compare,
+		      struct oracle_opts *o);
+
+/**
+ * oracle_load - read and parse the scenario, apply the overrides
+ * @o: options
+ * @text: receives the file's bytes (free it)
+ * @len: receives their number
+ * @s: receives the scenario (scenario_free() it)
+ *
+ * Return: 0, or 2 after printing the parser's message.
+ */
+int oracle_load(const struct oracle_opts *o, char **text, size_t *len,
+		struct scenario **s);
+
+/**
+ * oracle_kernel_run - run a scenario in the VM
+ * @o: options (@o->json selects the player's output format)
+ * @text: the scenario file's bytes
+ * @len: how many
+ * @s: the parsed scenario, overrides applied
+ * @fn: called for each line the player prints
+ * @arg: for @fn
+ * @res: how the boot went
+ *
+ * Prints why on stderr when it fails.
+ *
+ * Return: 0 when the player ran to its end (@res->rc is its status), 3
+ * otherwise.
+ */
+int oracle_kernel_run(const struct oracle_opts *o, const char *text,
+		      size_t len, const struct scenario *s, qemu_line_fn fn,
+		      void *arg, struct qemu_result *res);
+
+#endif /* MEMCG_ORACLE_INT_H */
