@@ -112,8 +112,9 @@ MEMCG_API struct mem_cgroup *memcg_root(struct memcg_engine *e);
  * @path: "A/B", relative to the root; the parent must exist
  * @out: if not NULL, a referenced handle to the new cgroup
  *
- * Return: 0, -EEXIST, -ENOENT (no parent), -EINVAL (bad name), -ENOSPC
- * (no cgroup id left) or -ENOMEM.
+ * Return: 0, -EEXIST, -ENOENT (no parent), -EINVAL (bad name), -EBUSY
+ * (v2: the parent holds tasks, so its children cannot have the memory
+ * controller), -ENOSPC (no cgroup id left) or -ENOMEM.
  */
 MEMCG_API int memcg_mkdir(struct memcg_engine *e, const char *path,
 			  struct mem_cgroup **out);
@@ -161,7 +162,8 @@ MEMCG_API int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len);
  * memcg_attach_task - count one more task in @memcg (cgroup.procs)
  * @memcg: an online cgroup
  *
- * Return: 0, or -ENOENT if the cgroup is offline.
+ * Return: 0, -ENOENT if the cgroup is offline, -EBUSY on v2 below the root
+ * when it has children (the no-internal-process rule).
  */
 MEMCG_API int memcg_attach_task(struct mem_cgroup *memcg);
 /** memcg_detach_task - one task left @memcg */

@@ -34,7 +34,8 @@ struct memcg_task;
  * @memcg: an online cgroup (memcg_root(e) allowed)
  * @out: the task
  *
- * Return: 0, -EEXIST (name in use), -ENOENT (cgroup offline), -ENOMEM.
+ * Return: 0, -EEXIST (name in use), -ENOENT (cgroup offline), -EBUSY (v2:
+ * a non-root cgroup with children), -ENOMEM.
  */
 MEMCG_API int memcg_task_create(struct memcg_engine *e, const char *name,
 				struct mem_cgroup *memcg,
@@ -52,7 +53,8 @@ MEMCG_API struct memcg_task *memcg_task_find(struct memcg_engine *e,
  * Its pages stay charged where they are, as in cgroup v2; v1 with
  * memory.move_charge_at_immigrate moves them.
  *
- * Return: 0, -ENOENT if @to is offline, -ESRCH if the task is dead.
+ * Return: 0, -ENOENT if @to is offline, -EBUSY (v2: @to has children),
+ * -ESRCH if the task is dead.
  */
 MEMCG_API int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to);
 

@@ -296,6 +296,22 @@ struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path
 	return memcg;
 }
 
+static bool has_online_children(struct mem_cgroup *memcg);
+
+/*
+ * cgroup v2's no-internal-process rule: below the root, a cgroup whose
+ * children have the memory controller cannot hold tasks, and one with
+ * tasks cannot give its children the controller (mkdir here enables it).
+ * Call with cgroup_mutex held.
+ */
+static bool no_internal_process(struct mem_cgroup *memcg, bool adding_child)
+{
+	if (memcg->engine->v1 || !memcg->parent)
+		return false;
+	return adding_child ? atomic_load(&memcg->nr_tasks) > 0 :
+			      has_online_children(memcg);
+}
+
 static int check_name(const char *name)
 {
 	size_t len = strlen(name);
@@ -358,6 +374,8 @@ int memcg_mkdir(struct memcg_engine *e, const char *path,
 		err = -ENOENT;
 	else if (find_online_child(parent, name, strlen(name)))
 		err = -EEXIST;
+	else if (no_internal_process(parent, true))
+		err = -EBUSY;
 	else
 		err = mem_cgroup_alloc(e, parent, name, &memcg);
 	if (!err) {
@@ -485,10 +503,18 @@ int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
 
 int memcg_attach_task(struct mem_cgroup *memcg)
 {
+	struct memcg_engine *e = memcg->engine;
+	int err = 0;
+
+	pthread_mutex_lock(&e->cgroup_mutex);
 	if (!atomic_load(&memcg->online))
-		return -ENOENT;
-	atomic_fetch_add(&memcg->nr_tasks, 1);
-	return 0;
+		err = -ENOENT;
+	else if (no_internal_process(memcg, false))
+		err = -EBUSY;
+	else
+		atomic_fetch_add(&memcg->nr_tasks, 1);
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	return err;
 }
 
 void memcg_detach_task(struct mem_cgroup *memcg)
