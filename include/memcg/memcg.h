@@ -26,6 +26,8 @@ struct memcg_engine;
 struct mem_cgroup;
 struct memcg_file;
 struct folio;
+struct obj_cgroup;
+struct memcg_sock;
 
 enum memcg_mode {
 	MEMCG_MODE_V2,		/* cgroup v2 files, separate swap counter */
@@ -62,6 +64,7 @@ enum memcg_folio_type {
 #define MEMCG_GFP_NORETRY	(1u << 1)
 #define MEMCG_GFP_RETRY_MAYFAIL	(1u << 2)
 #define MEMCG_GFP_NOFAIL	(1u << 3)	/* force the charge past max */
+#define MEMCG_GFP_RECLAIMABLE	(1u << 4)	/* objects: slab_reclaimable */
 
 /**
  * memcg_config_init - fill @cfg with the defaults: v2, reparent, 1 GiB
@@ -312,7 +315,8 @@ MEMCG_API int memcg_move_account(struct memcg_engine *e, struct folio *folio,
  * @e: engine
  * @folio: folio the caller holds
  *
- * No reference is taken: valid while the folio stays charged.
+ * No reference is taken: valid while the folio stays charged. NULL for a
+ * kernel folio charged through an objcg (memcg_kmem_folio_objcg()).
  */
 MEMCG_API struct mem_cgroup *memcg_folio_memcg(struct memcg_engine *e,
 					       struct folio *folio);
@@ -443,8 +447,136 @@ MEMCG_API int memcg_swap_inject_fault(struct memcg_engine *e, int err,
  * memcg_drain_all_stock - return every CPU's cached charge of @memcg's
  * subtree to the counters
  * @memcg: cgroup
+ *
+ * Both stocks: pre-charged pages, and the object stocks' bytes of objcgs
+ * that charge @memcg's subtree (their whole pages are uncharged, the rest
+ * stays with the objcg).
  */
 MEMCG_API void memcg_drain_all_stock(struct mem_cgroup *memcg);
+
+/* --- kernel memory: objcgs, objects, kernel pages, sockets --- */
+
+/*
+ * An obj_cgroup stands between kernel memory and a cgroup. When the cgroup
+ * is removed, its objcgs charge its parent instead: objects and kernel
+ * pages never keep a removed cgroup alive, and their later frees uncharge
+ * the parent. Every live object and kernel page holds a reference on its
+ * objcg, never on a cgroup.
+ */
+
+/**
+ * memcg_objcg_get - a handle on the objcg charging @memcg
+ * @memcg: cgroup; if it is offline, its nearest online ancestor's objcg
+ *
+ * Return: a referenced objcg (drop it with memcg_objcg_put()), or NULL if
+ * @memcg is NULL.
+ */
+MEMCG_API struct obj_cgroup *memcg_objcg_get(struct mem_cgroup *memcg);
+/** memcg_objcg_put - drop a handle from memcg_objcg_get() */
+MEMCG_API void memcg_objcg_put(struct obj_cgroup *objcg);
+/**
+ * memcg_objcg_memcg - the cgroup @objcg charges now; no reference is
+ * taken and it may change at any rmdir: for display only
+ */
+MEMCG_API struct mem_cgroup *memcg_objcg_memcg(struct obj_cgroup *objcg);
+
+/**
+ * memcg_obj_charge - charge an object of @size bytes (the slab path)
+ * @objcg: objcg the caller holds a handle on
+ * @size: bytes; @size + sizeof(void *) are charged, the pointer the kernel
+ *        keeps beside each accounted object
+ * @gfp: MEMCG_GFP_* flags; MEMCG_GFP_RECLAIMABLE counts the object in
+ *       slab_reclaimable, otherwise in slab_unreclaimable
+ *
+ * Sub-page remainders live in a per-CPU object stock; whole pages are
+ * charged through the page path and count as kernel. The object holds a
+ * reference on @objcg until memcg_obj_uncharge().
+ *
+ * Return: 0, -ENOMEM over the limit, -EINVAL.
+ */
+MEMCG_API int memcg_obj_charge(struct obj_cgroup *objcg, size_t size,
+			       unsigned gfp);
+/**
+ * memcg_obj_uncharge - free an object charged with memcg_obj_charge()
+ * @objcg: the same objcg
+ * @size: the same size
+ * @gfp: the same MEMCG_GFP_RECLAIMABLE choice
+ */
+MEMCG_API void memcg_obj_uncharge(struct obj_cgroup *objcg, size_t size,
+				  unsigned gfp);
+
+/**
+ * memcg_kmem_charge_page - allocate a kernel folio charged through @objcg
+ * @e: engine
+ * @objcg: objcg the caller holds a handle on
+ * @gfp: MEMCG_GFP_* flags
+ * @order: 0 or the engine's huge order (the arena's only sizes)
+ * @out: the folio, one reference, of type MEMCG_FOLIO_KERNEL
+ *
+ * 1 << @order pages are charged and counted as kernel; the folio holds a
+ * reference on @objcg. memcg_folio_memcg() gives NULL for it.
+ *
+ * Return: 0, -ENOMEM (the limit, or no free frames), -EINVAL.
+ */
+MEMCG_API int memcg_kmem_charge_page(struct memcg_engine *e,
+				     struct obj_cgroup *objcg, unsigned gfp,
+				     unsigned order, struct folio **out);
+/**
+ * memcg_kmem_uncharge_page - uncharge and free a kernel folio
+ * @e: engine
+ * @folio: from memcg_kmem_charge_page() or memcg_kmem_split_page(), with
+ *         the caller's reference only; memcg_folio_put() must not free it
+ *
+ * Return: 0, -EBUSY if others hold it, -EINVAL if it is no kernel folio.
+ */
+MEMCG_API int memcg_kmem_uncharge_page(struct memcg_engine *e,
+				       struct folio *folio);
+/**
+ * memcg_kmem_split_page - split a huge kernel folio into order-0 ones
+ * @e: engine
+ * @folio: a huge kernel folio held exclusively
+ * @out: if not NULL, receives the 1 << order folios, head first
+ *
+ * Each page keeps the charge and takes its own reference on the objcg.
+ *
+ * Return: 0 or -EINVAL.
+ */
+MEMCG_API int memcg_kmem_split_page(struct memcg_engine *e, struct folio *folio,
+				    struct folio **out);
+/** memcg_kmem_folio_objcg - the objcg a kernel folio is charged through */
+MEMCG_API struct obj_cgroup *memcg_kmem_folio_objcg(struct memcg_engine *e,
+						    struct folio *folio);
+
+/**
+ * memcg_sock_alloc - a socket of @memcg (mem_cgroup_sk_alloc)
+ * @memcg: the creating task's cgroup
+ * @out: the socket; it holds a reference on @memcg, unless @memcg is the
+ *       root, offline, or on v1 has no memory.kmem.tcp.limit_in_bytes set:
+ *       then its buffers are not accounted
+ *
+ * Return: 0, -EINVAL or -ENOMEM.
+ */
+MEMCG_API int memcg_sock_alloc(struct mem_cgroup *memcg,
+			       struct memcg_sock **out);
+/** memcg_sock_free - free a socket whose buffers were all uncharged */
+MEMCG_API void memcg_sock_free(struct memcg_sock *sk);
+/** memcg_sock_memcg - the cgroup a socket charges, or NULL */
+MEMCG_API struct mem_cgroup *memcg_sock_memcg(struct memcg_sock *sk);
+/**
+ * memcg_sock_charge - charge @nr_pages of network buffers
+ * @sk: socket
+ * @nr_pages: pages
+ * @gfp: MEMCG_GFP_* flags (MEMCG_GFP_NOFAIL forces the charge)
+ *
+ * v2: the memory counter and the sock stat. v1: the memory.kmem.tcp.*
+ * counter only.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+MEMCG_API int memcg_sock_charge(struct memcg_sock *sk, unsigned nr_pages,
+				unsigned gfp);
+/** memcg_sock_uncharge - uncharge @nr_pages of network buffers */
+MEMCG_API void memcg_sock_uncharge(struct memcg_sock *sk, unsigned nr_pages);
 
 #ifdef __cplusplus
 }

@@ -282,6 +282,110 @@ static void v1_stat_show(struct memcg_file *f, struct seqbuf *s)
 			   v1_value(i, memcg_page_state(memcg, v1_stats[i].idx)));
 }
 
+/*
+ * memory.kmem.* read the kmem counter, which follows the kernel memory
+ * charged through objcgs (memcg1_account_kmem); memory.kmem.tcp.* the
+ * tcpmem counter of socket buffers. As in 6.18, kmem.limit_in_bytes is
+ * deprecated but present: it reads the kmem counter's max, never set, and
+ * a write has no effect; the tcp limit is set as limit_in_bytes is, and
+ * once written turns on the accounting of the cgroup's new sockets. The
+ * kernel's memory.kmem.slabinfo (CONFIG_SLUB_DEBUG, deprecated, always
+ * empty) is left out.
+ */
+static void kmem_usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->kmem)));
+}
+
+static void kmem_limit_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->kmem.max)));
+}
+
+static int kmem_limit_write(struct memcg_file *f, char *buf)
+{
+	long max;
+	int err = page_counter_memparse(buf, "-1", &max);
+
+	if (err)
+		return err;
+	return mem_cgroup_is_root(f->memcg) ? -EINVAL : 0;
+}
+
+static void kmem_max_usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->kmem.watermark)));
+}
+
+static int kmem_max_usage_write(struct memcg_file *f, char *buf)
+{
+	reset_watermarks(&f->memcg->kmem);
+	return 0;
+}
+
+static void kmem_failcnt_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%ld\n", atomic_load(&f->memcg->kmem.failcnt));
+}
+
+static int kmem_failcnt_write(struct memcg_file *f, char *buf)
+{
+	atomic_store(&f->memcg->kmem.failcnt, 0);
+	return 0;
+}
+
+static void tcp_usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->tcpmem)));
+}
+
+static void tcp_limit_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->tcpmem.max)));
+}
+
+/* memcg_update_tcp_max: -EBUSY below usage; the first success activates. */
+static int tcp_limit_write(struct memcg_file *f, char *buf)
+{
+	static pthread_mutex_t tcp_max_mutex = PTHREAD_MUTEX_INITIALIZER;
+	struct mem_cgroup *memcg = f->memcg;
+	long max;
+	int err = page_counter_memparse(buf, "-1", &max);
+
+	if (err)
+		return err;
+	if (mem_cgroup_is_root(memcg))
+		return -EINVAL;
+	pthread_mutex_lock(&tcp_max_mutex);
+	err = page_counter_set_max(&memcg->tcpmem, max);
+	if (!err)
+		__atomic_store_n(&memcg->tcpmem_active, true, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&tcp_max_mutex);
+	return err;
+}
+
+static void tcp_max_usage_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->tcpmem.watermark)));
+}
+
+static int tcp_max_usage_write(struct memcg_file *f, char *buf)
+{
+	reset_watermarks(&f->memcg->tcpmem);
+	return 0;
+}
+
+static void tcp_failcnt_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%ld\n", atomic_load(&f->memcg->tcpmem.failcnt));
+}
+
+static int tcp_failcnt_write(struct memcg_file *f, char *buf)
+{
+	atomic_store(&f->memcg->tcpmem.failcnt, 0);
+	return 0;
+}
+
 const struct cftype memcg_v1_files[] = {
 	{ "memory.usage_in_bytes", 0, usage_show, NULL },
 	{ "memory.limit_in_bytes", 0, limit_show, limit_write },
@@ -297,5 +401,15 @@ const struct cftype memcg_v1_files[] = {
 	{ "memory.swappiness", 0, swappiness_show, swappiness_write },
 	{ "memory.move_charge_at_immigrate", 0, move_charge_show,
 	  move_charge_write },
+	{ "memory.kmem.limit_in_bytes", 0, kmem_limit_show, kmem_limit_write },
+	{ "memory.kmem.usage_in_bytes", 0, kmem_usage_show, NULL },
+	{ "memory.kmem.failcnt", 0, kmem_failcnt_show, kmem_failcnt_write },
+	{ "memory.kmem.max_usage_in_bytes", 0, kmem_max_usage_show,
+	  kmem_max_usage_write },
+	{ "memory.kmem.tcp.limit_in_bytes", 0, tcp_limit_show, tcp_limit_write },
+	{ "memory.kmem.tcp.usage_in_bytes", 0, tcp_usage_show, NULL },
+	{ "memory.kmem.tcp.failcnt", 0, tcp_failcnt_show, tcp_failcnt_write },
+	{ "memory.kmem.tcp.max_usage_in_bytes", 0, tcp_max_usage_show,
+	  tcp_max_usage_write },
 	{ NULL, 0, NULL, NULL },
 };

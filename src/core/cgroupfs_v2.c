@@ -130,7 +130,7 @@ static int memory_max_write(struct memcg_file *f, char *buf)
 			continue;
 		}
 		memcg_memory_event(memcg, MEMCG_OOM);
-		if (!mem_cgroup_out_of_memory(memcg->engine, memcg))
+		if (!mem_cgroup_out_of_memory(memcg->engine, memcg, 1))
 			break;
 	}
 	return 0;
@@ -280,6 +280,7 @@ static const struct {
 	{ "anon", MEMCG_ANON },
 	{ "file", MEMCG_FILE },
 	{ "kernel", MEMCG_KERNEL },
+	{ "sock", MEMCG_SOCK },
 	{ "shmem", MEMCG_SHMEM },
 	{ "swapcached", MEMCG_SWAPCACHE },
 	{ "anon_thp", MEMCG_ANON_THP },
@@ -310,6 +311,7 @@ static const struct {
 
 static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 {
+	long slab_r, slab_u;
 	size_t i;
 
 	for (i = 0; i < sizeof(memory_stats) / sizeof(memory_stats[0]); i++)
@@ -318,6 +320,11 @@ static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 	for (i = 0; i < NR_LRU_LISTS; i++)
 		seq_printf(s, "%s %llu\n", lru_names[i],
 			   bytes(lruvec_page_state(f->memcg, (enum lru_list)i)));
+	/* object bytes, kept in bytes (NR_SLAB_*_B); slab is their sum */
+	slab_r = memcg_page_state(f->memcg, MEMCG_SLAB_RECLAIMABLE);
+	slab_u = memcg_page_state(f->memcg, MEMCG_SLAB_UNRECLAIMABLE);
+	seq_printf(s, "slab_reclaimable %ld\nslab_unreclaimable %ld\nslab %ld\n",
+		   slab_r, slab_u, slab_r + slab_u);
 	for (i = 0; i < sizeof(memory_events_stat) / sizeof(memory_events_stat[0]); i++)
 		seq_printf(s, "%s %ld\n", memory_events_stat[i].name,
 			   memcg_page_state(f->memcg, memory_events_stat[i].idx));

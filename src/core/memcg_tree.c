@@ -25,9 +25,23 @@
 /* liburcu is not instrumented: tell TSan that call_rcu hands over @p. */
 #define rcu_handoff_release(p) __tsan_release(p)
 #define rcu_handoff_acquire(p) __tsan_acquire(p)
+/*
+ * Nor can TSan see the grace period: RCU readers (the tree walks of
+ * memcg_stat.c and vmscan.c, id lookups) that read a cgroup before it was
+ * unlinked would be reported against its free. The free runs with this
+ * thread's accesses ignored, which makes TSan forget the object instead of
+ * recording a write; a use after the grace period is ASan's to catch.
+ */
+/* in libtsan, not declared by GCC 12's sanitizer/tsan_interface.h */
+void __tsan_ignore_thread_begin(void);
+void __tsan_ignore_thread_end(void);
+#define rcu_free_begin() __tsan_ignore_thread_begin()
+#define rcu_free_end() __tsan_ignore_thread_end()
 #else
 #define rcu_handoff_release(p) ((void)(p))
 #define rcu_handoff_acquire(p) ((void)(p))
+#define rcu_free_begin() ((void)0)
+#define rcu_free_end() ((void)0)
 #endif
 
 /*
@@ -93,9 +107,9 @@ static void mem_cgroup_free_rcu(struct rcu_head *head)
 	struct mem_cgroup *memcg = caa_container_of(head, struct mem_cgroup, rcu);
 
 	rcu_handoff_acquire(memcg);
-	/* RCU readers that saw @memcg have finished (memcg_stat.c) */
-	rcu_handoff_acquire(memcg->engine);
+	rcu_free_begin();
 	mem_cgroup_free(memcg);
+	rcu_free_end();
 }
 
 static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
@@ -109,6 +123,10 @@ static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
 	memcg->swap.track_failcnt = v1;
 	page_counter_set_high(&memcg->memory, PAGE_COUNTER_MAX);
 	page_counter_set_high(&memcg->swap, PAGE_COUNTER_MAX);
+	/* v1 memory.kmem.* and memory.kmem.tcp.* (objcg.c, kmem.c) */
+	page_counter_init(&memcg->kmem, parent ? &parent->kmem : NULL, false);
+	page_counter_init(&memcg->tcpmem, parent ? &parent->tcpmem : NULL, false);
+	memcg->tcpmem.track_failcnt = v1;
 }
 
 /* css_alloc; call with cgroup_mutex held */
@@ -134,6 +152,9 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	err = mem_cgroup_id_alloc(e, memcg);
 	if (err)
 		goto out_slot;
+	err = memcg_alloc_kmem(memcg);	/* its objcg (objcg.c) */
+	if (err)
+		goto out_id;
 
 	memcg->parent = parent;
 	mem_cgroup_init_counters(memcg, parent);
@@ -150,6 +171,8 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	*out = memcg;
 	return 0;
 
+out_id:
+	mem_cgroup_id_release(memcg);
 out_slot:
 	memcg_slot_free(e, memcg);
 out_free:
@@ -178,6 +201,8 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	struct mem_cgroup *p;
 
 	atomic_store(&memcg->online, false);
+	/* objcgs to the parent, before the kill: objcg.h, "Locking" */
+	memcg_offline_kmem(memcg);
 	css_kill(memcg);
 	for (p = memcg->parent; p; p = p->parent) {
 		p->nr_descendants--;
@@ -196,6 +221,7 @@ static void mem_cgroup_released(struct mem_cgroup *memcg)
 	struct memcg_engine *e = memcg->engine;
 	struct mem_cgroup *parent = memcg->parent, *p;
 
+	memcg_free_kmem(memcg);	/* kernel charge left, orig_objcg */
 	if (page_counter_read(&memcg->memory) || page_counter_read(&memcg->swap))
 		fprintf(stderr, "libmemcg: cgroup %s released with %ld pages "
 			"of memory and %ld of swap charged\n", memcg->name,
@@ -545,6 +571,7 @@ void mem_cgroup_destroy_tree(struct memcg_engine *e)
 	offline_subtree(root);
 	drain_all_stock_sync(root);
 	atomic_store(&root->online, false);
+	memcg_offline_kmem(root);
 	css_kill(root);
 	mem_cgroup_id_put_many(root, 1);
 	mem_cgroup_release_locked(e);

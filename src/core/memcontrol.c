@@ -77,7 +77,7 @@ static bool mem_cgroup_oom(struct mem_cgroup *memcg, unsigned nr)
 	if (nr > (1u << PAGE_ALLOC_COSTLY_ORDER))
 		return false;
 	memcg_memory_event(memcg, MEMCG_OOM);
-	return mem_cgroup_out_of_memory(memcg->engine, memcg);
+	return mem_cgroup_out_of_memory(memcg->engine, memcg, nr);
 }
 
 static bool task_is_dying(void)

@@ -471,7 +471,10 @@ void memcg_offline_kmem(struct mem_cgroup *memcg)
  * kernel keeps it there until the memcg is freed). The amount is exactly
  * the cgroup's kernel stat, its own and the one its released children
  * left; it was charged to the parent's counters as well, so only this
- * level lets go of it ("reparent whatever charge is left").
+ * level lets go of it ("reparent whatever charge is left"). Except under
+ * the root: charges that reach the root skip its counters, so the root
+ * lets go of it too (the kernel leaves it in the root's counter forever,
+ * where nobody reads it).
  *
  * The root, last at engine destroy, takes the objcg table with it.
  */
@@ -488,9 +491,17 @@ void memcg_free_kmem(struct mem_cgroup *memcg)
 			fprintf(stderr, "libmemcg: cgroup %s released with "
 				"%ld kernel pages\n", memcg->name, kmem);
 		if (kmem > 0) {
+			struct mem_cgroup *parent = memcg->parent;
+			bool root = mem_cgroup_is_root(parent);
+
 			page_counter_cancel(&memcg->memory, kmem);
+			if (root)
+				page_counter_cancel(&parent->memory, kmem);
 			if (do_memsw_account(memcg)) {
 				page_counter_cancel(&memcg->memsw, kmem);
+				if (root)
+					page_counter_cancel(&parent->memsw, kmem);
+				/* the root's kmem counts its own charges */
 				page_counter_cancel(&memcg->kmem, kmem);
 			}
 		}

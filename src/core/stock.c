@@ -128,6 +128,7 @@ static void drain_cpus(struct memcg_engine *e, struct mem_cgroup *root)
 			    mem_cgroup_is_descendant(stock->cached[i], root))
 				drain_stock_slot(e, cpu, i);
 		pcpu_unlock(&e->cpus[cpu].lock);
+		drain_obj_stock_cpu(e, cpu, root);	/* obj_stock.c */
 	}
 }
 

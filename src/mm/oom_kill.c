@@ -131,10 +131,12 @@ static void oom_kill_process(struct memcg_engine *e, struct memcg_task *victim,
  * mem_cgroup_out_of_memory - kill a task to free memory in @memcg
  * @e: engine
  * @memcg: the OOM domain, or NULL for the whole machine
+ * @nr_pages: the charge that needs room
  *
  * Return: true if a task was killed (or the domain has room again).
  */
-bool mem_cgroup_out_of_memory(struct memcg_engine *e, struct mem_cgroup *memcg)
+bool mem_cgroup_out_of_memory(struct memcg_engine *e, struct mem_cgroup *memcg,
+			      long nr_pages)
 {
 	struct memcg_task *victim;
 	bool killed = false;
@@ -142,7 +144,7 @@ bool mem_cgroup_out_of_memory(struct memcg_engine *e, struct mem_cgroup *memcg)
 	if (!e->sim)
 		return false;
 	pthread_mutex_lock(&e->oom_lock);
-	if (memcg && mem_cgroup_margin(memcg) >= 1) {
+	if (memcg && mem_cgroup_margin(memcg) >= nr_pages) {
 		pthread_mutex_unlock(&e->oom_lock);
 		return true;
 	}

@@ -83,7 +83,7 @@ static struct folio *alloc_folio(struct memcg_engine *e, enum folio_type type)
 						 MEMCG_GFP_KERNEL,
 						 MEMCG_RECLAIM_MAY_SWAP, -1) > 0)
 			continue;
-		if (!mem_cgroup_out_of_memory(e, NULL))
+		if (!mem_cgroup_out_of_memory(e, NULL, 1))
 			return NULL;
 	}
 	return folio_alloc(e->arena, type, 0);

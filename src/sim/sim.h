@@ -118,7 +118,8 @@ bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio);
 void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim);
 
 /* oom_kill.c */
-bool mem_cgroup_out_of_memory(struct memcg_engine *e, struct mem_cgroup *memcg);
+bool mem_cgroup_out_of_memory(struct memcg_engine *e, struct mem_cgroup *memcg,
+			      long nr_pages);
 void oom_reap_victims(struct memcg_engine *e);
 
 /* task.c */

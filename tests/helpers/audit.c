@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "core/objcg.h"
 #include "mm/swapfile.h"
 #include "sim/sim.h"
 
@@ -23,11 +24,26 @@ struct audit_cg {
 	long subtree_records;
 	long swapcache;		/* pages of its folios in the swap cache */
 	long lru_pages;		/* pages of its folios with PG_lru */
+	long kmem;		/* pages charged here through objcgs, and
+				 * what released children left here */
+	long sock;		/* socket pages */
+	long subtree_kmem, subtree_sock;
+};
+
+/* One objcg: the pointers that hold its references, and its bytes. */
+struct audit_objcg {
+	struct obj_cgroup *objcg;
+	long alive, orig;	/* memcg->objcg, memcg->orig_objcg */
+	long listed;		/* on a memcg's objcg_list */
+	long stock_slots, stock_bytes;
+	long folios, folio_pages;	/* kernel folios charged through it */
 };
 
 struct audit {
 	struct memcg_engine *e;
 	struct audit_cg *cg;	/* indexed by slot */
+	struct audit_objcg *objcg;	/* indexed by objcg slot */
+	uint32_t nr_objcg;
 	int errors;
 };
 
@@ -87,6 +103,223 @@ static void audit_tasks(struct audit *a)
 	}
 }
 
+/* --- kernel memory: objcgs, object stocks, kernel folios --- */
+
+static struct audit_objcg *audit_objcg_of(struct audit *a,
+					  struct obj_cgroup *objcg)
+{
+	if (!objcg || !objcg->slot || objcg->slot >= a->nr_objcg ||
+	    a->objcg[objcg->slot].objcg != objcg)
+		return NULL;
+	return &a->objcg[objcg->slot];
+}
+
+static void audit_kmem_folio(struct audit *a, struct folio *folio, size_t pfn,
+			     uint32_t slot)
+{
+	struct audit_objcg *o = slot < a->nr_objcg ? &a->objcg[slot] : NULL;
+
+	if (!o || !o->objcg) {
+		report(a, "kernel folio %zu charged through objcg slot %u, no "
+		       "such objcg", pfn, slot);
+		return;
+	}
+	if (folio_type(folio) != FOLIO_KERNEL)
+		report(a, "folio %zu charged through an objcg is not a kernel "
+		       "folio", pfn);
+	o->folios++;
+	o->folio_pages += folio_nr_pages(folio);
+}
+
+/* The objcg table: live slots hold pointers, free ones small indices. */
+static void audit_objcg_collect(struct audit *a)
+{
+	struct objcg_table *t = a->e->objcgs;
+	uint32_t slot;
+
+	a->nr_objcg = t->next_unused;
+	a->objcg = calloc(a->nr_objcg, sizeof(*a->objcg));
+	if (!a->objcg)
+		abort();
+	for (slot = 1; slot < t->next_unused; slot++) {
+		struct obj_cgroup *objcg = t->slots[slot];
+
+		if ((uintptr_t)objcg < t->nr_slots)
+			continue;	/* on the free chain */
+		if (objcg->slot != slot)
+			report(a, "objcg in slot %u says slot %u", slot,
+			       objcg->slot);
+		a->objcg[slot].objcg = objcg;
+	}
+}
+
+/* The memcgs' pointers to objcgs, and the reparented lists. */
+static void audit_objcg_memcg(struct audit *a, struct mem_cgroup *m)
+{
+	struct obj_cgroup *alive = atomic_load(&m->objcg), *iter;
+	struct audit_objcg *o;
+
+	if (alive) {
+		o = audit_objcg_of(a, alive);
+		if (!o)
+			report(a, "%s: objcg not in the table", m->name);
+		else
+			o->alive++;
+		if (alive && objcg_memcg(alive) != m)
+			report(a, "%s: its objcg points elsewhere", m->name);
+		if (!atomic_load(&m->online))
+			report(a, "%s: offline with an objcg", m->name);
+	}
+	if (m->orig_objcg) {
+		o = audit_objcg_of(a, m->orig_objcg);
+		if (!o)
+			report(a, "%s: orig_objcg not in the table", m->name);
+		else
+			o->orig++;
+	}
+	cds_list_for_each_entry(iter, &m->objcg_list, list) {
+		o = audit_objcg_of(a, iter);
+		if (!o) {
+			report(a, "%s: objcg_list has an unknown objcg", m->name);
+			continue;
+		}
+		o->listed++;
+		if (objcg_memcg(iter) != m)
+			report(a, "%s: a reparented objcg points elsewhere",
+			       m->name);
+	}
+}
+
+static void audit_obj_stocks(struct audit *a)
+{
+	unsigned cpu;
+	int i;
+
+	for (cpu = 0; cpu < a->e->nr_cpus; cpu++) {
+		struct obj_stock_pcp *stock = &a->e->cpus[cpu].obj_stock;
+
+		for (i = 0; i < NR_OBJ_STOCK; i++) {
+			struct audit_objcg *o;
+
+			if (!stock->cached[i]) {
+				if (stock->nr_bytes[i])
+					report(a, "cpu %u obj slot %d: %u bytes, "
+					       "no objcg", cpu, i,
+					       stock->nr_bytes[i]);
+				continue;
+			}
+			o = audit_objcg_of(a, stock->cached[i]);
+			if (!o) {
+				report(a, "cpu %u obj slot %d caches an objcg "
+				       "not in the table", cpu, i);
+				continue;
+			}
+			o->stock_slots++;
+			o->stock_bytes += stock->nr_bytes[i];
+		}
+	}
+}
+
+/*
+ * Per objcg: references = pointers (alive, orig, stock slots, kernel
+ * folios, live objects, handles); it charges an online cgroup in the
+ * tree; it is that cgroup's objcg or on exactly one reparented list; its
+ * object pages are whole: live bytes + stocked + nr_charged_bytes is a
+ * multiple of PAGE_SIZE.
+ *
+ * Globally, the kernel stat of every cgroup (with what released ones left
+ * to their parents), less the kernel folios charged to cgroups directly,
+ * is the kernel folios charged through objcgs plus the object pages; the
+ * slab stats are the live object bytes.
+ */
+static void audit_objcgs(struct audit *a, long *kmem_pages, long *obj_bytes)
+{
+	uint32_t slot;
+	unsigned cpu;
+
+	*kmem_pages = *obj_bytes = 0;
+	for (slot = 1; slot < a->nr_objcg; slot++) {
+		struct audit_objcg *o = &a->objcg[slot];
+		struct obj_cgroup *objcg = o->objcg;
+		struct mem_cgroup *m;
+		long nr_objs = 0, bytes = 0, handles, charged, refs, expect;
+
+		if (!objcg)
+			continue;
+		for (cpu = 0; cpu < a->e->nr_cpus; cpu++) {
+			nr_objs += atomic_load(&objcg->pcpu[cpu].nr_objs);
+			bytes += atomic_load(&objcg->pcpu[cpu].obj_bytes);
+		}
+		handles = atomic_load(&objcg->nr_handles);
+		charged = atomic_load(&objcg->nr_charged_bytes);
+		refs = obj_cgroup_ref_read(objcg);
+		expect = o->alive + o->orig + o->stock_slots + o->folios +
+			 nr_objs + handles;
+		if (refs != expect)
+			report(a, "objcg %u: %ld references, expected %ld (alive "
+			       "%ld, orig %ld, stock %ld, folios %ld, objects "
+			       "%ld, handles %ld)", slot, refs, expect, o->alive,
+			       o->orig, o->stock_slots, o->folios, nr_objs,
+			       handles);
+		if (nr_objs < 0 || bytes < 0 || handles < 0 || charged < 0)
+			report(a, "objcg %u: %ld objects of %ld bytes, %ld "
+			       "handles, %ld charged bytes", slot, nr_objs,
+			       bytes, handles, charged);
+		if ((bytes + o->stock_bytes + charged) % (long)MEMCG_PAGE_SIZE)
+			report(a, "objcg %u: objects %ld + stocked %ld + charged "
+			       "%ld bytes are not whole pages", slot, bytes,
+			       o->stock_bytes, charged);
+		m = objcg_memcg(objcg);
+		if (!m || a->cg[m->slot].memcg != m)
+			report(a, "objcg %u charges a cgroup not in the tree", slot);
+		else if (!atomic_load(&m->online))
+			report(a, "objcg %u charges offline cgroup %s", slot,
+			       m->name);
+		if (o->alive + o->listed != 1)
+			report(a, "objcg %u: alive %ld, on %ld lists", slot,
+			       o->alive, o->listed);
+		*kmem_pages += o->folio_pages +
+			(bytes + o->stock_bytes + charged) / (long)MEMCG_PAGE_SIZE;
+		*obj_bytes += bytes;
+	}
+}
+
+/* Each cgroup's kernel pages charged through objcgs, and socket pages. */
+static void audit_kmem_stats(struct audit *a, long kmem_pages, long obj_bytes)
+{
+	long kmem = 0, slab = 0;
+	uint32_t slot;
+
+	for (slot = 1; slot < a->e->slot_next_unused; slot++) {
+		struct audit_cg *cg = &a->cg[slot];
+		struct mem_cgroup *m = cg->memcg;
+
+		if (!m)
+			continue;
+		/* the folio pass counted kernel folios charged to m directly */
+		cg->kmem = memcg_page_state_local(m, MEMCG_KERNEL) +
+			   atomic_load(&m->stat_dead[MEMCG_KERNEL]) -
+			   cg->stat[MEMCG_KERNEL];
+		cg->sock = memcg_page_state_local(m, MEMCG_SOCK);
+		if (atomic_load(&m->stat_dead[MEMCG_SOCK]))
+			report(a, "%s: released children left %ld socket pages",
+			       m->name, atomic_load(&m->stat_dead[MEMCG_SOCK]));
+		if (mem_cgroup_is_root(m) && cg->sock)
+			report(a, "root: %ld socket pages", cg->sock);
+		kmem += cg->kmem;
+		slab += memcg_page_state_local(m, MEMCG_SLAB_RECLAIMABLE) +
+			memcg_page_state_local(m, MEMCG_SLAB_UNRECLAIMABLE) +
+			atomic_load(&m->stat_dead[MEMCG_SLAB_RECLAIMABLE]) +
+			atomic_load(&m->stat_dead[MEMCG_SLAB_UNRECLAIMABLE]);
+	}
+	if (kmem != kmem_pages)
+		report(a, "kernel stats say %ld pages through objcgs, kernel "
+		       "folios and object bytes %ld", kmem, kmem_pages);
+	if (slab != obj_bytes)
+		report(a, "slab stats say %ld bytes, live objects %ld", slab,
+		       obj_bytes);
+}
+
 static void audit_folios(struct audit *a)
 {
 	size_t pfn, n = folio_arena_nr_frames(a->e->arena);
@@ -102,6 +335,10 @@ static void audit_folios(struct audit *a)
 		slot = folio_memcg_data(folio);
 		if (!slot)
 			continue;
+		if (slot & MEMCG_DATA_KMEM) {
+			audit_kmem_folio(a, folio, pfn, slot & OBJCG_SLOT_MASK);
+			continue;
+		}
 		cg = &a->cg[slot];
 		if (!cg->memcg) {
 			report(a, "folio %zu charged to slot %u, not a cgroup "
@@ -196,14 +433,19 @@ static void audit_subtree(struct audit *a, struct mem_cgroup *memcg)
 	struct audit_cg *cg = &a->cg[memcg->slot];
 	struct mem_cgroup *c;
 
-	cg->subtree_pages = cg->folio_pages + cg->stock_pages;
+	cg->subtree_pages = cg->folio_pages + cg->stock_pages + cg->kmem +
+			    (a->e->v1 ? 0 : cg->sock);
 	cg->subtree_records = cg->records;
+	cg->subtree_kmem = cg->kmem;
+	cg->subtree_sock = cg->sock;
 	cds_list_for_each_entry(c, &memcg->children, sibling) {
 		struct audit_cg *cc = &a->cg[c->slot];
 
 		audit_subtree(a, c);
 		cg->subtree_pages += cc->subtree_pages;
 		cg->subtree_records += cc->subtree_records;
+		cg->subtree_kmem += cc->subtree_kmem;
+		cg->subtree_sock += cc->subtree_sock;
 		cg->live_desc += cc->live_desc;
 		cg->dying_desc += cc->dying_desc;
 		if (atomic_load(&c->online))
@@ -220,7 +462,8 @@ static void audit_counters(struct audit *a, struct audit_cg *cg)
 	long usage = page_counter_read(&m->memory);
 	/* the root's own charges skip its counter; its children's do not */
 	long expect = cg->subtree_pages -
-		(root ? cg->folio_pages + cg->stock_pages : 0);
+		(root ? cg->folio_pages + cg->stock_pages + cg->kmem +
+			(m->engine->v1 ? 0 : cg->sock) : 0);
 	long records = cg->subtree_records - (root ? cg->records : 0);
 
 	if (usage != expect)
@@ -232,6 +475,16 @@ static void audit_counters(struct audit *a, struct audit_cg *cg)
 	if (!m->engine->v1 && page_counter_read(&m->swap) != records)
 		report(a, "%s: swap usage %ld, swap records %ld", m->name,
 		       page_counter_read(&m->swap), records);
+	/* v1: kmem follows every objcg charge, the root's own included */
+	if (m->engine->v1 && page_counter_read(&m->kmem) != cg->subtree_kmem)
+		report(a, "%s: kmem usage %ld, kernel pages through objcgs %ld",
+		       m->name, page_counter_read(&m->kmem), cg->subtree_kmem);
+	if (m->engine->v1 && page_counter_read(&m->tcpmem) != cg->subtree_sock)
+		report(a, "%s: tcpmem usage %ld, socket pages %ld", m->name,
+		       page_counter_read(&m->tcpmem), cg->subtree_sock);
+	if (!m->engine->v1 && (page_counter_read(&m->kmem) ||
+			       page_counter_read(&m->tcpmem)))
+		report(a, "%s: v1 kmem/tcpmem counters used on v2", m->name);
 	if (atomic_load(&m->memory.watermark) < usage)
 		report(a, "%s: watermark %ld below usage %ld", m->name,
 		       atomic_load(&m->memory.watermark), usage);
@@ -295,7 +548,8 @@ static void audit_lru(struct audit *a, struct audit_cg *cg)
 static void audit_stats(struct audit *a, struct audit_cg *cg)
 {
 	static const enum memcg_stat_item items[] = {
-		MEMCG_ANON, MEMCG_FILE, MEMCG_SHMEM, MEMCG_KERNEL,
+		/* MEMCG_KERNEL includes objcg charges: audit_kmem_stats() */
+		MEMCG_ANON, MEMCG_FILE, MEMCG_SHMEM,
 		MEMCG_ANON_THP, MEMCG_FILE_THP, MEMCG_SHMEM_THP,
 	};
 	size_t i;
@@ -327,6 +581,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 		size_t nr_holds)
 {
 	struct audit a = { .e = e };
+	long kmem_pages, obj_bytes;
 	uint32_t slot;
 	size_t i;
 
@@ -341,8 +596,15 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 		    a.cg[holds[i].memcg->slot].memcg == holds[i].memcg)
 			a.cg[holds[i].memcg->slot].holds += holds[i].nr;
 	audit_tasks(&a);
+	audit_objcg_collect(&a);
+	for (slot = 1; slot < e->slot_next_unused; slot++)
+		if (a.cg[slot].memcg)
+			audit_objcg_memcg(&a, a.cg[slot].memcg);
 	audit_folios(&a);
 	audit_stocks(&a);
+	audit_obj_stocks(&a);
+	audit_objcgs(&a, &kmem_pages, &obj_bytes);
+	audit_kmem_stats(&a, kmem_pages, obj_bytes);
 	audit_swap(&a);
 	audit_subtree(&a, e->root);
 	for (slot = 1; slot < e->slot_next_unused; slot++) {
@@ -354,6 +616,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 		audit_lru(&a, &a.cg[slot]);
 	}
 	pthread_mutex_unlock(&e->cgroup_mutex);
+	free(a.objcg);
 	free(a.cg);
 	return a.errors ? -1 : 0;
 }

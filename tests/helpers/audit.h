@@ -10,7 +10,8 @@
 
 #include "core/memcontrol.h"
 
-/* References on a cgroup that the test itself holds (handles, files). */
+/* References on a cgroup that the test itself holds (handles, files,
+ * sockets from memcg_sock_alloc()). */
 struct audit_hold {
 	struct mem_cgroup *memcg;
 	long nr;
@@ -31,9 +32,19 @@ struct audit_hold {
  * - swap slots: free ones have no record, cache bits match the cache;
  * - the reference count = charged folios + stock slots + children +
  *   tasks + the id's reference + the online reference + @holds;
- * - local stats (anon, file, shmem, kernel, *_thp, swapcached, swap) =
- *   charged folios, the swap cache and the records;
+ * - local stats (anon, file, shmem, *_thp, swapcached, swap) = charged
+ *   folios, the swap cache and the records;
  * - nr_descendants and nr_dying_descendants match the tree;
+ * - kernel memory: every objcg's references = its pointers (the cgroup's
+ *   objcg and orig_objcg, object stock slots, kernel folios, live
+ *   objects, handles); it charges an online cgroup and is that cgroup's
+ *   objcg or on one reparented list; its live object bytes + stocked
+ *   bytes + nr_charged_bytes are whole pages; all cgroups' kernel stats
+ *   (less kernel folios charged directly) = kernel folios charged through
+ *   objcgs + those object pages; slab stats = live object bytes; memory
+ *   usage above counts the kernel pages and (v2) socket pages charged
+ *   in the subtree; v1: kmem usage = the subtree's kernel pages through
+ *   objcgs, tcpmem usage = its socket pages;
  * - LRU lists: each links folios of that cgroup and list with PG_lru,
  *   and the sizes match;
  * - watermark >= usage; every charged folio points to a live cgroup.

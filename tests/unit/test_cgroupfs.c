@@ -415,6 +415,8 @@ static const struct row rows[] = {
 	/* ---- v2: names that do not exist ---- */
 	NOENT(V2, CHILD, "memory.limit_in_bytes"),
 	NOENT(V2, CHILD, "memory.use_hierarchy"),
+	NOENT(V2, CHILD, "memory.kmem.usage_in_bytes"),
+	NOENT(V2, ROOT, "memory.kmem.tcp.usage_in_bytes"),
 	NOENT(V2, CHILD, "memory.nonexistent"),
 	NOENT(V2, CHILD, "memory.MAX"),
 	NOENT(V2, CHILD, "memory.max\n"),
@@ -569,6 +571,36 @@ static const struct row rows[] = {
 	R(V1, ROOT, "memory.swappiness", NULL, 0, "60\n"),
 	R(V1, ROOT, "memory.swappiness", "30", 0, "30\n"),
 	R(V1, ROOT, "memory.swappiness", "201", -EINVAL, "60\n"),
+
+	/* ---- v1: kernel memory (memory.kmem.*, memory.kmem.tcp.*) ---- */
+	/* 6.18: kmem.limit_in_bytes is deprecated, a write has no effect */
+	R(V1, CHILD, "memory.kmem.limit_in_bytes", NULL, 0, UNLIMITED),
+	R(V1, CHILD, "memory.kmem.limit_in_bytes", "1M", 0, UNLIMITED),
+	R(V1, CHILD, "memory.kmem.limit_in_bytes", "abc", -EINVAL, UNLIMITED),
+	R(V1, ROOT, "memory.kmem.limit_in_bytes", "1M", -EINVAL, UNLIMITED),
+	R(V1, ROOT, "memory.kmem.limit_in_bytes", "", 0, UNLIMITED),
+	R(V1, CHILD, "memory.kmem.usage_in_bytes", NULL, 0, "0\n"),
+	R(V1, CHILD, "memory.kmem.usage_in_bytes", "0", -EINVAL, "0\n"),
+	R(V1, ROOT, "memory.kmem.usage_in_bytes", "0", -EINVAL, "0\n"),
+	R(V1, CHILD, "memory.kmem.failcnt", "x", 0, "0\n"),
+	R(V1, ROOT, "memory.kmem.failcnt", "0", 0, "0\n"),
+	R(V1, CHILD, "memory.kmem.max_usage_in_bytes", "0", 0, "0\n"),
+	R(V1, ROOT, "memory.kmem.max_usage_in_bytes", "0", 0, "0\n"),
+	R(V1, CHILD, "memory.kmem.tcp.limit_in_bytes", NULL, 0, UNLIMITED),
+	P(V1, CHILD, "memory.kmem.tcp.limit_in_bytes", "1M", "-1", 0,
+	  UNLIMITED),
+	P(V1, CHILD, "memory.kmem.tcp.limit_in_bytes", "1M", "8k", 0,
+	  "8192\n"),
+	P(V1, CHILD, "memory.kmem.tcp.limit_in_bytes", "1M", "max", -EINVAL,
+	  "1048576\n"),
+	R(V1, ROOT, "memory.kmem.tcp.limit_in_bytes", "1M", -EINVAL,
+	  UNLIMITED),
+	R(V1, CHILD, "memory.kmem.tcp.usage_in_bytes", "0", -EINVAL, "0\n"),
+	R(V1, ROOT, "memory.kmem.tcp.usage_in_bytes", NULL, 0, "0\n"),
+	R(V1, CHILD, "memory.kmem.tcp.failcnt", "0", 0, "0\n"),
+	R(V1, ROOT, "memory.kmem.tcp.failcnt", "0", 0, "0\n"),
+	R(V1, CHILD, "memory.kmem.tcp.max_usage_in_bytes", "0", 0, "0\n"),
+	R(V1, ROOT, "memory.kmem.tcp.max_usage_in_bytes", "0", 0, "0\n"),
 
 	/* ---- v1: names that do not exist (the v2 files among them) ---- */
 	NOENT(V1, CHILD, "memory.max"),
@@ -868,9 +900,10 @@ static void test_v2_events_max_localevents(void **state)
 }
 
 static const char *const v2_stat_keys[] = {
-	"anon", "file", "kernel", "shmem", "swapcached", "anon_thp", "file_thp",
-	"shmem_thp", "inactive_anon", "active_anon", "inactive_file",
-	"active_file", "unevictable", "pgscan", "pgsteal", "pswpin", "pswpout",
+	"anon", "file", "kernel", "sock", "shmem", "swapcached", "anon_thp",
+	"file_thp", "shmem_thp", "inactive_anon", "active_anon",
+	"inactive_file", "active_file", "unevictable", "slab_reclaimable",
+	"slab_unreclaimable", "slab", "pgscan", "pgsteal", "pswpin", "pswpout",
 	"pgfault", "pgmajfault", "pgrefill", "pgactivate", "pgdeactivate",
 };
 
