@@ -67,7 +67,12 @@ void mem_cgroup_id_publish(struct mem_cgroup *memcg)
 {
 	atomic_store(&memcg->id_ref, 1);
 	css_get(memcg);
-	rcu_assign_pointer(memcg->engine->ids[memcg->id], memcg);
+	/*
+	 * rcu_assign_pointer(), as a C11 release store: liburcu's is a
+	 * volatile store (or a call into the uninstrumented library) that
+	 * ThreadSanitizer cannot pair with the lookup's load.
+	 */
+	__atomic_store_n(&memcg->engine->ids[memcg->id], memcg, __ATOMIC_RELEASE);
 }
 
 /**
@@ -97,7 +102,7 @@ void mem_cgroup_id_put_many(struct mem_cgroup *memcg, int n)
 
 	if (atomic_fetch_sub(&memcg->id_ref, n) != n)
 		return;
-	rcu_assign_pointer(e->ids[memcg->id], NULL);
+	__atomic_store_n(&e->ids[memcg->id], NULL, __ATOMIC_RELEASE);
 	id_bitmap_free(e, memcg->id);
 	css_put(memcg);
 }
@@ -147,5 +152,6 @@ struct mem_cgroup *mem_cgroup_id_get_online(struct mem_cgroup *memcg)
  */
 struct mem_cgroup *mem_cgroup_from_id(struct memcg_engine *e, unsigned short id)
 {
-	return rcu_dereference(e->ids[id]);
+	/* rcu_dereference(): consume, which compilers implement as acquire */
+	return __atomic_load_n(&e->ids[id], __ATOMIC_ACQUIRE);
 }

@@ -10,19 +10,6 @@
  */
 #include "core/memcontrol.h"
 
-#ifdef __SANITIZE_THREAD__
-#include <sanitizer/tsan_interface.h>
-/*
- * liburcu is not instrumented: tell TSan that a read-side section is
- * over before it ends, so that the RCU callbacks run after the grace
- * period (memcg_tree.c's mem_cgroup_free_rcu() acquires the engine) are
- * ordered after it. Call it before rcu_read_unlock().
- */
-#define rcu_reader_done(e) __tsan_release(e)
-#else
-#define rcu_reader_done(e) ((void)(e))
-#endif
-
 /**
  * mod_memcg_state_local - add @val to a stat, holding @cpu's lock
  * @memcg: cgroup
@@ -160,7 +147,6 @@ long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 
 	rcu_read_lock();
 	sum = page_state_subtree(memcg, idx);
-	rcu_reader_done(memcg->engine);
 	rcu_read_unlock();
 	return sum;
 }

@@ -430,8 +430,9 @@ int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
 	}
 	css_get(to);
 	commit_charge(folio, to);
-	css_put(from);
+	/* uncharge before the put: it may be the last reference on @from */
 	memcg_uncharge(from, nr);
+	css_put(from);
 	return 0;
 }
 

@@ -18,16 +18,17 @@
  *              in a loop while the others charge it through handles they
  *              looked up, mostly from its stock, and keep charging it
  *              offline, dropping their handle before their folios
- *   migrate    pairs: the migrator charges a folio, gives its partner an
- *              extra reference, and migrates the folio while the partner
- *              drops that reference (batch or single put)
+ *   migrate    two threads: the migrator charges a folio, gives the other
+ *              an extra reference, and migrates the folio while the other
+ *              polls for it and drops that reference (single or batch put)
  *   drain      chargers on a small subtree against a thread that drains
  *              every stock, lowers and raises memory.max (which drains)
- *              and reads memory.stat, memory.current and cgroup.stat
+ *              and reads memory.stat, memory.current and cgroup.stat; on
+ *              the machine's CPUs and on one CPU
  *
  * Every thread calls memcg_set_cpu(-1): the CPU is the real one (rseq).
- * Each round runs MEMCG_STRESS_MS milliseconds (default 800), so the whole
- * test takes about 12 s, and about as long under ThreadSanitizer.
+ * Each phase runs two rounds of MEMCG_STRESS_MS milliseconds (default 800):
+ * the whole test takes about 10 s, and about 11 s under ThreadSanitizer.
  *
  * Worker threads cannot use cmocka's assertions (they longjmp to the
  * test's stack): CHECK() prints and aborts instead.
@@ -362,15 +363,15 @@ static bool holds_handle(struct worker *w, struct mem_cgroup *m)
 }
 
 /*
- * mem_cgroup_move_account() drops the folio's reference on the old owner
- * before it uncharges it: if that was the last reference (an offline
- * cgroup nobody else pins), another thread's mem_cgroup_release_pending()
- * can release and free the cgroup in between (use after free, and a
- * "released with pages charged" warning). Until memcontrol.c uncharges
- * before the put, moves start only from cgroups the mover pins.
+ * mem_cgroup_move_account() once dropped the folio's reference on the old
+ * owner before uncharging it: if that was the last reference (an offline
+ * cgroup nobody else pins), another thread could release and free the
+ * cgroup in between (a heap-use-after-free in page_counter_cancel() under
+ * ASan). Moves therefore also start from cgroups the mover does not pin;
+ * -DSTRESS_MOVE_FROM_UNPINNED=0 restricts them to pinned ones.
  */
 #ifndef STRESS_MOVE_FROM_UNPINNED
-#define STRESS_MOVE_FROM_UNPINNED 0
+#define STRESS_MOVE_FROM_UNPINNED 1
 #endif
 
 static void do_move(struct worker *w)
@@ -500,12 +501,13 @@ static void do_own_mkdir(struct worker *w)
 		p = (int)pick(w, (unsigned)w->nr_own);
 		if (!w->own[p].online || w->own[p].depth >= MAX_OWN_DEPTH)
 			return;
-		snprintf(parent, sizeof(parent), "%s", w->own[p].path);
+		/* paths stay short: depth <= 3, names of <= 24 chars */
+		snprintf(parent, sizeof(parent), "%.100s", w->own[p].path);
 		depth = w->own[p].depth + 1;
 		break;
 	}
 	}
-	snprintf(c->path, sizeof(c->path), "%s%st%d_%d", parent,
+	snprintf(c->path, sizeof(c->path), "%.100s%st%d_%d", parent,
 		 parent[0] ? "/" : "", w->id, w->next_name++);
 	ret = memcg_mkdir(w->e, c->path, &c->h);
 	/* a shared parent may have been removed */

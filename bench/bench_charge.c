@@ -1,0 +1,1096 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_charge: the cost of charging and uncharging a page, against
+ * baselines measured in the same run.
+ *
+ *   a  one thread, one page charged and uncharged (stock hits):
+ *      - floor: a thread-local counter, incremented and decremented
+ *      - naive: atomic add/sub on every level of the hierarchy, every page
+ *      - batching tracker: a 64-page thread-local reservation refilled
+ *        from a shared atomic hierarchy (DuckDB / ClickHouse MemoryTracker)
+ *      - memcg stock: try_charge_memcg(memcg, 0, 1) + refill_stock(memcg, 1)
+ *      - memcg counters: try_charge_memcg() + memcg_uncharge(): the
+ *        uncharge goes to the hierarchical page counters
+ *      - memcg folio: mem_cgroup_charge() + mem_cgroup_uncharge_folios()
+ *        on one folio (reference, stats, memcg_data; the uncharge goes to
+ *        the counters, as the kernel's does)
+ *      - memcg public: memcg_folio_alloc + memcg_charge + memcg_folio_put
+ *        (the arena allocator included)
+ *   b  the same at depth 1, 3, 5 and 8 (cgroups below the root; the root
+ *      counter is one more level, and the baselines get as many levels)
+ *   c  1, 2 and 4 threads, in one shared cgroup and in separate cgroups
+ *   d  metadata bytes per page and per cgroup, per-CPU parts included
+ *   e  reading memory.stat with 10,000 cgroups, flat and nested
+ *
+ * Timing: CLOCK_MONOTONIC, one warm-up run, the median of 5 runs. Nothing
+ * is pinned; the CPU is the real one (rseq). BENCH_ITERS sets iterations
+ * per run (default 4000000); arguments pick sections ("a c e");
+ * BENCH_WAIT_IDLE=1 waits for the rest of the machine to be idle before
+ * each section. "loop OP DEPTH" and "mt OP NR_CPUS THREADS" run a single
+ * case, for profilers and A/B comparisons. See README.md.
+ */
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/memcontrol.h"
+
+#define RUNS 5
+#define MAX_DEPTH 8
+#define MAX_THREADS 4
+#define TRACKER_BATCH 64
+
+static long iters = 4000000;
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	return v[n / 2];
+}
+
+/*
+ * Other load on the machine: CPU time used by everything but this process
+ * (from /proc/stat and getrusage), in CPUs. Benchmarks on a shared machine
+ * are only as good as this figure is small.
+ */
+struct load_mark {
+	double wall, busy, self;	/* seconds */
+};
+
+static void load_mark(struct load_mark *m)
+{
+	unsigned long long v[8] = { 0 };
+	struct rusage ru;
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (f) {
+		if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+			memset(v, 0, sizeof(v));
+		fclose(f);
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	m->wall = now_ns() / 1e9;
+	/* user nice system [idle iowait] irq softirq steal */
+	m->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
+		  (double)sysconf(_SC_CLK_TCK);
+	m->self = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static double other_cpus(const struct load_mark *a, const struct load_mark *b)
+{
+	double other = (b->busy - a->busy) - (b->self - a->self);
+
+	return b->wall > a->wall && other > 0 ? other / (b->wall - a->wall) : 0;
+}
+
+/* BENCH_WAIT_IDLE=1: wait (up to 2 min) for the rest of the machine to idle. */
+static void wait_idle(void)
+{
+	struct load_mark a, b;
+	int i;
+
+	if (!getenv("BENCH_WAIT_IDLE"))
+		return;
+	for (i = 0; i < 240; i++) {
+		load_mark(&a);
+		usleep(500000);
+		load_mark(&b);
+		if (other_cpus(&a, &b) < 0.05)
+			return;
+	}
+	fprintf(stderr, "bench_charge: the machine stays busy; going on\n");
+}
+
+static struct load_mark section_start;
+
+static void begin_section(void)
+{
+	wait_idle();
+	load_mark(&section_start);
+}
+
+static void end_section(void)
+{
+	struct load_mark end;
+
+	load_mark(&end);
+	printf("   other load on the machine during this section: %.2f CPUs\n\n",
+	       other_cpus(&section_start, &end));
+}
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "bench_charge: %s: %s\n", what, strerror(-err));
+	exit(1);
+}
+
+/* --- baselines --- */
+
+/* A level of a plain atomic hierarchy, one cache line each. */
+struct naive_node {
+	_Alignas(64) atomic_long usage;
+	long max;
+	struct naive_node *parent;
+};
+
+__attribute__((noinline))
+static bool naive_charge(struct naive_node *n, long nr)
+{
+	struct naive_node *p, *q;
+
+	for (p = n; p; p = p->parent) {
+		if (atomic_fetch_add_explicit(&p->usage, nr,
+					      memory_order_relaxed) + nr > p->max) {
+			for (q = n; q != p->parent; q = q->parent)
+				atomic_fetch_sub_explicit(&q->usage, nr,
+							  memory_order_relaxed);
+			return false;
+		}
+	}
+	return true;
+}
+
+__attribute__((noinline))
+static void naive_uncharge(struct naive_node *n, long nr)
+{
+	for (; n; n = n->parent)
+		atomic_fetch_sub_explicit(&n->usage, nr, memory_order_relaxed);
+}
+
+/* The batching tracker: a thread-local reservation of one node. */
+struct tracker_tls {
+	struct naive_node *owner;
+	long reserved;
+};
+
+static __thread struct tracker_tls tracker;
+
+__attribute__((noinline))
+static bool tracker_charge_slow(struct naive_node *n, long nr)
+{
+	struct tracker_tls *t = &tracker;
+
+	if (t->owner != n) {
+		if (t->owner)
+			naive_uncharge(t->owner, t->reserved);
+		t->owner = n;
+		t->reserved = 0;
+	}
+	if (naive_charge(n, nr + TRACKER_BATCH)) {
+		t->reserved += TRACKER_BATCH;
+		return true;
+	}
+	return naive_charge(n, nr);
+}
+
+__attribute__((noinline))
+static bool tracker_charge(struct naive_node *n, long nr)
+{
+	struct tracker_tls *t = &tracker;
+
+	if (t->owner == n && t->reserved >= nr) {
+		t->reserved -= nr;
+		return true;
+	}
+	return tracker_charge_slow(n, nr);
+}
+
+__attribute__((noinline))
+static void tracker_uncharge(struct naive_node *n, long nr)
+{
+	struct tracker_tls *t = &tracker;
+
+	if (t->owner != n) {
+		naive_uncharge(n, nr);
+		return;
+	}
+	t->reserved += nr;
+	if (t->reserved > 2 * TRACKER_BATCH) {
+		naive_uncharge(n, t->reserved - TRACKER_BATCH);
+		t->reserved = TRACKER_BATCH;
+	}
+}
+
+static void tracker_flush(void)
+{
+	if (tracker.owner)
+		naive_uncharge(tracker.owner, tracker.reserved);
+	tracker.owner = NULL;
+	tracker.reserved = 0;
+}
+
+/* --- the operations, each a loop of @n charge+uncharge pairs --- */
+
+struct op_arg {
+	struct memcg_engine *e;
+	struct mem_cgroup *memcg;
+	struct naive_node *node;
+	struct folio *folio;
+};
+
+static __thread long tl_counter;
+
+__attribute__((noinline))
+static void loop_floor(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		tl_counter++;
+		__asm__ __volatile__("" ::: "memory");
+		tl_counter--;
+		__asm__ __volatile__("" ::: "memory");
+	}
+}
+
+__attribute__((noinline))
+static void loop_naive(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (!naive_charge(a->node, 1))
+			abort();
+		naive_uncharge(a->node, 1);
+	}
+}
+
+__attribute__((noinline))
+static void loop_tracker(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (!tracker_charge(a->node, 1))
+			abort();
+		tracker_uncharge(a->node, 1);
+	}
+}
+
+__attribute__((noinline))
+static void loop_stock(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (try_charge_memcg(a->memcg, MEMCG_GFP_KERNEL, 1))
+			abort();
+		refill_stock(a->memcg, 1);
+	}
+}
+
+__attribute__((noinline))
+static void loop_counters(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (try_charge_memcg(a->memcg, MEMCG_GFP_KERNEL, 1))
+			abort();
+		memcg_uncharge(a->memcg, 1);
+	}
+}
+
+__attribute__((noinline))
+static void loop_folio(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (mem_cgroup_charge(a->folio, a->memcg, MEMCG_GFP_KERNEL))
+			abort();
+		/* the folio keeps its reference: only the charge goes */
+		mem_cgroup_uncharge_folios(a->e, &a->folio, 1);
+	}
+}
+
+__attribute__((noinline))
+static void loop_public(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		struct folio *f = memcg_folio_alloc(a->e, MEMCG_FOLIO_ANON, 0);
+
+		if (!f || memcg_charge(a->e, f, a->memcg, MEMCG_GFP_KERNEL))
+			abort();
+		memcg_folio_put(a->e, f);
+	}
+}
+
+/* Components of the fast path, for the analysis. */
+__attribute__((noinline))
+static void loop_this_cpu(struct op_arg *a, long n)
+{
+	unsigned sum = 0;
+
+	for (long i = 0; i < n; i++) {
+		sum += memcg_this_cpu(a->e);
+		__asm__ __volatile__("" : "+r"(sum) :: "memory");
+	}
+}
+
+__attribute__((noinline))
+static void loop_getcpu(struct op_arg *a, long n)
+{
+	int sum = 0;
+
+	for (long i = 0; i < n; i++) {
+		sum += sched_getcpu();
+		__asm__ __volatile__("" : "+r"(sum) :: "memory");
+	}
+}
+
+__attribute__((noinline))
+static void loop_trylock(struct op_arg *a, long n)
+{
+	struct pcpu_lock *l = &a->e->cpus[0].lock;
+
+	for (long i = 0; i < n; i++) {
+		if (!pcpu_trylock(l))
+			abort();
+		pcpu_unlock(l);
+	}
+}
+
+__attribute__((noinline))
+static void loop_atomic_pair(struct op_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		atomic_fetch_add_explicit(&a->node->usage, 1, memory_order_relaxed);
+		atomic_fetch_sub_explicit(&a->node->usage, 1, memory_order_relaxed);
+	}
+}
+
+typedef void (*loop_fn)(struct op_arg *, long);
+
+struct op {
+	const char *name;
+	loop_fn fn;
+};
+
+static const struct op ops[] = {
+	{ "floor: thread-local inc+dec", loop_floor },
+	{ "naive hierarchical atomics", loop_naive },
+	{ "batching tracker (64-page TLS)", loop_tracker },
+	{ "memcg stock: try_charge+refill_stock", loop_stock },
+	{ "memcg counters: try_charge+uncharge", loop_counters },
+	{ "memcg folio: charge+uncharge_folios", loop_folio },
+	{ "memcg public: alloc+charge+put", loop_public },
+};
+enum { OP_FLOOR, OP_NAIVE, OP_TRACKER, OP_STOCK, OP_COUNTERS, OP_FOLIO,
+       OP_PUBLIC, NR_OPS };
+
+/* The public path allocates and frees: fewer iterations. */
+static long op_iters(int op)
+{
+	return op == OP_PUBLIC ? iters / 4 : iters;
+}
+
+/* ns per iteration of one run of @fn. */
+static double time_once(loop_fn fn, struct op_arg *a, long n)
+{
+	double t0 = now_ns();
+
+	fn(a, n);
+	return (now_ns() - t0) / (double)n;
+}
+
+/* Median ns per iteration of @fn over RUNS runs, after a warm-up. */
+static double measure(loop_fn fn, struct op_arg *a, long n)
+{
+	double v[RUNS];
+	int r;
+
+	fn(a, n / 4 + 1);
+	for (r = 0; r < RUNS; r++)
+		v[r] = time_once(fn, a, n);
+	return median(v, RUNS);
+}
+
+/* --- setup --- */
+
+static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
+{
+	struct memcg_config cfg;
+	struct memcg_engine *e;
+	int err;
+
+	memcg_config_init(&cfg);
+	cfg.memory_bytes = bytes;
+	cfg.dataless = true;
+	cfg.nr_cpus = nr_cpus;
+	err = memcg_engine_create(&cfg, &e);
+	if (err)
+		die("memcg_engine_create", err);
+	return e;
+}
+
+/* "p/b1/b2/.../bN" below @prefix; returns handles to every level. */
+static void make_chain(struct memcg_engine *e, const char *prefix, int depth,
+		       struct mem_cgroup **levels)
+{
+	char path[512];
+	size_t len;
+	int d, err;
+
+	snprintf(path, sizeof(path), "%s", prefix);
+	err = memcg_mkdir(e, path, &levels[1]);
+	if (err)
+		die("memcg_mkdir", err);
+	for (d = 2; d <= depth; d++) {
+		len = strlen(path);
+		snprintf(path + len, sizeof(path) - len, "/b%d", d);
+		err = memcg_mkdir(e, path, &levels[d]);
+		if (err)
+			die("memcg_mkdir", err);
+	}
+	levels[0] = memcg_root(e);
+}
+
+static void naive_chain(struct naive_node *nodes, int depth)
+{
+	int d;
+
+	for (d = 0; d <= depth; d++) {
+		atomic_init(&nodes[d].usage, 0);
+		nodes[d].max = PAGE_COUNTER_MAX;
+		nodes[d].parent = d ? &nodes[d - 1] : NULL;
+	}
+}
+
+/* --- a and b: one thread --- */
+
+static void section_ab(void)
+{
+	static const int depths[] = { 1, 3, 5, 8 };
+	enum { ND = sizeof(depths) / sizeof(depths[0]) };
+	struct memcg_engine *e = engine_new(0, 64 << 20);
+	struct mem_cgroup *levels[MAX_DEPTH + 1];
+	static struct naive_node nodes[MAX_DEPTH + 1];
+	double ns[NR_OPS][ND];
+	struct op_arg a = { .e = e };
+	int i, d;
+
+	memcg_set_cpu(-1);
+	make_chain(e, "a1", MAX_DEPTH, levels);
+	naive_chain(nodes, MAX_DEPTH);
+	a.folio = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
+
+	printf("== a, b: one thread, one page charged and uncharged, ns per pair "
+	       "(median of %d runs of %ld)\n", RUNS, iters);
+	printf("   nr_cpus %u (the machine's), CPU from %s\n", e->nr_cpus,
+	       __rseq_size > 0 ? "rseq" : "sched_getcpu()");
+	for (d = 0; d < ND; d++) {
+		double v[NR_OPS][RUNS];
+		int r;
+
+		a.memcg = levels[depths[d]];
+		a.node = &nodes[depths[d]];
+		/* runs interleaved: a burst of load elsewhere hits every op */
+		for (i = 0; i < NR_OPS; i++)
+			ops[i].fn(&a, op_iters(i) / 4 + 1);	/* warm-up */
+		for (r = 0; r < RUNS; r++)
+			for (i = 0; i < NR_OPS; i++)
+				v[i][r] = time_once(ops[i].fn, &a, op_iters(i));
+		for (i = 0; i < NR_OPS; i++)
+			ns[i][d] = median(v[i], RUNS);
+		tracker_flush();
+		/* leave nothing in the stock for the next depth */
+		memcg_drain_all_stock(memcg_root(e));
+	}
+	printf("%-40s", "depth (cgroups below the root)");
+	for (d = 0; d < ND; d++)
+		printf(" %8d", depths[d]);
+	printf("\n");
+	for (i = 0; i < NR_OPS; i++) {
+		printf("%-40s", ops[i].name);
+		for (d = 0; d < ND; d++)
+			printf(" %8.2f", ns[i][d]);
+		printf("\n");
+	}
+	printf("%-40s", "ratio memcg stock / floor");
+	for (d = 0; d < ND; d++)
+		printf(" %8.2f", ns[OP_STOCK][d] / ns[OP_FLOOR][d]);
+	printf("   (target <= 3)\n");
+	printf("%-40s", "ratio naive / memcg stock");
+	for (d = 0; d < ND; d++)
+		printf(" %8.2f", ns[OP_NAIVE][d] / ns[OP_STOCK][d]);
+	printf("   (target >= 5 at depth 5)\n");
+	printf("%-40s", "ratio memcg stock / batching tracker");
+	for (d = 0; d < ND; d++)
+		printf(" %8.2f", ns[OP_STOCK][d] / ns[OP_TRACKER][d]);
+	printf("\n");
+	printf("%-40s", "ratio memcg folio / floor");
+	for (d = 0; d < ND; d++)
+		printf(" %8.2f", ns[OP_FOLIO][d] / ns[OP_FLOOR][d]);
+	printf("\n");
+
+	/* the fast path's parts */
+	a.memcg = levels[1];
+	a.node = &nodes[1];
+	printf("\n   parts of the fast path, ns each:\n");
+	printf("%-40s %8.2f\n", "  memcg_this_cpu() (rseq cpu_id load)",
+	       measure(loop_this_cpu, &a, iters));
+	printf("%-40s %8.2f\n", "  sched_getcpu()", measure(loop_getcpu, &a, iters));
+	printf("%-40s %8.2f\n", "  pcpu_trylock+unlock (xchg+store)",
+	       measure(loop_trylock, &a, iters));
+	printf("%-40s %8.2f\n", "  atomic fetch_add+fetch_sub, one line",
+	       measure(loop_atomic_pair, &a, iters));
+
+	memcg_folio_put(e, a.folio);
+	for (d = 1; d <= MAX_DEPTH; d++)
+		memcg_put(levels[d]);
+	memcg_engine_destroy(e);
+}
+
+/* --- c: threads --- */
+
+/*
+ * A folio whose 16-byte descriptor starts a cache line: folios of
+ * different threads must not share one (4 descriptors fit in a line, and
+ * charging writes memcg_data). BENCH_ADJACENT_FOLIOS=1 takes the next
+ * folio instead, to measure that false sharing. The skipped folios are
+ * kept on @spare and freed by put_spares().
+ */
+static struct folio *spares[64];
+static int nr_spares;
+
+static struct folio *alloc_own_line(struct memcg_engine *e)
+{
+	struct folio *f;
+
+	for (;;) {
+		f = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
+		if (!f)
+			die("memcg_folio_alloc", -ENOMEM);
+		if (getenv("BENCH_ADJACENT_FOLIOS") ||
+		    !((uintptr_t)f & (MEMCG_CACHELINE - 1)) || nr_spares == 64)
+			return f;
+		spares[nr_spares++] = f;
+	}
+}
+
+static void put_spares(struct memcg_engine *e)
+{
+	while (nr_spares)
+		memcg_folio_put(e, spares[--nr_spares]);
+}
+
+struct mt_thread {
+	pthread_t tid;
+	struct op_arg a;
+	loop_fn fn;
+	long n;
+	pthread_barrier_t *barrier;
+	double t0, t1;		/* wall */
+	double cpu_ns;		/* the thread's CPU time in the timed loop */
+};
+
+static double thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static void *mt_main(void *p)
+{
+	struct mt_thread *t = p;
+	double c0;
+
+	memcg_set_cpu(-1);
+	t->fn(&t->a, t->n / 8 + 1);	/* warm-up, and fill the stock */
+	pthread_barrier_wait(t->barrier);
+	t->t0 = now_ns();
+	c0 = thread_cpu_ns();
+	t->fn(&t->a, t->n);
+	t->cpu_ns = thread_cpu_ns() - c0;
+	t->t1 = now_ns();
+	tracker_flush();
+	return NULL;
+}
+
+/*
+ * Median over RUNS of the mean per-thread CPU ns per pair (time spent
+ * descheduled left out, so oversubscription and other load on the machine
+ * do not count) and of the aggregate pairs per second (wall clock).
+ */
+static void measure_mt(loop_fn fn, struct op_arg *args, int nr, long n,
+		       double *ns_op, double *mops, double *par)
+{
+	double v_ns[RUNS], v_mops[RUNS], v_par[RUNS];
+	struct mt_thread t[MAX_THREADS];
+	pthread_barrier_t barrier;
+	int r, i;
+
+	for (r = 0; r < RUNS; r++) {
+		double first = 0, last = 0, sum = 0, cpu = 0;
+
+		pthread_barrier_init(&barrier, NULL, (unsigned)nr);
+		for (i = 0; i < nr; i++) {
+			t[i] = (struct mt_thread){ .a = args[i], .fn = fn, .n = n,
+						   .barrier = &barrier };
+			pthread_create(&t[i].tid, NULL, mt_main, &t[i]);
+		}
+		for (i = 0; i < nr; i++) {
+			pthread_join(t[i].tid, NULL);
+			if (!i || t[i].t0 < first)
+				first = t[i].t0;
+			if (!i || t[i].t1 > last)
+				last = t[i].t1;
+			sum += t[i].cpu_ns / (double)n;
+			cpu += t[i].cpu_ns;
+		}
+		pthread_barrier_destroy(&barrier);
+		v_ns[r] = sum / nr;
+		v_mops[r] = (double)n * nr / (last - first) * 1e3;
+		v_par[r] = cpu / (last - first);
+	}
+	*ns_op = median(v_ns, RUNS);
+	*mops = median(v_mops, RUNS);
+	*par = median(v_par, RUNS);
+}
+
+static void section_c(void)
+{
+	static const int nr_threads[] = { 1, 2, 4 };
+	static const int mt_ops[] = { OP_FLOOR, OP_NAIVE, OP_TRACKER, OP_STOCK,
+				      OP_FOLIO };
+	static const struct { bool separate; unsigned nr_cpus; const char *name; }
+	modes[] = {
+		{ false, 0, "one shared cgroup" },
+		{ true, 0, "separate cgroups" },
+		{ true, 1, "separate cgroups, nr_cpus 1 (one stock)" },
+	};
+	enum { NT = 3, NO = sizeof(mt_ops) / sizeof(mt_ops[0]), NM = 3 };
+	static struct naive_node root_node, shared_node, sep_nodes[MAX_THREADS];
+	double ns[NM][NO][NT], mops[NM][NO][NT], par[NM][NO][NT];
+	double run_ns = (double)iters * 25;	/* 100 ms by default */
+	unsigned machine_cpus = 0;
+	int m, o, k, i, err;
+
+	naive_chain(&root_node, 0);
+	shared_node = (struct naive_node){ .max = PAGE_COUNTER_MAX,
+					   .parent = &root_node };
+	for (i = 0; i < MAX_THREADS; i++)
+		sep_nodes[i] = (struct naive_node){ .max = PAGE_COUNTER_MAX,
+						    .parent = &root_node };
+	for (m = 0; m < NM; m++) {
+		struct memcg_engine *e = engine_new(modes[m].nr_cpus, 64 << 20);
+		struct mem_cgroup *cg[MAX_THREADS];
+		struct op_arg args[MAX_THREADS];
+
+		if (!modes[m].nr_cpus)
+			machine_cpus = e->nr_cpus;
+		memcg_set_cpu(-1);
+		for (i = 0; i < MAX_THREADS; i++) {
+			char name[32];
+
+			if (!modes[m].separate && i) {
+				memcg_get(cg[0]);
+				cg[i] = cg[0];
+			} else {
+				snprintf(name, sizeof(name), "t%d", i);
+				err = memcg_mkdir(e, name, &cg[i]);
+				if (err)
+					die("memcg_mkdir", err);
+			}
+			args[i] = (struct op_arg){
+				.e = e,
+				.memcg = cg[i],
+				.node = modes[m].separate ? &sep_nodes[i] : &shared_node,
+				.folio = alloc_own_line(e),
+			};
+		}
+		for (o = 0; o < NO; o++) {
+			/* runs of ~100 ms: threads must have time to spread */
+			double one = measure(ops[mt_ops[o]].fn, &args[0], 100000);
+			long n = (long)(run_ns / one);
+
+			tracker_flush();
+			for (k = 0; k < NT; k++)
+				measure_mt(ops[mt_ops[o]].fn, args, nr_threads[k],
+					   n, &ns[m][o][k], &mops[m][o][k],
+					   &par[m][o][k]);
+		}
+		for (i = 0; i < MAX_THREADS; i++) {
+			memcg_folio_put(e, args[i].folio);
+			memcg_put(cg[i]);
+		}
+		put_spares(e);
+		memcg_engine_destroy(e);
+	}
+
+	printf("== c: threads (depth 1; runs of %.0f ms per thread; %u CPUs, "
+	       "4 threads = 2x oversubscribed)\n", run_ns / 1e6, machine_cpus);
+	printf("   ns/op: mean per-thread CPU time per pair (descheduled time "
+	       "left out); Mops/s: all pairs / wall time;\n"
+	       "   CPUs: the threads' CPU time / wall time, how many really "
+	       "ran at once (contention needs > 1)\n");
+	for (m = 0; m < NM; m++) {
+		printf("%-40s", modes[m].name);
+		for (k = 0; k < NT; k++)
+			printf(" | %d thr: ns/op Mops/s CPUs", nr_threads[k]);
+		printf("\n");
+		for (o = 0; o < NO; o++) {
+			printf("%-40s", ops[mt_ops[o]].name);
+			for (k = 0; k < NT; k++)
+				printf(" | %11.2f %6.1f %4.2f", ns[m][o][k],
+				       mops[m][o][k], par[m][o][k]);
+			printf("\n");
+		}
+	}
+	printf("%-40s %6.2f   (target ~1.0: no loss from a second thread "
+	       "in another cgroup)\n",
+	       "memcg stock, separate: 2 thr / 1 thr ns", ns[1][3][1] / ns[1][3][0]);
+	printf("%-40s %6.2f\n", "memcg folio, separate: 2 thr / 1 thr ns",
+	       ns[1][4][1] / ns[1][4][0]);
+	printf("%-40s %6.2f\n", "memcg stock, shared: 2 thr / 1 thr ns",
+	       ns[0][3][1] / ns[0][3][0]);
+	printf("%-40s %6.2f\n", "memcg folio, shared: 2 thr / 1 thr ns",
+	       ns[0][4][1] / ns[0][4][0]);
+}
+
+/* --- d: metadata --- */
+
+static double heap_bytes(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return (double)(mi.uordblks + mi.hblkhd);
+}
+
+/* Heap growth per page of an engine's arena (data-less: metadata only). */
+static double measured_bytes_per_page(void)
+{
+	const size_t small = 256UL << 20, big = 1UL << 30;
+	struct memcg_engine *e1, *e2;
+	double h0, h1, h2;
+
+	h0 = heap_bytes();
+	e1 = engine_new(0, small);
+	h1 = heap_bytes();
+	e2 = engine_new(0, big);
+	h2 = heap_bytes();
+	memcg_engine_destroy(e2);
+	memcg_engine_destroy(e1);
+	/* the difference of two engines leaves the fixed tables out */
+	(void)h0;
+	return ((h2 - h1) - (h1 - h0)) / (double)((big - small) / 4096);
+}
+
+/* Heap growth per cgroup, over @n cgroups on @nr_cpus CPUs. */
+static double measured_bytes_per_cgroup(unsigned nr_cpus, int n)
+{
+	struct memcg_engine *e = engine_new(nr_cpus, 16 << 20);
+	char name[32];
+	double h0 = heap_bytes(), h1;
+	int i, err;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "c%d", i);
+		err = memcg_mkdir(e, name, NULL);
+		if (err)
+			die("memcg_mkdir", err);
+	}
+	h1 = heap_bytes();
+	memcg_engine_destroy(e);
+	return (h1 - h0) / n;
+}
+
+static void section_d(void)
+{
+	unsigned cpus = (unsigned)sysconf(_SC_NPROCESSORS_CONF);
+	size_t cg = sizeof(struct mem_cgroup);
+	size_t pcpu = sizeof(struct memcg_pcpu);
+
+	printf("== d: metadata\n");
+	printf("%-40s %8zu B\n", "struct folio, per 4 KiB frame",
+	       sizeof(struct folio));
+	printf("%-40s %8.3f B\n", "arena block counter, per frame (order 9)",
+	       4.0 / 512);
+	printf("%-40s %8.3f B  (target <= 16)\n", "total per 4 KiB page",
+	       (double)sizeof(struct folio) + 4.0 / 512);
+	printf("%-40s %8.3f B  (heap growth, 256 MiB -> 1 GiB arena;\n"
+	       "%-40s %10s the task model's per-frame rmap included)\n",
+	       "measured per 4 KiB page, whole engine",
+	       measured_bytes_per_page(), "", "");
+	printf("%-40s %8zu B\n", "struct mem_cgroup", cg);
+	printf("%-40s %8zu B\n", "struct memcg_pcpu, per CPU", pcpu);
+	printf("%-40s %8zu B\n", "slot + id table entries, per cgroup",
+	       2 * sizeof(void *));
+	printf("%-40s %8zu B  (+ name, objects it points to, malloc)\n",
+	       "per cgroup, 1 CPU", cg + pcpu + 2 * sizeof(void *));
+	printf("%-40s %8zu B\n", "per cgroup, this machine's CPUs",
+	       cg + cpus * pcpu + 2 * sizeof(void *));
+	printf("%-40s %8zu B\n", "per cgroup, 64 CPUs",
+	       cg + 64 * pcpu + 2 * sizeof(void *));
+	printf("%-40s %8.0f B  (heap growth over 1000 mkdirs)\n",
+	       "measured per cgroup, 1 CPU", measured_bytes_per_cgroup(1, 1000));
+	printf("%-40s %8.0f B\n", "measured per cgroup, this machine's CPUs",
+	       measured_bytes_per_cgroup(0, 1000));
+	printf("%-40s %8.0f B\n", "measured per cgroup, 64 CPUs",
+	       measured_bytes_per_cgroup(64, 1000));
+	printf("%-40s %8zu B\n", "struct memcg_cpu_area (stock), per CPU",
+	       sizeof(struct memcg_cpu_area));
+	printf("%-40s %8zu KiB (preallocated: slots %u, ids %u)\n",
+	       "engine tables, fixed",
+	       ((size_t)(1u << 20) * sizeof(void *) +
+		(MEM_CGROUP_ID_MAX + 1) * sizeof(void *) +
+		(MEM_CGROUP_ID_MAX / 64 + 1) * 8) >> 10,
+	       1u << 20, MEM_CGROUP_ID_MAX + 1);
+	printf("\n");
+}
+
+/* --- e: memory.stat with 10,000 cgroups --- */
+
+static double read_ms(struct mem_cgroup *m, const char *file)
+{
+	static char buf[16384];
+	double v[RUNS];
+	int r, ret;
+
+	for (r = 0; r < RUNS; r++) {
+		double t0 = now_ns();
+
+		ret = memcg_read(m, file, buf, sizeof(buf));
+		v[r] = (now_ns() - t0) / 1e6;
+		if (ret < 0)
+			die("memcg_read", ret);
+	}
+	return median(v, RUNS);
+}
+
+struct tree_result {
+	int nr;
+	double mkdir_ms, bytes_per_cg, root_stat_ms, leaf_stat_ms, cgroup_stat_ms;
+};
+
+/*
+ * Flat: 10,000 children of the root. Nested: 10 x 10 x 100 (10,000
+ * leaves at depth 3, 110 inner cgroups). One folio charged to each leaf.
+ */
+static void tree_bench(bool nested, unsigned nr_cpus, struct tree_result *res)
+{
+	enum { N = 10000 };
+	struct memcg_engine *e = engine_new(nr_cpus, 64 << 20);
+	struct mem_cgroup **leaf = calloc(N, sizeof(*leaf));
+	struct folio **folios = calloc(N, sizeof(*folios));
+	double t0, heap0;
+	char path[64];
+	int i, j, k, n = 0, err;
+
+	memcg_set_cpu(-1);
+	heap0 = heap_bytes();
+	t0 = now_ns();
+	if (!nested) {
+		for (i = 0; i < N; i++) {
+			snprintf(path, sizeof(path), "c%d", i);
+			err = memcg_mkdir(e, path, &leaf[n++]);
+			if (err)
+				die("memcg_mkdir", err);
+		}
+	} else {
+		for (i = 0; i < 10; i++) {
+			snprintf(path, sizeof(path), "n%d", i);
+			if ((err = memcg_mkdir(e, path, NULL)))
+				die("memcg_mkdir", err);
+			for (j = 0; j < 10; j++) {
+				snprintf(path, sizeof(path), "n%d/m%d", i, j);
+				if ((err = memcg_mkdir(e, path, NULL)))
+					die("memcg_mkdir", err);
+				for (k = 0; k < 100; k++) {
+					snprintf(path, sizeof(path), "n%d/m%d/l%d",
+						 i, j, k);
+					err = memcg_mkdir(e, path, &leaf[n++]);
+					if (err)
+						die("memcg_mkdir", err);
+				}
+			}
+		}
+	}
+	res->mkdir_ms = (now_ns() - t0) / 1e6;
+	res->nr = nested ? N + 110 : N;
+	/* the handles array is not part of it; 8 bytes each */
+	res->bytes_per_cg = (heap_bytes() - heap0) / res->nr;
+	for (i = 0; i < N; i++) {
+		folios[i] = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
+		if (!folios[i] || memcg_charge(e, folios[i], leaf[i], 0))
+			die("memcg_charge", -ENOMEM);
+	}
+	read_ms(memcg_root(e), "memory.stat");	/* warm-up */
+	res->root_stat_ms = read_ms(memcg_root(e), "memory.stat");
+	res->leaf_stat_ms = read_ms(leaf[N / 2], "memory.stat");
+	res->cgroup_stat_ms = read_ms(memcg_root(e), "cgroup.stat");
+	memcg_folios_put(e, folios, N);
+	for (i = 0; i < N; i++)
+		memcg_put(leaf[i]);
+	memcg_engine_destroy(e);
+	free(leaf);
+	free(folios);
+}
+
+static void section_e(void)
+{
+	static const struct { bool nested; unsigned cpus; const char *name; } cases[] = {
+		{ false, 0, "flat, machine CPUs" },
+		{ true, 0, "nested 10x10x100, machine CPUs" },
+		{ false, 64, "flat, nr_cpus 64" },
+		{ true, 64, "nested 10x10x100, nr_cpus 64" },
+	};
+	unsigned i;
+
+	printf("== e: 10,000 cgroups, one folio charged to each leaf (median "
+	       "of %d reads)\n", RUNS);
+	printf("%-36s %8s %10s %12s %12s %12s\n", "tree", "cgroups",
+	       "mkdir ms", "B/cgroup*", "root stat ms", "leaf stat ms");
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct tree_result r;
+
+		tree_bench(cases[i].nested, cases[i].cpus, &r);
+		printf("%-36s %8d %10.1f %12.0f %12.3f %12.4f   cgroup.stat %.4f ms\n",
+		       cases[i].name, r.nr, r.mkdir_ms, r.bytes_per_cg,
+		       r.root_stat_ms, r.leaf_stat_ms, r.cgroup_stat_ms);
+	}
+	printf("   * heap growth per cgroup (mallinfo2), malloc overhead "
+	       "included\n");
+}
+
+/*
+ * "loop OP DEPTH": run one operation BENCH_ITERS times and nothing else,
+ * for perf record or callgrind (OP: 0 floor .. 6 public, as in table a).
+ */
+static int profile_loop(int op, int depth)
+{
+	struct memcg_engine *e = engine_new(0, 64 << 20);
+	struct mem_cgroup *levels[MAX_DEPTH + 1];
+	static struct naive_node nodes[MAX_DEPTH + 1];
+	struct op_arg a = { .e = e };
+	int d;
+
+	if (op < 0 || op >= NR_OPS || depth < 1 || depth > MAX_DEPTH)
+		return 2;
+	memcg_set_cpu(-1);
+	make_chain(e, "a1", MAX_DEPTH, levels);
+	naive_chain(nodes, MAX_DEPTH);
+	a.folio = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
+	a.memcg = levels[depth];
+	a.node = &nodes[depth];
+	{
+		struct timespec c0, c1;
+		double wall;
+
+		ops[op].fn(&a, iters / 4 + 1);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c0);
+		wall = time_once(ops[op].fn, &a, iters);
+		clock_gettime(CLOCK_THREAD_CPUTIME_ID, &c1);
+		/* CPU time leaves out the time the thread was not running */
+		printf("%s, depth %d: wall %.2f ns, cpu %.2f ns\n", ops[op].name,
+		       depth, wall, ((double)(c1.tv_sec - c0.tv_sec) * 1e9 +
+				     (double)(c1.tv_nsec - c0.tv_nsec)) / iters);
+	}
+	tracker_flush();
+	memcg_folio_put(e, a.folio);
+	for (d = 1; d <= MAX_DEPTH; d++)
+		memcg_put(levels[d]);
+	memcg_engine_destroy(e);
+	return 0;
+}
+
+/*
+ * "mt OP NR_CPUS THREADS": OP in THREADS threads, each in its own cgroup,
+ * on an engine of NR_CPUS CPUs (0: the machine's), for A/B comparisons.
+ */
+static int profile_mt(int op, unsigned nr_cpus, int nr)
+{
+	struct memcg_engine *e;
+	static struct naive_node root_node, nodes[MAX_THREADS];
+	struct mem_cgroup *cg[MAX_THREADS];
+	struct op_arg args[MAX_THREADS];
+	struct load_mark m0, m1;
+	double ns, mops, par;
+	int i, err;
+
+	if (op < 0 || op >= NR_OPS || nr < 1 || nr > MAX_THREADS)
+		return 2;
+	e = engine_new(nr_cpus, 64 << 20);
+	naive_chain(&root_node, 0);
+	for (i = 0; i < nr; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "t%d", i);
+		err = memcg_mkdir(e, name, &cg[i]);
+		if (err)
+			die("memcg_mkdir", err);
+		nodes[i] = (struct naive_node){ .max = PAGE_COUNTER_MAX,
+						.parent = &root_node };
+		args[i] = (struct op_arg){ .e = e, .memcg = cg[i], .node = &nodes[i],
+			.folio = alloc_own_line(e) };
+	}
+	load_mark(&m0);
+	measure_mt(ops[op].fn, args, nr, iters, &ns, &mops, &par);
+	load_mark(&m1);
+	printf("%s, nr_cpus %u, %d threads: cpu %.2f ns, %.1f Mops/s, on %.2f "
+	       "CPUs (other load %.2f CPUs)\n", ops[op].name, e->nr_cpus, nr, ns,
+	       mops, par, other_cpus(&m0, &m1));
+	for (i = 0; i < nr; i++) {
+		memcg_folio_put(e, args[i].folio);
+		memcg_put(cg[i]);
+	}
+	put_spares(e);
+	memcg_engine_destroy(e);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("BENCH_ITERS");
+	const char *want = "abcde";
+	char sel[8] = "";
+	int i;
+
+	if (env && atol(env) > 0)
+		iters = atol(env);
+	if (argc == 4 && !strcmp(argv[1], "loop"))
+		return profile_loop(atoi(argv[2]), atoi(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "mt"))
+		return profile_mt(atoi(argv[2]), (unsigned)atoi(argv[3]),
+				  atoi(argv[4]));
+	for (i = 1; i < argc && strlen(sel) + strlen(argv[i]) < sizeof(sel); i++)
+		strcat(sel, argv[i]);
+	if (sel[0])
+		want = sel;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (strchr(want, 'a') || strchr(want, 'b')) {
+		begin_section();
+		section_ab();
+		end_section();
+	}
+	if (strchr(want, 'c')) {
+		begin_section();
+		section_c();
+		end_section();
+	}
+	if (strchr(want, 'd'))
+		section_d();
+	if (strchr(want, 'e')) {
+		begin_section();
+		section_e();
+		end_section();
+	}
+	return 0;
+}
