@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "core/memcontrol.h"
 #include "sim/sim.h"
@@ -216,11 +217,19 @@ int mem_cgroup_charge(struct folio *folio, struct mem_cgroup *memcg, unsigned gf
 }
 
 /* A run of folios of one cgroup, uncharged together. */
+/* The stats an uncharge moves, kept compact: the gather is on the hot path. */
+static const enum memcg_stat_item ug_items[] = {
+	MEMCG_ANON, MEMCG_ANON_THP, MEMCG_SHMEM, MEMCG_SHMEM_THP, MEMCG_FILE,
+	MEMCG_FILE_THP, MEMCG_KERNEL, MEMCG_PGPGOUT,
+};
+enum { UG_ANON, UG_ANON_THP, UG_SHMEM, UG_SHMEM_THP, UG_FILE, UG_FILE_THP,
+       UG_KERNEL, UG_PGPGOUT, NR_UG_ITEMS };
+
 struct uncharge_gather {
 	struct mem_cgroup *memcg;
 	long nr_memory;
 	long nr_folios;
-	long stat[MEMCG_NR_STAT];
+	long stat[NR_UG_ITEMS];
 };
 
 static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
@@ -238,39 +247,38 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 	}
 	cpu = memcg_this_cpu(e);
 	pcpu_lock(&e->cpus[cpu].lock);
-	for (i = 0; i < MEMCG_NR_STAT; i++)
+	for (i = 0; i < NR_UG_ITEMS; i++)
 		if (ug->stat[i])
-			mod_memcg_state_local(memcg, cpu, i, ug->stat[i]);
+			mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);
 	/* the folios' references, held until the counters were updated */
 	css_put_local(memcg, cpu, ug->nr_folios);
 	pcpu_unlock(&e->cpus[cpu].lock);
-	*ug = (struct uncharge_gather){ 0 };
+	memset(ug, 0, sizeof(*ug));
 }
 
 static void gather_stat(struct uncharge_gather *ug, const struct folio *folio)
 {
-	long nr = folio_nr_pages(folio);
-	bool thp = folio_order(folio) > 0;
+	long nr = folio_nr_pages(folio), thp = folio_order(folio) > 0 ? nr : 0;
 
 	switch (folio_type(folio)) {
 	case FOLIO_ANON:
-		ug->stat[MEMCG_ANON] -= nr;
-		ug->stat[MEMCG_ANON_THP] -= thp ? nr : 0;
+		ug->stat[UG_ANON] -= nr;
+		ug->stat[UG_ANON_THP] -= thp;
 		break;
 	case FOLIO_SHMEM:
-		ug->stat[MEMCG_SHMEM] -= nr;
-		ug->stat[MEMCG_SHMEM_THP] -= thp ? nr : 0;
-		ug->stat[MEMCG_FILE] -= nr;
+		ug->stat[UG_SHMEM] -= nr;
+		ug->stat[UG_SHMEM_THP] -= thp;
+		ug->stat[UG_FILE] -= nr;
 		break;
 	case FOLIO_FILE:
-		ug->stat[MEMCG_FILE] -= nr;
-		ug->stat[MEMCG_FILE_THP] -= thp ? nr : 0;
+		ug->stat[UG_FILE] -= nr;
+		ug->stat[UG_FILE_THP] -= thp;
 		break;
 	default:
-		ug->stat[MEMCG_KERNEL] -= nr;
+		ug->stat[UG_KERNEL] -= nr;
 		break;
 	}
-	ug->stat[MEMCG_PGPGOUT]++;
+	ug->stat[UG_PGPGOUT]++;
 }
 
 static void uncharge_folio(struct memcg_engine *e, struct folio *folio,
