@@ -29,30 +29,15 @@ struct reparent_acct {
 
 static void acct_folio(struct folio *folio, void *arg)
 {
+	enum memcg_stat_item items[FOLIO_MAX_STAT_ITEMS];
 	struct reparent_acct *ra = arg;
 	long nr = folio_nr_pages(folio);
-	bool thp = folio_order(folio) > 0;
+	int i, n = folio_stat_items(folio, items);
 
 	ra->nr_pages += nr;
 	ra->nr_folios++;
-	switch (folio_type(folio)) {
-	case FOLIO_ANON:
-		ra->stat[MEMCG_ANON] += nr;
-		ra->stat[MEMCG_ANON_THP] += thp ? nr : 0;
-		break;
-	case FOLIO_SHMEM:
-		ra->stat[MEMCG_SHMEM] += nr;
-		ra->stat[MEMCG_SHMEM_THP] += thp ? nr : 0;
-		ra->stat[MEMCG_FILE] += nr;
-		break;
-	case FOLIO_FILE:
-		ra->stat[MEMCG_FILE] += nr;
-		ra->stat[MEMCG_FILE_THP] += thp ? nr : 0;
-		break;
-	default:
-		ra->stat[MEMCG_KERNEL] += nr;
-		break;
-	}
+	for (i = 0; i < n; i++)
+		ra->stat[items[i]] += nr;
 	if (folio_test_flag(folio, PG_swapcache))
 		ra->stat[MEMCG_SWAPCACHE] += nr;
 }

@@ -54,6 +54,45 @@ static void mod_state(struct mem_cgroup *memcg, int cpu,
 }
 
 /**
+ * folio_stat_items - the memory.stat items a folio's pages count in
+ * @folio: folio
+ * @items: receives up to FOLIO_MAX_STAT_ITEMS items
+ *
+ * anon or file or kernel; shmem counts in shmem and file (NR_FILE_PAGES
+ * includes it); a huge folio also in its *_thp item.
+ *
+ * Return: how many items; each counts folio_nr_pages(@folio) pages.
+ */
+int folio_stat_items(const struct folio *folio, enum memcg_stat_item *items)
+{
+	bool thp = folio_order(folio) > 0;
+	int n = 0;
+
+	switch (folio_type(folio)) {
+	case FOLIO_ANON:
+		items[n++] = MEMCG_ANON;
+		if (thp)
+			items[n++] = MEMCG_ANON_THP;
+		break;
+	case FOLIO_SHMEM:
+		items[n++] = MEMCG_SHMEM;
+		items[n++] = MEMCG_FILE;
+		if (thp)
+			items[n++] = MEMCG_SHMEM_THP;
+		break;
+	case FOLIO_FILE:
+		items[n++] = MEMCG_FILE;
+		if (thp)
+			items[n++] = MEMCG_FILE_THP;
+		break;
+	default:
+		items[n++] = MEMCG_KERNEL;
+		break;
+	}
+	return n;
+}
+
+/**
  * memcg_stat_folio - account a folio's pages by type (anon, file, ...)
  * @memcg: cgroup
  * @cpu: CPU whose lock the caller holds, or -1
@@ -63,31 +102,12 @@ static void mod_state(struct mem_cgroup *memcg, int cpu,
 void memcg_stat_folio(struct mem_cgroup *memcg, int cpu,
 		      const struct folio *folio, long sign)
 {
+	enum memcg_stat_item items[FOLIO_MAX_STAT_ITEMS];
 	long nr = folio_nr_pages(folio) * sign;
-	bool thp = folio_order(folio) > 0;
+	int i, n = folio_stat_items(folio, items);
 
-	switch (folio_type(folio)) {
-	case FOLIO_ANON:
-		mod_state(memcg, cpu, MEMCG_ANON, nr);
-		if (thp)
-			mod_state(memcg, cpu, MEMCG_ANON_THP, nr);
-		break;
-	case FOLIO_SHMEM:
-		mod_state(memcg, cpu, MEMCG_SHMEM, nr);
-		if (thp)
-			mod_state(memcg, cpu, MEMCG_SHMEM_THP, nr);
-		/* shmem is part of file, as in NR_FILE_PAGES */
-		__attribute__((fallthrough));
-	case FOLIO_FILE:
-		mod_state(memcg, cpu, MEMCG_FILE, nr);
-		if (thp && folio_type(folio) == FOLIO_FILE)
-			mod_state(memcg, cpu, MEMCG_FILE_THP, nr);
-		break;
-	case FOLIO_KERNEL:
-	default:
-		mod_state(memcg, cpu, MEMCG_KERNEL, nr);
-		break;
-	}
+	for (i = 0; i < n; i++)
+		mod_state(memcg, cpu, items[i], nr);
 }
 
 /**

@@ -217,13 +217,20 @@ int mem_cgroup_charge(struct folio *folio, struct mem_cgroup *memcg, unsigned gf
 }
 
 /* A run of folios of one cgroup, uncharged together. */
-/* The stats an uncharge moves, kept compact: the gather is on the hot path. */
-static const enum memcg_stat_item ug_items[] = {
+/*
+ * The stats an uncharge moves, kept compact (the gather is on the hot
+ * path): slot i + 1 of ug_slot[] holds item i's place in the gather.
+ */
+enum { NR_UG_ITEMS = 8 };
+static const enum memcg_stat_item ug_items[NR_UG_ITEMS] = {
 	MEMCG_ANON, MEMCG_ANON_THP, MEMCG_SHMEM, MEMCG_SHMEM_THP, MEMCG_FILE,
 	MEMCG_FILE_THP, MEMCG_KERNEL, MEMCG_PGPGOUT,
 };
-enum { UG_ANON, UG_ANON_THP, UG_SHMEM, UG_SHMEM_THP, UG_FILE, UG_FILE_THP,
-       UG_KERNEL, UG_PGPGOUT, NR_UG_ITEMS };
+static const unsigned char ug_slot[MEMCG_NR_STAT] = {
+	[MEMCG_ANON] = 1, [MEMCG_ANON_THP] = 2, [MEMCG_SHMEM] = 3,
+	[MEMCG_SHMEM_THP] = 4, [MEMCG_FILE] = 5, [MEMCG_FILE_THP] = 6,
+	[MEMCG_KERNEL] = 7, [MEMCG_PGPGOUT] = 8,
+};
 
 struct uncharge_gather {
 	struct mem_cgroup *memcg;
@@ -258,27 +265,13 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 
 static void gather_stat(struct uncharge_gather *ug, const struct folio *folio)
 {
-	long nr = folio_nr_pages(folio), thp = folio_order(folio) > 0 ? nr : 0;
+	enum memcg_stat_item items[FOLIO_MAX_STAT_ITEMS];
+	long nr = folio_nr_pages(folio);
+	int i, n = folio_stat_items(folio, items);
 
-	switch (folio_type(folio)) {
-	case FOLIO_ANON:
-		ug->stat[UG_ANON] -= nr;
-		ug->stat[UG_ANON_THP] -= thp;
-		break;
-	case FOLIO_SHMEM:
-		ug->stat[UG_SHMEM] -= nr;
-		ug->stat[UG_SHMEM_THP] -= thp;
-		ug->stat[UG_FILE] -= nr;
-		break;
-	case FOLIO_FILE:
-		ug->stat[UG_FILE] -= nr;
-		ug->stat[UG_FILE_THP] -= thp;
-		break;
-	default:
-		ug->stat[UG_KERNEL] -= nr;
-		break;
-	}
-	ug->stat[UG_PGPGOUT]++;
+	for (i = 0; i < n; i++)
+		ug->stat[ug_slot[items[i]] - 1] -= nr;
+	ug->stat[ug_slot[MEMCG_PGPGOUT] - 1]++;
 }
 
 static void uncharge_folio(struct memcg_engine *e, struct folio *folio,

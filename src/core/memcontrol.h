@@ -296,6 +296,8 @@ void mem_cgroup_reparent_folio(struct memcg_engine *e, struct folio *folio);
 void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx, long val);
 void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
 			   enum memcg_stat_item idx, long val);
+#define FOLIO_MAX_STAT_ITEMS 3
+int folio_stat_items(const struct folio *folio, enum memcg_stat_item *items);
 void memcg_stat_folio(struct mem_cgroup *memcg, int cpu, const struct folio *folio,
 		      long sign);
 long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);

@@ -61,6 +61,7 @@ static void audit_collect(struct audit *a, struct mem_cgroup *memcg)
 	}
 }
 
+/* Written out again, not folio_stat_items(): the auditor derives on its own. */
 static void audit_folio_stats(struct audit_cg *cg, const struct folio *folio)
 {
 	long nr = folio_nr_pages(folio);
