@@ -44,33 +44,14 @@
 
 #include "core/memcontrol.h"
 
+#include "bench_util.h"
+
 #define RUNS 5
 #define MAX_DEPTH 8
 #define MAX_THREADS 4
 #define TRACKER_BATCH 64
 
 static long iters = 4000000;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	return v[n / 2];
-}
 
 /*
  * Other load on the machine: CPU time used by everything but this process

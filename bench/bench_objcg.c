@@ -38,25 +38,12 @@
 
 #include "core/objcg.h"
 
+#include "bench_util.h"
+
 #define RUNS 5
 #define MAX_THREADS 4
 
 static long iters = 4000000;
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void die(const char *what, int err)
 {

@@ -12,17 +12,11 @@
 
 #include "core/swap_cgroup.h"
 
+#include "bench_util.h"
+
 #define OLD_ID 5
 #define NEW_ID 6
 #define OTHER_ID 7
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 /* The 2014 patch's approach: every slot of the map, rewriting matches. */
 static size_t migrate_scan(struct swap_cgroup *sc, uint16_t old, uint16_t new)

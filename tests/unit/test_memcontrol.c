@@ -12,19 +12,12 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "audit.h"
+#include "fixture.h"
 
 #define NR_CPUS 2
 
-struct fixture {
-	struct memcg_engine *e;
-	struct mem_cgroup *a, *b;	/* handles on "A" and "A/B" or "B" */
-	struct audit_hold holds[2];
-};
-
 static int setup_mode(void **state, enum memcg_mode mode, const char *b)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
 	struct memcg_config cfg;
 
 	memcg_config_init(&cfg);
@@ -32,13 +25,7 @@ static int setup_mode(void **state, enum memcg_mode mode, const char *b)
 	cfg.memory_bytes = 64 << 20;
 	cfg.nr_cpus = NR_CPUS;
 	cfg.deterministic = true;
-	assert_int_equal(memcg_engine_create(&cfg, &f->e), 0);
-	assert_int_equal(memcg_mkdir(f->e, "A", &f->a), 0);
-	assert_int_equal(memcg_mkdir(f->e, b, &f->b), 0);
-	f->holds[0] = (struct audit_hold){ f->a, 1 };
-	f->holds[1] = (struct audit_hold){ f->b, 1 };
-	memcg_set_cpu(0);
-	*state = f;
+	*state = fixture_new(&cfg, "A", b);
 	return 0;
 }
 
@@ -59,27 +46,8 @@ static int setup_siblings(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	if (f->b)
-		memcg_put(f->b);
-	if (f->a)
-		memcg_put(f->a);
-	memcg_drain_all_stock(memcg_root(f->e));
-	memcg_rmdir(f->e, "A/B");
-	memcg_rmdir(f->e, "B");
-	memcg_rmdir(f->e, "A");
-	assert_int_equal(memcg_audit(f->e, NULL, 0), 0);
-	assert_int_equal(atomic_load(&f->e->nr_memcgs), 1);
-	memcg_engine_destroy(f->e);
-	memcg_set_cpu(-1);
-	free(f);
+	fixture_free(*state);
 	return 0;
-}
-
-static void audit(struct fixture *f)
-{
-	assert_int_equal(memcg_audit(f->e, f->holds, 2), 0);
 }
 
 static struct folio *charged(struct fixture *f, struct mem_cgroup *m,
@@ -90,7 +58,7 @@ static struct folio *charged(struct fixture *f, struct mem_cgroup *m,
 	assert_non_null(folio);
 	assert_int_equal(memcg_charge(f->e, folio, m, MEMCG_GFP_KERNEL), 0);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), m);
-	audit(f);
+	fixture_audit(f);
 	return folio;
 }
 
@@ -111,11 +79,11 @@ static void test_uncharge_at_final_put(void **state)
 	memcg_folio_get(f->e, folio);		/* and a mapping */
 	memcg_folio_put(f->e, folio);		/* unmap */
 	memcg_folio_put(f->e, folio);		/* truncation */
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->b), 1);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->b);
 	memcg_folio_put(f->e, folio);		/* the final put */
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->b), 0);
 	assert_int_equal(usage(f->a), 0);
 }
@@ -138,7 +106,7 @@ static void test_batched_uncharge_one_update_per_run(void **state)
 	before = atomic_load(&f->e->nr_uncharge_batches);
 	memcg_folios_put(f->e, folios, 250);
 	assert_int_equal(atomic_load(&f->e->nr_uncharge_batches) - before, 3);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->a), 0);
 	assert_int_equal(memcg_page_state(f->a, MEMCG_ANON), 0);
 	assert_int_equal(memcg_page_state_local(f->a, MEMCG_PGPGOUT), 200);
@@ -161,10 +129,10 @@ static void test_migrate_moves_charge_and_reference(void **state)
 	memcg_folio_put(f->e, old);		/* freed, not uncharged */
 	assert_int_equal(usage(f->b), pages);
 	assert_int_equal(atomic_load(&f->e->nr_uncharge_batches), batches);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, new);
 	assert_int_equal(usage(f->b), pages - 1);
-	audit(f);
+	fixture_audit(f);
 }
 
 static void test_migrate_rejects_mismatch(void **state)
@@ -181,7 +149,7 @@ static void test_migrate_rejects_mismatch(void **state)
 	memcg_folio_put(f->e, old);
 	memcg_folio_put(f->e, file);
 	memcg_folio_put(f->e, other);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Page-cache replacement: the new folio is force-charged. */
@@ -197,12 +165,12 @@ static void test_replace_folio_force_charges(void **state)
 	assert_int_equal(usage(f->a), 2);	/* past max: forced */
 	assert_ptr_equal(memcg_folio_memcg(f->e, new), f->b);
 	assert_ptr_equal(memcg_folio_memcg(f->e, old), f->b);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, old);
 	assert_int_equal(usage(f->a), 1);
 	memcg_folio_put(f->e, new);
 	assert_int_equal(usage(f->a), 0);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Seed rule 4: a huge-page split takes one reference per new folio. */
@@ -223,16 +191,16 @@ static void test_split_gives_tails_references(void **state)
 	assert_int_equal(memcg_page_state(f->b, MEMCG_ANON), 512);
 	for (i = 0; i < 512; i++)
 		assert_ptr_equal(memcg_folio_memcg(f->e, pieces[i]), f->b);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, pieces[7]);
 	assert_int_equal(usage(f->b), 511);
 	assert_int_equal(css_ref_read(f->b), refs + 510);
-	audit(f);
+	fixture_audit(f);
 	pieces[7] = pieces[511];
 	memcg_folios_put(f->e, pieces, 511);
 	assert_int_equal(usage(f->b), 0);
 	assert_int_equal(css_ref_read(f->b), refs - 1);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_split_folio(f->e, pieces[0] = memcg_folio_alloc(
 				f->e, MEMCG_FOLIO_ANON, 0), NULL), -EINVAL);
 	memcg_folio_put(f->e, pieces[0]);
@@ -254,7 +222,7 @@ static void test_stock_slot_holds_reference(void **state)
 	assert_int_equal(slots, 0);
 	assert_int_equal(css_ref_read(f->b), refs + 1);
 	assert_int_equal(usage(f->b), 1);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
 }
 
@@ -277,7 +245,7 @@ static void test_stock_serves_batch(void **state)
 	assert_int_equal(usage(f->b), 128 + 63);
 	memcg_set_cpu(0);
 	memcg_folios_put(f->e, folios, 65);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Seven cached cgroups per CPU; the eighth evicts one, round-robin. */
@@ -316,7 +284,7 @@ static void test_stock_seven_slots(void **state)
 		assert_int_equal(memcg_rmdir(f->e, name), 0);
 		memcg_put(m[i]);
 	}
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Seed rule 4: moving a charge gets the new cgroup and puts the old. */
@@ -338,9 +306,9 @@ static void test_move_account_gets_new_puts_old(void **state)
 	assert_int_equal(usage(f->a), 1);	/* hierarchical: B is below A */
 	assert_int_equal(memcg_page_state_local(f->a, MEMCG_ANON), 0);
 	assert_int_equal(memcg_page_state_local(f->b, MEMCG_ANON), 1);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
-	audit(f);
+	fixture_audit(f);
 }
 
 static void test_move_account_to_full_sibling(void **state)
@@ -351,7 +319,7 @@ static void test_move_account_to_full_sibling(void **state)
 	assert_int_equal(memcg_write(f->b, "memory.max", "0"), 0);
 	assert_int_equal(memcg_move_account(f->e, folio, f->b), -ENOMEM);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->a);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
 }
 
@@ -369,7 +337,7 @@ static void test_root_refcounted_not_charged(void **state)
 	memcg_folio_put(f->e, folio);
 	assert_int_equal(css_ref_read(root), refs);
 	assert_int_equal(memcg_page_state(root, MEMCG_FILE), 0);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* A limit is enforced at every level, the failing one gets "max". */
@@ -388,14 +356,14 @@ static void test_charge_over_limit(void **state)
 	assert_int_equal(usage(f->a), 16);
 	assert_true(atomic_load(&f->a->memory_events_local[MEMCG_MAX]) > 0);
 	assert_int_equal(atomic_load(&f->b->memory_events_local[MEMCG_MAX]), 0);
-	audit(f);
+	fixture_audit(f);
 	/* NOFAIL forces the charge past max */
 	assert_int_equal(memcg_charge(f->e, extra, f->b, MEMCG_GFP_NOFAIL), 0);
 	assert_int_equal(usage(f->a), 17);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, extra);
 	memcg_folios_put(f->e, folios, 16);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* v1: memory and memsw are charged together; memsw limits too. */
@@ -418,13 +386,13 @@ static void test_v1_memsw_charged_together(void **state)
 	 * charge succeeds, the next one fails */
 	extra = charged(f, f->b, MEMCG_FOLIO_ANON, 0);
 	assert_int_equal(page_counter_read(&f->a->memsw), 2);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, extra);
 	assert_int_equal(memcg_write(f->a, "memory.limit_in_bytes", "-1"), -EINVAL);
 	assert_int_equal(memcg_write(f->a, "memory.memsw.limit_in_bytes", "-1"), 0);
 	assert_int_equal(memcg_write(f->a, "memory.limit_in_bytes", "-1"), 0);
 	memcg_folio_put(f->e, folio);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* rmdir refuses cgroups with children or tasks, and the root. */
@@ -442,7 +410,7 @@ static void test_rmdir_busy(void **state)
 	assert_int_equal(memcg_mkdir(f->e, "X/Y", NULL), -ENOENT);
 	assert_int_equal(memcg_mkdir(f->e, "A/..", NULL), -EINVAL);
 	assert_int_equal(memcg_mkdir(f->e, "A/", NULL), -EINVAL);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* A removed cgroup: offline at once, alive while anything points at it. */
@@ -464,20 +432,20 @@ static void test_removed_cgroup(void **state)
 	/* the stock's slot was drained at offline: only the folio and us */
 	assert_int_equal(memcg_stock_pages(f->e, f->b, NULL), 0);
 	assert_int_equal(f->a->nr_dying_descendants, 1);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(f->a->nr_dying_descendants, 1);	/* our handle */
 	f->holds[1] = (struct audit_hold){ NULL, 0 };
 	memcg_put(f->b);
 	f->b = NULL;
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(f->a->nr_dying_descendants, 0);
 	assert_int_equal(atomic_load(&f->e->nr_memcgs), 2);
 	/* the name is free again, with a fresh cgroup */
 	assert_int_equal(memcg_mkdir(f->e, "A/B", &f->b), 0);
 	f->holds[1] = (struct audit_hold){ f->b, 1 };
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Ids: published at online, found under RCU, reused only after release. */
@@ -504,7 +472,7 @@ static void test_ids(void **state)
 	assert_int_equal(d->id, id);		/* the lowest free id */
 	assert_int_equal(memcg_rmdir(f->e, "D"), 0);
 	memcg_put(d);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Exact references after the kill, with refs taken on every CPU. */
@@ -521,11 +489,11 @@ static void test_refs_across_cpus_and_kill(void **state)
 	memcg_set_cpu(0);
 	assert_int_equal(memcg_rmdir(f->e, "A/B"), 0);
 	assert_true(atomic_load(&f->b->ref.atomic_mode));
-	audit(f);
+	fixture_audit(f);
 	for (i = 0; i < NR_CPUS * 3; i++) {
 		memcg_set_cpu(NR_CPUS - 1 - i % NR_CPUS);
 		memcg_folio_put(f->e, folios[i]);
-		audit(f);
+		fixture_audit(f);
 	}
 	memcg_set_cpu(0);
 	assert_int_equal(css_ref_read(f->b), 1);	/* our handle */

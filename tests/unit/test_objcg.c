@@ -21,22 +21,15 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "audit.h"
+#include "fixture.h"
 #include "core/objcg.h"
 
 #define NR_CPUS 2
 #define PG ((long)MEMCG_PAGE_SIZE)
 #define OBJ(size) ((long)(size) + (long)sizeof(void *))
 
-struct fixture {
-	struct memcg_engine *e;
-	struct mem_cgroup *a, *b;	/* handles on "A" and "A/B" */
-	struct audit_hold holds[2];
-};
-
 static int setup_mode(void **state, enum memcg_mode mode)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
 	struct memcg_config cfg;
 
 	memcg_config_init(&cfg);
@@ -44,13 +37,7 @@ static int setup_mode(void **state, enum memcg_mode mode)
 	cfg.memory_bytes = 64 << 20;
 	cfg.nr_cpus = NR_CPUS;
 	cfg.deterministic = true;
-	assert_int_equal(memcg_engine_create(&cfg, &f->e), 0);
-	assert_int_equal(memcg_mkdir(f->e, "A", &f->a), 0);
-	assert_int_equal(memcg_mkdir(f->e, "A/B", &f->b), 0);
-	f->holds[0] = (struct audit_hold){ f->a, 1 };
-	f->holds[1] = (struct audit_hold){ f->b, 1 };
-	memcg_set_cpu(0);
-	*state = f;
+	*state = fixture_new(&cfg, "A", "A/B");
 	return 0;
 }
 
@@ -66,26 +53,8 @@ static int setup_v1(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
-
-	if (f->b)
-		memcg_put(f->b);
-	if (f->a)
-		memcg_put(f->a);
-	memcg_drain_all_stock(memcg_root(f->e));
-	memcg_rmdir(f->e, "A/B");
-	memcg_rmdir(f->e, "A");
-	assert_int_equal(memcg_audit(f->e, NULL, 0), 0);
-	assert_int_equal(atomic_load(&f->e->nr_memcgs), 1);
-	memcg_engine_destroy(f->e);
-	memcg_set_cpu(-1);
-	free(f);
+	fixture_free(*state);
 	return 0;
-}
-
-static void audit(struct fixture *f)
-{
-	assert_int_equal(memcg_audit(f->e, f->holds, 2), 0);
 }
 
 static long usage(struct mem_cgroup *m)
@@ -139,9 +108,9 @@ static void test_obj_charge_stock(void **state)
 
 	assert_non_null(objcg);
 	assert_ptr_equal(memcg_objcg_memcg(objcg), f->b);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_obj_charge(objcg, 100, MEMCG_GFP_KERNEL), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), 1);
 	assert_int_equal(stat(f->b, MEMCG_SLAB_UNRECLAIMABLE), OBJ(100));
 	assert_int_equal(stock_bytes(f, objcg), PG - OBJ(100));
@@ -152,28 +121,28 @@ static void test_obj_charge_stock(void **state)
 
 	/* a second object comes from the stock: no page */
 	assert_int_equal(memcg_obj_charge(objcg, 200, MEMCG_GFP_RECLAIMABLE), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), 1);
 	assert_int_equal(stat(f->b, MEMCG_SLAB_RECLAIMABLE), OBJ(200));
 	assert_int_equal(stock_bytes(f, objcg), PG - OBJ(100) - OBJ(200));
 
 	memcg_obj_uncharge(objcg, 200, MEMCG_GFP_RECLAIMABLE);
 	memcg_obj_uncharge(objcg, 100, MEMCG_GFP_KERNEL);
-	audit(f);
+	fixture_audit(f);
 	/* exactly a page back in the stock: not more than a page, kept */
 	assert_int_equal(stock_bytes(f, objcg), PG);
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), 1);
 	assert_int_equal(slab(f->b), 0);
 
 	memcg_drain_all_stock(f->a);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(stock_bytes(f, objcg), 0);
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), 0);
 	assert_int_equal(usage(f->b), 0);
 	assert_int_equal(usage(f->a), 0);
 	assert_int_equal(atomic_load(&objcg->nr_charged_bytes), 0);
 	memcg_objcg_put(objcg);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Frees beyond a page uncharge whole pages through the page stock. */
@@ -185,26 +154,26 @@ static void test_obj_free_uncharges_pages(void **state)
 
 	for (i = 0; i < 10; i++)
 		assert_int_equal(memcg_obj_charge(objcg, 3000, 0), 0);
-	audit(f);
+	fixture_audit(f);
 	/* 10 * 3008 bytes: whole pages, the remainder in the stock */
 	assert_int_equal(stat(f->b, MEMCG_KERNEL) * PG,
 			 10 * OBJ(3000) + stock_bytes(f, objcg));
 	for (i = 0; i < 10; i++) {
 		memcg_obj_uncharge(objcg, 3000, 0);
-		audit(f);
+		fixture_audit(f);
 		assert_true(stock_bytes(f, objcg) <= PG);
 	}
 	assert_int_equal(stat(f->b, MEMCG_KERNEL) * PG, stock_bytes(f, objcg));
 	/* an object larger than a page: pages charged, remainder stocked */
 	assert_int_equal(memcg_obj_charge(objcg, 8000, 0), 0);
-	audit(f);
+	fixture_audit(f);
 	memcg_obj_uncharge(objcg, 8000, 0);
-	audit(f);
+	fixture_audit(f);
 	memcg_drain_all_stock(memcg_root(f->e));
 	assert_int_equal(usage(f->a), 0);
 	assert_int_equal(stat(f->a, MEMCG_KERNEL), 0);
 	memcg_objcg_put(objcg);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* NR_OBJ_STOCK objcgs per CPU; the next one evicts round-robin. */
@@ -257,7 +226,7 @@ static void test_obj_stock_slots(void **state)
 		assert_int_equal(memcg_rmdir(f->e, name), 0);
 	}
 	memcg_drain_all_stock(memcg_root(f->e));
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->a), 0);
 	assert_int_equal(stat(f->a, MEMCG_KERNEL), 0);
 }
@@ -275,7 +244,7 @@ static void test_objcg_outlives_cgroup(void **state)
 	assert_int_equal(memcg_kmem_charge_page(f->e, objcg, 0, 0, &page), 0);
 	assert_ptr_equal(memcg_kmem_folio_objcg(f->e, page), objcg);
 	assert_null(memcg_folio_memcg(f->e, page));
-	audit(f);
+	fixture_audit(f);
 	/* 5 * 1008 bytes in two pages (the 5th missed the stock), a page */
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), 3);
 	memcg_drain_all_stock(f->a);
@@ -286,11 +255,11 @@ static void test_objcg_outlives_cgroup(void **state)
 	/* rmdir: the objcg now charges A; nothing pins B but our handle */
 	assert_int_equal(memcg_rmdir(f->e, "A/B"), 0);
 	assert_ptr_equal(memcg_objcg_memcg(objcg), f->a);
-	audit(f);
+	fixture_audit(f);
 	f->holds[1] = (struct audit_hold){ NULL, 0 };
 	memcg_put(f->b);
 	f->b = NULL;
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(f->a->nr_dying_descendants, 0);
 	assert_int_equal(atomic_load(&f->e->nr_memcgs), 2);
 	/* B's pages stayed charged in A, where the objects now live */
@@ -305,15 +274,15 @@ static void test_objcg_outlives_cgroup(void **state)
 
 	for (i = 0; i < 5; i++) {
 		memcg_obj_uncharge(objcg, 1000, 0);
-		audit(f);
+		fixture_audit(f);
 	}
 	assert_int_equal(memcg_kmem_uncharge_page(f->e, page), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(slab(f->a), 0);
 	memcg_objcg_put(objcg);		/* the stock still caches it */
-	audit(f);
+	fixture_audit(f);
 	memcg_drain_all_stock(memcg_root(f->e));	/* its last reference */
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->a), 0);
 	assert_int_equal(stat(f->a, MEMCG_KERNEL), 0);
 	assert_int_equal(stat(memcg_root(f->e), MEMCG_KERNEL), 0);
@@ -334,7 +303,7 @@ static void test_kmem_page_split(void **state)
 			 -EINVAL);
 	assert_int_equal(memcg_kmem_charge_page(f->e, objcg, 0, 0, &small), 0);
 	assert_int_equal(memcg_kmem_charge_page(f->e, objcg, 0, order, &huge), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), nr + 1);
 	assert_int_equal(stat_file(f->b, "kernel"), (nr + 1) * PG);
 	refs = obj_cgroup_ref_read(objcg);
@@ -347,7 +316,7 @@ static void test_kmem_page_split(void **state)
 	assert_int_equal(memcg_kmem_split_page(f->e, huge, pages), 0);
 	assert_int_equal(obj_cgroup_ref_read(objcg), refs + nr - 1);
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), nr + 1);
-	audit(f);
+	fixture_audit(f);
 	for (i = 0; i < nr; i++)
 		assert_ptr_equal(memcg_kmem_folio_objcg(f->e, pages[i]), objcg);
 	assert_int_equal(memcg_kmem_split_page(f->e, pages[0], NULL), -EINVAL);
@@ -356,14 +325,14 @@ static void test_kmem_page_split(void **state)
 	assert_int_equal(memcg_rmdir(f->e, "A/B"), 0);
 	for (i = 0; i < nr; i += 2)
 		assert_int_equal(memcg_kmem_uncharge_page(f->e, pages[i]), 0);
-	audit(f);
+	fixture_audit(f);
 	for (i = 1; i < nr; i += 2)
 		assert_int_equal(memcg_kmem_uncharge_page(f->e, pages[i]), 0);
 	assert_int_equal(memcg_kmem_uncharge_page(f->e, small), 0);
-	audit(f);
+	fixture_audit(f);
 	memcg_objcg_put(objcg);
 	memcg_drain_all_stock(memcg_root(f->e));
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(stat(f->a, MEMCG_KERNEL), 0);
 	assert_int_equal(usage(f->a), 0);
 	free(pages);
@@ -399,7 +368,7 @@ static void test_sock_v2(void **state)
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(usage(f->b), 0);
 	memcg_sock_free(sk);
-	audit(f);
+	fixture_audit(f);
 
 	/* the root's sockets are not accounted */
 	assert_int_equal(memcg_sock_alloc(memcg_root(f->e), &rootsk), 0);
@@ -408,7 +377,7 @@ static void test_sock_v2(void **state)
 	assert_int_equal(stat(memcg_root(f->e), MEMCG_SOCK), 0);
 	memcg_sock_uncharge(rootsk, 5);
 	memcg_sock_free(rootsk);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* v1 sockets: the tcpmem counter, only after the tcp limit was written. */
@@ -448,7 +417,7 @@ static void test_sock_v1_tcpmem(void **state)
 	memcg_sock_free(sk);
 	memcg_sock_uncharge(early, 3);
 	memcg_sock_free(early);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* v1: memory.kmem.* follow kernel pages and objects, root included. */
@@ -461,7 +430,7 @@ static void test_v1_kmem_counter(void **state)
 
 	assert_int_equal(memcg_kmem_charge_page(f->e, objcg, 0, 0, &page), 0);
 	assert_int_equal(memcg_obj_charge(objcg, 500, 0), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(read_ll(f->b, "memory.kmem.usage_in_bytes"), 2 * PG);
 	assert_int_equal(read_ll(f->a, "memory.kmem.usage_in_bytes"), 2 * PG);
 	assert_int_equal(read_ll(root, "memory.kmem.usage_in_bytes"), 2 * PG);
@@ -469,18 +438,18 @@ static void test_v1_kmem_counter(void **state)
 	/* deprecated: a write has no effect */
 	assert_int_equal(memcg_write(f->b, "memory.kmem.limit_in_bytes", "4K"), 0);
 	assert_int_equal(memcg_obj_charge(objcg, 5000, 0), 0);
-	audit(f);
+	fixture_audit(f);
 	memcg_obj_uncharge(objcg, 5000, 0);
 	memcg_obj_uncharge(objcg, 500, 0);
 	assert_int_equal(memcg_kmem_uncharge_page(f->e, page), 0);
 	memcg_drain_all_stock(root);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(read_ll(f->b, "memory.kmem.usage_in_bytes"), 0);
 	assert_int_equal(read_ll(root, "memory.kmem.usage_in_bytes"), 0);
 	assert_int_equal(memcg_write(f->b, "memory.kmem.max_usage_in_bytes", "0"), 0);
 	assert_int_equal(read_ll(f->b, "memory.kmem.max_usage_in_bytes"), 0);
 	memcg_objcg_put(objcg);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* v1: a removed cgroup's kmem moves to its parent's level exactly. */
@@ -492,18 +461,18 @@ static void test_v1_kmem_reparent(void **state)
 
 	for (i = 0; i < 20; i++)
 		assert_int_equal(memcg_obj_charge(objcg, 700, 0), 0);
-	audit(f);
+	fixture_audit(f);
 	f->holds[1] = (struct audit_hold){ NULL, 0 };
 	memcg_put(f->b);
 	f->b = NULL;
 	assert_int_equal(memcg_rmdir(f->e, "A/B"), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(f->a->nr_dying_descendants, 0);
 	for (i = 0; i < 20; i++)
 		memcg_obj_uncharge(objcg, 700, 0);
 	memcg_objcg_put(objcg);
 	memcg_drain_all_stock(memcg_root(f->e));
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(page_counter_read(&f->a->kmem), 0);
 	assert_int_equal(page_counter_read(&f->a->memsw), 0);
 	assert_int_equal(usage(f->a), 0);
@@ -522,14 +491,14 @@ static void test_obj_charge_over_limit(void **state)
 		n++;
 	assert_int_equal(n, 2);		/* two pages hold two objects */
 	assert_true(atomic_load(&f->b->memory_events[MEMCG_MAX]) > before);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_obj_charge(objcg, 10, MEMCG_GFP_NOFAIL), 0);
-	audit(f);
+	fixture_audit(f);
 	memcg_obj_uncharge(objcg, 10, 0);
 	while (n--)
 		memcg_obj_uncharge(objcg, 3000, 0);
 	memcg_drain_all_stock(memcg_root(f->e));
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->b), 0);
 	memcg_objcg_put(objcg);
 }
@@ -571,7 +540,7 @@ static void test_memory_stat_keys(void **state)
 	assert_int_equal(stat_file(f->a, "slab"), 0);
 	assert_int_equal(stat_file(f->a, "sock"), 0);
 	memcg_objcg_put(objcg);
-	audit(f);
+	fixture_audit(f);
 }
 
 /*
@@ -609,7 +578,7 @@ static void test_dead_cgroups(void **state)
 	assert_true(memcg_read(f->a, "cgroup.stat", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "nr_dying_descendants 0\n"));
 	assert_int_equal(f->a->nr_dying_descendants, 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(slab(f->a), 30 * 5 * OBJ(192));
 	for (i = 0; i < 30; i++) {
 		memcg_set_cpu(1 - i % NR_CPUS);
@@ -619,9 +588,9 @@ static void test_dead_cgroups(void **state)
 		memcg_objcg_put(objcg[i]);
 	}
 	memcg_set_cpu(0);
-	audit(f);
+	fixture_audit(f);
 	memcg_drain_all_stock(memcg_root(f->e));
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->a), 0);
 	assert_int_equal(stat(f->a, MEMCG_KERNEL), 0);
 	assert_int_equal(slab(f->a), 0);
@@ -709,16 +678,16 @@ static void test_obj_random_million(void **state)
 		}
 		if (op % 250000 == 0) {
 			memcg_set_cpu(0);
-			audit(f);
+			fixture_audit(f);
 		}
 	}
 	memcg_set_cpu(0);
 	assert_int_equal(frees, charges);
-	audit(f);
+	fixture_audit(f);
 	for (i = 0; i < NR_CG; i++)
 		memcg_objcg_put(objcg[i]);
 	memcg_drain_all_stock(root);
-	audit(f);
+	fixture_audit(f);
 	/* every counter and stat at zero, the root's counter included */
 	assert_int_equal(usage(root), 0);
 	assert_int_equal(stat(root, MEMCG_KERNEL), 0);
@@ -734,7 +703,7 @@ static void test_obj_random_million(void **state)
 	for (i = NR_CG - 1; i >= 0; i--)
 		assert_int_equal(memcg_rmdir(f->e, paths[i]), 0);
 	assert_int_equal(memcg_rmdir(f->e, "F"), -ENOENT);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(f->e->objcgs->nr_objcgs, 3);
 	free(live);
 }
@@ -817,9 +786,9 @@ static void test_obj_threads(void **state)
 	for (i = 0; i < NR_THREADS; i++)
 		pthread_join(th[i], NULL);
 	memcg_objcg_put(shared);
-	audit(f);
+	fixture_audit(f);
 	memcg_drain_all_stock(memcg_root(f->e));
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(usage(f->a), 0);
 	assert_int_equal(stat(f->a, MEMCG_KERNEL), 0);
 	assert_int_equal(slab(f->a), 0);

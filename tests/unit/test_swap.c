@@ -13,22 +13,16 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "audit.h"
+#include "fixture.h"
 #include "mm/swapfile.h"
 
 #define PG 4096L
 
-struct fixture {
-	struct memcg_engine *e;
-	struct mem_cgroup *a, *b;
-	struct audit_hold holds[2];
-};
-
 static int setup_policy(void **state, enum memcg_mode mode,
 			enum memcg_policy policy)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
 	struct memcg_config cfg;
+	struct fixture *f;
 
 	memcg_config_init(&cfg);
 	cfg.mode = mode;
@@ -37,14 +31,9 @@ static int setup_policy(void **state, enum memcg_mode mode,
 	cfg.nr_cpus = 2;
 	cfg.huge_order = 4;
 	cfg.deterministic = true;
-	assert_int_equal(memcg_engine_create(&cfg, &f->e), 0);
+	f = fixture_new(&cfg, "A", "B");
 	assert_int_equal(memcg_swapon(f->e, NULL, 1 << 20), 0);
 	assert_int_equal(memcg_swapon(f->e, NULL, 1 << 20), -EBUSY);
-	assert_int_equal(memcg_mkdir(f->e, "A", &f->a), 0);
-	assert_int_equal(memcg_mkdir(f->e, "B", &f->b), 0);
-	f->holds[0] = (struct audit_hold){ f->a, 1 };
-	f->holds[1] = (struct audit_hold){ f->b, 1 };
-	memcg_set_cpu(0);
 	*state = f;
 	return 0;
 }
@@ -74,25 +63,10 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	if (f->a)
-		memcg_put(f->a);
-	if (f->b)
-		memcg_put(f->b);
-	memcg_rmdir(f->e, "A");
-	memcg_rmdir(f->e, "B");
-	memcg_drain_all_stock(memcg_root(f->e));
-	assert_int_equal(memcg_audit(f->e, NULL, 0), 0);
-	assert_int_equal(atomic_load(&f->e->nr_memcgs), 1);
+	fixture_release(f);
 	assert_int_equal(memcg_swap_nr_free(f->e), 256);
-	memcg_engine_destroy(f->e);
-	memcg_set_cpu(-1);
-	free(f);
+	fixture_free(f);
 	return 0;
-}
-
-static void audit(struct fixture *f)
-{
-	assert_int_equal(memcg_audit(f->e, f->holds, 2), 0);
 }
 
 static uint64_t checksum(const unsigned char *p, size_t len)
@@ -157,12 +131,12 @@ static void test_roundtrip_v2(void **state)
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(mem(f->a), 1);
 	assert_int_equal(memcg_swap_out(f->e, folio, &entry), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(mem(f->a), 0);
 	assert_int_equal(swp(f->a), 1);
 	assert_int_equal(event(f->a, "memory.stat", "pswpout"), 1);
 	assert_int_equal(memcg_swapin(f->e, entry, f->b, 0, &folio), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->a); /* the owner */
 	assert_int_equal(checksum(memcg_folio_data(f->e, folio), PG), sum);
 	memcg_drain_all_stock(f->a);
@@ -172,14 +146,14 @@ static void test_roundtrip_v2(void **state)
 	assert_int_equal(event(f->a, "memory.stat", "swapcached"), PG);
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);	/* pte now maps it */
 	assert_int_equal(swp(f->a), 1);			/* still cached */
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
 	assert_int_equal(swp(f->a), 0);
 	assert_int_equal(mem(f->a), 1);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
 	assert_int_equal(mem(f->a), 0);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* v1: swap-out uncharges memory, memsw stays with the entry. */
@@ -193,12 +167,12 @@ static void test_roundtrip_v1(void **state)
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(page_counter_read(&f->a->memsw), 1);
 	assert_int_equal(memcg_swap_out(f->e, folio, &entry), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(mem(f->a), 0);
 	assert_int_equal(page_counter_read(&f->a->memsw), 1);
 	assert_int_equal(event(f->a, "memory.stat", "swap"), PG);
 	assert_int_equal(memcg_swapin(f->e, entry, f->b, 0, &folio), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(checksum(memcg_folio_data(f->e, folio), PG), sum);
 	memcg_drain_all_stock(f->a);
 	/* the entry's duplicate was dropped: memsw = memory */
@@ -206,10 +180,10 @@ static void test_roundtrip_v1(void **state)
 	assert_int_equal(page_counter_read(&f->a->memsw), 1);
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);
 	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
 	assert_int_equal(page_counter_read(&f->a->memsw), 0);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* memory.swap.max reached: refused, the page stays, events counted. */
@@ -230,7 +204,7 @@ static void test_swap_max_refusal(void **state)
 	assert_int_equal(event(f->a, "memory.swap.events", "fail"), 1);
 	assert_int_equal(swp(f->a), 0);
 	assert_int_equal(memcg_swap_nr_free(f->e), 256);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
 }
 
@@ -245,13 +219,13 @@ static void test_swapcache_counts_in_both(void **state)
 	assert_int_equal(memcg_swap_alloc(f->e, folio, &entry), 0);
 	assert_int_equal(memcg_swap_alloc(f->e, folio, &again), -EEXIST);
 	assert_int_equal(again.val, 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(mem(f->a), 1);
 	assert_int_equal(swp(f->a), 1);
 	assert_int_equal(memcg_swap_reclaim_folio(f->e, folio, entry), -EBUSY);
 	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
 	assert_int_equal(swp(f->a), 0);
-	audit(f);
+	fixture_audit(f);
 	memcg_folio_put(f->e, folio);
 }
 
@@ -264,14 +238,14 @@ static void test_swapin_owner_offline(void **state)
 
 	assert_int_equal(memcg_swap_out(f->e, folio, &entry), 0);
 	assert_int_equal(memcg_rmdir(f->e, "A"), 0);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_swapin(f->e, entry, f->b, 0, &folio), 0);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->b);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);
 	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
 	memcg_folio_put(f->e, folio);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* Records hold id references, not cgroup references. */
@@ -288,7 +262,7 @@ static void test_records_hold_ids(void **state)
 	assert_int_equal(memcg_swap_out(f->e, folio, &entry), 0);
 	assert_int_equal(css_ref_read(f->a), refs - 1);	/* the folio's went */
 	assert_int_equal(atomic_load(&f->a->id_ref), 2);	/* online + record */
-	audit(f);
+	fixture_audit(f);
 	/* kernel semantics (mainline): the id pins the cgroup until the
 	 * record goes, so the removed cgroup stays dying */
 	assert_int_equal(memcg_rmdir(f->e, "A"), 0);
@@ -297,11 +271,11 @@ static void test_records_hold_ids(void **state)
 	f->holds[0] = (struct audit_hold){ NULL, 0 };
 	assert_true(memcg_read(memcg_root(f->e), "cgroup.stat", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "nr_dying_descendants 1"));
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);
 	assert_true(memcg_read(memcg_root(f->e), "cgroup.stat", buf, sizeof(buf)) > 0);
 	assert_non_null(strstr(buf, "nr_dying_descendants 0"));
-	audit(f);
+	fixture_audit(f);
 }
 
 static void fault_case(struct fixture *f, int err, int want)
@@ -316,7 +290,7 @@ static void fault_case(struct fixture *f, int err, int want)
 	s = swp(f->a);
 	assert_int_equal(memcg_swap_inject_fault(f->e, err, 0), 0);
 	assert_int_equal(memcg_swap_out(f->e, folio, &entry), want);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(folio_ref_count(folio), 1);
 	assert_false(folio_test_flag(folio, PG_swapcache));
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->a);
@@ -331,7 +305,7 @@ static void fault_case(struct fixture *f, int err, int want)
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);
 	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
 	memcg_folio_put(f->e, folio);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* EIO, ENOSPC and a short write: the folio stays, nothing is lost. */
@@ -367,14 +341,14 @@ static void test_records_reparented(void **state)
 	assert_int_equal(swp(f->a), 1);		/* unchanged */
 	memcg_put(c);
 	assert_int_equal(f->a->nr_dying_descendants, 0);	/* v1: no file */
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_swapin(f->e, entry, f->b, 0, &folio), 0);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->a);
 	assert_int_equal(checksum(memcg_folio_data(f->e, folio), PG), sum);
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);
 	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
 	memcg_folio_put(f->e, folio);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* A huge folio swaps out as a run of slots and comes back page by page. */
@@ -392,7 +366,7 @@ static void test_huge_swap_run(void **state)
 	assert_int_equal((entry.val - 1) % 16, 0);	/* aligned run */
 	assert_int_equal(swp(f->a), 16);
 	assert_int_equal(memcg_swap_nr_free(f->e), 240);
-	audit(f);
+	fixture_audit(f);
 	for (i = 0; i < 16; i++) {
 		e.val = entry.val + (uint32_t)i;
 		assert_int_equal(memcg_swapin(f->e, e, f->b, 0, &pages[i]), 0);
@@ -401,11 +375,11 @@ static void test_huge_swap_run(void **state)
 				    data + i * PG, PG);
 		assert_int_equal(memcg_swap_free(f->e, e), 0);
 		assert_int_equal(memcg_folio_free_swap(f->e, pages[i], e), 0);
-		audit(f);
+		fixture_audit(f);
 	}
 	assert_int_equal(swp(f->a), 0);
 	memcg_folios_put(f->e, pages, 16);
-	audit(f);
+	fixture_audit(f);
 	free(data);
 }
 
@@ -420,14 +394,14 @@ static void test_shared_entry(void **state)
 	assert_int_equal(memcg_swap_dup(f->e, entry), 0);
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);
 	assert_int_equal(swp(f->a), 1);
-	audit(f);
+	fixture_audit(f);
 	assert_int_equal(memcg_swap_free(f->e, entry), 0);
 	assert_int_equal(swp(f->a), 0);
 	assert_int_equal(memcg_swap_free(f->e, entry), -EINVAL);
 	assert_int_equal(memcg_swapin(f->e, entry, f->a, 0, &folio), -EINVAL);
 	entry.val = 100000;
 	assert_int_equal(memcg_swap_free(f->e, entry), -EINVAL);
-	audit(f);
+	fixture_audit(f);
 }
 
 /* No swap device: swap-out is refused cleanly. */

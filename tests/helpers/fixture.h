@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A test fixture: an engine with handles on one or two cgroups, torn down
+ * with the auditor and a check that every cgroup but the root went.
+ */
+#ifndef MEMCG_TEST_FIXTURE_H
+#define MEMCG_TEST_FIXTURE_H
+
+#include "audit.h"
+
+struct fixture {
+	struct memcg_engine *e;
+	struct mem_cgroup *a, *b;	/* handles, or NULL once dropped */
+	struct audit_hold holds[2];	/* the test's references, for the audit */
+	const char *paths[2];
+};
+
+/**
+ * fixture_new - create @cfg's engine, then @a_path and @b_path (may be NULL)
+ * @cfg: engine configuration
+ * @a_path: first cgroup
+ * @b_path: second cgroup, or NULL
+ *
+ * The calling thread runs on CPU 0.
+ */
+struct fixture *fixture_new(const struct memcg_config *cfg, const char *a_path,
+			    const char *b_path);
+
+/** fixture_audit - the auditor, with the fixture's handles as holds */
+void fixture_audit(struct fixture *f);
+
+/**
+ * fixture_release - drop the handles, remove both cgroups, drain, audit,
+ * and check that only the root is left; the engine stays for more checks
+ */
+void fixture_release(struct fixture *f);
+
+/** fixture_free - fixture_release() if not done, then destroy the engine */
+void fixture_free(struct fixture *f);
+
+#endif /* MEMCG_TEST_FIXTURE_H */
