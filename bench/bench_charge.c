@@ -42,7 +42,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/memcontrol.h"
+#include "core/stock.h"
 
 #include "bench_util.h"
 
@@ -337,12 +337,14 @@ static void loop_getcpu(struct op_arg *a, long n)
 __attribute__((noinline))
 static void loop_trylock(struct op_arg *a, long n)
 {
-	struct pcpu_lock *l = &a->e->cpus[0].lock;
+	struct memcg_engine *e = a->e;
 
 	for (long i = 0; i < n; i++) {
-		if (!pcpu_trylock(l))
-			abort();
-		pcpu_unlock(l);
+		unsigned cpu = memcg_this_cpu(e);
+
+		if (!memcg_cpu_trylock(e, cpu))
+			continue;	/* migrated: rare, and cheaper */
+		memcg_cpu_unlock(e, cpu);
 	}
 }
 
@@ -413,6 +415,9 @@ static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
 	cfg.memory_bytes = bytes;
 	cfg.dataless = true;
 	cfg.nr_cpus = nr_cpus;
+	if (getenv("BENCH_CPU_LOCKS") && !strcmp(getenv("BENCH_CPU_LOCKS"),
+						 "atomic"))
+		cfg.cpu_locks = MEMCG_CPU_LOCKS_ATOMIC;
 	err = memcg_engine_create(&cfg, &e);
 	if (err)
 		die("memcg_engine_create", err);
@@ -472,8 +477,10 @@ static void section_ab(void)
 
 	printf("== a, b: one thread, one page charged and uncharged, ns per pair "
 	       "(median of %d runs of %ld)\n", RUNS, iters);
-	printf("   nr_cpus %u (the machine's), CPU from %s\n", e->nr_cpus,
-	       __rseq_size > 0 ? "rseq" : "sched_getcpu()");
+	printf("   nr_cpus %u (the machine's), CPU from %s, CPU locks: %s\n",
+	       e->nr_cpus, __rseq_size > 0 ? "rseq" : "sched_getcpu()",
+	       memcg_engine_cpu_locks(e) == MEMCG_CPU_LOCKS_RSEQ ?
+	       "rseq sequences" : "atomic exchange");
 	for (d = 0; d < ND; d++) {
 		double v[NR_OPS][RUNS];
 		int r;
@@ -526,7 +533,9 @@ static void section_ab(void)
 	printf("%-40s %8.2f\n", "  memcg_this_cpu() (rseq cpu_id load)",
 	       measure(loop_this_cpu, &a, iters));
 	printf("%-40s %8.2f\n", "  sched_getcpu()", measure(loop_getcpu, &a, iters));
-	printf("%-40s %8.2f\n", "  pcpu_trylock+unlock (xchg+store)",
+	printf("%-40s %8.2f\n", memcg_engine_cpu_locks(e) ==
+	       MEMCG_CPU_LOCKS_RSEQ ? "  CPU lock+unlock (rseq, this CPU)" :
+	       "  CPU lock+unlock (xchg+store)",
 	       measure(loop_trylock, &a, iters));
 	printf("%-40s %8.2f\n", "  atomic fetch_add+fetch_sub, one line",
 	       measure(loop_atomic_pair, &a, iters));

@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "core/objcg.h"
+#include "core/stock.h"
 
 #include "bench_util.h"
 

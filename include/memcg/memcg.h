@@ -39,6 +39,12 @@ enum memcg_policy {
 	MEMCG_POLICY_KERNEL,	/* reproduce the kernel's dying cgroups */
 };
 
+enum memcg_cpu_locks {
+	MEMCG_CPU_LOCKS_AUTO,	/* rseq where the machine and the config allow */
+	MEMCG_CPU_LOCKS_ATOMIC,	/* one atomic exchange per per-CPU section */
+	MEMCG_CPU_LOCKS_RSEQ,	/* restartable sequences, no atomic */
+};
+
 struct memcg_config {
 	enum memcg_mode mode;
 	enum memcg_policy policy;
@@ -49,6 +55,7 @@ struct memcg_config {
 	bool memory_recursiveprot;	/* cgroup2 mount options */
 	bool memory_localevents;
 	bool deterministic;	/* CPU only from memcg_set_cpu(), default 0 */
+	enum memcg_cpu_locks cpu_locks;
 };
 
 enum memcg_folio_type {
@@ -77,7 +84,8 @@ MEMCG_API void memcg_config_init(struct memcg_config *cfg);
  * @cfg: configuration, or NULL for the defaults
  * @out: the engine
  *
- * Return: 0, -EINVAL for a bad configuration, or -ENOMEM.
+ * Return: 0, -EINVAL for a bad configuration, -EOPNOTSUPP for rseq locks
+ * the machine cannot give, or -ENOMEM.
  */
 MEMCG_API int memcg_engine_create(const struct memcg_config *cfg,
 				  struct memcg_engine **out);
@@ -92,10 +100,24 @@ MEMCG_API int memcg_engine_create(const struct memcg_config *cfg,
 MEMCG_API void memcg_engine_destroy(struct memcg_engine *e);
 
 /**
+ * memcg_engine_cpu_locks - how @e guards its per-CPU areas
+ * @e: engine
+ *
+ * AUTO resolves to RSEQ when glibc registered rseq, the kernel has
+ * membarrier RSEQ, the engine is not deterministic and has at least the
+ * machine's CPUs; otherwise to ATOMIC.
+ *
+ * Return: MEMCG_CPU_LOCKS_RSEQ or MEMCG_CPU_LOCKS_ATOMIC.
+ */
+MEMCG_API enum memcg_cpu_locks
+memcg_engine_cpu_locks(const struct memcg_engine *e);
+
+/**
  * memcg_set_cpu - choose the CPU the calling thread runs on
  * @cpu: CPU number, wrapped to the engine's CPUs; -1 to follow the real CPU
  *
- * In deterministic mode this is the only source of the current CPU.
+ * In deterministic mode this is the only source of the current CPU. An
+ * engine with rseq CPU locks ignores it: it follows the real CPU.
  */
 MEMCG_API void memcg_set_cpu(int cpu);
 

@@ -79,9 +79,9 @@ void css_get_many(struct mem_cgroup *memcg, long nr)
 	struct memcg_engine *e = memcg->engine;
 	unsigned cpu = memcg_this_cpu(e);
 
-	if (pcpu_trylock(&e->cpus[cpu].lock)) {
+	if (memcg_cpu_trylock(e, cpu)) {
 		css_get_local(memcg, cpu, nr);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		return;
 	}
 	atomic_fetch_add_explicit(&memcg->ref.count, nr, memory_order_relaxed);
@@ -102,9 +102,9 @@ void css_put_many(struct mem_cgroup *memcg, long nr)
 	struct memcg_engine *e = memcg->engine;
 	unsigned cpu = memcg_this_cpu(e);
 
-	if (pcpu_trylock(&e->cpus[cpu].lock)) {
+	if (memcg_cpu_trylock(e, cpu)) {
 		css_put_local(memcg, cpu, nr);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		return;
 	}
 	css_ref_sub_atomic(memcg, nr);
@@ -127,14 +127,14 @@ bool css_tryget_online(struct mem_cgroup *memcg)
 	unsigned cpu = memcg_this_cpu(e);
 	bool ok = false;
 
-	if (pcpu_trylock(&e->cpus[cpu].lock)) {
+	if (memcg_cpu_trylock(e, cpu)) {
 		/* css_kill() sweeps this lock after raising atomic_mode */
 		if (!atomic_load_explicit(&memcg->ref.atomic_mode,
 					  memory_order_relaxed)) {
 			local_add(&memcg->pcpu[cpu].ref, 1);
 			ok = true;
 		}
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		return ok;
 	}
 	if (!atomic_load(&memcg->ref.atomic_mode)) {
@@ -160,12 +160,12 @@ void css_kill(struct mem_cgroup *memcg)
 
 	atomic_store(&memcg->ref.atomic_mode, true);
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
-		pcpu_lock(&e->cpus[cpu].lock);
+		memcg_cpu_lock(e, cpu);
 		sum += atomic_load_explicit(&memcg->pcpu[cpu].ref,
 					    memory_order_relaxed);
 		atomic_store_explicit(&memcg->pcpu[cpu].ref, 0,
 				      memory_order_relaxed);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 	}
 	/* fold the per-CPU part, remove the bias and the initial reference */
 	css_ref_sub_atomic(memcg, CSS_REF_BIAS + 1 - sum);

@@ -31,6 +31,13 @@ void memcg_config_init(struct memcg_config *cfg)
 	cfg->huge_order = 9;
 }
 
+static unsigned default_nr_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_CONF);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
 static int check_config(const struct memcg_config *cfg)
 {
 	if (cfg->mode != MEMCG_MODE_V1 && cfg->mode != MEMCG_MODE_V2)
@@ -41,14 +48,37 @@ static int check_config(const struct memcg_config *cfg)
 	if (cfg->memory_bytes < MEMCG_PAGE_SIZE || cfg->huge_order > 12 ||
 	    cfg->nr_cpus > 4096)
 		return -EINVAL;
+	if (cfg->cpu_locks > MEMCG_CPU_LOCKS_RSEQ ||
+	    (cfg->cpu_locks == MEMCG_CPU_LOCKS_RSEQ &&
+	     (cfg->deterministic ||
+	      (cfg->nr_cpus && cfg->nr_cpus < default_nr_cpus()))))
+		return -EINVAL;
 	return 0;
 }
 
-static unsigned default_nr_cpus(void)
+/*
+ * rseq locks need the thread on the area's CPU, so every CPU must have
+ * an area; a deterministic engine's CPUs are not the machine's.
+ */
+static int choose_cpu_locks(struct memcg_engine *e)
 {
-	long n = sysconf(_SC_NPROCESSORS_CONF);
+	bool rseq;
 
-	return n > 0 ? (unsigned)n : 1;
+	if (e->cfg.cpu_locks == MEMCG_CPU_LOCKS_ATOMIC)
+		return 0;
+	rseq = pcpu_rseq_available();
+	if (e->cfg.cpu_locks == MEMCG_CPU_LOCKS_RSEQ) {
+		e->rseq_locks = rseq;
+		return rseq ? 0 : -EOPNOTSUPP;
+	}
+	e->rseq_locks = rseq && !e->cfg.deterministic &&
+			e->nr_cpus >= default_nr_cpus();
+	return 0;
+}
+
+enum memcg_cpu_locks memcg_engine_cpu_locks(const struct memcg_engine *e)
+{
+	return e->rseq_locks ? MEMCG_CPU_LOCKS_RSEQ : MEMCG_CPU_LOCKS_ATOMIC;
 }
 
 static int engine_alloc_tables(struct memcg_engine *e)
@@ -104,6 +134,11 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 		e->cfg.huge_order = 9;
 	e->v1 = cfg->mode == MEMCG_MODE_V1;
 	e->nr_cpus = cfg->nr_cpus ? cfg->nr_cpus : default_nr_cpus();
+	err = choose_cpu_locks(e);
+	if (err) {
+		free(e);
+		return err;
+	}
 	pthread_mutex_init(&e->cgroup_mutex, NULL);
 	pthread_mutex_init(&e->drain_mutex, NULL);
 	pthread_mutex_init(&e->id_lock, NULL);

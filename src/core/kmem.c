@@ -18,6 +18,7 @@
 #include <stdlib.h>
 
 #include "core/objcg.h"
+#include "core/stock.h"
 
 struct memcg_sock {
 	struct mem_cgroup *memcg;	/* referenced; NULL: not accounted */

@@ -35,9 +35,9 @@ void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx,
 	struct memcg_engine *e = memcg->engine;
 	unsigned cpu = memcg_this_cpu(e);
 
-	if (pcpu_trylock(&e->cpus[cpu].lock)) {
+	if (memcg_cpu_trylock(e, cpu)) {
 		mod_memcg_state_local(memcg, cpu, idx, val);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		return;
 	}
 	atomic_fetch_add_explicit(&memcg->stat_shared[idx], val,

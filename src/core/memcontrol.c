@@ -19,7 +19,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "core/memcontrol.h"
+#include "core/stock.h"
 #include "sim/sim.h"
 
 #define memcg_of(counter, member) \
@@ -49,19 +49,6 @@ static bool charge_counters(struct mem_cgroup *memcg, unsigned nr,
 	return true;
 }
 
-static bool consume_stock(struct mem_cgroup *memcg, unsigned nr)
-{
-	struct memcg_engine *e = memcg->engine;
-	unsigned cpu = memcg_this_cpu(e);
-	bool ok;
-
-	if (!pcpu_trylock(&e->cpus[cpu].lock))
-		return false;
-	ok = consume_stock_locked(e, cpu, memcg, nr);
-	pcpu_unlock(&e->cpus[cpu].lock);
-	return ok;
-}
-
 static void force_charge(struct mem_cgroup *memcg, unsigned nr)
 {
 	page_counter_charge(&memcg->memory, nr);
@@ -86,23 +73,17 @@ static bool task_is_dying(void)
 	return current_task && current_task->oom_victim;
 }
 
-/**
- * try_charge_memcg - charge @nr pages to @memcg's counters
- * @memcg: cgroup; the root is never charged
- * @gfp: MEMCG_GFP_* flags
- * @nr: pages
- *
- * Takes from this CPU's stock when it can, otherwise charges a batch and
- * stocks the surplus. Over a limit: retries with the exact size, raises
+/*
+ * try_charge_memcg() past the stock: charges a batch and stocks the
+ * surplus. Over a limit: retries with the exact size, raises
  * MEMCG_MAX, reclaims, drains every stock once, retries up to
  * MAX_RECLAIM_RETRIES times, then calls the OOM killer; a charge still
  * over the limit fails with -ENOMEM, or is forced past max with
  * MEMCG_GFP_NOFAIL. A charge that leaves a level over memory.high is
  * noted for throttling.
- *
- * Return: 0 or -ENOMEM.
  */
-int try_charge_memcg(struct mem_cgroup *memcg, unsigned gfp, unsigned nr)
+static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
+			   unsigned nr)
 {
 	unsigned batch = nr > MEMCG_CHARGE_BATCH ? nr : MEMCG_CHARGE_BATCH;
 	int nr_retries = MAX_RECLAIM_RETRIES;
@@ -113,9 +94,11 @@ int try_charge_memcg(struct mem_cgroup *memcg, unsigned gfp, unsigned nr)
 
 	if (mem_cgroup_is_root(memcg))
 		return 0;
+	goto charge;
 retry:
 	if (consume_stock(memcg, nr))
 		return 0;
+charge:
 	if (charge_counters(memcg, batch, &over, &options))
 		goto done_restock;
 	if (batch > nr) {
@@ -163,6 +146,24 @@ done_restock:
 	return 0;
 }
 
+/**
+ * try_charge_memcg - charge @nr pages to @memcg's counters
+ * @memcg: cgroup; the root is never charged
+ * @gfp: MEMCG_GFP_* flags
+ * @nr: pages
+ *
+ * Takes from this CPU's stock when it can (the root never has a slot),
+ * otherwise from the counters (try_charge_slow()).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int try_charge_memcg(struct mem_cgroup *memcg, unsigned gfp, unsigned nr)
+{
+	if (consume_stock(memcg, nr))
+		return 0;
+	return try_charge_slow(memcg, gfp, nr);
+}
+
 static void commit_charge(struct folio *folio, struct mem_cgroup *memcg)
 {
 	folio_set_memcg_data(folio, memcg->slot);
@@ -175,18 +176,18 @@ static bool charge_from_stock(struct folio *folio, struct mem_cgroup *memcg)
 	unsigned cpu = memcg_this_cpu(e);
 	unsigned nr = (unsigned)folio_nr_pages(folio);
 
-	if (!pcpu_trylock(&e->cpus[cpu].lock))
+	if (!memcg_cpu_trylock(e, cpu))
 		return false;
 	if (!mem_cgroup_is_root(memcg) &&
 	    !consume_stock_locked(e, cpu, memcg, nr)) {
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		return false;
 	}
 	css_get_local(memcg, cpu, 1);
 	commit_charge(folio, memcg);
 	memcg_stat_folio(memcg, (int)cpu, folio, 1);
 	mod_memcg_state_local(memcg, cpu, MEMCG_PGPGIN, 1);
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 	return true;
 }
 
@@ -252,14 +253,13 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 		atomic_fetch_add_explicit(&e->nr_uncharge_batches, 1,
 					  memory_order_relaxed);
 	}
-	cpu = memcg_this_cpu(e);
-	pcpu_lock(&e->cpus[cpu].lock);
+	cpu = memcg_cpu_lock_this(e);
 	for (i = 0; i < NR_UG_ITEMS; i++)
 		if (ug->stat[i])
 			mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);
 	/* the folios' references, held until the counters were updated */
 	css_put_local(memcg, cpu, ug->nr_folios);
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 	memset(ug, 0, sizeof(*ug));
 }
 

@@ -7,8 +7,9 @@
  * - engine->cgroup_mutex serialises tree changes (mkdir, rmdir, release)
  *   and whole-tree reads (hierarchical stats, cgroup.stat).
  * - Each CPU's area (stock, per-CPU refs and stats of every cgroup for
- *   that CPU) is behind that CPU's pcpu_lock, always taken by trylock on
- *   the charge path; a failed trylock uses the shared atomics instead.
+ *   that CPU) is behind that CPU's pcpu_lock (lib/percpu.h), taken by
+ *   trylock on the charge path (a restartable sequence where the machine
+ *   has rseq); a failed trylock uses the shared atomics instead.
  * - id -> cgroup lookups run under rcu_read_lock() (liburcu, bp flavour).
  */
 #ifndef MEMCG_CORE_MEMCONTROL_H
@@ -167,6 +168,7 @@ struct memcg_sim;
 struct memcg_engine {
 	struct memcg_config cfg;
 	bool v1;
+	bool rseq_locks;		/* CPU locks by rseq (lib/percpu.h) */
 	unsigned nr_cpus;
 	struct folio_arena *arena;
 	struct swap_device *swap;	/* NULL until memcg_swapon() */
@@ -218,9 +220,50 @@ static inline struct memcg_engine *memcg_engine(struct mem_cgroup *memcg)
 	return memcg->engine;
 }
 
+/* The current CPU: the real one under rseq locks, else as this_cpu(). */
 static inline unsigned memcg_this_cpu(const struct memcg_engine *e)
 {
+	if (e->rseq_locks)
+		return real_cpu(e->nr_cpus);
 	return this_cpu(e->nr_cpus, e->cfg.deterministic);
+}
+
+/* @cpu's area lock, from a thread on @cpu; may fail (lib/percpu.h) */
+static inline bool memcg_cpu_trylock(struct memcg_engine *e, unsigned cpu)
+{
+	return pcpu_trylock(&e->cpus[cpu].lock, cpu, e->rseq_locks);
+}
+
+/* @cpu's area lock from anywhere: costs a membarrier in rseq mode */
+static inline void memcg_cpu_lock(struct memcg_engine *e, unsigned cpu)
+{
+	pcpu_lock(&e->cpus[cpu].lock, cpu, e->rseq_locks);
+}
+
+static inline void memcg_cpu_unlock(struct memcg_engine *e, unsigned cpu)
+{
+	pcpu_unlock(&e->cpus[cpu].lock);
+}
+
+/* memcg_cpu_unlock() knowing that memcg_cpu_trylock() took it */
+static inline void memcg_cpu_unlock_trylocked(struct memcg_engine *e,
+					      unsigned cpu)
+{
+	pcpu_unlock_trylocked(&e->cpus[cpu].lock, e->rseq_locks);
+}
+
+/* This CPU's area lock, waiting if needed; returns the CPU locked. */
+static inline unsigned memcg_cpu_lock_this(struct memcg_engine *e)
+{
+	unsigned cpu = memcg_this_cpu(e);
+
+	if (memcg_cpu_trylock(e, cpu))
+		return cpu;
+	/* most often a migration since the CPU was read */
+	cpu = memcg_this_cpu(e);
+	if (!memcg_cpu_trylock(e, cpu))
+		memcg_cpu_lock(e, cpu);
+	return cpu;
 }
 
 /**
@@ -313,9 +356,6 @@ void drain_obj_stock_cpu(struct memcg_engine *e, unsigned cpu,
 			 struct mem_cgroup *root);
 
 /* stock.c: per-CPU charge caches */
-bool consume_stock_locked(struct memcg_engine *e, unsigned cpu,
-			  struct mem_cgroup *memcg, unsigned nr);
-void refill_stock(struct mem_cgroup *memcg, unsigned nr);
 void drain_all_stock(struct mem_cgroup *root);
 void drain_all_stock_sync(struct mem_cgroup *root);
 long memcg_stock_pages(struct memcg_engine *e, struct mem_cgroup *memcg,

@@ -185,17 +185,16 @@ static int obj_cgroup_charge_account(struct obj_cgroup *objcg, unsigned gfp,
 	struct memcg_engine *e = objcg->engine;
 	struct obj_stock_after after = { 0 };
 	size_t nr_pages, remainder;
-	unsigned cpu = memcg_this_cpu(e);
+	unsigned cpu = memcg_cpu_lock_this(e);
 	int ret;
 
-	pcpu_lock(&e->cpus[cpu].lock);
 	if (consume_obj_stock_locked(&e->cpus[cpu].obj_stock, objcg, size)) {
 		if (obj)
 			account_obj_locked(objcg, cpu, (long)size, idx, 1, &after);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		return 0;
 	}
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 
 	/*
 	 * As the kernel, ignore the bytes the stock or nr_charged_bytes may
@@ -211,13 +210,12 @@ static int obj_cgroup_charge_account(struct obj_cgroup *objcg, unsigned gfp,
 	if (ret)
 		return ret;
 
-	cpu = memcg_this_cpu(e);
-	pcpu_lock(&e->cpus[cpu].lock);
+	cpu = memcg_cpu_lock_this(e);
 	if (remainder)
 		refill_obj_stock_locked(e, cpu, objcg, remainder, false, &after);
 	if (obj)
 		account_obj_locked(objcg, cpu, (long)size, idx, 1, &after);
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 	obj_stock_after(&after);
 	return 0;
 }
@@ -227,13 +225,12 @@ static void obj_cgroup_uncharge_account(struct obj_cgroup *objcg, size_t size,
 {
 	struct memcg_engine *e = objcg->engine;
 	struct obj_stock_after after = { 0 };
-	unsigned cpu = memcg_this_cpu(e);
+	unsigned cpu = memcg_cpu_lock_this(e);
 
-	pcpu_lock(&e->cpus[cpu].lock);
 	refill_obj_stock_locked(e, cpu, objcg, size, true, &after);
 	if (obj)
 		account_obj_locked(objcg, cpu, (long)size, idx, -1, &after);
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 	obj_stock_after(&after);
 }
 
@@ -303,7 +300,7 @@ void drain_obj_stock_cpu(struct memcg_engine *e, unsigned cpu,
 	struct obj_cgroup *put[NR_OBJ_STOCK];
 	int i, n = 0;
 
-	pcpu_lock(&e->cpus[cpu].lock);
+	memcg_cpu_lock(e, cpu);
 	for (i = 0; i < NR_OBJ_STOCK; i++) {
 		struct obj_cgroup *objcg = stock->cached[i];
 
@@ -312,7 +309,7 @@ void drain_obj_stock_cpu(struct memcg_engine *e, unsigned cpu,
 			continue;
 		put[n++] = drain_obj_stock_slot_locked(e, cpu, i);
 	}
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 	for (i = 0; i < n; i++)
 		obj_cgroup_put(put[i]);
 }
@@ -335,14 +332,14 @@ long obj_stock_bytes(struct memcg_engine *e, struct obj_cgroup *objcg,
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 		struct obj_stock_pcp *stock = &e->cpus[cpu].obj_stock;
 
-		pcpu_lock(&e->cpus[cpu].lock);
+		memcg_cpu_lock(e, cpu);
 		for (i = 0; i < NR_OBJ_STOCK; i++) {
 			if (stock->cached[i] != objcg)
 				continue;
 			bytes += stock->nr_bytes[i];
 			n++;
 		}
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 	}
 	if (slots)
 		*slots = n;

@@ -164,9 +164,9 @@ void obj_cgroup_get_many(struct obj_cgroup *objcg, long nr)
 	struct memcg_engine *e = objcg->engine;
 	unsigned cpu = memcg_this_cpu(e);
 
-	if (pcpu_trylock(&e->cpus[cpu].lock)) {
+	if (memcg_cpu_trylock(e, cpu)) {
 		obj_cgroup_get_local(objcg, cpu, nr);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		return;
 	}
 	atomic_fetch_add_explicit(&objcg->count, nr, memory_order_relaxed);
@@ -190,9 +190,9 @@ void obj_cgroup_put_many(struct obj_cgroup *objcg, long nr)
 	unsigned cpu = memcg_this_cpu(e);
 	bool zero;
 
-	if (pcpu_trylock(&e->cpus[cpu].lock)) {
+	if (memcg_cpu_trylock(e, cpu)) {
 		zero = obj_cgroup_put_local(objcg, cpu, nr);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 	} else {
 		zero = objcg_ref_sub_atomic(objcg, nr);
 	}
@@ -219,14 +219,14 @@ static void objcg_ref_kill(struct memcg_engine *e, struct obj_cgroup *objcg)
 	if (objcg)
 		atomic_store(&objcg->atomic_mode, true);
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
-		pcpu_lock(&e->cpus[cpu].lock);
+		memcg_cpu_lock(e, cpu);
 		if (objcg) {
 			sum += atomic_load_explicit(&objcg->pcpu[cpu].ref,
 						    memory_order_relaxed);
 			atomic_store_explicit(&objcg->pcpu[cpu].ref, 0,
 					      memory_order_relaxed);
 		}
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 	}
 	if (objcg && objcg_ref_sub_atomic(objcg, OBJCG_REF_BIAS + 1 - sum))
 		obj_cgroup_release(objcg);
@@ -261,14 +261,13 @@ long obj_cgroup_ref_read(struct obj_cgroup *objcg)
 struct mem_cgroup *get_mem_cgroup_from_objcg(struct obj_cgroup *objcg)
 {
 	struct memcg_engine *e = objcg->engine;
-	unsigned cpu = memcg_this_cpu(e);
+	unsigned cpu = memcg_cpu_lock_this(e);
 	struct mem_cgroup *memcg;
 
-	pcpu_lock(&e->cpus[cpu].lock);
 	memcg = objcg_memcg(objcg);
 	/* online, or offlining before its kill: it holds its initial ref */
 	css_get_local(memcg, cpu, 1);
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 	return memcg;
 }
 
@@ -356,11 +355,10 @@ void obj_cgroup_release(struct obj_cgroup *objcg)
 		 * Under a CPU lock rather than with a css reference: at engine
 		 * destroy the root may be on its way to being freed already.
 		 */
-		cpu = memcg_this_cpu(e);
-		pcpu_lock(&e->cpus[cpu].lock);
+		cpu = memcg_cpu_lock_this(e);
 		memcg_uncharge_kmem_locked(objcg_memcg(objcg), cpu,
 					   bytes >> MEMCG_PAGE_SHIFT);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 	}
 	pthread_mutex_lock(&t->lock);
 	cds_list_del_init(&objcg->list);

@@ -11,7 +11,7 @@
  * charge path (failure falls back to the counters) and by a blocking lock
  * from drains run on behalf of other CPUs.
  */
-#include "core/memcontrol.h"
+#include "core/stock.h"
 
 /**
  * memcg_uncharge - take @nr pages off @memcg's counters (memory, memsw)
@@ -25,34 +25,6 @@ void memcg_uncharge(struct mem_cgroup *memcg, long nr)
 	page_counter_uncharge(&memcg->memory, nr);
 	if (do_memsw_account(memcg))
 		page_counter_uncharge(&memcg->memsw, nr);
-}
-
-/**
- * consume_stock_locked - take @nr pages from this CPU's stock
- * @e: engine
- * @cpu: CPU whose lock the caller holds
- * @memcg: cgroup to charge
- * @nr: pages
- *
- * Return: true if the stock had them.
- */
-bool consume_stock_locked(struct memcg_engine *e, unsigned cpu,
-			  struct mem_cgroup *memcg, unsigned nr)
-{
-	struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
-	int i;
-
-	if (nr > MEMCG_CHARGE_BATCH)
-		return false;
-	for (i = 0; i < NR_MEMCG_STOCK; i++) {
-		if (stock->cached[i] != memcg)
-			continue;
-		if (stock->nr_pages[i] < nr)
-			return false;
-		stock->nr_pages[i] -= (uint8_t)nr;
-		return true;
-	}
-	return false;
 }
 
 /* Uncharge a slot's pages and drop its reference; holding @cpu's lock. */
@@ -97,21 +69,22 @@ static void refill_stock_locked(struct memcg_engine *e, unsigned cpu,
 }
 
 /**
- * refill_stock - cache @nr pre-charged pages of @memcg on this CPU
+ * refill_stock_slow - refill_stock() when no slot caches @memcg yet, or
+ * the slot would overflow, or the stock is busy
  * @memcg: cgroup the pages are charged to
- * @nr: pages; more than a batch, or a busy stock, uncharges them instead
+ * @nr: pages
  */
-void refill_stock(struct mem_cgroup *memcg, unsigned nr)
+void refill_stock_slow(struct mem_cgroup *memcg, unsigned nr)
 {
 	struct memcg_engine *e = memcg->engine;
 	unsigned cpu = memcg_this_cpu(e);
 
-	if (nr > MEMCG_CHARGE_BATCH || !pcpu_trylock(&e->cpus[cpu].lock)) {
+	if (nr > MEMCG_CHARGE_BATCH || !memcg_cpu_trylock(e, cpu)) {
 		memcg_uncharge(memcg, nr);
 		return;
 	}
 	refill_stock_locked(e, cpu, memcg, nr);
-	pcpu_unlock(&e->cpus[cpu].lock);
+	memcg_cpu_unlock(e, cpu);
 }
 
 static void drain_cpus(struct memcg_engine *e, struct mem_cgroup *root)
@@ -122,12 +95,12 @@ static void drain_cpus(struct memcg_engine *e, struct mem_cgroup *root)
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
 
-		pcpu_lock(&e->cpus[cpu].lock);
+		memcg_cpu_lock(e, cpu);
 		for (i = 0; i < NR_MEMCG_STOCK; i++)
 			if (stock->cached[i] &&
 			    mem_cgroup_is_descendant(stock->cached[i], root))
 				drain_stock_slot(e, cpu, i);
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 		drain_obj_stock_cpu(e, cpu, root);	/* obj_stock.c */
 	}
 }
@@ -181,14 +154,14 @@ long memcg_stock_pages(struct memcg_engine *e, struct mem_cgroup *memcg,
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
 
-		pcpu_lock(&e->cpus[cpu].lock);
+		memcg_cpu_lock(e, cpu);
 		for (i = 0; i < NR_MEMCG_STOCK; i++) {
 			if (stock->cached[i] != memcg)
 				continue;
 			pages += stock->nr_pages[i];
 			n++;
 		}
-		pcpu_unlock(&e->cpus[cpu].lock);
+		memcg_cpu_unlock(e, cpu);
 	}
 	if (slots)
 		*slots = n;

@@ -27,6 +27,8 @@
  *              the machine's CPUs and on one CPU
  *
  * Every thread calls memcg_set_cpu(-1): the CPU is the real one (rseq).
+ * On the machine's CPUs the engine uses rseq CPU locks and stock
+ * sequences (checked where the machine has them); on one CPU, atomic ones.
  * Each phase runs two rounds of MEMCG_STRESS_MS milliseconds (default 800):
  * the whole test takes about 10 s, and about 11 s under ThreadSanitizer.
  *
@@ -897,6 +899,13 @@ static struct stress *stress_create(enum memcg_mode mode, unsigned nr_cpus,
 	cfg.nr_cpus = nr_cpus;
 	cfg.huge_order = HUGE_ORDER;
 	assert_int_equal(memcg_engine_create(&cfg, &s->e), 0);
+	/* the machine's CPUs test the rseq locks where there are any */
+	if (!nr_cpus && pcpu_rseq_available())
+		assert_int_equal(memcg_engine_cpu_locks(s->e),
+				 MEMCG_CPU_LOCKS_RSEQ);
+	if (nr_cpus == 1)
+		assert_int_equal(memcg_engine_cpu_locks(s->e),
+				 MEMCG_CPU_LOCKS_ATOMIC);
 	s->v1 = mode == MEMCG_MODE_V1;
 	s->nr_workers = nr_workers;
 	s->step = step;
