@@ -233,12 +233,34 @@ static const unsigned char ug_slot[MEMCG_NR_STAT] = {
 	[MEMCG_KERNEL] = 7, [MEMCG_PGPGOUT] = 8,
 };
 
+/*
+ * stat[i] is valid only while bit i of @stats is set: the gather is never
+ * zeroed as a whole (a memset of it showed up as 10% of a charge+uncharge).
+ */
 struct uncharge_gather {
 	struct mem_cgroup *memcg;
 	long nr_memory;
 	long nr_folios;
+	unsigned stats;
 	long stat[NR_UG_ITEMS];
 };
+
+static void ug_init(struct uncharge_gather *ug)
+{
+	ug->memcg = NULL;
+	ug->nr_memory = 0;
+	ug->nr_folios = 0;
+	ug->stats = 0;
+}
+
+static void ug_add(struct uncharge_gather *ug, int i, long val)
+{
+	if (!(ug->stats & (1u << i))) {
+		ug->stats |= 1u << i;
+		ug->stat[i] = 0;
+	}
+	ug->stat[i] += val;
+}
 
 static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 {
@@ -255,12 +277,12 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 	}
 	cpu = memcg_cpu_lock_this(e);
 	for (i = 0; i < NR_UG_ITEMS; i++)
-		if (ug->stat[i])
+		if ((ug->stats & (1u << i)) && ug->stat[i])
 			mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);
 	/* the folios' references, held until the counters were updated */
 	css_put_local(memcg, cpu, ug->nr_folios);
 	memcg_cpu_unlock(e, cpu);
-	memset(ug, 0, sizeof(*ug));
+	ug_init(ug);
 }
 
 static void gather_stat(struct uncharge_gather *ug, const struct folio *folio)
@@ -270,8 +292,8 @@ static void gather_stat(struct uncharge_gather *ug, const struct folio *folio)
 	int i, n = folio_stat_items(folio, items);
 
 	for (i = 0; i < n; i++)
-		ug->stat[ug_slot[items[i]] - 1] -= nr;
-	ug->stat[ug_slot[MEMCG_PGPGOUT] - 1]++;
+		ug_add(ug, ug_slot[items[i]] - 1, -nr);
+	ug_add(ug, ug_slot[MEMCG_PGPGOUT] - 1, 1);
 }
 
 static void uncharge_folio(struct memcg_engine *e, struct folio *folio,
@@ -302,9 +324,10 @@ static void uncharge_folio(struct memcg_engine *e, struct folio *folio,
 void mem_cgroup_uncharge_folios(struct memcg_engine *e, struct folio **folios,
 				size_t nr)
 {
-	struct uncharge_gather ug = { 0 };
+	struct uncharge_gather ug;
 	size_t i;
 
+	ug_init(&ug);
 	for (i = 0; i < nr; i++)
 		uncharge_folio(e, folios[i], &ug);
 	uncharge_batch(e, &ug);
