@@ -11,13 +11,16 @@
  *   random     every public operation at random: charge, put, batch put,
  *              migrate, split, move_account, drain, control-file reads and
  *              writes, mkdir/rmdir of per-thread and shared cgroups,
- *              lookup/put of handles, CPU changes; on the machine's CPUs
+ *              lookup/put of handles, CPU changes, swap-out, swap-in
+ *              (charging owners that other threads remove), slot frees
+ *              and entries shared between threads; on the machine's CPUs
  *              (nr_cpus = 0, real CPU from rseq) in v2, and on one CPU
  *              (nr_cpus = 1: every thread fights for one stock) in v1
  *   rmdir      one thread creates and removes "victim" (and "victim/kid")
  *              in a loop while the others charge it through handles they
  *              looked up, mostly from its stock, and keep charging it
- *              offline, dropping their handle before their folios
+ *              offline, dropping their handle before their folios, and
+ *              swap its pages out and back in around its removal
  *   migrate    two threads: the migrator charges a folio, gives the other
  *              an extra reference, and migrates the folio while the other
  *              polls for it and drops that reference (single or batch put)
@@ -59,6 +62,10 @@
 #define HUGE_ORDER 4		/* 16-page huge folios */
 #define QUEUE_SIZE 512
 #define BUF_SIZE 8192
+#define MAX_ENTRIES 128		/* swap entries per worker */
+#define MAX_CACHED 32		/* swapped-in folios per worker */
+#define POOL_SIZE 64		/* entries shared between workers */
+#define SWAP_BYTES (32 << 20)
 
 #define CHECK(cond) do { if (!(cond)) { \
 	fprintf(stderr, "%s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
@@ -76,6 +83,23 @@ struct folio_queue {
 	pthread_mutex_t lock;
 	struct folio *f[QUEUE_SIZE];
 	unsigned head, tail;	/* tail - head entries */
+};
+
+enum { ST_CHARGE, ST_ENOMEM, ST_PUT, ST_MIGRATE, ST_SPLIT, ST_MOVE,
+       ST_DRAIN, ST_READ, ST_WRITE, ST_MKDIR, ST_RMDIR, ST_LOOKUP,
+       ST_RACE_PUT, ST_SWAPOUT, ST_SWAPIN, ST_SWAPFREE, ST_SHARE, NR_ST };
+
+static const char *const st_names[NR_ST] = {
+	"charge", "enomem", "put", "migrate", "split", "move", "drain",
+	"read", "write", "mkdir", "rmdir", "lookup", "racing-put",
+	"swap-out", "swap-in", "swap-free", "swap-share",
+};
+
+/* A folio swapped in and not yet known to have left the swap cache. */
+struct swapped_in {
+	struct folio *f;	/* one reference, ours */
+	memcg_swp_entry_t entry;
+	bool cached;		/* memcg_folio_free_swap() still to do */
 };
 
 struct own_cg {
@@ -107,17 +131,13 @@ struct worker {
 	int victim_steps;	/* rmdir: steps until the next rmdir */
 	unsigned idle;		/* migrate: empty polls of the putter */
 	bool victim_online, kid_online;
-	long stats[16];
+	memcg_swp_entry_t entries[MAX_ENTRIES];	/* a pte reference each */
+	int nr_entries;
+	struct swapped_in swapped[MAX_CACHED];
+	int nr_swapped;
+	long stats[NR_ST];
 };
 
-enum { ST_CHARGE, ST_ENOMEM, ST_PUT, ST_MIGRATE, ST_SPLIT, ST_MOVE,
-       ST_DRAIN, ST_READ, ST_WRITE, ST_MKDIR, ST_RMDIR, ST_LOOKUP,
-       ST_RACE_PUT, NR_ST };
-
-static const char *const st_names[NR_ST] = {
-	"charge", "enomem", "put", "migrate", "split", "move", "drain",
-	"read", "write", "mkdir", "rmdir", "lookup", "racing-put",
-};
 
 struct stress {
 	struct memcg_engine *e;
@@ -130,6 +150,10 @@ struct stress {
 	atomic_bool pause;
 	pthread_barrier_t barrier;
 	long total[NR_ST];
+	/* entries a worker duplicated for any other to take */
+	pthread_mutex_t pool_lock;
+	memcg_swp_entry_t pool[POOL_SIZE];
+	int nr_pool;
 };
 
 /* --- helpers --- */
@@ -328,6 +352,136 @@ static void do_split(struct worker *w)
 	for (j = 1; j < 1 << HUGE_ORDER; j++)
 		add_folio(w, pieces[j]);
 	w->stats[ST_SPLIT]++;
+}
+
+/* --- swap --- */
+
+static struct mem_cgroup *pick_target(struct worker *w);
+
+/*
+ * Swap-out trades my folio reference for entry references; swap-in of an
+ * entry gives a folio in the swap cache, which another worker may have
+ * swapped in too, or whose entry others may still hold (shared through
+ * the pool). Such folios are only ever dropped: first out of the swap
+ * cache (-EBUSY while some worker holds an entry; -EINVAL once another
+ * holder took it out), then put. Swap-in charges the entry's owner, which
+ * its worker may be removing meanwhile (the seeds' swap-in race).
+ */
+static void do_swap_out(struct worker *w)
+{
+	memcg_swp_entry_t entry;
+	struct folio *f;
+	long nr, j;
+	int i, ret;
+
+	if (!w->nr_folios)
+		return;
+	i = (int)pick(w, (unsigned)w->nr_folios);
+	f = w->folios[i];
+	nr = memcg_folio_nr_pages(f);
+	if ((folio_type(f) != FOLIO_ANON && folio_type(f) != FOLIO_SHMEM) ||
+	    w->nr_entries + nr > MAX_ENTRIES)
+		return;
+	ret = memcg_swap_out(w->e, f, &entry);
+	CHECK_RET(ret, 0, -ENOSPC, -ENOMEM);
+	if (ret)
+		return;
+	take_folio(w, i);
+	for (j = 0; j < nr; j++)
+		w->entries[w->nr_entries++] =
+			(memcg_swp_entry_t){ entry.val + (uint32_t)j };
+	w->stats[ST_SWAPOUT]++;
+}
+
+static memcg_swp_entry_t take_entry(struct worker *w, int k)
+{
+	memcg_swp_entry_t entry = w->entries[k];
+
+	w->entries[k] = w->entries[--w->nr_entries];
+	return entry;
+}
+
+static void do_swap_in(struct worker *w)
+{
+	struct swapped_in *si;
+	memcg_swp_entry_t entry;
+	struct folio *f;
+	int k, ret;
+
+	if (!w->nr_entries || w->nr_swapped == MAX_CACHED)
+		return;
+	k = (int)pick(w, (unsigned)w->nr_entries);
+	entry = w->entries[k];
+	ret = memcg_swapin(w->e, entry, pick_target(w),
+			   pick(w, 10) ? MEMCG_GFP_KERNEL : MEMCG_GFP_NOFAIL, &f);
+	CHECK_RET(ret, 0, -ENOMEM);
+	if (ret)
+		return;
+	CHECK(memcg_swap_free(w->e, take_entry(w, k)) == 0);	/* pte maps it */
+	si = &w->swapped[w->nr_swapped++];
+	*si = (struct swapped_in){ f, entry, true };
+	w->stats[ST_SWAPIN]++;
+}
+
+/* Drop a swapped-in folio once it is out of the swap cache. */
+static bool drop_swapped(struct worker *w, int i)
+{
+	struct swapped_in *si = &w->swapped[i];
+
+	if (si->cached) {
+		int ret = memcg_folio_free_swap(w->e, si->f, si->entry);
+
+		CHECK_RET(ret, 0, -EBUSY, -EINVAL);
+		if (ret == -EBUSY)
+			return false;
+		si->cached = false;
+	}
+	memcg_folio_put(w->e, si->f);
+	*si = w->swapped[--w->nr_swapped];
+	return true;
+}
+
+static void do_swap_free(struct worker *w)
+{
+	if (!w->nr_entries)
+		return;
+	CHECK(memcg_swap_free(w->e, take_entry(w, (int)pick(w,
+			(unsigned)w->nr_entries))) == 0);
+	w->stats[ST_SWAPFREE]++;
+}
+
+/* Give a duplicate of one of my entries to the pool, or take one. */
+static void do_swap_share(struct worker *w)
+{
+	struct stress *s = w->s;
+	memcg_swp_entry_t entry;
+
+	pthread_mutex_lock(&s->pool_lock);
+	if (pick(w, 2) && s->nr_pool && w->nr_entries < MAX_ENTRIES) {
+		w->entries[w->nr_entries++] = s->pool[--s->nr_pool];
+	} else if (w->nr_entries && s->nr_pool < POOL_SIZE) {
+		entry = w->entries[pick(w, (unsigned)w->nr_entries)];
+		CHECK(memcg_swap_dup(w->e, entry) == 0);
+		s->pool[s->nr_pool++] = entry;
+	}
+	pthread_mutex_unlock(&s->pool_lock);
+	w->stats[ST_SHARE]++;
+}
+
+static void step_swap(struct worker *w)
+{
+	unsigned op = pick(w, 100);
+
+	if (op < 35)
+		do_swap_out(w);
+	else if (op < 60)
+		do_swap_in(w);
+	else if (op < 75)
+		do_swap_free(w);
+	else if (op < 85)
+		do_swap_share(w);
+	else if (w->nr_swapped)
+		drop_swapped(w, (int)pick(w, (unsigned)w->nr_swapped));
 }
 
 /* --- handles and cgroups --- */
@@ -622,12 +776,14 @@ static void step_random(struct worker *w)
 	else if (op < 90)
 		/* a chosen CPU for a while: contention on its stock */
 		memcg_set_cpu((int)pick(w, 4));
-	else if (op < 93)
+	else if (op < 91)
 		memcg_set_cpu(-1);
-	else if (op < 97)
+	else if (op < 93)
 		do_charge(w, memcg_root(w->e), 0);
-	else
+	else if (op < 94)
 		do_put(w);
+	else
+		step_swap(w);
 }
 
 /* rmdir: the remover cycles "victim" and "victim/kid". */
@@ -697,10 +853,14 @@ static void step_victim_charger(struct worker *w)
 		do_batch_put(w);
 	} else if (op < 95) {
 		do_migrate(w, NULL);
-	} else if (op < 97) {
+	} else if (op < 96) {
 		do_move(w);
-	} else if (w->nr_handles) {
-		do_read(w, w->handles[pick(w, (unsigned)w->nr_handles)]);
+	} else if (op < 97) {
+		if (w->nr_handles)
+			do_read(w, w->handles[pick(w, (unsigned)w->nr_handles)]);
+	} else {
+		/* swap the victim's pages out; swap in once it is gone */
+		step_swap(w);
 	}
 }
 
@@ -906,6 +1066,8 @@ static struct stress *stress_create(enum memcg_mode mode, unsigned nr_cpus,
 	if (nr_cpus == 1)
 		assert_int_equal(memcg_engine_cpu_locks(s->e),
 				 MEMCG_CPU_LOCKS_ATOMIC);
+	assert_int_equal(memcg_swapon(s->e, NULL, SWAP_BYTES), 0);
+	pthread_mutex_init(&s->pool_lock, NULL);
 	s->v1 = mode == MEMCG_MODE_V1;
 	s->nr_workers = nr_workers;
 	s->step = step;
@@ -986,9 +1148,17 @@ static void stress_teardown(struct stress *s)
 	for (i = 0; i < MAX_WORKERS; i++)
 		while ((n = queue_pop(&s->queues[i], batch, 32)))
 			memcg_folios_put(e, batch, n);
+	while (s->nr_pool)
+		assert_int_equal(memcg_swap_free(e, s->pool[--s->nr_pool]), 0);
+	for (i = 0; i < s->nr_workers; i++)
+		while (s->w[i].nr_entries)
+			do_swap_free(&s->w[i]);
 	for (i = 0; i < s->nr_workers; i++) {
 		struct worker *w = &s->w[i];
 
+		/* no entry is held any more: each leaves the swap cache */
+		while (w->nr_swapped)
+			assert_true(drop_swapped(w, w->nr_swapped - 1));
 		while (w->nr_folios)
 			do_batch_put(w);
 		while (w->nr_handles)
@@ -1017,6 +1187,7 @@ static void stress_teardown(struct stress *s)
 	assert_int_equal(atomic_load(&e->nr_memcgs), 1);
 	assert_int_equal(folio_arena_nr_free(e->arena),
 			 folio_arena_nr_frames(e->arena));
+	assert_int_equal(memcg_swap_nr_free(e), SWAP_BYTES / MEMCG_PAGE_SIZE);
 
 	printf("   ");
 	for (j = 0; j < NR_ST; j++)
@@ -1027,6 +1198,7 @@ static void stress_teardown(struct stress *s)
 	pthread_barrier_destroy(&s->barrier);
 	for (i = 0; i < MAX_WORKERS; i++)
 		pthread_mutex_destroy(&s->queues[i].lock);
+	pthread_mutex_destroy(&s->pool_lock);
 	free(s);
 }
 
