@@ -415,9 +415,7 @@ static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
 	cfg.memory_bytes = bytes;
 	cfg.dataless = true;
 	cfg.nr_cpus = nr_cpus;
-	if (getenv("BENCH_CPU_LOCKS") && !strcmp(getenv("BENCH_CPU_LOCKS"),
-						 "atomic"))
-		cfg.cpu_locks = MEMCG_CPU_LOCKS_ATOMIC;
+	bench_cpu_locks(&cfg);
 	err = memcg_engine_create(&cfg, &e);
 	if (err)
 		die("memcg_engine_create", err);

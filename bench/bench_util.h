@@ -4,7 +4,10 @@
 #define MEMCG_BENCH_UTIL_H
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+#include "memcg/memcg.h"
 
 static inline double now_ns(void)
 {
@@ -26,6 +29,15 @@ static inline double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return v[n / 2];
+}
+
+/* BENCH_CPU_LOCKS=atomic: compare with the atomic-exchange CPU locks. */
+static inline void bench_cpu_locks(struct memcg_config *cfg)
+{
+	const char *env = getenv("BENCH_CPU_LOCKS");
+
+	if (env && !strcmp(env, "atomic"))
+		cfg->cpu_locks = MEMCG_CPU_LOCKS_ATOMIC;
 }
 
 #endif /* MEMCG_BENCH_UTIL_H */

@@ -252,17 +252,25 @@ static inline void memcg_cpu_unlock_trylocked(struct memcg_engine *e,
 	pcpu_unlock_trylocked(&e->cpus[cpu].lock, e->rseq_locks);
 }
 
-/* This CPU's area lock, waiting if needed; returns the CPU locked. */
+/*
+ * This CPU's area lock, waiting if needed; returns the CPU locked. A busy
+ * lock's holder is most often preempted on this CPU: yield to it. Only a
+ * thread that keeps failing (no rseq registration of its own) pays for
+ * the remote way.
+ */
 static inline unsigned memcg_cpu_lock_this(struct memcg_engine *e)
 {
-	unsigned cpu = memcg_this_cpu(e);
+	unsigned cpu;
+	int tries;
 
-	if (memcg_cpu_trylock(e, cpu))
-		return cpu;
-	/* most often a migration since the CPU was read */
-	cpu = memcg_this_cpu(e);
-	if (!memcg_cpu_trylock(e, cpu))
-		memcg_cpu_lock(e, cpu);
+	for (tries = 0; tries < 64; tries++) {
+		cpu = memcg_this_cpu(e);
+		if (memcg_cpu_trylock(e, cpu))
+			return cpu;
+		if (tries)
+			sched_yield();
+	}
+	memcg_cpu_lock(e, cpu);
 	return cpu;
 }
 
