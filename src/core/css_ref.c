@@ -159,14 +159,14 @@ void css_kill(struct mem_cgroup *memcg)
 	unsigned cpu;
 
 	atomic_store(&memcg->ref.atomic_mode, true);
+	memcg_cpu_lock_all(e);
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
-		memcg_cpu_lock(e, cpu);
 		sum += atomic_load_explicit(&memcg->pcpu[cpu].ref,
 					    memory_order_relaxed);
 		atomic_store_explicit(&memcg->pcpu[cpu].ref, 0,
 				      memory_order_relaxed);
-		memcg_cpu_unlock(e, cpu);
 	}
+	memcg_cpu_unlock_all(e);
 	/* fold the per-CPU part, remove the bias and the initial reference */
 	css_ref_sub_atomic(memcg, CSS_REF_BIAS + 1 - sum);
 }

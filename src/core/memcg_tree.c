@@ -3,9 +3,10 @@
  * The cgroup tree and its lifecycle, in the kernel's order:
  *
  *   alloc   -> counters linked to the parent, id reserved, slot taken
- *   online  -> id published, linked into the parent's children
- *   offline -> (rmdir) refcount killed, min/low reset, stocks drained,
- *              online id reference dropped
+ *   online  -> id published, linked into the parent's children and
+ *              names (memcg_names.c)
+ *   offline -> (rmdir) unlinked from the parent's names, refcount killed,
+ *              min/low reset, stocks drained, online id reference dropped
  *   release -> (last reference gone) unlinked, counted as no longer dying
  *   free    -> after an RCU grace period
  *
@@ -97,6 +98,7 @@ static void mem_cgroup_free(struct mem_cgroup *memcg)
 {
 	lruvec_destroy(&memcg->lruvec);
 	pthread_mutex_destroy(&memcg->peaks_lock);
+	memcg_names_free(memcg);
 	free(memcg->pcpu);
 	free(memcg->name);
 	free(memcg);
@@ -136,6 +138,9 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	struct mem_cgroup *memcg;
 	int err = -ENOMEM;
 
+	/* room in the parent's names for mem_cgroup_online() */
+	if (parent && memcg_names_reserve(parent))
+		return -ENOMEM;
 	memcg = calloc(1, sizeof(*memcg));
 	if (!memcg)
 		return -ENOMEM;
@@ -189,8 +194,10 @@ static void mem_cgroup_online(struct mem_cgroup *memcg)
 
 	mem_cgroup_id_publish(memcg);
 	atomic_store(&memcg->online, true);
-	if (memcg->parent)
+	if (memcg->parent) {
 		children_add_rcu(memcg, memcg->parent);
+		memcg_names_link(memcg->parent, memcg);
+	}
 	for (p = memcg->parent; p; p = p->parent)
 		p->nr_descendants++;
 }
@@ -201,6 +208,7 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	struct mem_cgroup *p;
 
 	atomic_store(&memcg->online, false);
+	memcg_names_unlink(memcg->parent, memcg);
 	/* objcgs to the parent, before the kill: objcg.h, "Locking" */
 	memcg_offline_kmem(memcg);
 	css_kill(memcg);
@@ -286,18 +294,6 @@ void mem_cgroup_release_pending(struct memcg_engine *e)
 	pthread_mutex_unlock(&e->cgroup_mutex);
 }
 
-static struct mem_cgroup *find_online_child(struct mem_cgroup *parent,
-					    const char *name, size_t len)
-{
-	struct mem_cgroup *c;
-
-	cds_list_for_each_entry(c, &parent->children, sibling)
-		if (atomic_load(&c->online) && strlen(c->name) == len &&
-		    !memcmp(c->name, name, len))
-			return c;
-	return NULL;
-}
-
 /**
  * mem_cgroup_walk_path - find an online cgroup by path
  * @e: engine; call with cgroup_mutex held
@@ -315,7 +311,7 @@ struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path
 		size_t len = strcspn(path, "/");
 
 		if (len)
-			memcg = find_online_child(memcg, path, len);
+			memcg = memcg_names_find(memcg, path, len);
 		path += len;
 		path += strspn(path, "/");
 	}
@@ -398,7 +394,7 @@ int memcg_mkdir(struct memcg_engine *e, const char *path,
 	parent = mem_cgroup_walk_path(e, parent_path);
 	if (!parent)
 		err = -ENOENT;
-	else if (find_online_child(parent, name, strlen(name)))
+	else if (memcg_names_find(parent, name, strlen(name)))
 		err = -EEXIST;
 	else if (no_internal_process(parent, true))
 		err = -EBUSY;
@@ -415,14 +411,10 @@ int memcg_mkdir(struct memcg_engine *e, const char *path,
 	return err;
 }
 
+/* call with cgroup_mutex held: child_names holds the online children */
 static bool has_online_children(struct mem_cgroup *memcg)
 {
-	struct mem_cgroup *c;
-
-	cds_list_for_each_entry(c, &memcg->children, sibling)
-		if (atomic_load(&c->online))
-			return true;
-	return false;
+	return memcg->child_names.nr != 0;
 }
 
 int memcg_rmdir(struct memcg_engine *e, const char *path)

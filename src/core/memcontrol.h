@@ -24,6 +24,7 @@
 #include <urcu/rculist.h>
 
 #include "memcg/memcg.h"
+#include "core/memcg_names.h"
 #include "core/page_counter.h"
 #include "lib/percpu.h"
 #include "mm/folio.h"
@@ -111,6 +112,8 @@ struct mem_cgroup {
 	struct cds_list_head children;
 	struct cds_list_head sibling;
 	char *name;
+	struct memcg_names child_names;	/* online children (memcg_names.c) */
+	struct memcg_name_node name_node;	/* in the parent's child_names */
 	int nr_descendants;		/* under cgroup_mutex */
 	int nr_dying_descendants;
 	atomic_int nr_tasks;
@@ -245,6 +248,21 @@ static inline void memcg_cpu_unlock(struct memcg_engine *e, unsigned cpu)
 	pcpu_unlock(&e->cpus[cpu].lock);
 }
 
+/* Every CPU's area lock, for a sweep: one fence in rseq mode. */
+static inline void memcg_cpu_lock_all(struct memcg_engine *e)
+{
+	pcpu_lock_many(&e->cpus[0].lock, sizeof(e->cpus[0]), e->nr_cpus,
+		       e->rseq_locks);
+}
+
+static inline void memcg_cpu_unlock_all(struct memcg_engine *e)
+{
+	unsigned cpu;
+
+	for (cpu = 0; cpu < e->nr_cpus; cpu++)
+		pcpu_unlock(&e->cpus[cpu].lock);
+}
+
 /* memcg_cpu_unlock() knowing that memcg_cpu_trylock() took it */
 static inline void memcg_cpu_unlock_trylocked(struct memcg_engine *e,
 					      unsigned cpu)
@@ -360,8 +378,7 @@ void memcg_stat_fold_dead(struct mem_cgroup *memcg);
 int memcg_alloc_kmem(struct mem_cgroup *memcg);
 void memcg_offline_kmem(struct mem_cgroup *memcg);
 void memcg_free_kmem(struct mem_cgroup *memcg);
-void drain_obj_stock_cpu(struct memcg_engine *e, unsigned cpu,
-			 struct mem_cgroup *root);
+void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root);
 
 /* stock.c: per-CPU charge caches */
 void drain_all_stock(struct mem_cgroup *root);

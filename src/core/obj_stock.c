@@ -285,22 +285,14 @@ void memcg_obj_uncharge(struct obj_cgroup *objcg, size_t size, unsigned gfp)
 				    slab_idx(gfp));
 }
 
-/**
- * drain_obj_stock_cpu - drain @cpu's object stock slots charging @root
- * @e: engine
- * @cpu: CPU
- * @root: only objcgs pointing at @root or below it; NULL for all
- *
- * Call without any CPU's pcpu_lock held.
- */
-void drain_obj_stock_cpu(struct memcg_engine *e, unsigned cpu,
-			 struct mem_cgroup *root)
+/* Drain @cpu's slots charging @root into @put; holding @cpu's lock. */
+static int drain_obj_stock_locked(struct memcg_engine *e, unsigned cpu,
+				  struct mem_cgroup *root,
+				  struct obj_cgroup **put)
 {
 	struct obj_stock_pcp *stock = &e->cpus[cpu].obj_stock;
-	struct obj_cgroup *put[NR_OBJ_STOCK];
 	int i, n = 0;
 
-	memcg_cpu_lock(e, cpu);
 	for (i = 0; i < NR_OBJ_STOCK; i++) {
 		struct obj_cgroup *objcg = stock->cached[i];
 
@@ -309,9 +301,50 @@ void drain_obj_stock_cpu(struct memcg_engine *e, unsigned cpu,
 			continue;
 		put[n++] = drain_obj_stock_slot_locked(e, cpu, i);
 	}
-	memcg_cpu_unlock(e, cpu);
+	return n;
+}
+
+/* The slots' references go after the locks: a put may release. */
+static void put_drained(struct obj_cgroup **put, size_t n)
+{
+	size_t i;
+
 	for (i = 0; i < n; i++)
 		obj_cgroup_put(put[i]);
+}
+
+/**
+ * drain_obj_stock_all - drain every CPU's object stock slots charging @root
+ * @e: engine
+ * @root: only objcgs pointing at @root or below it; NULL for all
+ *
+ * One sweep under every CPU's lock (one fence with rseq locks), or CPU by
+ * CPU if there is no memory for the list of references to drop. Call
+ * without any CPU's pcpu_lock held.
+ */
+void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root)
+{
+	struct obj_cgroup **put = malloc(e->nr_cpus * NR_OBJ_STOCK *
+					 sizeof(*put));
+	struct obj_cgroup *one[NR_OBJ_STOCK];
+	size_t n = 0;
+	unsigned cpu;
+
+	if (!put) {
+		for (cpu = 0; cpu < e->nr_cpus; cpu++) {
+			memcg_cpu_lock(e, cpu);
+			n = (size_t)drain_obj_stock_locked(e, cpu, root, one);
+			memcg_cpu_unlock(e, cpu);
+			put_drained(one, n);
+		}
+		return;
+	}
+	memcg_cpu_lock_all(e);
+	for (cpu = 0; cpu < e->nr_cpus; cpu++)
+		n += (size_t)drain_obj_stock_locked(e, cpu, root, put + n);
+	memcg_cpu_unlock_all(e);
+	put_drained(put, n);
+	free(put);
 }
 
 /**
@@ -329,18 +362,18 @@ long obj_stock_bytes(struct memcg_engine *e, struct obj_cgroup *objcg,
 	unsigned cpu;
 	int i;
 
+	memcg_cpu_lock_all(e);
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 		struct obj_stock_pcp *stock = &e->cpus[cpu].obj_stock;
 
-		memcg_cpu_lock(e, cpu);
 		for (i = 0; i < NR_OBJ_STOCK; i++) {
 			if (stock->cached[i] != objcg)
 				continue;
 			bytes += stock->nr_bytes[i];
 			n++;
 		}
-		memcg_cpu_unlock(e, cpu);
 	}
+	memcg_cpu_unlock_all(e);
 	if (slots)
 		*slots = n;
 	return bytes;

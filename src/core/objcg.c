@@ -218,16 +218,14 @@ static void objcg_ref_kill(struct memcg_engine *e, struct obj_cgroup *objcg)
 
 	if (objcg)
 		atomic_store(&objcg->atomic_mode, true);
-	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
-		memcg_cpu_lock(e, cpu);
-		if (objcg) {
-			sum += atomic_load_explicit(&objcg->pcpu[cpu].ref,
-						    memory_order_relaxed);
-			atomic_store_explicit(&objcg->pcpu[cpu].ref, 0,
-					      memory_order_relaxed);
-		}
-		memcg_cpu_unlock(e, cpu);
+	memcg_cpu_lock_all(e);
+	for (cpu = 0; objcg && cpu < e->nr_cpus; cpu++) {
+		sum += atomic_load_explicit(&objcg->pcpu[cpu].ref,
+					    memory_order_relaxed);
+		atomic_store_explicit(&objcg->pcpu[cpu].ref, 0,
+				      memory_order_relaxed);
 	}
+	memcg_cpu_unlock_all(e);
 	if (objcg && objcg_ref_sub_atomic(objcg, OBJCG_REF_BIAS + 1 - sum))
 		obj_cgroup_release(objcg);
 }
@@ -439,10 +437,8 @@ void memcg_offline_kmem(struct mem_cgroup *memcg)
 	struct objcg_table *t = e->objcgs;
 	struct mem_cgroup *parent = memcg->parent;
 	struct obj_cgroup *objcg, *iter;
-	unsigned cpu;
 
-	for (cpu = 0; cpu < e->nr_cpus; cpu++)
-		drain_obj_stock_cpu(e, cpu, memcg);
+	drain_obj_stock_all(e, memcg);
 
 	pthread_mutex_lock(&t->lock);
 	objcg = atomic_exchange(&memcg->objcg, NULL);

@@ -92,17 +92,17 @@ static void drain_cpus(struct memcg_engine *e, struct mem_cgroup *root)
 	unsigned cpu;
 	int i;
 
+	memcg_cpu_lock_all(e);
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
 
-		memcg_cpu_lock(e, cpu);
 		for (i = 0; i < NR_MEMCG_STOCK; i++)
 			if (stock->cached[i] &&
 			    mem_cgroup_is_descendant(stock->cached[i], root))
 				drain_stock_slot(e, cpu, i);
-		memcg_cpu_unlock(e, cpu);
-		drain_obj_stock_cpu(e, cpu, root);	/* obj_stock.c */
 	}
+	memcg_cpu_unlock_all(e);
+	drain_obj_stock_all(e, root);	/* obj_stock.c */
 }
 
 /**
@@ -151,18 +151,18 @@ long memcg_stock_pages(struct memcg_engine *e, struct mem_cgroup *memcg,
 	unsigned cpu;
 	int i;
 
+	memcg_cpu_lock_all(e);
 	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
 
-		memcg_cpu_lock(e, cpu);
 		for (i = 0; i < NR_MEMCG_STOCK; i++) {
 			if (stock->cached[i] != memcg)
 				continue;
 			pages += stock->nr_pages[i];
 			n++;
 		}
-		memcg_cpu_unlock(e, cpu);
 	}
+	memcg_cpu_unlock_all(e);
 	if (slots)
 		*slots = n;
 	return pages;

@@ -13,6 +13,8 @@
 
 #include "lib/percpu.h"
 
+static unsigned nr_possible_cpus;	/* set by pcpu_rseq_available() */
+
 static int membarrier(int cmd, unsigned flags, int cpu)
 {
 	return (int)syscall(__NR_membarrier, cmd, flags, cpu);
@@ -37,8 +39,23 @@ bool pcpu_rseq_available(void)
 	cmds = membarrier(MEMBARRIER_CMD_QUERY, 0, 0);
 	if (cmds < 0 || !(cmds & MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ))
 		return false;
+	__atomic_store_n(&nr_possible_cpus,
+			 (unsigned)sysconf(_SC_NPROCESSORS_CONF), __ATOMIC_RELAXED);
 	return membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ,
 			  0, 0) == 0;
+}
+
+static void fence(unsigned flags, int cpu)
+{
+	if (!membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, flags, cpu) ||
+	    errno == EINVAL)
+		return;
+	if (errno == EPERM &&
+	    !membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) &&
+	    !membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ, flags, cpu))
+		return;
+	fprintf(stderr, "libmemcg: membarrier RSEQ failed: %m\n");
+	abort();
 }
 
 /**
@@ -47,21 +64,21 @@ bool pcpu_rseq_available(void)
  *
  * On return, a sequence on @cpu either committed before (its stores are
  * visible) or will restart and see the caller's earlier stores. A CPU
- * the machine does not have (EINVAL) runs nothing. A child of fork() is
- * not registered yet: register it and retry. Failing that, the locks
- * cannot be trusted.
+ * the machine does not have runs nothing: no fence (the kernel would
+ * say EINVAL). A child of fork() is not registered yet: register it and
+ * retry. Failing that, the locks cannot be trusted.
  */
 void pcpu_rseq_fence(unsigned cpu)
 {
-	if (!membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ,
-			MEMBARRIER_CMD_FLAG_CPU, (int)cpu) || errno == EINVAL)
+	if (cpu >= __atomic_load_n(&nr_possible_cpus, __ATOMIC_RELAXED))
 		return;
-	if (errno == EPERM &&
-	    !membarrier(MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ, 0, 0) &&
-	    !membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ,
-			MEMBARRIER_CMD_FLAG_CPU, (int)cpu))
-		return;
-	fprintf(stderr, "libmemcg: membarrier RSEQ on CPU %u failed: %m\n",
-		cpu);
-	abort();
+	fence(MEMBARRIER_CMD_FLAG_CPU, (int)cpu);
+}
+
+/**
+ * pcpu_rseq_fence_all - pcpu_rseq_fence() on every CPU, in one system call
+ */
+void pcpu_rseq_fence_all(void)
+{
+	fence(0, 0);
 }

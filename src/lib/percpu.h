@@ -21,6 +21,7 @@
 #define MEMCG_LIB_PERCPU_H
 
 #include <sched.h>
+#include <stddef.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <sys/rseq.h>
@@ -95,6 +96,7 @@ struct pcpu_lock {
 
 bool pcpu_rseq_available(void);
 void pcpu_rseq_fence(unsigned cpu);
+void pcpu_rseq_fence_all(void);
 
 #if defined(__x86_64__)
 #define PCPU_HAVE_RSEQ 1
@@ -207,6 +209,33 @@ static inline void pcpu_lock(struct pcpu_lock *l, unsigned cpu, bool rseq)
 	pcpu_rseq_fence(cpu);
 	while (atomic_load_explicit(&l->local, memory_order_acquire))
 		sched_yield();
+}
+
+/**
+ * pcpu_lock_many - pcpu_lock() on @nr locks @stride bytes apart, in order,
+ * with one fence for all of them
+ * @first: the first lock
+ * @stride: bytes from one lock to the next
+ * @nr: locks, the CPUs 0..@nr-1
+ * @rseq: their mode
+ */
+static inline void pcpu_lock_many(struct pcpu_lock *first, size_t stride,
+				  unsigned nr, bool rseq)
+{
+	char *p = (char *)first;
+	unsigned i;
+
+	for (i = 0; i < nr; i++)
+		while (!pcpu_atomic_trylock((struct pcpu_lock *)(p + i * stride)))
+			sched_yield();
+	if (!rseq)
+		return;
+	pcpu_rseq_fence_all();
+	for (i = 0; i < nr; i++)
+		while (atomic_load_explicit(
+			       &((struct pcpu_lock *)(p + i * stride))->local,
+			       memory_order_acquire))
+			sched_yield();
 }
 
 /**
