@@ -18,15 +18,15 @@ static unsigned long long bytes(long pages)
 /* The root is never charged: its usage comes from its statistics. */
 static long mem_cgroup_usage(struct mem_cgroup *memcg, bool swap)
 {
-	long val;
+	static const enum memcg_stat_item items[] = {
+		MEMCG_FILE, MEMCG_ANON, MEMCG_SWAP,
+	};
+	long val[3];
 
 	if (!mem_cgroup_is_root(memcg))
 		return page_counter_read(swap ? &memcg->memsw : &memcg->memory);
-	val = memcg_page_state(memcg, MEMCG_FILE) +
-	      memcg_page_state(memcg, MEMCG_ANON);
-	if (swap)
-		val += memcg_page_state(memcg, MEMCG_SWAP);
-	return val;
+	memcg_page_state_many(memcg, items, swap ? 3 : 2, val);
+	return val[0] + val[1] + (swap ? val[2] : 0);
 }
 
 static void usage_show(struct memcg_file *f, struct seqbuf *s)
@@ -267,7 +267,8 @@ static void hierarchical_limits(struct mem_cgroup *memcg, long *mem, long *memsw
 static void v1_stat_show(struct memcg_file *f, struct seqbuf *s)
 {
 	struct mem_cgroup *memcg = f->memcg;
-	long mem, memsw;
+	enum memcg_stat_item items[NR_V1_STATS];
+	long mem, memsw, total[NR_V1_STATS];
 	size_t i;
 
 	for (i = 0; i < NR_V1_STATS; i++)
@@ -278,8 +279,11 @@ static void v1_stat_show(struct memcg_file *f, struct seqbuf *s)
 	seq_printf(s, "hierarchical_memory_limit %llu\n", bytes(mem));
 	seq_printf(s, "hierarchical_memsw_limit %llu\n", bytes(memsw));
 	for (i = 0; i < NR_V1_STATS; i++)
+		items[i] = v1_stats[i].idx;
+	memcg_page_state_many(memcg, items, NR_V1_STATS, total);
+	for (i = 0; i < NR_V1_STATS; i++)
 		seq_printf(s, "total_%s %llu\n", v1_stats[i].name,
-			   v1_value(i, memcg_page_state(memcg, v1_stats[i].idx)));
+			   v1_value(i, total[i]));
 }
 
 /*

@@ -309,25 +309,43 @@ static const struct {
 	{ "pgdeactivate", MEMCG_PGDEACTIVATE },
 };
 
+#define NR_MEMORY_STATS (sizeof(memory_stats) / sizeof(memory_stats[0]))
+#define NR_EVENTS_STAT \
+	(sizeof(memory_events_stat) / sizeof(memory_events_stat[0]))
+/* every item memory.stat sums: memory_stats[], the two slabs, the events */
+#define NR_STAT_ITEMS (NR_MEMORY_STATS + 2 + NR_EVENTS_STAT)
+
+static void memory_stat_items(enum memcg_stat_item *items)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < NR_MEMORY_STATS; i++)
+		items[n++] = memory_stats[i].idx;
+	items[n++] = MEMCG_SLAB_RECLAIMABLE;
+	items[n++] = MEMCG_SLAB_UNRECLAIMABLE;
+	for (i = 0; i < NR_EVENTS_STAT; i++)
+		items[n++] = memory_events_stat[i].idx;
+}
+
 static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 {
-	long slab_r, slab_u;
+	enum memcg_stat_item items[NR_STAT_ITEMS];
+	long val[NR_STAT_ITEMS];
+	const long *slab = val + NR_MEMORY_STATS, *ev = slab + 2;
 	size_t i;
 
-	for (i = 0; i < sizeof(memory_stats) / sizeof(memory_stats[0]); i++)
-		seq_printf(s, "%s %llu\n", memory_stats[i].name,
-			   bytes(memcg_page_state(f->memcg, memory_stats[i].idx)));
+	memory_stat_items(items);
+	memcg_page_state_many(f->memcg, items, NR_STAT_ITEMS, val);
+	for (i = 0; i < NR_MEMORY_STATS; i++)
+		seq_printf(s, "%s %llu\n", memory_stats[i].name, bytes(val[i]));
 	for (i = 0; i < NR_LRU_LISTS; i++)
 		seq_printf(s, "%s %llu\n", lru_names[i],
 			   bytes(lruvec_page_state(f->memcg, (enum lru_list)i)));
 	/* object bytes, kept in bytes (NR_SLAB_*_B); slab is their sum */
-	slab_r = memcg_page_state(f->memcg, MEMCG_SLAB_RECLAIMABLE);
-	slab_u = memcg_page_state(f->memcg, MEMCG_SLAB_UNRECLAIMABLE);
 	seq_printf(s, "slab_reclaimable %ld\nslab_unreclaimable %ld\nslab %ld\n",
-		   slab_r, slab_u, slab_r + slab_u);
-	for (i = 0; i < sizeof(memory_events_stat) / sizeof(memory_events_stat[0]); i++)
-		seq_printf(s, "%s %ld\n", memory_events_stat[i].name,
-			   memcg_page_state(f->memcg, memory_events_stat[i].idx));
+		   slab[0], slab[1], slab[0] + slab[1]);
+	for (i = 0; i < NR_EVENTS_STAT; i++)
+		seq_printf(s, "%s %ld\n", memory_events_stat[i].name, ev[i]);
 }
 
 static void oom_group_show(struct memcg_file *f, struct seqbuf *s)

@@ -6,7 +6,8 @@
  * instruction, or on a shared atomic when that lock is busy. Reads add
  * up every CPU, and for hierarchical values every descendant, so they are
  * exact when nothing is changing and may lag by in-flight updates
- * otherwise (the kernel's are approximate too: rstat flushes lag).
+ * otherwise (the kernel's are approximate too: rstat flushes lag). A
+ * reader of many items sums them all in one walk (memcg_page_state_many).
  */
 #include "core/memcontrol.h"
 
@@ -110,6 +111,29 @@ void memcg_stat_folio(struct mem_cgroup *memcg, int cpu,
 		mod_state(memcg, cpu, items[i], nr);
 }
 
+/*
+ * Add @memcg's own values of @items to @out: the shared atomics, then each
+ * CPU's area once for all the items, not once per item.
+ */
+static void page_state_local_add(struct mem_cgroup *memcg,
+				 const enum memcg_stat_item *items, size_t nr,
+				 long *out)
+{
+	unsigned cpu, nr_cpus = memcg->engine->nr_cpus;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		out[i] += atomic_load_explicit(&memcg->stat_shared[items[i]],
+					       memory_order_relaxed);
+	for (cpu = 0; cpu < nr_cpus; cpu++) {
+		struct memcg_pcpu *pcpu = &memcg->pcpu[cpu];
+
+		for (i = 0; i < nr; i++)
+			out[i] += atomic_load_explicit(&pcpu->stat[items[i]],
+						       memory_order_relaxed);
+	}
+}
+
 /**
  * memcg_page_state_local - a stat of @memcg alone
  * @memcg: cgroup
@@ -117,13 +141,9 @@ void memcg_stat_folio(struct mem_cgroup *memcg, int cpu,
  */
 long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 {
-	long sum = atomic_load_explicit(&memcg->stat_shared[idx],
-					memory_order_relaxed);
-	unsigned cpu;
+	long sum = 0;
 
-	for (cpu = 0; cpu < memcg->engine->nr_cpus; cpu++)
-		sum += atomic_load_explicit(&memcg->pcpu[cpu].stat[idx],
-					    memory_order_relaxed);
+	page_state_local_add(memcg, &idx, 1, &sum);
 	return sum;
 }
 
@@ -143,17 +163,44 @@ long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 						  __ATOMIC_ACQUIRE),		\
 				  struct mem_cgroup, sibling))
 
-static long page_state_subtree(struct mem_cgroup *memcg,
-			       enum memcg_stat_item idx)
+/* Call with rcu_read_lock held. */
+static void page_state_subtree_add(struct mem_cgroup *memcg,
+				   const enum memcg_stat_item *items, size_t nr,
+				   long *out)
 {
 	struct mem_cgroup *c;
-	long sum = memcg_page_state_local(memcg, idx) +
-		   atomic_load_explicit(&memcg->stat_dead[idx],
-					memory_order_relaxed);
+	size_t i;
 
+	page_state_local_add(memcg, items, nr, out);
+	for (i = 0; i < nr; i++)
+		out[i] += atomic_load_explicit(&memcg->stat_dead[items[i]],
+					       memory_order_relaxed);
 	for_each_child_rcu(c, memcg)
-		sum += page_state_subtree(c, idx);
-	return sum;
+		page_state_subtree_add(c, items, nr, out);
+}
+
+/**
+ * memcg_page_state_many - stats of @memcg and its descendants, in one walk
+ * @memcg: cgroup
+ * @items: the items to sum
+ * @nr: how many
+ * @out: receives @nr sums, out[i] for items[i]
+ *
+ * Each cgroup of the subtree is visited once and each of its per-CPU areas
+ * read once for all the items, where @nr calls of memcg_page_state() would
+ * walk the subtree @nr times. The sums are those memcg_page_state() gives.
+ */
+void memcg_page_state_many(struct mem_cgroup *memcg,
+			   const enum memcg_stat_item *items, size_t nr,
+			   long *out)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		out[i] = 0;
+	rcu_read_lock();
+	page_state_subtree_add(memcg, items, nr, out);
+	rcu_read_unlock();
 }
 
 /**
@@ -165,9 +212,7 @@ long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 {
 	long sum;
 
-	rcu_read_lock();
-	sum = page_state_subtree(memcg, idx);
-	rcu_read_unlock();
+	memcg_page_state_many(memcg, &idx, 1, &sum);
 	return sum;
 }
 

@@ -371,6 +371,9 @@ void memcg_stat_folio(struct mem_cgroup *memcg, int cpu, const struct folio *fol
 		      long sign);
 long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);
 long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx);
+void memcg_page_state_many(struct mem_cgroup *memcg,
+			   const enum memcg_stat_item *items, size_t nr,
+			   long *out);
 void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_memory_event ev);
 void memcg_stat_fold_dead(struct mem_cgroup *memcg);
 

@@ -65,19 +65,49 @@ static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
 	swapcache_stat(e, folio, 1);
 }
 
+/*
+ * Take @folio out of the cache at @off, under the device lock so that of
+ * two callers (two holders of one swapped-in folio, or one of them and
+ * the reclaim of the last swap_free) only one does. With @unmapped, only
+ * if no page table refers to its slots.
+ *
+ * Return: 0, -EINVAL if it is not (or no longer) in the cache there, or
+ * -EBUSY if @unmapped and a slot is still referenced.
+ */
+static int swap_cache_claim(struct memcg_engine *e, struct folio *folio,
+			    size_t off, bool unmapped)
+{
+	struct swap_device *dev = e->swap;
+	uint32_t pfn = folio_pfn(e->arena, folio);
+	long i, nr = folio_nr_pages(folio);
+	int err = 0;
+
+	pthread_mutex_lock(&dev->lock);
+	for (i = 0; i < nr && !err; i++) {
+		if (dev->cache[off + i] != pfn)
+			err = -EINVAL;
+		else if (unmapped && (dev->swap_map[off + i] & SWAP_MAP_MAX))
+			err = -EBUSY;
+	}
+	for (i = 0; i < nr && !err; i++)
+		dev->cache[off + i] = FOLIO_NONE;
+	pthread_mutex_unlock(&dev->lock);
+	return err;
+}
+
+/* The rest of leaving the cache, after a claim. */
+static void swap_cache_deleted(struct memcg_engine *e, struct folio *folio)
+{
+	swapcache_stat(e, folio, -1);
+	folio_clear_flag(folio, PG_swapcache);
+}
+
 /* Out of the cache; the caller then drops the slots' cache bits. */
 static void delete_from_swap_cache(struct memcg_engine *e, struct folio *folio,
 				   size_t off)
 {
-	struct swap_device *dev = e->swap;
-	long i, nr = folio_nr_pages(folio);
-
-	swapcache_stat(e, folio, -1);
-	pthread_mutex_lock(&dev->lock);
-	for (i = 0; i < nr; i++)
-		dev->cache[off + i] = FOLIO_NONE;
-	pthread_mutex_unlock(&dev->lock);
-	folio_clear_flag(folio, PG_swapcache);
+	swap_cache_claim(e, folio, off, false);	/* refs frozen: ours */
+	swap_cache_deleted(e, folio);
 }
 
 /* Drop the cache bit of @nr slots; free slots give back their charge. */
@@ -208,12 +238,22 @@ int memcg_swap_reclaim_folio(struct memcg_engine *e, struct folio *folio,
 	return err;
 }
 
-/* Give up a fresh allocation: out of the cache, slots and charge freed. */
-static void swap_cancel(struct memcg_engine *e, struct folio *folio, size_t off)
+/*
+ * Out of the cache, the slots' cache bits and charge dropped, the cache's
+ * reference put (the caller holds one). With @unmapped, only if no page
+ * table refers to the slots. Return: as swap_cache_claim().
+ */
+static int swap_cancel(struct memcg_engine *e, struct folio *folio, size_t off,
+		       bool unmapped)
 {
-	delete_from_swap_cache(e, folio, off);
+	int err = swap_cache_claim(e, folio, off, unmapped);
+
+	if (err)
+		return err;
+	swap_cache_deleted(e, folio);
 	put_swap_folio(e, off, (size_t)folio_nr_pages(folio));
-	folio_put_testzero(folio);	/* the cache's; the caller holds one */
+	folio_put_testzero(folio);
+	return 0;
 }
 
 int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
@@ -244,7 +284,7 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	folio_get(folio);
 	for (i = 0; i < nr; i++)
 		swap_slot_put(e->swap, off + i, false);
-	swap_cancel(e, folio, off);
+	swap_cancel(e, folio, off, false);	/* ours alone: cannot fail */
 	entry->val = 0;
 	mem_cgroup_release_pending(e);
 	return err;
@@ -288,15 +328,15 @@ static void try_to_reclaim_swap(struct memcg_engine *e, size_t off)
 		if (swap_slot_state(e->swap, head + (size_t)i) != SWAP_HAS_CACHE)
 			goto out;
 	/*
-	 * Only the cache and we hold it: take it off its list and out of the
-	 * cache; our put frees it. A reclaim isolating it in between finds it
-	 * out of the cache and puts it back; tolerated, as the kernel's
-	 * trylock-based version is.
+	 * Only the cache and we hold it: out of the cache (unless a page
+	 * table took the slot again meanwhile), then off its list; our put
+	 * frees it. A reclaim isolating it in between finds it out of the
+	 * cache and puts it back; tolerated, as the kernel's trylock-based
+	 * version is.
 	 */
-	if (!folio_test_flag(folio, PG_writeback) && folio_ref_count(folio) == 2) {
+	if (!folio_test_flag(folio, PG_writeback) &&
+	    folio_ref_count(folio) == 2 && !swap_cancel(e, folio, head, true))
 		folio_del_lru(e, folio);
-		swap_cancel(e, folio, head);
-	}
 out:
 	memcg_folio_put(e, folio);
 }
@@ -410,23 +450,19 @@ int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
 int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
 			  memcg_swp_entry_t entry)
 {
-	size_t off, i;
-	long nr;
+	size_t off;
 	int err = entry_slot(e, entry, &off);
 
 	if (err)
 		return err;
 	if (!folio_in_cache_at(e, folio, off))
 		return -EINVAL;
-	nr = folio_nr_pages(folio);
-	for (i = 0; i < (size_t)nr; i++)
-		if (swap_slot_state(e->swap, off + i) & SWAP_MAP_MAX)
-			return -EBUSY;	/* a page table still uses the slot */
 	if (folio_ref_count(folio) < 2)
 		return -EINVAL;		/* the caller must hold a reference */
-	swap_cancel(e, folio, off);
+	/* another holder of the folio may be doing the same: one wins */
+	err = swap_cancel(e, folio, off, true);
 	mem_cgroup_release_pending(e);
-	return 0;
+	return err;
 }
 
 /**
