@@ -101,6 +101,12 @@ static void memory_max_show(struct memcg_file *f, struct seqbuf *s)
  * v2 sets the limit even below usage (no -EBUSY), then drains the stocks
  * once, reclaims (spending a retry on each round that frees nothing), and
  * then OOM-kills until usage fits or the killer finds nobody.
+ *
+ * The kernel's loop also stops on a pending signal. We have none, and a
+ * concurrent write that raises the limit makes the OOM killer report
+ * room (the margin is against the new limit) while usage stays above
+ * ours: the loop would spin forever. It stops instead once another write
+ * has replaced our limit; that write enforces its own.
  */
 static int memory_max_write(struct memcg_file *f, char *buf)
 {
@@ -115,7 +121,7 @@ static int memory_max_write(struct memcg_file *f, char *buf)
 	atomic_exchange(&memcg->memory.max, max);
 	for (;;) {
 		usage = page_counter_read(&memcg->memory);
-		if (usage <= max)
+		if (usage <= max || atomic_load(&memcg->memory.max) != max)
 			break;
 		if (!drained) {
 			drain_all_stock(memcg);
