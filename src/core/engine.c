@@ -157,6 +157,7 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 		engine_free(e);
 		return err;
 	}
+	folio_arena_set_deterministic(e->arena, e->cfg.deterministic);
 	*out = e;
 	return 0;
 }

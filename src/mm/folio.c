@@ -13,11 +13,27 @@
  * A block allocated as a huge folio counts 0 free small frames, so after
  * folio_split() its order-0 pieces are freed like any small frame.
  *
- * Every free frame has refflags == PG_free; no allocated frame has PG_free.
- * Both lists are LIFO and start with the lowest block first, so the same
- * sequence of calls always yields the same frames.
+ * Every free frame has PG_free and a zero refcount; no allocated frame
+ * has PG_free. A frame on the small list also has PG_buddy (PG_tail's bit,
+ * which means nothing on a free frame, as the kernel keeps PageBuddy in a
+ * field free pages do not use): set and cleared under the arena lock only.
+ *
+ * Per-CPU lists (pcp). Order-0 frames are allocated from and freed to the
+ * current CPU's list, a stack of frame numbers. An empty list takes a
+ * batch from the buddy (rmqueue_bulk), whole descriptor cache lines where
+ * it can: the small list's first frame and every line-mate of it that is
+ * on the small list. A list at its high mark gives its coldest batch back
+ * (free_pcppages_bulk). So a CPU gets lines of four descriptors to itself,
+ * and two CPUs rarely charge folios that share a line. Frames on a list
+ * count as free; an allocation that finds nothing drains every list and
+ * tries the buddy again before it fails.
+ *
+ * Both buddy lists are LIFO and start with the lowest block first, so the
+ * same sequence of calls on the same CPU always yields the same frames
+ * (folio_arena_set_deterministic() fixes the CPU).
  */
 #include "mm/folio.h"
+#include "lib/percpu.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -26,6 +42,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define FRAME_SHIFT 12
 #define FRAME_SIZE ((size_t)1 << FRAME_SHIFT)
@@ -42,16 +59,48 @@
 #define FOLIO_ORDER_SHIFT FOLIO_MEMCG_BITS
 #define FOLIO_TYPE_SHIFT (FOLIO_MEMCG_BITS + 4)
 
+/* On a free frame: on the buddy's small list (see above). */
+#define PG_buddy PG_tail
+
+/* Descriptors per cache line: the unit a per-CPU list takes. */
+#define PCP_LINE ((uint32_t)(MEMCG_CACHELINE / sizeof(struct folio)))
+#define PCP_BATCH_MAX 32
+#define PCP_MAX (PCP_BATCH_MAX * FOLIO_PCP_HIGH_BATCHES)
+#define PCP_MAX_CPUS 4096
+
+_Static_assert(PCP_BATCH_MAX % PCP_LINE == 0, "batches of whole lines");
+
+/*
+ * One CPU's cached free frames, behind a pcp_lock of the arena's own,
+ * always in atomic mode. The arena knows nothing of the engine and its
+ * lock mode; atomic mode works whatever CPU the thread is really on
+ * (rseq mode needs the thread on the list's CPU, and a membarrier for
+ * every remote drain); and a failed trylock simply goes to the buddy.
+ * The exchange touches a line of this CPU's, where the arena mutex it
+ * bypasses is one line for every CPU.
+ */
+struct per_cpu_pages {
+	struct pcpu_lock lock;
+	atomic_uint count;		/* frames in pfns[]; read without the lock */
+	uint32_t pfns[PCP_MAX];		/* a stack: hot on top, coldest at [0] */
+} __attribute__((aligned(MEMCG_CACHELINE)));
+
 struct folio_arena {
-	struct folio *folios;	/* one descriptor per frame */
+	struct folio *folios;	/* one descriptor per frame, line-aligned */
 	unsigned char *data;	/* nr_frames * FRAME_SIZE bytes, NULL if dataless */
 	uint32_t *block_free;	/* per block: its frames on the small list */
 	size_t nr_frames;	/* a multiple of the block size */
-	size_t nr_free;		/* free frames, on either list */
+	size_t nr_free;		/* free frames in the buddy (not on pcp lists) */
 	unsigned huge_order;
 	uint32_t small_head;	/* small free list: first frame or FOLIO_NONE */
 	uint32_t huge_head;	/* huge free list: first block's frame or FOLIO_NONE */
 	pthread_mutex_t lock;	/* the lists, block_free and nr_free */
+
+	struct per_cpu_pages *pcp;	/* nr_cpus lists */
+	unsigned nr_cpus;
+	unsigned pcp_batch;	/* frames per refill and drain, whole lines */
+	unsigned pcp_high;	/* a list at this count drains a batch */
+	bool deterministic;	/* CPU from memcg_set_cpu() only */
 };
 
 __attribute__((noreturn, cold, format(printf, 2, 3)))
@@ -84,6 +133,8 @@ static void small_push(struct folio_arena *a, uint32_t pfn)
 {
 	struct folio *f = &a->folios[pfn];
 
+	atomic_store_explicit(&f->refflags, (1u << PG_free) | (1u << PG_buddy),
+			      memory_order_relaxed);
 	f->lru_prev = FOLIO_NONE;
 	f->lru_next = a->small_head;
 	if (a->small_head != FOLIO_NONE)
@@ -102,6 +153,18 @@ static void small_unlink(struct folio_arena *a, uint32_t pfn)
 	if (f->lru_next != FOLIO_NONE)
 		a->folios[f->lru_next].lru_prev = f->lru_prev;
 	f->lru_next = f->lru_prev = FOLIO_NONE;
+	atomic_store_explicit(&f->refflags, 1u << PG_free, memory_order_relaxed);
+}
+
+/*
+ * Under the lock. Other threads may be storing to the refflags of frames
+ * that are not on the small list (allocated, or on a CPU's list), but
+ * PG_buddy is only ever set or cleared under the lock.
+ */
+static bool on_small_list(const struct folio_arena *a, uint32_t pfn)
+{
+	return atomic_load_explicit(&a->folios[pfn].refflags,
+				    memory_order_relaxed) & (1u << PG_buddy);
 }
 
 static void huge_push(struct folio_arena *a, uint32_t pfn)
@@ -141,6 +204,14 @@ static void block_merge(struct folio_arena *a, uint32_t head)
 	huge_push(a, head);
 }
 
+/* Under the lock: take @pfn off the small list. */
+static void take_frame(struct folio_arena *a, uint32_t pfn)
+{
+	small_unlink(a, pfn);
+	(*block_count(a, pfn))--;
+	a->nr_free--;
+}
+
 /* Under the lock: a free frame, or FOLIO_NONE. */
 static uint32_t take_small(struct folio_arena *a)
 {
@@ -152,9 +223,7 @@ static uint32_t take_small(struct folio_arena *a)
 		block_break(a, huge_pop(a));
 	}
 	pfn = a->small_head;
-	small_unlink(a, pfn);
-	(*block_count(a, pfn))--;
-	a->nr_free--;
+	take_frame(a, pfn);
 	return pfn;
 }
 
@@ -185,6 +254,158 @@ static void give_huge(struct folio_arena *a, uint32_t pfn)
 	a->nr_free += block_frames(a);
 }
 
+static unsigned pcp_count(const struct per_cpu_pages *pcp)
+{
+	return atomic_load_explicit(&pcp->count, memory_order_relaxed);
+}
+
+/* Under the list's lock; folio_arena_nr_free() reads it without. */
+static void pcp_set_count(struct per_cpu_pages *pcp, unsigned n)
+{
+	atomic_store_explicit(&pcp->count, n, memory_order_relaxed);
+}
+
+/*
+ * Under both locks, on an empty list: take a batch from the buddy, line
+ * by line, in the order the buddy would have handed the frames out. A
+ * free block is broken only to get a first line.
+ */
+static void rmqueue_bulk(struct folio_arena *a, struct per_cpu_pages *pcp)
+{
+	unsigned n = 0;
+
+	while (n < a->pcp_batch) {
+		uint32_t pfn, line;
+
+		if (a->small_head == FOLIO_NONE) {
+			if (n >= PCP_LINE || a->huge_head == FOLIO_NONE)
+				break;
+			block_break(a, huge_pop(a));
+		}
+		pfn = a->small_head;
+		take_frame(a, pfn);
+		pcp->pfns[n++] = pfn;
+		line = pfn & ~(PCP_LINE - 1);
+		for (uint32_t p = line; p < line + PCP_LINE && p < a->nr_frames; p++) {
+			if (on_small_list(a, p)) {
+				take_frame(a, p);
+				pcp->pfns[n++] = p;
+			}
+		}
+	}
+	/* The first frame taken goes on top. */
+	for (unsigned i = 0; i < n / 2; i++) {
+		uint32_t t = pcp->pfns[i];
+
+		pcp->pfns[i] = pcp->pfns[n - 1 - i];
+		pcp->pfns[n - 1 - i] = t;
+	}
+	pcp_set_count(pcp, n);
+}
+
+/* Under both locks: give the @nr coldest frames back to the buddy. */
+static void free_pcppages_bulk(struct folio_arena *a,
+			       struct per_cpu_pages *pcp, unsigned nr)
+{
+	unsigned n = pcp_count(pcp);
+
+	if (nr > n)
+		nr = n;
+	for (unsigned i = 0; i < nr; i++)
+		give_small(a, pcp->pfns[i]);
+	memmove(pcp->pfns, pcp->pfns + nr, (n - nr) * sizeof(pcp->pfns[0]));
+	pcp_set_count(pcp, n - nr);
+}
+
+/*
+ * The current CPU's list, locked, or NULL when another thread holds it.
+ * The thread may migrate after reading its CPU: it then uses another
+ * CPU's list, which costs sharing, not correctness.
+ */
+static struct per_cpu_pages *pcp_trylock_this(struct folio_arena *a)
+{
+	struct per_cpu_pages *pcp;
+
+	pcp = &a->pcp[this_cpu(a->nr_cpus, a->deterministic)];
+	return pcpu_atomic_trylock(&pcp->lock) ? pcp : NULL;
+}
+
+static void pcp_unlock(struct per_cpu_pages *pcp)
+{
+	pcpu_unlock_trylocked(&pcp->lock, false);
+}
+
+/* Under the list's lock: a frame from it, refilled if empty, or FOLIO_NONE. */
+static uint32_t pcp_take(struct folio_arena *a, struct per_cpu_pages *pcp)
+{
+	unsigned n = pcp_count(pcp);
+
+	if (!n) {
+		pthread_mutex_lock(&a->lock);
+		rmqueue_bulk(a, pcp);
+		pthread_mutex_unlock(&a->lock);
+		n = pcp_count(pcp);
+		if (!n)
+			return FOLIO_NONE;
+	}
+	pcp_set_count(pcp, n - 1);
+	return pcp->pfns[n - 1];
+}
+
+/* Under the list's lock: cache @pfn, first draining a batch if full. */
+static void pcp_give(struct folio_arena *a, struct per_cpu_pages *pcp,
+		     uint32_t pfn)
+{
+	unsigned n = pcp_count(pcp);
+
+	if (n >= a->pcp_high) {
+		pthread_mutex_lock(&a->lock);
+		free_pcppages_bulk(a, pcp, a->pcp_batch);
+		pthread_mutex_unlock(&a->lock);
+		n = pcp_count(pcp);
+	}
+	pcp->pfns[n] = pfn;
+	pcp_set_count(pcp, n + 1);
+}
+
+static uint32_t buddy_take(struct folio_arena *a, unsigned order)
+{
+	uint32_t pfn;
+
+	pthread_mutex_lock(&a->lock);
+	pfn = order ? take_huge(a) : take_small(a);
+	pthread_mutex_unlock(&a->lock);
+	return pfn;
+}
+
+static uint32_t alloc_small(struct folio_arena *a)
+{
+	struct per_cpu_pages *pcp = pcp_trylock_this(a);
+	uint32_t pfn;
+
+	if (pcp) {
+		pfn = pcp_take(a, pcp);
+		pcp_unlock(pcp);
+	} else {
+		pfn = buddy_take(a, 0);	/* the list is busy: skip it */
+	}
+	return pfn;
+}
+
+static void free_small(struct folio_arena *a, uint32_t pfn)
+{
+	struct per_cpu_pages *pcp = pcp_trylock_this(a);
+
+	if (pcp) {
+		pcp_give(a, pcp, pfn);
+		pcp_unlock(pcp);
+		return;
+	}
+	pthread_mutex_lock(&a->lock);
+	give_small(a, pfn);
+	pthread_mutex_unlock(&a->lock);
+}
+
 static void frame_init_free(struct folio *f)
 {
 	atomic_store_explicit(&f->refflags, 1u << PG_free,
@@ -196,11 +417,16 @@ static void frame_init_free(struct folio *f)
 static int arena_alloc_memory(struct folio_arena *a, bool dataless)
 {
 	size_t nr_blocks = a->nr_frames >> a->huge_order;
+	size_t bytes = a->nr_frames * sizeof(*a->folios);
 
-	a->folios = calloc(a->nr_frames, sizeof(*a->folios));
+	/* Lines of descriptors must be lines of the cache: aligned. */
+	bytes = (bytes + MEMCG_CACHELINE - 1) & ~(size_t)(MEMCG_CACHELINE - 1);
+	a->folios = aligned_alloc(MEMCG_CACHELINE, bytes);
 	a->block_free = calloc(nr_blocks, sizeof(*a->block_free));
-	if (!a->folios || !a->block_free)
+	a->pcp = aligned_alloc(MEMCG_CACHELINE, a->nr_cpus * sizeof(*a->pcp));
+	if (!a->folios || !a->block_free || !a->pcp)
 		return -ENOMEM;
+	memset(a->pcp, 0, a->nr_cpus * sizeof(*a->pcp));
 	if (dataless)
 		return 0;
 	if (a->nr_frames > SIZE_MAX / FRAME_SIZE)
@@ -218,9 +444,34 @@ static void arena_free_memory(struct folio_arena *a)
 {
 	if (a->data)
 		munmap(a->data, a->nr_frames * FRAME_SIZE);
+	free(a->pcp);
 	free(a->block_free);
 	free(a->folios);
 	free(a);
+}
+
+/*
+ * A list per configured CPU, at least two so that memcg_set_cpu(0) and
+ * (1) get lists of their own anywhere. The batch is a line at least and
+ * 32 frames at most, so that the lists hold at most ~1/16 of a small
+ * arena.
+ */
+static void pcp_init_params(struct folio_arena *a)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_CONF);
+	size_t batch;
+
+	if (cpus < 2)
+		cpus = 2;
+	a->nr_cpus = cpus > PCP_MAX_CPUS ? PCP_MAX_CPUS : (unsigned)cpus;
+	batch = a->nr_frames / a->nr_cpus / (16 * FOLIO_PCP_HIGH_BATCHES);
+	batch &= ~(size_t)(PCP_LINE - 1);
+	if (batch < PCP_LINE)
+		batch = PCP_LINE;
+	if (batch > PCP_BATCH_MAX)
+		batch = PCP_BATCH_MAX;
+	a->pcp_batch = (unsigned)batch;
+	a->pcp_high = a->pcp_batch * FOLIO_PCP_HIGH_BATCHES;
 }
 
 int folio_arena_create(size_t nr_frames, bool dataless, unsigned huge_order,
@@ -243,6 +494,7 @@ int folio_arena_create(size_t nr_frames, bool dataless, unsigned huge_order,
 		return -ENOMEM;
 	a->nr_frames = (nr_frames + bs - 1) & ~(bs - 1);
 	a->huge_order = huge_order;
+	pcp_init_params(a);
 	err = arena_alloc_memory(a, dataless);
 	if (!err)
 		err = -pthread_mutex_init(&a->lock, NULL);
@@ -266,11 +518,14 @@ int folio_arena_create(size_t nr_frames, bool dataless, unsigned huge_order,
 
 void folio_arena_destroy(struct folio_arena *a)
 {
+	size_t nr_free;
+
 	if (!a)
 		return;
-	if (a->nr_free != a->nr_frames)
+	nr_free = folio_arena_nr_free(a);
+	if (nr_free != a->nr_frames)
 		fprintf(stderr, "libmemcg: arena destroyed with %zu frames in use\n",
-			a->nr_frames - a->nr_free);
+			a->nr_frames - nr_free);
 	pthread_mutex_destroy(&a->lock);
 	arena_free_memory(a);
 }
@@ -284,10 +539,57 @@ size_t folio_arena_nr_free(struct folio_arena *a)
 {
 	size_t n;
 
+	/*
+	 * Frames move between the buddy and a list under the arena lock,
+	 * which is held here: none of those is missed or counted twice. The
+	 * lists are read one by one without their locks, though: a frame
+	 * allocated from one and freed to another meanwhile may be missed
+	 * or counted twice. Tolerated: only a quiescent arena has an exact
+	 * count, with or without lists.
+	 */
 	pthread_mutex_lock(&a->lock);
 	n = a->nr_free;
+	for (unsigned cpu = 0; cpu < a->nr_cpus; cpu++)
+		n += pcp_count(&a->pcp[cpu]);
 	pthread_mutex_unlock(&a->lock);
 	return n;
+}
+
+void folio_arena_drain_all(struct folio_arena *a)
+{
+	for (unsigned cpu = 0; cpu < a->nr_cpus; cpu++) {
+		struct per_cpu_pages *pcp = &a->pcp[cpu];
+
+		/* a list filled after this look keeps its frames: tolerated */
+		if (!pcp_count(pcp))
+			continue;
+		pcpu_lock(&pcp->lock, cpu, false);
+		pthread_mutex_lock(&a->lock);
+		free_pcppages_bulk(a, pcp, pcp_count(pcp));
+		pthread_mutex_unlock(&a->lock);
+		pcp_unlock(pcp);
+	}
+}
+
+void folio_arena_set_deterministic(struct folio_arena *a, bool deterministic)
+{
+	folio_arena_drain_all(a);
+	a->deterministic = deterministic;
+}
+
+unsigned folio_arena_nr_cpus(const struct folio_arena *a)
+{
+	return a->nr_cpus;
+}
+
+unsigned folio_arena_pcp_batch(const struct folio_arena *a)
+{
+	return a->pcp_batch;
+}
+
+unsigned folio_arena_pcp_count(struct folio_arena *a, unsigned cpu)
+{
+	return cpu < a->nr_cpus ? pcp_count(&a->pcp[cpu]) : 0;
 }
 
 unsigned folio_arena_huge_order(const struct folio_arena *a)
@@ -324,9 +626,12 @@ struct folio *folio_alloc(struct folio_arena *a, enum folio_type type,
 	if ((order != 0 && order != a->huge_order) ||
 	    (unsigned)type >= NR_FOLIO_TYPES)
 		return NULL;
-	pthread_mutex_lock(&a->lock);
-	pfn = order ? take_huge(a) : take_small(a);
-	pthread_mutex_unlock(&a->lock);
+	pfn = order ? buddy_take(a, order) : alloc_small(a);
+	if (pfn == FOLIO_NONE) {
+		/* the free frames may sit on lists, keeping blocks broken */
+		folio_arena_drain_all(a);
+		pfn = buddy_take(a, order);
+	}
 	if (pfn == FOLIO_NONE)
 		return NULL;
 	folio_init(a, pfn, type, order);
@@ -368,11 +673,12 @@ void folio_free(struct folio_arena *a, struct folio *folio)
 	for (uint32_t i = 0; i < n; i++)
 		frame_init_free(&folio[i]);
 
+	if (n == 1) {
+		free_small(a, pfn);
+		return;
+	}
 	pthread_mutex_lock(&a->lock);
-	if (n == 1)
-		give_small(a, pfn);
-	else
-		give_huge(a, pfn);
+	give_huge(a, pfn);
 	pthread_mutex_unlock(&a->lock);
 }
 

@@ -10,7 +10,13 @@
  * This file knows nothing of cgroups: memcg_data is an opaque 24-bit
  * value that memcontrol owns (the owner's css slot, 0 when uncharged).
  *
- * Locking: the arena's free lists are behind the arena lock. The refcount
+ * Order-0 frames pass through per-CPU lists (pcp) that take them from
+ * the buddy a batch of whole descriptor cache lines at a time, so that
+ * folios charged on different CPUs rarely share a line. Frames on those
+ * lists count as free.
+ *
+ * Locking: each CPU's list is behind its own pcp_lock, taken before the
+ * arena lock, which guards the buddy's free lists. The refcount
  * and flags share one atomic word. memcg_data, order, type and the LRU
  * links are written only by whoever holds the folio exclusively (the
  * allocator, the final put, or the LRU lock owner).
@@ -48,7 +54,7 @@ enum folio_flag {
 	PG_mlocked,
 	PG_workingset,
 	PG_tail,	/* a non-head frame of a large folio */
-	PG_free,	/* on an arena free list */
+	PG_free,	/* free: in the buddy or on a per-CPU list */
 };
 
 /* 24 bits of memcg_data; the rest of the word holds order and type. */
@@ -87,8 +93,63 @@ int folio_arena_create(size_t nr_frames, bool dataless, unsigned huge_order,
 void folio_arena_destroy(struct folio_arena *a);
 
 size_t folio_arena_nr_frames(const struct folio_arena *a);
+
+/**
+ * folio_arena_nr_free - free frames, those on per-CPU lists included
+ * @a: arena
+ *
+ * Exact when no other thread allocates or frees meanwhile.
+ */
 size_t folio_arena_nr_free(struct folio_arena *a);
+
 unsigned folio_arena_huge_order(const struct folio_arena *a);
+
+/**
+ * folio_arena_set_deterministic - where the arena gets the current CPU
+ * @a: arena, before other threads use it
+ * @deterministic: true: only from memcg_set_cpu() (CPU 0 when unset), so
+ *	that the same calls yield the same frames on any CPU; false (the
+ *	default): from memcg_set_cpu(), else the real CPU
+ *
+ * Drains the per-CPU lists.
+ */
+void folio_arena_set_deterministic(struct folio_arena *a, bool deterministic);
+
+/**
+ * folio_arena_drain_all - return every CPU's cached frames to the buddy
+ * @a: arena
+ *
+ * Threads allocating or freeing meanwhile may cache frames again at once.
+ */
+void folio_arena_drain_all(struct folio_arena *a);
+
+/* A per-CPU list holds at most this many batches. */
+#define FOLIO_PCP_HIGH_BATCHES 4
+
+/**
+ * folio_arena_nr_cpus - how many per-CPU lists the arena has
+ * @a: arena
+ *
+ * The machine's configured CPUs, at least 2; CPU numbers wrap to it.
+ */
+unsigned folio_arena_nr_cpus(const struct folio_arena *a);
+
+/**
+ * folio_arena_pcp_batch - frames a list takes or gives back at once
+ * @a: arena
+ *
+ * Whole descriptor lines: 4 to 32 frames, by the arena's size per CPU.
+ */
+unsigned folio_arena_pcp_batch(const struct folio_arena *a);
+
+/**
+ * folio_arena_pcp_count - frames on a CPU's list
+ * @a: arena
+ * @cpu: below folio_arena_nr_cpus()
+ *
+ * Return: the count, read without the list's lock.
+ */
+unsigned folio_arena_pcp_count(struct folio_arena *a, unsigned cpu);
 
 /**
  * folio_alloc - allocate a folio of order 0 or the arena's huge order
@@ -99,8 +160,8 @@ unsigned folio_arena_huge_order(const struct folio_arena *a);
  * The folio comes with refcount 1, no flags, memcg_data 0 and its data
  * zeroed.
  *
- * Return: the folio, or NULL when no run of frames is free (or @order is
- * neither 0 nor the huge order).
+ * Return: the folio, or NULL when no run of frames is free, per-CPU
+ * lists drained (or @order is neither 0 nor the huge order).
  */
 struct folio *folio_alloc(struct folio_arena *a, enum folio_type type,
 			  unsigned order);
