@@ -88,58 +88,6 @@ static void check(int err, const char *what)
 		die(what, err);
 }
 
-/* --- other load on the machine (as in bench_charge) --- */
-
-struct load_mark {
-	double wall, busy, self;	/* seconds */
-};
-
-static void load_mark(struct load_mark *m)
-{
-	unsigned long long v[8] = { 0 };
-	struct rusage ru;
-	FILE *f = fopen("/proc/stat", "r");
-
-	if (f) {
-		if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
-			memset(v, 0, sizeof(v));
-		fclose(f);
-	}
-	getrusage(RUSAGE_SELF, &ru);
-	m->wall = now_ns() / 1e9;
-	/* user nice system [idle iowait] irq softirq steal */
-	m->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
-		  (double)sysconf(_SC_CLK_TCK);
-	m->self = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
-		  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
-}
-
-static double other_cpus(const struct load_mark *a, const struct load_mark *b)
-{
-	double other = (b->busy - a->busy) - (b->self - a->self);
-
-	return b->wall > a->wall && other > 0 ? other / (b->wall - a->wall) : 0;
-}
-
-/* BENCH_WAIT_IDLE=1: wait (up to 2 min) for the rest of the machine to idle. */
-static void wait_idle(void)
-{
-	struct load_mark a, b;
-	int i;
-
-	if (!getenv("BENCH_WAIT_IDLE"))
-		return;
-	for (i = 0; i < 240; i++) {
-		load_mark(&a);
-		usleep(500000);
-		load_mark(&b);
-		if (other_cpus(&a, &b) < 0.05)
-			return;
-	}
-	fprintf(stderr, "bench_swap: the machine stays busy; going on\n");
-}
-
 /* --- the I/O floor: a bare temp file --- */
 
 struct io_floor {

@@ -3,9 +3,12 @@
 #ifndef MEMCG_BENCH_UTIL_H
 #define MEMCG_BENCH_UTIL_H
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "memcg/memcg.h"
 
@@ -29,6 +32,61 @@ static inline double median(double *v, int n)
 {
 	qsort(v, (size_t)n, sizeof(*v), cmp_double);
 	return v[n / 2];
+}
+
+/*
+ * Other load on the machine: CPU time used by everything but this process
+ * (from /proc/stat and getrusage), in CPUs. Benchmarks on a shared machine
+ * are only as good as this figure is small.
+ */
+struct load_mark {
+	double wall, busy, self;	/* seconds */
+};
+
+static inline void load_mark(struct load_mark *m)
+{
+	unsigned long long v[8] = { 0 };
+	struct rusage ru;
+	FILE *f = fopen("/proc/stat", "r");
+
+	if (f) {
+		if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+			   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) != 8)
+			memset(v, 0, sizeof(v));
+		fclose(f);
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	m->wall = now_ns() / 1e9;
+	/* user nice system [idle iowait] irq softirq steal */
+	m->busy = (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) /
+		  (double)sysconf(_SC_CLK_TCK);
+	m->self = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec / 1e6 +
+		  (double)ru.ru_stime.tv_sec + ru.ru_stime.tv_usec / 1e6;
+}
+
+static inline double other_cpus(const struct load_mark *a, const struct load_mark *b)
+{
+	double other = (b->busy - a->busy) - (b->self - a->self);
+
+	return b->wall > a->wall && other > 0 ? other / (b->wall - a->wall) : 0;
+}
+
+/* BENCH_WAIT_IDLE=1: wait (up to 2 min) for the rest of the machine to idle. */
+static inline void wait_idle(void)
+{
+	struct load_mark a, b;
+	int i;
+
+	if (!getenv("BENCH_WAIT_IDLE"))
+		return;
+	for (i = 0; i < 240; i++) {
+		load_mark(&a);
+		usleep(500000);
+		load_mark(&b);
+		if (other_cpus(&a, &b) < 0.05)
+			return;
+	}
+	fprintf(stderr, "bench: the machine stays busy; going on\n");
 }
 
 /* BENCH_CPU_LOCKS=atomic: compare with the atomic-exchange CPU locks. */
