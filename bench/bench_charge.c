@@ -601,8 +601,9 @@ static void measure_mt(loop_fn fn, struct op_arg *args, int nr, long n,
 static void section_c(void)
 {
 	static const int nr_threads[] = { 1, 2, 4 };
+	/* public: each thread allocates its folios (per-CPU frame lists) */
 	static const int mt_ops[] = { OP_FLOOR, OP_NAIVE, OP_TRACKER, OP_STOCK,
-				      OP_FOLIO };
+				      OP_FOLIO, OP_PUBLIC };
 	static const struct { bool separate; unsigned nr_cpus; const char *name; }
 	modes[] = {
 		{ false, 0, "one shared cgroup" },
@@ -696,6 +697,8 @@ static void section_c(void)
 	       ns[0][3][1] / ns[0][3][0]);
 	printf("%-40s %6.2f\n", "memcg folio, shared: 2 thr / 1 thr ns",
 	       ns[0][4][1] / ns[0][4][0]);
+	printf("%-40s %6.2f\n", "memcg public, separate: 2 thr / 1 thr ns",
+	       ns[1][5][1] / ns[1][5][0]);
 }
 
 /* --- d: metadata --- */

@@ -381,7 +381,9 @@ void memcg_stat_fold_dead(struct mem_cgroup *memcg);
 int memcg_alloc_kmem(struct mem_cgroup *memcg);
 void memcg_offline_kmem(struct mem_cgroup *memcg);
 void memcg_free_kmem(struct mem_cgroup *memcg);
-void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root);
+void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root,
+			 void (*also)(struct memcg_engine *e, unsigned cpu,
+				      struct mem_cgroup *root));
 
 /* stock.c: per-CPU charge caches */
 void drain_all_stock(struct mem_cgroup *root);

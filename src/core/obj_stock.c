@@ -317,12 +317,16 @@ static void put_drained(struct obj_cgroup **put, size_t n)
  * drain_obj_stock_all - drain every CPU's object stock slots charging @root
  * @e: engine
  * @root: only objcgs pointing at @root or below it; NULL for all
+ * @also: NULL, or more to drain from each CPU under the same lock (the
+ *	  page stock: one sweep, one fence for both)
  *
  * One sweep under every CPU's lock (one fence with rseq locks), or CPU by
  * CPU if there is no memory for the list of references to drop. Call
  * without any CPU's pcpu_lock held.
  */
-void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root)
+void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root,
+			 void (*also)(struct memcg_engine *e, unsigned cpu,
+				      struct mem_cgroup *root))
 {
 	struct obj_cgroup **put = malloc(e->nr_cpus * NR_OBJ_STOCK *
 					 sizeof(*put));
@@ -333,6 +337,8 @@ void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root)
 	if (!put) {
 		for (cpu = 0; cpu < e->nr_cpus; cpu++) {
 			memcg_cpu_lock(e, cpu);
+			if (also)
+				also(e, cpu, root);
 			n = (size_t)drain_obj_stock_locked(e, cpu, root, one);
 			memcg_cpu_unlock(e, cpu);
 			put_drained(one, n);
@@ -340,8 +346,11 @@ void drain_obj_stock_all(struct memcg_engine *e, struct mem_cgroup *root)
 		return;
 	}
 	memcg_cpu_lock_all(e);
-	for (cpu = 0; cpu < e->nr_cpus; cpu++)
+	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
+		if (also)
+			also(e, cpu, root);
 		n += (size_t)drain_obj_stock_locked(e, cpu, root, put + n);
+	}
 	memcg_cpu_unlock_all(e);
 	put_drained(put, n);
 	free(put);

@@ -438,7 +438,7 @@ void memcg_offline_kmem(struct mem_cgroup *memcg)
 	struct mem_cgroup *parent = memcg->parent;
 	struct obj_cgroup *objcg, *iter;
 
-	drain_obj_stock_all(e, memcg);
+	drain_obj_stock_all(e, memcg, NULL);
 
 	pthread_mutex_lock(&t->lock);
 	objcg = atomic_exchange(&memcg->objcg, NULL);

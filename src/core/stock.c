@@ -87,22 +87,23 @@ void refill_stock_slow(struct mem_cgroup *memcg, unsigned nr)
 	memcg_cpu_unlock(e, cpu);
 }
 
-static void drain_cpus(struct memcg_engine *e, struct mem_cgroup *root)
+/* @cpu's page stock slots caching @root or below; holding @cpu's lock. */
+static void drain_stock_locked(struct memcg_engine *e, unsigned cpu,
+			       struct mem_cgroup *root)
 {
-	unsigned cpu;
+	struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
 	int i;
 
-	memcg_cpu_lock_all(e);
-	for (cpu = 0; cpu < e->nr_cpus; cpu++) {
-		struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
+	for (i = 0; i < NR_MEMCG_STOCK; i++)
+		if (stock->cached[i] &&
+		    mem_cgroup_is_descendant(stock->cached[i], root))
+			drain_stock_slot(e, cpu, i);
+}
 
-		for (i = 0; i < NR_MEMCG_STOCK; i++)
-			if (stock->cached[i] &&
-			    mem_cgroup_is_descendant(stock->cached[i], root))
-				drain_stock_slot(e, cpu, i);
-	}
-	memcg_cpu_unlock_all(e);
-	drain_obj_stock_all(e, root);	/* obj_stock.c */
+/* Both stocks of every CPU, in one sweep (obj_stock.c). */
+static void drain_cpus(struct memcg_engine *e, struct mem_cgroup *root)
+{
+	drain_obj_stock_all(e, root, drain_stock_locked);
 }
 
 /**
