@@ -106,7 +106,8 @@ static void memory_max_show(struct memcg_file *f, struct seqbuf *s)
  * concurrent write that raises the limit makes the OOM killer report
  * room (the margin is against the new limit) while usage stays above
  * ours: the loop would spin forever. It stops instead once another write
- * has replaced our limit; that write enforces its own.
+ * has replaced our limit; that write enforces its own. (A fix of the same
+ * shape was posted to linux-mm for memory.max and memory.high.)
  */
 static int memory_max_write(struct memcg_file *f, char *buf)
 {

@@ -455,11 +455,12 @@ int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
 
 	if (err)
 		return err;
-	if (!folio_in_cache_at(e, folio, off))
-		return -EINVAL;
 	if (folio_ref_count(folio) < 2)
 		return -EINVAL;		/* the caller must hold a reference */
-	/* another holder of the folio may be doing the same: one wins */
+	/*
+	 * The claim checks that it is in the cache at @off (-EINVAL if not)
+	 * and unmapped; another holder doing the same loses to us or wins.
+	 */
 	err = swap_cancel(e, folio, off, true);
 	mem_cgroup_release_pending(e);
 	return err;

@@ -404,6 +404,40 @@ static void test_shared_entry(void **state)
 	fixture_audit(f);
 }
 
+/*
+ * Two page tables swap in one entry and get one folio; each then drops its
+ * entry reference and takes the folio out of the swap cache: -EBUSY while
+ * the other still maps the slot, 0 for the first once it is unmapped,
+ * -EINVAL for the second (and for an entry the folio never had). Nothing
+ * is left charged to swap and the slot is free.
+ */
+static void test_free_swap_two_holders(void **state)
+{
+	struct fixture *f = *state;
+	struct folio *folio = anon(f, f->a, 0, NULL), *f1, *f2;
+	memcg_swp_entry_t entry, other;
+	long free_slots = memcg_swap_nr_free(f->e);
+
+	assert_int_equal(memcg_swap_out(f->e, folio, &entry), 0);
+	assert_int_equal(memcg_swap_dup(f->e, entry), 0);
+	assert_int_equal(memcg_swapin(f->e, entry, f->a, 0, &f1), 0);
+	assert_int_equal(memcg_swapin(f->e, entry, f->a, 0, &f2), 0);
+	assert_ptr_equal(f1, f2);
+	assert_int_equal(memcg_swap_free(f->e, entry), 0);
+	assert_int_equal(memcg_folio_free_swap(f->e, f1, entry), -EBUSY);
+	other.val = entry.val % 256 + 1;
+	assert_int_equal(memcg_folio_free_swap(f->e, f1, other), -EINVAL);
+	assert_int_equal(memcg_swap_free(f->e, entry), 0);
+	assert_int_equal(memcg_folio_free_swap(f->e, f2, entry), 0);
+	assert_int_equal(memcg_folio_free_swap(f->e, f1, entry), -EINVAL);
+	assert_int_equal(swp(f->a), 0);
+	assert_int_equal(memcg_swap_nr_free(f->e), free_slots);
+	fixture_audit(f);
+	memcg_folio_put(f->e, f1);
+	memcg_folio_put(f->e, f2);
+	fixture_audit(f);
+}
+
 /* No swap device: swap-out is refused cleanly. */
 static void test_no_swap_device(void **state)
 {
@@ -446,6 +480,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_huge_swap_run, setup_v2, teardown),
 		cmocka_unit_test_setup_teardown(test_huge_swap_run, setup_v1, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_entry, setup_v2, teardown),
+		cmocka_unit_test_setup_teardown(test_free_swap_two_holders, setup_v2, teardown),
+		cmocka_unit_test_setup_teardown(test_free_swap_two_holders, setup_v1, teardown),
 		cmocka_unit_test(test_no_swap_device),
 	};
 
