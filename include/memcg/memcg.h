@@ -284,29 +284,30 @@ MEMCG_API void memcg_folios_put(struct memcg_engine *e, struct folio **folios,
 				size_t nr);
 
 /**
- * memcg_migrate - transfer the charge of @old to @new
+ * memcg_migrate - transfer the charge of @old to @new_folio
  * @e: engine
  * @old: a charged folio
- * @new: an uncharged folio of the same size
+ * @new_folio: an uncharged folio of the same size
  *
- * Counters do not move; @new takes over @old's cgroup reference and @old
- * will be freed without uncharging.
+ * Counters do not move; @new_folio takes over @old's cgroup reference and
+ * @old will be freed without uncharging.
  *
- * Return: 0, or -EINVAL on a size mismatch or a charged @new.
+ * Return: 0, or -EINVAL on a size mismatch or a charged @new_folio.
  */
 MEMCG_API int memcg_migrate(struct memcg_engine *e, struct folio *old,
-			    struct folio *new);
+			    struct folio *new_folio);
 
 /**
- * memcg_replace_folio - charge @new like @old (page-cache replacement)
+ * memcg_replace_folio - charge @new_folio like @old (page-cache
+ * replacement)
  * @e: engine
  * @old: a charged folio, uncharged later at its own final put
- * @new: an uncharged folio of the same size, force-charged
+ * @new_folio: an uncharged folio of the same size, force-charged
  *
  * Return: 0 or -EINVAL.
  */
 MEMCG_API int memcg_replace_folio(struct memcg_engine *e, struct folio *old,
-				  struct folio *new);
+				  struct folio *new_folio);
 
 /**
  * memcg_split_folio - split a huge folio into order-0 folios

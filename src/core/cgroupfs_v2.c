@@ -6,7 +6,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/sim.h"
+#include "mm/oom.h"
 
 #include "core/cgroupfs.h"
 

@@ -11,7 +11,7 @@
 
 #include "core/memcontrol.h"
 #include "mm/swapfile.h"
-#include "sim/sim.h"
+#include "mm/oom.h"
 
 #define MEMCG_NR_SLOTS (1u << 20)
 
@@ -107,6 +107,7 @@ static void engine_free(struct memcg_engine *e)
 	pthread_mutex_destroy(&e->drain_mutex);
 	pthread_mutex_destroy(&e->id_lock);
 	pthread_mutex_destroy(&e->oom_lock);
+	pthread_mutex_destroy(&e->victims_lock);
 	free(e);
 }
 
@@ -143,6 +144,7 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	pthread_mutex_init(&e->drain_mutex, NULL);
 	pthread_mutex_init(&e->id_lock, NULL);
 	pthread_mutex_init(&e->oom_lock, NULL);
+	memcg_victims_init(e);
 
 	frames = cfg->memory_bytes / MEMCG_PAGE_SIZE;
 	err = folio_arena_create(frames, cfg->dataless, e->cfg.huge_order,
@@ -150,8 +152,6 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	if (!err)
 		err = engine_alloc_tables(e);
 	if (!err && !(e->root = mem_cgroup_alloc_root(e)))
-		err = -ENOMEM;
-	if (!err && !memcg_sim_get(e))
 		err = -ENOMEM;
 	if (err) {
 		engine_free(e);
@@ -169,7 +169,10 @@ void memcg_engine_destroy(struct memcg_engine *e)
 
 	if (!e)
 		return;
-	memcg_sim_destroy(e);
+	if (e->folio_client && e->folio_client->release)
+		e->folio_client->release(e->folio_client_priv);
+	e->folio_client = NULL;
+	memcg_victims_release(e);
 	swap_cache_drop_all(e);
 	mem_cgroup_destroy_tree(e);
 	rcu_barrier();

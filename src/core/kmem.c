@@ -114,6 +114,7 @@ int memcg_kmem_charge_page(struct memcg_engine *e, struct obj_cgroup *objcg,
 	folio_set_memcg_data(folio, MEMCG_DATA_KMEM | objcg->slot);
 	*out = folio;
 	mem_cgroup_release_pending(e);
+	mem_cgroup_return_to_user(e, gfp);
 	return 0;
 }
 
@@ -237,6 +238,7 @@ int memcg_sock_charge(struct memcg_sock *sk, unsigned nr_pages, unsigned gfp)
 	if (!ret)
 		mod_memcg_state(memcg, MEMCG_SOCK, nr_pages);
 	mem_cgroup_release_pending(memcg->engine);
+	mem_cgroup_return_to_user(memcg->engine, gfp);
 	return ret;
 }
 

@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "core/stock.h"
-#include "sim/sim.h"
+#include "mm/oom.h"
 
 #define memcg_of(counter, member) \
 	((struct mem_cgroup *)((char *)(counter) - offsetof(struct mem_cgroup, member)))
@@ -66,11 +66,6 @@ static bool mem_cgroup_oom(struct mem_cgroup *memcg, unsigned nr)
 		return false;
 	memcg_memory_event(memcg, MEMCG_OOM);
 	return mem_cgroup_out_of_memory(memcg->engine, memcg, nr);
-}
-
-static bool task_is_dying(void)
-{
-	return current_task && current_task->oom_victim;
 }
 
 /*

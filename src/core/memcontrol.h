@@ -24,6 +24,7 @@
 #include <urcu/rculist.h>
 
 #include "memcg/memcg.h"
+#include "memcg/hooks.h"
 #include "core/memcg_names.h"
 #include "core/page_counter.h"
 #include "lib/percpu.h"
@@ -166,7 +167,6 @@ struct memcg_cpu_area {
 struct swap_device;
 struct obj_cgroup;
 struct objcg_table;
-struct memcg_sim;
 
 struct memcg_engine {
 	struct memcg_config cfg;
@@ -176,8 +176,17 @@ struct memcg_engine {
 	struct folio_arena *arena;
 	struct swap_device *swap;	/* NULL until memcg_swapon() */
 	struct objcg_table *objcgs;	/* objcg.c */
-	struct memcg_sim *sim;		/* tasks, address spaces, files */
+	const struct memcg_clock_ops *clock;	/* NULL: real time (clock.c) */
+	void *clock_priv;
+	const struct memcg_folio_client_ops *folio_client;	/* hooks.h */
+	void *folio_client_priv;
+
+	/* the OOM killer (oom_kill.c): victims under victims_lock */
 	pthread_mutex_t oom_lock;
+	pthread_mutex_t victims_lock;
+	struct cds_list_head victims;
+	memcg_oom_handler_t oom_handler;
+	void *oom_handler_priv;
 	struct mem_cgroup *root;
 	struct memcg_cpu_area *cpus;
 
@@ -430,6 +439,34 @@ long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru);
 /* memcontrol_high.c: memory.high */
 void mem_cgroup_note_over_high(struct mem_cgroup *memcg, unsigned batch);
 void mem_cgroup_handle_over_high(struct memcg_engine *e);
+
+/*
+ * Pages charged over a high boundary by this thread, to be paid for on its
+ * way back to the caller (the kernel's current->memcg_nr_pages_over_high),
+ * with the cgroup charged, referenced.
+ */
+struct over_high {
+	struct memcg_engine *e;
+	struct mem_cgroup *memcg;
+	long nr_pages;
+};
+extern __thread struct over_high current_over_high
+	__attribute__((tls_model("initial-exec")));
+void mem_cgroup_return_to_user_slow(struct memcg_engine *e, unsigned gfp);
+
+/**
+ * mem_cgroup_return_to_user - the end of a public charge call: pay for
+ * charges over memory.high, unless the thread runs as a victim (whose
+ * client pays at its own return points) or may not block
+ * @e: engine
+ * @gfp: the call's MEMCG_GFP_* flags
+ */
+static inline void mem_cgroup_return_to_user(struct memcg_engine *e,
+					     unsigned gfp)
+{
+	if (__builtin_expect(current_over_high.memcg != NULL, 0))
+		mem_cgroup_return_to_user_slow(e, gfp);
+}
 long reclaim_high(struct mem_cgroup *memcg, long nr_pages, unsigned gfp);
 uint64_t calculate_high_delay_ms(struct mem_cgroup *memcg, long nr_pages);
 
@@ -440,6 +477,7 @@ int swap_remove_mapping(struct memcg_engine *e, struct folio *folio,
 			memcg_swp_entry_t entry, unsigned refs);
 void swap_cache_drop_all(struct memcg_engine *e);
 struct folio *swap_cache_find(struct memcg_engine *e, size_t off);
+memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio);
 
 /* release.c */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio);

@@ -4,9 +4,11 @@
  * high boundary is paid for on the way back to the task, by reclaim and
  * then a throttling delay that grows with the square of the overage
  * (__mem_cgroup_handle_over_high). The delay is spent on the engine's
- * virtual clock.
+ * clock: really slept in real time, advanced on the simulator's virtual
+ * clock.
  */
-#include "sim/sim.h"
+#include "core/clock.h"
+#include "mm/oom.h"
 
 #define HZ 1000				/* the kernel table's; Debian's 250 rounds lower */
 #define MEMCG_DELAY_PRECISION_SHIFT 20
@@ -95,17 +97,18 @@ long reclaim_high(struct mem_cgroup *memcg, long nr_pages, unsigned gfp)
 	return reclaimed;
 }
 
+__thread struct over_high current_over_high
+	__attribute__((tls_model("initial-exec")));
+
 /**
  * mem_cgroup_note_over_high - after a charge: remember what was charged
- * over a high boundary, to be paid on return to the task
+ * over a high boundary, to be paid by memcg_handle_over_high()
  * @memcg: cgroup charged
  * @batch: pages charged to the counters
- *
- * Without a task (a library caller), the kernel's high_work runs here:
- * reclaim, no delay.
  */
 void mem_cgroup_note_over_high(struct mem_cgroup *memcg, unsigned batch)
 {
+	struct over_high *oh = &current_over_high;
 	struct mem_cgroup *m;
 
 	for (m = memcg; m && !mem_cgroup_is_root(m); m = m->parent) {
@@ -116,43 +119,76 @@ void mem_cgroup_note_over_high(struct mem_cgroup *memcg, unsigned batch)
 
 		if (!mem_high && !swap_high)
 			continue;
-		if (!current_task) {
-			reclaim_high(m, MEMCG_CHARGE_BATCH, MEMCG_GFP_KERNEL);
-			return;
+		if (!oh->memcg) {
+			css_get(memcg);
+			oh->e = memcg->engine;
+			oh->memcg = memcg;
 		}
-		current_task->nr_pages_over_high += batch;
+		if (oh->e == memcg->engine)
+			oh->nr_pages += batch;
 		return;
 	}
 }
 
-/**
- * mem_cgroup_handle_over_high - pay for charges over memory.high: reclaim,
- * then sleep on the virtual clock
- * @e: engine; acts on current_task
- */
-void mem_cgroup_handle_over_high(struct memcg_engine *e)
+/* Reclaim, then the penalty: __mem_cgroup_handle_over_high(). */
+static void handle_over_high(struct memcg_engine *e, struct mem_cgroup *memcg,
+			     long nr_pages)
 {
-	struct memcg_task *t = current_task;
 	int nr_retries = MAX_RECLAIM_RETRIES;
 	bool in_retry = false;
-	long nr_pages, reclaimed;
+	long reclaimed;
 	uint64_t penalty_ms;
 
-	if (!t || !t->nr_pages_over_high || !t->memcg)
-		return;
-	nr_pages = t->nr_pages_over_high;
-	t->nr_pages_over_high = 0;
 	for (;;) {
-		reclaimed = reclaim_high(t->memcg, in_retry ? SWAP_CLUSTER_MAX :
+		reclaimed = reclaim_high(memcg, in_retry ? SWAP_CLUSTER_MAX :
 					 nr_pages, MEMCG_GFP_KERNEL);
-		penalty_ms = calculate_high_delay_ms(t->memcg, nr_pages);
+		penalty_ms = calculate_high_delay_ms(memcg, nr_pages);
 		if (penalty_ms <= 1000 / 100)
 			return;		/* too small to sleep for */
 		if (!reclaimed && !nr_retries--)
 			break;
 		in_retry = true;
-		if (t->oom_victim)
+		if (task_is_dying())
 			return;
 	}
-	sim_clock_advance(e, penalty_ms * 1000000ULL);
+	memcg_clock_sleep(e, penalty_ms * 1000000ULL);
+}
+
+/**
+ * mem_cgroup_handle_over_high - pay for this thread's charges over
+ * memory.high: reclaim, then sleep on the engine clock
+ * @e: engine
+ *
+ * The cgroup throttled is the thread's victim's (the kernel's current
+ * task's), else the one whose charge went over.
+ */
+void mem_cgroup_handle_over_high(struct memcg_engine *e)
+{
+	struct over_high oh = current_over_high;
+	struct mem_cgroup *memcg;
+
+	if (!oh.memcg || oh.e != e)
+		return;
+	current_over_high = (struct over_high){ 0 };
+	memcg = current_victim_memcg(e);
+	if (!memcg) {
+		css_get(oh.memcg);
+		memcg = oh.memcg;
+	}
+	if (oh.nr_pages)
+		handle_over_high(e, memcg, oh.nr_pages);
+	css_put(memcg);
+	css_put(oh.memcg);
+}
+
+void mem_cgroup_return_to_user_slow(struct memcg_engine *e, unsigned gfp)
+{
+	if (!current_victim && !(gfp & MEMCG_GFP_NOWAIT))
+		mem_cgroup_handle_over_high(e);
+}
+
+void memcg_handle_over_high(struct memcg_engine *e)
+{
+	if (e)
+		mem_cgroup_handle_over_high(e);
 }

@@ -271,10 +271,14 @@ static enum memcg_stat_item slab_idx(unsigned gfp)
 
 int memcg_obj_charge(struct obj_cgroup *objcg, size_t size, unsigned gfp)
 {
+	int ret;
+
 	if (!objcg || size > SIZE_MAX / 2)
 		return -EINVAL;
-	return obj_cgroup_charge_account(objcg, gfp, obj_full_size(size), true,
-					 slab_idx(gfp));
+	ret = obj_cgroup_charge_account(objcg, gfp, obj_full_size(size), true,
+					slab_idx(gfp));
+	mem_cgroup_return_to_user(objcg->engine, gfp);
+	return ret;
 }
 
 void memcg_obj_uncharge(struct obj_cgroup *objcg, size_t size, unsigned gfp)

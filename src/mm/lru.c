@@ -240,3 +240,13 @@ void lruvec_reparent(struct memcg_engine *e, struct lruvec *from,
 	pthread_mutex_unlock(&to->lock);
 	pthread_mutex_unlock(&from->lock);
 }
+
+void memcg_folio_add_lru(struct memcg_engine *e, struct folio *folio)
+{
+	folio_add_lru(e, folio);
+}
+
+void memcg_folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
+{
+	folio_mark_accessed(e, folio);
+}

@@ -74,9 +74,13 @@ struct folio *memcg_folio_alloc(struct memcg_engine *e,
 int memcg_charge(struct memcg_engine *e, struct folio *folio,
 		 struct mem_cgroup *memcg, unsigned gfp)
 {
+	int ret;
+
 	if (!e || !folio || !memcg || memcg->engine != e)
 		return -EINVAL;
-	return mem_cgroup_charge(folio, memcg, gfp);
+	ret = mem_cgroup_charge(folio, memcg, gfp);
+	mem_cgroup_return_to_user(e, gfp);
+	return ret;
 }
 
 int memcg_migrate(struct memcg_engine *e, struct folio *old, struct folio *new)

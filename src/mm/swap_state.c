@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <sched.h>
+#include <stdlib.h>
 
 #include "core/memcontrol.h"
 #include "mm/swapfile.h"
@@ -33,10 +34,42 @@ int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
 {
 	if (!e)
 		return -EINVAL;
+	struct swap_device *dev;
+	int err;
+
 	if (e->swap)
 		return -EBUSY;
-	return swap_device_create(path, bytes, e->cfg.dataless,
-				  e->cfg.policy == MEMCG_POLICY_REPARENT, &e->swap);
+	err = swap_device_create(path, bytes, e->cfg.dataless,
+				 e->cfg.policy == MEMCG_POLICY_REPARENT, &dev);
+	if (err)
+		return err;
+	dev->folio_swap = calloc(folio_arena_nr_frames(e->arena),
+				 sizeof(*dev->folio_swap));
+	if (!dev->folio_swap) {
+		swap_device_destroy(dev);
+		return -ENOMEM;
+	}
+	e->swap = dev;
+	return 0;
+}
+
+/**
+ * folio_swap_entry - the entry of a folio in the swap cache
+ * @e: engine
+ * @folio: a folio the caller holds
+ *
+ * Return: its entry, or a 0 entry if it is not in the swap cache.
+ */
+memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio)
+{
+	memcg_swp_entry_t entry = { 0 };
+
+	if (!e->swap || !folio_test_flag(folio, PG_swapcache))
+		return entry;
+	pthread_mutex_lock(&e->swap->lock);
+	entry.val = e->swap->folio_swap[folio_pfn(e->arena, folio)];
+	pthread_mutex_unlock(&e->swap->lock);
+	return entry;
 }
 
 static void swapcache_stat(struct memcg_engine *e, struct folio *folio, long sign)
@@ -61,6 +94,7 @@ static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
 		dev->cache[off + i] = pfn;
 		dev->swap_map[off + i] |= SWAP_HAS_CACHE;
 	}
+	dev->folio_swap[pfn] = (uint32_t)off + 1;
 	pthread_mutex_unlock(&dev->lock);
 	swapcache_stat(e, folio, 1);
 }
@@ -91,6 +125,8 @@ static int swap_cache_claim(struct memcg_engine *e, struct folio *folio,
 	}
 	for (i = 0; i < nr && !err; i++)
 		dev->cache[off + i] = FOLIO_NONE;
+	if (!err)
+		dev->folio_swap[pfn] = 0;
 	pthread_mutex_unlock(&dev->lock);
 	return err;
 }
@@ -400,6 +436,7 @@ static bool swap_cache_add_new(struct memcg_engine *e, struct folio *folio,
 	pthread_mutex_lock(&dev->lock);
 	if (dev->cache[off] == FOLIO_NONE) {
 		dev->cache[off] = folio_pfn(e->arena, folio);
+		dev->folio_swap[dev->cache[off]] = (uint32_t)off + 1;
 		dev->swap_map[off] |= SWAP_HAS_CACHE;
 		added = true;
 	}
@@ -444,6 +481,7 @@ int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
 	}
 	*out = folio;
 	mem_cgroup_release_pending(e);
+	mem_cgroup_return_to_user(e, gfp);
 	return 0;
 }
 

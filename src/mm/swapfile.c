@@ -79,6 +79,7 @@ void swap_device_destroy(struct swap_device *dev)
 		close(dev->fd);
 	pthread_mutex_destroy(&dev->lock);
 	swap_cgroup_destroy(&dev->records);
+	free(dev->folio_swap);
 	free(dev->cache);
 	free(dev->swap_map);
 	free(dev);

@@ -8,8 +8,8 @@
  */
 #include <errno.h>
 
+#include "core/memcontrol.h"
 #include "mm/swapfile.h"
-#include "sim/sim.h"
 
 #define SWAP_CLUSTER_MAX 32
 #define DEF_PRIORITY 12
@@ -136,17 +136,25 @@ static void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 
 enum reclaim_result { KEEP, ROTATE, FREED };
 
-/* The entry of an unmapped swap-cache folio, from the reverse map. */
-static bool swapcache_entry(struct memcg_engine *e, struct folio *folio,
-			    memcg_swp_entry_t *entry)
+/* The folio client's try_to_unmap; without a client nothing maps folios. */
+static bool client_try_to_unmap(struct memcg_engine *e, struct folio *folio,
+				memcg_swp_entry_t entry)
 {
-	uint64_t who;
+	const struct memcg_folio_client_ops *ops = e->folio_client;
 
-	pthread_mutex_lock(&e->sim->lock);
-	who = rmap_get(e->sim, e, folio);
-	pthread_mutex_unlock(&e->sim->lock);
-	entry->val = (uint32_t)who;
-	return who & RMAP_SWAPCACHE;
+	if (!ops || !ops->try_to_unmap)
+		return true;
+	return ops->try_to_unmap(e->folio_client_priv, folio, entry);
+}
+
+/* The folio client's remove_mapping; without a client nothing caches. */
+static bool client_remove_mapping(struct memcg_engine *e, struct folio *folio)
+{
+	const struct memcg_folio_client_ops *ops = e->folio_client;
+
+	if (!ops || !ops->remove_mapping)
+		return false;
+	return ops->remove_mapping(e->folio_client_priv, folio);
 }
 
 /*
@@ -160,30 +168,29 @@ static enum reclaim_result reclaim_anon(struct memcg_engine *e,
 					struct folio *folio,
 					struct scan_control *sc)
 {
-	memcg_swp_entry_t entry = { 0 };
+	memcg_swp_entry_t entry = folio_swap_entry(e, folio);
+	bool new_entry = false;
 
 	if (folio_test_flag(folio, PG_writeback)) {
 		/* writeback has completed: free it */
-		if (!swapcache_entry(e, folio, &entry))
+		if (!entry.val)
 			return KEEP;
 		return swap_remove_mapping(e, folio, entry, 2) ? KEEP : FREED;
 	}
 	if (!sc->may_swap || !e->swap ||
 	    mem_cgroup_get_nr_swap_pages(folio_memcg(e, folio)) <= 0)
 		return KEEP;
-	if (folio_test_flag(folio, PG_swapcache)) {
-		if (!swapcache_entry(e, folio, &entry))
-			return KEEP;	/* mapped: not ours to write */
-	} else if (memcg_swap_alloc(e, folio, &entry)) {
-		return KEEP;
-	} else if (!try_to_unmap_anon(e, folio, entry)) {
-		memcg_folio_free_swap(e, folio, entry);	/* remapped: undo */
+	if (!entry.val) {
+		if (folio_test_flag(folio, PG_swapcache) ||
+		    memcg_swap_alloc(e, folio, &entry))
+			return KEEP;
+		new_entry = true;
+	}
+	if (!client_try_to_unmap(e, folio, entry)) {
+		if (new_entry)
+			memcg_folio_free_swap(e, folio, entry);	/* undo */
 		return KEEP;
 	}
-	/* unmapped: remember the entry for the pass that frees it */
-	pthread_mutex_lock(&e->sim->lock);
-	rmap_set(e->sim, e, folio, RMAP_SWAPCACHE | entry.val);
-	pthread_mutex_unlock(&e->sim->lock);
 	if (swap_writepage(e, folio, entry))
 		return KEEP;		/* stays in the cache; tried again later */
 	folio_set_flag(folio, PG_writeback);
@@ -215,7 +222,7 @@ static long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
 			continue;
 		}
 		if (folio_type(folio) == FOLIO_FILE)
-			result = filemap_remove_folio(e, folio) ? FREED : KEEP;
+			result = client_remove_mapping(e, folio) ? FREED : KEEP;
 		else
 			result = reclaim_anon(e, folio, sc);
 		if (result == FREED)
@@ -375,7 +382,25 @@ long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 		.proactive = options & MEMCG_RECLAIM_PROACTIVE,
 	};
 
-	if (!memcg->engine->sim || (gfp & MEMCG_GFP_NOWAIT))
-		return 0;	/* nothing on the LRU lists, or may not block */
+	if (gfp & MEMCG_GFP_NOWAIT)
+		return 0;	/* may not block */
 	return do_try_to_free_pages(&sc);
+}
+
+int memcg_set_folio_client(struct memcg_engine *e,
+			   const struct memcg_folio_client_ops *ops, void *priv)
+{
+	if (!e)
+		return -EINVAL;
+	if (ops && e->folio_client && e->folio_client != ops)
+		return -EBUSY;
+	e->folio_client = ops;
+	e->folio_client_priv = ops ? priv : NULL;
+	return 0;
+}
+
+void *memcg_folio_client_priv(struct memcg_engine *e,
+			      const struct memcg_folio_client_ops *ops)
+{
+	return e && ops && e->folio_client == ops ? e->folio_client_priv : NULL;
 }

@@ -74,7 +74,7 @@ static struct folio *find_get_folio(struct memcg_engine *e,
 static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t idx)
 {
 	struct memcg_engine *e = t->e;
-	struct memcg_sim *sim = e->sim;
+	struct memcg_sim *sim = sim_of(e);
 	struct folio *folio;
 	bool retry, added = false;
 	int ret;
@@ -116,7 +116,7 @@ static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t id
 
 int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
 {
-	struct memcg_sim *sim = t->e->sim;
+	struct memcg_sim *sim = sim_of(t->e);
 	struct memcg_file_pages *f;
 	size_t idx;
 	int ret;
@@ -140,7 +140,7 @@ int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
 
 bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
 {
-	struct memcg_sim *sim = e->sim;
+	struct memcg_sim *sim = sim_of(e);
 	uint32_t pfn = folio_pfn(e->arena, folio);
 	struct memcg_file_pages *f;
 	bool removed = false;

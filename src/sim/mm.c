@@ -99,7 +99,7 @@ struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type)
 static int fault_one(struct memcg_task *t, bool mlock)
 {
 	struct memcg_engine *e = t->e;
-	struct memcg_sim *sim = e->sim;
+	struct memcg_sim *sim = sim_of(e);
 	struct folio *folio = alloc_folio(e, FOLIO_ANON);
 	struct mm_struct *mm;
 	size_t idx;
@@ -155,7 +155,7 @@ int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock)
 static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 {
 	struct memcg_engine *e = t->e;
-	struct memcg_sim *sim = e->sim;
+	struct memcg_sim *sim = sim_of(e);
 	struct mm_struct *mm = t->mm;
 	struct folio *folio;
 	int ret = memcg_swapin(e, entry, t->memcg, MEMCG_GFP_KERNEL, &folio);
@@ -190,7 +190,7 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 int mm_touch(struct memcg_task *t, size_t nr_pages)
 {
 	struct memcg_engine *e = t->e;
-	struct memcg_sim *sim = e->sim;
+	struct memcg_sim *sim = sim_of(e);
 	size_t i;
 	int ret = 0;
 
@@ -221,7 +221,7 @@ int mm_touch(struct memcg_task *t, size_t nr_pages)
 int mm_unmap(struct memcg_task *t, size_t nr_pages)
 {
 	struct memcg_engine *e = t->e;
-	struct memcg_sim *sim = e->sim;
+	struct memcg_sim *sim = sim_of(e);
 	struct mm_struct *mm = t->mm;
 	struct folio **folios;
 	size_t i, n = 0;
@@ -262,7 +262,7 @@ int mm_unmap(struct memcg_task *t, size_t nr_pages)
 bool try_to_unmap_anon(struct memcg_engine *e, struct folio *folio,
 		       memcg_swp_entry_t entry)
 {
-	struct memcg_sim *sim = e->sim;
+	struct memcg_sim *sim = sim_of(e);
 	uint32_t pfn = folio_pfn(e->arena, folio);
 	struct mm_struct *mm;
 	uint64_t who;

@@ -18,6 +18,7 @@
 
 #include "core/memcontrol.h"
 #include "memcg/sim.h"
+#include "mm/oom.h"
 
 /* A page-table entry: 0 none; PTE_SWAP | entry.val swapped out; pfn + 1. */
 #define PTE_SWAP (1u << 31)
@@ -25,7 +26,6 @@
 /* A reverse-map entry: who holds a frame's folio. */
 #define RMAP_ANON (1ULL << 63)		/* mm id << 32 | page index */
 #define RMAP_FILE (1ULL << 62)		/* file id << 32 | page index */
-#define RMAP_SWAPCACHE (1ULL << 61)	/* unmapped, in the swap cache: entry */
 
 struct mm_struct {
 	uint32_t id;
@@ -48,14 +48,15 @@ struct memcg_task {
 	char *name;
 	struct mem_cgroup *memcg;	/* holds a reference */
 	struct mm_struct *mm;		/* NULL once exited or killed */
+	struct memcg_victim *victim;	/* registered while it has an mm */
 	int oom_score_adj;
 	bool killed;			/* by the OOM killer */
 	bool oom_victim;		/* killed, memory not yet reaped */
-	long nr_pages_over_high;	/* charged over memory.high, to pay for */
 	struct memcg_task *next;	/* creation order */
 };
 
 struct memcg_sim {
+	struct memcg_engine *e;
 	pthread_mutex_t lock;
 	struct memcg_task *tasks, **tasks_tail;
 	struct mm_struct **mms;		/* by id; NULL when free */
@@ -69,14 +70,24 @@ struct memcg_sim {
 /* The task the calling thread is running, or NULL (library callers). */
 extern __thread struct memcg_task *current_task;
 
+/* client.c: the simulator registered as the engine's folio client */
+extern const struct memcg_folio_client_ops sim_folio_client;
+
+/* The engine's simulator state, or NULL before the first task. */
+static inline struct memcg_sim *sim_of(struct memcg_engine *e)
+{
+	return (struct memcg_sim *)memcg_folio_client_priv(e, &sim_folio_client);
+}
+
 /**
- * memcg_sim_get - the engine's substrate state, created on first use
+ * memcg_sim_get - the engine's simulator state, created and registered
+ * (folio client, and the virtual clock unless a clock is set) on first use
  * @e: engine
  *
- * Return: the state, or NULL on allocation failure.
+ * Return: the state, or NULL on allocation failure or when another folio
+ * client is registered.
  */
 struct memcg_sim *memcg_sim_get(struct memcg_engine *e);
-void memcg_sim_destroy(struct memcg_engine *e);
 
 /* rmap.c */
 void rmap_set(struct memcg_sim *sim, struct memcg_engine *e,
@@ -117,13 +128,7 @@ int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages);
 bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio);
 void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim);
 
-/* oom_kill.c */
-bool mem_cgroup_out_of_memory(struct memcg_engine *e, struct mem_cgroup *memcg,
-			      long nr_pages);
-void oom_reap_victims(struct memcg_engine *e);
-
 /* task.c */
 void task_free_memory(struct memcg_task *t);
-void sim_clock_advance(struct memcg_engine *e, uint64_t ns);
 
 #endif /* MEMCG_SIM_SIM_H */

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * Tasks: the public task API (memcg/sim.h), the engine's substrate state
- * and the virtual clock. Each call runs as the task (current_task), so
- * that the charge path can throttle it and the OOM killer can tell when
- * it killed the caller.
+ * Tasks: the public task API (memcg/sim.h). Each task is an OOM victim
+ * (memcg/hooks.h) while it has an address space, and each call runs as
+ * the task (current_task, and the engine's current victim), so that the
+ * charge path can throttle it and the OOM killer can tell when it killed
+ * the caller.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -14,56 +15,33 @@
 
 __thread struct memcg_task *current_task;
 
-struct memcg_sim *memcg_sim_get(struct memcg_engine *e)
+/* oom_badness's sum for a task: rss, swap entries and page-table pages */
+static long task_badness_pages(void *priv)
 {
-	struct memcg_sim *sim = e->sim;
-	size_t frames;
+	struct memcg_task *t = priv;
 
-	if (sim)
-		return sim;
-	sim = calloc(1, sizeof(*sim));
-	frames = folio_arena_nr_frames(e->arena);
-	if (!sim || !(sim->rmap = calloc(frames, sizeof(*sim->rmap)))) {
-		free(sim);
-		return NULL;
-	}
-	pthread_mutex_init(&sim->lock, NULL);
-	sim->tasks_tail = &sim->tasks;
-	e->sim = sim;
-	return sim;
+	return t->mm->rss + t->mm->swapents +
+	       (long)(t->mm->nr_pte * sizeof(uint32_t) / MEMCG_PAGE_SIZE);
 }
 
-void memcg_sim_destroy(struct memcg_engine *e)
+/*
+ * Killed by the OOM killer: a task running elsewhere is reaped now; the
+ * task this thread runs exits when its operation returns (task_leave).
+ */
+static void task_oom_kill(void *priv)
 {
-	struct memcg_sim *sim = e->sim;
-	struct memcg_task *t, *next;
+	struct memcg_task *t = priv;
 
-	if (!sim)
-		return;
-	for (t = sim->tasks; t; t = next) {
-		next = t->next;
-		if (t->mm)
-			task_free_memory(t);
-		free(t->name);
-		free(t);
-	}
-	filemap_destroy(e, sim);
-	free(sim->mms);
-	free(sim->rmap);
-	pthread_mutex_destroy(&sim->lock);
-	free(sim);
-	e->sim = NULL;
+	t->killed = true;
+	t->oom_victim = true;
+	if (t != current_task)
+		task_free_memory(t);
 }
 
-void sim_clock_advance(struct memcg_engine *e, uint64_t ns)
-{
-	atomic_fetch_add(&e->sim->clock_ns, ns);
-}
-
-uint64_t memcg_clock_ns(struct memcg_engine *e)
-{
-	return e->sim ? atomic_load(&e->sim->clock_ns) : 0;
-}
+static const struct memcg_victim_ops task_victim_ops = {
+	.badness_pages = task_badness_pages,
+	.kill = task_oom_kill,
+};
 
 int memcg_task_create(struct memcg_engine *e, const char *name,
 		      struct mem_cgroup *memcg, struct memcg_task **out)
@@ -74,7 +52,9 @@ int memcg_task_create(struct memcg_engine *e, const char *name,
 
 	if (!e || !name || !*name || !memcg || !out || memcg->engine != e)
 		return -EINVAL;
-	sim = e->sim;
+	sim = memcg_sim_get(e);
+	if (!sim)
+		return -ENOMEM;
 	t = memcg_task_find(e, name);
 	if (t && t->mm)
 		return -EEXIST;
@@ -86,6 +66,12 @@ int memcg_task_create(struct memcg_engine *e, const char *name,
 		return -ENOMEM;
 	}
 	err = memcg_attach_task(memcg);
+	if (!err) {
+		err = memcg_victim_register(memcg, &task_victim_ops, t,
+					    &t->victim);
+		if (err)
+			memcg_detach_task(memcg);
+	}
 	if (err) {
 		mm_free(e, sim, t->mm);
 		free(t->name);
@@ -105,13 +91,16 @@ int memcg_task_create(struct memcg_engine *e, const char *name,
 
 struct memcg_task *memcg_task_find(struct memcg_engine *e, const char *name)
 {
+	struct memcg_sim *sim = sim_of(e);
 	struct memcg_task *t, *found = NULL;
 
-	pthread_mutex_lock(&e->sim->lock);
-	for (t = e->sim->tasks; t; t = t->next)
+	if (!sim)
+		return NULL;
+	pthread_mutex_lock(&sim->lock);
+	for (t = sim->tasks; t; t = t->next)
 		if (!strcmp(t->name, name))
 			found = t;	/* the newest of that name */
-	pthread_mutex_unlock(&e->sim->lock);
+	pthread_mutex_unlock(&sim->lock);
 	return found;
 }
 
@@ -124,8 +113,10 @@ void task_free_memory(struct memcg_task *t)
 	struct memcg_engine *e = t->e;
 	struct mem_cgroup *memcg = t->memcg;
 
+	memcg_victim_unregister(t->victim);	/* before its mm goes */
+	t->victim = NULL;
 	mm_unmap(t, t->mm->nr_pte);
-	mm_free(e, e->sim, t->mm);
+	mm_free(e, sim_of(e), t->mm);
 	t->mm = NULL;
 	t->oom_victim = false;
 	memcg_detach_task(memcg);
@@ -141,11 +132,13 @@ static int task_enter(struct memcg_task *t)
 	if (!t || !t->mm)
 		return -ESRCH;
 	current_task = t;
+	memcg_victim_enter(t->victim);
 	return 0;
 }
 
 static int task_leave(struct memcg_task *t, int ret)
 {
+	memcg_victim_leave();
 	current_task = NULL;
 	if (t->oom_victim) {
 		task_free_memory(t);
@@ -222,13 +215,13 @@ static void move_charge(struct memcg_task *t, struct mem_cgroup *from,
 		uint32_t pte;
 		struct folio *folio = NULL;
 
-		pthread_mutex_lock(&e->sim->lock);
+		pthread_mutex_lock(&sim_of(e)->lock);
 		pte = mm->pte[i];
 		if (pte && !(pte & PTE_SWAP)) {
 			folio = pfn_folio(e->arena, pte - 1);
 			folio_get(folio);
 		}
-		pthread_mutex_unlock(&e->sim->lock);
+		pthread_mutex_unlock(&sim_of(e)->lock);
 		if (folio) {
 			if (folio_memcg(e, folio) == from)
 				memcg_move_account(e, folio, to);
@@ -262,6 +255,7 @@ int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
 	css_get(to);
 	from = t->memcg;
 	t->memcg = to;
+	memcg_victim_move(t->victim, to);
 	if (t->e->v1 && (to->move_charge_at_immigrate & 1) && from != to)
 		move_charge(t, from, to);
 	memcg_detach_task(from);
@@ -274,7 +268,7 @@ int memcg_task_set_oom_score_adj(struct memcg_task *t, int adj)
 {
 	if (!t || !t->mm)
 		return -ESRCH;
-	if (adj < -1000 || adj > 1000)
+	if (memcg_victim_set_oom_score_adj(t->victim, adj))
 		return -EINVAL;
 	t->oom_score_adj = adj;
 	return 0;
@@ -313,8 +307,9 @@ long memcg_task_swap_pages(struct memcg_task *t)
 void memcg_task_for_each(struct memcg_engine *e,
 			 void (*fn)(struct memcg_task *t, void *arg), void *arg)
 {
+	struct memcg_sim *sim = sim_of(e);
 	struct memcg_task *t;
 
-	for (t = e->sim->tasks; t; t = t->next)
+	for (t = sim ? sim->tasks : NULL; t; t = t->next)
 		fn(t, arg);
 }

@@ -87,14 +87,24 @@ static void audit_folio_stats(struct audit_cg *cg, const struct folio *folio)
 	}
 }
 
-/* A task points at its cgroup: one reference each. */
+/* A task and an OOM victim point at their cgroup: one reference each. */
 static void audit_tasks(struct audit *a)
 {
+	struct memcg_sim *sim = sim_of(a->e);
+	struct memcg_victim *v;
 	struct memcg_task *t;
 
-	if (!a->e->sim)
+	pthread_mutex_lock(&a->e->victims_lock);
+	cds_list_for_each_entry(v, &a->e->victims, node) {
+		if (a->cg[v->memcg->slot].memcg != v->memcg)
+			report(a, "OOM victim in a cgroup not in the tree");
+		else
+			a->cg[v->memcg->slot].holds++;
+	}
+	pthread_mutex_unlock(&a->e->victims_lock);
+	if (!sim)
 		return;
-	for (t = a->e->sim->tasks; t; t = t->next) {
+	for (t = sim->tasks; t; t = t->next) {
 		if (!t->memcg)
 			continue;
 		if (a->cg[t->memcg->slot].memcg != t->memcg)

@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * libmemcg's hooks: how a client (an embedding program, or the bundled
+ * simulator) tells the engine what reclaim and the OOM killer act on, and
+ * which clock throttling and pressure run on. docs/DESIGN.md draws the
+ * layers and says when each callback runs.
+ *
+ * Every callback runs on the thread that needs it (a charging thread in
+ * reclaim or OOM, a memory.reclaim or memory.max writer), with no engine
+ * lock held unless its comment says so. A callback may call any public
+ * function except the registration it runs under (unregistering itself
+ * waits for the call to end).
+ */
+#ifndef MEMCG_HOOKS_H
+#define MEMCG_HOOKS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "memcg/memcg.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* --- the clock --- */
+
+/**
+ * struct memcg_clock_ops - a clock for throttling and pressure
+ * @now_ns: monotonic time in nanoseconds
+ * @sleep_ns: let @ns pass for the calling thread (a virtual clock advances)
+ */
+struct memcg_clock_ops {
+	uint64_t (*now_ns)(void *priv);
+	void (*sleep_ns)(void *priv, uint64_t ns);
+};
+
+/**
+ * memcg_set_clock - choose the engine's clock
+ * @e: engine, before other threads use it
+ * @ops: the clock, or NULL for real time (CLOCK_MONOTONIC and nanosleep,
+ *       the default): memory.high throttling then really sleeps
+ * @priv: passed to @ops
+ *
+ * Return: 0, or -EINVAL if @ops lacks a function.
+ */
+MEMCG_API int memcg_set_clock(struct memcg_engine *e,
+			      const struct memcg_clock_ops *ops, void *priv);
+
+/**
+ * memcg_clock_now_ns - the engine's clock
+ * @e: engine
+ */
+MEMCG_API uint64_t memcg_clock_now_ns(struct memcg_engine *e);
+
+/* --- folios on the engine's LRU lists --- */
+
+/**
+ * struct memcg_folio_client_ops - what reclaim asks of the client that maps
+ * and caches the folios it put on the engine's LRU (the simulator's tasks
+ * and page cache are one such client)
+ * @try_to_unmap: an isolated anon or shmem folio, now in the swap cache at
+ *	@entry: replace every mapping of it with @entry (memcg_swap_dup()
+ *	once per mapping) and drop the mappings' folio references. Return
+ *	true if nothing maps it any more (also when nothing did).
+ * @remove_mapping: an isolated clean file folio: take it out of the page
+ *	cache if only the cache and reclaim hold it, and free it (the
+ *	cache's reference goes with memcg_folio_put() or a frozen free).
+ *	Return true if it left the cache.
+ * @release: engine teardown, before anything else: drop every folio,
+ *	swap entry and cgroup reference the client holds. May be NULL.
+ *
+ * The two reclaim callbacks run on the reclaiming thread with no engine
+ * lock held; the folio is isolated (off the LRU, reclaim holds a reference).
+ */
+struct memcg_folio_client_ops {
+	bool (*try_to_unmap)(void *priv, struct folio *folio,
+			     memcg_swp_entry_t entry);
+	bool (*remove_mapping)(void *priv, struct folio *folio);
+	void (*release)(void *priv);
+};
+
+/**
+ * memcg_set_folio_client - register the client of the engine's folio LRU
+ * @e: engine, before other threads use it
+ * @ops: callbacks, or NULL to unregister
+ * @priv: passed to @ops
+ *
+ * Without a client, reclaim treats anon folios as unmapped and keeps file
+ * folios (nothing caches them).
+ *
+ * Return: 0, -EBUSY if another client is registered, -EINVAL.
+ */
+MEMCG_API int memcg_set_folio_client(struct memcg_engine *e,
+				     const struct memcg_folio_client_ops *ops,
+				     void *priv);
+
+/**
+ * memcg_folio_client_priv - the @priv of the registered folio client
+ * @e: engine
+ * @ops: the ops the caller registered with
+ *
+ * Return: its @priv, or NULL if @ops is not the registered client.
+ */
+MEMCG_API void *memcg_folio_client_priv(struct memcg_engine *e,
+					const struct memcg_folio_client_ops *ops);
+
+/**
+ * memcg_folio_add_lru - put a charged folio on its cgroup's LRU lists,
+ * where reclaim finds it
+ * @e: engine
+ * @folio: a folio the caller holds, not on a list
+ */
+MEMCG_API void memcg_folio_add_lru(struct memcg_engine *e, struct folio *folio);
+
+/**
+ * memcg_folio_mark_accessed - an access to @folio (mark_page_accessed):
+ * referenced, or activated on a second access while inactive
+ * @e: engine
+ * @folio: a folio the caller holds
+ */
+MEMCG_API void memcg_folio_mark_accessed(struct memcg_engine *e,
+					 struct folio *folio);
+
+/* --- OOM victims --- */
+
+struct memcg_victim;
+
+/**
+ * struct memcg_victim_ops - a task or tenant the OOM killer may kill
+ * @badness_pages: what killing it would free, in pages: resident, swapped
+ *	and page-table pages, as oom_badness() sums them. Runs with the
+ *	victim registry's lock held: it must not register, unregister or
+ *	move victims.
+ * @kill: the OOM killer chose it (or its memory.oom.group): free its
+ *	memory now or soon, then memcg_victim_unregister(). Called once, with
+ *	no engine lock held, possibly from another thread's charge; it may
+ *	unregister from inside the call. A victim still registered 1 s (the
+ *	engine clock) after its kill is skipped, as the kernel's OOM reaper
+ *	gives up; until then, OOMs in its domain wait for it.
+ */
+struct memcg_victim_ops {
+	long (*badness_pages)(void *priv);
+	void (*kill)(void *priv);
+};
+
+/**
+ * memcg_victim_register - make @priv killable by the OOM killer, in @memcg
+ * @memcg: its cgroup; the victim holds a reference on it
+ * @ops: callbacks
+ * @priv: passed to @ops
+ * @out: the victim handle
+ *
+ * Registering does not count a task in the cgroup (see
+ * memcg_attach_task()); a victim is only what OOM may kill.
+ *
+ * Return: 0, -EINVAL (NULL ops or callbacks), -ENOMEM.
+ */
+MEMCG_API int memcg_victim_register(struct mem_cgroup *memcg,
+				    const struct memcg_victim_ops *ops,
+				    void *priv, struct memcg_victim **out);
+
+/**
+ * memcg_victim_unregister - the victim's memory is gone (or it never will
+ * be killed): forget it
+ * @v: victim or NULL; the handle is invalid afterwards
+ */
+MEMCG_API void memcg_victim_unregister(struct memcg_victim *v);
+
+/**
+ * memcg_victim_move - the victim now belongs to @to
+ * @v: victim
+ * @to: cgroup of the same engine
+ *
+ * Return: 0 or -EINVAL.
+ */
+MEMCG_API int memcg_victim_move(struct memcg_victim *v, struct mem_cgroup *to);
+
+/**
+ * memcg_victim_set_oom_score_adj - the kernel's oom_score_adj
+ * @v: victim
+ * @adj: -1000 (never killed) to 1000
+ *
+ * Return: 0 or -EINVAL.
+ */
+MEMCG_API int memcg_victim_set_oom_score_adj(struct memcg_victim *v, int adj);
+
+/** memcg_victim_killed - whether the OOM killer chose @v */
+MEMCG_API bool memcg_victim_killed(struct memcg_victim *v);
+
+/**
+ * memcg_victim_enter - the calling thread runs as @v (the kernel's
+ * current task) until memcg_victim_leave()
+ * @v: victim
+ *
+ * A charge that gets its own victim killed then fails at once, as a dying
+ * task's does; memory.high throttling is paid by memcg_handle_over_high()
+ * at the client's own return points instead of at each API call.
+ */
+MEMCG_API void memcg_victim_enter(struct memcg_victim *v);
+/** memcg_victim_leave - the thread no longer runs as a victim */
+MEMCG_API void memcg_victim_leave(void);
+
+/**
+ * memcg_handle_over_high - pay for this thread's charges over memory.high:
+ * reclaim, then sleep the kernel's penalty on the engine clock (at most
+ * 2 s); the return-to-user step of mem_cgroup_handle_over_high()
+ * @e: engine
+ *
+ * Public charge functions call it on return, except in a thread that
+ * entered a victim; such a client calls it at its own return points.
+ */
+MEMCG_API void memcg_handle_over_high(struct memcg_engine *e);
+
+enum memcg_oom_action {
+	MEMCG_OOM_DEFAULT,	/* select and kill a victim, as the kernel */
+	MEMCG_OOM_RETRY,	/* the handler freed memory: retry the charge */
+	MEMCG_OOM_FAIL,		/* kill nothing: the charge fails (-ENOMEM) */
+};
+
+/**
+ * memcg_oom_handler_t - decides an OOM instead of the kernel's selection
+ * @priv: the handler's data
+ * @domain: the cgroup over its limit, or NULL for the whole engine
+ * @nr_pages: the charge that needs room
+ *
+ * Runs with the engine's OOM lock held (one OOM at a time), after the
+ * kernel's reclaim retries failed. It may free memory, kill its own
+ * tenants and call memcg_victim_*(); it must not charge.
+ */
+typedef enum memcg_oom_action (*memcg_oom_handler_t)(void *priv,
+						     struct mem_cgroup *domain,
+						     long nr_pages);
+
+/**
+ * memcg_set_oom_handler - install (or with NULL remove) an OOM handler
+ * @e: engine
+ * @fn: handler
+ * @priv: passed to @fn
+ *
+ * Return: 0 or -EINVAL.
+ */
+MEMCG_API int memcg_set_oom_handler(struct memcg_engine *e,
+				    memcg_oom_handler_t fn, void *priv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MEMCG_HOOKS_H */

@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The simulator as a client of the engine's hooks (memcg/hooks.h), like
+ * any embedding program: its page tables and page cache answer reclaim's
+ * unmap and remove requests, its tasks are OOM victims, and its virtual
+ * clock is what memory.high throttling advances.
+ *
+ * The state is created with the first task and registered as the engine's
+ * folio client; engine teardown releases it through that client.
+ */
+#include <stdlib.h>
+
+#include "sim/sim.h"
+
+static bool sim_try_to_unmap(void *priv, struct folio *folio,
+			     memcg_swp_entry_t entry)
+{
+	struct memcg_sim *sim = priv;
+
+	return try_to_unmap_anon(sim->e, folio, entry);
+}
+
+static bool sim_remove_mapping(void *priv, struct folio *folio)
+{
+	struct memcg_sim *sim = priv;
+
+	return filemap_remove_folio(sim->e, folio);
+}
+
+static void sim_release(void *priv)
+{
+	struct memcg_sim *sim = priv;
+	struct memcg_engine *e = sim->e;
+	struct memcg_task *t, *next;
+
+	for (t = sim->tasks; t; t = next) {
+		next = t->next;
+		if (t->mm)
+			task_free_memory(t);
+		free(t->name);
+		free(t);
+	}
+	filemap_destroy(e, sim);
+	free(sim->mms);
+	free(sim->rmap);
+	pthread_mutex_destroy(&sim->lock);
+	if (e->clock_priv == sim)
+		memcg_set_clock(e, NULL, NULL);
+	free(sim);
+}
+
+const struct memcg_folio_client_ops sim_folio_client = {
+	.try_to_unmap = sim_try_to_unmap,
+	.remove_mapping = sim_remove_mapping,
+	.release = sim_release,
+};
+
+static uint64_t sim_clock_now(void *priv)
+{
+	struct memcg_sim *sim = priv;
+
+	return atomic_load(&sim->clock_ns);
+}
+
+static void sim_clock_sleep(void *priv, uint64_t ns)
+{
+	struct memcg_sim *sim = priv;
+
+	atomic_fetch_add(&sim->clock_ns, ns);
+}
+
+static const struct memcg_clock_ops sim_clock = {
+	.now_ns = sim_clock_now,
+	.sleep_ns = sim_clock_sleep,
+};
+
+struct memcg_sim *memcg_sim_get(struct memcg_engine *e)
+{
+	struct memcg_sim *sim = sim_of(e);
+	size_t frames;
+
+	if (sim)
+		return sim;
+	sim = calloc(1, sizeof(*sim));
+	frames = folio_arena_nr_frames(e->arena);
+	if (!sim || !(sim->rmap = calloc(frames, sizeof(*sim->rmap)))) {
+		free(sim);
+		return NULL;
+	}
+	sim->e = e;
+	pthread_mutex_init(&sim->lock, NULL);
+	sim->tasks_tail = &sim->tasks;
+	if (memcg_set_folio_client(e, &sim_folio_client, sim)) {
+		sim_release(sim);
+		return NULL;
+	}
+	if (!e->clock)
+		memcg_set_clock(e, &sim_clock, sim);	/* virtual time */
+	return sim;
+}
+
+uint64_t memcg_clock_ns(struct memcg_engine *e)
+{
+	struct memcg_sim *sim = sim_of(e);
+
+	return sim ? atomic_load(&sim->clock_ns) : 0;
+}
