@@ -244,6 +244,142 @@ typedef enum memcg_oom_action (*memcg_oom_handler_t)(void *priv,
 MEMCG_API int memcg_set_oom_handler(struct memcg_engine *e,
 				    memcg_oom_handler_t fn, void *priv);
 
+/* --- shrinkers: caches the program can shrink on request --- */
+
+/* scan_objects: stop this shrinker for this reclaim pass */
+#define MEMCG_SHRINK_STOP (~0UL)
+/* count_objects: nothing to free in this cgroup */
+#define MEMCG_SHRINK_EMPTY (~0UL - 1)
+/* a cache whose objects cost this much to recreate (the kernel's) */
+#define MEMCG_DEFAULT_SEEKS 2
+/* ops->flags: count and scan per cgroup (SHRINKER_MEMCG_AWARE) */
+#define MEMCG_SHRINKER_MEMCG_AWARE (1u << 0)
+
+/**
+ * struct memcg_shrink_control - one request to a shrinker
+ * @memcg: the cgroup whose objects to count or scan (the root: all of a
+ *	shrinker that is not memcg-aware)
+ * @gfp: the reclaiming charge's MEMCG_GFP_* flags
+ * @nr_to_scan: scan_objects: objects to look at
+ * @nr_scanned: scan_objects may lower it to what it looked at
+ */
+struct memcg_shrink_control {
+	struct mem_cgroup *memcg;
+	unsigned gfp;
+	unsigned long nr_to_scan;
+	unsigned long nr_scanned;
+};
+
+/**
+ * struct memcg_shrinker_ops - a cache reclaim can shrink (struct shrinker)
+ * @count_objects: freeable objects of @sc->memcg, or MEMCG_SHRINK_EMPTY
+ * @scan_objects: free up to @sc->nr_to_scan objects of @sc->memcg (and
+ *	uncharge their memory); return how many were freed, or
+ *	MEMCG_SHRINK_STOP. A return above nr_to_scan is clamped to it.
+ * @seeks: cost to recreate an object; 0: free to recreate (half the cache
+ *	goes per pass); MEMCG_DEFAULT_SEEKS for most caches
+ * @batch: objects per scan_objects call; 0: 128 (SHRINK_BATCH)
+ * @flags: MEMCG_SHRINKER_MEMCG_AWARE, or 0 for a cache only global
+ *	reclaim (of the root) shrinks
+ *
+ * Reclaim calls a shrinker once per cgroup it visits, after that
+ * cgroup's LRU lists, asking to scan (freeable >> priority) * 4 / seeks
+ * objects plus work deferred from earlier passes, as do_shrink_slab().
+ * Callbacks run with the engine's shrinker lock held for reading: they
+ * must not register or unregister shrinkers.
+ */
+struct memcg_shrinker_ops {
+	unsigned long (*count_objects)(void *priv,
+				       struct memcg_shrink_control *sc);
+	unsigned long (*scan_objects)(void *priv,
+				      struct memcg_shrink_control *sc);
+	int seeks;
+	long batch;
+	unsigned flags;
+};
+
+struct memcg_shrinker;
+
+/**
+ * memcg_shrinker_register - add a shrinker to the engine's reclaim
+ * @e: engine
+ * @ops: callbacks and parameters, kept by reference
+ * @priv: passed to @ops
+ * @out: the shrinker handle
+ *
+ * Return: 0, -EINVAL (NULL or missing callbacks, negative seeks or batch),
+ * -EEXIST (the same @ops and @priv are registered), -ENOMEM.
+ */
+MEMCG_API int memcg_shrinker_register(struct memcg_engine *e,
+				      const struct memcg_shrinker_ops *ops,
+				      void *priv, struct memcg_shrinker **out);
+
+/**
+ * memcg_shrinker_unregister - remove a shrinker; returns once no reclaim
+ * is calling it
+ * @s: shrinker or NULL
+ */
+MEMCG_API void memcg_shrinker_unregister(struct memcg_shrinker *s);
+
+/* --- the host LRU: a program's own reclaimable units --- */
+
+struct memcg_lru_unit;
+
+/**
+ * struct memcg_lru_ops - how reclaim evicts a program's unit
+ * @evict: reclaim chose @u and took it off its list (isolated it): free
+ *	the object and uncharge its memory, and return 0 (the engine does
+ *	not touch @u again); or return a negative errno to refuse, and @u
+ *	goes back to its list. Runs on the reclaiming thread with no engine
+ *	lock held; while it runs, memcg_lru_del(@u) answers -EBUSY, so a
+ *	program freeing the same object elsewhere must leave it to evict.
+ */
+struct memcg_lru_ops {
+	int (*evict)(struct memcg_lru_unit *u);
+};
+
+/**
+ * struct memcg_lru_unit - a reclaimable unit, embedded in the program's
+ * object; its fields belong to the engine
+ */
+struct memcg_lru_unit {
+	struct memcg_lru_unit *lru_next, *lru_prev;
+	struct mem_cgroup *memcg;
+	const struct memcg_lru_ops *ops;
+	size_t bytes;
+	unsigned flags;
+};
+
+/**
+ * memcg_lru_add - put a unit on @memcg's LRU, inactive, where reclaim
+ * finds it as it finds page cache (same lists logic, same protection)
+ * @memcg: cgroup; the unit holds a reference while listed
+ * @u: unit, not on a list
+ * @bytes: the memory evicting it frees, > 0
+ * @ops: its evict callback, kept by reference
+ *
+ * Return: 0, -EINVAL (NULL, zero size, already listed), -ENOENT (offline
+ * cgroup).
+ */
+MEMCG_API int memcg_lru_add(struct mem_cgroup *memcg, struct memcg_lru_unit *u,
+			    size_t bytes, const struct memcg_lru_ops *ops);
+
+/**
+ * memcg_lru_touch - the unit was used: it gets another round on the
+ * active list when reclaim next sees it (the accessed bit)
+ * @u: a listed unit; a store, no lock
+ */
+MEMCG_API void memcg_lru_touch(struct memcg_lru_unit *u);
+
+/**
+ * memcg_lru_del - take a unit off its LRU (the program frees it itself)
+ * @u: unit
+ *
+ * Return: 0, -ENOENT if it is not listed (never added, or deleted), or
+ * -EBUSY while reclaim is evicting it (its evict callback runs).
+ */
+MEMCG_API int memcg_lru_del(struct memcg_lru_unit *u);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,7 @@
 #include "core/memcontrol.h"
 #include "mm/swapfile.h"
 #include "mm/oom.h"
+#include "mm/shrinker.h"
 
 #define MEMCG_NR_SLOTS (1u << 20)
 
@@ -108,6 +109,7 @@ static void engine_free(struct memcg_engine *e)
 	pthread_mutex_destroy(&e->id_lock);
 	pthread_mutex_destroy(&e->oom_lock);
 	pthread_mutex_destroy(&e->victims_lock);
+	pthread_rwlock_destroy(&e->shrinker_rwsem);
 	free(e);
 }
 
@@ -145,6 +147,7 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	pthread_mutex_init(&e->id_lock, NULL);
 	pthread_mutex_init(&e->oom_lock, NULL);
 	memcg_victims_init(e);
+	memcg_shrinkers_init(e);
 
 	frames = cfg->memory_bytes / MEMCG_PAGE_SIZE;
 	err = folio_arena_create(frames, cfg->dataless, e->cfg.huge_order,
@@ -173,6 +176,7 @@ void memcg_engine_destroy(struct memcg_engine *e)
 		e->folio_client->release(e->folio_client_priv);
 	e->folio_client = NULL;
 	memcg_victims_release(e);
+	memcg_shrinkers_release(e);
 	swap_cache_drop_all(e);
 	mem_cgroup_destroy_tree(e);
 	rcu_barrier();

@@ -18,6 +18,7 @@
  * the removed cgroup, which stays dying until they are freed.
  */
 #include "core/memcontrol.h"
+#include "mm/host_lru.h"
 #include "mm/swapfile.h"
 
 /* What moves with a set of folios: pages, references and statistics. */
@@ -129,6 +130,16 @@ static void reparent_lru(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 		move_charges(memcg, parent, &ra);
 }
 
+/* The program's units: they hold references, not charges. */
+static void reparent_host_lru(struct mem_cgroup *memcg,
+			      struct mem_cgroup *parent)
+{
+	long n = host_lru_reparent(memcg, parent);
+
+	css_get_many(parent, n);
+	css_put_many(memcg, n);
+}
+
 static void reparent_swap(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
 	struct memcg_engine *e = memcg->engine;
@@ -159,5 +170,6 @@ void mem_cgroup_reparent(struct mem_cgroup *memcg)
 	if (!parent || !reparent_policy(memcg))
 		return;
 	reparent_lru(memcg, parent);
+	reparent_host_lru(memcg, parent);
 	reparent_swap(memcg, parent);
 }

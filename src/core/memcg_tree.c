@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/memcontrol.h"
+#include "mm/shrinker.h"
 
 #ifdef __SANITIZE_THREAD__
 #include <sanitizer/tsan_interface.h>
@@ -220,6 +221,7 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	page_counter_set_low(&memcg->memory, 0);
 	drain_all_stock_sync(memcg);
 	mem_cgroup_reparent(memcg);
+	reparent_shrinker_deferred(memcg);
 	mem_cgroup_id_put_many(memcg, 1);
 }
 

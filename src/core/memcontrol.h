@@ -107,6 +107,7 @@ struct mem_cgroup {
 	atomic_long memory_events_local[MEMCG_NR_MEMORY_EVENTS];
 	atomic_long stat_shared[MEMCG_NR_STAT];	/* updates off the per-CPU path */
 	atomic_long stat_dead[MEMCG_NR_STAT];	/* left by freed descendants */
+	atomic_long nr_pages_charged;	/* by memcg_charge_pages() (memcontrol_pages.c) */
 
 	/* the tree; children and sibling are RCU lists */
 	struct mem_cgroup *parent;
@@ -141,6 +142,8 @@ struct mem_cgroup {
 	struct page_counter kmem;		/* v1: memory.kmem.* */
 	struct page_counter tcpmem;		/* v1: memory.kmem.tcp.* */
 	bool tcpmem_active;			/* v1: tcp limit was written */
+	/* cgroup core: notifying open files, psi (cgroup.h); set once, lazily */
+	_Atomic(struct cgroup *) cgroup;
 	struct rcu_head rcu;
 };
 
@@ -187,6 +190,10 @@ struct memcg_engine {
 	struct cds_list_head victims;
 	memcg_oom_handler_t oom_handler;
 	void *oom_handler_priv;
+
+	/* shrinkers (shrinker.c) */
+	pthread_rwlock_t shrinker_rwsem;
+	struct cds_list_head shrinkers;
 	struct mem_cgroup *root;
 	struct memcg_cpu_area *cpus;
 
@@ -384,6 +391,7 @@ void memcg_page_state_many(struct mem_cgroup *memcg,
 			   const enum memcg_stat_item *items, size_t nr,
 			   long *out);
 void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_memory_event ev);
+long mem_cgroup_nr_tasks(struct mem_cgroup *memcg, long stop_above);
 void memcg_stat_fold_dead(struct mem_cgroup *memcg);
 
 /* objcg.c, obj_stock.c: kernel memory; the hooks run under cgroup_mutex */

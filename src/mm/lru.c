@@ -12,6 +12,8 @@ void lruvec_init(struct lruvec *lruvec)
 		lruvec->head[i] = lruvec->tail[i] = FOLIO_NONE;
 		lruvec->nr_pages[i] = 0;
 	}
+	for (i = 0; i < NR_HOST_LRU; i++)
+		lruvec->host[i] = (struct host_lru_list){ NULL, NULL, 0 };
 }
 
 void lruvec_destroy(struct lruvec *lruvec)

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "memcg/hooks.h"
 #include "mm/folio.h"
 
 enum lru_list {
@@ -27,11 +28,20 @@ enum lru_list {
 	NR_LRU_LISTS
 };
 
+/* A list of a program's units (host_lru.c), head most recently added. */
+struct host_lru_list {
+	struct memcg_lru_unit *head, *tail;
+	long nr_bytes;
+};
+
+enum host_lru { HOST_LRU_INACTIVE, HOST_LRU_ACTIVE, NR_HOST_LRU };
+
 struct lruvec {
 	pthread_mutex_t lock;
 	uint32_t head[NR_LRU_LISTS];	/* frame indices, FOLIO_NONE if empty */
 	uint32_t tail[NR_LRU_LISTS];
 	long nr_pages[NR_LRU_LISTS];
+	struct host_lru_list host[NR_HOST_LRU];	/* under lock too */
 };
 
 struct memcg_engine;

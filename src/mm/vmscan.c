@@ -4,17 +4,28 @@
  * decreasing priorities, skip cgroups below their effective min, and below
  * their effective low on the first pass; scan each cgroup's LRU lists in
  * proportion to its usage above protection, split between anon and file
- * by swappiness; drop clean file pages and swap anon pages out.
+ * by swappiness; drop clean file pages and swap anon pages out. A
+ * program's host LRU units age and go with page cache; after each
+ * cgroup's lists, its shrinkers are called.
  */
 #include <errno.h>
 
 #include "core/memcontrol.h"
+#include "mm/host_lru.h"
+#include "mm/shrinker.h"
 #include "mm/swapfile.h"
 
 #define SWAP_CLUSTER_MAX 32
 #define DEF_PRIORITY 12
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
+
+/* The lists reclaim scans: the folio lists, then the host LRU's two. */
+enum scan_list {
+	SCAN_HOST_INACTIVE = NR_LRU_LISTS,
+	SCAN_HOST_ACTIVE,
+	NR_SCAN_LISTS
+};
 
 struct scan_control {
 	struct mem_cgroup *target;
@@ -26,6 +37,8 @@ struct scan_control {
 	bool proactive;
 	bool memcg_low_reclaim;
 	bool memcg_low_skipped;
+	unsigned gfp;
+	long host_bytes;	/* evicted host bytes not yet a whole page */
 };
 
 /**
@@ -75,9 +88,25 @@ static int memcg_swappiness(struct scan_control *sc, struct mem_cgroup *memcg)
 	return memcg->engine->v1 ? memcg->swappiness : 60;
 }
 
+/* Pages on @list of @memcg's own lists. */
+static long scan_list_size(struct mem_cgroup *memcg, int list)
+{
+	if (list == SCAN_HOST_INACTIVE)
+		return host_lru_pages(&memcg->lruvec, HOST_LRU_INACTIVE);
+	if (list == SCAN_HOST_ACTIVE)
+		return host_lru_pages(&memcg->lruvec, HOST_LRU_ACTIVE);
+	return memcg->lruvec.nr_pages[list];
+}
+
+/* Host units are dropped, not swapped: they balance as page cache does. */
+static bool scan_list_is_file(int list)
+{
+	return list >= NR_LRU_LISTS || is_file_lru((enum lru_list)list);
+}
+
 /* get_scan_count: how many pages of each evictable list to scan. */
 static void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
-			   long nr[NR_LRU_LISTS])
+			   long nr[NR_SCAN_LISTS])
 {
 	int swappiness = memcg_swappiness(sc, memcg);
 	enum scan_balance balance = SCAN_FRACT;
@@ -98,10 +127,14 @@ static void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 		min = atomic_load(&memcg->memory.emin);
 		low = atomic_load(&memcg->memory.elow);
 	}
-	for (lru = 0; lru < LRU_UNEVICTABLE; lru++) {
-		bool file = is_file_lru(lru);
-		long size = memcg->lruvec.nr_pages[lru], scan = size;
+	for (lru = 0; lru < NR_SCAN_LISTS; lru++) {
+		bool file = scan_list_is_file(lru);
+		long size = scan_list_size(memcg, lru), scan = size;
 
+		if (lru == LRU_UNEVICTABLE) {
+			nr[lru] = 0;
+			continue;
+		}
 		if (min || low) {
 			long protection = !sc->memcg_low_reclaim && low > min ?
 					  low : min;
@@ -131,7 +164,6 @@ static void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 		}
 		nr[lru] = scan < size ? scan : size;
 	}
-	nr[LRU_UNEVICTABLE] = 0;
 }
 
 enum reclaim_result { KEEP, ROTATE, FREED };
@@ -277,9 +309,32 @@ static bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive)
 	       memcg->lruvec.nr_pages[inactive + 1];
 }
 
-static void shrink_list(struct mem_cgroup *memcg, enum lru_list lru,
+/* The host LRU's turn: evict from the inactive list, age the active one. */
+static void shrink_host_list(struct mem_cgroup *memcg, int list,
+			     long nr_to_scan, struct scan_control *sc)
+{
+	struct lruvec *lruvec = &memcg->lruvec;
+
+	if (list == SCAN_HOST_ACTIVE) {
+		if (host_lru_pages(lruvec, HOST_LRU_INACTIVE) <
+		    host_lru_pages(lruvec, HOST_LRU_ACTIVE))
+			shrink_host_active(memcg, nr_to_scan);
+		return;
+	}
+	shrink_host_inactive(memcg, nr_to_scan, &sc->host_bytes);
+	sc->nr_reclaimed += sc->host_bytes >> MEMCG_PAGE_SHIFT;
+	sc->host_bytes &= (long)MEMCG_PAGE_SIZE - 1;
+}
+
+static void shrink_list(struct mem_cgroup *memcg, int list,
 			long nr_to_scan, struct scan_control *sc)
 {
+	enum lru_list lru = (enum lru_list)list;
+
+	if (list >= NR_LRU_LISTS) {
+		shrink_host_list(memcg, list, nr_to_scan, sc);
+		return;
+	}
 	if (is_active_lru(lru)) {
 		if (inactive_is_low(memcg, lru - 1))
 			shrink_active_list(memcg, lru, nr_to_scan);
@@ -290,14 +345,14 @@ static void shrink_list(struct mem_cgroup *memcg, enum lru_list lru,
 
 static void shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
 {
-	long nr[NR_LRU_LISTS];
+	long nr[NR_SCAN_LISTS];
 	bool work = true;
 	int lru;
 
 	get_scan_count(memcg, sc, nr);
 	while (work) {
 		work = false;
-		for (lru = 0; lru < LRU_UNEVICTABLE; lru++) {
+		for (lru = 0; lru < NR_SCAN_LISTS; lru++) {
 			long n = nr[lru] < SWAP_CLUSTER_MAX ? nr[lru] : SWAP_CLUSTER_MAX;
 
 			if (!n)
@@ -336,6 +391,8 @@ static void shrink_memcg_tree(struct mem_cgroup *memcg, struct scan_control *sc)
 		memcg_memory_event(memcg, MEMCG_LOW);
 	}
 	shrink_lruvec(memcg, sc);
+	/* not counted in nr_reclaimed: freed slab is not attributable */
+	shrink_slab(memcg, sc->gfp, sc->priority);
 children:
 	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
 		shrink_memcg_tree(c, sc);
@@ -379,6 +436,7 @@ long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 							       SWAP_CLUSTER_MAX,
 		.swappiness = swappiness,
 		.may_swap = options & MEMCG_RECLAIM_MAY_SWAP,
+		.gfp = gfp,
 		.proactive = options & MEMCG_RECLAIM_PROACTIVE,
 	};
 

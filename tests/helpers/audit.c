@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "core/objcg.h"
+#include "mm/host_lru.h"
 #include "mm/swapfile.h"
 #include "sim/sim.h"
 
@@ -28,6 +29,7 @@ struct audit_cg {
 				 * what released children left here */
 	long sock;		/* socket pages */
 	long subtree_kmem, subtree_sock;
+	long pages;		/* charged by memcg_charge_pages() */
 };
 
 /* One objcg: the pointers that hold its references, and its bytes. */
@@ -331,6 +333,27 @@ static void audit_kmem_stats(struct audit *a, long kmem_pages, long obj_bytes)
 		       obj_bytes);
 }
 
+/*
+ * Pages charged without folios (memcontrol_pages.c): in the counters, one
+ * reference each, and anon in memory.stat.
+ */
+static void audit_pages(struct audit *a)
+{
+	uint32_t slot;
+
+	for (slot = 1; slot < a->e->slot_next_unused; slot++) {
+		struct audit_cg *cg = &a->cg[slot];
+
+		if (!cg->memcg)
+			continue;
+		cg->pages = atomic_load(&cg->memcg->nr_pages_charged);
+		if (cg->pages < 0)
+			report(a, "%s: %ld pages charged without folios",
+			       cg->memcg->name, cg->pages);
+		cg->stat[MEMCG_ANON] += cg->pages;
+	}
+}
+
 static void audit_folios(struct audit *a)
 {
 	size_t pfn, n = folio_arena_nr_frames(a->e->arena);
@@ -445,7 +468,7 @@ static void audit_subtree(struct audit *a, struct mem_cgroup *memcg)
 	struct mem_cgroup *c;
 
 	cg->subtree_pages = cg->folio_pages + cg->stock_pages + cg->kmem +
-			    (a->e->v1 ? 0 : cg->sock);
+			    (a->e->v1 ? 0 : cg->sock) + cg->pages;
 	cg->subtree_records = cg->records;
 	cg->subtree_kmem = cg->kmem;
 	cg->subtree_sock = cg->sock;
@@ -474,7 +497,7 @@ static void audit_counters(struct audit *a, struct audit_cg *cg)
 	/* the root's own charges skip its counter; its children's do not */
 	long expect = cg->subtree_pages -
 		(root ? cg->folio_pages + cg->stock_pages + cg->kmem +
-			(m->engine->v1 ? 0 : cg->sock) : 0);
+			(m->engine->v1 ? 0 : cg->sock) + cg->pages : 0);
 	long records = cg->subtree_records - (root ? cg->records : 0);
 
 	if (usage != expect)
@@ -509,15 +532,17 @@ static void audit_refs(struct audit *a, struct audit_cg *cg)
 {
 	struct mem_cgroup *m = cg->memcg;
 	long expect = cg->folios + cg->stock_slots + cg->children + cg->holds +
-		      (atomic_load(&m->id_ref) > 0) + atomic_load(&m->online);
+		      (atomic_load(&m->id_ref) > 0) + atomic_load(&m->online) +
+		      cg->pages;
 	long refs = css_ref_read(m);
 
 	if (refs != expect)
 		report(a, "%s: %ld references, expected %ld (folios %ld, "
-		       "stock %ld, children %ld, held %ld, id %d, online %d)",
+		       "stock %ld, children %ld, held %ld, id %d, online %d, "
+		       "pages %ld)",
 		       m->name, refs, expect, cg->folios, cg->stock_slots,
 		       cg->children, cg->holds, atomic_load(&m->id_ref),
-		       (int)atomic_load(&m->online));
+		       (int)atomic_load(&m->online), cg->pages);
 }
 
 /* Each list links folios of this cgroup, of that list, with PG_lru. */
@@ -554,6 +579,36 @@ static void audit_lru(struct audit *a, struct audit_cg *cg)
 	if (total != cg->lru_pages)
 		report(a, "%s: %ld pages on its lists, %ld with PG_lru",
 		       cg->memcg->name, total, cg->lru_pages);
+}
+
+/* A program's units: linked both ways, this cgroup's, one reference each. */
+static void audit_host_lru(struct audit *a, struct audit_cg *cg)
+{
+	struct lruvec *lruvec = &cg->memcg->lruvec;
+	int lru;
+
+	for (lru = 0; lru < NR_HOST_LRU; lru++) {
+		struct memcg_lru_unit *u, *prev = NULL;
+		unsigned want = LRU_UNIT_LISTED |
+				(lru == HOST_LRU_ACTIVE ? LRU_UNIT_ACTIVE : 0);
+		long bytes = 0;
+
+		for (u = lruvec->host[lru].head; u; prev = u, u = u->lru_next) {
+			if (u->lru_prev != prev || u->memcg != cg->memcg ||
+			    (u->flags & ~LRU_UNIT_REFERENCED) != want) {
+				report(a, "%s: bad unit %p on host list %d",
+				       cg->memcg->name, (void *)u, lru);
+				return;
+			}
+			bytes += (long)u->bytes;
+			cg->holds++;
+		}
+		if (prev != lruvec->host[lru].tail ||
+		    bytes != lruvec->host[lru].nr_bytes)
+			report(a, "%s: host list %d has %ld bytes, counts %ld",
+			       cg->memcg->name, lru, bytes,
+			       lruvec->host[lru].nr_bytes);
+	}
 }
 
 static void audit_stats(struct audit *a, struct audit_cg *cg)
@@ -612,6 +667,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 		if (a.cg[slot].memcg)
 			audit_objcg_memcg(&a, a.cg[slot].memcg);
 	audit_folios(&a);
+	audit_pages(&a);
 	audit_stocks(&a);
 	audit_obj_stocks(&a);
 	audit_objcgs(&a, &kmem_pages, &obj_bytes);
@@ -622,6 +678,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 		if (!a.cg[slot].memcg)
 			continue;
 		audit_counters(&a, &a.cg[slot]);
+		audit_host_lru(&a, &a.cg[slot]);
 		audit_refs(&a, &a.cg[slot]);
 		audit_stats(&a, &a.cg[slot]);
 		audit_lru(&a, &a.cg[slot]);
