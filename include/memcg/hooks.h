@@ -329,7 +329,8 @@ struct memcg_lru_unit;
  * struct memcg_lru_ops - how reclaim evicts a program's unit
  * @evict: reclaim chose @u and took it off its list (isolated it): free
  *	the object and uncharge its memory, and return 0 (the engine does
- *	not touch @u again); or return a negative errno to refuse, and @u
+ *	not touch @u again; the program may memcg_lru_add() it anew); or
+ *	return a negative errno to refuse, and @u
  *	goes back to its list. Runs on the reclaiming thread with no engine
  *	lock held; while it runs, memcg_lru_del(@u) answers -EBUSY, so a
  *	program freeing the same object elsewhere must leave it to evict.

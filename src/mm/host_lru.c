@@ -38,7 +38,7 @@ static void unit_link(struct lruvec *lruvec, struct memcg_lru_unit *u,
 	else
 		l->tail = u;
 	l->head = u;
-	l->nr_bytes += (long)u->bytes;
+	host_lru_add_bytes(l, (long)u->bytes);
 }
 
 static void unit_unlink(struct lruvec *lruvec, struct memcg_lru_unit *u,
@@ -55,7 +55,7 @@ static void unit_unlink(struct lruvec *lruvec, struct memcg_lru_unit *u,
 	else
 		l->tail = u->lru_prev;
 	u->lru_next = u->lru_prev = NULL;
-	l->nr_bytes -= (long)u->bytes;
+	host_lru_add_bytes(l, -(long)u->bytes);
 }
 
 /* The nearest online ancestor of an offline cgroup (the root is online). */
@@ -93,8 +93,8 @@ int memcg_lru_add(struct mem_cgroup *memcg, struct memcg_lru_unit *u,
 	if (!memcg || !u || !bytes || bytes > (size_t)LONG_MAX / 2 || !ops ||
 	    !ops->evict)
 		return -EINVAL;
-	if (unit_flags(u) & (LRU_UNIT_LISTED | LRU_UNIT_ISOLATED))
-		return -EINVAL;
+	if (unit_flags(u) & LRU_UNIT_LISTED)
+		return -EINVAL;	/* an evicted unit may be added again */
 	css_get(memcg);
 	pthread_mutex_lock(&memcg->lruvec.lock);
 	if (!atomic_load(&memcg->online) && memcg->parent) {
@@ -131,9 +131,10 @@ int memcg_lru_del(struct memcg_lru_unit *u)
 	if (!memcg)
 		return -ENOENT;
 	flags = unit_flags(u);
-	if (flags & LRU_UNIT_ISOLATED) {
+	if (!(flags & LRU_UNIT_LISTED)) {
 		pthread_mutex_unlock(&memcg->lruvec.lock);
-		return -EBUSY;		/* reclaim is evicting it */
+		/* isolated: reclaim is evicting it */
+		return flags & LRU_UNIT_ISOLATED ? -EBUSY : -ENOENT;
 	}
 	unit_unlink(&memcg->lruvec, u, unit_lru(u));
 	u->flags = 0;
@@ -162,7 +163,8 @@ static void unit_putback(struct mem_cgroup *memcg, struct memcg_lru_unit *u)
 		__atomic_store_n(&u->memcg, memcg, __ATOMIC_RELEASE);
 	}
 	unit_link(&memcg->lruvec, u, unit_lru(u));
-	unit_clear(u, LRU_UNIT_ISOLATED);
+	__atomic_store_n(&u->flags, (unit_flags(u) & LRU_UNIT_ACTIVE) |
+			 LRU_UNIT_LISTED, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&memcg->lruvec.lock);
 }
 
@@ -192,7 +194,9 @@ static unsigned isolate_inactive(struct mem_cgroup *memcg, long *nr_bytes,
 			*activated += (long)u->bytes;
 			continue;
 		}
-		unit_set(u, LRU_UNIT_ISOLATED);
+		/* reclaim's now: not listed, the memcg and reference kept */
+		__atomic_store_n(&u->flags, (unit_flags(u) & LRU_UNIT_ACTIVE) |
+				 LRU_UNIT_ISOLATED, __ATOMIC_RELEASE);
 		out[n++] = u;
 	}
 	pthread_mutex_unlock(&lruvec->lock);
@@ -272,8 +276,9 @@ long host_lru_reparent(struct mem_cgroup *from, struct mem_cgroup *to)
 		else
 			b->tail = a->tail;
 		b->head = a->head;
-		b->nr_bytes += a->nr_bytes;
-		*a = (struct host_lru_list){ NULL, NULL, 0 };
+		host_lru_add_bytes(b, a->nr_bytes);
+		host_lru_add_bytes(a, -a->nr_bytes);
+		a->head = a->tail = NULL;
 	}
 	pthread_mutex_unlock(&dst->lock);
 	pthread_mutex_unlock(&src->lock);

@@ -5,7 +5,8 @@
  * reclaim as page cache.
  *
  * Locking: the lists, their byte counts and a unit's memcg pointer are
- * under the cgroup's lruvec->lock. A unit's flags are atomic. Reclaim
+ * written under the cgroup's lruvec->lock; the byte counts are read
+ * without it, as scan targets. A unit's flags are atomic. Reclaim
  * isolates units under the lock and calls evict without it; an isolated
  * unit belongs to reclaim (memcg_lru_del() answers -EBUSY) until evicted
  * or put back. A listed or isolated unit holds a reference on its cgroup.
@@ -28,8 +29,17 @@
  */
 static inline long host_lru_pages(const struct lruvec *lruvec, enum host_lru lru)
 {
-	return (lruvec->host[lru].nr_bytes + (long)MEMCG_PAGE_SIZE - 1) >>
-	       MEMCG_PAGE_SHIFT;
+	/* read without the lock: a scan target, as the kernel's list sizes */
+	long bytes = __atomic_load_n(&lruvec->host[lru].nr_bytes,
+				     __ATOMIC_RELAXED);
+
+	return (bytes + (long)MEMCG_PAGE_SIZE - 1) >> MEMCG_PAGE_SHIFT;
+}
+
+/* Change a list's byte count; call with the lock held. */
+static inline void host_lru_add_bytes(struct host_lru_list *l, long bytes)
+{
+	__atomic_store_n(&l->nr_bytes, l->nr_bytes + bytes, __ATOMIC_RELAXED);
 }
 
 /**

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The invariant auditor (DESIGN.md): call it at a quiescent point, when no
- * other thread is using the engine.
+ * The invariant auditor (docs/DESIGN.md): call it at a quiescent point,
+ * when no other thread is using the engine.
  */
 #ifndef MEMCG_TEST_AUDIT_H
 #define MEMCG_TEST_AUDIT_H
@@ -45,6 +45,8 @@ struct audit_hold {
  *   usage above counts the kernel pages and (v2) socket pages charged
  *   in the subtree; v1: kmem usage = the subtree's kernel pages through
  *   objcgs, tcpmem usage = its socket pages;
+ * - pages charged without folios (memcg_charge_pages()): in memory usage,
+ *   one reference each, and in the anon stat;
  * - LRU lists: each links folios of that cgroup and list with PG_lru,
  *   and the sizes match;
  * - watermark >= usage; every charged folio points to a live cgroup.

@@ -67,7 +67,7 @@ static void audit(struct memcg_engine *e, struct mem_cgroup *held)
 }
 
 /*
- * DESIGN.md's measurement: memory.max=50M, a 100M task with swap exits,
+ * docs/DESIGN.md's measurement: memory.max=50M, a 100M task with swap exits,
  * rmdir. Mainline keeps the cgroup dying on the swap (and swap cache) it
  * left; the reparent policy frees it. The parent's usage is the same
  * before and after, under both.

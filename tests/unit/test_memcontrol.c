@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /*
- * The charge lifecycle, one test per rule of the seeds (DESIGN.md), with
+ * The charge lifecycle, one test per rule of docs/DESIGN.md, with
  * the auditor after every step.
  */
 #include <errno.h>
