@@ -147,6 +147,7 @@ int memcg_move_account(struct memcg_engine *e, struct folio *folio,
 	if (lru)
 		folio_add_lru(e, folio);
 	mem_cgroup_release_pending(e);
+	mem_cgroup_return_to_user(e, MEMCG_GFP_KERNEL);
 	return ret;
 }
 
