@@ -6,7 +6,7 @@
 #   scripts/deps.sh --fuzz   also Clang and its libFuzzer runtime (fuzz.sh)
 set -euo pipefail
 
-PACKAGES=(cmake gcc g++ make pkg-config linux-libc-dev libcmocka-dev liburcu-dev)
+PACKAGES=(cmake gcc g++ make pkg-config linux-libc-dev libcmocka-dev liburcu-dev python3)
 if [[ ${1:-} == --fuzz ]]; then
 	PACKAGES+=(clang libclang-rt-dev)
 fi
