@@ -38,7 +38,8 @@ struct memcg_clock_ops {
 
 /**
  * memcg_set_clock - choose the engine's clock
- * @e: engine, before other threads use it
+ * @e: engine, before other threads use it and before any stall is timed
+ *     (memory.pressure keeps times taken on the clock it started with)
  * @ops: the clock, or NULL for real time (CLOCK_MONOTONIC and nanosleep,
  *       the default): memory.high throttling then really sleeps
  * @priv: passed to @ops

@@ -28,6 +28,20 @@ extern "C" {
 struct memcg_task;
 
 /**
+ * memcg_sim_attach - make @e a simulator engine now: the virtual clock
+ * (unless a clock is set) and the tasks' page tables and page cache as
+ * its folio client (memcg/hooks.h)
+ * @e: engine, before other threads use it
+ *
+ * The first memcg_task_create() does it too; a driver calls it first so
+ * that everything, memory.pressure included, runs on the virtual clock
+ * from the start.
+ *
+ * Return: 0, -EBUSY if another folio client is registered, -ENOMEM.
+ */
+MEMCG_API int memcg_sim_attach(struct memcg_engine *e);
+
+/**
  * memcg_task_create - a new task in @memcg
  * @e: engine
  * @name: task name (copied), unique among live tasks

@@ -10,7 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/cgroupfs.h"
+#include "core/cgroup.h"
+#include "core/cgroupfs_psi.h"
 
 void seq_printf(struct seqbuf *s, const char *fmt, ...)
 {
@@ -88,11 +89,10 @@ void cgroup_stat_show(struct memcg_file *f, struct seqbuf *s)
 		   live, dying);
 }
 
-static const struct cftype *cftype_find(struct mem_cgroup *memcg,
-					const char *name)
+static const struct cftype *cftype_lookup(const struct cftype *cft,
+					  struct mem_cgroup *memcg,
+					  const char *name)
 {
-	const struct cftype *cft = memcg->engine->v1 ? memcg_v1_files :
-						       memcg_v2_files;
 	bool root = mem_cgroup_is_root(memcg);
 
 	for (; cft->name; cft++) {
@@ -105,6 +105,18 @@ static const struct cftype *cftype_find(struct mem_cgroup *memcg,
 		return cft;
 	}
 	return NULL;
+}
+
+/* The controller's files, then on v2 the cgroup core's pressure files. */
+static const struct cftype *cftype_find(struct mem_cgroup *memcg,
+					const char *name)
+{
+	const struct cftype *cft;
+
+	if (memcg->engine->v1)
+		return cftype_lookup(memcg_v1_files, memcg, name);
+	cft = cftype_lookup(memcg_v2_files, memcg, name);
+	return cft ? cft : cftype_lookup(cgroup_psi_files, memcg, name);
 }
 
 int memcg_open(struct mem_cgroup *memcg, const char *name,
@@ -143,20 +155,23 @@ void memcg_file_close(struct memcg_file *f)
 		cds_list_del(&f->peak_node);
 		pthread_mutex_unlock(&f->memcg->peaks_lock);
 	}
+	cgroup_file_release(f);	/* its pollfd and trigger */
 	css_put(f->memcg);
 	free(f);
 	mem_cgroup_release_pending(e);
 }
 
 /**
- * memcg_peaks_release - nothing to do while files hold references
+ * memcg_peaks_release - the files' share of a cgroup's release
  * @memcg: a released cgroup
  *
  * Open files pin their cgroup, so a released cgroup has no registered
- * memory.peak fd; this checks it.
+ * memory.peak fd; this checks it. It frees the cgroup core state
+ * (cgroup.h: notifications, psi), which nothing can use any more.
  */
 void memcg_peaks_release(struct mem_cgroup *memcg)
 {
+	cgroup_free(memcg);
 	if (!cds_list_empty(&memcg->memory_peaks) ||
 	    !cds_list_empty(&memcg->swap_peaks))
 		fprintf(stderr, "libmemcg: released cgroup has open peak files\n");
@@ -173,6 +188,7 @@ int memcg_file_read(struct memcg_file *f, char *buf, size_t len)
 	if (!atomic_load(&f->memcg->online))
 		return -ENODEV;
 	buf[0] = '\0';
+	cgroup_file_rearm(f);	/* as a read re-arms the kernel's poll */
 	f->cft->show(f, &s);
 	if (s.overflow)
 		return -EFBIG;
@@ -210,7 +226,8 @@ int memcg_file_write(struct memcg_file *f, const char *buf)
 	copy = strdup(buf);
 	if (!copy)
 		return -ENOMEM;
-	ret = f->cft->write(f, strstrip(copy));
+	ret = f->cft->write(f, cgroup_file_write_raw(f->cft) ? copy :
+							     strstrip(copy));
 	free(copy);
 	mem_cgroup_release_pending(f->memcg->engine);
 	return ret;

@@ -9,6 +9,7 @@
  * otherwise (the kernel's are approximate too: rstat flushes lag). A
  * reader of many items sums them all in one walk (memcg_page_state_many).
  */
+#include "core/cgroup.h"
 #include "core/memcontrol.h"
 
 /**
@@ -233,19 +234,64 @@ void memcg_stat_fold_dead(struct mem_cgroup *memcg)
 				 atomic_load(&memcg->stat_dead[i]));
 }
 
+/* Call with rcu_read_lock held; adds to *sum, stops once above @stop. */
+static void nr_tasks_add(struct mem_cgroup *memcg, long stop, long *sum)
+{
+	struct mem_cgroup *c;
+
+	*sum += atomic_load_explicit(&memcg->nr_tasks, memory_order_relaxed);
+	for_each_child_rcu(c, memcg) {
+		if (*sum > stop)
+			return;
+		nr_tasks_add(c, stop, sum);
+	}
+}
+
+/**
+ * mem_cgroup_nr_tasks - tasks attached to @memcg and its descendants
+ * @memcg: cgroup
+ * @stop_above: the walk may stop once the count exceeds this
+ *
+ * Return: the count, or some count above @stop_above.
+ */
+long mem_cgroup_nr_tasks(struct mem_cgroup *memcg, long stop_above)
+{
+	long sum = 0;
+
+	rcu_read_lock();
+	nr_tasks_add(memcg, stop_above, &sum);
+	rcu_read_unlock();
+	return sum;
+}
+
+static bool memory_event_is_swap(enum memcg_memory_event ev)
+{
+	return ev == MEMCG_SWAP_HIGH || ev == MEMCG_SWAP_MAX ||
+	       ev == MEMCG_SWAP_FAIL;
+}
+
 /**
  * memcg_memory_event - count an event on @memcg and, on v2 without
  * memory_localevents, on each ancestor below the root
  * @memcg: cgroup
  * @ev: event
+ *
+ * Each count that changes notifies its file, as the kernel's
+ * cgroup_file_notify() calls: memory.events.local (not for swap events),
+ * then memory.events or memory.swap.events on every level counted.
  */
 void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_memory_event ev)
 {
 	struct memcg_engine *e = memcg->engine;
+	bool swap_event = memory_event_is_swap(ev);
 
 	atomic_fetch_add(&memcg->memory_events_local[ev], 1);
+	if (!swap_event)
+		cgroup_file_notify(memcg, CGROUP_FILE_EVENTS_LOCAL);
 	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent) {
 		atomic_fetch_add(&memcg->memory_events[ev], 1);
+		cgroup_file_notify(memcg, swap_event ? CGROUP_FILE_SWAP_EVENTS :
+						       CGROUP_FILE_EVENTS);
 		if (e->v1 || e->cfg.memory_localevents)
 			break;
 	}

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/psi.h"
 #include "core/stock.h"
 #include "mm/oom.h"
 
@@ -85,6 +86,7 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 	struct mem_cgroup *over = NULL;
 	bool drained = false, raised_max = false, passed_oom = false;
 	unsigned options = MEMCG_RECLAIM_MAY_SWAP;
+	struct psi_stall stall;
 	long reclaimed;
 
 	if (mem_cgroup_is_root(memcg))
@@ -104,7 +106,9 @@ charge:
 		goto nomem;
 	memcg_memory_event(over, MEMCG_MAX);
 	raised_max = true;
+	psi_memstall_enter(memcg, &stall);
 	reclaimed = try_to_free_mem_cgroup_pages(over, nr, gfp, options, -1);
+	psi_memstall_leave(&stall);
 	if (mem_cgroup_margin(over) >= nr)
 		goto retry;
 	if (!drained) {

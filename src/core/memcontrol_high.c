@@ -8,6 +8,7 @@
  * clock.
  */
 #include "core/clock.h"
+#include "core/psi.h"
 #include "mm/oom.h"
 
 #define HZ 1000				/* the kernel table's; Debian's 250 rounds lower */
@@ -130,9 +131,8 @@ void mem_cgroup_note_over_high(struct mem_cgroup *memcg, unsigned batch)
 	}
 }
 
-/* Reclaim, then the penalty: __mem_cgroup_handle_over_high(). */
-static void handle_over_high(struct memcg_engine *e, struct mem_cgroup *memcg,
-			     long nr_pages)
+static void __handle_over_high(struct memcg_engine *e,
+			       struct mem_cgroup *memcg, long nr_pages)
 {
 	int nr_retries = MAX_RECLAIM_RETRIES;
 	bool in_retry = false;
@@ -152,6 +152,20 @@ static void handle_over_high(struct memcg_engine *e, struct mem_cgroup *memcg,
 			return;
 	}
 	memcg_clock_sleep(e, penalty_ms * 1000000ULL);
+}
+
+/*
+ * Reclaim, then the penalty: __mem_cgroup_handle_over_high(). The thread
+ * stalls on memory (PSI) for all of it, reclaim and sleep alike.
+ */
+static void handle_over_high(struct memcg_engine *e, struct mem_cgroup *memcg,
+			     long nr_pages)
+{
+	struct psi_stall stall;
+
+	psi_memstall_enter(memcg, &stall);
+	__handle_over_high(e, memcg, nr_pages);
+	psi_memstall_leave(&stall);
 }
 
 /**

@@ -8,6 +8,7 @@
  * The state is created with the first task and registered as the engine's
  * folio client; engine teardown releases it through that client.
  */
+#include <errno.h>
 #include <stdlib.h>
 
 #include "sim/sim.h"
@@ -104,4 +105,13 @@ uint64_t memcg_clock_ns(struct memcg_engine *e)
 	struct memcg_sim *sim = sim_of(e);
 
 	return sim ? atomic_load(&sim->clock_ns) : 0;
+}
+
+int memcg_sim_attach(struct memcg_engine *e)
+{
+	if (!e)
+		return -EINVAL;
+	if (e->folio_client && e->folio_client != &sim_folio_client)
+		return -EBUSY;
+	return memcg_sim_get(e) ? 0 : -ENOMEM;
 }

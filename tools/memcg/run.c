@@ -85,6 +85,8 @@ int run_create(const struct scenario *s, const struct run_opts *o, FILE *out,
 	cfg.deterministic = true;
 	memcg_set_cpu(0);
 	err = memcg_engine_create(&cfg, &r->e);
+	if (!err)
+		err = memcg_sim_attach(r->e);	/* the virtual clock from the start */
 	if (err)
 		goto fail;
 	if (m->swap_bytes) {

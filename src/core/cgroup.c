@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The cgroup core's share of a cgroup (cgroup.h): allocated on first use,
+ * published once with a compare-and-swap, freed at release.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "core/cgroup.h"
+#include "core/clock.h"
+#include "core/memcontrol.h"
+
+struct cgroup *memcg_cgroup(struct mem_cgroup *memcg)
+{
+	return atomic_load_explicit(&memcg->cgroup, memory_order_acquire);
+}
+
+struct psi_group *cgroup_psi(struct mem_cgroup *memcg)
+{
+	struct cgroup *cgrp = memcg_cgroup(memcg);
+
+	return cgrp ? &cgrp->psi : NULL;
+}
+
+static struct cgroup *cgroup_new(struct mem_cgroup *memcg,
+				 struct cgroup *parent)
+{
+	struct cgroup *cgrp = calloc(1, sizeof(*cgrp));
+	int id;
+
+	if (!cgrp)
+		return NULL;
+	cgrp->memcg = memcg;
+	for (id = 0; id < NR_CGROUP_NOTIFY_FILES; id++)
+		cgrp->files[id].event = 1;	/* an open file starts at 0 */
+	pthread_mutex_init(&cgrp->file_lock, NULL);
+	CDS_INIT_LIST_HEAD(&cgrp->open_files);
+	psi_group_init(&cgrp->psi, parent ? &parent->psi : NULL, memcg,
+		       memcg_clock_now(memcg->engine));
+	return cgrp;
+}
+
+static void cgroup_delete(struct cgroup *cgrp)
+{
+	psi_group_destroy(&cgrp->psi);
+	pthread_mutex_destroy(&cgrp->file_lock);
+	free(cgrp);
+}
+
+struct cgroup *memcg_cgroup_alloc(struct mem_cgroup *memcg)
+{
+	struct cgroup *cgrp = memcg_cgroup(memcg), *parent = NULL, *old = NULL;
+
+	if (cgrp)
+		return cgrp;
+	if (memcg->parent && !(parent = memcg_cgroup_alloc(memcg->parent)))
+		return NULL;
+	cgrp = cgroup_new(memcg, parent);
+	if (!cgrp)
+		return NULL;
+	if (atomic_compare_exchange_strong_explicit(&memcg->cgroup, &old, cgrp,
+						    memory_order_acq_rel,
+						    memory_order_acquire))
+		return cgrp;
+	cgroup_delete(cgrp);	/* another thread published first */
+	return old;
+}
+
+void cgroup_free(struct mem_cgroup *memcg)
+{
+	struct cgroup *cgrp = atomic_exchange(&memcg->cgroup, NULL);
+
+	if (!cgrp)
+		return;
+	if (!cds_list_empty(&cgrp->open_files))
+		fprintf(stderr, "libmemcg: released cgroup has open "
+			"notifying files\n");
+	cgroup_delete(cgrp);
+}
