@@ -6,6 +6,7 @@
 #   3. tsan        build-tsan/   RelWithDebInfo, the stress tests (the whole
 #                                suite and the example while no test has
 #                                the "stress" label)
+#      release     build-release/ Release: built only, -Werror
 #   4. fuzz        build-fuzz/   clang, libFuzzer: each target for a while
 #   5. kernel      build/        scripts/kernel-check.sh: memcg compare
 #                                on tests/kernel/ under qemu
@@ -117,6 +118,12 @@ if stage "build tsan" build build-tsan "${COMMON[@]}" -DCMAKE_BUILD_TYPE=RelWith
 	-DMEMCG_SANITIZE=thread -DMEMCG_BUILD_BENCH=OFF; then
 	stage "test tsan" tsan_tests build-tsan
 fi
+
+# 3b. A packager's build: Release (-O3, NDEBUG) must build with -Werror too;
+# its optimiser sees warnings (format-truncation, maybe-uninitialized) that
+# the other builds do not.
+stage "build release" build build-release "${COMMON[@]}" \
+	-DCMAKE_BUILD_TYPE=Release -DMEMCG_SANITIZE= -DMEMCG_BUILD_BENCH=ON
 
 # 4. The fuzzers (libFuzzer, clang), for a bounded time each
 stage "fuzz" ./scripts/fuzz.sh "${FUZZ_SECONDS:-30}"

@@ -196,7 +196,7 @@ static void test_unkillable(void **state)
 {
 	struct memcg_engine *e = engine();
 	struct tenant t;
-	struct folio *f;
+	struct folio *f = NULL;
 
 	tenant_init(&t, e, "T", 0, true);
 	assert_int_equal(memcg_victim_set_oom_score_adj(t.victim, -1000), 0);
@@ -235,7 +235,7 @@ static void test_oom_handler(void **state)
 	struct memcg_engine *e = engine();
 	struct handler_state h = { .answer = MEMCG_OOM_FAIL };
 	struct tenant t;
-	struct folio *f;
+	struct folio *f = NULL;
 
 	tenant_init(&t, e, "T", 64, true);
 	assert_int_equal(memcg_write(t.memcg, "memory.max", "256K"), 0);

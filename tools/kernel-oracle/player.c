@@ -53,17 +53,24 @@ struct player {
 	struct ptask *tasks;		/* by task index */
 };
 
-/* "ROOT/PATH[/FILE]" into @buf; "." is the root. */
+/*
+ * "ROOT/PATH[/FILE]" into @buf; "." is the root. A path longer than @buf
+ * becomes "", which open(2) answers with ENOENT: never a truncated path
+ * that could name another file.
+ */
 static void cg_path(const struct player *p, const char *cgroup,
 		    const char *file, char *buf, size_t len)
 {
 	const char *sep = file ? "/" : "";
+	int n;
 
 	if (!cgroup || !strcmp(cgroup, "."))
-		snprintf(buf, len, "%s%s%s", p->root, sep, file ? file : "");
+		n = snprintf(buf, len, "%s%s%s", p->root, sep, file ? file : "");
 	else
-		snprintf(buf, len, "%s/%s%s%s", p->root, cgroup, sep,
-			 file ? file : "");
+		n = snprintf(buf, len, "%s/%s%s%s", p->root, cgroup, sep,
+			     file ? file : "");
+	if (n < 0 || (size_t)n >= len)
+		buf[0] = '\0';
 }
 
 /* Write @value to @path in one write(2). Return 0 or a negative errno. */
