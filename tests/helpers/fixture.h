@@ -26,6 +26,13 @@ struct fixture {
 struct fixture *fixture_new(const struct memcg_config *cfg, const char *a_path,
 			    const char *b_path);
 
+/**
+ * test_engine_new - a data-less, deterministic engine of @bytes with one
+ * CPU (the calling thread's CPU 0): the unit tests' usual engine
+ * @bytes: arena size
+ */
+struct memcg_engine *test_engine_new(size_t bytes);
+
 /** fixture_audit - the auditor, with the fixture's handles as holds */
 void fixture_audit(struct fixture *f);
 

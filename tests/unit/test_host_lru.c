@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "fixture.h"
 #include "mm/host_lru.h"
 
 #define UNIT_SIZE 4096
@@ -48,15 +49,8 @@ static const struct memcg_lru_ops item_ops = { .evict = item_evict };
 
 static struct memcg_engine *engine(void)
 {
-	struct memcg_config cfg;
-	struct memcg_engine *e;
+	struct memcg_engine *e = test_engine_new(64UL << 20);
 
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = 64UL << 20;
-	cfg.nr_cpus = 1;
-	cfg.deterministic = true;
-	cfg.dataless = true;
-	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
 	evict_counter = 0;
 	return e;
 }

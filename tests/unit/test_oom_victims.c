@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "fixture.h"
 
 #define MAX_PAGES 256			/* memory.max of the tenants' parent: 1M */
 
@@ -69,15 +70,8 @@ static const struct memcg_clock_ops test_clock = { clock_now, clock_sleep };
 
 static struct memcg_engine *engine(void)
 {
-	struct memcg_config cfg;
-	struct memcg_engine *e;
+	struct memcg_engine *e = test_engine_new(64UL << 20);
 
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = 64UL << 20;
-	cfg.nr_cpus = 1;
-	cfg.deterministic = true;
-	cfg.dataless = true;
-	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
 	test_now = 0;
 	assert_int_equal(memcg_set_clock(e, &test_clock, NULL), 0);
 	return e;

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "fixture.h"
 #include "mm/shrinker.h"
 
 /* A fake cache: counts calls and what it was asked to scan. */
@@ -57,16 +58,7 @@ static const struct memcg_shrinker_ops aware_ops = {
 
 static struct memcg_engine *engine(void)
 {
-	struct memcg_config cfg;
-	struct memcg_engine *e;
-
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = 64UL << 20;
-	cfg.nr_cpus = 1;
-	cfg.deterministic = true;
-	cfg.dataless = true;
-	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
-	return e;
+	return test_engine_new(64UL << 20);
 }
 
 /*
