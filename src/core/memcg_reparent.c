@@ -10,6 +10,9 @@
  *   pointers: get the parent, put the child.
  * - Folios off the lists at that moment (isolated by reclaim) move when
  *   they are put back (mem_cgroup_reparent_folio()).
+ * - Folios charged through an objcg (a program's, off every list): their
+ *   objcg already points at the parent; their charge at this level and
+ *   their statistics move (memcontrol_objcg.c).
  * - Swap records: rewritten to the parent's id through the per-id index,
  *   in time proportional to the records; their id references and the
  *   child's level of the swap (v2) or memsw (v1) counter move too.
@@ -130,6 +133,21 @@ static void reparent_lru(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 		move_charges(memcg, parent, &ra);
 }
 
+/*
+ * Folios charged through the cgroup's objcgs (memcontrol_objcg.c): the
+ * objcgs point at the parent already; their charge at this level and
+ * their statistics follow. They hold objcg references, none to move.
+ */
+static void reparent_objcg_charges(struct mem_cgroup *memcg,
+				   struct mem_cgroup *parent)
+{
+	struct reparent_acct ra = { 0 };
+
+	objcg_folios_acct(memcg, &ra.nr_pages, ra.stat);
+	if (ra.nr_pages)
+		move_charges(memcg, parent, &ra);
+}
+
 /* The program's units: they hold references, not charges. */
 static void reparent_host_lru(struct mem_cgroup *memcg,
 			      struct mem_cgroup *parent)
@@ -170,6 +188,7 @@ void mem_cgroup_reparent(struct mem_cgroup *memcg)
 	if (!parent || !reparent_policy(memcg))
 		return;
 	reparent_lru(memcg, parent);
+	reparent_objcg_charges(memcg, parent);
 	reparent_host_lru(memcg, parent);
 	reparent_swap(memcg, parent);
 }

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "core/objcg.h"
 #include "core/psi.h"
 #include "core/stock.h"
 #include "mm/oom.h"
@@ -238,6 +239,7 @@ static const unsigned char ug_slot[MEMCG_NR_STAT] = {
  */
 struct uncharge_gather {
 	struct mem_cgroup *memcg;
+	struct obj_cgroup *objcg;	/* a run charged through this objcg */
 	long nr_memory;
 	long nr_folios;
 	unsigned stats;
@@ -247,6 +249,7 @@ struct uncharge_gather {
 static void ug_init(struct uncharge_gather *ug)
 {
 	ug->memcg = NULL;
+	ug->objcg = NULL;
 	ug->nr_memory = 0;
 	ug->nr_folios = 0;
 	ug->stats = 0;
@@ -261,12 +264,53 @@ static void ug_add(struct uncharge_gather *ug, int i, long val)
 	ug->stat[i] += val;
 }
 
+/*
+ * A run of folios charged through one objcg (memcontrol_objcg.c): the
+ * statistics, their hidden twins and the counters, once for the run,
+ * under the CPU lock, on the cgroup the objcg points to then.
+ */
+static void uncharge_objcg_batch(struct memcg_engine *e,
+				 struct uncharge_gather *ug)
+{
+	struct obj_cgroup *objcg = ug->objcg;
+	struct mem_cgroup *memcg;
+	bool release;
+	unsigned cpu;
+	int i;
+
+	cpu = memcg_cpu_lock_this(e);
+	memcg = objcg_memcg(objcg);
+	for (i = 0; i < NR_UG_ITEMS; i++) {
+		if (!(ug->stats & (1u << i)) || !ug->stat[i])
+			continue;
+		mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);
+		if (ug_items[i] != MEMCG_PGPGOUT)
+			mod_memcg_state_local(memcg, cpu,
+					      objcg_twin(ug_items[i]), ug->stat[i]);
+	}
+	/* the counters under the lock too: the objcg's cgroup stays put */
+	if (!mem_cgroup_is_root(memcg)) {
+		memcg_uncharge(memcg, ug->nr_memory);
+		atomic_fetch_add_explicit(&e->nr_uncharge_batches, 1,
+					  memory_order_relaxed);
+	}
+	release = obj_cgroup_put_local(objcg, cpu, ug->nr_folios);
+	memcg_cpu_unlock(e, cpu);
+	if (release)
+		obj_cgroup_release(objcg);
+	ug_init(ug);
+}
+
 static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 {
 	struct mem_cgroup *memcg = ug->memcg;
 	unsigned cpu;
 	int i;
 
+	if (ug->objcg) {
+		uncharge_objcg_batch(e, ug);
+		return;
+	}
 	if (!memcg)
 		return;
 	if (!mem_cgroup_is_root(memcg)) {
@@ -299,12 +343,17 @@ static void uncharge_folio(struct memcg_engine *e, struct folio *folio,
 			   struct uncharge_gather *ug)
 {
 	struct mem_cgroup *memcg = folio_memcg(e, folio);
+	struct obj_cgroup *objcg = NULL;
 
-	if (!memcg)
-		return;
-	if (ug->memcg != memcg) {
+	if (!memcg) {
+		if (!folio_is_objcg_user(folio))
+			return;
+		objcg = folio_objcg(e, folio);
+	}
+	if (ug->memcg != memcg || ug->objcg != objcg) {
 		uncharge_batch(e, ug);
 		ug->memcg = memcg;
+		ug->objcg = objcg;
 	}
 	ug->nr_memory += folio_nr_pages(folio);
 	ug->nr_folios++;

@@ -62,6 +62,17 @@ enum memcg_stat_item {
 	MEMCG_SOCK,		/* socket pages (kmem.c) */
 	MEMCG_SLAB_RECLAIMABLE,	/* object bytes, reclaimable caches (obj_stock.c) */
 	MEMCG_SLAB_UNRECLAIMABLE,/* object bytes, other caches */
+	/*
+	 * Hidden, not in memory.stat: the share of the six items above that
+	 * folios charged through an objcg hold at this level
+	 * (memcontrol_objcg.c), moved to the parent at offline.
+	 */
+	MEMCG_OBJCG_ANON,
+	MEMCG_OBJCG_ANON_THP,
+	MEMCG_OBJCG_SHMEM,
+	MEMCG_OBJCG_SHMEM_THP,
+	MEMCG_OBJCG_FILE,
+	MEMCG_OBJCG_FILE_THP,
 	MEMCG_NR_STAT
 };
 
@@ -421,6 +432,20 @@ int mem_cgroup_split_folio(struct memcg_engine *e, struct folio *folio);
 int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
 			    struct mem_cgroup *to);
 long mem_cgroup_margin(struct mem_cgroup *memcg);
+
+/* memcontrol_objcg.c: user folios charged through an objcg */
+static inline bool folio_is_objcg_user(const struct folio *folio)
+{
+	return (folio_memcg_data(folio) & MEMCG_DATA_KMEM) &&
+	       folio_type(folio) != FOLIO_KERNEL;
+}
+int mem_cgroup_charge_objcg(struct folio *folio, struct mem_cgroup *memcg,
+			    unsigned gfp);
+enum memcg_stat_item objcg_twin(enum memcg_stat_item item);
+void folio_objcg_to_memcg(struct memcg_engine *e, struct folio *folio);
+struct mem_cgroup *folio_objcg_memcg(struct memcg_engine *e,
+				     struct folio *folio);
+void objcg_folios_acct(struct mem_cgroup *memcg, long *pages, long *stat);
 
 /* memcontrol_swap.c: swap accounting; @off is a swap slot */
 int mem_cgroup_try_charge_swap(struct memcg_engine *e, struct folio *folio,

@@ -245,6 +245,7 @@ void lruvec_reparent(struct memcg_engine *e, struct lruvec *from,
 
 void memcg_folio_add_lru(struct memcg_engine *e, struct folio *folio)
 {
+	folio_objcg_to_memcg(e, folio);	/* lists are per cgroup */
 	folio_add_lru(e, folio);
 }
 

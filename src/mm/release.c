@@ -78,7 +78,12 @@ int memcg_charge(struct memcg_engine *e, struct folio *folio,
 
 	if (!e || !folio || !memcg || memcg->engine != e)
 		return -EINVAL;
-	ret = mem_cgroup_charge(folio, memcg, gfp);
+	/* a program's folio may live off the LRU: through the objcg */
+	if (e->cfg.policy == MEMCG_POLICY_REPARENT && !mem_cgroup_is_root(memcg) &&
+	    folio_type(folio) != FOLIO_KERNEL)
+		ret = mem_cgroup_charge_objcg(folio, memcg, gfp);
+	else
+		ret = mem_cgroup_charge(folio, memcg, gfp);
 	mem_cgroup_return_to_user(e, gfp);
 	return ret;
 }
@@ -104,6 +109,7 @@ int memcg_replace_folio(struct memcg_engine *e, struct folio *old,
 {
 	if (!e || !old || !new)
 		return -EINVAL;
+	folio_objcg_to_memcg(e, old);
 	return mem_cgroup_replace_folio(e, old, new);
 }
 
@@ -119,6 +125,7 @@ int memcg_split_folio(struct memcg_engine *e, struct folio *folio,
 		return -EINVAL;
 	nr = folio_nr_pages(folio);
 	pfn = folio_pfn(e->arena, folio);
+	folio_objcg_to_memcg(e, folio);	/* each page takes a cgroup ref */
 	lru = folio_test_flag(folio, PG_lru);
 	if (lru)
 		folio_del_lru(e, folio);
@@ -140,6 +147,7 @@ int memcg_move_account(struct memcg_engine *e, struct folio *folio,
 
 	if (!e || !folio || !to || to->engine != e)
 		return -EINVAL;
+	folio_objcg_to_memcg(e, folio);
 	lru = folio_test_flag(folio, PG_lru);
 	if (lru)
 		folio_del_lru(e, folio);	/* it moves to @to's lists */
@@ -154,6 +162,8 @@ int memcg_move_account(struct memcg_engine *e, struct folio *folio,
 struct mem_cgroup *memcg_folio_memcg(struct memcg_engine *e,
 				     struct folio *folio)
 {
+	if (folio_is_objcg_user(folio))
+		return folio_objcg_memcg(e, folio);
 	return folio_memcg(e, folio);
 }
 

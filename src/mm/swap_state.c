@@ -184,6 +184,7 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 		return -EINVAL;
 	if (folio_test_flag(folio, PG_swapcache))
 		return -EEXIST;
+	folio_objcg_to_memcg(e, folio);	/* the swap cache is per cgroup */
 	nr = (size_t)folio_nr_pages(folio);
 	memcg = folio_memcg(e, folio);
 	err = swap_alloc_slots(e->swap, nr, &off);

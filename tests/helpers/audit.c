@@ -127,6 +127,39 @@ static struct audit_objcg *audit_objcg_of(struct audit *a,
 	return &a->objcg[objcg->slot];
 }
 
+/*
+ * A program's folio charged through an objcg (memcontrol_objcg.c): its
+ * pages and statistics are the cgroup's the objcg points to, in the
+ * visible items and their hidden twins; never on a list or in the cache.
+ */
+static void audit_objcg_user_folio(struct audit *a, struct folio *folio,
+				   size_t pfn, struct obj_cgroup *objcg)
+{
+	struct mem_cgroup *m = objcg_memcg(objcg);
+	struct audit_cg *cg;
+	struct audit_cg twins = { 0 };
+
+	if (!m || a->cg[m->slot].memcg != m) {
+		report(a, "folio %zu charged through an objcg of a cgroup not "
+		       "in the tree", pfn);
+		return;
+	}
+	if (folio_test_flag(folio, PG_lru) ||
+	    folio_test_flag(folio, PG_swapcache))
+		report(a, "folio %zu charged through an objcg is on a list or "
+		       "in the swap cache", pfn);
+	cg = &a->cg[m->slot];
+	cg->folio_pages += folio_nr_pages(folio);
+	audit_folio_stats(cg, folio);
+	audit_folio_stats(&twins, folio);
+	cg->stat[MEMCG_OBJCG_ANON] += twins.stat[MEMCG_ANON];
+	cg->stat[MEMCG_OBJCG_ANON_THP] += twins.stat[MEMCG_ANON_THP];
+	cg->stat[MEMCG_OBJCG_SHMEM] += twins.stat[MEMCG_SHMEM];
+	cg->stat[MEMCG_OBJCG_SHMEM_THP] += twins.stat[MEMCG_SHMEM_THP];
+	cg->stat[MEMCG_OBJCG_FILE] += twins.stat[MEMCG_FILE];
+	cg->stat[MEMCG_OBJCG_FILE_THP] += twins.stat[MEMCG_FILE_THP];
+}
+
 static void audit_kmem_folio(struct audit *a, struct folio *folio, size_t pfn,
 			     uint32_t slot)
 {
@@ -137,11 +170,12 @@ static void audit_kmem_folio(struct audit *a, struct folio *folio, size_t pfn,
 		       "such objcg", pfn, slot);
 		return;
 	}
-	if (folio_type(folio) != FOLIO_KERNEL)
-		report(a, "folio %zu charged through an objcg is not a kernel "
-		       "folio", pfn);
 	o->folios++;
-	o->folio_pages += folio_nr_pages(folio);
+	if (folio_type(folio) == FOLIO_KERNEL) {
+		o->folio_pages += folio_nr_pages(folio);
+		return;
+	}
+	audit_objcg_user_folio(a, folio, pfn, o->objcg);
 }
 
 /* The objcg table: live slots hold pointers, free ones small indices. */
@@ -617,6 +651,8 @@ static void audit_stats(struct audit *a, struct audit_cg *cg)
 		/* MEMCG_KERNEL includes objcg charges: audit_kmem_stats() */
 		MEMCG_ANON, MEMCG_FILE, MEMCG_SHMEM,
 		MEMCG_ANON_THP, MEMCG_FILE_THP, MEMCG_SHMEM_THP,
+		MEMCG_OBJCG_ANON, MEMCG_OBJCG_ANON_THP, MEMCG_OBJCG_SHMEM,
+		MEMCG_OBJCG_SHMEM_THP, MEMCG_OBJCG_FILE, MEMCG_OBJCG_FILE_THP,
 	};
 	size_t i;
 

@@ -281,7 +281,8 @@ static void do_charge(struct worker *w, struct mem_cgroup *m, unsigned order)
 		w->stats[ST_ENOMEM]++;
 		return;
 	}
-	CHECK(memcg_folio_memcg(w->e, f) == m);
+	/* @m, or an ancestor once an rmdir reparented its objcg */
+	CHECK(mem_cgroup_is_descendant(m, memcg_folio_memcg(w->e, f)));
 	add_folio(w, f);
 	w->stats[ST_CHARGE]++;
 }
@@ -329,7 +330,8 @@ static void do_migrate(struct worker *w, struct folio_queue *q)
 	}
 	m = memcg_folio_memcg(w->e, old);
 	CHECK(memcg_migrate(w->e, old, new) == 0);
-	CHECK(memcg_folio_memcg(w->e, new) == m);
+	/* @m, or an ancestor if an rmdir reparented its objcg meanwhile */
+	CHECK(mem_cgroup_is_descendant(m, memcg_folio_memcg(w->e, new)));
 	CHECK(!memcg_folio_memcg(w->e, old));
 	memcg_folio_put(w->e, old);
 	w->folios[i] = new;
@@ -544,7 +546,8 @@ static void do_move(struct worker *w)
 		return;
 	ret = memcg_move_account(w->e, f, to);
 	CHECK_RET(ret, 0, -ENOMEM);
-	CHECK(memcg_folio_memcg(w->e, f) == (ret ? from : to));
+	CHECK(ret ? mem_cgroup_is_descendant(from, memcg_folio_memcg(w->e, f)) :
+		    memcg_folio_memcg(w->e, f) == to);
 	w->stats[ST_MOVE]++;
 }
 

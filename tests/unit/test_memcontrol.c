@@ -50,13 +50,18 @@ static int teardown(void **state)
 	return 0;
 }
 
+/*
+ * A folio charged to @m itself, as the simulator's and every LRU folio
+ * is; memcg_charge() charges a program's folio through the objcg instead
+ * (test_objcg_folios.c).
+ */
 static struct folio *charged(struct fixture *f, struct mem_cgroup *m,
 			     enum memcg_folio_type type, unsigned order)
 {
 	struct folio *folio = memcg_folio_alloc(f->e, type, order);
 
 	assert_non_null(folio);
-	assert_int_equal(memcg_charge(f->e, folio, m, MEMCG_GFP_KERNEL), 0);
+	assert_int_equal(mem_cgroup_charge(folio, m, MEMCG_GFP_KERNEL), 0);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), m);
 	fixture_audit(f);
 	return folio;
