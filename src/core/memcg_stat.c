@@ -56,45 +56,6 @@ static void mod_state(struct mem_cgroup *memcg, int cpu,
 }
 
 /**
- * folio_stat_items - the memory.stat items a folio's pages count in
- * @folio: folio
- * @items: receives up to FOLIO_MAX_STAT_ITEMS items
- *
- * anon or file or kernel; shmem counts in shmem and file (NR_FILE_PAGES
- * includes it); a huge folio also in its *_thp item.
- *
- * Return: how many items; each counts folio_nr_pages(@folio) pages.
- */
-int folio_stat_items(const struct folio *folio, enum memcg_stat_item *items)
-{
-	bool thp = folio_order(folio) > 0;
-	int n = 0;
-
-	switch (folio_type(folio)) {
-	case FOLIO_ANON:
-		items[n++] = MEMCG_ANON;
-		if (thp)
-			items[n++] = MEMCG_ANON_THP;
-		break;
-	case FOLIO_SHMEM:
-		items[n++] = MEMCG_SHMEM;
-		items[n++] = MEMCG_FILE;
-		if (thp)
-			items[n++] = MEMCG_SHMEM_THP;
-		break;
-	case FOLIO_FILE:
-		items[n++] = MEMCG_FILE;
-		if (thp)
-			items[n++] = MEMCG_FILE_THP;
-		break;
-	default:
-		items[n++] = MEMCG_KERNEL;
-		break;
-	}
-	return n;
-}
-
-/**
  * memcg_stat_folio - account a folio's pages by type (anon, file, ...)
  * @memcg: cgroup
  * @cpu: CPU whose lock the caller holds, or -1

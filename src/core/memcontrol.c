@@ -274,19 +274,20 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 {
 	struct obj_cgroup *objcg = ug->objcg;
 	struct mem_cgroup *memcg;
+	atomic_long *stat;
 	bool release;
 	unsigned cpu;
 	int i;
 
 	cpu = memcg_cpu_lock_this(e);
 	memcg = objcg_memcg(objcg);
+	stat = memcg->pcpu[cpu].stat;
 	for (i = 0; i < NR_UG_ITEMS; i++) {
 		if (!(ug->stats & (1u << i)) || !ug->stat[i])
 			continue;
-		mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);
+		local_add(&stat[ug_items[i]], ug->stat[i]);
 		if (ug_items[i] != MEMCG_PGPGOUT)
-			mod_memcg_state_local(memcg, cpu,
-					      objcg_twin(ug_items[i]), ug->stat[i]);
+			local_add(&stat[objcg_twin(ug_items[i])], ug->stat[i]);
 	}
 	/* the counters under the lock too: the objcg's cgroup stays put */
 	if (!mem_cgroup_is_root(memcg)) {

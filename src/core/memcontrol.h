@@ -37,7 +37,12 @@
 #define MEM_CGROUP_ID_MAX 65535
 #define MEMCG_NAME_MAX 255
 
-/* memory.stat items kept per CPU; keep in step with memcg_stat.c. */
+/*
+ * memory.stat items kept per CPU; keep in step with memcg_stat.c. The
+ * order is the per-CPU layout (struct memcg_pcpu): a charge and its
+ * uncharge touch the first two cache lines only (the folio items, the v1
+ * events and the objcg twins).
+ */
 enum memcg_stat_item {
 	MEMCG_ANON,
 	MEMCG_FILE,		/* includes shmem, as NR_FILE_PAGES does */
@@ -46,10 +51,21 @@ enum memcg_stat_item {
 	MEMCG_ANON_THP,
 	MEMCG_FILE_THP,
 	MEMCG_SHMEM_THP,
-	MEMCG_SWAP,		/* swap slots owned by records */
-	MEMCG_SWAPCACHE,	/* pages in the swap cache */
 	MEMCG_PGPGIN,		/* v1 events: charged folios */
 	MEMCG_PGPGOUT,		/* uncharged folios */
+	/*
+	 * Hidden, not in memory.stat: the share of the six folio items above
+	 * that folios charged through an objcg hold at this level
+	 * (memcontrol_objcg.c), moved to the parent at offline.
+	 */
+	MEMCG_OBJCG_ANON,
+	MEMCG_OBJCG_ANON_THP,
+	MEMCG_OBJCG_SHMEM,
+	MEMCG_OBJCG_SHMEM_THP,
+	MEMCG_OBJCG_FILE,
+	MEMCG_OBJCG_FILE_THP,
+	MEMCG_SWAP,		/* swap slots owned by records */
+	MEMCG_SWAPCACHE,	/* pages in the swap cache */
 	MEMCG_PSWPIN,		/* pages read from swap */
 	MEMCG_PSWPOUT,		/* pages written to swap */
 	MEMCG_PGSCAN,		/* reclaim: pages scanned */
@@ -62,17 +78,6 @@ enum memcg_stat_item {
 	MEMCG_SOCK,		/* socket pages (kmem.c) */
 	MEMCG_SLAB_RECLAIMABLE,	/* object bytes, reclaimable caches (obj_stock.c) */
 	MEMCG_SLAB_UNRECLAIMABLE,/* object bytes, other caches */
-	/*
-	 * Hidden, not in memory.stat: the share of the six items above that
-	 * folios charged through an objcg hold at this level
-	 * (memcontrol_objcg.c), moved to the parent at offline.
-	 */
-	MEMCG_OBJCG_ANON,
-	MEMCG_OBJCG_ANON_THP,
-	MEMCG_OBJCG_SHMEM,
-	MEMCG_OBJCG_SHMEM_THP,
-	MEMCG_OBJCG_FILE,
-	MEMCG_OBJCG_FILE_THP,
 	MEMCG_NR_STAT
 };
 
@@ -393,7 +398,45 @@ void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx, long va
 void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
 			   enum memcg_stat_item idx, long val);
 #define FOLIO_MAX_STAT_ITEMS 3
-int folio_stat_items(const struct folio *folio, enum memcg_stat_item *items);
+/**
+ * folio_stat_items - the memory.stat items a folio's pages count in
+ * @folio: folio
+ * @items: receives up to FOLIO_MAX_STAT_ITEMS items
+ *
+ * anon or file or kernel; shmem counts in shmem and file (NR_FILE_PAGES
+ * includes it); a huge folio also in its *_thp item.
+ *
+ * Return: how many items; each counts folio_nr_pages(@folio) pages.
+ */
+static inline int folio_stat_items(const struct folio *folio,
+				   enum memcg_stat_item *items)
+{
+	bool thp = folio_order(folio) > 0;
+	int n = 0;
+
+	switch (folio_type(folio)) {
+	case FOLIO_ANON:
+		items[n++] = MEMCG_ANON;
+		if (thp)
+			items[n++] = MEMCG_ANON_THP;
+		break;
+	case FOLIO_SHMEM:
+		items[n++] = MEMCG_SHMEM;
+		items[n++] = MEMCG_FILE;
+		if (thp)
+			items[n++] = MEMCG_SHMEM_THP;
+		break;
+	case FOLIO_FILE:
+		items[n++] = MEMCG_FILE;
+		if (thp)
+			items[n++] = MEMCG_FILE_THP;
+		break;
+	default:
+		items[n++] = MEMCG_KERNEL;
+		break;
+	}
+	return n;
+}
 void memcg_stat_folio(struct mem_cgroup *memcg, int cpu, const struct folio *folio,
 		      long sign);
 long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);
@@ -441,7 +484,27 @@ static inline bool folio_is_objcg_user(const struct folio *folio)
 }
 int mem_cgroup_charge_objcg(struct folio *folio, struct mem_cgroup *memcg,
 			    unsigned gfp);
-enum memcg_stat_item objcg_twin(enum memcg_stat_item item);
+/**
+ * objcg_twin - the hidden twin of a folio's memory.stat item
+ * @item: MEMCG_ANON, _ANON_THP, _SHMEM, _SHMEM_THP, _FILE or _FILE_THP
+ */
+static inline enum memcg_stat_item objcg_twin(enum memcg_stat_item item)
+{
+	switch (item) {
+	case MEMCG_ANON:
+		return MEMCG_OBJCG_ANON;
+	case MEMCG_ANON_THP:
+		return MEMCG_OBJCG_ANON_THP;
+	case MEMCG_SHMEM:
+		return MEMCG_OBJCG_SHMEM;
+	case MEMCG_SHMEM_THP:
+		return MEMCG_OBJCG_SHMEM_THP;
+	case MEMCG_FILE:
+		return MEMCG_OBJCG_FILE;
+	default:
+		return MEMCG_OBJCG_FILE_THP;
+	}
+}
 void folio_objcg_to_memcg(struct memcg_engine *e, struct folio *folio);
 struct mem_cgroup *folio_objcg_memcg(struct memcg_engine *e,
 				     struct folio *folio);

@@ -29,28 +29,6 @@
 #include "core/objcg.h"
 #include "core/stock.h"
 
-/**
- * objcg_twin - the hidden twin of a folio's memory.stat item
- * @item: MEMCG_ANON, _ANON_THP, _SHMEM, _SHMEM_THP, _FILE or _FILE_THP
- */
-enum memcg_stat_item objcg_twin(enum memcg_stat_item item)
-{
-	switch (item) {
-	case MEMCG_ANON:
-		return MEMCG_OBJCG_ANON;
-	case MEMCG_ANON_THP:
-		return MEMCG_OBJCG_ANON_THP;
-	case MEMCG_SHMEM:
-		return MEMCG_OBJCG_SHMEM;
-	case MEMCG_SHMEM_THP:
-		return MEMCG_OBJCG_SHMEM_THP;
-	case MEMCG_FILE:
-		return MEMCG_OBJCG_FILE;
-	default:
-		return MEMCG_OBJCG_FILE_THP;
-	}
-}
-
 /* The twins only (@both: the visible items too), under @cpu's lock. */
 static void objcg_folio_stat(struct mem_cgroup *memcg, unsigned cpu,
 			     const struct folio *folio, long sign, bool both)
@@ -59,10 +37,12 @@ static void objcg_folio_stat(struct mem_cgroup *memcg, unsigned cpu,
 	long nr = sign * folio_nr_pages(folio);
 	int i, n = folio_stat_items(folio, items);
 
+	atomic_long *stat = memcg->pcpu[cpu].stat;
+
 	for (i = 0; i < n; i++) {
-		mod_memcg_state_local(memcg, cpu, objcg_twin(items[i]), nr);
+		local_add(&stat[objcg_twin(items[i])], nr);
 		if (both)
-			mod_memcg_state_local(memcg, cpu, items[i], nr);
+			local_add(&stat[items[i]], nr);
 	}
 }
 
