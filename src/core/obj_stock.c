@@ -207,6 +207,11 @@ static int obj_cgroup_charge_account(struct obj_cgroup *objcg, unsigned gfp,
 		return -EINVAL;
 	remainder = (nr_pages << MEMCG_PAGE_SHIFT) - size;
 	ret = obj_cgroup_charge_pages(objcg, gfp, (unsigned)nr_pages);
+	/*
+	 * Only a charge that reached the counters can go over memory.high:
+	 * a stock hit has nothing to pay on its way out.
+	 */
+	mem_cgroup_return_to_user(e, gfp);
 	if (ret)
 		return ret;
 
@@ -271,14 +276,10 @@ static enum memcg_stat_item slab_idx(unsigned gfp)
 
 int memcg_obj_charge(struct obj_cgroup *objcg, size_t size, unsigned gfp)
 {
-	int ret;
-
 	if (!objcg || size > SIZE_MAX / 2)
 		return -EINVAL;
-	ret = obj_cgroup_charge_account(objcg, gfp, obj_full_size(size), true,
-					slab_idx(gfp));
-	mem_cgroup_return_to_user(objcg->engine, gfp);
-	return ret;
+	return obj_cgroup_charge_account(objcg, gfp, obj_full_size(size), true,
+					 slab_idx(gfp));
 }
 
 void memcg_obj_uncharge(struct obj_cgroup *objcg, size_t size, unsigned gfp)
