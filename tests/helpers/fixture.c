@@ -28,16 +28,21 @@ struct fixture *fixture_new(const struct memcg_config *cfg, const char *a_path,
 	return f;
 }
 
+void test_config_init(struct memcg_config *cfg, size_t bytes)
+{
+	memcg_config_init(cfg);
+	cfg->memory_bytes = bytes;
+	cfg->nr_cpus = 1;
+	cfg->deterministic = true;
+	cfg->dataless = true;
+}
+
 struct memcg_engine *test_engine_new(size_t bytes)
 {
 	struct memcg_config cfg;
 	struct memcg_engine *e;
 
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = bytes;
-	cfg.nr_cpus = 1;
-	cfg.deterministic = true;
-	cfg.dataless = true;
+	test_config_init(&cfg, bytes);
 	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
 	memcg_set_cpu(0);
 	return e;

@@ -27,8 +27,16 @@ struct fixture *fixture_new(const struct memcg_config *cfg, const char *a_path,
 			    const char *b_path);
 
 /**
- * test_engine_new - a data-less, deterministic engine of @bytes with one
- * CPU (the calling thread's CPU 0): the unit tests' usual engine
+ * test_config_init - the unit tests' usual engine: data-less,
+ * deterministic, one CPU, an arena of @bytes (v2, reparent policy)
+ * @cfg: configuration to fill
+ * @bytes: arena size
+ */
+void test_config_init(struct memcg_config *cfg, size_t bytes);
+
+/**
+ * test_engine_new - test_config_init()'s engine, the calling thread on
+ * its CPU 0
  * @bytes: arena size
  */
 struct memcg_engine *test_engine_new(size_t bytes);

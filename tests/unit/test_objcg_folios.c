@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "core/objcg.h"
+#include "fixture.h"
 
 static struct memcg_engine *engine(enum memcg_mode mode,
 				   enum memcg_policy policy)
@@ -27,13 +28,9 @@ static struct memcg_engine *engine(enum memcg_mode mode,
 	struct memcg_config cfg;
 	struct memcg_engine *e;
 
-	memcg_config_init(&cfg);
+	test_config_init(&cfg, 64UL << 20);
 	cfg.mode = mode;
 	cfg.policy = policy;
-	cfg.memory_bytes = 64UL << 20;
-	cfg.nr_cpus = 1;
-	cfg.deterministic = true;
-	cfg.dataless = true;
 	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
 	memcg_set_cpu(0);
 	return e;
