@@ -292,7 +292,8 @@ MEMCG_API void memcg_folios_put(struct memcg_engine *e, struct folio **folios,
  * Counters do not move; @new_folio takes over @old's cgroup reference and
  * @old will be freed without uncharging.
  *
- * Return: 0, or -EINVAL on a size mismatch or a charged @new_folio.
+ * Return: 0, -EINVAL on a size mismatch or a charged @new_folio, or
+ * -EBUSY if @old is in the swap cache (nothing changes).
  */
 MEMCG_API int memcg_migrate(struct memcg_engine *e, struct folio *old,
 			    struct folio *new_folio);

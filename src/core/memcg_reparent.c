@@ -161,14 +161,24 @@ static void reparent_host_lru(struct mem_cgroup *memcg,
 static void reparent_swap(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
 	struct memcg_engine *e = memcg->engine;
-	long n;
+	long n, most;
 
 	if (!e->swap)
 		return;
+	/*
+	 * The parent's id references come first: a moved record freed at
+	 * once puts one of them, and must never put the parent's last. An
+	 * offline cgroup gains no records, so @most bounds what moves.
+	 */
+	most = (long)swap_cgroup_count(&e->swap->records, memcg->id);
+	if (!most)
+		return;
+	mem_cgroup_id_get_many(parent, (int)most);
 	n = (long)swap_cgroup_reparent(&e->swap->records, memcg->id, parent->id);
+	if (most > n)
+		mem_cgroup_id_put_many(parent, (int)(most - n));
 	if (!n)
 		return;
-	mem_cgroup_id_get_many(parent, (int)n);
 	cancel_levels(memcg, parent, true, n);
 	mod_memcg_state(memcg, MEMCG_SWAP, -n);
 	mod_memcg_state(parent, MEMCG_SWAP, n);

@@ -514,6 +514,7 @@ void objcg_folios_acct(struct mem_cgroup *memcg, long *pages, long *stat);
 int mem_cgroup_try_charge_swap(struct memcg_engine *e, struct folio *folio,
 			       size_t off);
 void mem_cgroup_uncharge_swap(struct memcg_engine *e, size_t off, size_t nr);
+void mem_cgroup_uncharge_swap_id(struct memcg_engine *e, uint16_t id, size_t nr);
 void memcg1_swapout(struct memcg_engine *e, struct folio *folio, size_t off);
 int mem_cgroup_swapin_charge_folio(struct memcg_engine *e, struct folio *folio,
 				   struct mem_cgroup *fallback, unsigned gfp,

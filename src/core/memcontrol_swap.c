@@ -57,15 +57,30 @@ int mem_cgroup_try_charge_swap(struct memcg_engine *e, struct folio *folio,
 }
 
 /**
- * mem_cgroup_uncharge_swap - a slot was freed: clear its record and
- * uncharge the owner's swap (v2) or memsw (v1) counter
+ * mem_cgroup_uncharge_swap - clear live slots' records and uncharge the
+ * owner's swap (v2) or memsw (v1) counter (v1 swap-in drops the entry's
+ * duplicate); a freed slot's record is cleared by swap_slot_put()
  * @e: engine
  * @off: first slot
  * @nr: slots
  */
 void mem_cgroup_uncharge_swap(struct memcg_engine *e, size_t off, size_t nr)
 {
-	uint16_t id = swap_cgroup_clear(records(e), off, nr);
+	mem_cgroup_uncharge_swap_id(e, swap_cgroup_clear(records(e), off, nr),
+				    nr);
+}
+
+/**
+ * mem_cgroup_uncharge_swap_id - give back @nr slots' swap charge to the
+ * owner whose records were cleared (swap_slot_put())
+ * @e: engine
+ * @id: the records' owner, or 0 for none
+ * @nr: slots
+ *
+ * The records' id references, which this drops, kept the id published.
+ */
+void mem_cgroup_uncharge_swap_id(struct memcg_engine *e, uint16_t id, size_t nr)
+{
 	struct mem_cgroup *memcg;
 
 	if (!id)
@@ -186,14 +201,16 @@ int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
 	if (!mem_cgroup_is_root(to) &&
 	    !page_counter_try_charge(&to->memsw, 1, &fail))
 		return -ENOMEM;
+	/* the new owner's id reference first: the record may go at once */
+	mem_cgroup_id_get_many(to, 1);
 	if (!swap_cgroup_move(records(e), off, from->id, to->id)) {
+		mem_cgroup_id_put_many(to, 1);
 		if (!mem_cgroup_is_root(to))
 			page_counter_uncharge(&to->memsw, 1);
 		return -EINVAL;
 	}
 	if (!mem_cgroup_is_root(from))
 		page_counter_uncharge(&from->memsw, 1);
-	mem_cgroup_id_get_many(to, 1);
 	mod_memcg_state(from, MEMCG_SWAP, -1);
 	mod_memcg_state(to, MEMCG_SWAP, 1);
 	mem_cgroup_id_put_many(from, 1);

@@ -156,6 +156,16 @@ static void rewrite_map(struct swap_cgroup *sc, uint16_t old, uint16_t new)
 					      memory_order_relaxed);
 }
 
+size_t swap_cgroup_count(struct swap_cgroup *sc, uint16_t id)
+{
+	size_t n;
+
+	pthread_mutex_lock(&sc->lock);
+	n = sc->counts[id];
+	pthread_mutex_unlock(&sc->lock);
+	return n;
+}
+
 size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new)
 {
 	size_t moved;

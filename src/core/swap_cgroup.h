@@ -90,6 +90,13 @@ bool swap_cgroup_move(struct swap_cgroup *sc, size_t off, uint16_t old,
  */
 size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new);
 
+/**
+ * swap_cgroup_count - the records @id owns now (an indexed map only)
+ * @sc: records
+ * @id: owner
+ */
+size_t swap_cgroup_count(struct swap_cgroup *sc, uint16_t id);
+
 static inline uint16_t lookup_swap_cgroup_id(struct swap_cgroup *sc, size_t off)
 {
 	return atomic_load_explicit(&sc->ids[off], memory_order_relaxed);

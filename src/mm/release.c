@@ -95,6 +95,9 @@ int memcg_migrate(struct memcg_engine *e, struct folio *old, struct folio *new)
 
 	if (!e || !old || !new)
 		return -EINVAL;
+	/* the swap cache would keep pointing at @old: not supported */
+	if (folio_test_flag(old, PG_swapcache))
+		return -EBUSY;
 	lru = folio_test_flag(old, PG_lru);
 	if (lru)
 		folio_del_lru(e, old);

@@ -149,11 +149,12 @@ static void delete_from_swap_cache(struct memcg_engine *e, struct folio *folio,
 /* Drop the cache bit of @nr slots; free slots give back their charge. */
 static void put_swap_folio(struct memcg_engine *e, size_t off, size_t nr)
 {
+	uint16_t owner;
 	size_t i;
 
 	for (i = off; i < off + nr; i++)
-		if (swap_slot_put(e->swap, i, true))
-			mem_cgroup_uncharge_swap(e, i, 1);
+		if (swap_slot_put(e->swap, i, true, &owner))
+			mem_cgroup_uncharge_swap_id(e, owner, 1);
 }
 
 static bool folio_in_cache_at(struct memcg_engine *e, struct folio *folio,
@@ -296,6 +297,7 @@ static int swap_cancel(struct memcg_engine *e, struct folio *folio, size_t off,
 int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 		   memcg_swp_entry_t *entry)
 {
+	uint16_t owner;
 	size_t off, i, nr;
 	int err;
 
@@ -320,7 +322,7 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	}
 	folio_get(folio);
 	for (i = 0; i < nr; i++)
-		swap_slot_put(e->swap, off + i, false);
+		swap_slot_put(e->swap, off + i, false, &owner);	/* cached */
 	swap_cancel(e, folio, off, false);	/* ours alone: cannot fail */
 	entry->val = 0;
 	mem_cgroup_release_pending(e);
@@ -388,6 +390,7 @@ int memcg_swap_dup(struct memcg_engine *e, memcg_swp_entry_t entry)
 
 int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 {
+	uint16_t owner;
 	size_t off;
 	int err = entry_slot(e, entry, &off);
 
@@ -395,8 +398,8 @@ int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 		return err;
 	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
 		return -EINVAL;
-	if (swap_slot_put(e->swap, off, false))
-		mem_cgroup_uncharge_swap(e, off, 1);
+	if (swap_slot_put(e->swap, off, false, &owner))
+		mem_cgroup_uncharge_swap_id(e, owner, 1);
 	else if (swap_slot_state(e->swap, off) == SWAP_HAS_CACHE)
 		try_to_reclaim_swap(e, off);
 	mem_cgroup_release_pending(e);

@@ -121,11 +121,13 @@ out:
 	return err;
 }
 
-bool swap_slot_put(struct swap_device *dev, size_t off, bool cache)
+bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
+		   uint16_t *owner)
 {
 	bool freed;
 	uint8_t *m = &dev->swap_map[off];
 
+	*owner = 0;
 	pthread_mutex_lock(&dev->lock);
 	if (cache ? !(*m & SWAP_HAS_CACHE) : !(*m & SWAP_MAP_MAX)) {
 		fprintf(stderr, "libmemcg: swap slot %zu put with state %#x\n",
@@ -137,8 +139,11 @@ bool swap_slot_put(struct swap_device *dev, size_t off, bool cache)
 	else
 		(*m)--;
 	freed = !*m;
-	if (freed)
+	if (freed) {
+		/* the record goes first: then the slot may be reused */
+		*owner = swap_cgroup_clear(&dev->records, off, 1);
 		dev->nr_free++;
+	}
 	pthread_mutex_unlock(&dev->lock);
 	return freed;
 }

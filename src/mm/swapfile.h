@@ -75,13 +75,22 @@ void swap_device_destroy(struct swap_device *dev);
 int swap_alloc_slots(struct swap_device *dev, size_t nr, size_t *off);
 
 /**
- * swap_slot_put - drop the cache bit or one count; returns true when the
- * slot became free (the caller then uncharges its record)
+ * swap_slot_put - drop the cache bit or one count
  * @dev: device
  * @off: slot
  * @cache: drop SWAP_HAS_CACHE instead of a count
+ * @owner: set to the id whose record the slot had when it became free
+ *         (0 if none), for the caller to uncharge
+ *
+ * A slot that becomes free loses its record before it returns to the
+ * free map, under the device lock, as the kernel clears the swap_cgroup
+ * record before swap_range_free(): a concurrent allocation can never
+ * find the slot free with the old owner still recorded.
+ *
+ * Return: true when the slot became free.
  */
-bool swap_slot_put(struct swap_device *dev, size_t off, bool cache);
+bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
+		   uint16_t *owner);
 
 /**
  * swap_slot_dup - take one more page-table reference

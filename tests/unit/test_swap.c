@@ -229,6 +229,34 @@ static void test_swapcache_counts_in_both(void **state)
 	memcg_folio_put(f->e, folio);
 }
 
+/*
+ * Migrating a swap-cache folio is refused (-EBUSY) and changes nothing:
+ * the cache would go on pointing at the old folio.
+ */
+static void test_migrate_swapcache_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct folio *folio = anon(f, f->a, 0, NULL);
+	struct folio *new = memcg_folio_alloc(f->e, MEMCG_FOLIO_ANON, 0);
+	memcg_swp_entry_t entry;
+
+	memcg_drain_all_stock(f->a);
+	assert_int_equal(memcg_swap_alloc(f->e, folio, &entry), 0);
+	assert_int_equal(memcg_migrate(f->e, folio, new), -EBUSY);
+	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->a);
+	assert_null(memcg_folio_memcg(f->e, new));
+	assert_int_equal(mem(f->a), 1);
+	assert_int_equal(memcg_page_state(f->a, MEMCG_SWAPCACHE), 1);
+	fixture_audit(f);
+	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
+	assert_int_equal(memcg_migrate(f->e, folio, new), 0);
+	assert_ptr_equal(memcg_folio_memcg(f->e, new), f->a);
+	fixture_audit(f);
+	memcg_folio_put(f->e, folio);
+	memcg_folio_put(f->e, new);
+	fixture_audit(f);
+}
+
 /* Swap-in of a record whose owner went offline charges the faulter. */
 static void test_swapin_owner_offline(void **state)
 {
@@ -482,6 +510,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_entry, setup_v2, teardown),
 		cmocka_unit_test_setup_teardown(test_free_swap_two_holders, setup_v2, teardown),
 		cmocka_unit_test_setup_teardown(test_free_swap_two_holders, setup_v1, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_swapcache_refused, setup_v2, teardown),
 		cmocka_unit_test(test_no_swap_device),
 	};
 
