@@ -166,7 +166,11 @@ MEMCG_API int memcg_lookup(struct memcg_engine *e, const char *path,
 
 /** memcg_get - take a reference on a cgroup the caller holds one on */
 MEMCG_API void memcg_get(struct mem_cgroup *memcg);
-/** memcg_put - drop a reference */
+/**
+ * memcg_put - drop a reference; NULL is a no-op. Dropping more than are
+ * held aborts with a message naming the cgroup, once it is caught (at
+ * once after rmdir, at rmdir for puts made before).
+ */
 MEMCG_API void memcg_put(struct mem_cgroup *memcg);
 /** memcg_tryget_online - take a reference if the cgroup is still online */
 MEMCG_API bool memcg_tryget_online(struct mem_cgroup *memcg);
@@ -267,7 +271,9 @@ MEMCG_API void memcg_folio_get(struct memcg_engine *e, struct folio *folio);
 /**
  * memcg_folio_put - drop a reference; the last one uncharges and frees
  * @e: engine
- * @folio: folio
+ * @folio: folio; NULL is a no-op. A folio that is no live folio of @e
+ *         (another engine's, already freed, a tail) is reported on stderr
+ *         and left alone; the other folio entry points answer -EINVAL.
  */
 MEMCG_API void memcg_folio_put(struct memcg_engine *e, struct folio *folio);
 

@@ -81,7 +81,8 @@ MEMCG_API int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to);
  * over a limit the engine reclaims, throttles and may OOM-kill.
  *
  * Return: 0; -ENOMEM if a charge failed for good (the task may have been
- * OOM-killed: see memcg_task_killed()); -ESRCH if the task is dead.
+ * OOM-killed: see memcg_task_killed()); -ESRCH if the task is dead;
+ * -EINVAL if @bytes does not round up to a page count (any task call).
  */
 MEMCG_API int memcg_task_anon(struct memcg_task *t, size_t bytes);
 

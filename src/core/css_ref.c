@@ -12,6 +12,9 @@
  */
 #include <limits.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+
 #include "core/memcontrol.h"
 
 #define CSS_REF_BIAS (LONG_MAX / 2)
@@ -26,6 +29,12 @@ static void css_ref_sub_atomic(struct mem_cgroup *memcg, long nr)
 	long old = atomic_fetch_sub_explicit(&memcg->ref.count, nr,
 					     memory_order_acq_rel);
 
+	if (old < nr) {
+		/* as percpu_ref's "<= 0 after switching to atomic" warning */
+		fprintf(stderr, "libmemcg: cgroup %s: reference count "
+			"underflow: %ld put, %ld held\n", memcg->name, nr, old);
+		abort();
+	}
 	if (old == nr)
 		css_ref_zero(memcg);
 }

@@ -152,8 +152,12 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	frames = cfg->memory_bytes / MEMCG_PAGE_SIZE;
 	err = folio_arena_create(frames, cfg->dataless, e->cfg.huge_order,
 				 &e->arena);
-	if (!err)
+	if (!err) {
+		e->folio_base = (uintptr_t)folio_arena_folios(e->arena);
+		e->folio_bytes = folio_arena_nr_frames(e->arena) *
+				 sizeof(struct folio);
 		err = engine_alloc_tables(e);
+	}
 	if (!err && !(e->root = mem_cgroup_alloc_root(e)))
 		err = -ENOMEM;
 	if (err) {

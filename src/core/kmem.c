@@ -122,7 +122,7 @@ int memcg_kmem_uncharge_page(struct memcg_engine *e, struct folio *folio)
 {
 	struct obj_cgroup *objcg;
 
-	if (!e || !folio || folio_type(folio) != FOLIO_KERNEL)
+	if (!folio_of_engine(e, folio) || folio_type(folio) != FOLIO_KERNEL)
 		return -EINVAL;
 	if (folio_memcg_data(folio) && !folio_is_kmem(folio))
 		return -EINVAL;	/* charged to a cgroup: memcg_folio_put() */
@@ -147,7 +147,7 @@ int memcg_kmem_split_page(struct memcg_engine *e, struct folio *folio,
 	uint32_t pfn;
 	long i, nr;
 
-	if (!e || !folio || folio_type(folio) != FOLIO_KERNEL)
+	if (!folio_of_engine(e, folio) || folio_type(folio) != FOLIO_KERNEL)
 		return -EINVAL;
 	if (folio_memcg_data(folio) && !folio_is_kmem(folio))
 		return -EINVAL;

@@ -463,13 +463,17 @@ struct mem_cgroup *memcg_root(struct memcg_engine *e)
 
 void memcg_get(struct mem_cgroup *memcg)
 {
-	css_get(memcg);
+	if (memcg)
+		css_get(memcg);
 }
 
 void memcg_put(struct mem_cgroup *memcg)
 {
-	struct memcg_engine *e = memcg->engine;
+	struct memcg_engine *e;
 
+	if (!memcg)
+		return;
+	e = memcg->engine;
 	css_put(memcg);
 	mem_cgroup_release_pending(e);
 }

@@ -193,6 +193,8 @@ struct memcg_engine {
 	bool rseq_locks;		/* CPU locks by rseq (lib/percpu.h) */
 	unsigned nr_cpus;
 	struct folio_arena *arena;
+	uintptr_t folio_base;		/* the arena's descriptors, for */
+	uintptr_t folio_bytes;		/* folio_of_engine() */
 	struct swap_device *swap;	/* NULL until memcg_swapon() */
 	struct objcg_table *objcgs;	/* objcg.c */
 	const struct memcg_clock_ops *clock;	/* NULL: real time (clock.c) */
@@ -357,6 +359,30 @@ static inline struct mem_cgroup *folio_memcg(const struct memcg_engine *e,
 
 	return slot && !(slot & MEMCG_DATA_KMEM) ? e->slots[slot] : NULL;
 }
+
+/**
+ * folio_of_engine - the check of every public folio entry point: a live
+ * folio head of @e's arena (not another engine's, not freed, not a tail)
+ * @e: engine, may be NULL
+ * @folio: any pointer
+ */
+static inline bool folio_of_engine(const struct memcg_engine *e,
+				   const struct folio *folio)
+{
+	uintptr_t off;
+
+	if (!e)
+		return false;
+	/* unsigned: below the array wraps above it; another engine's too */
+	off = (uintptr_t)folio - e->folio_base;
+	if (off >= e->folio_bytes || off % sizeof(*folio))
+		return false;
+	return !(atomic_load_explicit(&folio->refflags, memory_order_relaxed) &
+		 ((1u << PG_tail) | (1u << PG_free)));
+}
+
+/* release.c: report a misused void entry point (the call does nothing) */
+void memcg_folio_misuse(const char *fn, const struct folio *folio);
 
 /* css_ref.c: references; every pointer to a cgroup holds one. */
 void css_ref_init(struct mem_cgroup *memcg);

@@ -535,6 +535,12 @@ size_t folio_arena_nr_frames(const struct folio_arena *a)
 	return a->nr_frames;
 }
 
+/* The descriptor array, for a caller's bounds check (folio_of_engine()). */
+struct folio *folio_arena_folios(const struct folio_arena *a)
+{
+	return a->folios;
+}
+
 size_t folio_arena_nr_free(struct folio_arena *a)
 {
 	size_t n;

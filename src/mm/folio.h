@@ -185,6 +185,7 @@ void folio_free(struct folio_arena *a, struct folio *folio);
 void folio_split(struct folio_arena *a, struct folio *folio);
 
 /* Frame index of a folio, and back. */
+struct folio *folio_arena_folios(const struct folio_arena *a);
 uint32_t folio_pfn(const struct folio_arena *a, const struct folio *folio);
 struct folio *pfn_folio(const struct folio_arena *a, uint32_t pfn);
 

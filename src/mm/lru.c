@@ -245,11 +245,19 @@ void lruvec_reparent(struct memcg_engine *e, struct lruvec *from,
 
 void memcg_folio_add_lru(struct memcg_engine *e, struct folio *folio)
 {
+	if (!folio_of_engine(e, folio) || folio_test_flag(folio, PG_lru)) {
+		memcg_folio_misuse(__func__, folio);
+		return;
+	}
 	folio_objcg_to_memcg(e, folio);	/* lists are per cgroup */
 	folio_add_lru(e, folio);
 }
 
 void memcg_folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 {
+	if (!folio_of_engine(e, folio)) {
+		memcg_folio_misuse(__func__, folio);
+		return;
+	}
 	folio_mark_accessed(e, folio);
 }

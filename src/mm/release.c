@@ -5,6 +5,7 @@
  * mm/swap.c). Also the public folio entry points.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "core/memcontrol.h"
@@ -31,8 +32,21 @@ void folio_free_frozen(struct memcg_engine *e, struct folio *folio)
 	free_folios(e, &folio, 1);
 }
 
+void memcg_folio_misuse(const char *fn, const struct folio *folio)
+{
+	fprintf(stderr, "libmemcg: %s: %p is no live folio of this engine "
+		"(freed, a tail, or another engine's): ignored\n", fn,
+		(const void *)folio);
+}
+
 void memcg_folio_put(struct memcg_engine *e, struct folio *folio)
 {
+	if (!folio)
+		return;
+	if (!folio_of_engine(e, folio)) {
+		memcg_folio_misuse(__func__, folio);
+		return;
+	}
 	if (folio_put_testzero(folio))
 		free_folios(e, &folio, 1);
 	mem_cgroup_release_pending(e);
@@ -51,15 +65,24 @@ void memcg_folios_put(struct memcg_engine *e, struct folio **folios, size_t nr)
 {
 	size_t i, dead = 0;
 
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		if (!folio_of_engine(e, folios[i])) {
+			memcg_folio_misuse(__func__, folios[i]);
+			continue;
+		}
 		if (folio_put_testzero(folios[i]))
 			folios[dead++] = folios[i];
+	}
 	free_folios(e, folios, dead);
 	mem_cgroup_release_pending(e);
 }
 
 void memcg_folio_get(struct memcg_engine *e, struct folio *folio)
 {
+	if (!folio_of_engine(e, folio)) {
+		memcg_folio_misuse(__func__, folio);
+		return;
+	}
 	folio_get(folio);
 }
 
@@ -76,7 +99,7 @@ int memcg_charge(struct memcg_engine *e, struct folio *folio,
 {
 	int ret;
 
-	if (!e || !folio || !memcg || memcg->engine != e)
+	if (!folio_of_engine(e, folio) || !memcg || memcg->engine != e)
 		return -EINVAL;
 	/* a program's folio may live off the LRU: through the objcg */
 	if (e->cfg.policy == MEMCG_POLICY_REPARENT && !mem_cgroup_is_root(memcg) &&
@@ -93,7 +116,7 @@ int memcg_migrate(struct memcg_engine *e, struct folio *old, struct folio *new)
 	bool lru;
 	int ret;
 
-	if (!e || !old || !new)
+	if (!folio_of_engine(e, old) || !folio_of_engine(e, new))
 		return -EINVAL;
 	/* the swap cache would keep pointing at @old: not supported */
 	if (folio_test_flag(old, PG_swapcache))
@@ -110,7 +133,7 @@ int memcg_migrate(struct memcg_engine *e, struct folio *old, struct folio *new)
 int memcg_replace_folio(struct memcg_engine *e, struct folio *old,
 			struct folio *new)
 {
-	if (!e || !old || !new)
+	if (!folio_of_engine(e, old) || !folio_of_engine(e, new))
 		return -EINVAL;
 	folio_objcg_to_memcg(e, old);
 	return mem_cgroup_replace_folio(e, old, new);
@@ -124,7 +147,7 @@ int memcg_split_folio(struct memcg_engine *e, struct folio *folio,
 	bool lru;
 	int ret;
 
-	if (!e || !folio)
+	if (!folio_of_engine(e, folio))
 		return -EINVAL;
 	nr = folio_nr_pages(folio);
 	pfn = folio_pfn(e->arena, folio);
@@ -148,7 +171,7 @@ int memcg_move_account(struct memcg_engine *e, struct folio *folio,
 	bool lru;
 	int ret;
 
-	if (!e || !folio || !to || to->engine != e)
+	if (!folio_of_engine(e, folio) || !to || to->engine != e)
 		return -EINVAL;
 	folio_objcg_to_memcg(e, folio);
 	lru = folio_test_flag(folio, PG_lru);
@@ -165,6 +188,8 @@ int memcg_move_account(struct memcg_engine *e, struct folio *folio,
 struct mem_cgroup *memcg_folio_memcg(struct memcg_engine *e,
 				     struct folio *folio)
 {
+	if (!folio_of_engine(e, folio))
+		return NULL;
 	if (folio_is_objcg_user(folio))
 		return folio_objcg_memcg(e, folio);
 	return folio_memcg(e, folio);
@@ -172,6 +197,8 @@ struct mem_cgroup *memcg_folio_memcg(struct memcg_engine *e,
 
 void *memcg_folio_data(struct memcg_engine *e, struct folio *folio)
 {
+	if (!folio_of_engine(e, folio))
+		return NULL;
 	return folio_address(e->arena, folio);
 }
 

@@ -176,7 +176,7 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 	size_t off, nr;
 	int err;
 
-	if (!e || !folio || !entry)
+	if (!folio_of_engine(e, folio) || !entry)
 		return -EINVAL;
 	entry->val = 0;
 	if (!e->swap)
@@ -265,7 +265,11 @@ int memcg_swap_reclaim_folio(struct memcg_engine *e, struct folio *folio,
 			     memcg_swp_entry_t entry)
 {
 	size_t off;
-	int err = entry_slot(e, entry, &off);
+	int err;
+
+	if (!folio_of_engine(e, folio))
+		return -EINVAL;
+	err = entry_slot(e, entry, &off);
 
 	if (err)
 		return err;
@@ -301,7 +305,7 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	size_t off, i, nr;
 	int err;
 
-	if (!e || !folio || !entry)
+	if (!folio_of_engine(e, folio) || !entry)
 		return -EINVAL;
 	entry->val = 0;
 	if (folio_ref_count(folio) != 1)
@@ -493,7 +497,11 @@ int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
 			  memcg_swp_entry_t entry)
 {
 	size_t off;
-	int err = entry_slot(e, entry, &off);
+	int err;
+
+	if (!folio_of_engine(e, folio))
+		return -EINVAL;
+	err = entry_slot(e, entry, &off);
 
 	if (err)
 		return err;

@@ -7,6 +7,7 @@
  * the caller.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -153,37 +154,45 @@ static size_t pages_of(size_t bytes)
 	return (bytes + MEMCG_PAGE_SIZE - 1) / MEMCG_PAGE_SIZE;
 }
 
+/* Sizes whose page count would wrap are refused, never rounded to 0. */
+static int task_enter_bytes(struct memcg_task *t, size_t bytes)
+{
+	if (t && bytes > SIZE_MAX - (MEMCG_PAGE_SIZE - 1))
+		return -EINVAL;
+	return task_enter(t);
+}
+
 int memcg_task_anon(struct memcg_task *t, size_t bytes)
 {
-	int ret = task_enter(t);
+	int ret = task_enter_bytes(t, bytes);
 
 	return ret ? ret : task_leave(t, mm_fault_anon(t, pages_of(bytes), false));
 }
 
 int memcg_task_mlock(struct memcg_task *t, size_t bytes)
 {
-	int ret = task_enter(t);
+	int ret = task_enter_bytes(t, bytes);
 
 	return ret ? ret : task_leave(t, mm_fault_anon(t, pages_of(bytes), true));
 }
 
 int memcg_task_touch(struct memcg_task *t, size_t bytes)
 {
-	int ret = task_enter(t);
+	int ret = task_enter_bytes(t, bytes);
 
 	return ret ? ret : task_leave(t, mm_touch(t, pages_of(bytes)));
 }
 
 int memcg_task_unmap(struct memcg_task *t, size_t bytes)
 {
-	int ret = task_enter(t);
+	int ret = task_enter_bytes(t, bytes);
 
 	return ret ? ret : task_leave(t, mm_unmap(t, pages_of(bytes)));
 }
 
 int memcg_task_read(struct memcg_task *t, const char *file, size_t bytes)
 {
-	int ret = task_enter(t);
+	int ret = task_enter_bytes(t, bytes);
 
 	if (ret)
 		return ret;
