@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "seed.h"
 #include "mm/host_lru.h"
 
 #define RUN_MS 600
@@ -164,6 +165,7 @@ static int item_evict(struct memcg_lru_unit *u)
 static const struct memcg_lru_ops item_ops = { .evict = item_evict };
 
 struct lru_run {
+	unsigned seed;
 	struct memcg_engine *e;
 	struct mem_cgroup *parent;
 	struct item *items;
@@ -185,7 +187,7 @@ static void *lru_worker(void *arg)
 	struct mem_cgroup *m;
 	struct obj_cgroup *objcg;
 	char path[32];
-	unsigned seed = (unsigned)w->id + 1;
+	unsigned seed = w->r->seed + (unsigned)w->id;
 
 	snprintf(path, sizeof(path), "P/w%d", w->id);
 	assert_int_equal(memcg_mkdir(r->e, path, &m), 0);
@@ -238,7 +240,10 @@ static void *lru_reclaimer(void *arg)
 
 static void test_units_under_reclaim(void **state)
 {
-	struct lru_run r = { .e = engine() };
+	struct lru_run r = {
+		.seed = (unsigned)test_seed("test_hooks_threads", 1),
+		.e = engine(),
+	};
 	struct worker w[NR_WORKERS];
 	pthread_t rec;
 	long live = 0;

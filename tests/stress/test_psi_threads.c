@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "seed.h"
 #include "memcg/notify.h"
 #include "core/cgroup.h"
 #include "core/psi.h"
@@ -59,6 +60,7 @@ static const struct memcg_clock_ops vclock_ops = {
 struct shared {
 	struct memcg_engine *e;
 	struct mem_cgroup *cg[NR_CGROUPS];	/* root, A, A/B, C */
+	atomic_uint seed;		/* each staller takes the next */
 };
 
 static unsigned long long parse_total(const char *buf, const char *line)
@@ -82,7 +84,7 @@ static long long wall_ns(void)
 static void *staller(void *arg)
 {
 	struct shared *sh = arg;
-	unsigned seed = (unsigned)(uintptr_t)pthread_self();
+	unsigned seed = atomic_fetch_add(&sh->seed, 1);
 	long long end = wall_ns() + RUN_NS;
 	int i;
 
@@ -217,6 +219,7 @@ static void test_psi_threads(void **state)
 	assert_int_equal(memcg_mkdir(f->e, "A/B", &sh.cg[2]), 0);
 	assert_int_equal(memcg_set_clock(f->e, &vclock_ops, &vclock_ns), 0);
 	sh.e = f->e;
+	atomic_store(&sh.seed, (unsigned)test_seed("test_psi_threads", 1));
 	sh.cg[0] = memcg_root(f->e);
 	sh.cg[1] = f->a;
 	sh.cg[3] = f->b;

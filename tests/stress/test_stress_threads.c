@@ -52,6 +52,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "seed.h"
 
 #define MAX_WORKERS 8
 #define MAX_FOLIOS 192		/* per worker */
@@ -1051,6 +1052,7 @@ static struct stress *stress_create(enum memcg_mode mode, unsigned nr_cpus,
 				    int nr_workers, void (*step)(struct worker *))
 {
 	struct stress *s = calloc(1, sizeof(*s));
+	uint64_t seed = test_seed("test_stress_threads", 0x9e3779b97f4a7c15ULL);
 	struct memcg_config cfg;
 	int i;
 
@@ -1084,7 +1086,7 @@ static struct stress *stress_create(enum memcg_mode mode, unsigned nr_cpus,
 		w->s = s;
 		w->e = s->e;
 		w->id = i;
-		w->rng = 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1) + 12345;
+		w->rng = seed * (uint64_t)(i + 1) + 12345;
 	}
 	memcg_set_cpu(-1);
 	return s;

@@ -23,6 +23,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "seed.h"
 
 #define NR_THREADS 3
 #define NR_SLOTS 48		/* a little more than the threads keep */
@@ -153,7 +154,7 @@ static void test_full_device(void **state)
 	struct memcg_engine *e;
 	struct mem_cgroup *p;
 	memcg_swp_entry_t entry;
-	unsigned seed = 1;
+	unsigned seed = (unsigned)test_seed("test_swap_full", 7);
 	int i;
 
 	pthread_mutex_init(&pool.lock, NULL);
@@ -165,7 +166,7 @@ static void test_full_device(void **state)
 	assert_int_equal(memcg_mkdir(e, "P", &p), 0);
 	for (i = 0; i < NR_THREADS; i++) {
 		w[i] = (struct worker){ .e = e, .pool = &pool, .id = i,
-					.seed = (unsigned)i + 7 };
+					.seed = seed + (unsigned)i };
 		assert_int_equal(pthread_create(&w[i].tid, NULL, run, &w[i]), 0);
 	}
 	for (i = 0; i < NR_THREADS; i++) {

@@ -5,7 +5,7 @@
  * migrate, replace, split, move, mkdir, rmdir, drain, limits, CPU
  * changes, swap-out, swap-in, swap cache, slot free, write faults) on a
  * small engine, with the auditor after every one, a fixed
- * seed, and a teardown that must leave every counter at zero and every
+ * seed (MEMCG_SEED picks another), and a teardown that must leave every counter at zero and every
  * cgroup released. MEMCG_RANDOM_OPS overrides the count.
  */
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "seed.h"
 
 #define NR_CPUS 3
 #define HUGE_ORDER 4
@@ -599,7 +600,7 @@ static void test_random_ops(void **state)
 	cfg.policy = ((struct variant *)*state)->policy;
 	assert_int_equal(memcg_engine_create(&cfg, &w->e), 0);
 	assert_int_equal(memcg_swapon(w->e, NULL, 1 << 20), 0);
-	w->rng = 0x9e3779b97f4a7c15ULL;
+	w->rng = test_seed("test_random_ops", 0x9e3779b97f4a7c15ULL);
 	memcg_set_cpu(0);
 	for (i = 0; i < nr_ops; i++) {
 		run_op(w);
