@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "fixture.h"
@@ -46,6 +47,21 @@ struct memcg_engine *test_engine_new(size_t bytes)
 	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
 	memcg_set_cpu(0);
 	return e;
+}
+
+long long test_file_key(struct mem_cgroup *m, const char *file,
+			const char *key)
+{
+	static _Thread_local char buf[16384];
+	size_t klen = strlen(key);
+	const char *p;
+
+	assert_true(memcg_read(m, file, buf, sizeof(buf)) > 0);
+	for (p = buf; *p; p = strchr(p, '\n') + 1)
+		if (!strncmp(p, key, klen) && p[klen] == ' ')
+			return strtoll(p + klen + 1, NULL, 10);
+	fail_msg("no %s in %s", key, file);
+	return -1;
 }
 
 void fixture_audit(struct fixture *f)

@@ -41,6 +41,16 @@ void test_config_init(struct memcg_config *cfg, size_t bytes);
  */
 struct memcg_engine *test_engine_new(size_t bytes);
 
+/**
+ * test_file_key - the value of @key in a flat-keyed control file
+ * ("memory.stat", "memory.events", ...); the test fails if it is missing
+ * @m: cgroup
+ * @file: file name
+ * @key: key, matched as a whole word at the start of a line
+ */
+long long test_file_key(struct mem_cgroup *m, const char *file,
+			const char *key);
+
 /** fixture_audit - the auditor, with the fixture's handles as holds */
 void fixture_audit(struct fixture *f);
 

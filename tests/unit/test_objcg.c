@@ -77,21 +77,6 @@ static long stock_bytes(struct fixture *f, struct obj_cgroup *objcg)
 	return obj_stock_bytes(f->e, objcg, NULL);
 }
 
-/* memory.stat value of @key, in bytes */
-static long long stat_file(struct mem_cgroup *m, const char *key)
-{
-	static char buf[8192];
-	size_t klen = strlen(key);
-	const char *p;
-
-	assert_true(memcg_read(m, "memory.stat", buf, sizeof(buf)) > 0);
-	for (p = buf; *p; p = strchr(p, '\n') + 1)
-		if (!strncmp(p, key, klen) && p[klen] == ' ')
-			return strtoll(p + klen + 1, NULL, 10);
-	fail_msg("no %s in memory.stat", key);
-	return -1;
-}
-
 static long long read_ll(struct mem_cgroup *m, const char *file)
 {
 	char buf[64];
@@ -305,7 +290,7 @@ static void test_kmem_page_split(void **state)
 	assert_int_equal(memcg_kmem_charge_page(f->e, objcg, 0, order, &huge), 0);
 	fixture_audit(f);
 	assert_int_equal(stat(f->b, MEMCG_KERNEL), nr + 1);
-	assert_int_equal(stat_file(f->b, "kernel"), (nr + 1) * PG);
+	assert_int_equal(test_file_key(f->b, "memory.stat", "kernel"), (nr + 1) * PG);
 	refs = obj_cgroup_ref_read(objcg);
 
 	/* others' references block the free */
@@ -352,8 +337,8 @@ static void test_sock_v2(void **state)
 	assert_int_equal(memcg_audit(f->e, holds, 2), 0);
 	assert_int_equal(memcg_sock_charge(sk, 10, 0), 0);
 	assert_int_equal(memcg_audit(f->e, holds, 2), 0);
-	assert_int_equal(stat_file(f->b, "sock"), 10 * PG);
-	assert_int_equal(stat_file(f->a, "sock"), 10 * PG);
+	assert_int_equal(test_file_key(f->b, "memory.stat", "sock"), 10 * PG);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "sock"), 10 * PG);
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(usage(f->b), 10);
 
@@ -364,7 +349,7 @@ static void test_sock_v2(void **state)
 	assert_int_equal(usage(f->b), 14);
 	memcg_sock_uncharge(sk, 14);
 	assert_int_equal(memcg_audit(f->e, holds, 2), 0);
-	assert_int_equal(stat_file(f->b, "sock"), 0);
+	assert_int_equal(test_file_key(f->b, "memory.stat", "sock"), 0);
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(usage(f->b), 0);
 	memcg_sock_free(sk);
@@ -526,19 +511,19 @@ static void test_memory_stat_keys(void **state)
 	sb = strstr(buf, "\nslab ");
 	assert_true(k && s && sl && su && sb);
 	assert_true(k < s && s < sl && sl < su && su < sb);
-	assert_int_equal(stat_file(f->a, "kernel"), 2 * PG);
-	assert_int_equal(stat_file(f->a, "sock"), 2 * PG);
-	assert_int_equal(stat_file(f->a, "slab_reclaimable"), OBJ(40));
-	assert_int_equal(stat_file(f->a, "slab_unreclaimable"), OBJ(56));
-	assert_int_equal(stat_file(f->a, "slab"), OBJ(40) + OBJ(56));
-	assert_int_equal(stat_file(memcg_root(f->e), "slab"), OBJ(40) + OBJ(56));
+	assert_int_equal(test_file_key(f->a, "memory.stat", "kernel"), 2 * PG);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "sock"), 2 * PG);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "slab_reclaimable"), OBJ(40));
+	assert_int_equal(test_file_key(f->a, "memory.stat", "slab_unreclaimable"), OBJ(56));
+	assert_int_equal(test_file_key(f->a, "memory.stat", "slab"), OBJ(40) + OBJ(56));
+	assert_int_equal(test_file_key(memcg_root(f->e), "memory.stat", "slab"), OBJ(40) + OBJ(56));
 	memcg_sock_uncharge(sk, 2);
 	memcg_sock_free(sk);
 	assert_int_equal(memcg_kmem_uncharge_page(f->e, page), 0);
 	memcg_obj_uncharge(objcg, 56, 0);
 	memcg_obj_uncharge(objcg, 40, MEMCG_GFP_RECLAIMABLE);
-	assert_int_equal(stat_file(f->a, "slab"), 0);
-	assert_int_equal(stat_file(f->a, "sock"), 0);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "slab"), 0);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "sock"), 0);
 	memcg_objcg_put(objcg);
 	fixture_audit(f);
 }

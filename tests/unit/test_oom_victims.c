@@ -111,16 +111,6 @@ static void tenant_fini(struct tenant *t)
 	memcg_put(t->memcg);
 }
 
-static long event(struct mem_cgroup *m, const char *k)
-{
-	char buf[512], *p;
-
-	assert_true(memcg_read(m, "memory.events", buf, sizeof(buf)) > 0);
-	p = strstr(buf, k);
-	assert_non_null(p);
-	return atol(p + strlen(k) + 1);
-}
-
 /* The bigger tenant dies; its memory lets the charge through. */
 static void test_kills_biggest(void **state)
 {
@@ -142,10 +132,10 @@ static void test_kills_biggest(void **state)
 	assert_int_equal(big.kills, 1);
 	assert_int_equal(small.kills, 0);
 	assert_true(memcg_victim_killed(big.victim) == false);	/* gone */
-	assert_int_equal(event(p, "oom"), 1);
-	assert_int_equal(event(p, "oom_kill"), 1);
-	assert_int_equal(event(big.memcg, "oom_kill"), 1);
-	assert_int_equal(event(small.memcg, "oom_kill"), 0);
+	assert_int_equal(test_file_key(p, "memory.events", "oom"), 1);
+	assert_int_equal(test_file_key(p, "memory.events", "oom_kill"), 1);
+	assert_int_equal(test_file_key(big.memcg, "memory.events", "oom_kill"), 1);
+	assert_int_equal(test_file_key(small.memcg, "memory.events", "oom_kill"), 0);
 	assert_int_equal(memcg_audit(e, (struct audit_hold[]){ { p, 1 },
 		{ small.memcg, 1 }, { big.memcg, 1 } }, 3), 0);
 	while (nr)
@@ -176,9 +166,9 @@ static void test_oom_group(void **state)
 		memcg_folio_put(e, f);	/* charged after the kill */
 	assert_int_equal(a.kills, 1);
 	assert_int_equal(b.kills, 1);
-	assert_int_equal(event(p, "oom_group_kill"), 1);
+	assert_int_equal(test_file_key(p, "memory.events", "oom_group_kill"), 1);
 	/* the chosen one counts twice, as the kernel's group kill does */
-	assert_int_equal(event(p, "oom_kill"), 3);
+	assert_int_equal(test_file_key(p, "memory.events", "oom_kill"), 3);
 	tenant_fini(&a);
 	tenant_fini(&b);
 	memcg_put(p);
@@ -199,8 +189,8 @@ static void test_unkillable(void **state)
 		assert_int_equal(charge_one(e, t.memcg, &t.folios[t.nr++]), 0);
 	assert_int_equal(charge_one(e, t.memcg, &f), -ENOMEM);
 	assert_int_equal(t.kills, 0);
-	assert_int_equal(event(t.memcg, "oom"), 1);
-	assert_int_equal(event(t.memcg, "oom_kill"), 0);
+	assert_int_equal(test_file_key(t.memcg, "memory.events", "oom"), 1);
+	assert_int_equal(test_file_key(t.memcg, "memory.events", "oom_kill"), 0);
 	tenant_fini(&t);
 	memcg_engine_destroy(e);
 }
@@ -280,7 +270,7 @@ static void test_stuck_victim_skipped(void **state)
 	assert_true(memcg_victim_killed(stuck.victim));
 	assert_true(test_now >= 1000000000ULL);
 	assert_true(test_now < 1100000000ULL);
-	assert_int_equal(event(p, "oom_kill"), 2);
+	assert_int_equal(test_file_key(p, "memory.events", "oom_kill"), 2);
 	while (nr)
 		memcg_folio_put(e, filler[--nr]);
 	tenant_fini(&stuck);

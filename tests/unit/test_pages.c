@@ -46,35 +46,6 @@ static long usage(struct mem_cgroup *m)
 	return page_counter_read(&m->memory);
 }
 
-/* memory.stat value of @key, in bytes */
-static long long stat_file(struct mem_cgroup *m, const char *key)
-{
-	static char buf[8192];
-	size_t klen = strlen(key);
-	const char *p;
-
-	assert_true(memcg_read(m, "memory.stat", buf, sizeof(buf)) > 0);
-	for (p = buf; *p; p = strchr(p, '\n') + 1)
-		if (!strncmp(p, key, klen) && p[klen] == ' ')
-			return strtoll(p + klen + 1, NULL, 10);
-	fail_msg("no %s in memory.stat", key);
-	return -1;
-}
-
-static long long events_key(struct mem_cgroup *m, const char *key)
-{
-	char buf[512];
-	size_t klen = strlen(key);
-	const char *p;
-
-	assert_true(memcg_read(m, "memory.events", buf, sizeof(buf)) > 0);
-	for (p = buf; *p; p = strchr(p, '\n') + 1)
-		if (!strncmp(p, key, klen) && p[klen] == ' ')
-			return strtoll(p + klen + 1, NULL, 10);
-	fail_msg("no %s in memory.events", key);
-	return -1;
-}
-
 /* Counters, stock, anon and references; back to 0 after a drain. */
 static void test_charge_uncharge(void **state)
 {
@@ -84,15 +55,15 @@ static void test_charge_uncharge(void **state)
 	fixture_audit(f);
 	/* a batch was charged, 10 pages used, the rest stocked */
 	assert_int_equal(usage(f->b), MEMCG_CHARGE_BATCH);
-	assert_int_equal(stat_file(f->b, "anon"), 10 * PG);
-	assert_int_equal(stat_file(f->a, "anon"), 10 * PG);
+	assert_int_equal(test_file_key(f->b, "memory.stat", "anon"), 10 * PG);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "anon"), 10 * PG);
 	assert_int_equal(f->b->nr_pages_charged, 10);
 	assert_int_equal(memcg_charge_pages(f->b, 30, MEMCG_GFP_KERNEL), 0);
 	assert_int_equal(usage(f->b), MEMCG_CHARGE_BATCH);	/* a stock hit */
 	fixture_audit(f);
 	memcg_uncharge_pages(f->b, 25);
 	fixture_audit(f);
-	assert_int_equal(stat_file(f->b, "anon"), 15 * PG);
+	assert_int_equal(test_file_key(f->b, "memory.stat", "anon"), 15 * PG);
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(usage(f->b), 15);
 	assert_int_equal(usage(f->a), 15);
@@ -100,7 +71,7 @@ static void test_charge_uncharge(void **state)
 	memcg_drain_all_stock(f->a);
 	fixture_audit(f);
 	assert_int_equal(usage(f->a), 0);
-	assert_int_equal(stat_file(f->a, "anon"), 0);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "anon"), 0);
 	/* nothing to do, and bad arguments */
 	assert_int_equal(memcg_charge_pages(f->b, 0, MEMCG_GFP_KERNEL), 0);
 	assert_int_equal(memcg_charge_pages(NULL, 1, MEMCG_GFP_KERNEL), -EINVAL);
@@ -134,11 +105,11 @@ static void test_limit(void **state)
 	assert_int_equal(memcg_charge_pages(f->b, 250, MEMCG_GFP_KERNEL), 0);
 	assert_int_equal(memcg_charge_pages(f->b, 100, MEMCG_GFP_KERNEL),
 			 -ENOMEM);
-	assert_true(events_key(f->a, "max") > 0);
-	assert_int_equal(events_key(f->a, "oom"), 0);	/* a costly charge */
+	assert_true(test_file_key(f->a, "memory.events", "max") > 0);
+	assert_int_equal(test_file_key(f->a, "memory.events", "oom"), 0);	/* a costly charge */
 	/* a small charge gets as far as the OOM killer: nothing to kill */
 	assert_int_equal(memcg_charge_pages(f->b, 8, MEMCG_GFP_KERNEL), -ENOMEM);
-	assert_true(events_key(f->a, "oom") > 0);
+	assert_true(test_file_key(f->a, "memory.events", "oom") > 0);
 	assert_int_equal(memcg_charge_pages(f->b, 6, MEMCG_GFP_NOWAIT), 0);
 	assert_int_equal(usage(f->a), 256);
 	assert_int_equal(memcg_charge_pages(f->b, 1, MEMCG_GFP_NOWAIT), -ENOMEM);
@@ -164,7 +135,7 @@ static void test_rmdir_while_charged(void **state)
 	fixture_audit(f);
 	assert_int_equal(f->a->nr_dying_descendants, 1);
 	assert_int_equal(usage(f->a), 70);
-	assert_int_equal(stat_file(f->a, "anon"), 70 * PG);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "anon"), 70 * PG);
 	/* uncharged in two parts; the last releases it */
 	memcg_uncharge_pages(c, 30);
 	fixture_audit(f);
@@ -173,7 +144,7 @@ static void test_rmdir_while_charged(void **state)
 	fixture_audit(f);
 	assert_int_equal(f->a->nr_dying_descendants, 0);
 	assert_int_equal(usage(f->a), 0);
-	assert_int_equal(stat_file(f->a, "anon"), 0);
+	assert_int_equal(test_file_key(f->a, "memory.stat", "anon"), 0);
 }
 
 /* The root's own charges skip its counter, as folios do. */
@@ -185,10 +156,10 @@ static void test_root(void **state)
 
 	assert_int_equal(memcg_charge_pages(root, 100, MEMCG_GFP_KERNEL), 0);
 	assert_int_equal(usage(root), before);
-	assert_int_equal(stat_file(root, "anon"), 100 * PG);
+	assert_int_equal(test_file_key(root, "memory.stat", "anon"), 100 * PG);
 	fixture_audit(f);
 	memcg_uncharge_pages(root, 100);
-	assert_int_equal(stat_file(root, "anon"), 0);
+	assert_int_equal(test_file_key(root, "memory.stat", "anon"), 0);
 	fixture_audit(f);
 }
 
