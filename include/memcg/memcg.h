@@ -45,6 +45,19 @@ enum memcg_cpu_locks {
 	MEMCG_CPU_LOCKS_RSEQ,	/* restartable sequences, no atomic */
 };
 
+/* The kernel whose behaviour the engine follows where kernels differ. */
+enum memcg_kernel {
+	MEMCG_KERNEL_6_1,	/* Debian 12's linux-image-amd64 */
+	MEMCG_KERNEL_6_12,	/* Debian 12's 6.12 backport: no cgroup v1 */
+};
+
+/* Page reclaim: the active/inactive LRU or the multi-generational LRU. */
+enum memcg_reclaim {
+	MEMCG_RECLAIM_DEFAULT,	/* the kernel's: classic on 6.1, MGLRU on 6.12 */
+	MEMCG_RECLAIM_CLASSIC,
+	MEMCG_RECLAIM_MGLRU,
+};
+
 struct memcg_config {
 	enum memcg_mode mode;
 	enum memcg_policy policy;
@@ -56,6 +69,8 @@ struct memcg_config {
 	bool memory_localevents;
 	bool deterministic;	/* CPU only from memcg_set_cpu(), default 0 */
 	enum memcg_cpu_locks cpu_locks;
+	enum memcg_kernel kernel;	/* default 6.1 */
+	enum memcg_reclaim reclaim;
 };
 
 enum memcg_folio_type {
@@ -80,12 +95,29 @@ enum memcg_folio_type {
 MEMCG_API void memcg_config_init(struct memcg_config *cfg);
 
 /**
+ * memcg_config_reclaim - the reclaim @cfg asks for, its default resolved
+ * @cfg: configuration
+ *
+ * Return: MEMCG_RECLAIM_CLASSIC or MEMCG_RECLAIM_MGLRU.
+ */
+static inline enum memcg_reclaim
+memcg_config_reclaim(const struct memcg_config *cfg)
+{
+	if (cfg->reclaim != MEMCG_RECLAIM_DEFAULT)
+		return cfg->reclaim;
+	/* Debian builds 6.12 with CONFIG_LRU_GEN_ENABLED=y, 6.1 without */
+	return cfg->kernel == MEMCG_KERNEL_6_12 ? MEMCG_RECLAIM_MGLRU :
+						  MEMCG_RECLAIM_CLASSIC;
+}
+
+/**
  * memcg_engine_create - create an engine with its root cgroup
  * @cfg: configuration, or NULL for the defaults
  * @out: the engine
  *
  * Return: 0, -EINVAL for a bad configuration, -EOPNOTSUPP for rseq locks
- * the machine cannot give, or -ENOMEM.
+ * the machine cannot give, for v1 under 6.12 or for MGLRU (not built yet),
+ * or -ENOMEM.
  */
 MEMCG_API int memcg_engine_create(const struct memcg_config *cfg,
 				  struct memcg_engine **out);

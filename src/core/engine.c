@@ -49,6 +49,13 @@ static int check_config(const struct memcg_config *cfg)
 	if (cfg->memory_bytes < MEMCG_PAGE_SIZE || cfg->huge_order > 12 ||
 	    cfg->nr_cpus > 4096)
 		return -EINVAL;
+	if (cfg->kernel > MEMCG_KERNEL_6_12 || cfg->reclaim > MEMCG_RECLAIM_MGLRU)
+		return -EINVAL;
+	/* Debian's 6.12 is built without CONFIG_MEMCG_V1 */
+	if (cfg->kernel == MEMCG_KERNEL_6_12 && cfg->mode == MEMCG_MODE_V1)
+		return -EOPNOTSUPP;
+	if (memcg_config_reclaim(cfg) == MEMCG_RECLAIM_MGLRU)
+		return -EOPNOTSUPP;	/* not built yet: issue 18, point 4 */
 	if (cfg->cpu_locks > MEMCG_CPU_LOCKS_RSEQ ||
 	    (cfg->cpu_locks == MEMCG_CPU_LOCKS_RSEQ &&
 	     (cfg->deterministic ||
