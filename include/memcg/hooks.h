@@ -71,8 +71,13 @@ MEMCG_API uint64_t memcg_clock_now_ns(struct memcg_engine *e);
  *	Return true if it left the cache.
  * @release: engine teardown, before anything else: drop every folio,
  *	swap entry and cgroup reference the client holds. May be NULL.
+ * @referenced: the kernel's folio_referenced(): count the mappings of a
+ *	folio accessed since the last call (the page table's young bit),
+ *	clearing that bit; 0 when nothing maps it, -1 to have reclaim try
+ *	again later. May be NULL: nothing is mapped, and only
+ *	memcg_folio_mark_accessed() tells reclaim of use.
  *
- * The two reclaim callbacks run on the reclaiming thread with no engine
+ * The reclaim callbacks run on the reclaiming thread with no engine
  * lock held; the folio is isolated (off the LRU, reclaim holds a reference).
  */
 struct memcg_folio_client_ops {
@@ -80,6 +85,7 @@ struct memcg_folio_client_ops {
 			     memcg_swp_entry_t entry);
 	bool (*remove_mapping)(void *priv, struct folio *folio);
 	void (*release)(void *priv);
+	int (*referenced)(void *priv, struct folio *folio);
 };
 
 /**

@@ -14,6 +14,7 @@ void lruvec_init(struct lruvec *lruvec)
 	}
 	for (i = 0; i < NR_HOST_LRU; i++)
 		lruvec->host[i] = (struct host_lru_list){ NULL, NULL, 0 };
+	lruvec->anon_cost = lruvec->file_cost = 0;
 }
 
 void lruvec_destroy(struct lruvec *lruvec)
@@ -58,6 +59,13 @@ static struct lruvec *folio_lruvec_lock(struct memcg_engine *e,
 	}
 }
 
+/* List sizes are read without the lock as scan targets (vmscan_balance.c). */
+static void lru_size_add(struct lruvec *lruvec, enum lru_list lru, long nr)
+{
+	__atomic_store_n(&lruvec->nr_pages[lru], lruvec->nr_pages[lru] + nr,
+			 __ATOMIC_RELAXED);
+}
+
 /* Link at the head of @lru; call with the lock held. */
 static void list_add_head(struct memcg_engine *e, struct lruvec *lruvec,
 			  struct folio *folio, enum lru_list lru)
@@ -71,7 +79,7 @@ static void list_add_head(struct memcg_engine *e, struct lruvec *lruvec,
 	else
 		lruvec->tail[lru] = pfn;
 	lruvec->head[lru] = pfn;
-	lruvec->nr_pages[lru] += folio_nr_pages(folio);
+	lru_size_add(lruvec, lru, folio_nr_pages(folio));
 	folio_set_flag(folio, PG_lru);
 }
 
@@ -87,7 +95,7 @@ static void list_del(struct memcg_engine *e, struct lruvec *lruvec,
 	else
 		lruvec->tail[lru] = folio->lru_prev;
 	folio->lru_next = folio->lru_prev = FOLIO_NONE;
-	lruvec->nr_pages[lru] -= folio_nr_pages(folio);
+	lru_size_add(lruvec, lru, -folio_nr_pages(folio));
 	folio_clear_flag(folio, PG_lru);
 }
 
@@ -122,12 +130,14 @@ unsigned lruvec_isolate(struct memcg_engine *e, struct lruvec *lruvec,
 
 	*nr_scanned = 0;
 	pthread_mutex_lock(&lruvec->lock);
-	for (pfn = lruvec->tail[lru]; pfn != FOLIO_NONE && scanned < nr_to_scan;
+	/* nr_to_scan counts pages, as isolate_lru_folios() does */
+	for (pfn = lruvec->tail[lru];
+	     pfn != FOLIO_NONE && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX;
 	     pfn = prev) {
 		struct folio *folio = pfn_folio(e->arena, pfn);
 
 		prev = folio->lru_prev;
-		scanned++;
+		scanned += (unsigned)folio_nr_pages(folio);
 		*nr_scanned += folio_nr_pages(folio);
 		if (!folio_try_get(folio))
 			continue;	/* its final put takes it off */
@@ -151,7 +161,7 @@ static void list_add_tail(struct memcg_engine *e, struct lruvec *lruvec,
 	else
 		lruvec->head[lru] = pfn;
 	lruvec->tail[lru] = pfn;
-	lruvec->nr_pages[lru] += folio_nr_pages(folio);
+	lru_size_add(lruvec, lru, folio_nr_pages(folio));
 	folio_set_flag(folio, PG_lru);
 }
 
@@ -235,9 +245,9 @@ void lruvec_reparent(struct memcg_engine *e, struct lruvec *from,
 		else
 			to->tail[lru] = from->tail[lru];
 		to->head[lru] = from->head[lru];
-		to->nr_pages[lru] += from->nr_pages[lru];
+		lru_size_add(to, lru, from->nr_pages[lru]);
 		from->head[lru] = from->tail[lru] = FOLIO_NONE;
-		from->nr_pages[lru] = 0;
+		lru_size_add(from, lru, -from->nr_pages[lru]);
 	}
 	pthread_mutex_unlock(&to->lock);
 	pthread_mutex_unlock(&from->lock);

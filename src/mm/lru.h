@@ -19,6 +19,9 @@
 #include "memcg/hooks.h"
 #include "mm/folio.h"
 
+/* Reclaim's batch: folios isolated at once, pages scanned per step. */
+#define SWAP_CLUSTER_MAX 32
+
 enum lru_list {
 	LRU_INACTIVE_ANON,
 	LRU_ACTIVE_ANON,
@@ -42,6 +45,7 @@ struct lruvec {
 	uint32_t tail[NR_LRU_LISTS];
 	long nr_pages[NR_LRU_LISTS];
 	struct host_lru_list host[NR_HOST_LRU];	/* under lock too */
+	long anon_cost, file_cost;	/* reclaim work (vmscan_balance.c) */
 };
 
 struct memcg_engine;
@@ -80,12 +84,14 @@ void folio_add_lru(struct memcg_engine *e, struct folio *folio);
 void folio_del_lru(struct memcg_engine *e, struct folio *folio);
 
 /**
- * lruvec_isolate - take up to @nr_to_scan folios from the tail of @lru
+ * lruvec_isolate - take folios from the tail of @lru until @nr_to_scan
+ * pages are scanned
  * @e: engine
  * @lruvec: lists
  * @lru: which list
- * @nr_to_scan: folios to look at
- * @out: isolated folios, each with a reference taken and PG_lru clear
+ * @nr_to_scan: pages to look at
+ * @out: isolated folios (up to SWAP_CLUSTER_MAX), each with a reference
+ *	taken and PG_lru clear
  * @nr_scanned: folios looked at (pages)
  *
  * Folios whose refcount is already 0 (being freed) are left alone.

@@ -28,6 +28,13 @@ static bool sim_remove_mapping(void *priv, struct folio *folio)
 	return filemap_remove_folio(sim->e, folio);
 }
 
+static int sim_referenced(void *priv, struct folio *folio)
+{
+	struct memcg_sim *sim = priv;
+
+	return folio_referenced_anon(sim->e, folio);
+}
+
 static void sim_release(void *priv)
 {
 	struct memcg_sim *sim = priv;
@@ -54,6 +61,7 @@ const struct memcg_folio_client_ops sim_folio_client = {
 	.try_to_unmap = sim_try_to_unmap,
 	.remove_mapping = sim_remove_mapping,
 	.release = sim_release,
+	.referenced = sim_referenced,
 };
 
 static uint64_t sim_clock_now(void *priv)
@@ -82,8 +90,10 @@ struct memcg_sim *memcg_sim_get(struct memcg_engine *e)
 
 	if (sim)
 		return sim;
-	sim = calloc(1, sizeof(*sim));
 	frames = folio_arena_nr_frames(e->arena);
+	if (frames >= PTE_YOUNG)
+		return NULL;	/* a page-table entry holds pfn + 1 below bit 30 */
+	sim = calloc(1, sizeof(*sim));
 	if (!sim || !(sim->rmap = calloc(frames, sizeof(*sim->rmap)))) {
 		free(sim);
 		return NULL;

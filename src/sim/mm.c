@@ -121,7 +121,7 @@ static int fault_one(struct memcg_task *t, bool mlock)
 	ret = pte_reserve(mm, 1);
 	if (!ret) {
 		idx = mm->nr_pte++;
-		mm->pte[idx] = folio_pfn(e->arena, folio) + 1;
+		mm->pte[idx] = mk_pte_young(folio_pfn(e->arena, folio));
 		rmap_set(sim, e, folio, RMAP_ANON | (uint64_t)mm->id << 32 | idx);
 		mm->rss++;
 	}
@@ -165,7 +165,7 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 		return ret;
 	pthread_mutex_lock(&sim->lock);
 	if (idx < mm->nr_pte && mm->pte[idx] == (PTE_SWAP | entry.val)) {
-		mm->pte[idx] = folio_pfn(e->arena, folio) + 1;
+		mm->pte[idx] = mk_pte_young(folio_pfn(e->arena, folio));
 		rmap_set(sim, e, folio, RMAP_ANON | (uint64_t)mm->id << 32 | idx);
 		mm->rss++;
 		mm->swapents--;
@@ -181,7 +181,6 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	memcg_folio_free_swap(e, folio, entry);
 	if (!folio_test_flag(folio, PG_lru))
 		folio_add_lru(e, folio);
-	folio_mark_accessed(e, folio);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGMAJFAULT, 1);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGFAULT, 1);
 	return 0;
@@ -197,20 +196,15 @@ int mm_touch(struct memcg_task *t, size_t nr_pages)
 	if (nr_pages > t->mm->nr_pte)
 		return -EINVAL;
 	for (i = 0; i < nr_pages && !ret && !t->oom_victim; i++) {
-		struct folio *folio = NULL;
 		uint32_t pte;
 
+		/* an access to a present page only sets its accessed bit */
 		pthread_mutex_lock(&sim->lock);
 		pte = t->mm->pte[i];
-		if (pte && !(pte & PTE_SWAP)) {
-			folio = pfn_folio(e->arena, pte - 1);
-			folio_get(folio);
-		}
+		if (pte_present(pte))
+			t->mm->pte[i] = pte | PTE_YOUNG;
 		pthread_mutex_unlock(&sim->lock);
-		if (folio) {
-			folio_mark_accessed(e, folio);
-			memcg_folio_put(e, folio);
-		} else if (pte & PTE_SWAP) {
+		if (pte & PTE_SWAP) {
 			ret = swapin_one(t, i, (memcg_swp_entry_t){ pte & ~PTE_SWAP });
 			mem_cgroup_handle_over_high(e);
 		}
@@ -245,7 +239,7 @@ int mm_unmap(struct memcg_task *t, size_t nr_pages)
 			swap[nr_swap++] = pte & ~PTE_SWAP;
 			mm->swapents--;
 		} else if (pte) {
-			folios[n] = pfn_folio(e->arena, pte - 1);
+			folios[n] = pfn_folio(e->arena, pte_pfn(pte));
 			rmap_set(sim, e, folios[n++], 0);
 			mm->rss--;
 		}
@@ -274,7 +268,8 @@ bool try_to_unmap_anon(struct memcg_engine *e, struct folio *folio,
 	if (who & RMAP_ANON) {
 		mm = sim->mms[(uint32_t)(who >> 32) & 0x3fffffff];
 		idx = (uint32_t)who;
-		if (mm && idx < mm->nr_pte && mm->pte[idx] == pfn + 1) {
+		if (mm && idx < mm->nr_pte && pte_present(mm->pte[idx]) &&
+		    pte_pfn(mm->pte[idx]) == pfn) {
 			mm->pte[idx] = PTE_SWAP | entry.val;
 			mm->rss--;
 			mm->swapents++;
@@ -288,4 +283,29 @@ bool try_to_unmap_anon(struct memcg_engine *e, struct folio *folio,
 	memcg_swap_dup(e, entry);	/* the page table's reference */
 	folio_put_testzero(folio);	/* the mapping's: reclaim holds two more */
 	return true;
+}
+
+int folio_referenced_anon(struct memcg_engine *e, struct folio *folio)
+{
+	struct memcg_sim *sim = sim_of(e);
+	uint32_t pfn = folio_pfn(e->arena, folio), *pte;
+	struct mm_struct *mm;
+	uint64_t who;
+	size_t idx;
+	int young = 0;
+
+	pthread_mutex_lock(&sim->lock);
+	who = rmap_get(sim, e, folio);
+	if (who & RMAP_ANON) {
+		mm = sim->mms[(uint32_t)(who >> 32) & 0x3fffffff];
+		idx = (uint32_t)who;
+		pte = mm && idx < mm->nr_pte ? &mm->pte[idx] : NULL;
+		if (pte && pte_present(*pte) && pte_pfn(*pte) == pfn &&
+		    (*pte & PTE_YOUNG)) {
+			*pte &= ~PTE_YOUNG;
+			young = 1;
+		}
+	}
+	pthread_mutex_unlock(&sim->lock);
+	return young;
 }

@@ -20,8 +20,30 @@
 #include "memcg/sim.h"
 #include "mm/oom.h"
 
-/* A page-table entry: 0 none; PTE_SWAP | entry.val swapped out; pfn + 1. */
+/*
+ * A page-table entry: 0 none; PTE_SWAP | entry.val swapped out; else
+ * present, pfn + 1, with PTE_YOUNG set by every access (the accessed bit)
+ * and cleared by reclaim's folio_referenced(). Frames stay below 2^30.
+ */
 #define PTE_SWAP (1u << 31)
+#define PTE_YOUNG (1u << 30)
+
+static inline bool pte_present(uint32_t pte)
+{
+	return pte && !(pte & PTE_SWAP);
+}
+
+/* The frame of a present entry. */
+static inline uint32_t pte_pfn(uint32_t pte)
+{
+	return (pte & ~PTE_YOUNG) - 1;
+}
+
+/* A new present entry: the fault that made it was an access. */
+static inline uint32_t mk_pte_young(uint32_t pfn)
+{
+	return (pfn + 1) | PTE_YOUNG;
+}
 
 /* A reverse-map entry: who holds a frame's folio. */
 #define RMAP_ANON (1ULL << 63)		/* mm id << 32 | page index */
@@ -113,6 +135,16 @@ int mm_unmap(struct memcg_task *t, size_t nr_pages);
  */
 bool try_to_unmap_anon(struct memcg_engine *e, struct folio *folio,
 		       memcg_swp_entry_t entry);
+
+/**
+ * folio_referenced_anon - clear the accessed bit of an anon folio's
+ * page-table entry (folio_referenced)
+ * @e: engine
+ * @folio: isolated
+ *
+ * Return: 1 if the entry was young, else 0.
+ */
+int folio_referenced_anon(struct memcg_engine *e, struct folio *folio);
 
 /* filemap.c: the page cache */
 int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages);

@@ -226,8 +226,8 @@ static void move_charge(struct memcg_task *t, struct mem_cgroup *from,
 
 		pthread_mutex_lock(&sim_of(e)->lock);
 		pte = mm->pte[i];
-		if (pte && !(pte & PTE_SWAP)) {
-			folio = pfn_folio(e->arena, pte - 1);
+		if (pte_present(pte)) {
+			folio = pfn_folio(e->arena, pte_pfn(pte));
 			folio_get(folio);
 		}
 		pthread_mutex_unlock(&sim_of(e)->lock);

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What reclaim does with each folio it scans (mm/vmscan.c): an active
+ * list is aged onto the inactive one; an inactive folio is activated,
+ * kept for another round, or reclaimed, by its young mappings and
+ * PG_referenced (folio_check_references). Clean page cache is dropped;
+ * anon folios are swapped out. The swap device is synchronous, as the
+ * zram the kernel oracle swaps to, so a folio written in a pass is freed
+ * in that pass. A program's host LRU units go with page cache.
+ */
+#include "mm/host_lru.h"
+#include "mm/swapfile.h"
+#include "mm/vmscan.h"
+
+/* The folio client's rmap walk; without a client nothing maps folios. */
+static int folio_referenced(struct memcg_engine *e, struct folio *folio)
+{
+	const struct memcg_folio_client_ops *ops = e->folio_client;
+
+	if (!ops || !ops->referenced)
+		return 0;
+	return ops->referenced(e->folio_client_priv, folio);
+}
+
+/* The folio client's try_to_unmap; without a client nothing maps folios. */
+static bool client_try_to_unmap(struct memcg_engine *e, struct folio *folio,
+				memcg_swp_entry_t entry)
+{
+	const struct memcg_folio_client_ops *ops = e->folio_client;
+
+	if (!ops || !ops->try_to_unmap)
+		return true;
+	return ops->try_to_unmap(e->folio_client_priv, folio, entry);
+}
+
+/* The folio client's remove_mapping; without a client nothing caches. */
+static bool client_remove_mapping(struct memcg_engine *e, struct folio *folio)
+{
+	const struct memcg_folio_client_ops *ops = e->folio_client;
+
+	if (!ops || !ops->remove_mapping)
+		return false;
+	return ops->remove_mapping(e->folio_client_priv, folio);
+}
+
+enum folio_references folio_check_references(struct memcg_engine *e,
+					     struct folio *folio)
+{
+	int referenced_ptes = folio_referenced(e, folio);
+	bool referenced_folio = folio_test_flag(folio, PG_referenced);
+
+	folio_clear_flag(folio, PG_referenced);
+	if (referenced_ptes < 0)
+		return FOLIOREF_KEEP;	/* rmap contention: rotate */
+	if (referenced_ptes) {
+		/*
+		 * Every mapped folio starts with a young mapping from its
+		 * fault: mark it, and activate it on the next reference.
+		 */
+		folio_set_flag(folio, PG_referenced);
+		if (referenced_folio || referenced_ptes > 1)
+			return FOLIOREF_ACTIVATE;
+		return FOLIOREF_KEEP;
+	}
+	/* used once through the cache: reclaim it if it is clean */
+	if (referenced_folio && folio_type(folio) == FOLIO_FILE)
+		return FOLIOREF_RECLAIM_CLEAN;
+	return FOLIOREF_RECLAIM;
+}
+
+enum pageout_result { PAGEOUT_KEEP, PAGEOUT_ACTIVATE, PAGEOUT_FREED };
+
+/*
+ * Swap an isolated anon folio out: a slot (within swap.max), no mapping
+ * left, the page written, the folio freed. Without a slot or with a
+ * mapping that stays, it is activated, as the kernel does.
+ */
+static enum pageout_result pageout_anon(struct memcg_engine *e,
+					struct folio *folio, long *nr_pageout)
+{
+	memcg_swp_entry_t entry = folio_swap_entry(e, folio);
+	bool new_entry = false;
+
+	if (!entry.val) {
+		if (folio_test_flag(folio, PG_swapcache) || !e->swap ||
+		    mem_cgroup_get_nr_swap_pages(folio_memcg(e, folio)) <= 0 ||
+		    memcg_swap_alloc(e, folio, &entry))
+			return PAGEOUT_ACTIVATE;
+		new_entry = true;
+	}
+	if (!client_try_to_unmap(e, folio, entry)) {
+		if (new_entry)
+			memcg_folio_free_swap(e, folio, entry);	/* undo */
+		return PAGEOUT_ACTIVATE;
+	}
+	if (swap_writepage(e, folio, entry))
+		return PAGEOUT_KEEP;	/* stays in the cache; tried again later */
+	*nr_pageout += folio_nr_pages(folio);
+	/* the cache's reference and reclaim's */
+	return swap_remove_mapping(e, folio, entry, 2) ? PAGEOUT_KEEP :
+							  PAGEOUT_FREED;
+}
+
+/* Back on an active list, counted as the kernel's activate_locked. */
+static void folio_activate_locked(struct memcg_engine *e, struct folio *folio)
+{
+	if (!folio_test_flag(folio, PG_mlocked)) {
+		folio_set_flag(folio, PG_active);
+		mod_memcg_state(folio_memcg(e, folio), MEMCG_PGACTIVATE,
+				folio_nr_pages(folio));
+	}
+	folio_putback_lru(e, folio);
+}
+
+/* One inactive folio: activate, keep or reclaim it. Return: pages freed. */
+static long shrink_folio(struct memcg_engine *e, struct folio *folio,
+			 long *nr_pageout)
+{
+	long nr = folio_nr_pages(folio);
+	enum pageout_result result;
+
+	if (folio_test_flag(folio, PG_unevictable)) {
+		folio_putback_lru(e, folio);
+		return 0;
+	}
+	switch (folio_check_references(e, folio)) {
+	case FOLIOREF_ACTIVATE:
+		folio_activate_locked(e, folio);
+		return 0;
+	case FOLIOREF_KEEP:
+		folio_putback_lru(e, folio);
+		return 0;
+	case FOLIOREF_RECLAIM:
+	case FOLIOREF_RECLAIM_CLEAN:
+		break;
+	}
+	if (folio_type(folio) == FOLIO_FILE)
+		result = client_remove_mapping(e, folio) ? PAGEOUT_FREED :
+							   PAGEOUT_KEEP;
+	else
+		result = pageout_anon(e, folio, nr_pageout);
+	if (result == PAGEOUT_FREED)
+		return nr;
+	if (result == PAGEOUT_ACTIVATE)
+		folio_activate_locked(e, folio);
+	else
+		folio_putback_lru(e, folio);
+	return 0;
+}
+
+static long shrink_inactive_list(struct mem_cgroup *memcg, enum lru_list lru,
+				 long nr_to_scan)
+{
+	struct memcg_engine *e = memcg->engine;
+	struct folio *folios[SWAP_CLUSTER_MAX];
+	long scanned, reclaimed = 0, nr_pageout = 0;
+	unsigned i, n;
+
+	n = lruvec_isolate(e, &memcg->lruvec, lru, (unsigned)nr_to_scan, folios,
+			   &scanned);
+	mod_memcg_state(memcg, MEMCG_PGSCAN, scanned);
+	for (i = 0; i < n; i++)
+		reclaimed += shrink_folio(e, folios[i], &nr_pageout);
+	mod_memcg_state(memcg, MEMCG_PGSTEAL, reclaimed);
+	lru_note_cost(memcg, is_file_lru(lru), nr_pageout, scanned - reclaimed);
+	return reclaimed;
+}
+
+void shrink_active_list(struct mem_cgroup *memcg, enum lru_list lru,
+			long nr_to_scan)
+{
+	struct memcg_engine *e = memcg->engine;
+	struct folio *folios[SWAP_CLUSTER_MAX];
+	long scanned, nr_deactivate = 0;
+	unsigned i, n;
+
+	n = lruvec_isolate(e, &memcg->lruvec, lru, (unsigned)nr_to_scan, folios,
+			   &scanned);
+	mod_memcg_state(memcg, MEMCG_PGREFILL, scanned);
+	for (i = 0; i < n; i++) {
+		struct folio *folio = folios[i];
+
+		if (!folio_test_flag(folio, PG_unevictable)) {
+			/*
+			 * Young mappings are consumed; only executable file
+			 * folios, which the engine has none of, would stay.
+			 * PG_referenced stays: a recently deactivated folio
+			 * in use comes back at once.
+			 */
+			folio_referenced(e, folio);
+			folio_clear_flag(folio, PG_active);
+			folio_set_flag(folio, PG_workingset);
+			nr_deactivate += folio_nr_pages(folio);
+		}
+		folio_putback_lru(e, folio);
+	}
+	mod_memcg_state(memcg, MEMCG_PGDEACTIVATE, nr_deactivate);
+}
+
+/* The host LRU's turn: evict from the inactive list, age the active one. */
+static long shrink_host_list(struct mem_cgroup *memcg, int list,
+			     long nr_to_scan, struct scan_control *sc)
+{
+	struct lruvec *lruvec = &memcg->lruvec;
+	long pages;
+
+	if (list == SCAN_HOST_ACTIVE) {
+		if (host_lru_pages(lruvec, HOST_LRU_INACTIVE) <
+		    host_lru_pages(lruvec, HOST_LRU_ACTIVE))
+			shrink_host_active(memcg, nr_to_scan);
+		return 0;
+	}
+	shrink_host_inactive(memcg, nr_to_scan, &sc->host_bytes);
+	pages = sc->host_bytes >> MEMCG_PAGE_SHIFT;
+	sc->host_bytes &= (long)MEMCG_PAGE_SIZE - 1;
+	return pages;
+}
+
+long shrink_list(struct mem_cgroup *memcg, int list, long nr_to_scan,
+		 struct scan_control *sc)
+{
+	enum lru_list lru = (enum lru_list)list;
+
+	if (list >= NR_LRU_LISTS)
+		return shrink_host_list(memcg, list, nr_to_scan, sc);
+	if (is_active_lru(lru)) {
+		if (sc->may_deactivate & (1u << is_file_lru(lru)))
+			shrink_active_list(memcg, lru, nr_to_scan);
+		else
+			sc->skipped_deactivate = true;
+		return 0;
+	}
+	return shrink_inactive_list(memcg, lru, nr_to_scan);
+}
