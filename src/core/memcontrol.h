@@ -599,6 +599,12 @@ int swap_writepage(struct memcg_engine *e, struct folio *folio,
 int swap_remove_mapping(struct memcg_engine *e, struct folio *folio,
 			memcg_swp_entry_t entry, unsigned refs);
 void swap_cache_drop_all(struct memcg_engine *e);
+/**
+ * swap_slots_drain_all - every CPU's freed swap slots back to the free
+ * map, their charges given back (as swapoff drains them)
+ * @e: engine with swap
+ */
+void swap_slots_drain_all(struct memcg_engine *e);
 struct folio *swap_cache_find(struct memcg_engine *e, size_t off);
 memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio);
 

@@ -40,7 +40,8 @@ int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
 	if (e->swap)
 		return -EBUSY;
 	err = swap_device_create(path, bytes, e->cfg.dataless,
-				 e->cfg.policy == MEMCG_POLICY_REPARENT, &dev);
+				 e->cfg.policy == MEMCG_POLICY_REPARENT,
+				 e->nr_cpus, &dev);
 	if (err)
 		return err;
 	dev->folio_swap = calloc(folio_arena_nr_frames(e->arena),
@@ -147,14 +148,36 @@ static void delete_from_swap_cache(struct memcg_engine *e, struct folio *folio,
 }
 
 /* Drop the cache bit of @nr slots; free slots give back their charge. */
+/* Drop a slot's cache bit or one count; uncharge what that freed. */
+static bool swap_entry_put(struct memcg_engine *e, size_t off, bool cache)
+{
+	struct swap_freed freed;
+	bool ret = swap_slot_put(e->swap, off, cache, memcg_this_cpu(e), &freed);
+	unsigned i;
+
+	for (i = 0; i < freed.nr; i++)
+		mem_cgroup_uncharge_swap_id(e, freed.owner[i], 1);
+	return ret;
+}
+
+void swap_slots_drain_all(struct memcg_engine *e)
+{
+	struct swap_freed freed;
+	unsigned cpu, i;
+
+	for (cpu = 0; cpu < e->swap->nr_cpus; cpu++) {
+		swap_slots_drain(e->swap, cpu, &freed);
+		for (i = 0; i < freed.nr; i++)
+			mem_cgroup_uncharge_swap_id(e, freed.owner[i], 1);
+	}
+}
+
 static void put_swap_folio(struct memcg_engine *e, size_t off, size_t nr)
 {
-	uint16_t owner;
 	size_t i;
 
 	for (i = off; i < off + nr; i++)
-		if (swap_slot_put(e->swap, i, true, &owner))
-			mem_cgroup_uncharge_swap_id(e, owner, 1);
+		swap_entry_put(e, i, true);
 }
 
 static bool folio_in_cache_at(struct memcg_engine *e, struct folio *folio,
@@ -188,6 +211,8 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 	folio_objcg_to_memcg(e, folio);	/* the swap cache is per cgroup */
 	nr = (size_t)folio_nr_pages(folio);
 	memcg = folio_memcg(e, folio);
+	if (swap_slots_cache_check(e->swap))
+		swap_slots_drain_all(e);	/* running low: return them */
 	err = swap_alloc_slots(e->swap, nr, &off);
 	if (err) {
 		if (memcg)
@@ -301,7 +326,6 @@ static int swap_cancel(struct memcg_engine *e, struct folio *folio, size_t off,
 int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 		   memcg_swp_entry_t *entry)
 {
-	uint16_t owner;
 	size_t off, i, nr;
 	int err;
 
@@ -326,7 +350,7 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	}
 	folio_get(folio);
 	for (i = 0; i < nr; i++)
-		swap_slot_put(e->swap, off + i, false, &owner);	/* cached */
+		swap_entry_put(e, off + i, false);	/* cached: frees nothing */
 	swap_cancel(e, folio, off, false);	/* ours alone: cannot fail */
 	entry->val = 0;
 	mem_cgroup_release_pending(e);
@@ -394,7 +418,6 @@ int memcg_swap_dup(struct memcg_engine *e, memcg_swp_entry_t entry)
 
 int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 {
-	uint16_t owner;
 	size_t off;
 	int err = entry_slot(e, entry, &off);
 
@@ -402,8 +425,8 @@ int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 		return err;
 	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
 		return -EINVAL;
-	if (swap_slot_put(e->swap, off, false, &owner))
-		mem_cgroup_uncharge_swap_id(e, owner, 1);
+	if (swap_entry_put(e, off, false))
+		;	/* freed, or in a return cache with its charge */
 	else if (swap_slot_state(e->swap, off) == SWAP_HAS_CACHE)
 		try_to_reclaim_swap(e, off);
 	mem_cgroup_release_pending(e);
@@ -527,6 +550,7 @@ void swap_cache_drop_all(struct memcg_engine *e)
 
 	if (!e->swap)
 		return;
+	swap_slots_drain_all(e);
 	for (off = 0; off < e->swap->nr_slots; off++) {
 		struct folio *folio;
 

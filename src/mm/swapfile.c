@@ -28,7 +28,7 @@ static int open_swap_file(const char *path)
 }
 
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       bool indexed, struct swap_device **out)
+		       bool indexed, unsigned nr_cpus, struct swap_device **out)
 {
 	size_t nr = bytes / MEMCG_PAGE_SIZE, i;
 	struct swap_device *dev;
@@ -42,8 +42,13 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	dev->fd = -1;
 	dev->swap_map = calloc(nr, 1);
 	dev->cache = malloc(nr * sizeof(*dev->cache));
-	if (!dev->swap_map || !dev->cache || swap_cgroup_init(&dev->records, nr, indexed))
+	dev->slots_ret = calloc(nr_cpus, sizeof(*dev->slots_ret));
+	if (!dev->swap_map || !dev->cache || !dev->slots_ret ||
+	    swap_cgroup_init(&dev->records, nr, indexed))
 		goto fail;
+	dev->nr_cpus = nr_cpus;
+	for (i = 0; i < nr_cpus; i++)
+		pthread_mutex_init(&dev->slots_ret[i].lock, NULL);
 	for (i = 0; i < nr; i++)
 		dev->cache[i] = FOLIO_NONE;
 	dev->nr_slots = dev->nr_free = nr;
@@ -62,6 +67,7 @@ fail:
 	if (dev->fd >= 0)
 		close(dev->fd);
 	swap_cgroup_destroy(&dev->records);
+	free(dev->slots_ret);
 	free(dev->cache);
 	free(dev->swap_map);
 	free(dev);
@@ -78,6 +84,9 @@ void swap_device_destroy(struct swap_device *dev)
 	if (dev->fd >= 0)
 		close(dev->fd);
 	pthread_mutex_destroy(&dev->lock);
+	for (unsigned cpu = 0; cpu < dev->nr_cpus; cpu++)
+		pthread_mutex_destroy(&dev->slots_ret[cpu].lock);
+	free(dev->slots_ret);
 	swap_cgroup_destroy(&dev->records);
 	free(dev->folio_swap);
 	free(dev->cache);
@@ -121,13 +130,58 @@ out:
 	return err;
 }
 
-bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
-		   uint16_t *owner)
+/* Back to the free map, its record cleared first; call with the lock. */
+static void slot_free_locked(struct swap_device *dev, size_t off,
+			     struct swap_freed *freed)
 {
-	bool freed;
-	uint8_t *m = &dev->swap_map[off];
+	uint16_t owner = swap_cgroup_clear(&dev->records, off, 1);
 
-	*owner = 0;
+	if (owner)
+		freed->owner[freed->nr++] = owner;
+	dev->swap_map[off] = 0;
+	dev->nr_free++;
+}
+
+/* Return @ret's slots to the map; call with @ret's lock held. */
+static void slots_ret_flush(struct swap_device *dev, struct swap_slots_ret *ret,
+			    struct swap_freed *freed)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&dev->lock);
+	for (i = 0; i < ret->n; i++)
+		slot_free_locked(dev, ret->slot[i], freed);
+	pthread_mutex_unlock(&dev->lock);
+	ret->n = 0;
+}
+
+/* free_swap_slot(): into @cpu's return cache, flushed first when full. */
+static void slot_return(struct swap_device *dev, size_t off, unsigned cpu,
+			struct swap_freed *freed)
+{
+	struct swap_slots_ret *ret = &dev->slots_ret[cpu % dev->nr_cpus];
+
+	pthread_mutex_lock(&ret->lock);
+	/* the caches may have been deactivated and drained meanwhile */
+	if (!atomic_load(&dev->slots_cache_active)) {
+		pthread_mutex_lock(&dev->lock);
+		slot_free_locked(dev, off, freed);
+		pthread_mutex_unlock(&dev->lock);
+	} else {
+		if (ret->n == SWAP_SLOTS_CACHE_SIZE)
+			slots_ret_flush(dev, ret, freed);
+		ret->slot[ret->n++] = (uint32_t)off;
+	}
+	pthread_mutex_unlock(&ret->lock);
+}
+
+bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
+		   unsigned cpu, struct swap_freed *freed)
+{
+	uint8_t *m = &dev->swap_map[off];
+	bool to_cache;
+
+	freed->nr = 0;
 	pthread_mutex_lock(&dev->lock);
 	if (cache ? !(*m & SWAP_HAS_CACHE) : !(*m & SWAP_MAP_MAX)) {
 		fprintf(stderr, "libmemcg: swap slot %zu put with state %#x\n",
@@ -138,14 +192,47 @@ bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
 		*m &= (uint8_t)~SWAP_HAS_CACHE;
 	else
 		(*m)--;
-	freed = !*m;
-	if (freed) {
-		/* the record goes first: then the slot may be reused */
-		*owner = swap_cgroup_clear(&dev->records, off, 1);
-		dev->nr_free++;
+	if (*m) {
+		pthread_mutex_unlock(&dev->lock);
+		return false;
+	}
+	to_cache = atomic_load(&dev->slots_cache_active);
+	if (to_cache)
+		*m = SWAP_HAS_CACHE;	/* the return cache's, not allocatable */
+	else
+		slot_free_locked(dev, off, freed);
+	pthread_mutex_unlock(&dev->lock);
+	if (to_cache)
+		slot_return(dev, off, cpu, freed);
+	return true;
+}
+
+void swap_slots_drain(struct swap_device *dev, unsigned cpu,
+		      struct swap_freed *freed)
+{
+	struct swap_slots_ret *ret = &dev->slots_ret[cpu % dev->nr_cpus];
+
+	freed->nr = 0;
+	pthread_mutex_lock(&ret->lock);
+	slots_ret_flush(dev, ret, freed);
+	pthread_mutex_unlock(&ret->lock);
+}
+
+bool swap_slots_cache_check(struct swap_device *dev)
+{
+	size_t per_cpu = (size_t)dev->nr_cpus * SWAP_SLOTS_CACHE_SIZE;
+	bool deactivated = false;
+
+	pthread_mutex_lock(&dev->lock);
+	if (!atomic_load(&dev->slots_cache_active)) {
+		if (dev->nr_free > 5 * per_cpu)
+			atomic_store(&dev->slots_cache_active, true);
+	} else if (dev->nr_free < 2 * per_cpu) {
+		atomic_store(&dev->slots_cache_active, false);
+		deactivated = true;
 	}
 	pthread_mutex_unlock(&dev->lock);
-	return freed;
+	return deactivated;
 }
 
 int swap_slot_dup(struct swap_device *dev, size_t off)

@@ -14,6 +14,7 @@
 #define MEMCG_MM_SWAPFILE_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,22 @@
 
 #define SWAP_HAS_CACHE 0x80
 #define SWAP_MAP_MAX 0x7f
+
+/* Slots a CPU keeps before returning them (the kernel's SWAP_BATCH). */
+#define SWAP_SLOTS_CACHE_SIZE 64
+
+/* One CPU's freed slots not yet returned (swap_slots.c's slots_ret). */
+struct swap_slots_ret {
+	pthread_mutex_t lock;
+	unsigned n;
+	uint32_t slot[SWAP_SLOTS_CACHE_SIZE];
+};
+
+/* The owners whose swap records a put or a drain cleared. */
+struct swap_freed {
+	unsigned nr;
+	uint16_t owner[SWAP_SLOTS_CACHE_SIZE + 1];
+};
 
 /* Fault injection on the next writes (tests). */
 enum swap_fault {
@@ -43,6 +60,9 @@ struct swap_device {
 					 * (the kernel's folio->swap), or 0 */
 	struct swap_cgroup records;
 	pthread_mutex_t lock;
+	unsigned nr_cpus;
+	struct swap_slots_ret *slots_ret;	/* per CPU */
+	_Atomic bool slots_cache_active;	/* written under lock */
 	enum swap_fault fault;
 	long fault_after;		/* writes to let through first */
 	long nr_writes, nr_reads;
@@ -55,12 +75,13 @@ struct swap_device {
  * @bytes: size, rounded down to slots
  * @dataless: keep the accounting, skip the I/O
  * @indexed: index the records by cgroup (the reparent policy)
+ * @nr_cpus: CPUs, one return cache each
  * @out: the device
  *
  * Return: 0, -EINVAL for a size under one page, or the open/ftruncate errno.
  */
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       bool indexed, struct swap_device **out);
+		       bool indexed, unsigned nr_cpus, struct swap_device **out);
 void swap_device_destroy(struct swap_device *dev);
 
 /**
@@ -79,18 +100,42 @@ int swap_alloc_slots(struct swap_device *dev, size_t nr, size_t *off);
  * @dev: device
  * @off: slot
  * @cache: drop SWAP_HAS_CACHE instead of a count
- * @owner: set to the id whose record the slot had when it became free
- *         (0 if none), for the caller to uncharge
+ * @cpu: the calling thread's CPU, whose return cache takes a freed slot
+ * @freed: set to the ids whose records were cleared (0s left out), for
+ *	   the caller to uncharge one page each
  *
- * A slot that becomes free loses its record before it returns to the
- * free map, under the device lock, as the kernel clears the swap_cgroup
- * record before swap_range_free(): a concurrent allocation can never
- * find the slot free with the old owner still recorded.
+ * A slot whose count and cache bit are gone is free. While the slots
+ * cache is active it goes to @cpu's return cache first, still recorded
+ * and charged, as the kernel's free_swap_slot(); a full return cache is
+ * flushed before. A slot that returns to the free map loses its record
+ * first, under the device lock, as the kernel clears the swap_cgroup
+ * record before swap_range_free(): a concurrent allocation can never find
+ * the slot free with the old owner still recorded.
  *
- * Return: true when the slot became free.
+ * Return: true when the slot became free (to the map or a return cache).
  */
 bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
-		   uint16_t *owner);
+		   unsigned cpu, struct swap_freed *freed);
+
+/**
+ * swap_slots_drain - return one CPU's cached free slots to the free map
+ * @dev: device
+ * @cpu: CPU
+ * @freed: as swap_slot_put()
+ */
+void swap_slots_drain(struct swap_device *dev, unsigned cpu,
+		      struct swap_freed *freed);
+
+/**
+ * swap_slots_cache_check - the kernel's check_cache_active() at a slot
+ * allocation: activate the return caches when the device has plenty of
+ * free slots, deactivate them when it runs low
+ * @dev: device
+ *
+ * Return: true when the caches were just deactivated: the caller drains
+ * every CPU's with swap_slots_drain().
+ */
+bool swap_slots_cache_check(struct swap_device *dev);
 
 /**
  * swap_slot_dup - take one more page-table reference

@@ -1181,6 +1181,8 @@ static void stress_teardown(struct stress *s)
 		w->nr_own = 0;
 	}
 	memcg_drain_all_stock(root);
+	if (e->swap)
+		swap_slots_drain_all(e);	/* slots freed, held per CPU */
 	assert_int_equal(memcg_audit(e, NULL, 0), 0);
 
 	assert_int_equal(page_counter_read(&root->memory), 0);

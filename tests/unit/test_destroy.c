@@ -68,23 +68,31 @@ static void audit(struct memcg_engine *e, struct mem_cgroup *held)
 
 /*
  * docs/DESIGN.md's measurement: memory.max=50M, a 100M task with swap exits,
- * rmdir. Mainline keeps the cgroup dying on the swap (and swap cache) it
- * left; the reparent policy frees it. The parent's usage is the same
- * before and after, under both.
+ * rmdir. Mainline keeps the cgroup dying on the swap it left: the last
+ * slots the task freed wait in the CPU's return cache, still charged
+ * (free_swap_slot()), until 64 more are freed there. The reparent policy
+ * frees the cgroup and hands the charge to the parent.
  */
+static void swap_and_exit(struct memcg_engine *e, const char *path,
+			  struct mem_cgroup **out)
+{
+	struct memcg_task *t;
+
+	assert_int_equal(memcg_mkdir(e, path, out), 0);
+	assert_int_equal(memcg_write(*out, "memory.max", "50M"), 0);
+	assert_int_equal(memcg_task_create(e, path, *out, &t), 0);
+	assert_int_equal(memcg_task_anon(t, (size_t)MB(100)), 0);
+	assert_int_equal(memcg_task_exit(t), 0);
+}
+
 static void zombie_after_swap(enum memcg_policy policy)
 {
 	struct memcg_engine *e = engine(policy, 1UL << 30);
-	struct mem_cgroup *p, *a;
-	struct memcg_task *t;
+	struct mem_cgroup *p, *a, *b;
 	long mem, swap;
 
 	assert_int_equal(memcg_mkdir(e, "P", &p), 0);
-	assert_int_equal(memcg_mkdir(e, "P/A", &a), 0);
-	assert_int_equal(memcg_write(a, "memory.max", "50M"), 0);
-	assert_int_equal(memcg_task_create(e, "t1", a, &t), 0);
-	assert_int_equal(memcg_task_anon(t, (size_t)MB(100)), 0);
-	assert_int_equal(memcg_task_exit(t), 0);
+	swap_and_exit(e, "P/A", &a);
 	memcg_drain_all_stock(p);
 	audit3(e, p, a, NULL);
 	mem = rd(p, "memory.current", NULL);
@@ -93,7 +101,8 @@ static void zombie_after_swap(enum memcg_policy policy)
 		      "of swap\n", policy == MEMCG_POLICY_KERNEL ? "kernel" :
 		      "reparent", rd(a, "memory.current", NULL) >> 10,
 		      rd(a, "memory.swap.current", NULL) >> 10);
-	assert_true(swap > 0);		/* the swap cache under writeback */
+	/* 12,858 slots freed 64 at a time: 58 wait in the return cache */
+	assert_int_equal(swap, 58 * 4096);
 	memcg_put(a);
 	assert_int_equal(memcg_rmdir(e, "P/A"), 0);
 	audit(e, p);
@@ -101,12 +110,17 @@ static void zombie_after_swap(enum memcg_policy policy)
 			 policy == MEMCG_POLICY_KERNEL ? 1 : 0);
 	assert_int_equal(rd(p, "memory.current", NULL), mem);
 	assert_int_equal(rd(p, "memory.swap.current", NULL), swap);
-	/* pressure on the parent frees what is left; nothing is lost */
+	/* reclaim cannot free it: no folio is left */
 	assert_int_equal(memcg_write(p, "memory.reclaim", "1G"), -EAGAIN);
-	audit(e, p);
+	assert_int_equal(rd(p, "memory.swap.current", NULL), swap);
+	/* a sibling's freed slots flush the cache: A's charge goes, A too */
+	swap_and_exit(e, "P/B", &b);
+	audit3(e, p, b, NULL);
 	assert_int_equal(rd(p, "cgroup.stat", "nr_dying_descendants"), 0);
-	assert_int_equal(rd(p, "memory.current", NULL), 0);
-	assert_int_equal(rd(p, "memory.swap.current", NULL), 0);
+	assert_int_equal(rd(p, "memory.swap.current", NULL),
+			 rd(b, "memory.swap.current", NULL));
+	memcg_put(b);
+	assert_int_equal(memcg_rmdir(e, "P/B"), 0);
 	memcg_put(p);
 	memcg_engine_destroy(e);
 }
