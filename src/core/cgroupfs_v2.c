@@ -300,6 +300,23 @@ static const char *const lru_names[NR_LRU_LISTS] = {
 	"unevictable",
 };
 
+/* Refault detection (workingset.c), counted in pages, after the slabs. */
+static const struct {
+	const char *name;
+	enum memcg_stat_item idx;
+} workingset_stat[] = {
+	{ "workingset_refault_anon", MEMCG_WORKINGSET_REFAULT_ANON },
+	{ "workingset_refault_file", MEMCG_WORKINGSET_REFAULT_FILE },
+	{ "workingset_activate_anon", MEMCG_WORKINGSET_ACTIVATE_ANON },
+	{ "workingset_activate_file", MEMCG_WORKINGSET_ACTIVATE_FILE },
+	{ "workingset_restore_anon", MEMCG_WORKINGSET_RESTORE_ANON },
+	{ "workingset_restore_file", MEMCG_WORKINGSET_RESTORE_FILE },
+	{ "workingset_nodereclaim", MEMCG_WORKINGSET_NODERECLAIM },
+};
+
+#define NR_WORKINGSET_STAT \
+	(sizeof(workingset_stat) / sizeof(workingset_stat[0]))
+
 /* Reclaim and VM event counts we model, in the kernel's order. */
 static const struct {
 	const char *name;
@@ -319,8 +336,8 @@ static const struct {
 #define NR_MEMORY_STATS (sizeof(memory_stats) / sizeof(memory_stats[0]))
 #define NR_EVENTS_STAT \
 	(sizeof(memory_events_stat) / sizeof(memory_events_stat[0]))
-/* every item memory.stat sums: memory_stats[], the two slabs, the events */
-#define NR_STAT_ITEMS (NR_MEMORY_STATS + 2 + NR_EVENTS_STAT)
+/* every item memory.stat sums: memory_stats[], the two slabs, workingset, events */
+#define NR_STAT_ITEMS (NR_MEMORY_STATS + 2 + NR_WORKINGSET_STAT + NR_EVENTS_STAT)
 
 static void memory_stat_items(enum memcg_stat_item *items)
 {
@@ -330,6 +347,8 @@ static void memory_stat_items(enum memcg_stat_item *items)
 		items[n++] = memory_stats[i].idx;
 	items[n++] = MEMCG_SLAB_RECLAIMABLE;
 	items[n++] = MEMCG_SLAB_UNRECLAIMABLE;
+	for (i = 0; i < NR_WORKINGSET_STAT; i++)
+		items[n++] = workingset_stat[i].idx;
 	for (i = 0; i < NR_EVENTS_STAT; i++)
 		items[n++] = memory_events_stat[i].idx;
 }
@@ -338,7 +357,8 @@ static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 {
 	enum memcg_stat_item items[NR_STAT_ITEMS];
 	long val[NR_STAT_ITEMS];
-	const long *slab = val + NR_MEMORY_STATS, *ev = slab + 2;
+	const long *slab = val + NR_MEMORY_STATS, *ws = slab + 2;
+	const long *ev = ws + NR_WORKINGSET_STAT;
 	size_t i;
 
 	memory_stat_items(items);
@@ -351,6 +371,8 @@ static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 	/* object bytes, kept in bytes (NR_SLAB_*_B); slab is their sum */
 	seq_printf(s, "slab_reclaimable %ld\nslab_unreclaimable %ld\nslab %ld\n",
 		   slab[0], slab[1], slab[0] + slab[1]);
+	for (i = 0; i < NR_WORKINGSET_STAT; i++)
+		seq_printf(s, "%s %ld\n", workingset_stat[i].name, ws[i]);
 	for (i = 0; i < NR_EVENTS_STAT; i++)
 		seq_printf(s, "%s %ld\n", memory_events_stat[i].name, ev[i]);
 }

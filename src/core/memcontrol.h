@@ -75,6 +75,13 @@ enum memcg_stat_item {
 	MEMCG_PGREFILL,		/* active pages scanned */
 	MEMCG_PGACTIVATE,
 	MEMCG_PGDEACTIVATE,
+	MEMCG_WORKINGSET_REFAULT_ANON,	/* workingset.c: pages, not bytes */
+	MEMCG_WORKINGSET_REFAULT_FILE,
+	MEMCG_WORKINGSET_ACTIVATE_ANON,
+	MEMCG_WORKINGSET_ACTIVATE_FILE,
+	MEMCG_WORKINGSET_RESTORE_ANON,
+	MEMCG_WORKINGSET_RESTORE_FILE,
+	MEMCG_WORKINGSET_NODERECLAIM,	/* shadow nodes: none kept, always 0 */
 	MEMCG_SOCK,		/* socket pages (kmem.c) */
 	MEMCG_SLAB_RECLAIMABLE,	/* object bytes, reclaimable caches (obj_stock.c) */
 	MEMCG_SLAB_UNRECLAIMABLE,/* object bytes, other caches */

@@ -2,6 +2,7 @@
 /* Per-cgroup LRU lists: see lru.h. */
 #include "core/memcontrol.h"
 #include "mm/lru.h"
+#include "mm/workingset.h"
 
 void lruvec_init(struct lruvec *lruvec)
 {
@@ -15,6 +16,9 @@ void lruvec_init(struct lruvec *lruvec)
 	for (i = 0; i < NR_HOST_LRU; i++)
 		lruvec->host[i] = (struct host_lru_list){ NULL, NULL, 0 };
 	lruvec->anon_cost = lruvec->file_cost = 0;
+	atomic_init(&lruvec->nonresident_age, 0);
+	atomic_init(&lruvec->refaults[0], 0);
+	atomic_init(&lruvec->refaults[1], 0);
 }
 
 void lruvec_destroy(struct lruvec *lruvec)
@@ -205,6 +209,7 @@ void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 	}
 	folio_clear_flag(folio, PG_referenced);
 	pthread_mutex_unlock(&lruvec->lock);
+	workingset_activation(e, folio);
 }
 
 /**

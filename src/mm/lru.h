@@ -13,6 +13,7 @@
 #define MEMCG_MM_LRU_H
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -46,6 +47,8 @@ struct lruvec {
 	long nr_pages[NR_LRU_LISTS];
 	struct host_lru_list host[NR_HOST_LRU];	/* under lock too */
 	long anon_cost, file_cost;	/* reclaim work (vmscan_balance.c) */
+	atomic_long nonresident_age;	/* evictions + activations (workingset.c) */
+	atomic_long refaults[2];	/* activations at the last reclaim's end */
 };
 
 struct memcg_engine;

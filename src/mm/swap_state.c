@@ -18,6 +18,7 @@
 
 #include "core/memcontrol.h"
 #include "mm/swapfile.h"
+#include "mm/workingset.h"
 
 static int entry_slot(struct memcg_engine *e, memcg_swp_entry_t entry,
 		      size_t *off)
@@ -251,6 +252,31 @@ int swap_writepage(struct memcg_engine *e, struct folio *folio,
 	return err;
 }
 
+/* Leave the evicted page's shadow in its slots (workingset.c). */
+static void swap_set_shadow(struct memcg_engine *e, struct folio *folio,
+			    size_t off)
+{
+	uint64_t shadow = workingset_eviction(e, folio, reclaim_target());
+	long i;
+
+	pthread_mutex_lock(&e->swap->lock);
+	for (i = 0; i < folio_nr_pages(folio); i++)
+		e->swap->shadow[off + (size_t)i] = shadow;
+	pthread_mutex_unlock(&e->swap->lock);
+}
+
+/* The shadow a swapped-in page left, taken. */
+static uint64_t swap_take_shadow(struct memcg_engine *e, size_t off)
+{
+	uint64_t shadow;
+
+	pthread_mutex_lock(&e->swap->lock);
+	shadow = e->swap->shadow[off];
+	e->swap->shadow[off] = 0;
+	pthread_mutex_unlock(&e->swap->lock);
+	return shadow;
+}
+
 /**
  * swap_remove_mapping - free a written, unmapped swap-cache folio
  * (__remove_mapping): v1 moves the charge to the entry, the slots lose
@@ -271,6 +297,7 @@ int swap_remove_mapping(struct memcg_engine *e, struct folio *folio,
 	if (!folio_ref_freeze(folio, refs))
 		return -EBUSY;
 	folio_clear_flag(folio, PG_writeback);
+	swap_set_shadow(e, folio, off);
 	delete_from_swap_cache(e, folio, off);
 	memcg1_swapout(e, folio, off);
 	put_swap_folio(e, off, (size_t)folio_nr_pages(folio));
@@ -502,8 +529,12 @@ int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
 		if (!err)
 			err = swap_read(e->swap, off, folio_address(e->arena, folio), 1);
 		if (!err && swap_cache_add_new(e, folio, off)) {
+			uint64_t shadow = swap_take_shadow(e, off);
+
 			mod_memcg_state(folio_memcg(e, folio), MEMCG_PSWPIN, 1);
 			mem_cgroup_swapin_uncharge_swap(e, off, 1);
+			if (shadow)
+				workingset_refault(e, folio, shadow);
 			break;
 		}
 		memcg_folio_put(e, folio);

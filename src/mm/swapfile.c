@@ -42,8 +42,9 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	dev->fd = -1;
 	dev->swap_map = calloc(nr, 1);
 	dev->cache = malloc(nr * sizeof(*dev->cache));
+	dev->shadow = calloc(nr, sizeof(*dev->shadow));
 	dev->slots_ret = calloc(nr_cpus, sizeof(*dev->slots_ret));
-	if (!dev->swap_map || !dev->cache || !dev->slots_ret ||
+	if (!dev->swap_map || !dev->cache || !dev->shadow || !dev->slots_ret ||
 	    swap_cgroup_init(&dev->records, nr, indexed))
 		goto fail;
 	dev->nr_cpus = nr_cpus;
@@ -68,6 +69,7 @@ fail:
 		close(dev->fd);
 	swap_cgroup_destroy(&dev->records);
 	free(dev->slots_ret);
+	free(dev->shadow);
 	free(dev->cache);
 	free(dev->swap_map);
 	free(dev);
@@ -89,6 +91,7 @@ void swap_device_destroy(struct swap_device *dev)
 	free(dev->slots_ret);
 	swap_cgroup_destroy(&dev->records);
 	free(dev->folio_swap);
+	free(dev->shadow);
 	free(dev->cache);
 	free(dev->swap_map);
 	free(dev);
@@ -139,6 +142,7 @@ static void slot_free_locked(struct swap_device *dev, size_t off,
 	if (owner)
 		freed->owner[freed->nr++] = owner;
 	dev->swap_map[off] = 0;
+	dev->shadow[off] = 0;
 	dev->nr_free++;
 }
 

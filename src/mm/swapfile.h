@@ -56,6 +56,7 @@ struct swap_device {
 	size_t cursor;			/* where the next search starts */
 	uint8_t *swap_map;
 	uint32_t *cache;		/* pfn of the cached folio, FOLIO_NONE */
+	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
 	uint32_t *folio_swap;		/* per frame: a cached folio's entry
 					 * (the kernel's folio->swap), or 0 */
 	struct swap_cgroup records;

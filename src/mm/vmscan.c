@@ -11,6 +11,7 @@
 
 #include "mm/shrinker.h"
 #include "mm/vmscan.h"
+#include "mm/workingset.h"
 
 /* Lists whose scan continues the loop: active anon is aged only on demand. */
 static bool scan_left(const long nr[NR_SCAN_LISTS])
@@ -135,6 +136,22 @@ children:
 		shrink_memcg_tree(c, sc);
 }
 
+static __thread struct mem_cgroup *current_reclaim_target;
+
+struct mem_cgroup *reclaim_target(void)
+{
+	return current_reclaim_target;
+}
+
+/* Activations by refault so far: the next reclaim sees whether more came. */
+static void snapshot_refaults(struct mem_cgroup *target)
+{
+	atomic_store(&target->lruvec.refaults[0],
+		     memcg_page_state(target, MEMCG_WORKINGSET_ACTIVATE_ANON));
+	atomic_store(&target->lruvec.refaults[1],
+		     memcg_page_state(target, MEMCG_WORKINGSET_ACTIVATE_FILE));
+}
+
 static long do_try_to_free_pages(struct scan_control *sc)
 {
 retry:
@@ -146,6 +163,7 @@ retry:
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	}
+	snapshot_refaults(sc->target);
 	if (sc->nr_reclaimed)
 		return sc->nr_reclaimed;
 	if (sc->skipped_deactivate) {
@@ -187,9 +205,14 @@ long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 		.proactive = options & MEMCG_RECLAIM_PROACTIVE,
 	};
 
+	long reclaimed;
+
 	if (gfp & MEMCG_GFP_NOWAIT)
 		return 0;	/* may not block */
-	return do_try_to_free_pages(&sc);
+	current_reclaim_target = memcg;	/* shadows name it (workingset.c) */
+	reclaimed = do_try_to_free_pages(&sc);
+	current_reclaim_target = NULL;
+	return reclaimed;
 }
 
 int memcg_set_folio_client(struct memcg_engine *e,

@@ -109,6 +109,15 @@ bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive_lru)
 	return (unsigned long)inactive * ratio < (unsigned long)active;
 }
 
+/* Pages activated by refault since the last reclaim of @memcg ended. */
+static bool refaults_changed(struct mem_cgroup *memcg, bool file)
+{
+	long now = memcg_page_state(memcg, file ? MEMCG_WORKINGSET_ACTIVATE_FILE :
+						  MEMCG_WORKINGSET_ACTIVATE_ANON);
+
+	return now != atomic_load(&memcg->lruvec.refaults[file]);
+}
+
 void prepare_scan_count(struct scan_control *sc)
 {
 	struct mem_cgroup *target = sc->target;
@@ -122,10 +131,13 @@ void prepare_scan_count(struct scan_control *sc)
 	if (sc->force_deactivate) {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
 	} else {
+		/* refaults mean a new workingset: age the stale one out */
 		sc->may_deactivate = 0;
-		if (inactive_is_low(target, LRU_INACTIVE_ANON))
+		if (refaults_changed(target, false) ||
+		    inactive_is_low(target, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
-		if (inactive_is_low(target, LRU_INACTIVE_FILE))
+		if (refaults_changed(target, true) ||
+		    inactive_is_low(target, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 	}
 	/* plenty of inactive cache that is not thrashing: trim it first */

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mm/workingset.h"
 #include "sim/sim.h"
 
 struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type);
@@ -40,14 +41,20 @@ static struct memcg_file_pages *file_get(struct memcg_sim *sim, const char *name
 static int file_grow(struct memcg_file_pages *f, size_t nr_pages)
 {
 	uint32_t *pages;
+	uint64_t *shadow;
 
 	if (nr_pages <= f->nr_pages)
 		return 0;
 	pages = realloc(f->pages, nr_pages * sizeof(*pages));
 	if (!pages)
 		return -ENOMEM;
-	memset(pages + f->nr_pages, 0, (nr_pages - f->nr_pages) * sizeof(*pages));
 	f->pages = pages;
+	shadow = realloc(f->shadow, nr_pages * sizeof(*shadow));
+	if (!shadow)
+		return -ENOMEM;
+	f->shadow = shadow;
+	memset(pages + f->nr_pages, 0, (nr_pages - f->nr_pages) * sizeof(*pages));
+	memset(shadow + f->nr_pages, 0, (nr_pages - f->nr_pages) * sizeof(*shadow));
 	f->nr_pages = nr_pages;
 	return 0;
 }
@@ -77,6 +84,7 @@ static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t id
 	struct memcg_sim *sim = sim_of(e);
 	struct folio *folio;
 	bool retry, added = false;
+	uint64_t shadow = 0;
 	int ret;
 
 	for (;;) {
@@ -100,6 +108,8 @@ static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t id
 		pthread_mutex_lock(&sim->lock);
 		if (!f->pages[idx]) {
 			f->pages[idx] = folio_pfn(e->arena, folio) + 1;
+			shadow = f->shadow[idx];
+			f->shadow[idx] = 0;
 			rmap_set(sim, e, folio,
 				 RMAP_FILE | (uint64_t)f->id << 32 | idx);
 			added = true;
@@ -110,7 +120,10 @@ static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t id
 		memcg_folio_put(e, folio);	/* failed, or lost a race */
 		return ret;
 	}
+	if (shadow)
+		workingset_refault(e, folio, shadow);
 	folio_add_lru(e, folio);	/* the page cache keeps our reference */
+	folio_mark_accessed(e, folio);	/* filemap_read() marks what it read */
 	return 0;
 }
 
@@ -155,6 +168,8 @@ bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
 		/* the page cache's and reclaim's references, no other */
 		if (f->pages[idx] == pfn + 1 && folio_ref_freeze(folio, 2)) {
 			f->pages[idx] = 0;
+			f->shadow[idx] = workingset_eviction(e, folio,
+							     reclaim_target());
 			rmap_set(sim, e, folio, 0);
 			removed = true;
 		}
@@ -185,6 +200,7 @@ void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim)
 			memcg_folio_put(e, folio);
 		}
 		free(f->pages);
+		free(f->shadow);
 		free(f->name);
 		free(f);
 	}

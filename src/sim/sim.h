@@ -62,6 +62,7 @@ struct memcg_file_pages {
 	char *name;
 	uint32_t id;
 	uint32_t *pages;		/* pfn + 1 per page index, 0 if absent */
+	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
 	size_t nr_pages;
 };
 

@@ -903,7 +903,10 @@ static const char *const v2_stat_keys[] = {
 	"anon", "file", "kernel", "sock", "shmem", "swapcached", "anon_thp",
 	"file_thp", "shmem_thp", "inactive_anon", "active_anon",
 	"inactive_file", "active_file", "unevictable", "slab_reclaimable",
-	"slab_unreclaimable", "slab", "pgscan", "pgsteal", "pswpin", "pswpout",
+	"slab_unreclaimable", "slab", "workingset_refault_anon",
+	"workingset_refault_file", "workingset_activate_anon",
+	"workingset_activate_file", "workingset_restore_anon",
+	"workingset_restore_file", "workingset_nodereclaim", "pgscan", "pgsteal", "pswpin", "pswpout",
 	"pgfault", "pgmajfault", "pgrefill", "pgactivate", "pgdeactivate",
 };
 

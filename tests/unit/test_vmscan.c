@@ -356,6 +356,45 @@ static void test_young_anon_beats_streaming_anon(void **state)
 	memcg_engine_destroy(e);
 }
 
+/*
+ * Refaults: 2M read twice is active; 4M of f read once, then 3M of g push
+ * about 1M of f out, leaving shadows. Reading f again refaults those
+ * pages; each whose distance (pages evicted or activated since it went)
+ * is within the active list's 2M comes back active. Without swap, anon
+ * does not count in the workingset.
+ */
+static void test_refault_activates_recent_evictions(void **state)
+{
+	struct memcg_engine *e = test_engine_new(256UL << 20);
+	struct mem_cgroup *a;
+	struct memcg_task *t;
+	long refault, activate;
+
+	(void)state;
+	assert_int_equal(memcg_mkdir(e, "A", &a), 0);
+	assert_int_equal(memcg_write(a, "memory.max", "8M"), 0);
+	assert_int_equal(memcg_task_create(e, "t", a, &t), 0);
+	assert_int_equal(memcg_task_read(t, "hot", 2UL << 20), 0);
+	assert_int_equal(memcg_task_read(t, "hot", 2UL << 20), 0);
+	assert_int_equal(test_file_key(a, "memory.stat", "active_file"), 2L << 20);
+	assert_int_equal(memcg_task_read(t, "f", 4UL << 20), 0);
+	assert_int_equal(memcg_task_read(t, "g", 3UL << 20), 0);
+	assert_int_equal(test_file_key(a, "memory.stat",
+				       "workingset_refault_file"), 0);
+	assert_int_equal(memcg_task_read(t, "f", 4UL << 20), 0);
+	refault = (long)test_file_key(a, "memory.stat", "workingset_refault_file");
+	activate = (long)test_file_key(a, "memory.stat",
+				       "workingset_activate_file");
+	print_message("refault %ld activate %ld restore %lld\n", refault,
+		      activate, test_file_key(a, "memory.stat",
+					      "workingset_restore_file"));
+	assert_true(refault > 0 && refault <= PAGES_OF(4UL << 20));
+	assert_true(activate > 0 && activate <= refault);
+	assert_int_equal(memcg_task_exit(t), 0);
+	memcg_put(a);
+	memcg_engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_note_cost_6_12),
 		cmocka_unit_test(test_young_working_set_survives),
 		cmocka_unit_test(test_young_anon_beats_streaming_anon),
+		cmocka_unit_test(test_refault_activates_recent_evictions),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
