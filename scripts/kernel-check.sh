@@ -14,7 +14,11 @@
 # installs qemu, the Debian kernel and busybox when missing (needs root or
 # sudo). One boot takes 10-15 s under TCG; the first run on a machine also
 # spends ~10 s finding out whether KVM works. KERNEL_CHECK_OPTS adds
-# options to every memcg command (e.g. --console).
+# options to every memcg command (e.g. --console; "--kernel 6.12" runs
+# them on Debian's 6.12, installed on first use, with MGLRU on as that
+# kernel has it, "--kernel 6.12 --lru-gen 0" with classic LRU; "--repeat
+# 5" boots each five times). Lines starting with '#' (the VM's "# vm:"
+# configuration) are comments, not results.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 

@@ -14,8 +14,13 @@
  *      expect to make a value count;
  *   ?  a shown line exists on one side only (a key one of them lacks, as
  *      memory.stat keys of another kernel version).
- * Exit status: 0 no row marked '!', 1 some, 2 usage or malformed file, 3
- * the engine or the kernel run failed.
+ * With --repeat N the kernel column is "min / median / max" over N boots:
+ * a number agrees when it is within the tolerance of that range, an
+ * expect's kernel verdict is "held on every boot", and a kill or error
+ * must have happened on every boot.
+ * Exit status: 0 no row marked '!', 1 some, 2 usage, malformed file or a
+ * machine the engine refuses (`memcg run` says why), 3 the engine or the
+ * kernel run failed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,33 +31,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "jsonl.h"
+#include "events.h"
 #include "oracle.h"
 #include "oracle_int.h"
 #include "report.h"
 #include "scenario.h"
-
-enum ev_kind { EV_SHOW, EV_EXPECT, EV_ERROR, EV_KILLED };
-
-/* One output event of either side (report.h's JSON Lines). */
-struct event {
-	int line;
-	enum ev_kind kind;
-	char *file;		/* show */
-	char *value;		/* show: the content line */
-	bool ok;		/* expect */
-	char *actual;		/* expect */
-	char *error;		/* error */
-	char *task;		/* killed */
-	bool used;
-};
-
-struct events {
-	struct event *v;
-	size_t nr, cap;
-	unsigned expects, failed;
-	unsigned bad;		/* lines that were not events */
-};
+#include "vm.h"
 
 /* A row of the table. */
 struct row {
@@ -61,6 +45,7 @@ struct row {
 	char *what;
 	char *eng;		/* NULL: nothing on that side */
 	char *ker;
+	const struct item *k;	/* the kernel's item (every boot's value) */
 };
 
 struct table {
@@ -108,68 +93,6 @@ static void *grow(void *v, size_t *cap, size_t nr, size_t size)
 		exit(3);
 	}
 	return v;
-}
-
-static void events_add(struct events *E, const char *line)
-{
-	struct jsonl_obj o;
-	const char *kind, *ln;
-	struct event ev = { 0 };
-
-	if (jsonl_parse(line, &o)) {
-		E->bad++;
-		return;
-	}
-	kind = jsonl_get(&o, "kind");
-	ln = jsonl_get(&o, "line");
-	if (!kind || !ln) {
-		E->bad++;
-		goto out;
-	}
-	ev.line = atoi(ln);
-	if (!strcmp(kind, "show")) {
-		ev.kind = EV_SHOW;
-		ev.file = xstrdup(jsonl_get(&o, "file"));
-		ev.value = xstrdup(jsonl_get(&o, "value"));
-	} else if (!strcmp(kind, "expect")) {
-		const char *ok = jsonl_get(&o, "ok");
-
-		ev.kind = EV_EXPECT;
-		ev.ok = ok && !strcmp(ok, "true");
-		ev.actual = xstrdup(jsonl_get(&o, "actual"));
-		E->expects++;
-		E->failed += !ev.ok;
-	} else if (!strcmp(kind, "error")) {
-		ev.kind = EV_ERROR;
-		ev.error = xstrdup(jsonl_get(&o, "error"));
-	} else if (!strcmp(kind, "killed")) {
-		ev.kind = EV_KILLED;
-		ev.task = xstrdup(jsonl_get(&o, "task"));
-	} else {
-		E->bad++;
-		goto out;
-	}
-	E->v = grow(E->v, &E->cap, E->nr, sizeof(*E->v));
-	E->v[E->nr++] = ev;
-out:
-	jsonl_free(&o);
-}
-
-static void events_add_cb(const char *line, void *arg)
-{
-	events_add(arg, line);
-}
-
-static void events_free(struct events *E)
-{
-	for (size_t i = 0; i < E->nr; i++) {
-		free(E->v[i].file);
-		free(E->v[i].value);
-		free(E->v[i].actual);
-		free(E->v[i].error);
-		free(E->v[i].task);
-	}
-	free(E->v);
 }
 
 /* --- the engine: `memcg run FILE --json` by this very binary --- */
@@ -265,10 +188,10 @@ static char *humanize(const char *s)
 }
 
 static void add_row(struct table *T, int line, char mark, char *what,
-		    char *eng, char *ker)
+		    char *eng, char *ker, const struct item *k)
 {
 	T->v = grow(T->v, &T->cap, T->nr, sizeof(*T->v));
-	T->v[T->nr++] = (struct row) { line, mark, what, eng, ker };
+	T->v[T->nr++] = (struct row) { line, mark, what, eng, ker, k };
 	if (mark == '!')
 		T->differ++;
 	else if (mark == '*')
@@ -296,65 +219,77 @@ static bool same_key(const char *a, const char *b)
 	return (!a && !b) || (a && b && !strcmp(a, b));
 }
 
-static char show_mark(const char *e, const char *k, double tol)
+/* Whether @a is within @tol percent of the kernel's range [@min, @max]. */
+static bool in_range(int64_t a, int64_t min, int64_t max, double tol)
 {
-	int64_t a, b;
+	return (a >= min && a <= max) || report_values_close(a, min, tol) ||
+	       report_values_close(a, max, tol);
+}
+
+static char show_mark(const char *e, const struct item *k, unsigned boots,
+		      double tol)
+{
+	const char *common;
+	int64_t a, min, max;
 
 	if (!e || !k)
 		return '?';
-	if (is_num(e, &a) && is_num(k, &b))
-		return report_values_close(a, b, tol) ? ' ' : '*';
-	return strcmp(e, k) ? '*' : ' ';
+	if (is_num(e, &a) && item_range(k, boots, &min, &max))
+		return in_range(a, min, max, tol) ? ' ' : '*';
+	common = item_common(k, boots);
+	return common && !strcmp(e, common) ? ' ' : '*';
+}
+
+/*
+ * The first unmatched kernel item of @kind on @line (and of @file and
+ * @key, or of @task, when given); marked matched.
+ */
+static struct item *item_next(struct items *K, int line, enum ev_kind kind,
+			      const char *file, const char *key,
+			      const char *task)
+{
+	for (size_t i = 0; i < K->nr; i++) {
+		struct item *it = &K->v[i];
+
+		if (it->used || it->line != line || it->kind != kind)
+			continue;
+		if (file && (strcmp(it->file, file) || !same_key(it->key, key)))
+			continue;
+		if (task && strcmp(it->task, task))
+			continue;
+		it->used = true;
+		return it;
+	}
+	return NULL;
+}
+
+static char *show_what(const char *file, const char *key)
+{
+	return key ? xasprintf("%s %s", file, key) : xstrdup(file);
 }
 
 static void rows_show(struct table *T, const struct scn_cmd *c,
-		      struct events *E, struct events *K, double tol)
+		      struct events *E, struct items *K, double tol)
 {
 	for (size_t i = 0; i < E->nr; i++) {
 		struct event *e = &E->v[i];
-		const char *erest, *krest = NULL;
-		char *ekey, *kkey = NULL;
+		const char *erest;
+		struct item *k;
+		char *ekey;
 
 		if (e->line != c->line || e->kind != EV_SHOW)
 			continue;
 		split_show(e->value, &ekey, &erest);
-		for (size_t j = 0; j < K->nr; j++) {
-			struct event *k = &K->v[j];
-
-			if (k->used || k->line != c->line ||
-			    k->kind != EV_SHOW || strcmp(k->file, e->file))
-				continue;
-			split_show(k->value, &kkey, &krest);
-			if (same_key(ekey, kkey)) {
-				k->used = true;
-				break;
-			}
-			free(kkey);
-			kkey = NULL;
-			krest = NULL;
-		}
-		add_row(T, c->line, show_mark(erest, krest, tol),
-			ekey ? xasprintf("%s %s", e->file, ekey) :
-			       xstrdup(e->file),
-			xstrdup(erest), krest ? xstrdup(krest) : NULL);
+		k = item_next(K, c->line, EV_SHOW, e->file, ekey, NULL);
+		add_row(T, c->line, show_mark(erest, k, K->boots, tol),
+			show_what(e->file, ekey), xstrdup(erest),
+			k ? item_value(k, K->boots) : NULL, k);
 		free(ekey);
-		free(kkey);
 	}
-	for (size_t j = 0; j < K->nr; j++) {
-		struct event *k = &K->v[j];
-		const char *krest;
-		char *kkey;
-
-		if (k->used || k->line != c->line || k->kind != EV_SHOW)
-			continue;
-		k->used = true;
-		split_show(k->value, &kkey, &krest);
-		add_row(T, c->line, '?',
-			kkey ? xasprintf("%s %s", k->file, kkey) :
-			       xstrdup(k->file),
-			NULL, xstrdup(krest));
-		free(kkey);
-	}
+	for (struct item *k; (k = item_next(K, c->line, EV_SHOW, NULL, NULL,
+					     NULL));)
+		add_row(T, c->line, '?', show_what(k->file, k->key), NULL,
+			item_value(k, K->boots), k);
 }
 
 /* The first unused event of @kind on @c's line (and of @task). */
@@ -380,63 +315,87 @@ static char *fmt_expect(const struct event *e)
 	return xasprintf("%s %s", e->ok ? "ok" : "FAIL", e->actual);
 }
 
+/* "ok VALUE", "FAIL VALUE", or "FAIL (held on 2 of 3) VALUE". */
+static char *fmt_item_expect(const struct item *k, unsigned boots)
+{
+	char *v, *s;
+
+	if (!k)
+		return NULL;
+	v = item_value(k, boots);
+	if (k->held == boots)
+		s = xasprintf("ok %s", v);
+	else if (boots == 1)
+		s = xasprintf("FAIL %s", v);
+	else
+		s = xasprintf("FAIL (held on %u of %u) %s", k->held, boots, v);
+	free(v);
+	return s;
+}
+
 static void rows_expect(struct table *T, const struct scn_cmd *c,
-			struct events *E, struct events *K)
+			struct events *E, struct items *K)
 {
 	struct event *e = take(E, c, EV_EXPECT, NULL);
-	struct event *k = take(K, c, EV_EXPECT, NULL);
+	struct item *k = item_next(K, c->line, EV_EXPECT, NULL, NULL, NULL);
 	char mark = ' ';
-	int64_t a, b;
+	int64_t a, min, max;
 
 	if (!e && !k)
 		return;
-	if (!e || !k || e->ok != k->ok)
+	if (!e || !k || e->ok != (k->held == K->boots))
 		mark = '!';
 	else if (c->type == SCN_EXPECT && c->op == SCN_OP_CLOSE &&
-		 is_num(e->actual, &a) && is_num(k->actual, &b) &&
-		 !report_values_close(a, b, c->tol))
+		 is_num(e->actual, &a) && item_range(k, K->boots, &min, &max) &&
+		 !in_range(a, min, max, c->tol))
 		mark = '!';
 	add_row(T, c->line, mark, xstrdup(c->text), fmt_expect(e),
-		fmt_expect(k));
+		fmt_item_expect(k, K->boots), k);
 }
 
 static void rows_error(struct table *T, const struct scn_cmd *c,
-		       struct events *E, struct events *K)
+		       struct events *E, struct items *K)
 {
 	for (;;) {
 		struct event *e = take(E, c, EV_ERROR, NULL);
-		struct event *k = take(K, c, EV_ERROR, NULL);
+		struct item *k = item_next(K, c->line, EV_ERROR, NULL, NULL,
+					   NULL);
+		const char *common = k ? item_common(k, K->boots) : NULL;
 
 		if (!e && !k)
 			return;
 		add_row(T, c->line,
-			e && k && !strcmp(e->error, k->error) ? ' ' : '!',
+			e && common && !strcmp(e->error, common) ? ' ' : '!',
 			xstrdup(c->text), e ? xstrdup(e->error) : NULL,
-			k ? xstrdup(k->error) : NULL);
+			k ? item_value(k, K->boots) : NULL, k);
 	}
 }
 
-static void rows_killed(struct table *T, const struct scn_cmd *c,
-			struct events *E, struct events *K)
+static char *fmt_killed(const struct item *k, unsigned boots)
 {
-	struct events *sides[2] = { E, K };
+	if (!k)
+		return NULL;
+	if (k->present == boots)
+		return xasprintf("%s killed", k->task);
+	return xasprintf("%s killed (on %u of %u boots)", k->task, k->present,
+			 boots);
+}
 
-	for (int s = 0; s < 2; s++) {
-		for (size_t i = 0; i < sides[s]->nr; i++) {
-			struct event *ev = &sides[s]->v[i];
-			struct event *e, *k;
+static void rows_killed(struct table *T, const struct scn_cmd *c,
+			struct events *E, struct items *K)
+{
+	struct event *e;
+	struct item *k;
 
-			if (ev->used || ev->line != c->line ||
-			    ev->kind != EV_KILLED)
-				continue;
-			e = take(E, c, EV_KILLED, ev->task);
-			k = take(K, c, EV_KILLED, ev->task);
-			add_row(T, c->line, e && k ? ' ' : '!',
-				xstrdup(c->text),
-				e ? xasprintf("%s killed", e->task) : NULL,
-				k ? xasprintf("%s killed", k->task) : NULL);
-		}
+	while ((e = take(E, c, EV_KILLED, NULL))) {
+		k = item_next(K, c->line, EV_KILLED, NULL, NULL, e->task);
+		add_row(T, c->line, k && k->present == K->boots ? ' ' : '!',
+			xstrdup(c->text), xasprintf("%s killed", e->task),
+			fmt_killed(k, K->boots), k);
 	}
+	while ((k = item_next(K, c->line, EV_KILLED, NULL, NULL, NULL)))
+		add_row(T, c->line, '!', xstrdup(c->text), NULL,
+			fmt_killed(k, K->boots), k);
 }
 
 static void json_str(FILE *f, const char *s)
@@ -457,8 +416,24 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void print_table(const struct table *T, bool json, const char *kver)
+/* JSON, with --repeat: ,"kernel_boots":[each boot's value or null] */
+static void print_boots(const struct item *k, unsigned boots)
 {
+	if (boots < 2)
+		return;
+	fputs(",\"kernel_boots\":[", stdout);
+	for (unsigned b = 0; b < boots; b++) {
+		fputs(b ? "," : "", stdout);
+		json_str(stdout, k ? k->val[b] : NULL);
+	}
+	fputc(']', stdout);
+}
+
+/* @boots > 1: the kernel column has "min / median / max" (not humanized) */
+static void print_table(const struct table *T, bool json, const char *kver,
+			unsigned boots)
+{
+	bool ranges = boots > 1;
 	char **eng, **ker;
 	int ww = 4, vw = 6;
 
@@ -472,6 +447,7 @@ static void print_table(const struct table *T, bool json, const char *kver)
 			json_str(stdout, r->eng);
 			fputs(",\"kernel\":", stdout);
 			json_str(stdout, r->ker);
+			print_boots(r->k, boots);
 			printf(",\"mark\":\"%s\"}\n", r->mark == '!' ? "differ" :
 			       r->mark == '*' ? "shown-differ" :
 			       r->mark == '?' ? "one-side" : "");
@@ -488,7 +464,8 @@ static void print_table(const struct table *T, bool json, const char *kver)
 		int w = (int)strlen(T->v[i].what), v;
 
 		eng[i] = T->v[i].eng ? humanize(T->v[i].eng) : xstrdup("-");
-		ker[i] = T->v[i].ker ? humanize(T->v[i].ker) : xstrdup("-");
+		ker[i] = !T->v[i].ker ? xstrdup("-") :
+			 ranges ? xstrdup(T->v[i].ker) : humanize(T->v[i].ker);
 		v = (int)strlen(eng[i]);
 		ww = w > ww ? w : ww;
 		vw = v > vw ? v : vw;
@@ -537,6 +514,92 @@ static int stdin_copy(const char *text, size_t len, char *path, size_t plen)
 	return 0;
 }
 
+/* The engine's side: 0, or the exit status after saying why not. */
+static int compare_engine(const struct oracle_opts *o, const char *file,
+			  const struct scenario *s, struct events *E)
+{
+	int ret = run_engine(o, file, E);
+
+	if (ret == 0 || ret == 1)
+		return 0;
+	if (ret == 2) {		/* `memcg run` said why, on one line */
+		fprintf(stderr, "memcg compare: %s: the engine cannot run it "
+			"(`memcg kernel` runs it on the kernel alone)\n",
+			s->filename);
+		return 2;
+	}
+	fprintf(stderr, "memcg compare: the engine failed (%s)\n",
+		ret < 0 ? "killed or not run" : "exit status > 2");
+	return 3;
+}
+
+/* The kernel column's title. */
+static void kernel_title(const struct oracle_boots *b, char *buf, size_t len)
+{
+	if (b->n == 1)
+		snprintf(buf, len, "Linux %s", b->kver);
+	else
+		snprintf(buf, len, "Linux %s, %u boots: min / median / max",
+			 b->kver, b->n);
+}
+
+static void print_summary(const struct table *T, const struct events *E,
+			  const struct items *K)
+{
+	unsigned expects = 0, held = 0;
+
+	for (size_t i = 0; i < K->nr; i++) {
+		if (K->v[i].kind != EV_EXPECT)
+			continue;
+		expects++;
+		held += K->v[i].held == K->boots;
+	}
+	printf("engine: %u of %u expects held; kernel: %u of %u%s\n",
+	       E->expects - E->failed, E->expects, held, expects,
+	       K->boots > 1 ? " (on every boot)" : "");
+	printf("%zu rows: %u disagree (!), %u shown values differ (*), "
+	       "%u on one side only (?)\n", T->nr, T->differ, T->shown,
+	       T->one_side);
+}
+
+static unsigned kernel_bad_lines(const struct oracle_boots *b)
+{
+	unsigned bad = 0;
+
+	for (unsigned i = 0; i < b->n; i++)
+		bad += b->ev[i].bad;
+	return bad;
+}
+
+/* Line up the engine's events and the kernel's items, print the table. */
+static int compare_print(const struct oracle_opts *o, const struct scenario *s,
+			 struct events *E, const struct oracle_boots *b)
+{
+	struct table T = { 0 };
+	struct items K;
+	char kver[300];
+	int ret;
+
+	items_build(&K, b->ev, b->n);
+	for (size_t i = 0; i < s->nr_cmds; i++) {
+		const struct scn_cmd *c = &s->cmds[i];
+
+		rows_show(&T, c, E, &K, o->tolerance);
+		rows_expect(&T, c, E, &K);
+		rows_error(&T, c, E, &K);
+		rows_killed(&T, c, E, &K);
+	}
+	kernel_title(b, kver, sizeof(kver));
+	oracle_print_vms(b, o->json, stdout);
+	print_table(&T, o->json, kver, b->n);
+	if (!o->json)
+		print_summary(&T, E, &K);
+	ret = T.differ ? 1 : 0;
+	table_free(&T);
+	items_free(&K);
+	return ret;
+}
+
 /**
  * oracle_compare_main - "memcg compare"
  * @argc: arguments, @argv[0] being "compare"
@@ -546,12 +609,11 @@ static int stdin_copy(const char *text, size_t len, char *path, size_t plen)
  */
 int oracle_compare_main(int argc, char **argv)
 {
-	struct events E = { 0 }, K = { 0 };
-	struct table T = { 0 };
-	struct oracle_opts o, ko;
-	struct qemu_result res;
+	struct events E = { 0 };
+	struct oracle_boots b = { 0 };
+	struct oracle_opts o;
 	struct scenario *s;
-	char tmp[64] = "", kver[200];
+	char tmp[64] = "";
 	const char *file;
 	char *text;
 	size_t len;
@@ -573,47 +635,21 @@ int oracle_compare_main(int argc, char **argv)
 		file = tmp;
 	}
 
-	ret = run_engine(&o, file, &E);
-	if (ret < 0 || ret > 1) {
-		fprintf(stderr, "memcg compare: the engine failed (%s)\n",
-			ret < 0 ? "killed or not run" : "exit status 2");
-		ret = 3;
-		goto out;
-	}
-	ko = o;
-	ko.json = true;
-	ret = oracle_kernel_run(&ko, text, len, s, events_add_cb, &K, &res);
+	ret = compare_engine(&o, file, s, &E);
 	if (ret)
 		goto out;
-	if (E.bad || K.bad)
+	ret = oracle_kernel_boots(&o, text, len, s, &b);
+	if (ret)
+		goto out;
+	if (E.bad || kernel_bad_lines(&b))
 		fprintf(stderr, "memcg compare: %u engine and %u kernel lines "
-			"were not events\n", E.bad, K.bad);
-
-	for (size_t i = 0; i < s->nr_cmds; i++) {
-		const struct scn_cmd *c = &s->cmds[i];
-
-		rows_show(&T, c, &E, &K, o.tolerance);
-		rows_expect(&T, c, &E, &K);
-		rows_error(&T, c, &E, &K);
-		rows_killed(&T, c, &E, &K);
-	}
-	snprintf(kver, sizeof(kver), "Linux %s", res.kver);
-	print_table(&T, o.json, kver);
-	if (!o.json) {
-		printf("engine: %u of %u expects held; kernel: %u of %u\n",
-		       E.expects - E.failed, E.expects,
-		       K.expects - K.failed, K.expects);
-		printf("%zu rows: %u disagree (!), %u shown values differ (*), "
-		       "%u on one side only (?)\n", T.nr, T.differ, T.shown,
-		       T.one_side);
-	}
-	ret = T.differ ? 1 : 0;
+			"were not events\n", E.bad, kernel_bad_lines(&b));
+	ret = compare_print(&o, s, &E, &b);
 out:
 	if (tmp[0])
 		unlink(tmp);
-	table_free(&T);
+	oracle_boots_free(&b);
 	events_free(&E);
-	events_free(&K);
 	scenario_free(s);
 	free(text);
 	return ret;

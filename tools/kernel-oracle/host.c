@@ -55,18 +55,21 @@ static void set(char *dst, size_t len, const char *v)
 /**
  * host_prepare - run prepare.sh (installs missing packages) and fill @h
  * @h: host
+ * @series: the kernel series, "6.1" or "6.12"
  * @err: receives a message on failure
  * @errlen: size of @err
  *
  * Return: 0 or -1 with @err set.
  */
-int host_prepare(struct oracle_host *h, char *err, size_t errlen)
+int host_prepare(struct oracle_host *h, const char *series, char *err,
+		 size_t errlen)
 {
 	char cmd[1200], line[4096];
 	FILE *p;
 	int status;
 
 	memset(h, 0, sizeof(*h));
+	set(h->series, sizeof(h->series), series);
 	set(h->srcdir, sizeof(h->srcdir),
 	    env_or("MEMCG_ORACLE_DIR", MEMCG_ORACLE_SRC_DIR));
 	set(h->player, sizeof(h->player),
@@ -85,7 +88,8 @@ int host_prepare(struct oracle_host *h, char *err, size_t errlen)
 	}
 
 	/* prepare.sh's own messages (apt-get) go to our stderr. */
-	snprintf(cmd, sizeof(cmd), "'%s/prepare.sh'", h->srcdir);
+	snprintf(cmd, sizeof(cmd), "MEMCG_ORACLE_KERNEL='%s' '%s/prepare.sh'",
+		 h->series, h->srcdir);
 	p = popen(cmd, "r");
 	if (!p) {
 		snprintf(err, errlen, "cannot run %s: %s", cmd, strerror(errno));
@@ -104,6 +108,8 @@ int host_prepare(struct oracle_host *h, char *err, size_t errlen)
 			set(h->kver, sizeof(h->kver), v);
 		} else if (!strcmp(line, "MODDIR")) {
 			set(h->moddir, sizeof(h->moddir), v);
+		} else if (!strcmp(line, "HZ")) {
+			h->hz = (unsigned)strtoul(v, NULL, 10);
 		} else if (!strcmp(line, "QEMU")) {
 			set(h->qemu, sizeof(h->qemu), v);
 		} else if (!strcmp(line, "BUSYBOX")) {

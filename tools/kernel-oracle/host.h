@@ -22,6 +22,8 @@
  * struct oracle_host - the host's pieces
  * @kernel: /boot/vmlinuz-<kver>
  * @kver: the kernel release
+ * @series: the series asked for: "6.1" or "6.12"
+ * @hz: CONFIG_HZ of that kernel (0: unknown)
  * @moddir: /lib/modules/<kver>
  * @modules: module paths relative to @moddir, in load order
  * @nr_modules: how many
@@ -34,6 +36,8 @@
 struct oracle_host {
 	char kernel[512];
 	char kver[128];
+	char series[8];
+	unsigned hz;
 	char moddir[512];
 	char modules[HOST_MAX_MODULES][256];
 	size_t nr_modules;
@@ -47,11 +51,13 @@ struct oracle_host {
 /**
  * host_prepare - run prepare.sh (installs missing packages) and fill @h
  * @h: host
+ * @series: the kernel series, "6.1" or "6.12" (MEMCG_ORACLE_KERNEL)
  * @err: receives a message on failure
  * @errlen: size of @err
  *
  * Return: 0 or -1 with @err set.
  */
-int host_prepare(struct oracle_host *h, char *err, size_t errlen);
+int host_prepare(struct oracle_host *h, const char *series, char *err,
+		 size_t errlen);
 
 #endif /* MEMCG_ORACLE_HOST_H */

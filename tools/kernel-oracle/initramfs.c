@@ -59,17 +59,19 @@ static const char *base_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* Remove older base archives of any kernel from the cache. */
-static void remove_stale(const char *cache, const char *keep)
+/* Remove older base archives of the same kernel from the cache. */
+static void remove_stale(const char *cache, const char *kver,
+			 const char *keep)
 {
 	DIR *d = opendir(cache);
 	struct dirent *de;
-	char path[2048];
+	char path[2048], prefix[200];
 
 	if (!d)
 		return;
+	snprintf(prefix, sizeof(prefix), "initramfs-%s-", kver);
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "initramfs-", 10) ||
+		if (strncmp(de->d_name, prefix, strlen(prefix)) ||
 		    !strcmp(de->d_name, base_name(keep)))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", cache, de->d_name);
@@ -78,12 +80,101 @@ static void remove_stale(const char *cache, const char *keep)
 	closedir(d);
 }
 
+/* The decompressor of a compressed module (6.12 ships .ko.xz), or NULL. */
+static const char *decompressor(const char *ko)
+{
+	static const char *const tools[][2] = {
+		{ ".ko.xz", "xz -dc" },
+		{ ".ko.zst", "zstd -dcq" },
+		{ ".ko.gz", "gzip -dc" },
+	};
+	size_t n = strlen(ko);
+
+	for (size_t i = 0; i < sizeof(tools) / sizeof(tools[0]); i++) {
+		size_t m = strlen(tools[i][0]);
+
+		if (n > m && !strcmp(ko + n - m, tools[i][0]))
+			return tools[i][1];
+	}
+	return NULL;
+}
+
+/* The whole output of "@tool '@path'"; NULL if it fails. */
+static char *read_decompressed(const char *tool, const char *path,
+			       size_t *len)
+{
+	char cmd[2200], *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "%s '%s'", tool, path);
+	p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	do {
+		if (n == cap) {
+			size_t ncap = cap ? cap * 2 : 1 << 20;
+			char *nb = realloc(buf, ncap);
+
+			if (!nb)
+				goto fail;
+			buf = nb;
+			cap = ncap;
+		}
+		got = fread(buf + n, 1, cap - n, p);
+		n += got;
+	} while (got);
+	if (pclose(p) != 0 || !n) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+fail:
+	pclose(p);
+	free(buf);
+	return NULL;
+}
+
+/*
+ * Add module @rel of @h to the archive as oracle/<name>.ko, decompressed
+ * when it is compressed, and its line to @modlist.
+ */
+static int add_module(struct cpio *c, const struct oracle_host *h,
+		      const char *rel, char *modlist, size_t listlen)
+{
+	const char *tool = decompressor(rel);
+	char src[2048], ko[256], name[300];
+	size_t n = strlen(modlist);
+
+	snprintf(src, sizeof(src), "%s/%s", h->moddir, rel);
+	snprintf(ko, sizeof(ko), "%s", base_name(rel));
+	if (tool) {
+		size_t len;
+		char *data = read_decompressed(tool, src, &len);
+
+		if (!data)
+			return -EIO;
+		*strrchr(ko, '.') = '\0';	/* zram.ko.xz -> zram.ko */
+		snprintf(name, sizeof(name), "oracle/%s", ko);
+		cpio_file(c, name, 0644, data, len);
+		free(data);
+	} else {
+		snprintf(name, sizeof(name), "oracle/%s", ko);
+		cpio_copy(c, name, 0644, src);
+	}
+	/* zram0 is the swap device, zram1 the scratch disk */
+	snprintf(modlist + n, listlen - n, "%s%s\n", ko,
+		 !strcmp(ko, "zram.ko") ? " num_devices=2" : "");
+	return 0;
+}
+
 static int build(const struct oracle_host *h, const char *path)
 {
 	char tmp[2048], src[2048], modlist[HOST_MAX_MODULES * 300] = "";
 	struct cpio c;
 	FILE *f;
-	int err;
+	int err = 0, ret;
 
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	f = fopen(tmp, "wb");
@@ -104,20 +195,12 @@ static int build(const struct oracle_host *h, const char *path)
 	snprintf(src, sizeof(src), "%s/init.sh", h->srcdir);
 	cpio_copy(&c, "init", 0755, src);
 	cpio_copy(&c, "oracle/player", 0755, h->player);
-	for (size_t i = 0; i < h->nr_modules; i++) {
-		const char *ko = base_name(h->modules[i]);
-		char name[300];
-		size_t n = strlen(modlist);
-
-		snprintf(src, sizeof(src), "%s/%s", h->moddir, h->modules[i]);
-		snprintf(name, sizeof(name), "oracle/%s", ko);
-		cpio_copy(&c, name, 0644, src);
-		/* zram0 is the swap device, zram1 the scratch disk */
-		snprintf(modlist + n, sizeof(modlist) - n, "%s%s\n", ko,
-			 !strcmp(ko, "zram.ko") ? " num_devices=2" : "");
-	}
+	for (size_t i = 0; i < h->nr_modules && !err; i++)
+		err = add_module(&c, h, h->modules[i], modlist,
+				 sizeof(modlist));
 	cpio_file(&c, "oracle/modules", 0644, modlist, strlen(modlist));
-	err = cpio_finish(&c);
+	ret = cpio_finish(&c);
+	err = err ? err : ret;
 	if (fclose(f) && !err)
 		err = -errno;
 	if (!err && rename(tmp, path))
@@ -165,12 +248,17 @@ int initramfs_base(const struct oracle_host *h, char *path, size_t len,
 	if (access(path, R_OK) == 0)
 		return 0;
 	ret = build(h, path);
+	if (ret == -EIO) {
+		snprintf(err, errlen, "initramfs: cannot decompress the modules "
+			 "of %s (xz -dc: is xz-utils installed?)", h->kver);
+		return -1;
+	}
 	if (ret) {
 		snprintf(err, errlen, "initramfs: cannot write %s: %s", path,
 			 strerror(-ret));
 		return -1;
 	}
-	remove_stale(h->cache, path);
+	remove_stale(h->cache, h->kver, path);
 	return 0;
 }
 

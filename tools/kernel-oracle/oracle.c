@@ -16,6 +16,7 @@
 #include "oracle_int.h"
 #include "qemu.h"
 #include "scenario.h"
+#include "vm.h"
 
 #define MiB ((uint64_t)1 << 20)
 #define KERNEL_HEADROOM (256 * MiB)	/* the VM's memory above the machine's */
@@ -47,6 +48,27 @@ static bool parse_uint(const char *v, unsigned max, unsigned *out)
 	return true;
 }
 
+/* --kernel, --lru-gen and --repeat: 0, or 2 after a usage error. */
+static int parse_vm_opt(const char *cmd, const char *a, const char *v,
+			struct oracle_opts *o)
+{
+	if (!strncmp(a, "--kernel", 8)) {
+		if (strcmp(v, "6.1") && strcmp(v, "6.12"))
+			return usage_error(cmd, "bad --kernel '%s' (6.1 or 6.12)",
+					   v);
+		o->kernel = !strcmp(v, "6.12") ? SCN_KERNEL_6_12 :
+						 SCN_KERNEL_6_1;
+		o->kernel_given = true;
+	} else if (!strncmp(a, "--lru-gen", 9)) {
+		if (strcmp(v, "y") && strcmp(v, "0"))
+			return usage_error(cmd, "bad --lru-gen '%s' (y or 0)", v);
+		o->lru_gen = v;
+	} else if (!parse_uint(v, 100, &o->repeat)) {
+		return usage_error(cmd, "bad --repeat '%s' (1-100 boots)", v);
+	}
+	return 0;
+}
+
 /**
  * oracle_parse_args - parse "kernel"/"compare" arguments
  * @argc: count
@@ -62,6 +84,7 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 	static const char *const valued[] = {
 		"--seed", "--memory", "--swap", "--cpus", "--mode", "--policy",
 		"--timeout", "--cmd-timeout", "--thp", "--accel", "--tolerance",
+		"--kernel", "--lru-gen", "--repeat",
 	};
 	const char *cmd = argv[0];
 
@@ -69,6 +92,7 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 	o->timeout_s = 600;
 	o->cmd_timeout_s = 120;
 	o->tolerance = SCN_DEFAULT_TOLERANCE;
+	o->repeat = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = NULL;
 		int which = -1;
@@ -181,6 +205,10 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 						   v);
 			break;
 		}
+		default:
+			if (parse_vm_opt(cmd, a, v, o))
+				return 2;
+			break;
 		}
 	}
 	if (!o->file)
@@ -262,7 +290,38 @@ int oracle_load(const struct oracle_opts *o, char **text, size_t *len,
 	if (o->given & SCN_GIVEN_MODE)
 		m->mode = o->m.mode;
 	m->given |= o->given;
+	if (o->kernel_given) {
+		m->kernel = o->kernel;
+		m->given |= SCN_GIVEN_KERNEL;
+	}
+	if (m->kernel == SCN_KERNEL_6_12 && m->mode == SCN_MODE_V1) {
+		fprintf(stderr, "memcg: %s: mode=v1 with kernel 6.12: Debian's "
+			"6.12 is built without CONFIG_MEMCG_V1 (no cgroup v1)\n",
+			(*s)->filename);
+		scenario_free(*s);
+		free(*text);
+		return 2;
+	}
 	return 0;
+}
+
+/**
+ * oracle_lru_gen - what to write to lru_gen/enabled
+ * @o: options
+ * @m: the machine line
+ *
+ * Return: "y", "0" or NULL (leave the kernel's default).
+ */
+const char *oracle_lru_gen(const struct oracle_opts *o,
+			   const struct scn_machine *m)
+{
+	if (o->lru_gen)
+		return o->lru_gen;
+	if (m->reclaim == SCN_RECLAIM_MGLRU)
+		return "y";
+	if (m->reclaim == SCN_RECLAIM_CLASSIC)
+		return "0";
+	return NULL;
 }
 
 /* The scratch disk: every data file at its largest, and some slack. */
@@ -324,10 +383,11 @@ int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 	struct oracle_host h;
 	struct qemu_opts q = { 0 };
 	char err[1024], base[1200], rundir[1200], initrd[1300], env[1024];
+	const char *lru_gen;
 	int ret = 3;
 
 	memset(res, 0, sizeof(*res));
-	if (host_prepare(&h, err, sizeof(err)) ||
+	if (host_prepare(&h, scn_kernel_str(m->kernel), err, sizeof(err)) ||
 	    initramfs_base(&h, base, sizeof(base), err, sizeof(err))) {
 		fprintf(stderr, "kernel-oracle: %s\n", err);
 		return 3;
@@ -353,12 +413,15 @@ int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 	q.timeout_s = o->timeout_s;
 	q.console = o->console;
 
+	lru_gen = oracle_lru_gen(o, m);
 	snprintf(env, sizeof(env),
 		 "MODE=%s\nSWAP_BYTES=%" PRIu64 "\nSCRATCH_BYTES=%" PRIu64 "\n"
-		 "THP=%s\nPLAYER_ARGS=\"--cmd-timeout %u --mode %s%s\"\n",
+		 "THP=%s\nLRU_GEN=%s\nRAM_MB=%" PRIu64 "\nHZ=%u\n"
+		 "PLAYER_ARGS=\"--cmd-timeout %u --mode %s%s\"\n",
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
 		 m->swap_bytes & ~(uint64_t)4095, scratch_bytes(s),
-		 o->thp ? o->thp : "", o->cmd_timeout_s,
+		 o->thp ? o->thp : "", lru_gen ? lru_gen : "",
+		 q.ram_bytes >> 20, h.hz, o->cmd_timeout_s,
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
 		 o->json ? " --json" : "");
 	snprintf(initrd, sizeof(initrd), "%s/initrd.cpio", rundir);
@@ -402,12 +465,24 @@ out:
 struct kernel_print {
 	bool json;
 	unsigned expects, failed;
+	const struct qemu_result *res;
+	bool vm_done;
 };
+
+/* The "# vm:" line once, before the first result. */
+static void print_vm_once(struct kernel_print *p)
+{
+	if (p->vm_done)
+		return;
+	p->vm_done = true;
+	vm_print(p->res->vm, 1, p->json, stdout);
+}
 
 static void print_line(const char *line, void *arg)
 {
 	struct kernel_print *p = arg;
 
+	print_vm_once(p);
 	if (p->json) {
 		if (strstr(line, "\"kind\":\"expect\"")) {
 			p->expects++;
@@ -422,6 +497,102 @@ static void print_line(const char *line, void *arg)
 	}
 	printf("%s\n", line);
 	fflush(stdout);
+}
+
+/**
+ * oracle_boots_free - free what oracle_kernel_boots() filled in
+ * @b: the boots
+ */
+void oracle_boots_free(struct oracle_boots *b)
+{
+	for (unsigned i = 0; b->ev && i < b->n; i++)
+		events_free(&b->ev[i]);
+	free(b->ev);
+	free(b->vm);
+	b->ev = NULL;
+	b->vm = NULL;
+}
+
+/**
+ * oracle_kernel_boots - run the scenario @o->repeat times, a fresh VM each
+ * @o: options (the player prints JSON whatever @o->json says)
+ * @text: the scenario file's bytes
+ * @len: how many
+ * @s: the parsed scenario, overrides applied
+ * @b: receives the events
+ *
+ * Return: 0, or 3 when a boot failed.
+ */
+int oracle_kernel_boots(const struct oracle_opts *o, const char *text,
+			size_t len, const struct scenario *s,
+			struct oracle_boots *b)
+{
+	struct oracle_opts ko = *o;
+	struct qemu_result res;
+
+	memset(b, 0, sizeof(*b));
+	b->n = o->repeat ? o->repeat : 1;
+	b->ev = calloc(b->n, sizeof(*b->ev));
+	b->vm = calloc(b->n, sizeof(*b->vm));
+	if (!b->ev || !b->vm) {
+		fputs("kernel-oracle: out of memory\n", stderr);
+		return 3;
+	}
+	ko.json = true;
+	for (unsigned i = 0; i < b->n; i++) {
+		if (b->n > 1)
+			fprintf(stderr, "kernel-oracle: boot %u of %u\n", i + 1,
+				b->n);
+		if (oracle_kernel_run(&ko, text, len, s, events_add_cb,
+				      &b->ev[i], &res))
+			return 3;
+		snprintf(b->vm[i], sizeof(b->vm[i]), "%s", res.vm);
+		snprintf(b->kver, sizeof(b->kver), "%s", res.kver);
+	}
+	return 0;
+}
+
+/**
+ * oracle_print_vms - print the boots' VM configurations
+ * @b: the boots
+ * @json: JSON Lines
+ * @out: where
+ */
+void oracle_print_vms(const struct oracle_boots *b, bool json, FILE *out)
+{
+	for (unsigned i = 0; i < b->n; i++)
+		if (json || !i || strcmp(b->vm[i], b->vm[0]))
+			vm_print(b->vm[i], i + 1, json, out);
+}
+
+/* "memcg kernel --repeat N": the spread of every value over N boots. */
+static int kernel_repeat(const struct oracle_opts *o, const char *text,
+			 size_t len, const struct scenario *s)
+{
+	struct oracle_boots b;
+	struct items I;
+	unsigned failed, expects = 0;
+	int ret;
+
+	ret = oracle_kernel_boots(o, text, len, s, &b);
+	if (ret) {
+		oracle_boots_free(&b);
+		return ret;
+	}
+	oracle_print_vms(&b, o->json, stdout);
+	if (!o->json)
+		printf("# %u boots: numbers are min / median / max\n", b.n);
+	items_build(&I, b.ev, b.n);
+	failed = items_print(&I, s, o->json, stdout);
+	for (size_t i = 0; i < I.nr; i++)
+		expects += I.v[i].kind == EV_EXPECT;
+	if (failed && !o->json)
+		fprintf(stderr, "memcg kernel: %s: %u of %u expects did not "
+			"hold on every boot\n", s->filename, failed, expects);
+	items_free(&I);
+	oracle_boots_free(&b);
+	fflush(stdout);
+	return failed ? 1 : 0;
 }
 
 /**
@@ -447,14 +618,21 @@ int oracle_kernel_main(int argc, char **argv)
 	ret = oracle_load(&o, &text, &len, &s);
 	if (ret)
 		return ret;
+	if (o.repeat > 1) {
+		ret = kernel_repeat(&o, text, len, s);
+		goto out;
+	}
 	p.json = o.json;
+	p.res = &res;
 	ret = oracle_kernel_run(&o, text, len, s, print_line, &p, &res);
 	if (!ret) {
+		print_vm_once(&p);
 		ret = res.rc;
 		if (p.failed && !o.json)
 			fprintf(stderr, "memcg kernel: %s: %u of %u expects "
 				"failed\n", s->filename, p.failed, p.expects);
 	}
+out:
 	scenario_free(s);
 	free(text);
 	return ret;

@@ -15,22 +15,45 @@
  *   --cmd-timeout SECONDS  limit for one task action (default 120)
  *   --thp always|madvise|never
  *                          transparent huge pages (default: the kernel's,
- *                          "always" in Debian's)
+ *                          "always" in Debian's above 512M of RAM)
+ *   --kernel 6.1|6.12      which Debian kernel boots (default: the machine
+ *                          line's kernel=, else 6.1)
+ *   --lru-gen y|0          write /sys/kernel/mm/lru_gen/enabled before the
+ *                          scenario (default: y for reclaim=mglru, 0 for
+ *                          reclaim=classic, else the kernel's: off on 6.1,
+ *                          on on 6.12)
+ *   --repeat N             N fresh boots (1-100); every shown and expected
+ *                          value prints as "min / median / max" over them,
+ *                          and an expect holds when it held on every boot
  *   --accel kvm|tcg        default: KVM if it works here, else TCG
  *   --console              copy the VM's console to stderr
  *   --keep                 keep the run directory (logs, initramfs)
  * compare only:
- *   --tolerance PERCENT    how far shown numbers may differ (default 5)
+ *   --tolerance PERCENT    how far shown numbers may differ (default 5);
+ *                          with --repeat, how far outside the kernel's
+ *                          min..max range
  *
- * The VM: Debian's linux-image-amd64, memory = the machine's memory plus
+ * --kernel and --lru-gen select the kernel side only: the engine follows
+ * the scenario's machine line (kernel=, reclaim=).
+ *
+ * Every kernel result starts with the VM's configuration that changes
+ * reclaim, read inside the VM (vm.h):
+ *   # vm: kernel 6.1.0-57-amd64, 1280M RAM (MemTotal 1210M), swap zram
+ *         512M (lzo-rle), 2 CPUs, HZ 250, lru_gen 0x0000, thp always
+ * (one line; {"kind":"vm",...} with --json).
+ *
+ * The VM: Debian's linux-image-amd64 (6.1) or its 6.12 backport
+ * linux-image-6.12.118+deb12-amd64-unsigned, memory = the machine's memory plus
  * 256M for the kernel itself (the scenario's limits are what matter), swap
  * on zram of the machine's swap size, cgroup2 mounted plainly (no
  * nsdelegate or memory_recursiveprot). Packages are installed on first
  * use (tools/kernel-oracle/prepare.sh).
  *
- * Exit status: 0 every expect held (kernel) / engine and kernel agree
- * (compare), 1 an expect failed / they differ, 2 malformed scenario or bad
- * usage, 3 the oracle failed (VM did not boot, timed out, engine crashed).
+ * Exit status: 0 every expect held (on every boot) (kernel) / engine and
+ * kernel agree (compare), 1 an expect failed / they differ, 2 malformed
+ * scenario, bad usage, or a machine the engine does not model (compare:
+ * reclaim=mglru, for now), 3 the oracle failed (VM did not boot, timed
+ * out, engine crashed).
  */
 #ifndef MEMCG_ORACLE_H
 #define MEMCG_ORACLE_H

@@ -8,7 +8,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
+#include "events.h"
 #include "qemu.h"
 #include "scenario.h"
 
@@ -25,6 +27,11 @@
  * @thp: transparent_hugepage/enabled, or NULL for the kernel's default
  * @accel: "kvm", "tcg", or NULL to choose
  * @tolerance: compare: percent by which shown numbers may differ
+ * @kernel: --kernel, when @kernel_given
+ * @kernel_given: --kernel was given (else the machine line's kernel=)
+ * @lru_gen: --lru-gen "y" or "0", or NULL (then the machine line's
+ *           reclaim=, else the kernel's default)
+ * @repeat: boots (--repeat; 1 without it)
  * @given: machine keys overridden (SCN_GIVEN_*)
  * @m: the overriding values
  * @fwd: the engine's options, forwarded as given (--seed, --memory, ...)
@@ -40,6 +47,10 @@ struct oracle_opts {
 	const char *thp;
 	const char *accel;
 	double tolerance;
+	enum scn_kernel kernel;
+	bool kernel_given;
+	const char *lru_gen;
+	unsigned repeat;
 	unsigned given;
 	struct scn_machine m;
 	char *fwd[ORACLE_MAX_FWD];
@@ -66,6 +77,52 @@ int oracle_parse_args(int argc, char **argv, bool compare,
  */
 int oracle_load(const struct oracle_opts *o, char **text, size_t *len,
 		struct scenario **s);
+
+/**
+ * oracle_lru_gen - what to write to lru_gen/enabled: --lru-gen, else "y"
+ * for reclaim=mglru and "0" for reclaim=classic, else NULL (the kernel's)
+ * @o: options
+ * @m: the machine line
+ */
+const char *oracle_lru_gen(const struct oracle_opts *o,
+			   const struct scn_machine *m);
+
+/**
+ * struct oracle_boots - the kernel's events over @o->repeat fresh boots
+ * @n: boots
+ * @ev: the player's events of each boot
+ * @vm: each boot's "@@ORACLE-VM" pairs (vm.h)
+ * @kver: the kernel release
+ */
+struct oracle_boots {
+	unsigned n;
+	struct events *ev;
+	char (*vm)[512];
+	char kver[128];
+};
+
+/**
+ * oracle_kernel_boots - run the scenario @o->repeat times, a fresh VM each
+ * @o: options
+ * @text: the scenario file's bytes
+ * @len: how many
+ * @s: the parsed scenario, overrides applied
+ * @b: receives the events (oracle_boots_free() them, also on failure)
+ *
+ * Return: 0, or 3 when a boot failed (why is on stderr).
+ */
+int oracle_kernel_boots(const struct oracle_opts *o, const char *text,
+			size_t len, const struct scenario *s,
+			struct oracle_boots *b);
+
+/** oracle_boots_free - free what oracle_kernel_boots() filled in */
+void oracle_boots_free(struct oracle_boots *b);
+
+/**
+ * oracle_print_vms - the "# vm:" line of the first boot and of each boot
+ * whose VM differed from it (text), or every boot's "vm" object (JSON)
+ */
+void oracle_print_vms(const struct oracle_boots *b, bool json, FILE *out);
 
 /**
  * oracle_kernel_run - run a scenario in the VM

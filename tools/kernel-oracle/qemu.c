@@ -122,6 +122,8 @@ static void on_output_line(char *l, void *arg)
 		r->began = true;
 		snprintf(r->kver, sizeof(r->kver), "%s",
 			 l[14] == ' ' ? l + 15 : "");
+	} else if (!strncmp(l, "@@ORACLE-VM ", 12)) {
+		snprintf(r->vm, sizeof(r->vm), "%s", l + 12);
 	} else if (!strncmp(l, "@@ORACLE-END", 12)) {
 		r->ended = true;
 		r->rc = atoi(l + 12);

@@ -42,6 +42,7 @@ struct qemu_opts {
  * @rc: the player's exit status (with @ended)
  * @timed_out: the time limit killed qemu
  * @kver: the kernel release the VM reported
+ * @vm: init's "@@ORACLE-VM" pairs: the VM's configuration (vm.h)
  * @error: init's "@@ORACLE-ERROR" message, or qemu's failure
  * @seconds: wall time of the boot
  */
@@ -52,6 +53,7 @@ struct qemu_result {
 	int rc;
 	bool timed_out;
 	char kver[128];
+	char vm[512];
 	char error[2048];
 	double seconds;
 };

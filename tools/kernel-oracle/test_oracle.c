@@ -17,8 +17,10 @@
 #include <cmocka.h>
 
 #include "cpio.h"
+#include "events.h"
 #include "jsonl.h"
 #include "oracle_int.h"
+#include "vm.h"
 
 static void test_jsonl_event(void **state)
 {
@@ -218,6 +220,209 @@ static void test_args_errors(void **state)
 			       NULL), 2);
 }
 
+static void test_args_vm(void **state)
+{
+	struct oracle_opts o;
+	struct scn_machine m = { .reclaim = SCN_RECLAIM_DEFAULT };
+
+	(void)state;
+	assert_int_equal(parse(false, &o, "kernel", "f.scn", NULL), 0);
+	assert_false(o.kernel_given);
+	assert_null(o.lru_gen);
+	assert_int_equal(o.repeat, 1);
+	assert_null(oracle_lru_gen(&o, &m));
+	m.reclaim = SCN_RECLAIM_MGLRU;
+	assert_string_equal(oracle_lru_gen(&o, &m), "y");
+	m.reclaim = SCN_RECLAIM_CLASSIC;
+	assert_string_equal(oracle_lru_gen(&o, &m), "0");
+
+	assert_int_equal(parse(true, &o, "compare", "f.scn", "--kernel",
+			       "6.12", "--lru-gen=y", "--repeat", "5", NULL), 0);
+	assert_true(o.kernel_given);
+	assert_int_equal(o.kernel, SCN_KERNEL_6_12);
+	assert_int_equal(o.repeat, 5);
+	/* the flag overrides the machine line */
+	assert_string_equal(oracle_lru_gen(&o, &m), "y");
+	/* not the engine's: not forwarded */
+	assert_int_equal(o.nr_fwd, 0);
+
+	assert_int_equal(parse(false, &o, "kernel", "f", "--kernel", "6.6",
+			       NULL), 2);
+	assert_int_equal(parse(false, &o, "kernel", "f", "--kernel", "6.1.0",
+			       NULL), 2);
+	assert_int_equal(parse(false, &o, "kernel", "f", "--lru-gen", "n",
+			       NULL), 2);
+	assert_int_equal(parse(false, &o, "kernel", "f", "--repeat", "0",
+			       NULL), 2);
+	assert_int_equal(parse(false, &o, "kernel", "f", "--repeat", "101",
+			       NULL), 2);
+	assert_int_equal(parse(false, &o, "kernel", "f", "--repeat", NULL), 2);
+}
+
+#define VM_KV "kernel=6.1.0-57-amd64 ram_mb=1280 memtotal_kb=1239040 " \
+	"swap=zram swap_bytes=536870912 comp=lzo-rle cpus=1 hz=250 " \
+	"lru_gen=0x0000 thp=always"
+
+static void test_vm_line(void **state)
+{
+	char buf[512];
+	FILE *f = tmpfile();
+	long n;
+
+	(void)state;
+	assert_string_equal(vm_get(VM_KV, "swap", buf, sizeof(buf)), "zram");
+	assert_string_equal(vm_get(VM_KV, "thp", buf, sizeof(buf)), "always");
+	assert_string_equal(vm_get(VM_KV, "bogus", buf, sizeof(buf)), "?");
+	vm_format(VM_KV, buf, sizeof(buf));
+	assert_string_equal(buf, "kernel 6.1.0-57-amd64, 1280M RAM (MemTotal "
+			    "1210M), swap zram 512M (lzo-rle), 1 CPU, HZ 250, "
+			    "lru_gen 0x0000, thp always");
+	vm_format("kernel=6.12.118+deb12-amd64 swap=none cpus=2", buf,
+		  sizeof(buf));
+	assert_non_null(strstr(buf, ", no swap, 2 CPUs,"));
+
+	vm_print(VM_KV, 2, true, f);
+	vm_print(VM_KV, 2, false, f);
+	vm_print("", 1, false, f);	/* nothing */
+	n = ftell(f);
+	rewind(f);
+	memset(buf, 0, sizeof(buf));
+	assert_int_equal(fread(buf, 1, sizeof(buf) - 1, f), (size_t)n);
+	assert_non_null(strstr(buf, "{\"kind\":\"vm\",\"boot\":2,\"kernel\":"
+			       "\"6.1.0-57-amd64\",\"ram_mb\":1280,"));
+	assert_non_null(strstr(buf, "\"thp\":\"always\"}\n# vm (boot 2): "
+			       "kernel 6.1.0-57-amd64, "));
+	fclose(f);
+}
+
+/* Three boots of "expect A/memory.current ~ 30M" and friends. */
+static void boots_fill(struct events *E)
+{
+	static const char *const lines[3][5] = {
+		{ "{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		  "\"value\":\"max 6\"}",
+		  "{\"line\":4,\"kind\":\"expect\",\"ok\":true,"
+		  "\"actual\":\"100\"}",
+		  "{\"line\":5,\"kind\":\"error\",\"error\":\"EBUSY\"}",
+		  "{\"line\":6,\"kind\":\"killed\",\"task\":\"t\"}", NULL },
+		{ "{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		  "\"value\":\"max 5\"}",
+		  "{\"line\":4,\"kind\":\"expect\",\"ok\":false,"
+		  "\"actual\":\"80\"}",
+		  "{\"line\":5,\"kind\":\"error\",\"error\":\"EBUSY\"}",
+		  NULL },
+		{ "{\"line\":5,\"kind\":\"error\",\"error\":\"ENOENT\"}",
+		  "{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		  "\"value\":\"max 74\"}",
+		  "{\"line\":4,\"kind\":\"expect\",\"ok\":true,"
+		  "\"actual\":\"90\"}", NULL },
+	};
+
+	for (int b = 0; b < 3; b++)
+		for (int i = 0; lines[b][i]; i++)
+			events_add(&E[b], lines[b][i]);
+}
+
+static void test_items(void **state)
+{
+	struct events E[3] = { 0 };
+	struct items I;
+	char *v;
+	int64_t min, max;
+
+	(void)state;
+	boots_fill(E);
+	items_build(&I, E, 3);
+	assert_int_equal(I.nr, 4);
+	/* by line: show, expect, error, killed */
+	assert_int_equal(I.v[0].kind, EV_SHOW);
+	assert_string_equal(I.v[0].key, "max");
+	v = item_value(&I.v[0], 3);
+	assert_string_equal(v, "5 / 6 / 74");
+	free(v);
+	assert_true(item_range(&I.v[0], 3, &min, &max));
+	assert_int_equal(min, 5);
+	assert_int_equal(max, 74);
+
+	assert_int_equal(I.v[1].kind, EV_EXPECT);
+	assert_int_equal(I.v[1].held, 2);
+	v = item_value(&I.v[1], 3);
+	assert_string_equal(v, "80 / 90 / 100");
+	free(v);
+
+	assert_int_equal(I.v[2].kind, EV_ERROR);
+	assert_null(item_common(&I.v[2], 3));
+	v = item_value(&I.v[2], 3);
+	assert_string_equal(v, "EBUSY (2 boots), ENOENT (1 boot)");
+	free(v);
+
+	assert_int_equal(I.v[3].kind, EV_KILLED);
+	assert_int_equal(I.v[3].present, 1);
+	v = item_value(&I.v[3], 3);
+	assert_string_equal(v, "killed (on 1 of 3 boots)");
+	free(v);
+	items_free(&I);
+
+	/* one boot: the plain value, as a single run prints it */
+	items_build(&I, E, 1);
+	v = item_value(&I.v[0], 1);
+	assert_string_equal(v, "6");
+	free(v);
+	assert_string_equal(item_common(&I.v[2], 1), "EBUSY");
+	items_free(&I);
+	for (int b = 0; b < 3; b++)
+		events_free(&E[b]);
+}
+
+static void test_items_print(void **state)
+{
+	static const char text[] =
+		"mkdir A\n"
+		"task t A\n"
+		"show A/memory.events\n"
+		"expect A/memory.current ~ 100 10%\n"
+		"rmdir A\n"
+		"t anon 1M\n";
+	struct events E[3] = { 0 };
+	struct scenario *s;
+	struct items I;
+	char buf[2048] = "";
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_int_equal(scenario_parse(text, strlen(text), "t.scn", &s, NULL,
+					0), 0);
+	boots_fill(E);
+	items_build(&I, E, 3);
+	assert_int_equal(items_print(&I, s, false, f), 1);
+	rewind(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	assert_string_equal(buf,
+		"A/memory.events max 5 / 6 / 74\n"
+		"FAIL A/memory.current ~ 100 10%: held on 2 of 3 boots, got "
+		"80 / 90 / 100, want ~ 100 +-10% [line 4]\n"
+		"rmdir A: EBUSY (2 boots), ENOENT (1 boot)\n"
+		"t killed (on 1 of 3 boots)\n");
+	fclose(f);
+
+	f = tmpfile();
+	items_print(&I, s, true, f);
+	rewind(f);
+	memset(buf, 0, sizeof(buf));
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	assert_non_null(strstr(buf, "{\"line\":3,\"kind\":\"show\",\"file\":"
+			       "\"A/memory.events\",\"key\":\"max\",\"boots\":3,"
+			       "\"present\":3,\"values\":[\"6\",\"5\",\"74\"],"
+			       "\"summary\":\"5 / 6 / 74\",\"min\":5,\"max\":74}\n"));
+	assert_non_null(strstr(buf, "\"ok\":false,\"held\":2,"));
+	assert_non_null(strstr(buf, "\"values\":[\"killed\",null,null]"));
+	fclose(f);
+	items_free(&I);
+	for (int b = 0; b < 3; b++)
+		events_free(&E[b]);
+	scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +433,10 @@ int main(void)
 		cmocka_unit_test(test_cpio_missing_file),
 		cmocka_unit_test(test_args),
 		cmocka_unit_test(test_args_errors),
+		cmocka_unit_test(test_args_vm),
+		cmocka_unit_test(test_vm_line),
+		cmocka_unit_test(test_items),
+		cmocka_unit_test(test_items_print),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -217,8 +217,7 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 
 	err = run_create(s, &c->run, tree ? NULL : stdout, &r);
 	if (err) {
-		fprintf(stderr, "memcg: %s: cannot create the engine for its "
-			"machine: %s\n", s->filename, errname(err));
+		run_create_error(s, err);
 		return 2;
 	}
 	run_all(r);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "memcg/sim.h"
 #include "run.h"
 
@@ -34,6 +35,72 @@ static uint64_t splitmix64(uint64_t *x)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
 	return z ^ (z >> 31);
+}
+
+static enum memcg_kernel config_kernel(enum scn_kernel k)
+{
+	return k == SCN_KERNEL_6_12 ? MEMCG_KERNEL_6_12 : MEMCG_KERNEL_6_1;
+}
+
+static enum memcg_reclaim config_reclaim(enum scn_reclaim r)
+{
+	switch (r) {
+	case SCN_RECLAIM_CLASSIC:
+		return MEMCG_RECLAIM_CLASSIC;
+	case SCN_RECLAIM_MGLRU:
+		return MEMCG_RECLAIM_MGLRU;
+	default:
+		return MEMCG_RECLAIM_DEFAULT;
+	}
+}
+
+/* The machine line as an engine configuration. */
+static void machine_config(const struct scn_machine *m,
+			   struct memcg_config *cfg)
+{
+	memcg_config_init(cfg);
+	cfg->mode = m->mode == SCN_MODE_V1 ? MEMCG_MODE_V1 : MEMCG_MODE_V2;
+	cfg->policy = m->policy == SCN_POLICY_KERNEL ? MEMCG_POLICY_KERNEL :
+						       MEMCG_POLICY_REPARENT;
+	cfg->memory_bytes = m->memory_bytes;
+	cfg->dataless = m->memory_bytes > RUN_DATA_LIMIT;
+	cfg->nr_cpus = m->cpus;
+	cfg->deterministic = true;
+	cfg->kernel = config_kernel(m->kernel);
+	cfg->reclaim = config_reclaim(m->reclaim);
+}
+
+/**
+ * run_create_error - print why run_create() failed, one line on stderr
+ * @s: the scenario
+ * @err: run_create()'s negative errno
+ *
+ * Settings the engine refuses by design name the machine line; anything
+ * else prints the errno.
+ */
+void run_create_error(const struct scenario *s, int err)
+{
+	const struct scn_machine *m = &s->machine;
+	struct memcg_config cfg;
+
+	machine_config(m, &cfg);
+	if (err == -EOPNOTSUPP && cfg.kernel == MEMCG_KERNEL_6_12 &&
+	    cfg.mode == MEMCG_MODE_V1) {
+		fprintf(stderr, "memcg: %s:%d: mode=v1 with kernel=6.12: "
+			"Debian's 6.12 is built without CONFIG_MEMCG_V1\n",
+			s->filename, m->line);
+	} else if (err == -EOPNOTSUPP &&
+		   memcg_config_reclaim(&cfg) == MEMCG_RECLAIM_MGLRU) {
+		fprintf(stderr, "memcg: %s:%d: %s: the engine does not model "
+			"MGLRU yet%s\n", s->filename, m->line,
+			m->reclaim == SCN_RECLAIM_MGLRU ? "reclaim=mglru" :
+			"kernel=6.12 (whose default reclaim is MGLRU)",
+			m->reclaim == SCN_RECLAIM_MGLRU ? "" :
+			"; add reclaim=classic");
+	} else {
+		fprintf(stderr, "memcg: %s: cannot create the engine for its "
+			"machine: %s\n", s->filename, errname(err));
+	}
 }
 
 /**
@@ -75,14 +142,7 @@ int run_create(const struct scenario *s, const struct run_opts *o, FILE *out,
 		r->cpu[i] = o->seed ? (int)(splitmix64(&x) % m->cpus) :
 				      (int)(i % m->cpus);
 
-	memcg_config_init(&cfg);
-	cfg.mode = m->mode == SCN_MODE_V1 ? MEMCG_MODE_V1 : MEMCG_MODE_V2;
-	cfg.policy = m->policy == SCN_POLICY_KERNEL ? MEMCG_POLICY_KERNEL :
-						      MEMCG_POLICY_REPARENT;
-	cfg.memory_bytes = m->memory_bytes;
-	cfg.dataless = m->memory_bytes > RUN_DATA_LIMIT;
-	cfg.nr_cpus = m->cpus;
-	cfg.deterministic = true;
+	machine_config(m, &cfg);
 	memcg_set_cpu(0);
 	err = memcg_engine_create(&cfg, &r->e);
 	if (!err)

@@ -40,13 +40,24 @@ struct run_opts {
  * @out: where the output goes; NULL for none
  * @rp: the run
  *
- * memory -> memory_bytes, cpus -> nr_cpus, mode, policy; deterministic;
+ * memory -> memory_bytes, cpus -> nr_cpus, mode, policy, kernel,
+ * reclaim (not given: MEMCG_RECLAIM_DEFAULT, the kernel's); deterministic;
  * data-less frames only above 4G of memory; memcg_swapon() when swap > 0.
  *
  * Return: 0 or the engine's negative errno (creation or swapon).
  */
 int run_create(const struct scenario *s, const struct run_opts *o, FILE *out,
 	       struct run **rp);
+
+/**
+ * run_create_error - print why run_create() failed, one line on stderr
+ * @s: the scenario
+ * @err: run_create()'s negative errno
+ *
+ * "FILE:LINE: reclaim=mglru: the engine does not model MGLRU yet" and the
+ * like for settings the engine refuses by design; the errno otherwise.
+ */
+void run_create_error(const struct scenario *s, int err);
 
 /**
  * run_step - execute the next command and report what it printed, then

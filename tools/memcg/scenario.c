@@ -547,6 +547,73 @@ static bool is_keyword(const char *s)
 
 /* --- commands --- */
 
+/**
+ * scn_kernel_str - the spelling of a kernel profile
+ * @kernel: profile
+ *
+ * Return: "6.1" or "6.12".
+ */
+const char *scn_kernel_str(enum scn_kernel kernel)
+{
+	return kernel == SCN_KERNEL_6_12 ? "6.12" : "6.1";
+}
+
+/**
+ * scn_reclaim_str - the spelling of a reclaim mode
+ * @reclaim: mode
+ *
+ * Return: "default", "classic" or "mglru".
+ */
+const char *scn_reclaim_str(enum scn_reclaim reclaim)
+{
+	switch (reclaim) {
+	case SCN_RECLAIM_CLASSIC:
+		return "classic";
+	case SCN_RECLAIM_MGLRU:
+		return "mglru";
+	default:
+		return "default";
+	}
+}
+
+static int machine_kernel(struct parser *p, struct scn_machine *m,
+			  const char *v)
+{
+	if (!strcmp(v, "6.1"))
+		m->kernel = SCN_KERNEL_6_1;
+	else if (!strcmp(v, "6.12"))
+		m->kernel = SCN_KERNEL_6_12;
+	else
+		return perr(p, "bad kernel '%.*s': expected kernel=6.1 or "
+			    "kernel=6.12", TOK(v));
+	m->given |= SCN_GIVEN_KERNEL;
+	return 0;
+}
+
+static int machine_reclaim(struct parser *p, struct scn_machine *m,
+			   const char *v)
+{
+	if (!strcmp(v, "classic"))
+		m->reclaim = SCN_RECLAIM_CLASSIC;
+	else if (!strcmp(v, "mglru"))
+		m->reclaim = SCN_RECLAIM_MGLRU;
+	else
+		return perr(p, "bad reclaim '%.*s': expected reclaim=classic "
+			    "or reclaim=mglru", TOK(v));
+	m->given |= SCN_GIVEN_RECLAIM;
+	return 0;
+}
+
+/* Settings that are fine one by one but not together. */
+static int machine_check(struct parser *p, const struct scn_machine *m)
+{
+	if (m->kernel == SCN_KERNEL_6_12 && m->mode == SCN_MODE_V1)
+		return perr(p, "mode=v1 with kernel=6.12: Debian's 6.12 is "
+			    "built without CONFIG_MEMCG_V1 (no cgroup v1); "
+			    "expected mode=v2 or kernel=6.1");
+	return 0;
+}
+
 static int parse_machine(struct parser *p, const struct line *l)
 {
 	struct scn_machine *m = &p->s->machine;
@@ -602,13 +669,19 @@ static int parse_machine(struct parser *p, const struct line *l)
 					    "policy=reparent or policy=kernel",
 					    TOK(v));
 			m->given |= SCN_GIVEN_POLICY;
+		} else if (klen == 6 && !strncmp(t, "kernel", 6)) {
+			if (machine_kernel(p, m, v))
+				return -EINVAL;
+		} else if (klen == 7 && !strncmp(t, "reclaim", 7)) {
+			if (machine_reclaim(p, m, v))
+				return -EINVAL;
 		} else {
 			return perr(p, "unknown machine setting '%.*s': expected "
-				    "memory=, swap=, cpus=, mode= or policy=",
-				    TOK(t));
+				    "memory=, swap=, cpus=, mode=, policy=, "
+				    "kernel= or reclaim=", TOK(t));
 		}
 	}
-	return 0;
+	return machine_check(p, m);
 }
 
 /* A cgroup path argument that must be "." or created by an earlier mkdir. */
@@ -1023,6 +1096,8 @@ int scenario_parse(const char *text, size_t len, const char *filename,
 		.cpus = SCN_DEFAULT_CPUS,
 		.mode = SCN_MODE_V2,
 		.policy = SCN_POLICY_REPARENT,
+		.kernel = SCN_KERNEL_6_1,
+		.reclaim = SCN_RECLAIM_DEFAULT,
 	};
 	while (c < end) {
 		const char *nl = memchr(c, '\n', end - c);

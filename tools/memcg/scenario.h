@@ -4,6 +4,7 @@
  * an array of commands, each with the line it came from.
  *
  *   machine memory=1G swap=512M cpus=2 mode=v2 policy=reparent  # optional
+ *           kernel=6.1 reclaim=classic                          # (issue 18)
  *   mkdir A/B                 rmdir A/B
  *   write A/memory.max 50M    show A/memory.current
  *   task t1 A                 move t1 A/B
@@ -23,7 +24,8 @@
  *
  * What the parser checks (errors are "FILE:LINE: expected ..."):
  * - the command and its argument count; sizes, numbers, ops, tolerances;
- * - "machine" only as the first command;
+ * - "machine" only as the first command; mode=v1 not with kernel=6.12
+ *   (Debian's 6.12 is built without CONFIG_MEMCG_V1);
  * - tasks: a task is used only after its "task" line, and is created once;
  * - cgroups: every path used by task, move, write, show, expect and rmdir
  *   is "." or was created by an earlier mkdir line. mkdir itself is not
@@ -62,12 +64,27 @@ enum scn_policy {
 	SCN_POLICY_KERNEL,
 };
 
+/* The kernel whose behaviour to follow (kernel=6.1|6.12). */
+enum scn_kernel {
+	SCN_KERNEL_6_1,
+	SCN_KERNEL_6_12,
+};
+
+/* Page reclaim (reclaim=classic|mglru); DEFAULT: the kernel's own. */
+enum scn_reclaim {
+	SCN_RECLAIM_DEFAULT,
+	SCN_RECLAIM_CLASSIC,
+	SCN_RECLAIM_MGLRU,
+};
+
 /* Which keys the machine line set explicitly (struct scn_machine.given). */
 #define SCN_GIVEN_MEMORY	(1u << 0)
 #define SCN_GIVEN_SWAP		(1u << 1)
 #define SCN_GIVEN_CPUS		(1u << 2)
 #define SCN_GIVEN_MODE		(1u << 3)
 #define SCN_GIVEN_POLICY	(1u << 4)
+#define SCN_GIVEN_KERNEL	(1u << 5)
+#define SCN_GIVEN_RECLAIM	(1u << 6)
 
 struct scn_machine {
 	uint64_t memory_bytes;
@@ -75,6 +92,8 @@ struct scn_machine {
 	unsigned cpus;
 	enum scn_mode mode;
 	enum scn_policy policy;
+	enum scn_kernel kernel;		/* default 6.1 */
+	enum scn_reclaim reclaim;	/* default: the kernel's */
 	unsigned given;		/* SCN_GIVEN_* */
 	int line;		/* line of the machine command, 0 if none */
 };
@@ -231,6 +250,12 @@ const char *scn_op_str(enum scn_op op);
 
 /** scn_cmd_name - the command's keyword: "mkdir", "anon", "expect", ... */
 const char *scn_cmd_name(enum scn_cmd_type type);
+
+/** scn_kernel_str - "6.1" or "6.12" */
+const char *scn_kernel_str(enum scn_kernel kernel);
+
+/** scn_reclaim_str - "default", "classic" or "mglru" */
+const char *scn_reclaim_str(enum scn_reclaim reclaim);
 
 /** scn_cmd_is_task - whether the command is "NAME verb ..." (not task/move) */
 bool scn_cmd_is_task(enum scn_cmd_type type);

@@ -105,6 +105,39 @@ expect_rc 1 "$MEMCG" run "$DATA/machine.scn" --memory=512M --mode v1 --cpus 2 \
 	--swap 0 --policy kernel
 contains "$TMP/out" "show A/memory.max: ENOENT"
 
+# 5b. kernel= and reclaim=: what the engine does not model is one clear
+# line naming the machine line, exit 2, nothing on stdout.
+engine_refuses() {	# FILE WANT [ARGS...]
+	local f=$1 want=$2
+	shift 2
+	expect_rc 2 "$MEMCG" run "$f" "$@" && contains "$TMP/err" "$f:$want"
+	checks=$((checks + 1))
+	[[ -s $TMP/out ]] && fail "$f: printed on stdout"
+	[[ $(wc -l <"$TMP/err") == 1 ]] || fail "$f: not one line on stderr"
+}
+engine_refuses "$DATA/mglru.scn" \
+	"2: reclaim=mglru: the engine does not model MGLRU yet"
+engine_refuses "$DATA/kernel612.scn" \
+	"2: kernel=6.12 (whose default reclaim is MGLRU): the engine does not model MGLRU yet; add reclaim=classic"
+engine_refuses "$DATA/classic612.scn" \
+	"2: mode=v1 with kernel=6.12: Debian's 6.12 is built without CONFIG_MEMCG_V1" \
+	--mode v1
+expect_rc 0 "$MEMCG" run "$DATA/classic612.scn"
+contains "$TMP/out" "ok A/memory.current ~ 4M 10%"
+if grep -q MEMCG_HAVE_ORACLE "$(dirname "$MEMCG")/CMakeFiles/memcg.dir/flags.make" 2>/dev/null; then
+	# compare runs the engine first: no VM is booted for this
+	expect_rc 2 "$MEMCG" compare "$DATA/mglru.scn" &&
+		contains "$TMP/err" "$DATA/mglru.scn:2: reclaim=mglru: the engine does not model MGLRU yet"
+	# bad values of the oracle's own flags: usage errors, no boot
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --kernel 5.10
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --lru-gen maybe
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --repeat 0
+	expect_rc 2 "$MEMCG" kernel "$DATA/bad_v1_kernel.scn" &&
+		contains "$TMP/err" "without CONFIG_MEMCG_V1"
+	expect_rc 2 "$MEMCG" kernel "$DATA/machine.scn" --kernel 6.12 --mode v1 &&
+		contains "$TMP/err" "without CONFIG_MEMCG_V1"
+fi
+
 # 6. Determinism: same file and seed, same bytes (text, JSON, seeds).
 for args in "" "--json" "--seed 7" "--seed 7 --json" "--show-tree"; do
 	for f in "$DATA/seeds.scn" "$SRC/examples/limit-and-swap.scn"; do

@@ -127,6 +127,39 @@ static void test_machine(void **state)
 	scenario_free(s);
 }
 
+static void test_machine_kernel(void **state)
+{
+	struct scenario *s = parse_ok("mkdir A\n");
+
+	(void)state;
+	assert_int_equal(s->machine.kernel, SCN_KERNEL_6_1);
+	assert_int_equal(s->machine.reclaim, SCN_RECLAIM_DEFAULT);
+	scenario_free(s);
+
+	s = parse_ok("machine kernel=6.12 reclaim=mglru\n");
+	assert_int_equal(s->machine.kernel, SCN_KERNEL_6_12);
+	assert_int_equal(s->machine.reclaim, SCN_RECLAIM_MGLRU);
+	assert_int_equal(s->machine.given, SCN_GIVEN_KERNEL |
+			 SCN_GIVEN_RECLAIM);
+	scenario_free(s);
+
+	s = parse_ok("machine reclaim=classic kernel=6.1 mode=v1\n");
+	assert_int_equal(s->machine.kernel, SCN_KERNEL_6_1);
+	assert_int_equal(s->machine.reclaim, SCN_RECLAIM_CLASSIC);
+	assert_int_equal(s->machine.mode, SCN_MODE_V1);
+	scenario_free(s);
+
+	s = parse_ok("machine kernel=6.12 mode=v2\n");
+	assert_int_equal(s->machine.given, SCN_GIVEN_KERNEL | SCN_GIVEN_MODE);
+	scenario_free(s);
+
+	assert_string_equal(scn_kernel_str(SCN_KERNEL_6_1), "6.1");
+	assert_string_equal(scn_kernel_str(SCN_KERNEL_6_12), "6.12");
+	assert_string_equal(scn_reclaim_str(SCN_RECLAIM_DEFAULT), "default");
+	assert_string_equal(scn_reclaim_str(SCN_RECLAIM_CLASSIC), "classic");
+	assert_string_equal(scn_reclaim_str(SCN_RECLAIM_MGLRU), "mglru");
+}
+
 static void test_cgroup_commands(void **state)
 {
 	struct scenario *s = parse_ok(
@@ -332,6 +365,22 @@ static void test_malformed(void **state)
 	parse_bad("machine policy=zombie\n", 1, "bad policy");
 	parse_bad("machine colour=blue\n", 1, "unknown machine setting");
 	parse_bad("machine memory\n", 1, "expected KEY=VALUE");
+	parse_bad("machine kernel=6.2\n", 1,
+		  "bad kernel '6.2': expected kernel=6.1 or kernel=6.12");
+	parse_bad("machine kernel=\n", 1, "bad kernel ''");
+	parse_bad("machine kernel=6.1.0\n", 1, "bad kernel '6.1.0'");
+	parse_bad("machine reclaim=lru\n", 1,
+		  "bad reclaim 'lru': expected reclaim=classic or "
+		  "reclaim=mglru");
+	parse_bad("machine reclaim=MGLRU\n", 1, "bad reclaim 'MGLRU'");
+	parse_bad("machine mode=v1 kernel=6.12\n", 1,
+		  "mode=v1 with kernel=6.12: Debian's 6.12 is built without "
+		  "CONFIG_MEMCG_V1");
+	parse_bad("# v1\nmachine kernel=6.12 swap=0 mode=v1\n", 2,
+		  "without CONFIG_MEMCG_V1");
+	parse_bad("machine kernel=6.12 colour=blue\n", 1,
+		  "expected memory=, swap=, cpus=, mode=, policy=, kernel= "
+		  "or reclaim=");
 	/* bad sizes */
 	parse_bad("task t .\nt anon 10Q\n", 2, "bad size '10Q'");
 	parse_bad("task t .\nt anon -1M\n", 2, "bad size '-1M'");
@@ -645,6 +694,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_machine),
+		cmocka_unit_test(test_machine_kernel),
 		cmocka_unit_test(test_cgroup_commands),
 		cmocka_unit_test(test_task_commands),
 		cmocka_unit_test(test_expect_commands),
