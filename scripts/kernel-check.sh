@@ -6,6 +6,8 @@
 #
 # Each scenario runs through `memcg compare`: it passes when the engine and
 # the kernel agree on every expect, error and kill (no row marked '!').
+# A comment "kernel-check: options OPTS" adds oracle options for that file
+# (e.g. --thp never where the engine's 4K faults must meet the kernel's).
 # A scenario whose comment says "kernel-check: kernel-only" documents a
 # known difference: it runs through `memcg kernel` and passes when its
 # expects hold on the kernel.
@@ -50,10 +52,12 @@ for f in "${FILES[@]}"; do
 	else
 		cmd=compare
 	fi
+	# "# kernel-check: options --thp never": oracle options of one file
+	read -r -a FOPTS <<<"$(sed -n 's/^#.*kernel-check: options //p' "$f" | head -1)"
 	echo
-	echo "==== memcg $cmd $f"
+	echo "==== memcg $cmd $f ${FOPTS[*]}"
 	t=$SECONDS
-	"$MEMCG" "$cmd" "$f" "${OPTS[@]}"
+	"$MEMCG" "$cmd" "$f" "${FOPTS[@]}" "${OPTS[@]}"
 	rc=$?
 	if ((rc == 0)); then
 		passed=$((passed + 1))

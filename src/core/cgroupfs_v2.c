@@ -166,8 +166,9 @@ static int parse_reclaim_options(char *opts, int *swappiness)
 }
 
 /*
- * memory.reclaim: "SIZE [swappiness=N|max]". Reclaims in batches of a
- * quarter of what is left, ignoring the target's own protection; -EAGAIN
+ * memory.reclaim: "SIZE [swappiness=N|max]". Reclaims all that is left in
+ * one request (6.1, which overshoots: a pass does not stop at the goal)
+ * or in batches of a quarter of it (6.12), ignoring the target's own protection; -EAGAIN
  * when MAX_RECLAIM_RETRIES rounds free nothing before the goal.
  */
 static int memory_reclaim_write(struct memcg_file *f, char *buf)
@@ -186,10 +187,11 @@ static int memory_reclaim_write(struct memcg_file *f, char *buf)
 	if (err)
 		return err;
 	while (reclaimed < nr_to_reclaim) {
-		long batch = (nr_to_reclaim - reclaimed) / 4, got;
+		long batch = nr_to_reclaim - reclaimed, got;
 
-		if (batch < 32)
-			batch = 32;
+		/* 6.1 asks for all that is left at once; 6.12 a quarter */
+		if (f->memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12)
+			batch = batch / 4 < 32 ? 32 : batch / 4;
 		got = try_to_free_mem_cgroup_pages(f->memcg, batch,
 						   MEMCG_GFP_KERNEL,
 						   MEMCG_RECLAIM_MAY_SWAP |
