@@ -64,6 +64,8 @@ enum memcg_stat_item {
 	MEMCG_OBJCG_SHMEM_THP,
 	MEMCG_OBJCG_FILE,
 	MEMCG_OBJCG_FILE_THP,
+	MEMCG_FILE_DIRTY,	/* page cache written, not yet written back */
+	MEMCG_FILE_WRITEBACK,	/* page cache being written back */
 	MEMCG_SWAP,		/* swap slots owned by records */
 	MEMCG_SWAPCACHE,	/* pages in the swap cache */
 	MEMCG_PSWPIN,		/* pages read from swap */
