@@ -281,102 +281,168 @@ static void memory_events_local_show(struct memcg_file *f, struct seqbuf *s)
 	events_show(s, f->memcg->memory_events_local);
 }
 
-/* memory.stat keys we model, in the kernel's order, sizes in bytes. */
-static const struct {
+/*
+ * memory.stat, key by key as Linux 6.1 and 6.12 print it for a cgroup
+ * (memory_stat_format()), in the kernel's order and units. A key the
+ * engine does not model prints 0, as the README lists.
+ */
+enum stat_kind {
+	STAT_ZERO,	/* not modeled, or nothing of the kind here */
+	STAT_PAGES,	/* an item in pages, shown in bytes */
+	STAT_VALUE,	/* an item shown as kept: bytes (slab) or a count */
+	STAT_SLAB,	/* slab_reclaimable + slab_unreclaimable, in bytes */
+	STAT_LRU,	/* an LRU list's size, shown in bytes */
+};
+
+/* the kernels (enum memcg_kernel) that print a key */
+#define K61		(1u << MEMCG_KERNEL_6_1)
+#define K612		(1u << MEMCG_KERNEL_6_12)
+#define KALL		(K61 | K612)
+
+struct memory_stat {
 	const char *name;
-	enum memcg_stat_item idx;
-} memory_stats[] = {
-	{ "anon", MEMCG_ANON },
-	{ "file", MEMCG_FILE },
-	{ "kernel", MEMCG_KERNEL },
-	{ "sock", MEMCG_SOCK },
-	{ "shmem", MEMCG_SHMEM },
-	{ "swapcached", MEMCG_SWAPCACHE },
-	{ "anon_thp", MEMCG_ANON_THP },
-	{ "file_thp", MEMCG_FILE_THP },
-	{ "shmem_thp", MEMCG_SHMEM_THP },
+	unsigned char kind;	/* enum stat_kind */
+	unsigned char kernels;
+	int idx;		/* the item, or the LRU list */
 };
 
-static const char *const lru_names[NR_LRU_LISTS] = {
-	"inactive_anon", "active_anon", "inactive_file", "active_file",
-	"unevictable",
+#define PAGES(n, i)	{ n, STAT_PAGES, KALL, i }
+#define VALUE(n, i)	{ n, STAT_VALUE, KALL, i }
+#define LRU(n, l)	{ n, STAT_LRU, KALL, l }
+#define ZERO(n, k)	{ n, STAT_ZERO, k, 0 }
+
+static const struct memory_stat memory_stats[] = {
+	PAGES("anon", MEMCG_ANON),
+	PAGES("file", MEMCG_FILE),
+	PAGES("kernel", MEMCG_KERNEL),
+	ZERO("kernel_stack", KALL),
+	ZERO("pagetables", KALL),
+	ZERO("sec_pagetables", KALL),
+	ZERO("percpu", KALL),
+	PAGES("sock", MEMCG_SOCK),
+	ZERO("vmalloc", KALL),
+	PAGES("shmem", MEMCG_SHMEM),
+	ZERO("zswap", KALL),
+	ZERO("zswapped", KALL),
+	ZERO("file_mapped", KALL),
+	PAGES("file_dirty", MEMCG_FILE_DIRTY),
+	PAGES("file_writeback", MEMCG_FILE_WRITEBACK),
+	PAGES("swapcached", MEMCG_SWAPCACHE),
+	PAGES("anon_thp", MEMCG_ANON_THP),
+	PAGES("file_thp", MEMCG_FILE_THP),
+	PAGES("shmem_thp", MEMCG_SHMEM_THP),
+	LRU("inactive_anon", LRU_INACTIVE_ANON),
+	LRU("active_anon", LRU_ACTIVE_ANON),
+	LRU("inactive_file", LRU_INACTIVE_FILE),
+	LRU("active_file", LRU_ACTIVE_FILE),
+	LRU("unevictable", LRU_UNEVICTABLE),
+	VALUE("slab_reclaimable", MEMCG_SLAB_RECLAIMABLE),
+	VALUE("slab_unreclaimable", MEMCG_SLAB_UNRECLAIMABLE),
+	{ "slab", STAT_SLAB, KALL, 0 },
+	VALUE("workingset_refault_anon", MEMCG_WORKINGSET_REFAULT_ANON),
+	VALUE("workingset_refault_file", MEMCG_WORKINGSET_REFAULT_FILE),
+	VALUE("workingset_activate_anon", MEMCG_WORKINGSET_ACTIVATE_ANON),
+	VALUE("workingset_activate_file", MEMCG_WORKINGSET_ACTIVATE_FILE),
+	VALUE("workingset_restore_anon", MEMCG_WORKINGSET_RESTORE_ANON),
+	VALUE("workingset_restore_file", MEMCG_WORKINGSET_RESTORE_FILE),
+	VALUE("workingset_nodereclaim", MEMCG_WORKINGSET_NODERECLAIM),
+	ZERO("pgdemote_kswapd", K612),
+	ZERO("pgdemote_direct", K612),
+	ZERO("pgdemote_khugepaged", K612),
+	ZERO("pgpromote_success", K612),
+	VALUE("pgscan", MEMCG_PGSCAN),
+	VALUE("pgsteal", MEMCG_PGSTEAL),
+	ZERO("pgscan_kswapd", KALL),
+	VALUE("pgscan_direct", MEMCG_PGSCAN),	/* all reclaim here is direct */
+	ZERO("pgscan_khugepaged", K612),
+	ZERO("pgsteal_kswapd", KALL),
+	VALUE("pgsteal_direct", MEMCG_PGSTEAL),
+	ZERO("pgsteal_khugepaged", K612),
+	VALUE("pgfault", MEMCG_PGFAULT),
+	VALUE("pgmajfault", MEMCG_PGMAJFAULT),
+	VALUE("pgrefill", MEMCG_PGREFILL),
+	VALUE("pgactivate", MEMCG_PGACTIVATE),
+	VALUE("pgdeactivate", MEMCG_PGDEACTIVATE),
+	ZERO("pglazyfree", KALL),
+	ZERO("pglazyfreed", KALL),
+	ZERO("swpin_zero", K612),
+	ZERO("swpout_zero", K612),
+	ZERO("zswpin", KALL),
+	ZERO("zswpout", KALL),
+	ZERO("zswpwb", K612),
+	ZERO("thp_fault_alloc", KALL),
+	ZERO("thp_collapse_alloc", KALL),
+	ZERO("thp_swpout", K612),
+	ZERO("thp_swpout_fallback", K612),
+	ZERO("numa_pages_migrated", K612),
+	ZERO("numa_pte_updates", K612),
+	ZERO("numa_hint_faults", K612),
+	/* not printed by 6.1 or 6.12: kept, last, while unit tests read them */
+	VALUE("pswpin", MEMCG_PSWPIN),
+	VALUE("pswpout", MEMCG_PSWPOUT),
 };
 
-/* Refault detection (workingset.c), counted in pages, after the slabs. */
-static const struct {
-	const char *name;
-	enum memcg_stat_item idx;
-} workingset_stat[] = {
-	{ "workingset_refault_anon", MEMCG_WORKINGSET_REFAULT_ANON },
-	{ "workingset_refault_file", MEMCG_WORKINGSET_REFAULT_FILE },
-	{ "workingset_activate_anon", MEMCG_WORKINGSET_ACTIVATE_ANON },
-	{ "workingset_activate_file", MEMCG_WORKINGSET_ACTIVATE_FILE },
-	{ "workingset_restore_anon", MEMCG_WORKINGSET_RESTORE_ANON },
-	{ "workingset_restore_file", MEMCG_WORKINGSET_RESTORE_FILE },
-	{ "workingset_nodereclaim", MEMCG_WORKINGSET_NODERECLAIM },
-};
-
-#define NR_WORKINGSET_STAT \
-	(sizeof(workingset_stat) / sizeof(workingset_stat[0]))
-
-/* Reclaim and VM event counts we model, in the kernel's order. */
-static const struct {
-	const char *name;
-	enum memcg_stat_item idx;
-} memory_events_stat[] = {
-	{ "pgscan", MEMCG_PGSCAN },
-	{ "pgsteal", MEMCG_PGSTEAL },
-	{ "pswpin", MEMCG_PSWPIN },
-	{ "pswpout", MEMCG_PSWPOUT },
-	{ "pgfault", MEMCG_PGFAULT },
-	{ "pgmajfault", MEMCG_PGMAJFAULT },
-	{ "pgrefill", MEMCG_PGREFILL },
-	{ "pgactivate", MEMCG_PGACTIVATE },
-	{ "pgdeactivate", MEMCG_PGDEACTIVATE },
-};
+#undef PAGES
+#undef VALUE
+#undef LRU
+#undef ZERO
 
 #define NR_MEMORY_STATS (sizeof(memory_stats) / sizeof(memory_stats[0]))
-#define NR_EVENTS_STAT \
-	(sizeof(memory_events_stat) / sizeof(memory_events_stat[0]))
-/* every item memory.stat sums: memory_stats[], the two slabs, workingset, events */
-#define NR_STAT_ITEMS (NR_MEMORY_STATS + 2 + NR_WORKINGSET_STAT + NR_EVENTS_STAT)
 
-static void memory_stat_items(enum memcg_stat_item *items)
+/* The items @st reads into @items, in order: how many. */
+static size_t memory_stat_items(const struct memory_stat *st,
+				enum memcg_stat_item *items)
 {
-	size_t i, n = 0;
-
-	for (i = 0; i < NR_MEMORY_STATS; i++)
-		items[n++] = memory_stats[i].idx;
-	items[n++] = MEMCG_SLAB_RECLAIMABLE;
-	items[n++] = MEMCG_SLAB_UNRECLAIMABLE;
-	for (i = 0; i < NR_WORKINGSET_STAT; i++)
-		items[n++] = workingset_stat[i].idx;
-	for (i = 0; i < NR_EVENTS_STAT; i++)
-		items[n++] = memory_events_stat[i].idx;
+	switch (st->kind) {
+	case STAT_PAGES:
+	case STAT_VALUE:
+		items[0] = (enum memcg_stat_item)st->idx;
+		return 1;
+	case STAT_SLAB:
+		items[0] = MEMCG_SLAB_RECLAIMABLE;
+		items[1] = MEMCG_SLAB_UNRECLAIMABLE;
+		return 2;
+	}
+	return 0;
 }
 
 static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 {
-	enum memcg_stat_item items[NR_STAT_ITEMS];
-	long val[NR_STAT_ITEMS];
-	const long *slab = val + NR_MEMORY_STATS, *ws = slab + 2;
-	const long *ev = ws + NR_WORKINGSET_STAT;
-	size_t i;
+	unsigned int kernel = 1u << f->memcg->engine->cfg.kernel;
+	enum memcg_stat_item items[NR_MEMORY_STATS + 1];
+	long val[NR_MEMORY_STATS + 1], v;
+	const struct memory_stat *st;
+	size_t n = 0;
 
-	memory_stat_items(items);
-	memcg_page_state_many(f->memcg, items, NR_STAT_ITEMS, val);
-	for (i = 0; i < NR_MEMORY_STATS; i++)
-		seq_printf(s, "%s %llu\n", memory_stats[i].name, bytes(val[i]));
-	for (i = 0; i < NR_LRU_LISTS; i++)
-		seq_printf(s, "%s %llu\n", lru_names[i],
-			   bytes(lruvec_page_state(f->memcg, (enum lru_list)i)));
-	/* object bytes, kept in bytes (NR_SLAB_*_B); slab is their sum */
-	seq_printf(s, "slab_reclaimable %ld\nslab_unreclaimable %ld\nslab %ld\n",
-		   slab[0], slab[1], slab[0] + slab[1]);
-	for (i = 0; i < NR_WORKINGSET_STAT; i++)
-		seq_printf(s, "%s %ld\n", workingset_stat[i].name, ws[i]);
-	for (i = 0; i < NR_EVENTS_STAT; i++)
-		seq_printf(s, "%s %ld\n", memory_events_stat[i].name, ev[i]);
+	for (st = memory_stats; st < memory_stats + NR_MEMORY_STATS; st++)
+		if (st->kernels & kernel)
+			n += memory_stat_items(st, items + n);
+	memcg_page_state_many(f->memcg, items, n, val);
+	n = 0;
+	for (st = memory_stats; st < memory_stats + NR_MEMORY_STATS; st++) {
+		if (!(st->kernels & kernel))
+			continue;
+		switch (st->kind) {
+		case STAT_PAGES:
+			v = val[n++] * (long)MEMCG_PAGE_SIZE;
+			break;
+		case STAT_VALUE:
+			v = val[n++];
+			break;
+		case STAT_SLAB:
+			v = val[n] + val[n + 1];
+			n += 2;
+			break;
+		case STAT_LRU:
+			v = lruvec_page_state(f->memcg, (enum lru_list)st->idx) *
+			    (long)MEMCG_PAGE_SIZE;
+			break;
+		default:	/* STAT_ZERO */
+			v = 0;
+		}
+		/* a sum that per-CPU deltas left below 0 reads 0, as the kernel's */
+		seq_printf(s, "%s %ld\n", st->name, v < 0 ? 0 : v);
+	}
 }
 
 static void oom_group_show(struct memcg_file *f, struct seqbuf *s)

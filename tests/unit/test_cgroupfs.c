@@ -45,6 +45,7 @@
 #include <string.h>
 
 #include "memcg/memcg.h"
+#include "memcg/hooks.h"
 #include "core/cgroupfs.h"
 #include "core/memcontrol.h"
 #include "audit.h"
@@ -899,15 +900,46 @@ static void test_v2_events_max_localevents(void **state)
 	events_max_case(true);
 }
 
+/* memory.stat of Linux 6.1 (Debian 6.1.0-57), as `memcg kernel` printed it */
 static const char *const v2_stat_keys[] = {
-	"anon", "file", "kernel", "sock", "shmem", "swapcached", "anon_thp",
-	"file_thp", "shmem_thp", "inactive_anon", "active_anon",
-	"inactive_file", "active_file", "unevictable", "slab_reclaimable",
-	"slab_unreclaimable", "slab", "workingset_refault_anon",
-	"workingset_refault_file", "workingset_activate_anon",
-	"workingset_activate_file", "workingset_restore_anon",
-	"workingset_restore_file", "workingset_nodereclaim", "pgscan", "pgsteal", "pswpin", "pswpout",
-	"pgfault", "pgmajfault", "pgrefill", "pgactivate", "pgdeactivate",
+	"anon", "file", "kernel", "kernel_stack", "pagetables",
+	"sec_pagetables", "percpu", "sock", "vmalloc", "shmem", "zswap",
+	"zswapped", "file_mapped", "file_dirty", "file_writeback",
+	"swapcached", "anon_thp", "file_thp", "shmem_thp", "inactive_anon",
+	"active_anon", "inactive_file", "active_file", "unevictable",
+	"slab_reclaimable", "slab_unreclaimable", "slab",
+	"workingset_refault_anon", "workingset_refault_file",
+	"workingset_activate_anon", "workingset_activate_file",
+	"workingset_restore_anon", "workingset_restore_file",
+	"workingset_nodereclaim", "pgscan", "pgsteal", "pgscan_kswapd",
+	"pgscan_direct", "pgsteal_kswapd", "pgsteal_direct", "pgfault",
+	"pgmajfault", "pgrefill", "pgactivate", "pgdeactivate", "pglazyfree",
+	"pglazyfreed", "zswpin", "zswpout", "thp_fault_alloc",
+	"thp_collapse_alloc",
+	"pswpin", "pswpout",	/* the engine's, not the kernel's: still read */
+};
+
+/* memory.stat of Linux 6.12 (Debian 6.12.118), classic LRU and MGLRU alike */
+static const char *const v2_stat_keys_6_12[] = {
+	"anon", "file", "kernel", "kernel_stack", "pagetables",
+	"sec_pagetables", "percpu", "sock", "vmalloc", "shmem", "zswap",
+	"zswapped", "file_mapped", "file_dirty", "file_writeback",
+	"swapcached", "anon_thp", "file_thp", "shmem_thp", "inactive_anon",
+	"active_anon", "inactive_file", "active_file", "unevictable",
+	"slab_reclaimable", "slab_unreclaimable", "slab",
+	"workingset_refault_anon", "workingset_refault_file",
+	"workingset_activate_anon", "workingset_activate_file",
+	"workingset_restore_anon", "workingset_restore_file",
+	"workingset_nodereclaim", "pgdemote_kswapd", "pgdemote_direct",
+	"pgdemote_khugepaged", "pgpromote_success", "pgscan", "pgsteal",
+	"pgscan_kswapd", "pgscan_direct", "pgscan_khugepaged",
+	"pgsteal_kswapd", "pgsteal_direct", "pgsteal_khugepaged", "pgfault",
+	"pgmajfault", "pgrefill", "pgactivate", "pgdeactivate", "pglazyfree",
+	"pglazyfreed", "swpin_zero", "swpout_zero", "zswpin", "zswpout",
+	"zswpwb", "thp_fault_alloc", "thp_collapse_alloc", "thp_swpout",
+	"thp_swpout_fallback", "numa_pages_migrated", "numa_pte_updates",
+	"numa_hint_faults",
+	"pswpin", "pswpout",	/* the engine's, not the kernel's: still read */
 };
 
 struct v2_stat {
@@ -990,6 +1022,87 @@ static void test_v2_stat(void **state)
 	memcg_put(b);
 	memcg_put(a);
 	assert_int_equal(memcg_rmdir(e, "A/B"), 0);
+	assert_int_equal(memcg_rmdir(e, "A"), 0);
+	engine_done(e);
+}
+
+/* A reclaimable unit of a program's cache, for memory.reclaim to evict. */
+struct stat_unit {
+	struct memcg_lru_unit lru;
+	struct obj_cgroup *objcg;
+	bool live;
+};
+
+static int stat_unit_evict(struct memcg_lru_unit *u)
+{
+	struct stat_unit *su = (struct stat_unit *)u;
+
+	memcg_obj_uncharge(su->objcg, PG, MEMCG_GFP_RECLAIMABLE);
+	su->live = false;
+	return 0;
+}
+
+static const struct memcg_lru_ops stat_unit_ops = { .evict = stat_unit_evict };
+
+/*
+ * memory.stat on the 6.12 profile: 6.12's keys in its order, and reclaim
+ * counted as direct reclaim (pgscan_direct == pgscan), as the engine has
+ * no kswapd and no khugepaged.
+ */
+static void test_v2_stat_6_12(void **state)
+{
+	struct memcg_engine *e = NULL;
+	struct memcg_config cfg;
+	struct stat_unit units[16];
+	struct obj_cgroup *objcg;
+	struct mem_cgroup *a;
+	const char *s;
+	size_t i;
+
+	memcg_config_init(&cfg);
+	cfg.memory_bytes = 64UL << 20;
+	cfg.nr_cpus = 2;
+	cfg.deterministic = true;
+	cfg.kernel = MEMCG_KERNEL_6_12;
+	cfg.reclaim = MEMCG_RECLAIM_CLASSIC;	/* the engine refuses MGLRU for now */
+	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
+	memcg_set_cpu(0);
+	a = mkdir_h(e, "A");
+	objcg = memcg_objcg_get(a);
+	for (i = 0; i < 16; i++) {
+		units[i] = (struct stat_unit){ .objcg = objcg, .live = true };
+		assert_int_equal(memcg_obj_charge(objcg, PG, MEMCG_GFP_RECLAIMABLE), 0);
+		assert_int_equal(memcg_lru_add(a, &units[i].lru, PG, &stat_unit_ops), 0);
+	}
+	s = rd(a, "memory.stat");
+	assert_keys(s, v2_stat_keys_6_12,
+		    sizeof(v2_stat_keys_6_12) / sizeof(v2_stat_keys_6_12[0]));
+	assert_int_equal(key_value(s, "pgscan"), 0);
+
+	assert_int_equal(memcg_write(a, "memory.reclaim", "32K"), 0);
+	s = rd(a, "memory.stat");
+	assert_keys(s, v2_stat_keys_6_12,
+		    sizeof(v2_stat_keys_6_12) / sizeof(v2_stat_keys_6_12[0]));
+	assert_true(key_value(s, "pgsteal") >= 8);
+	assert_true(key_value(s, "pgscan") >= key_value(s, "pgsteal"));
+	assert_int_equal(key_value(s, "pgscan_direct"), key_value(s, "pgscan"));
+	assert_int_equal(key_value(s, "pgsteal_direct"), key_value(s, "pgsteal"));
+	assert_int_equal(key_value(s, "pgscan_kswapd"), 0);
+	assert_int_equal(key_value(s, "pgscan_khugepaged"), 0);
+	assert_int_equal(key_value(s, "pgsteal_kswapd"), 0);
+	assert_int_equal(key_value(s, "pgsteal_khugepaged"), 0);
+	/* the root's file sums the same subtree */
+	assert_int_equal(kv(memcg_root(e), "memory.stat", "pgsteal_direct"),
+			 key_value(s, "pgsteal"));
+
+	for (i = 0; i < 16; i++) {
+		if (!units[i].live)
+			continue;
+		assert_int_equal(memcg_lru_del(&units[i].lru), 0);
+		memcg_obj_uncharge(objcg, PG, MEMCG_GFP_RECLAIMABLE);
+	}
+	memcg_objcg_put(objcg);
+	memcg_put(a);
 	assert_int_equal(memcg_rmdir(e, "A"), 0);
 	engine_done(e);
 }
@@ -1431,6 +1544,7 @@ static const struct CMUnitTest dynamic_tests[] = {
 	cmocka_unit_test(test_v2_events_max),
 	cmocka_unit_test(test_v2_events_max_localevents),
 	cmocka_unit_test(test_v2_stat),
+	cmocka_unit_test(test_v2_stat_6_12),
 	cmocka_unit_test(test_v2_cgroup_stat),
 	cmocka_unit_test(test_v2_max_below_usage),
 	cmocka_unit_test(test_v2_write_offline),

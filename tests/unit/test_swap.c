@@ -112,7 +112,7 @@ static long swp(struct mem_cgroup *m)
 
 static long event(struct mem_cgroup *m, const char *file, const char *key)
 {
-	char buf[512], *p;
+	char buf[4096], *p;	/* memory.stat is over 1 KiB */
 
 	assert_true(memcg_read(m, file, buf, sizeof(buf)) > 0);
 	p = strstr(buf, key);
