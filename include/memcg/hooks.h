@@ -77,6 +77,13 @@ MEMCG_API uint64_t memcg_clock_now_ns(struct memcg_engine *e);
  *	again later. May be NULL: nothing is mapped, and only
  *	memcg_folio_mark_accessed() tells reclaim of use.
  *
+ * @writeback: write back dirty folios now or soon, each between
+ *	memcg_folio_start_writeback() and memcg_folio_end_writeback():
+ *	those of @memcg's subtree, at least @nr_pages of them (background
+ *	writeback past the dirty threshold), or with @memcg NULL all of
+ *	them (reclaim found a batch of only dirty page cache, the kernel's
+ *	wakeup_flusher_threads()). May be NULL: nothing is ever dirty.
+ *
  * The reclaim callbacks run on the reclaiming thread with no engine
  * lock held; the folio is isolated (off the LRU, reclaim holds a reference).
  */
@@ -86,7 +93,41 @@ struct memcg_folio_client_ops {
 	bool (*remove_mapping)(void *priv, struct folio *folio);
 	void (*release)(void *priv);
 	int (*referenced)(void *priv, struct folio *folio);
+	void (*writeback)(void *priv, struct mem_cgroup *memcg, long nr_pages);
 };
+
+/**
+ * memcg_folio_mark_dirty - a write to a page-cache folio: dirty until
+ * written back (memory.stat file_dirty); reclaim will not drop it
+ * @e: engine
+ * @folio: a charged MEMCG_FOLIO_FILE folio the caller holds
+ *
+ * Return: 0, or -EINVAL for another type or engine.
+ */
+MEMCG_API int memcg_folio_mark_dirty(struct memcg_engine *e,
+				     struct folio *folio);
+
+/**
+ * memcg_folio_start_writeback - a dirty folio's write begins
+ * @e: engine
+ * @folio: a folio the caller holds
+ *
+ * Return: 0, -EAGAIN if it is not dirty or already under writeback,
+ * -EINVAL.
+ */
+MEMCG_API int memcg_folio_start_writeback(struct memcg_engine *e,
+					  struct folio *folio);
+
+/**
+ * memcg_folio_end_writeback - the write is done: the folio is clean, and
+ * goes to the inactive tail if reclaim was waiting for it
+ * @e: engine
+ * @folio: a folio under writeback the caller holds
+ *
+ * Return: 0, or -EINVAL if it is not under writeback.
+ */
+MEMCG_API int memcg_folio_end_writeback(struct memcg_engine *e,
+					struct folio *folio);
 
 /**
  * memcg_set_folio_client - register the client of the engine's folio LRU

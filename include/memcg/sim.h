@@ -128,6 +128,23 @@ MEMCG_API int memcg_task_read(struct memcg_task *t, const char *file,
 			      size_t bytes);
 
 /**
+ * memcg_task_write - write the first @bytes of file @file through the page
+ * cache (buffered writes, no sync)
+ * @t: task
+ * @file: file name; created on first use, grown to @bytes
+ * @bytes: rounded up to pages
+ *
+ * Pages not in the page cache are allocated and charged to the task's
+ * cgroup; every page written is left dirty (memory.stat file_dirty) until
+ * it is written back: when reclaim finds only dirty pages it wakes the
+ * flusher, which writes them all (memory.stat file_writeback meanwhile).
+ *
+ * Return: 0, -ENOMEM, -ESRCH.
+ */
+MEMCG_API int memcg_task_write(struct memcg_task *t, const char *file,
+			       size_t bytes);
+
+/**
  * memcg_task_exit - the task exits; its anonymous memory is freed
  * @t: task; the handle stays valid (for its name and killed state) until
  *     the engine is destroyed

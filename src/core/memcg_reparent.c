@@ -42,8 +42,9 @@ static void acct_folio(struct folio *folio, void *arg)
 	ra->nr_folios++;
 	for (i = 0; i < n; i++)
 		ra->stat[items[i]] += nr;
-	if (folio_test_flag(folio, PG_swapcache))
-		ra->stat[MEMCG_SWAPCACHE] += nr;
+	n = folio_state_items(folio, items);
+	for (i = 0; i < n; i++)
+		ra->stat[items[i]] += nr;
 }
 
 static bool reparent_policy(struct mem_cgroup *memcg)

@@ -486,7 +486,8 @@ int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
 {
 	struct mem_cgroup *from = folio_memcg(e, folio);
 	unsigned nr = (unsigned)folio_nr_pages(folio);
-	int ret;
+	enum memcg_stat_item items[FOLIO_MAX_STAT_ITEMS];
+	int ret, i, n;
 
 	if (!from)
 		return -EINVAL;
@@ -497,9 +498,10 @@ int mem_cgroup_move_account(struct memcg_engine *e, struct folio *folio,
 		return ret;
 	memcg_stat_folio(from, -1, folio, -1);
 	memcg_stat_folio(to, -1, folio, 1);
-	if (folio_test_flag(folio, PG_swapcache)) {
-		mod_memcg_state(from, MEMCG_SWAPCACHE, -(long)nr);
-		mod_memcg_state(to, MEMCG_SWAPCACHE, nr);
+	n = folio_state_items(folio, items);
+	for (i = 0; i < n; i++) {
+		mod_memcg_state(from, items[i], -(long)nr);
+		mod_memcg_state(to, items[i], nr);
 	}
 	css_get(to);
 	commit_charge(folio, to);

@@ -472,6 +472,29 @@ static inline int folio_stat_items(const struct folio *folio,
 	}
 	return n;
 }
+/**
+ * folio_state_items - the memory.stat items a folio counts in by its
+ * state, not its type: swapcached, file_dirty, file_writeback
+ * @folio: folio
+ * @items: receives up to 3 items
+ *
+ * Return: how many; each counts folio_nr_pages(@folio) pages.
+ */
+static inline int folio_state_items(const struct folio *folio,
+				    enum memcg_stat_item *items)
+{
+	int n = 0;
+
+	if (folio_test_flag(folio, PG_swapcache))
+		items[n++] = MEMCG_SWAPCACHE;
+	if (folio_type(folio) == FOLIO_FILE) {
+		if (folio_test_flag(folio, PG_dirty))
+			items[n++] = MEMCG_FILE_DIRTY;
+		if (folio_test_flag(folio, PG_writeback))
+			items[n++] = MEMCG_FILE_WRITEBACK;
+	}
+	return n;
+}
 void memcg_stat_folio(struct mem_cgroup *memcg, int cpu, const struct folio *folio,
 		      long sign);
 long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);

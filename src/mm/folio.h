@@ -37,8 +37,8 @@ enum folio_type {
 	NR_FOLIO_TYPES
 };
 
-/* Flag bits live above the 20-bit refcount in folio->refflags. */
-#define FOLIO_REF_BITS 20
+/* Flag bits live above the 19-bit refcount in folio->refflags. */
+#define FOLIO_REF_BITS 19
 #define FOLIO_REF_MASK ((1u << FOLIO_REF_BITS) - 1)
 #define FOLIO_REF_MAX FOLIO_REF_MASK
 
@@ -53,6 +53,7 @@ enum folio_flag {
 	PG_writeback,
 	PG_mlocked,
 	PG_workingset,
+	PG_reclaim,	/* reclaim wants it back on the inactive tail once written */
 	PG_tail,	/* a non-head frame of a large folio */
 	PG_free,	/* free: in the buddy or on a per-CPU list */
 };

@@ -186,6 +186,23 @@ void folio_putback_lru(struct memcg_engine *e, struct folio *folio)
 	memcg_folio_put(e, folio);
 }
 
+void folio_rotate_reclaimable(struct memcg_engine *e, struct folio *folio)
+{
+	struct lruvec *lruvec;
+
+	if (folio_test_flag(folio, PG_dirty) ||
+	    folio_test_flag(folio, PG_unevictable) ||
+	    !folio_test_flag(folio, PG_lru))
+		return;
+	lruvec = folio_lruvec_lock(e, folio);
+	if (folio_test_flag(folio, PG_lru)) {
+		list_del(e, lruvec, folio, folio_lru_list(folio));
+		folio_clear_flag(folio, PG_active);
+		list_add_tail(e, lruvec, folio, folio_lru_list(folio));
+	}
+	pthread_mutex_unlock(&lruvec->lock);
+}
+
 void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 {
 	struct lruvec *lruvec;

@@ -122,6 +122,14 @@ void folio_putback_lru(struct memcg_engine *e, struct folio *folio);
 void folio_putback_lru_tail(struct memcg_engine *e, struct folio *folio);
 
 /**
+ * folio_rotate_reclaimable - a folio reclaim asked to be written back is
+ * clean now: to the tail of its inactive list, the next one reclaim takes
+ * @e: engine
+ * @folio: a folio the caller holds
+ */
+void folio_rotate_reclaimable(struct memcg_engine *e, struct folio *folio);
+
+/**
  * folio_mark_accessed - an access: referenced, or activated when it was
  * already referenced and on an inactive list
  * @e: engine

@@ -9,22 +9,14 @@
 
 #include "core/page_counter.h"
 #include "mm/folio.h"
+#include "lib/tmpfile.h"
 #include "mm/swapfile.h"
 
 static int open_swap_file(const char *path)
 {
-	const char *dir = getenv("TMPDIR");
-	char tmpl[4096];
-	int fd;
-
 	if (path)
 		return open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	snprintf(tmpl, sizeof(tmpl), "%s/libmemcg-swap-XXXXXX",
-		 dir && *dir ? dir : "/tmp");
-	fd = mkostemp(tmpl, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(tmpl);
-	return fd;
+	return tmpfile_open("swap");
 }
 
 int swap_device_create(const char *path, size_t bytes, bool dataless,

@@ -11,6 +11,7 @@
 #include "mm/host_lru.h"
 #include "mm/swapfile.h"
 #include "mm/vmscan.h"
+#include "mm/writeback.h"
 
 /* The folio client's rmap walk; without a client nothing maps folios. */
 static int folio_referenced(struct memcg_engine *e, struct folio *folio)
@@ -70,6 +71,12 @@ enum folio_references folio_check_references(struct memcg_engine *e,
 
 enum pageout_result { PAGEOUT_KEEP, PAGEOUT_ACTIVATE, PAGEOUT_FREED };
 
+/* What a batch held: pages written, dirty pages not under writeback. */
+struct reclaim_stat {
+	long nr_pageout;
+	long nr_unqueued_dirty;
+};
+
 /*
  * Swap an isolated anon folio out: a slot (within swap.max), no mapping
  * left, the page written, the folio freed. Without a slot or with a
@@ -112,15 +119,36 @@ static void folio_activate_locked(struct memcg_engine *e, struct folio *folio)
 	folio_putback_lru(e, folio);
 }
 
+/*
+ * Page cache being written back, or dirty: reclaim does not write it
+ * (only kswapd would); it asks for it back on the inactive tail once
+ * written (PG_reclaim) and activates it meanwhile, as 6.1 and 6.12 do in
+ * cgroup v2 reclaim.
+ */
+static void folio_reclaim_after_writeback(struct memcg_engine *e,
+					  struct folio *folio)
+{
+	folio_set_flag(folio, PG_reclaim);
+	folio_activate_locked(e, folio);
+}
+
 /* One inactive folio: activate, keep or reclaim it. Return: pages freed. */
 static long shrink_folio(struct memcg_engine *e, struct folio *folio,
-			 long *nr_pageout)
+			 struct reclaim_stat *stat)
 {
 	long nr = folio_nr_pages(folio);
 	enum pageout_result result;
 
 	if (folio_test_flag(folio, PG_unevictable)) {
 		folio_putback_lru(e, folio);
+		return 0;
+	}
+	if (folio_test_flag(folio, PG_dirty) &&
+	    !folio_test_flag(folio, PG_writeback))
+		stat->nr_unqueued_dirty += nr;
+	if (folio_type(folio) == FOLIO_FILE &&
+	    folio_test_flag(folio, PG_writeback)) {
+		folio_reclaim_after_writeback(e, folio);
 		return 0;
 	}
 	switch (folio_check_references(e, folio)) {
@@ -134,11 +162,15 @@ static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 	case FOLIOREF_RECLAIM_CLEAN:
 		break;
 	}
+	if (folio_type(folio) == FOLIO_FILE && folio_test_flag(folio, PG_dirty)) {
+		folio_reclaim_after_writeback(e, folio);
+		return 0;
+	}
 	if (folio_type(folio) == FOLIO_FILE)
 		result = client_remove_mapping(e, folio) ? PAGEOUT_FREED :
 							   PAGEOUT_KEEP;
 	else
-		result = pageout_anon(e, folio, nr_pageout);
+		result = pageout_anon(e, folio, &stat->nr_pageout);
 	if (result == PAGEOUT_FREED)
 		return nr;
 	if (result == PAGEOUT_ACTIVATE)
@@ -153,16 +185,23 @@ static long shrink_inactive_list(struct mem_cgroup *memcg, enum lru_list lru,
 {
 	struct memcg_engine *e = memcg->engine;
 	struct folio *folios[SWAP_CLUSTER_MAX];
-	long scanned, reclaimed = 0, nr_pageout = 0;
+	struct reclaim_stat stat = { 0, 0 };
+	long scanned, reclaimed = 0, nr_taken = 0;
 	unsigned i, n;
 
 	n = lruvec_isolate(e, &memcg->lruvec, lru, (unsigned)nr_to_scan, folios,
 			   &scanned);
 	mod_memcg_state(memcg, MEMCG_PGSCAN, scanned);
-	for (i = 0; i < n; i++)
-		reclaimed += shrink_folio(e, folios[i], &nr_pageout);
+	for (i = 0; i < n; i++) {
+		nr_taken += folio_nr_pages(folios[i]);
+		reclaimed += shrink_folio(e, folios[i], &stat);
+	}
 	mod_memcg_state(memcg, MEMCG_PGSTEAL, reclaimed);
-	lru_note_cost(memcg, is_file_lru(lru), nr_pageout, scanned - reclaimed);
+	lru_note_cost(memcg, is_file_lru(lru), stat.nr_pageout,
+		      scanned - reclaimed);
+	/* dirty pages no flusher is writing: nudge it */
+	if (nr_taken && stat.nr_unqueued_dirty == nr_taken)
+		wakeup_flusher_threads(e);
 	return reclaimed;
 }
 

@@ -35,6 +35,14 @@ static int sim_referenced(void *priv, struct folio *folio)
 	return folio_referenced_anon(sim->e, folio);
 }
 
+static void sim_client_writeback(void *priv, struct mem_cgroup *memcg,
+				 long nr_pages)
+{
+	struct memcg_sim *sim = priv;
+
+	sim_writeback(sim->e, memcg, nr_pages);
+}
+
 static void sim_release(void *priv)
 {
 	struct memcg_sim *sim = priv;
@@ -62,6 +70,7 @@ const struct memcg_folio_client_ops sim_folio_client = {
 	.remove_mapping = sim_remove_mapping,
 	.release = sim_release,
 	.referenced = sim_referenced,
+	.writeback = sim_client_writeback,
 };
 
 static uint64_t sim_clock_now(void *priv)

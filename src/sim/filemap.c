@@ -9,8 +9,10 @@
 #include <sched.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mm/workingset.h"
+#include "mm/writeback.h"
 #include "sim/sim.h"
 
 struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type);
@@ -34,6 +36,7 @@ static struct memcg_file_pages *file_get(struct memcg_sim *sim, const char *name
 		return NULL;
 	}
 	f->id = sim->nr_files;
+	f->fd = -1;
 	sim->files[sim->nr_files++] = f;
 	return f;
 }
@@ -77,8 +80,13 @@ static struct folio *find_get_folio(struct memcg_engine *e,
 	return folio;
 }
 
-/* Read page @idx: a hit marks it accessed, a miss charges a new folio. */
-static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t idx)
+/*
+ * The page at @idx with a reference for the caller: found in the cache,
+ * or a new folio charged to the task's cgroup, inserted (a refault if its
+ * shadow is there) and put on the LRU.
+ */
+static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
+			    size_t idx, struct folio **out)
 {
 	struct memcg_engine *e = t->e;
 	struct memcg_sim *sim = sim_of(e);
@@ -96,8 +104,7 @@ static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t id
 		sched_yield();
 	}
 	if (folio) {
-		folio_mark_accessed(e, folio);
-		memcg_folio_put(e, folio);
+		*out = folio;
 		return 0;
 	}
 	folio = sim_alloc_folio(e, FOLIO_FILE);
@@ -118,16 +125,58 @@ static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t id
 	}
 	if (!added) {
 		memcg_folio_put(e, folio);	/* failed, or lost a race */
-		return ret;
+		return ret ? ret : -EAGAIN;
 	}
 	if (shadow)
 		workingset_refault(e, folio, shadow);
-	folio_add_lru(e, folio);	/* the page cache keeps our reference */
-	folio_mark_accessed(e, folio);	/* filemap_read() marks what it read */
+	/* data written back earlier comes back; a failed read is an I/O error */
+	ret = filemap_read_back(e, f, idx, folio);
+	folio_get(folio);		/* ours; the allocation's is the cache's */
+	folio_add_lru(e, folio);
+	if (ret) {
+		memcg_folio_put(e, folio);
+		return ret;
+	}
+	*out = folio;
 	return 0;
 }
 
-int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
+/* Read page @idx: filemap_read() marks what it read accessed. */
+static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t idx)
+{
+	struct folio *folio;
+	int ret;
+
+	do {
+		ret = filemap_get_page(t, f, idx, &folio);
+	} while (ret == -EAGAIN);
+	if (ret)
+		return ret;
+	folio_mark_accessed(t->e, folio);
+	memcg_folio_put(t->e, folio);
+	return 0;
+}
+
+/* Write page @idx: a buffered write leaves it dirty, not accessed. */
+static int write_page(struct memcg_task *t, struct memcg_file_pages *f,
+		      size_t idx)
+{
+	struct folio *folio;
+	int ret;
+
+	do {
+		ret = filemap_get_page(t, f, idx, &folio);
+	} while (ret == -EAGAIN);
+	if (ret)
+		return ret;
+	folio_mark_dirty(t->e, folio);
+	memcg_folio_put(t->e, folio);
+	balance_dirty_pages_ratelimited(t->e, t->memcg);
+	return 0;
+}
+
+static int filemap_access(struct memcg_task *t, const char *name,
+			  size_t nr_pages, bool write)
 {
 	struct memcg_sim *sim = sim_of(t->e);
 	struct memcg_file_pages *f;
@@ -141,7 +190,7 @@ int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
 	if (ret)
 		return ret;
 	for (idx = 0; idx < nr_pages; idx++) {
-		ret = read_page(t, f, idx);
+		ret = write ? write_page(t, f, idx) : read_page(t, f, idx);
 		mem_cgroup_handle_over_high(t->e);
 		if (ret)
 			return ret;
@@ -149,6 +198,16 @@ int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
+{
+	return filemap_access(t, name, nr_pages, false);
+}
+
+int filemap_write(struct memcg_task *t, const char *name, size_t nr_pages)
+{
+	return filemap_access(t, name, nr_pages, true);
 }
 
 bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
@@ -197,8 +256,11 @@ void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim)
 			folio = pfn_folio(e->arena, f->pages[idx] - 1);
 			f->pages[idx] = 0;
 			rmap_set(sim, e, folio, 0);
+			folio_cancel_dirty(e, folio);	/* teardown: not written */
 			memcg_folio_put(e, folio);
 		}
+		if (f->fd >= 0)
+			close(f->fd);
 		free(f->pages);
 		free(f->shadow);
 		free(f->name);

@@ -63,6 +63,7 @@ struct memcg_file_pages {
 	uint32_t id;
 	uint32_t *pages;		/* pfn + 1 per page index, 0 if absent */
 	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
+	int fd;				/* backing file once written back, or -1 */
 	size_t nr_pages;
 };
 
@@ -149,6 +150,13 @@ int folio_referenced_anon(struct memcg_engine *e, struct folio *folio);
 
 /* filemap.c: the page cache */
 int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages);
+int filemap_write(struct memcg_task *t, const char *name, size_t nr_pages);
+
+/* flusher.c: the folio client's writeback */
+void sim_writeback(struct memcg_engine *e, struct mem_cgroup *memcg,
+		   long nr_pages);
+int filemap_read_back(struct memcg_engine *e, struct memcg_file_pages *f,
+		      size_t idx, struct folio *folio);
 
 /**
  * filemap_remove_folio - drop a clean, isolated file folio from the page

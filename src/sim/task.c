@@ -201,6 +201,17 @@ int memcg_task_read(struct memcg_task *t, const char *file, size_t bytes)
 	return task_leave(t, filemap_read(t, file, pages_of(bytes)));
 }
 
+int memcg_task_write(struct memcg_task *t, const char *file, size_t bytes)
+{
+	int ret = task_enter_bytes(t, bytes);
+
+	if (ret)
+		return ret;
+	if (!file || !*file)
+		return task_leave(t, -EINVAL);
+	return task_leave(t, filemap_write(t, file, pages_of(bytes)));
+}
+
 int memcg_task_exit(struct memcg_task *t)
 {
 	if (!t || !t->mm)

@@ -333,10 +333,11 @@ static uint64_t scratch_bytes(const struct scenario *s)
 		const struct scn_cmd *c = &s->cmds[i];
 		bool first = true;
 
-		if (c->type != SCN_READ)
+		if (c->type != SCN_READ && c->type != SCN_FWRITE)
 			continue;
 		for (size_t j = 0; j < s->nr_cmds && first; j++)
-			if (j != i && s->cmds[j].type == SCN_READ &&
+			if (j != i && (s->cmds[j].type == SCN_READ ||
+				       s->cmds[j].type == SCN_FWRITE) &&
 			    !strcmp(s->cmds[j].file, c->file) &&
 			    (s->cmds[j].bytes > c->bytes ||
 			     (s->cmds[j].bytes == c->bytes && j < i)))

@@ -294,6 +294,9 @@ static int do_action(struct player *p, const struct scn_cmd *c)
 			return err;
 		return ptask_call(t, PTASK_READ, c->bytes, c->file,
 				  p->timeout_ms);
+	case SCN_FWRITE:
+		return ptask_call(t, PTASK_WRITE, c->bytes, c->file,
+				  p->timeout_ms);
 	case SCN_EXIT:
 		return ptask_call(t, PTASK_EXIT, 0, NULL, p->timeout_ms);
 	case SCN_OOM_SCORE_ADJ:

@@ -166,6 +166,39 @@ static int do_read(const char *file, uint64_t bytes)
 	return err;
 }
 
+/*
+ * Buffered writes of the first @bytes, a page at a time, no fsync: the
+ * pages stay dirty in the page cache until the kernel writes them back.
+ * The data varies from page to page, as real data does.
+ */
+static int do_write(const char *file, uint64_t bytes)
+{
+	uint64_t left = round_page(bytes), page = 0;
+	int fd = open(file, O_WRONLY | O_CREAT, 0644);
+	uint64_t buf[PAGE / sizeof(uint64_t)];
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (left) {
+		ssize_t n;
+
+		for (size_t i = 0; i < sizeof(buf) / sizeof(buf[0]); i++)
+			buf[i] = (page * 512 + i) * 0x9e3779b97f4a7c15ULL;
+		n = write(fd, buf, sizeof(buf));
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			break;
+		}
+		left -= (uint64_t)n;
+		page++;
+	}
+	close(fd);
+	return err;
+}
+
 static bool read_full(int fd, void *buf, size_t len)
 {
 	char *p = buf;
@@ -216,6 +249,9 @@ static __attribute__((noreturn)) void child_main(int req_fd, int rep_fd)
 			break;
 		case PTASK_READ:
 			r.err = do_read(q.file, q.bytes);
+			break;
+		case PTASK_WRITE:
+			r.err = do_write(q.file, q.bytes);
 			break;
 		case PTASK_EXIT:
 			_exit(0);

@@ -37,6 +37,7 @@ enum ptask_op {
 	PTASK_UNMAP,		/* munmap the last @bytes of its anon memory */
 	PTASK_TOUCH,		/* read the first @bytes of its anon memory */
 	PTASK_READ,		/* read the first @bytes of file @file */
+	PTASK_WRITE,		/* write the first @bytes of file @file */
 	PTASK_EXIT,		/* _exit(0) */
 };
 

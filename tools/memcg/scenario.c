@@ -35,7 +35,7 @@ static const char *const keywords[] = {
 };
 
 static const char *const actions_help =
-	"anon, unmap, read, mlock, touch, exit or oom_score_adj";
+	"anon, unmap, read, write, mlock, touch, exit or oom_score_adj";
 
 static const char *const commands_help =
 	"machine, mkdir, rmdir, write, show, task, move, expect or "
@@ -237,6 +237,7 @@ const char *scn_cmd_name(enum scn_cmd_type type)
 		[SCN_TOUCH] = "touch", [SCN_EXIT] = "exit",
 		[SCN_OOM_SCORE_ADJ] = "oom_score_adj",
 		[SCN_EXPECT] = "expect", [SCN_EXPECT_TASK] = "expect",
+		[SCN_FWRITE] = "write",
 	};
 
 	return (unsigned)type < sizeof(names) / sizeof(names[0]) ?
@@ -836,7 +837,8 @@ static int parse_action(struct parser *p, const struct line *l,
 		enum scn_cmd_type type;
 	} verbs[] = {
 		{ "anon", SCN_ANON }, { "unmap", SCN_UNMAP },
-		{ "read", SCN_READ }, { "mlock", SCN_MLOCK },
+		{ "read", SCN_READ }, { "write", SCN_FWRITE },
+		{ "mlock", SCN_MLOCK },
 		{ "touch", SCN_TOUCH }, { "exit", SCN_EXIT },
 		{ "oom_score_adj", SCN_OOM_SCORE_ADJ },
 	};
@@ -877,7 +879,9 @@ static int parse_action(struct parser *p, const struct line *l,
 			    "TASK touch SIZE");
 		return err ? err : size_arg(p, l->tok[2], &c->bytes);
 	case SCN_READ:
-		err = nargs(p, l, 4, "TASK read FILE SIZE");
+	case SCN_FWRITE:
+		err = nargs(p, l, 4, c->type == SCN_READ ? "TASK read FILE SIZE" :
+						     "TASK write FILE SIZE");
 		if (err)
 			return err;
 		if (!valid_name(l->tok[2]))

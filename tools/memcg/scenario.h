@@ -114,6 +114,7 @@ enum scn_cmd_type {
 	SCN_OOM_SCORE_ADJ,	/* task, adj */
 	SCN_EXPECT,		/* cgroup, file, key (or NULL), op, want, tol */
 	SCN_EXPECT_TASK,	/* task, want_killed */
+	SCN_FWRITE,		/* task, file, bytes: "TASK write FILE SIZE" */
 };
 
 enum scn_op {
