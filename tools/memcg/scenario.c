@@ -248,11 +248,13 @@ const char *scn_cmd_name(enum scn_cmd_type type)
  * scn_cmd_is_task - whether a command is a task action ("NAME verb ...")
  * @type: command type
  *
- * Return: true for anon, unmap, read, mlock, touch, exit, oom_score_adj.
+ * Return: true for anon, unmap, read, write, mlock, touch, exit,
+ * oom_score_adj.
  */
 bool scn_cmd_is_task(enum scn_cmd_type type)
 {
-	return type >= SCN_ANON && type <= SCN_OOM_SCORE_ADJ;
+	return (type >= SCN_ANON && type <= SCN_OOM_SCORE_ADJ) ||
+	       type == SCN_FWRITE;
 }
 
 /* --- names and paths --- */

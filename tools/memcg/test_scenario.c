@@ -222,7 +222,8 @@ static void test_task_commands(void **state)
 		"t1 touch 4K\n"
 		"t2 oom_score_adj -1000\n"
 		"t1 exit\n"
-		"t2 oom_score_adj 1000\n");
+		"t2 oom_score_adj 1000\n"
+		"t2 write out 8K\n");
 	struct scn_cmd *c = s->cmds;
 
 	assert_int_equal(s->nr_tasks, 2);
@@ -253,7 +254,11 @@ static void test_task_commands(void **state)
 	assert_int_equal(c[10].task_index, 1);
 	assert_int_equal(c[11].type, SCN_EXIT);
 	assert_int_equal(c[12].adj, 1000);
-	for (size_t i = 5; i < 13; i++)
+	assert_int_equal(c[13].type, SCN_FWRITE);
+	assert_string_equal(c[13].file, "out");
+	assert_int_equal(c[13].bytes, 8192);
+	assert_int_equal(c[13].task_index, 1);
+	for (size_t i = 5; i < 14; i++)
 		assert_true(scn_cmd_is_task(c[i].type));
 	assert_false(scn_cmd_is_task(c[4].type));
 	scenario_free(s);
@@ -388,6 +393,9 @@ static void test_malformed(void **state)
 	parse_bad("task t .\nt read f 1.5M\n", 2, "bad size '1.5M'");
 	parse_bad("task t .\nt read 1M\n", 2, "expected 'TASK read FILE SIZE'");
 	parse_bad("task t .\nt read a/b 1M\n", 2, "bad file name");
+	parse_bad("task t .\nt write 1M\n", 2, "expected 'TASK write FILE SIZE'");
+	parse_bad("task t .\nt write ../x 1M\n", 2, "bad file name");
+	parse_bad("task t .\nt write out 1Q\n", 2, "bad size '1Q'");
 	parse_bad("task t .\nt mlock 99999999999999999999\n", 2, "bad size");
 	parse_bad("task t .\nt touch 1M 2M\n", 2, "expected 'TASK touch SIZE'");
 	parse_bad("task t .\nt exit now\n", 2, "expected 'TASK exit'");
