@@ -221,6 +221,9 @@ void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 		list_del(e, lruvec, folio, lru);
 		folio_set_flag(folio, PG_active);
 		list_add_head(e, lruvec, folio, folio_lru_list(folio));
+		/* lru_activate() counts it; a folio off the lists is not */
+		mod_memcg_state(folio_memcg(e, folio), MEMCG_PGACTIVATE,
+				folio_nr_pages(folio));
 	} else {
 		folio_set_flag(folio, PG_active);
 	}

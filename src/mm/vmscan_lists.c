@@ -89,8 +89,12 @@ static enum pageout_result pageout_anon(struct memcg_engine *e,
 	bool new_entry = false;
 
 	if (!entry.val) {
+		/*
+		 * No check of swap.max first: the scan's balance did that once,
+		 * and a batch that reaches the limit fails here, counted in
+		 * memory.swap.events (max, fail), as folio_alloc_swap() does.
+		 */
 		if (folio_test_flag(folio, PG_swapcache) || !e->swap ||
-		    mem_cgroup_get_nr_swap_pages(folio_memcg(e, folio)) <= 0 ||
 		    memcg_swap_alloc(e, folio, &entry))
 			return PAGEOUT_ACTIVATE;
 		new_entry = true;
