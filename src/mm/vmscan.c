@@ -146,10 +146,11 @@ struct mem_cgroup *reclaim_target(void)
 /* Activations by refault so far: the next reclaim sees whether more came. */
 static void snapshot_refaults(struct mem_cgroup *target)
 {
-	atomic_store(&target->lruvec.refaults[0],
-		     memcg_page_state(target, MEMCG_WORKINGSET_ACTIVATE_ANON));
-	atomic_store(&target->lruvec.refaults[1],
-		     memcg_page_state(target, MEMCG_WORKINGSET_ACTIVATE_FILE));
+	long refaults[2];
+
+	refault_activations(target, refaults);
+	atomic_store(&target->lruvec.refaults[0], refaults[0]);
+	atomic_store(&target->lruvec.refaults[1], refaults[1]);
 }
 
 static long do_try_to_free_pages(struct scan_control *sc)

@@ -60,12 +60,27 @@ enum folio_references {
 /* vmscan_balance.c */
 
 /**
+ * subtree_sizes - pages on each list of @memcg and its descendants, in
+ * one walk (the kernel's hierarchical lruvec stats)
+ * @memcg: cgroup
+ * @sizes: filled per enum scan_list
+ */
+void subtree_sizes(struct mem_cgroup *memcg, long sizes[NR_SCAN_LISTS]);
+
+/**
  * inactive_is_low - whether @memcg's subtree has too few inactive pages of
  * one type: inactive * int_sqrt(10 * GiB of both lists) < active
  * @memcg: cgroup
  * @inactive: LRU_INACTIVE_ANON or LRU_INACTIVE_FILE
  */
 bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive);
+
+/**
+ * refault_activations - pages activated by refault in @memcg's subtree
+ * @memcg: cgroup
+ * @out: anon, file
+ */
+void refault_activations(struct mem_cgroup *memcg, long out[2]);
 
 /**
  * prepare_scan_count - per pass: the target's costs, which active lists

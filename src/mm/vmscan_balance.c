@@ -9,6 +9,8 @@
  * Subtree list sizes are summed by a walk, as the kernel reads its
  * hierarchical lruvec stats; rstat (issue 15) will make them a read.
  */
+#include <string.h>
+
 #include "mm/host_lru.h"
 #include "mm/vmscan.h"
 
@@ -23,17 +25,24 @@ static long scan_list_size(struct mem_cgroup *memcg, int list)
 	return __atomic_load_n(&memcg->lruvec.nr_pages[list], __ATOMIC_RELAXED);
 }
 
-/* Pages on @list of @memcg and its descendants. */
-static long subtree_list_size(struct mem_cgroup *memcg, int list)
+/* Add the pages on each of @memcg's subtree's lists; rcu_read_lock held. */
+static void subtree_sizes_add(struct mem_cgroup *memcg, long sizes[NR_SCAN_LISTS])
 {
 	struct mem_cgroup *c;
-	long sum = scan_list_size(memcg, list);
+	int list;
 
-	rcu_read_lock();
+	for (list = 0; list < NR_SCAN_LISTS; list++)
+		sizes[list] += scan_list_size(memcg, list);
 	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
-		sum += subtree_list_size(c, list);
+		subtree_sizes_add(c, sizes);
+}
+
+void subtree_sizes(struct mem_cgroup *memcg, long sizes[NR_SCAN_LISTS])
+{
+	memset(sizes, 0, NR_SCAN_LISTS * sizeof(*sizes));
+	rcu_read_lock();
+	subtree_sizes_add(memcg, sizes);
 	rcu_read_unlock();
-	return sum;
 }
 
 /**
@@ -43,7 +52,10 @@ static long subtree_list_size(struct mem_cgroup *memcg, int list)
  */
 long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru)
 {
-	return subtree_list_size(memcg, lru);
+	long sizes[NR_SCAN_LISTS];
+
+	subtree_sizes(memcg, sizes);
+	return sizes[lru];
 }
 
 /**
@@ -98,10 +110,10 @@ static unsigned long int_sqrt(unsigned long x)
 	return r;
 }
 
-bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive_lru)
+static bool sizes_inactive_is_low(const long sizes[NR_SCAN_LISTS],
+				  enum lru_list inactive_lru)
 {
-	long inactive = lruvec_page_state(memcg, inactive_lru);
-	long active = lruvec_page_state(memcg, inactive_lru + 1);
+	long inactive = sizes[inactive_lru], active = sizes[inactive_lru + 1];
 	unsigned long gb = (unsigned long)(inactive + active) >>
 			   (30 - MEMCG_PAGE_SHIFT);
 	unsigned long ratio = gb ? int_sqrt(10 * gb) : 1;
@@ -109,40 +121,49 @@ bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive_lru)
 	return (unsigned long)inactive * ratio < (unsigned long)active;
 }
 
-/* Pages activated by refault since the last reclaim of @memcg ended. */
-static bool refaults_changed(struct mem_cgroup *memcg, bool file)
+bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive_lru)
 {
-	long now = memcg_page_state(memcg, file ? MEMCG_WORKINGSET_ACTIVATE_FILE :
-						  MEMCG_WORKINGSET_ACTIVATE_ANON);
+	long sizes[NR_SCAN_LISTS];
 
-	return now != atomic_load(&memcg->lruvec.refaults[file]);
+	subtree_sizes(memcg, sizes);
+	return sizes_inactive_is_low(sizes, inactive_lru);
+}
+
+void refault_activations(struct mem_cgroup *memcg, long out[2])
+{
+	static const enum memcg_stat_item items[2] = {
+		MEMCG_WORKINGSET_ACTIVATE_ANON, MEMCG_WORKINGSET_ACTIVATE_FILE,
+	};
+
+	memcg_page_state_many(memcg, items, 2, out);
 }
 
 void prepare_scan_count(struct scan_control *sc)
 {
 	struct mem_cgroup *target = sc->target;
-	long file;
+	long sizes[NR_SCAN_LISTS], refaults[2], file;
 
 	pthread_mutex_lock(&target->lruvec.lock);
 	sc->anon_cost = target->lruvec.anon_cost;
 	sc->file_cost = target->lruvec.file_cost;
 	pthread_mutex_unlock(&target->lruvec.lock);
 
+	subtree_sizes(target, sizes);
 	if (sc->force_deactivate) {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
 	} else {
 		/* refaults mean a new workingset: age the stale one out */
+		refault_activations(target, refaults);
 		sc->may_deactivate = 0;
-		if (refaults_changed(target, false) ||
-		    inactive_is_low(target, LRU_INACTIVE_ANON))
+		if (refaults[0] != atomic_load(&target->lruvec.refaults[0]) ||
+		    sizes_inactive_is_low(sizes, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
-		if (refaults_changed(target, true) ||
-		    inactive_is_low(target, LRU_INACTIVE_FILE))
+		if (refaults[1] != atomic_load(&target->lruvec.refaults[1]) ||
+		    sizes_inactive_is_low(sizes, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 	}
 	/* plenty of inactive cache that is not thrashing: trim it first */
-	file = subtree_list_size(target, LRU_INACTIVE_FILE) +
-	       subtree_list_size(target, SCAN_HOST_INACTIVE);
+	file = sizes[LRU_INACTIVE_FILE] + sizes[SCAN_HOST_INACTIVE];
 	sc->cache_trim_mode = (file >> sc->priority) &&
 			      !(sc->may_deactivate & DEACTIVATE_FILE);
 }
@@ -257,10 +278,11 @@ void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 /* Both types' lists of @memcg's subtree, the bound of its costs. */
 static long subtree_lru_size(struct mem_cgroup *memcg)
 {
-	return lruvec_page_state(memcg, LRU_INACTIVE_ANON) +
-	       lruvec_page_state(memcg, LRU_ACTIVE_ANON) +
-	       lruvec_page_state(memcg, LRU_INACTIVE_FILE) +
-	       lruvec_page_state(memcg, LRU_ACTIVE_FILE);
+	long sizes[NR_SCAN_LISTS];
+
+	subtree_sizes(memcg, sizes);
+	return sizes[LRU_INACTIVE_ANON] + sizes[LRU_ACTIVE_ANON] +
+	       sizes[LRU_INACTIVE_FILE] + sizes[LRU_ACTIVE_FILE];
 }
 
 void lru_note_cost(struct mem_cgroup *memcg, bool file, long nr_io,

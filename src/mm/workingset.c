@@ -49,14 +49,16 @@ uint64_t workingset_eviction(struct memcg_engine *e, struct folio *folio,
  */
 static long workingset_size(struct mem_cgroup *memcg, bool file)
 {
-	long size = lruvec_page_state(memcg, LRU_ACTIVE_FILE);
+	long sizes[NR_SCAN_LISTS], size;
 
+	subtree_sizes(memcg, sizes);
+	size = sizes[LRU_ACTIVE_FILE];
 	if (!file)
-		size += lruvec_page_state(memcg, LRU_INACTIVE_FILE);
+		size += sizes[LRU_INACTIVE_FILE];
 	if (mem_cgroup_get_nr_swap_pages(memcg) > 0) {
-		size += lruvec_page_state(memcg, LRU_ACTIVE_ANON);
+		size += sizes[LRU_ACTIVE_ANON];
 		if (file)
-			size += lruvec_page_state(memcg, LRU_INACTIVE_ANON);
+			size += sizes[LRU_INACTIVE_ANON];
 	}
 	return size;
 }
