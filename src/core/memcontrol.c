@@ -127,7 +127,11 @@ charge:
 		goto nomem;
 	if (passed_oom && task_is_dying())
 		goto nomem;
-	if (mem_cgroup_oom(over, nr) && !task_is_dying()) {
+	/*
+	 * A kill makes progress: retry from the start, the victim too (it
+	 * may be this task), which then gives up on its next failure above.
+	 */
+	if (mem_cgroup_oom(over, nr)) {
 		passed_oom = true;
 		nr_retries = MAX_RECLAIM_RETRIES;
 		goto retry;
