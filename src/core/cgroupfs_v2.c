@@ -262,13 +262,13 @@ static int swap_peak_write(struct memcg_file *f, char *buf)
 
 static void events_show(struct seqbuf *s, atomic_long *ev)
 {
+	/* the keys of 6.1 and 6.12 (sock_throttled came later) */
 	seq_printf(s, "low %ld\nhigh %ld\nmax %ld\noom %ld\noom_kill %ld\n"
-		   "oom_group_kill %ld\nsock_throttled %ld\n",
+		   "oom_group_kill %ld\n",
 		   atomic_load(&ev[MEMCG_LOW]), atomic_load(&ev[MEMCG_HIGH]),
 		   atomic_load(&ev[MEMCG_MAX]), atomic_load(&ev[MEMCG_OOM]),
 		   atomic_load(&ev[MEMCG_OOM_KILL]),
-		   atomic_load(&ev[MEMCG_OOM_GROUP_KILL]),
-		   atomic_load(&ev[MEMCG_SOCK_THROTTLED]));
+		   atomic_load(&ev[MEMCG_OOM_GROUP_KILL]));
 }
 
 static void memory_events_show(struct memcg_file *f, struct seqbuf *s)

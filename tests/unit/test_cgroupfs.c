@@ -52,6 +52,7 @@
 
 #define PG 4096ULL
 #define V2 MEMCG_MODE_V2
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define V1 MEMCG_MODE_V1
 #define ROOT true
 #define CHILD false
@@ -60,8 +61,7 @@
 #define UNLIMITED "9223372036854771712\n"
 
 #define EVENTS_ZERO \
-	"low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n" \
-	"sock_throttled 0\n"
+	"low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\noom_group_kill 0\n"
 
 /* ------------------------------------------------------------------ */
 /* helpers                                                             */
@@ -805,7 +805,6 @@ static void test_v2_peak_per_fd(void **state)
 
 static const char *const event_keys[] = {
 	"low", "high", "max", "oom", "oom_kill", "oom_group_kill",
-	"sock_throttled",
 };
 
 /* Only "max" and "oom" set (a failed charge with no task to kill). */
@@ -815,8 +814,8 @@ static void assert_events_only_max(struct mem_cgroup *m, const char *file,
 	const char *s = rd(m, file);
 	size_t i;
 
-	assert_keys(s, event_keys, 7);
-	for (i = 0; i < 7; i++)
+	assert_keys(s, event_keys, ARRAY_SIZE(event_keys));
+	for (i = 0; i < ARRAY_SIZE(event_keys); i++)
 		assert_int_equal(key_value(s, event_keys[i]),
 				 i == 2 ? max : i == 3 ? oom : 0);
 }

@@ -506,7 +506,7 @@ static void test_eval(void **state)
 {
 	static const char events[] =
 		"low 0\nhigh 12\nmax 3\noom 1\noom_kill 1\n"
-		"oom_group_kill 0\nsock_throttled 0\n";
+		"oom_group_kill 0\n";
 	static const char stat[] = "anon 52428800\nfile 0\nfile_mapped 7\n";
 
 	assert_true(eval("A/memory.current == 50M", "52428800\n", 0,
