@@ -141,8 +141,13 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 	return 0;
 }
 
-/* Read page @idx: filemap_read() marks what it read accessed. */
-static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t idx)
+/*
+ * Read or write page @idx: filemap_read() marks what it read accessed; a
+ * buffered write leaves the page dirty, not accessed, and may start
+ * background writeback.
+ */
+static int access_page(struct memcg_task *t, struct memcg_file_pages *f,
+		       size_t idx, bool write)
 {
 	struct folio *folio;
 	int ret;
@@ -152,26 +157,13 @@ static int read_page(struct memcg_task *t, struct memcg_file_pages *f, size_t id
 	} while (ret == -EAGAIN);
 	if (ret)
 		return ret;
-	folio_mark_accessed(t->e, folio);
+	if (write)
+		folio_mark_dirty(t->e, folio);
+	else
+		folio_mark_accessed(t->e, folio);
 	memcg_folio_put(t->e, folio);
-	return 0;
-}
-
-/* Write page @idx: a buffered write leaves it dirty, not accessed. */
-static int write_page(struct memcg_task *t, struct memcg_file_pages *f,
-		      size_t idx)
-{
-	struct folio *folio;
-	int ret;
-
-	do {
-		ret = filemap_get_page(t, f, idx, &folio);
-	} while (ret == -EAGAIN);
-	if (ret)
-		return ret;
-	folio_mark_dirty(t->e, folio);
-	memcg_folio_put(t->e, folio);
-	balance_dirty_pages_ratelimited(t->e, t->memcg);
+	if (write)
+		balance_dirty_pages_ratelimited(t->e, t->memcg);
 	return 0;
 }
 
@@ -190,7 +182,7 @@ static int filemap_access(struct memcg_task *t, const char *name,
 	if (ret)
 		return ret;
 	for (idx = 0; idx < nr_pages; idx++) {
-		ret = write ? write_page(t, f, idx) : read_page(t, f, idx);
+		ret = access_page(t, f, idx, write);
 		mem_cgroup_handle_over_high(t->e);
 		if (ret)
 			return ret;

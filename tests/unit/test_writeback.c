@@ -129,6 +129,11 @@ static void test_reclaim_waits_for_writeback(void **state)
 	}
 	assert_int_equal(dirty(a), 0);
 	assert_int_equal(memcg_page_state(a, MEMCG_FILE_WRITEBACK), 0);
+	/* misuse is refused and changes nothing */
+	assert_int_equal(memcg_folio_end_writeback(e, f[0]), -EINVAL);
+	assert_int_equal(memcg_folio_start_writeback(e, f[0]), -EAGAIN);
+	assert_int_equal(memcg_folio_mark_dirty(e, NULL), -EINVAL);
+	assert_int_equal(dirty(a), 0);
 	/* rotated: inactive again, at the tail */
 	assert_int_equal(test_file_key(a, "memory.stat", "active_file"), 0);
 	assert_int_equal(test_file_key(a, "memory.stat", "inactive_file"), 64 * 4096);

@@ -33,6 +33,7 @@
 
 #include "events.h"
 #include "oracle.h"
+#include "jsonl.h"
 #include "oracle_int.h"
 #include "report.h"
 #include "scenario.h"
@@ -398,24 +399,6 @@ static void rows_killed(struct table *T, const struct scn_cmd *c,
 			fmt_killed(k, K->boots), k);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* JSON, with --repeat: ,"kernel_boots":[each boot's value or null] */
 static void print_boots(const struct item *k, unsigned boots)
 {
@@ -424,7 +407,7 @@ static void print_boots(const struct item *k, unsigned boots)
 	fputs(",\"kernel_boots\":[", stdout);
 	for (unsigned b = 0; b < boots; b++) {
 		fputs(b ? "," : "", stdout);
-		json_str(stdout, k ? k->val[b] : NULL);
+		jsonl_write_str(stdout, k ? k->val[b] : NULL);
 	}
 	fputc(']', stdout);
 }
@@ -442,11 +425,11 @@ static void print_table(const struct table *T, bool json, const char *kver,
 			const struct row *r = &T->v[i];
 
 			printf("{\"line\":%d,\"what\":", r->line);
-			json_str(stdout, r->what);
+			jsonl_write_str(stdout, r->what);
 			fputs(",\"engine\":", stdout);
-			json_str(stdout, r->eng);
+			jsonl_write_str(stdout, r->eng);
 			fputs(",\"kernel\":", stdout);
-			json_str(stdout, r->ker);
+			jsonl_write_str(stdout, r->ker);
 			print_boots(r->k, boots);
 			printf(",\"mark\":\"%s\"}\n", r->mark == '!' ? "differ" :
 			       r->mark == '*' ? "shown-differ" :

@@ -460,24 +460,6 @@ static void print_text(const struct item *it, const struct scn_cmd *c,
 	free(v);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 static const char *const kind_names[] = {
 	[EV_SHOW] = "show", [EV_EXPECT] = "expect", [EV_ERROR] = "error",
 	[EV_KILLED] = "killed",
@@ -493,30 +475,30 @@ static void print_json(const struct item *it, const struct scn_cmd *c,
 		kind_names[it->kind]);
 	if (it->kind == EV_SHOW) {
 		fputs("\"file\":", out);
-		json_str(out, it->file);
+		jsonl_write_str(out, it->file);
 		fputs(",\"key\":", out);
-		json_str(out, it->key);
+		jsonl_write_str(out, it->key);
 	} else if (it->kind == EV_EXPECT) {
 		fputs("\"expr\":", out);
-		json_str(out, c->expr);
+		jsonl_write_str(out, c->expr);
 		fprintf(out, ",\"ok\":%s,\"held\":%u",
 			it->held == boots ? "true" : "false", it->held);
 	} else if (it->kind == EV_ERROR) {
 		report_cmd_prefix(c, what, sizeof(what));
 		fputs("\"cmd\":", out);
-		json_str(out, what);
+		jsonl_write_str(out, what);
 	} else {
 		fputs("\"task\":", out);
-		json_str(out, it->task);
+		jsonl_write_str(out, it->task);
 	}
 	fprintf(out, ",\"boots\":%u,\"present\":%u,\"values\":[", boots,
 		it->present);
 	for (unsigned b = 0; b < boots; b++) {
 		fputs(b ? "," : "", out);
-		json_str(out, it->val[b]);
+		jsonl_write_str(out, it->val[b]);
 	}
 	fputs("],\"summary\":", out);
-	json_str(out, v);
+	jsonl_write_str(out, v);
 	if (item_range(it, boots, &min, &max))
 		fprintf(out, ",\"min\":%lld,\"max\":%lld", (long long)min,
 			(long long)max);

@@ -8,6 +8,7 @@
 #define MEMCG_ORACLE_JSONL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define JSONL_MAX_FIELDS 16
 
@@ -38,5 +39,12 @@ const char *jsonl_get(const struct jsonl_obj *o, const char *key);
 
 /** jsonl_free - free the fields */
 void jsonl_free(struct jsonl_obj *o);
+
+/**
+ * jsonl_write_str - write @s as a JSON string, escaped; null for NULL
+ * @f: stream
+ * @s: string or NULL
+ */
+void jsonl_write_str(FILE *f, const char *s);
 
 #endif /* MEMCG_ORACLE_JSONL_H */
