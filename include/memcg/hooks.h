@@ -75,8 +75,18 @@ MEMCG_API uint64_t memcg_clock_now_ns(struct memcg_engine *e);
  *	folio accessed since the last call (the page table's young bit),
  *	clearing that bit; 0 when nothing maps it, -1 to have reclaim try
  *	again later. May be NULL: nothing is mapped, and only
- *	memcg_folio_mark_accessed() tells reclaim of use.
- *
+ *	memcg_folio_mark_accessed() tells reclaim of use. With the
+ *	multi-generational LRU, a young mapping's neighbours in the same
+ *	page table (up to 32 pages either side, as lru_gen_look_around())
+ *	may be reported too, each through memcg_folio_young().
+ * @walk_mm: multi-generational LRU aging (lru_gen's page-table walk):
+ *	look through the address spaces whose owner is in @memcg itself
+ *	(not its descendants) and, for each young mapping of a folio, call
+ *	memcg_folio_young() and clear the young bit if it returns true.
+ *	@seq names the generation being closed, for a client that keeps
+ *	per-walk state (the kernel's Bloom filters); skip anon mappings
+ *	unless @can_swap. May be NULL: aging then only opens a generation,
+ *	and young mappings are found by @referenced at eviction.
  * @writeback: write back dirty folios now or soon, each between
  *	memcg_folio_start_writeback() and memcg_folio_end_writeback():
  *	those of @memcg's subtree, at least @nr_pages of them (background
@@ -94,7 +104,23 @@ struct memcg_folio_client_ops {
 	void (*release)(void *priv);
 	int (*referenced)(void *priv, struct folio *folio);
 	void (*writeback)(void *priv, struct mem_cgroup *memcg, long nr_pages);
+	void (*walk_mm)(void *priv, struct mem_cgroup *memcg, unsigned long seq,
+			bool can_swap);
 };
+
+/**
+ * memcg_folio_young - a young mapping of @folio was found by @walk_mm or
+ * by @referenced's look-around: under the multi-generational LRU the
+ * folio joins the youngest generation (or is activated, outside aging
+ * and proactive reclaim)
+ * @e: engine
+ * @folio: a folio the client maps
+ *
+ * Return: true if the young bit was consumed (clear it); false when the
+ * folio belongs to another cgroup than the walk's, is anon while anon
+ * cannot be swapped, or no walk is under way (classic LRU included).
+ */
+MEMCG_API bool memcg_folio_young(struct memcg_engine *e, struct folio *folio);
 
 /**
  * memcg_folio_mark_dirty - a write to a page-cache folio: dirty until

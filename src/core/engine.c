@@ -54,8 +54,10 @@ static int check_config(const struct memcg_config *cfg)
 	/* Debian's 6.12 is built without CONFIG_MEMCG_V1 */
 	if (cfg->kernel == MEMCG_KERNEL_6_12 && cfg->mode == MEMCG_MODE_V1)
 		return -EOPNOTSUPP;
-	if (memcg_config_reclaim(cfg) == MEMCG_RECLAIM_MGLRU)
-		return -EOPNOTSUPP;	/* not built yet: issue 18, point 4 */
+	/* MGLRU follows 6.12's lru_gen; 6.1's older one is not modelled */
+	if (memcg_config_reclaim(cfg) == MEMCG_RECLAIM_MGLRU &&
+	    cfg->kernel != MEMCG_KERNEL_6_12)
+		return -EOPNOTSUPP;
 	if (cfg->cpu_locks > MEMCG_CPU_LOCKS_RSEQ ||
 	    (cfg->cpu_locks == MEMCG_CPU_LOCKS_RSEQ &&
 	     (cfg->deterministic ||

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "core/memcontrol.h"
+#include "mm/lru_gen.h"
 #include "mm/shrinker.h"
 
 #ifdef __SANITIZE_THREAD__
@@ -158,14 +159,16 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	err = mem_cgroup_id_alloc(e, memcg);
 	if (err)
 		goto out_slot;
-	err = memcg_alloc_kmem(memcg);	/* its objcg (objcg.c) */
+	err = lruvec_init(&memcg->lruvec, lru_gen_enabled(e));
 	if (err)
 		goto out_id;
+	err = memcg_alloc_kmem(memcg);	/* its objcg (objcg.c) */
+	if (err)
+		goto out_lruvec;
 
 	memcg->parent = parent;
 	mem_cgroup_init_counters(memcg, parent);
 	css_ref_init(memcg);
-	lruvec_init(&memcg->lruvec);
 	CDS_INIT_LIST_HEAD(&memcg->children);
 	CDS_INIT_LIST_HEAD(&memcg->memory_peaks);
 	CDS_INIT_LIST_HEAD(&memcg->swap_peaks);
@@ -177,6 +180,8 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	*out = memcg;
 	return 0;
 
+out_lruvec:
+	lruvec_destroy(&memcg->lruvec);
 out_id:
 	mem_cgroup_id_release(memcg);
 out_slot:

@@ -9,6 +9,9 @@
  *
  * This file knows nothing of cgroups: memcg_data is an opaque 24-bit
  * value that memcontrol owns (the owner's css slot, 0 when uncharged).
+ * Nor of reclaim: the multi-generational LRU keeps a folio's generation
+ * in two bits of info and its access count (tier) in two bits of
+ * refflags (lru.h, lru_gen.c).
  *
  * Order-0 frames pass through per-CPU lists (pcp) that take them from
  * the buddy a batch of whole descriptor cache lines at a time, so that
@@ -37,8 +40,13 @@ enum folio_type {
 	NR_FOLIO_TYPES
 };
 
-/* Flag bits live above the 19-bit refcount in folio->refflags. */
-#define FOLIO_REF_BITS 19
+_Static_assert(NR_FOLIO_TYPES <= 4, "two bits of folio->info");
+
+/*
+ * folio->refflags: a 17-bit refcount, the flags above it, and in the top
+ * two bits the multi-generational LRU's access count (LRU_REFS).
+ */
+#define FOLIO_REF_BITS 17
 #define FOLIO_REF_MASK ((1u << FOLIO_REF_BITS) - 1)
 #define FOLIO_REF_MAX FOLIO_REF_MASK
 
@@ -56,17 +64,27 @@ enum folio_flag {
 	PG_reclaim,	/* reclaim wants it back on the inactive tail once written */
 	PG_tail,	/* a non-head frame of a large folio */
 	PG_free,	/* free: in the buddy or on a per-CPU list */
+	LRU_REFS_PGOFF,	/* two bits: accesses through the cache beyond two */
 };
 
-/* 24 bits of memcg_data; the rest of the word holds order and type. */
+#define LRU_REFS_WIDTH 2
+#define LRU_REFS_MASK (((1u << LRU_REFS_WIDTH) - 1) << LRU_REFS_PGOFF)
+
+_Static_assert(LRU_REFS_PGOFF + LRU_REFS_WIDTH == 32, "refflags is full");
+
+/*
+ * folio->info: memcg_data:24 | order:4 | type:2 | lru_gen:2. The
+ * generation is meaningful only while the folio is on an MGLRU list, and
+ * is written only under that list's lock.
+ */
 #define FOLIO_MEMCG_BITS 24
 #define FOLIO_MEMCG_MASK ((1u << FOLIO_MEMCG_BITS) - 1)
 
 #define FOLIO_NONE UINT32_MAX	/* the null frame index */
 
 struct folio {
-	_Atomic uint32_t refflags;	/* refcount (low 20 bits) | flags */
-	uint32_t info;			/* memcg_data:24 | order:4 | type:3 */
+	_Atomic uint32_t refflags;	/* refcount (low 17 bits) | flags */
+	uint32_t info;			/* memcg_data:24 | order:4 | type:2 | gen:2 */
 	uint32_t lru_next;		/* frame index or FOLIO_NONE */
 	uint32_t lru_prev;
 };
@@ -211,7 +229,21 @@ static inline long folio_nr_pages(const struct folio *folio)
 
 static inline enum folio_type folio_type(const struct folio *folio)
 {
-	return (enum folio_type)((folio->info >> (FOLIO_MEMCG_BITS + 4)) & 0x7);
+	return (enum folio_type)((folio->info >> (FOLIO_MEMCG_BITS + 4)) & 0x3);
+}
+
+#define FOLIO_GEN_SHIFT (FOLIO_MEMCG_BITS + 6)
+
+/* The MGLRU generation of a folio on an MGLRU list; lruvec lock held. */
+static inline int folio_lru_gen(const struct folio *folio)
+{
+	return (int)(folio->info >> FOLIO_GEN_SHIFT);
+}
+
+static inline void folio_set_lru_gen(struct folio *folio, int gen)
+{
+	folio->info = (folio->info & ~(3u << FOLIO_GEN_SHIFT)) |
+		      (uint32_t)gen << FOLIO_GEN_SHIFT;
 }
 
 static inline uint32_t folio_memcg_data(const struct folio *folio)

@@ -1,16 +1,20 @@
 // SPDX-License-Identifier: MIT
 /* Per-cgroup LRU lists: see lru.h. */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "core/memcontrol.h"
 #include "mm/lru.h"
+#include "mm/lru_gen.h"
 #include "mm/workingset.h"
 
-void lruvec_init(struct lruvec *lruvec)
+int lruvec_init(struct lruvec *lruvec, bool lru_gen)
 {
 	int i;
 
 	pthread_mutex_init(&lruvec->lock, NULL);
 	for (i = 0; i < NR_LRU_LISTS; i++) {
-		lruvec->head[i] = lruvec->tail[i] = FOLIO_NONE;
+		lruvec->lists[i] = (struct flist){ FOLIO_NONE, FOLIO_NONE };
 		lruvec->nr_pages[i] = 0;
 	}
 	for (i = 0; i < NR_HOST_LRU; i++)
@@ -19,11 +23,70 @@ void lruvec_init(struct lruvec *lruvec)
 	atomic_init(&lruvec->nonresident_age, 0);
 	atomic_init(&lruvec->refaults[0], 0);
 	atomic_init(&lruvec->refaults[1], 0);
+	lruvec->lrugen = NULL;
+	if (lru_gen && lru_gen_init_lruvec(lruvec)) {
+		pthread_mutex_destroy(&lruvec->lock);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void lruvec_destroy(struct lruvec *lruvec)
 {
+	free(lruvec->lrugen);
 	pthread_mutex_destroy(&lruvec->lock);
+}
+
+void flist_add(struct folio_arena *a, struct flist *l, struct folio *folio)
+{
+	uint32_t pfn = folio_pfn(a, folio);
+
+	folio->lru_prev = FOLIO_NONE;
+	folio->lru_next = l->head;
+	if (l->head != FOLIO_NONE)
+		pfn_folio(a, l->head)->lru_prev = pfn;
+	else
+		l->tail = pfn;
+	l->head = pfn;
+}
+
+void flist_add_tail(struct folio_arena *a, struct flist *l, struct folio *folio)
+{
+	uint32_t pfn = folio_pfn(a, folio);
+
+	folio->lru_next = FOLIO_NONE;
+	folio->lru_prev = l->tail;
+	if (l->tail != FOLIO_NONE)
+		pfn_folio(a, l->tail)->lru_next = pfn;
+	else
+		l->head = pfn;
+	l->tail = pfn;
+}
+
+void flist_del(struct folio_arena *a, struct flist *l, struct folio *folio)
+{
+	if (folio->lru_prev != FOLIO_NONE)
+		pfn_folio(a, folio->lru_prev)->lru_next = folio->lru_next;
+	else
+		l->head = folio->lru_next;
+	if (folio->lru_next != FOLIO_NONE)
+		pfn_folio(a, folio->lru_next)->lru_prev = folio->lru_prev;
+	else
+		l->tail = folio->lru_prev;
+	folio->lru_next = folio->lru_prev = FOLIO_NONE;
+}
+
+void flist_splice(struct folio_arena *a, struct flist *from, struct flist *to)
+{
+	if (from->head == FOLIO_NONE)
+		return;
+	pfn_folio(a, from->tail)->lru_next = to->head;
+	if (to->head != FOLIO_NONE)
+		pfn_folio(a, to->head)->lru_prev = from->tail;
+	else
+		to->tail = from->tail;
+	to->head = from->head;
+	*from = (struct flist){ FOLIO_NONE, FOLIO_NONE };
 }
 
 enum lru_list folio_lru_list(const struct folio *folio)
@@ -63,26 +126,11 @@ static struct lruvec *folio_lruvec_lock(struct memcg_engine *e,
 	}
 }
 
-/* List sizes are read without the lock as scan targets (vmscan_balance.c). */
-static void lru_size_add(struct lruvec *lruvec, enum lru_list lru, long nr)
-{
-	__atomic_store_n(&lruvec->nr_pages[lru], lruvec->nr_pages[lru] + nr,
-			 __ATOMIC_RELAXED);
-}
-
 /* Link at the head of @lru; call with the lock held. */
 static void list_add_head(struct memcg_engine *e, struct lruvec *lruvec,
 			  struct folio *folio, enum lru_list lru)
 {
-	uint32_t pfn = folio_pfn(e->arena, folio);
-
-	folio->lru_prev = FOLIO_NONE;
-	folio->lru_next = lruvec->head[lru];
-	if (lruvec->head[lru] != FOLIO_NONE)
-		pfn_folio(e->arena, lruvec->head[lru])->lru_prev = pfn;
-	else
-		lruvec->tail[lru] = pfn;
-	lruvec->head[lru] = pfn;
+	flist_add(e->arena, &lruvec->lists[lru], folio);
 	lru_size_add(lruvec, lru, folio_nr_pages(folio));
 	folio_set_flag(folio, PG_lru);
 }
@@ -90,17 +138,41 @@ static void list_add_head(struct memcg_engine *e, struct lruvec *lruvec,
 static void list_del(struct memcg_engine *e, struct lruvec *lruvec,
 		     struct folio *folio, enum lru_list lru)
 {
-	if (folio->lru_prev != FOLIO_NONE)
-		pfn_folio(e->arena, folio->lru_prev)->lru_next = folio->lru_next;
-	else
-		lruvec->head[lru] = folio->lru_next;
-	if (folio->lru_next != FOLIO_NONE)
-		pfn_folio(e->arena, folio->lru_next)->lru_prev = folio->lru_prev;
-	else
-		lruvec->tail[lru] = folio->lru_prev;
-	folio->lru_next = folio->lru_prev = FOLIO_NONE;
+	flist_del(e->arena, &lruvec->lists[lru], folio);
 	lru_size_add(lruvec, lru, -folio_nr_pages(folio));
 	folio_clear_flag(folio, PG_lru);
+}
+
+/* Link at the tail of @lru; call with the lock held. */
+static void list_add_tail(struct memcg_engine *e, struct lruvec *lruvec,
+			  struct folio *folio, enum lru_list lru)
+{
+	flist_add_tail(e->arena, &lruvec->lists[lru], folio);
+	lru_size_add(lruvec, lru, folio_nr_pages(folio));
+	folio_set_flag(folio, PG_lru);
+}
+
+/* lruvec_add_folio(): generations take what is evictable under MGLRU. */
+static void lruvec_add_folio(struct memcg_engine *e, struct lruvec *lruvec,
+			     struct folio *folio, bool tail)
+{
+	if (lruvec->lrugen && !folio_test_flag(folio, PG_unevictable)) {
+		lru_gen_add_folio(e, lruvec, folio, tail);
+		return;
+	}
+	if (tail)
+		list_add_tail(e, lruvec, folio, folio_lru_list(folio));
+	else
+		list_add_head(e, lruvec, folio, folio_lru_list(folio));
+}
+
+static void lruvec_del_folio(struct memcg_engine *e, struct lruvec *lruvec,
+			     struct folio *folio)
+{
+	if (lruvec->lrugen && !folio_test_flag(folio, PG_unevictable))
+		lru_gen_del_folio(e, lruvec, folio, false);
+	else
+		list_del(e, lruvec, folio, folio_lru_list(folio));
 }
 
 void folio_add_lru(struct memcg_engine *e, struct folio *folio)
@@ -109,8 +181,16 @@ void folio_add_lru(struct memcg_engine *e, struct folio *folio)
 
 	mem_cgroup_reparent_folio(e, folio);
 	lruvec = folio_lruvec_lock(e, folio);
-	list_add_head(e, lruvec, folio, folio_lru_list(folio));
+	lruvec_add_folio(e, lruvec, folio, false);
 	pthread_mutex_unlock(&lruvec->lock);
+}
+
+void folio_add_lru_fault(struct memcg_engine *e, struct folio *folio)
+{
+	/* MGLRU: what a fault brings in is hot (lru_gen_in_fault()) */
+	if (lru_gen_enabled(e) && !folio_test_flag(folio, PG_unevictable))
+		folio_set_flag(folio, PG_active);
+	folio_add_lru(e, folio);
 }
 
 void folio_del_lru(struct memcg_engine *e, struct folio *folio)
@@ -121,7 +201,7 @@ void folio_del_lru(struct memcg_engine *e, struct folio *folio)
 		return;
 	lruvec = folio_lruvec_lock(e, folio);
 	if (folio_test_flag(folio, PG_lru))
-		list_del(e, lruvec, folio, folio_lru_list(folio));
+		lruvec_del_folio(e, lruvec, folio);
 	pthread_mutex_unlock(&lruvec->lock);
 }
 
@@ -135,7 +215,7 @@ unsigned lruvec_isolate(struct memcg_engine *e, struct lruvec *lruvec,
 	*nr_scanned = 0;
 	pthread_mutex_lock(&lruvec->lock);
 	/* nr_to_scan counts pages, as isolate_lru_folios() does */
-	for (pfn = lruvec->tail[lru];
+	for (pfn = lruvec->lists[lru].tail;
 	     pfn != FOLIO_NONE && scanned < nr_to_scan && n < SWAP_CLUSTER_MAX;
 	     pfn = prev) {
 		struct folio *folio = pfn_folio(e->arena, pfn);
@@ -152,30 +232,13 @@ unsigned lruvec_isolate(struct memcg_engine *e, struct lruvec *lruvec,
 	return n;
 }
 
-/* Link at the tail of @lru; call with the lock held. */
-static void list_add_tail(struct memcg_engine *e, struct lruvec *lruvec,
-			  struct folio *folio, enum lru_list lru)
-{
-	uint32_t pfn = folio_pfn(e->arena, folio);
-
-	folio->lru_next = FOLIO_NONE;
-	folio->lru_prev = lruvec->tail[lru];
-	if (lruvec->tail[lru] != FOLIO_NONE)
-		pfn_folio(e->arena, lruvec->tail[lru])->lru_next = pfn;
-	else
-		lruvec->head[lru] = pfn;
-	lruvec->tail[lru] = pfn;
-	lru_size_add(lruvec, lru, folio_nr_pages(folio));
-	folio_set_flag(folio, PG_lru);
-}
-
 void folio_putback_lru_tail(struct memcg_engine *e, struct folio *folio)
 {
 	struct lruvec *lruvec;
 
 	mem_cgroup_reparent_folio(e, folio);
 	lruvec = folio_lruvec_lock(e, folio);
-	list_add_tail(e, lruvec, folio, folio_lru_list(folio));
+	lruvec_add_folio(e, lruvec, folio, true);
 	pthread_mutex_unlock(&lruvec->lock);
 	memcg_folio_put(e, folio);
 }
@@ -196,9 +259,9 @@ void folio_rotate_reclaimable(struct memcg_engine *e, struct folio *folio)
 		return;
 	lruvec = folio_lruvec_lock(e, folio);
 	if (folio_test_flag(folio, PG_lru)) {
-		list_del(e, lruvec, folio, folio_lru_list(folio));
+		lruvec_del_folio(e, lruvec, folio);
 		folio_clear_flag(folio, PG_active);
-		list_add_tail(e, lruvec, folio, folio_lru_list(folio));
+		lruvec_add_folio(e, lruvec, folio, true);
 	}
 	pthread_mutex_unlock(&lruvec->lock);
 }
@@ -206,8 +269,11 @@ void folio_rotate_reclaimable(struct memcg_engine *e, struct folio *folio)
 void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 {
 	struct lruvec *lruvec;
-	enum lru_list lru;
 
+	if (lru_gen_enabled(e)) {
+		lru_gen_inc_refs(folio);	/* a tier up, no list move */
+		return;
+	}
 	if (!folio_test_flag(folio, PG_referenced) ||
 	    folio_test_flag(folio, PG_active) ||
 	    folio_test_flag(folio, PG_unevictable)) {
@@ -217,8 +283,7 @@ void folio_mark_accessed(struct memcg_engine *e, struct folio *folio)
 	/* second access while inactive: activate */
 	lruvec = folio_lruvec_lock(e, folio);
 	if (folio_test_flag(folio, PG_lru)) {
-		lru = folio_lru_list(folio);
-		list_del(e, lruvec, folio, lru);
+		list_del(e, lruvec, folio, folio_lru_list(folio));
 		folio_set_flag(folio, PG_active);
 		list_add_head(e, lruvec, folio, folio_lru_list(folio));
 		/* lru_activate() counts it; a folio off the lists is not */
@@ -254,26 +319,21 @@ void lruvec_reparent(struct memcg_engine *e, struct lruvec *from,
 	pthread_mutex_lock(&from->lock);
 	pthread_mutex_lock(&to->lock);
 	for (lru = 0; lru < NR_LRU_LISTS; lru++) {
-		if (from->head[lru] == FOLIO_NONE)
-			continue;
-		for (pfn = from->head[lru]; pfn != FOLIO_NONE;
+		if (from->lrugen && lru != LRU_UNEVICTABLE)
+			continue;	/* the generations follow */
+		for (pfn = from->lists[lru].head; pfn != FOLIO_NONE;
 		     pfn = pfn_folio(e->arena, pfn)->lru_next) {
 			struct folio *folio = pfn_folio(e->arena, pfn);
 
 			acct(folio, arg);
 			folio_set_memcg_data(folio, to_slot);
 		}
-		/* from's list goes before to's head: both keep their order */
-		pfn_folio(e->arena, from->tail[lru])->lru_next = to->head[lru];
-		if (to->head[lru] != FOLIO_NONE)
-			pfn_folio(e->arena, to->head[lru])->lru_prev = from->tail[lru];
-		else
-			to->tail[lru] = from->tail[lru];
-		to->head[lru] = from->head[lru];
+		flist_splice(e->arena, &from->lists[lru], &to->lists[lru]);
 		lru_size_add(to, lru, from->nr_pages[lru]);
-		from->head[lru] = from->tail[lru] = FOLIO_NONE;
 		lru_size_add(from, lru, -from->nr_pages[lru]);
 	}
+	if (from->lrugen)
+		lru_gen_reparent(e, from, to, to_slot, acct, arg);
 	pthread_mutex_unlock(&to->lock);
 	pthread_mutex_unlock(&from->lock);
 }

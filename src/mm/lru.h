@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Per-cgroup LRU lists (the kernel's lruvec): inactive/active anon,
- * inactive/active file, unevictable. Lists link folios through their
- * lru_next/lru_prev frame indices; the head is the most recently added.
+ * inactive/active file, unevictable; or, with the multi-generational LRU
+ * (cfg.reclaim MGLRU), up to four generations of anon and of file, and
+ * the unevictable list. Lists link folios through their lru_next/lru_prev
+ * frame indices; the head is the most recently added, reclaim takes from
+ * the tail.
  *
  * Locking: lruvec->lock protects the lists, their sizes and PG_lru. A
  * folio on a list holds no reference: reclaim takes one with
@@ -40,11 +43,48 @@ struct host_lru_list {
 
 enum host_lru { HOST_LRU_INACTIVE, HOST_LRU_ACTIVE, NR_HOST_LRU };
 
+/* A list of folios: frame indices, FOLIO_NONE when empty. */
+struct flist {
+	uint32_t head, tail;
+};
+
+/*
+ * The multi-generational LRU (the kernel's lru_gen_folio). Generations
+ * are numbered by sequence: file folios live in [min_seq[1], max_seq],
+ * anon in [min_seq[0], max_seq], at most MAX_NR_GENS of them, and a
+ * sequence's list is folios[seq % MAX_NR_GENS]. Reclaim evicts from the
+ * oldest; aging opens a new youngest generation and promotes what was
+ * accessed through page tables into it. The counters feed the PID
+ * controller between tiers and types (lru_gen.c). Under the lruvec's
+ * lock, except the atomics.
+ */
+#define MIN_NR_GENS 2
+#define MAX_NR_GENS 4
+#define MAX_NR_TIERS 4
+#define MIN_LRU_BATCH 64
+#define MAX_LRU_BATCH (MIN_LRU_BATCH * 64)
+
+enum { LRU_GEN_ANON, LRU_GEN_FILE, ANON_AND_FILE };
+
+struct lru_gen_folio {
+	unsigned long max_seq;
+	unsigned long min_seq[ANON_AND_FILE];
+	struct flist folios[MAX_NR_GENS][ANON_AND_FILE];
+	long nr_pages[MAX_NR_GENS][ANON_AND_FILE];
+	unsigned long avg_refaulted[ANON_AND_FILE][MAX_NR_TIERS];
+	unsigned long avg_total[ANON_AND_FILE][MAX_NR_TIERS];
+	unsigned long protected[ANON_AND_FILE][MAX_NR_TIERS - 1];
+	atomic_long evicted[ANON_AND_FILE][MAX_NR_TIERS];
+	atomic_long refaulted[ANON_AND_FILE][MAX_NR_TIERS];
+	unsigned long mm_seq;		/* aging walks done (mm_state->seq) */
+};
+
 struct lruvec {
 	pthread_mutex_t lock;
-	uint32_t head[NR_LRU_LISTS];	/* frame indices, FOLIO_NONE if empty */
-	uint32_t tail[NR_LRU_LISTS];
+	struct flist lists[NR_LRU_LISTS];
+	/* pages per list; with MGLRU the two youngest generations count as active */
 	long nr_pages[NR_LRU_LISTS];
+	struct lru_gen_folio *lrugen;	/* MGLRU only */
 	struct host_lru_list host[NR_HOST_LRU];	/* under lock too */
 	long anon_cost, file_cost;	/* reclaim work (vmscan_balance.c) */
 	atomic_long nonresident_age;	/* evictions + activations (workingset.c) */
@@ -63,8 +103,29 @@ static inline bool is_active_lru(enum lru_list lru)
 	return lru == LRU_ACTIVE_ANON || lru == LRU_ACTIVE_FILE;
 }
 
-void lruvec_init(struct lruvec *lruvec);
+/**
+ * lruvec_init - empty lists
+ * @lruvec: lists
+ * @lru_gen: with the multi-generational LRU
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int lruvec_init(struct lruvec *lruvec, bool lru_gen);
 void lruvec_destroy(struct lruvec *lruvec);
+
+/* Linking, lock held; flist_del() needs @l only at either end of it. */
+void flist_add(struct folio_arena *a, struct flist *l, struct folio *folio);
+void flist_add_tail(struct folio_arena *a, struct flist *l, struct folio *folio);
+void flist_del(struct folio_arena *a, struct flist *l, struct folio *folio);
+/* Move all of @from before @to's head: both keep their order. */
+void flist_splice(struct folio_arena *a, struct flist *from, struct flist *to);
+
+/* List sizes are read without the lock as scan targets. */
+static inline void lru_size_add(struct lruvec *lruvec, enum lru_list lru, long nr)
+{
+	__atomic_store_n(&lruvec->nr_pages[lru], lruvec->nr_pages[lru] + nr,
+			 __ATOMIC_RELAXED);
+}
 
 /**
  * folio_lru_list - the list a folio belongs on, from its type and flags
@@ -78,6 +139,14 @@ enum lru_list folio_lru_list(const struct folio *folio);
  * @folio: a folio the caller holds, not on a list
  */
 void folio_add_lru(struct memcg_engine *e, struct folio *folio);
+
+/**
+ * folio_add_lru_fault - as folio_add_lru(), for a folio a page fault
+ * brought in: with MGLRU it joins the youngest generation
+ * @e: engine
+ * @folio: a folio the caller holds, not on a list
+ */
+void folio_add_lru_fault(struct memcg_engine *e, struct folio *folio);
 
 /**
  * folio_del_lru - take a folio off its list, if it is on one

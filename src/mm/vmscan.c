@@ -3,12 +3,14 @@
  * Memory cgroup reclaim, the driver (mm/vmscan.c): walk the target's
  * subtree at decreasing priorities, skip cgroups below their effective
  * min, and below their effective low until nothing else is left; scan
- * each cgroup's lists in the amounts get_scan_count() gives, then call
- * its shrinkers. See vmscan.h for the other two parts.
+ * each cgroup's lists in the amounts get_scan_count() gives (or by
+ * generations, vmscan_lru_gen.c), then call its shrinkers. See vmscan.h
+ * for the other parts.
  */
 #include <errno.h>
 #include <string.h>
 
+#include "mm/lru_gen.h"
 #include "mm/shrinker.h"
 #include "mm/vmscan.h"
 #include "mm/workingset.h"
@@ -128,7 +130,10 @@ static void shrink_memcg_tree(struct mem_cgroup *memcg, struct scan_control *sc)
 		}
 		memcg_memory_event(memcg, MEMCG_LOW);
 	}
-	shrink_lruvec(memcg, sc);
+	if (lru_gen_enabled(e))
+		lru_gen_shrink_lruvec(memcg, sc);
+	else
+		shrink_lruvec(memcg, sc);
 	/* not counted in nr_reclaimed: freed slab is not attributable */
 	shrink_slab(memcg, sc->gfp, sc->priority);
 children:
@@ -157,6 +162,7 @@ static long do_try_to_free_pages(struct scan_control *sc)
 {
 retry:
 	for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
+		sc->nr_unqueued_dirty = sc->nr_file_taken = 0;
 		prepare_scan_count(sc);
 		rcu_read_lock();
 		shrink_memcg_tree(sc->target, sc);

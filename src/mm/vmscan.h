@@ -45,6 +45,8 @@ struct scan_control {
 	bool force_deactivate;		/* age active lists whatever their size */
 	bool skipped_deactivate;	/* an active list was left unaged */
 	bool cache_trim_mode;		/* plenty of inactive file: file only */
+	long nr_unqueued_dirty;		/* MGLRU, per pass: dirty pages taken */
+	long nr_file_taken;		/* and file pages taken */
 };
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };
@@ -83,6 +85,12 @@ bool inactive_is_low(struct mem_cgroup *memcg, enum lru_list inactive);
 void refault_activations(struct mem_cgroup *memcg, long out[2]);
 
 /**
+ * sc_swappiness - the pass's swappiness: memory.reclaim's argument, else
+ * the cgroup's (v1) or vm.swappiness, 60 (v2)
+ */
+int sc_swappiness(const struct scan_control *sc, struct mem_cgroup *memcg);
+
+/**
  * prepare_scan_count - per pass: the target's costs, which active lists
  * may be aged, and whether to trim page cache only
  * @sc: scan control, its priority set
@@ -110,6 +118,27 @@ void lru_note_cost(struct mem_cgroup *memcg, bool file, long nr_io,
 		   long nr_rotated);
 
 /* vmscan_lists.c */
+
+/* What a batch held: pages written, dirty pages not under writeback. */
+struct reclaim_stat {
+	long nr_pageout;
+	long nr_unqueued_dirty;
+};
+
+/**
+ * shrink_folio_list - activate, keep or reclaim each isolated folio
+ * @e: engine
+ * @folios: isolated folios, each with reclaim's reference
+ * @n: how many
+ * @stat: what the batch held (zeroed by the caller)
+ *
+ * Freed folios leave the array; the rest are compacted at its start,
+ * still isolated, PG_active set on those to activate.
+ *
+ * Return: pages freed; *@n becomes the folios left.
+ */
+long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
+		       unsigned *n, struct reclaim_stat *stat);
 
 /**
  * folio_check_references - an isolated inactive folio's fate from its
@@ -140,5 +169,16 @@ long shrink_list(struct mem_cgroup *memcg, int list, long nr_to_scan,
  */
 void shrink_active_list(struct mem_cgroup *memcg, enum lru_list lru,
 			long nr_to_scan);
+
+/* vmscan_lru_gen.c */
+
+/**
+ * lru_gen_shrink_lruvec - MGLRU reclaim from one cgroup's own lists:
+ * evict from the oldest generations, aging when they run short, until
+ * the scan target at this priority is met or the goal reached
+ * @memcg: cgroup, not below its effective min
+ * @sc: scan control
+ */
+void lru_gen_shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc);
 
 #endif /* MEMCG_MM_VMSCAN_H */

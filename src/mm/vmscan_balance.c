@@ -80,7 +80,7 @@ long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg)
 	return nr;
 }
 
-static int memcg_swappiness(struct scan_control *sc, struct mem_cgroup *memcg)
+int sc_swappiness(const struct scan_control *sc, struct mem_cgroup *memcg)
 {
 	if (sc->swappiness >= 0)
 		return sc->swappiness;
@@ -241,7 +241,7 @@ static long scan_target(struct mem_cgroup *memcg, struct scan_control *sc,
 void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 		    long nr[NR_SCAN_LISTS])
 {
-	int swappiness = memcg_swappiness(sc, memcg);
+	int swappiness = sc_swappiness(sc, memcg);
 	enum scan_balance balance = scan_balance(memcg, sc, swappiness);
 	bool online = atomic_load(&memcg->online);
 	uint64_t fraction[2] = { 1, 1 }, denominator = 2, scan;

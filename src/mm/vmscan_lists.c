@@ -71,12 +71,6 @@ enum folio_references folio_check_references(struct memcg_engine *e,
 
 enum pageout_result { PAGEOUT_KEEP, PAGEOUT_ACTIVATE, PAGEOUT_FREED };
 
-/* What a batch held: pages written, dirty pages not under writeback. */
-struct reclaim_stat {
-	long nr_pageout;
-	long nr_unqueued_dirty;
-};
-
 /*
  * Swap an isolated anon folio out: a slot (within swap.max), no mapping
  * left, the page written, the folio freed. Without a slot or with a
@@ -112,7 +106,7 @@ static enum pageout_result pageout_anon(struct memcg_engine *e,
 							  PAGEOUT_FREED;
 }
 
-/* Back on an active list, counted as the kernel's activate_locked. */
+/* To go back active, counted as the kernel's activate_locked. */
 static void folio_activate_locked(struct memcg_engine *e, struct folio *folio)
 {
 	if (!folio_test_flag(folio, PG_mlocked)) {
@@ -120,7 +114,6 @@ static void folio_activate_locked(struct memcg_engine *e, struct folio *folio)
 		mod_memcg_state(folio_memcg(e, folio), MEMCG_PGACTIVATE,
 				folio_nr_pages(folio));
 	}
-	folio_putback_lru(e, folio);
 }
 
 /*
@@ -136,17 +129,18 @@ static void folio_reclaim_after_writeback(struct memcg_engine *e,
 	folio_activate_locked(e, folio);
 }
 
-/* One inactive folio: activate, keep or reclaim it. Return: pages freed. */
+/*
+ * One isolated folio: activate, keep or reclaim it. Return: pages freed;
+ * 0 leaves the folio isolated for the caller to put back.
+ */
 static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 			 struct reclaim_stat *stat)
 {
 	long nr = folio_nr_pages(folio);
 	enum pageout_result result;
 
-	if (folio_test_flag(folio, PG_unevictable)) {
-		folio_putback_lru(e, folio);
+	if (folio_test_flag(folio, PG_unevictable))
 		return 0;
-	}
 	if (folio_test_flag(folio, PG_dirty) &&
 	    !folio_test_flag(folio, PG_writeback))
 		stat->nr_unqueued_dirty += nr;
@@ -160,7 +154,6 @@ static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 		folio_activate_locked(e, folio);
 		return 0;
 	case FOLIOREF_KEEP:
-		folio_putback_lru(e, folio);
 		return 0;
 	case FOLIOREF_RECLAIM:
 	case FOLIOREF_RECLAIM_CLEAN:
@@ -179,9 +172,23 @@ static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 		return nr;
 	if (result == PAGEOUT_ACTIVATE)
 		folio_activate_locked(e, folio);
-	else
-		folio_putback_lru(e, folio);
 	return 0;
+}
+
+long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
+		       unsigned *n, struct reclaim_stat *stat)
+{
+	long reclaimed = 0, freed;
+	unsigned i, left = 0;
+
+	for (i = 0; i < *n; i++) {
+		freed = shrink_folio(e, folios[i], stat);
+		reclaimed += freed;
+		if (!freed)
+			folios[left++] = folios[i];
+	}
+	*n = left;
+	return reclaimed;
 }
 
 static long shrink_inactive_list(struct mem_cgroup *memcg, enum lru_list lru,
@@ -190,16 +197,17 @@ static long shrink_inactive_list(struct mem_cgroup *memcg, enum lru_list lru,
 	struct memcg_engine *e = memcg->engine;
 	struct folio *folios[SWAP_CLUSTER_MAX];
 	struct reclaim_stat stat = { 0, 0 };
-	long scanned, reclaimed = 0, nr_taken = 0;
+	long scanned, reclaimed, nr_taken = 0;
 	unsigned i, n;
 
 	n = lruvec_isolate(e, &memcg->lruvec, lru, (unsigned)nr_to_scan, folios,
 			   &scanned);
 	mod_memcg_state(memcg, MEMCG_PGSCAN, scanned);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		nr_taken += folio_nr_pages(folios[i]);
-		reclaimed += shrink_folio(e, folios[i], &stat);
-	}
+	reclaimed = shrink_folio_list(e, folios, &n, &stat);
+	for (i = 0; i < n; i++)
+		folio_putback_lru(e, folios[i]);
 	mod_memcg_state(memcg, MEMCG_PGSTEAL, reclaimed);
 	lru_note_cost(memcg, is_file_lru(lru), stat.nr_pageout,
 		      scanned - reclaimed);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* Refault detection: see workingset.h. */
+#include "mm/lru_gen.h"
 #include "mm/swapfile.h"
 #include "mm/vmscan.h"
 #include "mm/workingset.h"
@@ -29,12 +30,77 @@ void workingset_age_nonresident(struct mem_cgroup *memcg, long nr)
 		atomic_fetch_add(&memcg->lruvec.nonresident_age, nr);
 }
 
+/*
+ * MGLRU: the shadow holds the folio's own cgroup, the oldest generation
+ * then (min_seq) and its accesses; the eviction counts in its tier.
+ */
+static uint64_t lru_gen_eviction(struct memcg_engine *e, struct folio *folio)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, folio);
+	struct lru_gen_folio *lrugen;
+	int type = folio_lru_type(folio), refs = folio_lru_refs(folio);
+	uint64_t token;
+
+	if (!memcg)
+		memcg = e->root;
+	lrugen = memcg->lruvec.lrugen;
+	token = (uint64_t)lrugen->min_seq[type] << LRU_REFS_WIDTH |
+		(uint64_t)(refs ? refs - 1 : 0);
+	atomic_fetch_add(&lrugen->evicted[type][lru_tier_from_refs(refs)],
+			 folio_nr_pages(folio));
+	return pack_shadow(memcg->id, token, refs != 0);
+}
+
+/*
+ * MGLRU: a refault is recent if its generation is still the oldest. It
+ * counts in its tier for the PID controller; a page that was accessed
+ * often, or one faulted back in, returns with its accesses restored.
+ * Anon comes back through a fault, page cache through read().
+ */
+static void lru_gen_refault(struct memcg_engine *e, struct folio *folio,
+			    uint64_t shadow)
+{
+	struct mem_cgroup *memcg = folio_memcg(e, folio), *eviction_memcg;
+	int type = folio_lru_type(folio), refs, tier;
+	long nr = folio_nr_pages(folio);
+	uint64_t token, min_seq;
+	bool workingset;
+	uint16_t id;
+
+	unpack_shadow(shadow, &id, &token, &workingset);
+	rcu_read_lock();
+	eviction_memcg = mem_cgroup_from_id(e, id);
+	if (!eviction_memcg || eviction_memcg != (memcg ? memcg : e->root))
+		goto out;
+	mod_memcg_state(memcg, type ? MEMCG_WORKINGSET_REFAULT_FILE :
+				      MEMCG_WORKINGSET_REFAULT_ANON, nr);
+	min_seq = eviction_memcg->lruvec.lrugen->min_seq[type];
+	if (token >> LRU_REFS_WIDTH != (min_seq & (SHADOW_AGE_MASK >> LRU_REFS_WIDTH)))
+		goto out;
+	refs = (int)(token & ((1u << LRU_REFS_WIDTH) - 1)) + workingset;
+	tier = lru_tier_from_refs(refs);
+	atomic_fetch_add(&eviction_memcg->lruvec.lrugen->refaulted[type][tier], nr);
+	mod_memcg_state(memcg, type ? MEMCG_WORKINGSET_ACTIVATE_FILE :
+				      MEMCG_WORKINGSET_ACTIVATE_ANON, nr);
+	if (type == LRU_GEN_ANON || refs >= (1 << LRU_REFS_WIDTH) - 1) {
+		atomic_fetch_or_explicit(&folio->refflags,
+					 LRU_REFS_MASK | 1u << PG_workingset,
+					 memory_order_relaxed);
+		mod_memcg_state(memcg, type ? MEMCG_WORKINGSET_RESTORE_FILE :
+					      MEMCG_WORKINGSET_RESTORE_ANON, nr);
+	}
+out:
+	rcu_read_unlock();
+}
+
 uint64_t workingset_eviction(struct memcg_engine *e, struct folio *folio,
 			     struct mem_cgroup *target)
 {
 	struct mem_cgroup *memcg = target ? target : folio_memcg(e, folio);
 	uint64_t age;
 
+	if (lru_gen_enabled(e))
+		return lru_gen_eviction(e, folio);
 	if (!memcg)
 		memcg = e->root;
 	age = (uint64_t)atomic_load(&memcg->lruvec.nonresident_age);
@@ -74,6 +140,10 @@ void workingset_refault(struct memcg_engine *e, struct folio *folio,
 
 	if (!(shadow & SHADOW_MARK) || !memcg)
 		return;
+	if (lru_gen_enabled(e)) {
+		lru_gen_refault(e, folio, shadow);
+		return;
+	}
 	unpack_shadow(shadow, &id, &age, &workingset);
 	rcu_read_lock();
 	/* the evicting cgroup may be gone: then nothing is counted */

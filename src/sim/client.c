@@ -43,6 +43,14 @@ static void sim_client_writeback(void *priv, struct mem_cgroup *memcg,
 	sim_writeback(sim->e, memcg, nr_pages);
 }
 
+static void sim_client_walk_mm(void *priv, struct mem_cgroup *memcg,
+			       unsigned long seq, bool can_swap)
+{
+	struct memcg_sim *sim = priv;
+
+	sim_walk_mm(sim->e, memcg, seq, can_swap);
+}
+
 static void sim_release(void *priv)
 {
 	struct memcg_sim *sim = priv;
@@ -71,6 +79,7 @@ const struct memcg_folio_client_ops sim_folio_client = {
 	.release = sim_release,
 	.referenced = sim_referenced,
 	.writeback = sim_client_writeback,
+	.walk_mm = sim_client_walk_mm,
 };
 
 static uint64_t sim_clock_now(void *priv)

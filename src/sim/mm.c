@@ -7,7 +7,9 @@
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "mm/lru_gen.h"
 #include "mm/swapfile.h"
 #include "sim/sim.h"
 
@@ -32,6 +34,7 @@ struct mm_struct *mm_alloc(struct memcg_sim *sim)
 		sim->nr_mms++;
 	}
 	mm->id = id;
+	atomic_init(&mm->lru_gen_new, true);
 	sim->mms[id] = mm;
 	pthread_mutex_unlock(&sim->lock);
 	return mm;
@@ -43,23 +46,35 @@ void mm_free(struct memcg_engine *e, struct memcg_sim *sim, struct mm_struct *mm
 	sim->mms[mm->id] = NULL;
 	pthread_mutex_unlock(&sim->lock);
 	free(mm->pte);
+	free(mm->pmd);
 	free(mm);
+}
+
+static size_t nr_pmds(size_t nr_pte)
+{
+	return (nr_pte + PTES_PER_PMD - 1) / PTES_PER_PMD;
 }
 
 static int pte_reserve(struct mm_struct *mm, size_t nr)
 {
 	uint32_t *pte;
+	uint8_t *pmd;
 	size_t cap;
 
 	if (mm->nr_pte + nr <= mm->cap)
 		return 0;
-	cap = mm->cap ? mm->cap : 256;
+	cap = mm->cap ? mm->cap : PTES_PER_PMD;
 	while (cap < mm->nr_pte + nr)
 		cap *= 2;
 	pte = realloc(mm->pte, cap * sizeof(*pte));
 	if (!pte)
 		return -ENOMEM;
 	mm->pte = pte;
+	pmd = realloc(mm->pmd, nr_pmds(cap));
+	if (!pmd)
+		return -ENOMEM;
+	memset(pmd + nr_pmds(mm->cap), 0, nr_pmds(cap) - nr_pmds(mm->cap));
+	mm->pmd = pmd;
 	mm->cap = cap;
 	return 0;
 }
@@ -122,6 +137,7 @@ static int fault_one(struct memcg_task *t, bool mlock)
 	if (!ret) {
 		idx = mm->nr_pte++;
 		mm->pte[idx] = mk_pte_young(folio_pfn(e->arena, folio));
+		mm_mkyoung(mm, idx);
 		rmap_set(sim, e, folio, RMAP_ANON | (uint64_t)mm->id << 32 | idx);
 		mm->rss++;
 	}
@@ -131,7 +147,7 @@ static int fault_one(struct memcg_task *t, bool mlock)
 		return ret;
 	}
 	mod_memcg_state(t->memcg, MEMCG_PGFAULT, 1);
-	folio_add_lru(e, folio);
+	folio_add_lru_fault(e, folio);
 	return 0;
 }
 
@@ -166,6 +182,7 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	pthread_mutex_lock(&sim->lock);
 	if (idx < mm->nr_pte && mm->pte[idx] == (PTE_SWAP | entry.val)) {
 		mm->pte[idx] = mk_pte_young(folio_pfn(e->arena, folio));
+		mm_mkyoung(mm, idx);
 		rmap_set(sim, e, folio, RMAP_ANON | (uint64_t)mm->id << 32 | idx);
 		mm->rss++;
 		mm->swapents--;
@@ -180,7 +197,7 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	/* a write fault on an exclusive page frees its swap copy */
 	memcg_folio_free_swap(e, folio, entry);
 	if (!folio_test_flag(folio, PG_lru))
-		folio_add_lru(e, folio);
+		folio_add_lru_fault(e, folio);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGMAJFAULT, 1);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGFAULT, 1);
 	return 0;
@@ -202,7 +219,7 @@ int mm_touch(struct memcg_task *t, size_t nr_pages)
 		pthread_mutex_lock(&sim->lock);
 		pte = t->mm->pte[i];
 		if (pte_present(pte))
-			t->mm->pte[i] = pte | PTE_YOUNG;
+			mm_mkyoung(t->mm, i);
 		pthread_mutex_unlock(&sim->lock);
 		if (pte & PTE_SWAP) {
 			ret = swapin_one(t, i, (memcg_swp_entry_t){ pte & ~PTE_SWAP });
@@ -304,6 +321,8 @@ int folio_referenced_anon(struct memcg_engine *e, struct folio *folio)
 		    (*pte & PTE_YOUNG)) {
 			*pte &= ~PTE_YOUNG;
 			young = 1;
+			if (lru_gen_enabled(e))
+				sim_look_around(e, mm, idx);
 		}
 	}
 	pthread_mutex_unlock(&sim->lock);

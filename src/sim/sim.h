@@ -45,6 +45,18 @@ static inline uint32_t mk_pte_young(uint32_t pfn)
 	return (pfn + 1) | PTE_YOUNG;
 }
 
+/*
+ * Page-table pages: an area's entries in runs of PTES_PER_PMD, each with
+ * its PMD entry's accessed bit (set by any access through it) and the
+ * aging walk's filter bits: whether the run was worth scanning at the
+ * last walk (the kernel's Bloom filters, kept exact here, two of them by
+ * walk parity) or since, by a look-around.
+ */
+#define PTES_PER_PMD 512
+#define PMD_YOUNG (1u << 0)
+#define PMD_LOOKAROUND (1u << 1)
+#define PMD_FILTER(seq) (1u << (2 + ((seq) & 1)))
+
 /* A reverse-map entry: who holds a frame's folio. */
 #define RMAP_ANON (1ULL << 63)		/* mm id << 32 | page index */
 #define RMAP_FILE (1ULL << 62)		/* file id << 32 | page index */
@@ -52,11 +64,23 @@ static inline uint32_t mk_pte_young(uint32_t pfn)
 struct mm_struct {
 	uint32_t id;
 	uint32_t *pte;
+	uint8_t *pmd;			/* per PTES_PER_PMD entries: PMD_* */
 	size_t nr_pte;			/* mapped length, in pages */
 	size_t cap;
 	long rss;			/* resident pages */
 	long swapents;			/* swapped-out pages */
+	/* MGLRU aging (lru_gen_walk.c) */
+	atomic_bool lru_gen_ran;	/* ran since its last walk */
+	atomic_bool lru_gen_new;	/* not walked in its cgroup yet */
+	uint8_t filter_valid;		/* PMD_FILTER(seq) bits that were reset */
 };
+
+/* An access through entry @idx: its accessed bit and its PMD's. */
+static inline void mm_mkyoung(struct mm_struct *mm, size_t idx)
+{
+	mm->pte[idx] |= PTE_YOUNG;
+	mm->pmd[idx / PTES_PER_PMD] |= PMD_YOUNG;
+}
 
 struct memcg_file_pages {
 	char *name;
@@ -118,6 +142,11 @@ void rmap_set(struct memcg_sim *sim, struct memcg_engine *e,
 	      struct folio *folio, uint64_t who);
 uint64_t rmap_get(struct memcg_sim *sim, struct memcg_engine *e,
 		  struct folio *folio);
+
+/* lru_gen_walk.c: the page-table side of MGLRU aging */
+void sim_walk_mm(struct memcg_engine *e, struct mem_cgroup *memcg,
+		 unsigned long seq, bool can_swap);
+void sim_look_around(struct memcg_engine *e, struct mm_struct *mm, size_t idx);
 
 /* mm.c: address spaces */
 struct mm_struct *mm_alloc(struct memcg_sim *sim);

@@ -133,6 +133,7 @@ static int task_enter(struct memcg_task *t)
 	if (!t || !t->mm)
 		return -ESRCH;
 	current_task = t;
+	atomic_store(&t->mm->lru_gen_ran, true);	/* scheduled: MGLRU aging walks it */
 	memcg_victim_enter(t->victim);
 	return 0;
 }
@@ -275,6 +276,8 @@ int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
 	css_get(to);
 	from = t->memcg;
 	t->memcg = to;
+	if (from != to)
+		atomic_store(&t->mm->lru_gen_new, true);	/* lru_gen_migrate_mm() */
 	memcg_victim_move(t->victim, to);
 	if (t->e->v1 && (to->move_charge_at_immigrate & 1) && from != to)
 		move_charge(t, from, to);

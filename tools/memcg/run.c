@@ -91,12 +91,9 @@ void run_create_error(const struct scenario *s, int err)
 			s->filename, m->line);
 	} else if (err == -EOPNOTSUPP &&
 		   memcg_config_reclaim(&cfg) == MEMCG_RECLAIM_MGLRU) {
-		fprintf(stderr, "memcg: %s:%d: %s: the engine does not model "
-			"MGLRU yet%s\n", s->filename, m->line,
-			m->reclaim == SCN_RECLAIM_MGLRU ? "reclaim=mglru" :
-			"kernel=6.12 (whose default reclaim is MGLRU)",
-			m->reclaim == SCN_RECLAIM_MGLRU ? "" :
-			"; add reclaim=classic");
+		fprintf(stderr, "memcg: %s:%d: reclaim=mglru with kernel=6.1: "
+			"the engine models 6.12's MGLRU only; add kernel=6.12\n",
+			s->filename, m->line);
 	} else {
 		fprintf(stderr, "memcg: %s: cannot create the engine for its "
 			"machine: %s\n", s->filename, errname(err));
