@@ -246,6 +246,7 @@ static void mem_cgroup_released(struct mem_cgroup *memcg)
 	atomic_fetch_sub(&e->nr_memcgs, 1);
 	if (parent) {
 		children_del_rcu(memcg);
+		invalidate_reclaim_iterators(memcg);
 		for (p = parent; p; p = p->parent)
 			p->nr_dying_descendants--;
 		memcg_stat_fold_dead(memcg);

@@ -122,6 +122,9 @@ struct mem_cgroup {
 
 	struct page_counter memory;
 	struct lruvec lruvec;
+	/* where 6.12's partial reclaim walks of this subtree go on (vmscan.c) */
+	_Atomic(struct mem_cgroup *) reclaim_iter;
+	atomic_uint reclaim_iter_gen;
 	union {
 		struct page_counter swap;	/* v2 */
 		struct page_counter memsw;	/* v1 */
@@ -589,6 +592,7 @@ long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 				  unsigned gfp, unsigned options, int swappiness);
 long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg);
 long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru);
+void invalidate_reclaim_iterators(struct mem_cgroup *dead);
 
 /* memcontrol_high.c: memory.high */
 void mem_cgroup_note_over_high(struct mem_cgroup *memcg, unsigned batch);

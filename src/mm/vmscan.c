@@ -109,24 +109,93 @@ static void shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
 		shrink_active_list(memcg, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 }
 
-/* Pre-order walk: a parent's effective protection is computed first. */
-static void shrink_memcg_tree(struct mem_cgroup *memcg, struct scan_control *sc)
+/* The cgroup after @pos in @root's subtree, pre-order (css_next_descendant_pre). */
+static struct mem_cgroup *next_descendant_pre(struct mem_cgroup *pos,
+					      struct mem_cgroup *root)
+{
+	struct cds_list_head *next;
+
+	if (!pos)
+		return root;
+	next = rcu_dereference(pos->children.next);
+	if (next != &pos->children)
+		return cds_list_entry(next, struct mem_cgroup, sibling);
+	for (; pos != root; pos = pos->parent) {
+		next = rcu_dereference(pos->sibling.next);
+		if (next != &pos->parent->children)
+			return cds_list_entry(next, struct mem_cgroup, sibling);
+	}
+	return NULL;
+}
+
+/* A partial walk's place in the round (mem_cgroup_reclaim_cookie). */
+struct reclaim_cookie {
+	unsigned generation;
+};
+
+/*
+ * The next cgroup to reclaim from: after @prev in a full walk; with
+ * @reclaim, after wherever the last walk of @root by any reclaimer
+ * stopped, ending at the end of the subtree or when another walker
+ * completed the round (mem_cgroup_iter()). Under rcu_read_lock().
+ */
+static struct mem_cgroup *mem_cgroup_iter(struct mem_cgroup *root,
+					  struct mem_cgroup *prev,
+					  struct reclaim_cookie *reclaim)
+{
+	struct mem_cgroup *pos, *next;
+	unsigned gen;
+
+restart:
+	if (!reclaim)
+		return next_descendant_pre(prev, root);
+	gen = atomic_load(&root->reclaim_iter_gen);
+	if (!prev)
+		reclaim->generation = gen;
+	else if (reclaim->generation != gen)
+		return NULL;
+	pos = atomic_load(&root->reclaim_iter);
+	next = next_descendant_pre(pos, root);
+	/* a competing walker moved it: do not reclaim one cgroup twice */
+	if (!atomic_compare_exchange_strong(&root->reclaim_iter, &pos, next))
+		goto restart;
+	if (!next) {
+		atomic_fetch_add(&root->reclaim_iter_gen, 1);
+		if (!prev)
+			goto restart;	/* a new walk sees at least one cgroup */
+	}
+	return next;
+}
+
+/**
+ * invalidate_reclaim_iterators - a released cgroup is no walk's place
+ * @dead: cgroup being released, already off its parent's children
+ */
+void invalidate_reclaim_iterators(struct mem_cgroup *dead)
+{
+	struct mem_cgroup *p, *expected;
+
+	for (p = dead->parent; p; p = p->parent) {
+		expected = dead;
+		atomic_compare_exchange_strong(&p->reclaim_iter, &expected, NULL);
+	}
+}
+
+/* One cgroup of the walk: its protection, then its lists and shrinkers. */
+static void shrink_memcg(struct mem_cgroup *memcg, struct scan_control *sc)
 {
 	struct memcg_engine *e = memcg->engine;
-	struct mem_cgroup *c;
 	long usage;
 
 	page_counter_calculate_protection(&sc->target->memory, &memcg->memory,
 					  e->cfg.memory_recursiveprot);
 	usage = page_counter_read(&memcg->memory);
-	if (memcg != sc->target && atomic_load(&memcg->memory.emin) >= usage) {
-		/* below min: hard protection; its subtree is protected too */
-		goto children;
-	}
+	if (memcg != sc->target && atomic_load(&memcg->memory.emin) >= usage)
+		return;		/* below min: hard protection */
 	if (memcg != sc->target && atomic_load(&memcg->memory.elow) >= usage) {
 		if (!sc->memcg_low_reclaim) {
 			sc->memcg_low_skipped = true;
-			goto children;
+			return;
 		}
 		memcg_memory_event(memcg, MEMCG_LOW);
 	}
@@ -136,9 +205,29 @@ static void shrink_memcg_tree(struct mem_cgroup *memcg, struct scan_control *sc)
 		shrink_lruvec(memcg, sc);
 	/* not counted in nr_reclaimed: freed slab is not attributable */
 	shrink_slab(memcg, sc->gfp, sc->priority);
-children:
-	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
-		shrink_memcg_tree(c, sc);
+}
+
+/*
+ * Walk the target's subtree, parents first. 6.1 walks all of it each
+ * pass; 6.12 lets direct reclaim go on where the last walk stopped and
+ * stop once the goal is met, a full walk only when that reclaimed nothing.
+ */
+static void shrink_node_memcgs(struct scan_control *sc)
+{
+	struct reclaim_cookie cookie, *partial = NULL;
+	struct mem_cgroup *memcg;
+
+	if (sc->target->engine->cfg.kernel == MEMCG_KERNEL_6_12 &&
+	    !sc->memcg_full_walk)
+		partial = &cookie;
+	rcu_read_lock();
+	memcg = mem_cgroup_iter(sc->target, NULL, partial);
+	do {
+		shrink_memcg(memcg, sc);
+		if (partial && sc->nr_reclaimed >= sc->nr_to_reclaim)
+			break;
+	} while ((memcg = mem_cgroup_iter(sc->target, memcg, partial)));
+	rcu_read_unlock();
 }
 
 static __thread struct mem_cgroup *current_reclaim_target;
@@ -164,15 +253,19 @@ retry:
 	for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
 		sc->nr_unqueued_dirty = sc->nr_file_taken = 0;
 		prepare_scan_count(sc);
-		rcu_read_lock();
-		shrink_memcg_tree(sc->target, sc);
-		rcu_read_unlock();
+		shrink_node_memcgs(sc);
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	}
 	snapshot_refaults(sc->target);
 	if (sc->nr_reclaimed)
 		return sc->nr_reclaimed;
+	if (sc->target->engine->cfg.kernel == MEMCG_KERNEL_6_12 &&
+	    !sc->memcg_full_walk) {
+		/* partial walks saw too few cgroups: do not OOM on that */
+		sc->memcg_full_walk = true;
+		goto retry;
+	}
 	if (sc->skipped_deactivate) {
 		/* the lists' ratio said no aging: age them anyway */
 		sc->force_deactivate = true;
