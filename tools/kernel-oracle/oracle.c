@@ -23,6 +23,7 @@
 #define MAX_VM_RAM ((uint64_t)8 << 30)
 #define MIN_SCRATCH (128 * MiB)
 #define SCRATCH_SLACK (64 * MiB)
+#define BOOT_ATTEMPTS 3		/* boots that may die before the player begins */
 
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
@@ -376,6 +377,29 @@ static void remove_rundir(const char *dir)
  *
  * Return: 0 when the player ran to its end, 3 otherwise.
  */
+/*
+ * Boot until the player begins: under TCG a kernel now and then dies
+ * while it boots (an int3 oops as it patches its own text), which says
+ * nothing of the scenario. Return: 0, or -1 when qemu could not run.
+ */
+static int boot(const struct oracle_host *h, const char *initrd,
+		const char *rundir, const struct qemu_opts *q, qemu_line_fn fn,
+		void *arg, struct qemu_result *res)
+{
+	for (unsigned attempt = 1;; attempt++) {
+		if (qemu_run(h, initrd, rundir, q, fn, arg, res)) {
+			fprintf(stderr, "kernel-oracle: %s\n", res->error);
+			return -1;
+		}
+		if (res->began || res->timed_out || attempt == BOOT_ATTEMPTS)
+			return 0;
+		fprintf(stderr, "kernel-oracle: the kernel stopped before the "
+			"scenario began (%s); booting again, %u of %u\n",
+			res->error, attempt + 1, BOOT_ATTEMPTS);
+		memset(res, 0, sizeof(*res));
+	}
+}
+
 int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 		      size_t len, const struct scenario *s, qemu_line_fn fn,
 		      void *arg, struct qemu_result *res)
@@ -430,10 +454,8 @@ int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 		fprintf(stderr, "kernel-oracle: cannot write %s\n", initrd);
 		goto out;
 	}
-	if (qemu_run(&h, initrd, rundir, &q, fn, arg, res)) {
-		fprintf(stderr, "kernel-oracle: %s\n", res->error);
+	if (boot(&h, initrd, rundir, &q, fn, arg, res))
 		goto out;
-	}
 	if (res->ended && res->rc <= 1) {
 		ret = 0;
 	} else {
