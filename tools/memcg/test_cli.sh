@@ -184,6 +184,11 @@ if grep -q MEMCG_HAVE_ORACLE "$(dirname "$MEMCG")/CMakeFiles/memcg.dir/flags.mak
 	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --kernel 5.10
 	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --lru-gen maybe
 	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --repeat 0
+	# --keep-going is an option of kernel and compare too (no boot here)
+	expect_rc 2 "$MEMCG" kernel "$W" --keep-going --kernel 5.10 &&
+		contains "$TMP/err" "bad --kernel '5.10'"
+	expect_rc 2 "$MEMCG" compare "$W" --keep-going --repeat 0 &&
+		contains "$TMP/err" "bad --repeat '0'"
 	expect_rc 2 "$MEMCG" kernel "$DATA/bad_v1_kernel.scn" &&
 		contains "$TMP/err" "without CONFIG_MEMCG_V1"
 	expect_rc 2 "$MEMCG" kernel "$DATA/machine.scn" --kernel 6.12 --mode v1 &&
