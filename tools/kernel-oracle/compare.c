@@ -18,7 +18,12 @@
  * a number agrees when it is within the tolerance of that range, an
  * expect's kernel verdict is "held on every boot", and a kill or error
  * must have happened on every boot.
- * Exit status: 0 no row marked '!', 1 some, 2 usage, malformed file or a
+ * A plain write that fails, on either side, is an error of the run
+ * (tools/memcg/run.h): each side stops there unless --keep-going, says
+ * "FILE:LINE: write ...: EINVAL (Invalid argument)" on stderr, and the
+ * exit status is 1 even when both failed alike.
+ * Exit status: 0 no row marked '!' and no write failed, 1 otherwise, 2
+ * usage, malformed file or a
  * machine the engine refuses (`memcg run` says why), 3 the engine or the
  * kernel run failed.
  */
@@ -526,8 +531,13 @@ static void kernel_title(const struct oracle_boots *b, char *buf, size_t len)
 			 b->kver, b->n);
 }
 
+/* Plain writes that failed on each side. */
+struct writes {
+	unsigned engine, kernel;
+};
+
 static void print_summary(const struct table *T, const struct events *E,
-			  const struct items *K)
+			  const struct items *K, const struct writes *w)
 {
 	unsigned expects = 0, held = 0;
 
@@ -543,6 +553,9 @@ static void print_summary(const struct table *T, const struct events *E,
 	printf("%zu rows: %u disagree (!), %u shown values differ (*), "
 	       "%u on one side only (?)\n", T->nr, T->differ, T->shown,
 	       T->one_side);
+	if (w->engine || w->kernel)
+		printf("failed writes: engine %u, kernel %u\n", w->engine,
+		       w->kernel);
 }
 
 static unsigned kernel_bad_lines(const struct oracle_boots *b)
@@ -559,11 +572,16 @@ static int compare_print(const struct oracle_opts *o, const struct scenario *s,
 			 struct events *E, const struct oracle_boots *b)
 {
 	struct table T = { 0 };
+	struct writes w;
 	struct items K;
 	char kver[300];
 	int ret;
 
 	items_build(&K, b->ev, b->n);
+	/* the engine (`memcg run`) said its own on stderr */
+	w.engine = events_write_failures(E, s);
+	w.kernel = items_write_failures(&K, s, "memcg compare (kernel)",
+					stderr);
 	for (size_t i = 0; i < s->nr_cmds; i++) {
 		const struct scn_cmd *c = &s->cmds[i];
 
@@ -576,8 +594,8 @@ static int compare_print(const struct oracle_opts *o, const struct scenario *s,
 	oracle_print_vms(b, o->json, stdout);
 	print_table(&T, o->json, kver, b->n);
 	if (!o->json)
-		print_summary(&T, E, &K);
-	ret = T.differ ? 1 : 0;
+		print_summary(&T, E, &K, &w);
+	ret = T.differ || w.engine || w.kernel ? 1 : 0;
 	table_free(&T);
 	items_free(&K);
 	return ret;

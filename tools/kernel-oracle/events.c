@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "events.h"
 #include "jsonl.h"
 #include "report.h"
@@ -406,7 +407,8 @@ char *item_value(const struct item *it, unsigned boots)
 
 /* --- `memcg kernel --repeat` output --- */
 
-static const struct scn_cmd *cmd_at(const struct scenario *s, int line)
+/** events_cmd_at - the scenario's command on @line, or NULL */
+const struct scn_cmd *events_cmd_at(const struct scenario *s, int line)
 {
 	for (size_t i = 0; i < s->nr_cmds; i++)
 		if (s->cmds[i].line == line)
@@ -414,15 +416,74 @@ static const struct scn_cmd *cmd_at(const struct scenario *s, int line)
 	return NULL;
 }
 
-/* What an expect wants, as report.c's FAIL line says it. */
-static void fprint_want(FILE *out, const struct scn_cmd *c)
+/** event_write_failed - whether @e is the error event of a "write" line */
+bool event_write_failed(const struct event *e, const struct scenario *s)
 {
-	if (c->type == SCN_EXPECT_TASK)
-		fputs(c->want_killed ? "killed" : "alive", out);
-	else if (c->op == SCN_OP_CLOSE)
-		fprintf(out, "~ %s +-%g%%", c->want, c->tol);
-	else
-		fprintf(out, "%s %s", scn_op_str(c->op), c->want);
+	const struct scn_cmd *c;
+
+	if (e->kind != EV_ERROR)
+		return false;
+	c = events_cmd_at(s, e->line);
+	return c && c->type == SCN_WRITE;
+}
+
+/** events_write_failures - how many plain writes failed in @E */
+unsigned events_write_failures(const struct events *E,
+			       const struct scenario *s)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < E->nr; i++)
+		n += event_write_failed(&E->v[i], s);
+	return n;
+}
+
+/* One item's failed write: once if the same on every boot, else per boot. */
+static void item_write_diag(const struct item *it, const struct scn_cmd *c,
+			    const struct scenario *s, unsigned boots,
+			    const char *who, FILE *f)
+{
+	const char *common = item_common(it, boots);
+	char boot_who[256];
+
+	if (common) {
+		report_write_diag(f, who, s->filename, c, errname_parse(common));
+		return;
+	}
+	for (unsigned b = 0; b < boots; b++) {
+		if (!it->val[b])
+			continue;
+		snprintf(boot_who, sizeof(boot_who), "%s (boot %u of %u)", who,
+			 b + 1, boots);
+		report_write_diag(f, boot_who, s->filename, c,
+				  errname_parse(it->val[b]));
+	}
+}
+
+/**
+ * items_write_failures - say each failed plain write on @f
+ * @I: the kernel's items
+ * @s: the scenario
+ * @who: the program, for the messages
+ * @f: where (stderr)
+ *
+ * Return: how many write lines failed (on one boot or more).
+ */
+unsigned items_write_failures(const struct items *I, const struct scenario *s,
+			      const char *who, FILE *f)
+{
+	unsigned n = 0;
+
+	for (size_t i = 0; i < I->nr; i++) {
+		const struct item *it = &I->v[i];
+		const struct scn_cmd *c = events_cmd_at(s, it->line);
+
+		if (it->kind != EV_ERROR || !c || c->type != SCN_WRITE)
+			continue;
+		item_write_diag(it, c, s, I->boots, who, f);
+		n++;
+	}
+	return n;
 }
 
 static void print_text(const struct item *it, const struct scn_cmd *c,
@@ -442,7 +503,7 @@ static void print_text(const struct item *it, const struct scn_cmd *c,
 		}
 		fprintf(out, "FAIL %s: held on %u of %u boots, got %s, want ",
 			c->expr, it->held, boots, v);
-		fprint_want(out, c);
+		report_print_want(out, c);
 		fprintf(out, " [line %d]\n", c->line);
 		break;
 	case EV_ERROR:
@@ -522,7 +583,7 @@ unsigned items_print(const struct items *I, const struct scenario *s,
 
 	for (size_t i = 0; i < I->nr; i++) {
 		const struct item *it = &I->v[i];
-		const struct scn_cmd *c = cmd_at(s, it->line);
+		const struct scn_cmd *c = events_cmd_at(s, it->line);
 
 		if (!c)
 			continue;	/* not the scenario's: cannot be */

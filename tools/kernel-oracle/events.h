@@ -89,6 +89,33 @@ void events_add_cb(const char *line, void *arg);
 /** events_free - free the events' contents */
 void events_free(struct events *E);
 
+/** events_cmd_at - the scenario's command on @line, or NULL */
+const struct scn_cmd *events_cmd_at(const struct scenario *s, int line);
+
+/**
+ * event_write_failed - whether @e is a failed plain write: the error
+ * event of a "write" line of @s (an error of the run, run.h)
+ */
+bool event_write_failed(const struct event *e, const struct scenario *s);
+
+/** events_write_failures - how many plain writes failed in @E */
+unsigned events_write_failures(const struct events *E,
+			       const struct scenario *s);
+
+/**
+ * items_write_failures - say each failed plain write of @I on @f:
+ * "WHO: FILE:LINE: write ...: EINVAL (Invalid argument)", once when every
+ * boot failed alike, else once per boot that failed ("WHO (boot 2 of 3)")
+ * @I: the kernel's items
+ * @s: the scenario
+ * @who: the program ("memcg kernel")
+ * @f: where (stderr)
+ *
+ * Return: how many write lines failed (on one boot or more).
+ */
+unsigned items_write_failures(const struct items *I, const struct scenario *s,
+			      const char *who, FILE *f);
+
 /**
  * items_build - line up the events of @n boots
  * @I: receives the items (items_free() them)

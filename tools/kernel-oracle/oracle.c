@@ -10,11 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "errname.h"
 #include "host.h"
 #include "initramfs.h"
 #include "oracle.h"
 #include "oracle_int.h"
 #include "qemu.h"
+#include "report.h"
 #include "scenario.h"
 #include "vm.h"
 
@@ -108,6 +110,13 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 		}
 		if (!strcmp(a, "--keep")) {
 			o->keep = true;
+			continue;
+		}
+		if (!strcmp(a, "--keep-going")) {
+			if (o->nr_fwd + 1 > ORACLE_MAX_FWD)
+				return usage_error(cmd, "too many options%s", "");
+			o->keep_going = true;
+			o->fwd[o->nr_fwd++] = "--keep-going";
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(valued) / sizeof(*valued); k++) {
@@ -442,13 +451,13 @@ int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 	snprintf(env, sizeof(env),
 		 "MODE=%s\nSWAP_BYTES=%" PRIu64 "\nSCRATCH_BYTES=%" PRIu64 "\n"
 		 "THP=%s\nLRU_GEN=%s\nRAM_MB=%" PRIu64 "\nHZ=%u\n"
-		 "PLAYER_ARGS=\"--cmd-timeout %u --mode %s%s\"\n",
+		 "PLAYER_ARGS=\"--cmd-timeout %u --mode %s%s%s\"\n",
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
 		 m->swap_bytes & ~(uint64_t)4095, scratch_bytes(s),
 		 o->thp ? o->thp : "", lru_gen ? lru_gen : "",
 		 q.ram_bytes >> 20, h.hz, o->cmd_timeout_s,
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
-		 o->json ? " --json" : "");
+		 o->json ? " --json" : "", o->keep_going ? " --keep-going" : "");
 	snprintf(initrd, sizeof(initrd), "%s/initrd.cpio", rundir);
 	if (initramfs_run(base, initrd, text, len, env)) {
 		fprintf(stderr, "kernel-oracle: cannot write %s\n", initrd);
@@ -488,6 +497,9 @@ out:
 struct kernel_print {
 	bool json;
 	unsigned expects, failed;
+	const struct scenario *s;
+	unsigned write_failed;	/* plain writes that failed */
+	int first_write_line;	/* the first one's line */
 	const struct qemu_result *res;
 	bool vm_done;
 };
@@ -499,6 +511,56 @@ static void print_vm_once(struct kernel_print *p)
 		return;
 	p->vm_done = true;
 	vm_print(p->res->vm, 1, p->json, stdout);
+}
+
+/* Text: "write A/memory.max: EINVAL [line 6]"; the line and the errno. */
+static int text_write_failed(const char *line, int *err)
+{
+	const char *sep = strstr(line, ": "), *at = strstr(line, " [line ");
+	char name[64];
+	size_t n;
+
+	if (strncmp(line, "write ", 6) || !sep || !at || at < sep)
+		return 0;
+	n = (size_t)(at - sep - 2);
+	if (n >= sizeof(name))
+		return 0;
+	memcpy(name, sep + 2, n);
+	name[n] = '\0';
+	*err = errname_parse(name);
+	return atoi(at + 7);
+}
+
+/* JSON: the error event of a "write" line; the line and the errno. */
+static int json_write_failed(const struct scenario *s, const char *line,
+			     int *err)
+{
+	struct events E = { 0 };
+	int ln = 0;
+
+	events_add(&E, line);
+	if (E.nr == 1 && event_write_failed(&E.v[0], s)) {
+		ln = E.v[0].line;
+		*err = errname_parse(E.v[0].error);
+	}
+	events_free(&E);
+	return ln;
+}
+
+/* A failed plain write in the player's output: say it with its line. */
+static void check_write_failed(struct kernel_print *p, const char *line)
+{
+	const struct scn_cmd *c;
+	int err = 0;
+	int ln = p->json ? json_write_failed(p->s, line, &err) :
+			   text_write_failed(line, &err);
+
+	c = ln ? events_cmd_at(p->s, ln) : NULL;
+	if (!c || c->type != SCN_WRITE)
+		return;
+	report_write_diag(stderr, "memcg kernel", p->s->filename, c, err);
+	if (!p->write_failed++)
+		p->first_write_line = ln;
 }
 
 static void print_line(const char *line, void *arg)
@@ -520,6 +582,7 @@ static void print_line(const char *line, void *arg)
 	}
 	printf("%s\n", line);
 	fflush(stdout);
+	check_write_failed(p, line);
 }
 
 /**
@@ -594,7 +657,7 @@ static int kernel_repeat(const struct oracle_opts *o, const char *text,
 {
 	struct oracle_boots b;
 	struct items I;
-	unsigned failed, expects = 0;
+	unsigned failed, writes, expects = 0;
 	int ret;
 
 	ret = oracle_kernel_boots(o, text, len, s, &b);
@@ -607,6 +670,8 @@ static int kernel_repeat(const struct oracle_opts *o, const char *text,
 		printf("# %u boots: numbers are min / median / max\n", b.n);
 	items_build(&I, b.ev, b.n);
 	failed = items_print(&I, s, o->json, stdout);
+	fflush(stdout);
+	writes = items_write_failures(&I, s, "memcg kernel", stderr);
 	for (size_t i = 0; i < I.nr; i++)
 		expects += I.v[i].kind == EV_EXPECT;
 	if (failed && !o->json)
@@ -614,8 +679,27 @@ static int kernel_repeat(const struct oracle_opts *o, const char *text,
 			"hold on every boot\n", s->filename, failed, expects);
 	items_free(&I);
 	oracle_boots_free(&b);
-	fflush(stdout);
-	return failed ? 1 : 0;
+	return failed || writes ? 1 : 0;
+}
+
+/* On stderr: where the player stopped; the failures (not with --json). */
+static void kernel_summary(const struct oracle_opts *o,
+			   const struct kernel_print *p)
+{
+	const char *f = p->s->filename;
+
+	if (p->write_failed && !o->keep_going)
+		fprintf(stderr, "memcg kernel: %s: stopped at line %d, the "
+			"first failed write (--keep-going runs on)\n", f,
+			p->first_write_line);
+	if (o->json)
+		return;
+	if (p->write_failed && o->keep_going)
+		fprintf(stderr, "memcg kernel: %s: %u write%s failed\n", f,
+			p->write_failed, p->write_failed == 1 ? "" : "s");
+	if (p->failed)
+		fprintf(stderr, "memcg kernel: %s: %u of %u expects failed\n",
+			f, p->failed, p->expects);
 }
 
 /**
@@ -646,14 +730,13 @@ int oracle_kernel_main(int argc, char **argv)
 		goto out;
 	}
 	p.json = o.json;
+	p.s = s;
 	p.res = &res;
 	ret = oracle_kernel_run(&o, text, len, s, print_line, &p, &res);
 	if (!ret) {
 		print_vm_once(&p);
-		ret = res.rc;
-		if (p.failed && !o.json)
-			fprintf(stderr, "memcg kernel: %s: %u of %u expects "
-				"failed\n", s->filename, p.failed, p.expects);
+		ret = res.rc ? res.rc : p.write_failed ? 1 : 0;
+		kernel_summary(&o, &p);
 	}
 out:
 	scenario_free(s);

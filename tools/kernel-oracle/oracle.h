@@ -8,6 +8,8 @@
  *
  * options (both):
  *   --json                 JSON Lines output (kernel)
+ *   --keep-going           run on after a failed write (engine and kernel;
+ *                          by default each stops at the first one)
  *   --memory SIZE --swap SIZE --cpus N --mode v1|v2
  *                          override the machine line (--policy and --seed
  *                          are accepted; they matter to the engine only)
@@ -49,8 +51,15 @@
  * nsdelegate or memory_recursiveprot). Packages are installed on first
  * use (tools/kernel-oracle/prepare.sh).
  *
- * Exit status: 0 every expect held (on every boot) (kernel) / engine and
- * kernel agree (compare), 1 an expect failed / they differ, 2 malformed
+ * A plain write that fails is an error of the run on the kernel as on the
+ * engine (tools/memcg/run.h): the player stops there (unless
+ * --keep-going) and the host says "memcg kernel: FILE:LINE: write ...:
+ * EINVAL (Invalid argument)" on stderr.
+ *
+ * Exit status: 0 every expect held (on every boot) and every write
+ * succeeded (kernel) / engine and kernel agree and no write failed on
+ * either (compare), 1 an expect or a write failed / they differ or a
+ * write failed, 2 malformed
  * scenario, bad usage, or a machine the engine does not model (compare:
  * reclaim=mglru, for now), 3 the oracle failed (VM did not boot, timed
  * out, engine crashed).

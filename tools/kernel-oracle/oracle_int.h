@@ -22,6 +22,7 @@
  * @json: JSON Lines output
  * @console: copy the VM's console to stderr
  * @keep: keep the run directory
+ * @keep_going: run on after a failed write (engine and player)
  * @timeout_s: the VM's time limit
  * @cmd_timeout_s: one task action's time limit
  * @thp: transparent_hugepage/enabled, or NULL for the kernel's default
@@ -42,6 +43,7 @@ struct oracle_opts {
 	bool json;
 	bool console;
 	bool keep;
+	bool keep_going;
 	unsigned timeout_s;
 	unsigned cmd_timeout_s;
 	const char *thp;

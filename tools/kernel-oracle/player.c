@@ -4,7 +4,8 @@
  * filesystem of the kernel it runs on (inside the oracle's VM, as PID 1's
  * child) and prints the same lines as the engine (report.h).
  *
- *   player [--json] [--root DIR] [--cmd-timeout SECONDS] [--mode v1|v2] FILE
+ *   player [--json] [--root DIR] [--cmd-timeout SECONDS] [--mode v1|v2]
+ *          [--keep-going] FILE
  *
  * --mode overrides the scenario's machine line (as "memcg kernel --mode").
  * --root is where the cgroup hierarchy is mounted (/sys/fs/cgroup):
@@ -18,7 +19,12 @@
  *                  when P lacks it (v2; P must have no tasks then, or the
  *                  write fails with EBUSY, which is reported)
  *   rmdir P        rmdir; a failure prints its errno (EBUSY), no retry
- *   write, show    write(2) and read(2) on the control file
+ *   write, show    write(2) and read(2) on the control file; a failed
+ *                  write prints "write A/memory.max: EINVAL [line 6]" (the
+ *                  error event with --json), and the player stops there
+ *                  unless --keep-going (as `memcg run`, run.h)
+ *   expect write   write(2), and the expect holds when it failed with
+ *                  the errno named (report_expect_write())
  *   task t P       fork a task process, write its pid to P/cgroup.procs
  *   move t P       write its pid to P/cgroup.procs
  *   t anon|mlock|unmap|touch|read|exit   done by the task (player_task.h)
@@ -27,8 +33,8 @@
  * After every command the player checks which tasks the OOM killer killed
  * and prints "NAME killed" for each, in creation order.
  *
- * Exit status: 0 every expect held, 1 one failed, 2 malformed scenario or
- * bad usage. Single-threaded.
+ * Exit status: 0 every expect held and every write succeeded, 1 an expect
+ * or a write failed, 2 malformed scenario or bad usage. Single-threaded.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -49,6 +55,7 @@ struct player {
 	struct report rep;
 	const char *root;
 	bool v1;
+	bool keep_going;	/* run on after a failed write */
 	int timeout_ms;
 	struct ptask *tasks;		/* by task index */
 };
@@ -319,10 +326,21 @@ static void report_kills(struct player *p, const struct scn_cmd *c)
 	}
 }
 
-static void step(struct player *p, const struct scn_cmd *c)
+/* A plain write failed: reported with its line; stop unless told not to. */
+static bool write_failed(struct player *p, const struct scn_cmd *c, int err)
+{
+	report_write_failed(&p->rep, c, err);
+	fflush(p->rep.out);
+	report_write_diag(stderr, "player", p->s->filename, c, err);
+	return !p->keep_going;
+}
+
+/* Run one command; return true when the player must stop after it. */
+static bool step(struct player *p, const struct scn_cmd *c)
 {
 	struct ptask *t = c->task_index >= 0 ? &p->tasks[c->task_index] : NULL;
 	bool was_alive = t && t->state == SCN_TASK_ALIVE;
+	bool stop = false;
 	int err = 0;
 
 	switch (c->type) {
@@ -334,6 +352,12 @@ static void step(struct player *p, const struct scn_cmd *c)
 		break;
 	case SCN_WRITE:
 		err = do_write(p, c);
+		if (err)
+			stop = write_failed(p, c, err);
+		err = 0;
+		break;
+	case SCN_EXPECT_WRITE:
+		report_expect_write(&p->rep, c, do_write(p, c));
 		break;
 	case SCN_SHOW:
 		do_show(p, c);
@@ -362,12 +386,14 @@ static void step(struct player *p, const struct scn_cmd *c)
 	ptask_poll_alive(p->tasks, p->s->nr_tasks, p->timeout_ms);
 	report_kills(p, c);
 	fflush(p->rep.out);
+	return stop;
 }
 
 static int usage(void)
 {
 	fprintf(stderr, "usage: player [--json] [--root DIR] "
-		"[--cmd-timeout SECONDS] [--mode v1|v2] FILE\n");
+		"[--cmd-timeout SECONDS] [--mode v1|v2] [--keep-going] "
+		"FILE\n");
 	return 2;
 }
 
@@ -384,6 +410,8 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--json"))
 			json = true;
+		else if (!strcmp(argv[i], "--keep-going"))
+			p.keep_going = true;
 		else if (!strcmp(argv[i], "--root") && i + 1 < argc)
 			p.root = argv[++i];
 		else if (!strcmp(argv[i], "--mode") && i + 1 < argc)
@@ -428,11 +456,12 @@ int main(int argc, char **argv)
 	report_init(&p.rep, stdout, json);
 
 	for (size_t i = 0; i < s->nr_cmds; i++)
-		step(&p, &s->cmds[i]);
+		if (step(&p, &s->cmds[i]))
+			break;
 
 	for (size_t i = 0; i < s->nr_tasks; i++)
 		ptask_kill(&p.tasks[i], false);
-	ret = p.rep.nr_failed ? 1 : 0;
+	ret = p.rep.nr_failed || p.rep.nr_write_failed ? 1 : 0;
 	free(p.tasks);
 	scenario_free(s);
 	return ret;

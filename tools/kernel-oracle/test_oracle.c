@@ -194,6 +194,17 @@ static void test_args(void **state)
 	assert_string_equal(o.fwd[1], "2G");
 	assert_string_equal(o.fwd[4], "--seed");
 	assert_string_equal(o.fwd[5], "7");
+	assert_false(o.keep_going);
+
+	/* --keep-going: the player's, and forwarded to the engine */
+	assert_int_equal(parse(true, &o, "compare", "f.scn", "--keep-going",
+			       NULL), 0);
+	assert_true(o.keep_going);
+	assert_int_equal(o.nr_fwd, 1);
+	assert_string_equal(o.fwd[0], "--keep-going");
+	assert_int_equal(parse(false, &o, "kernel", "--keep-going", "f.scn",
+			       NULL), 0);
+	assert_true(o.keep_going);
 }
 
 static void test_args_errors(void **state)
@@ -423,6 +434,63 @@ static void test_items_print(void **state)
 	scenario_free(s);
 }
 
+/* Failed plain writes: the error events of "write" lines, per boot. */
+static void test_write_failures(void **state)
+{
+	static const char text[] =
+		"mkdir A\n"
+		"write A/memroy.max 1M\n"
+		"mkdir A/B\n"
+		"write A/memory.max ten\n"
+		"expect write A/memory.max foo fails EINVAL\n";
+	static const char *const lines[2][4] = {
+		{ "{\"line\":2,\"kind\":\"error\",\"error\":\"ENOENT\"}",
+		  "{\"line\":3,\"kind\":\"error\",\"error\":\"EEXIST\"}",
+		  "{\"line\":4,\"kind\":\"error\",\"error\":\"EINVAL\"}",
+		  "{\"line\":5,\"kind\":\"expect\",\"ok\":true,"
+		  "\"actual\":\"EINVAL\"}" },
+		{ "{\"line\":2,\"kind\":\"error\",\"error\":\"ENOENT\"}",
+		  "{\"line\":4,\"kind\":\"error\",\"error\":\"EBUSY\"}",
+		  NULL, NULL },
+	};
+	struct events E[2] = { 0 };
+	struct scenario *s;
+	struct items I;
+	char buf[2048] = "";
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_int_equal(scenario_parse(text, strlen(text), "t.scn", &s, NULL,
+					0), 0);
+	for (int b = 0; b < 2; b++)
+		for (int i = 0; i < 4 && lines[b][i]; i++)
+			events_add(&E[b], lines[b][i]);
+	/* mkdir's error and the expect are not failed writes */
+	assert_true(event_write_failed(&E[0].v[0], s));
+	assert_false(event_write_failed(&E[0].v[1], s));
+	assert_false(event_write_failed(&E[0].v[3], s));
+	assert_int_equal(events_write_failures(&E[0], s), 2);
+	assert_ptr_equal(events_cmd_at(s, 4), &s->cmds[3]);
+	assert_null(events_cmd_at(s, 9));
+
+	items_build(&I, E, 2);
+	assert_int_equal(items_write_failures(&I, s, "memcg kernel", f), 2);
+	rewind(f);
+	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
+	assert_string_equal(buf,
+		"memcg kernel: t.scn:2: write A/memroy.max 1M: ENOENT (No such "
+		"file or directory)\n"
+		"memcg kernel (boot 1 of 2): t.scn:4: write A/memory.max ten: "
+		"EINVAL (Invalid argument)\n"
+		"memcg kernel (boot 2 of 2): t.scn:4: write A/memory.max ten: "
+		"EBUSY (Device or resource busy)\n");
+	fclose(f);
+	items_free(&I);
+	for (int b = 0; b < 2; b++)
+		events_free(&E[b]);
+	scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +505,7 @@ int main(void)
 		cmocka_unit_test(test_vm_line),
 		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_items_print),
+		cmocka_unit_test(test_write_failures),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

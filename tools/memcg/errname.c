@@ -5,6 +5,8 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "errname.h"
 
@@ -42,4 +44,38 @@ const char *errname(int err)
 			return names[i].name;
 	snprintf(buf, sizeof(buf), "E%d", err);
 	return buf;
+}
+
+/* "E<n>" with n in [1, 4095]: errname()'s spelling of a value not named. */
+static int parse_numbered(const char *name)
+{
+	char *end;
+	long n;
+
+	if (name[0] != 'E' || name[1] < '1' || name[1] > '9')
+		return 0;
+	n = strtol(name + 1, &end, 10);
+	if (*end || n < 1 || n > 4095)
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (names[i].err == n)
+			return 0;	/* it has a name: "EINVAL", not "E22" */
+	return (int)n;
+}
+
+/**
+ * errname_parse - the errno value of a symbolic name
+ * @name: "EINVAL", "ENOENT", ...; or "E<n>" as errname() prints a value
+ *        without a name
+ *
+ * Return: the errno value (positive), or 0 for a name not known here.
+ */
+int errname_parse(const char *name)
+{
+	if (!name)
+		return 0;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(names[i].name, name))
+			return names[i].err;
+	return parse_numbered(name);
 }

@@ -103,6 +103,10 @@ static void fuzz_scenario(const uint8_t *data, size_t size)
 			report_expect(&r, c, NULL, -2);
 		} else if (c->type == SCN_EXPECT_TASK) {
 			report_expect_task(&r, c, SCN_TASK_KILLED);
+		} else if (c->type == SCN_EXPECT_WRITE) {
+			report_expect_write(&r, c, -22);
+			report_expect_write(&r, c, 0);
+			report_write_diag(null, "fuzz", s->filename, c, -2);
 		} else if (c->type == SCN_SHOW) {
 			report_show(&r, c, events);
 		} else {

@@ -4,8 +4,10 @@
  * cgroup tree, plot the timeline, and (with the kernel oracle) run the
  * same scenario on a real Linux kernel.
  *
- * Exit status: 0 every expect held; 1 an expect failed; 2 a malformed
- * scenario, bad usage, or a machine the engine cannot create.
+ * Exit status: 0 every expect held and every write succeeded; 1 an
+ * expect or a write failed (a failed write stops the run unless
+ * --keep-going); 2 a malformed scenario, bad usage, or a machine the
+ * engine cannot create.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,6 +37,8 @@ static const char usage_text[] =
 "  --seed N            CPU placement of the tasks (0: round robin, the\n"
 "                      default); same file and seed, same output\n"
 "  --json              JSON Lines output, one object per line\n"
+"  --keep-going        run on after a failed write (by default the run\n"
+"                      stops there); report every failure, exit 1\n"
 "  --show-tree         (run) print the cgroup tree after the run\n"
 "  --utf8              box-drawing characters in the tree\n"
 "  -o, --output FILE   (plot) the SVG to write (\"-\": stdout)\n"
@@ -50,9 +54,13 @@ static const char usage_text[] =
 "  t1 touch 10M | t1 exit | t1 oom_score_adj -1000\n"
 "  expect A/memory.current ~ 30M 5%  (ops: == != < <= > >= ~)\n"
 "  expect A/memory.events max > 0 | expect t1 killed | expect t1 alive\n"
+"  expect write A/memory.max foo fails EINVAL   (any errno name)\n"
 "\n"
-"exit status: 0 every expect held, 1 one failed, 2 malformed file or\n"
-"usage. See README.md, \"The memcg command\".\n";
+"A write that fails is an error: \"FILE:LINE: write ...: EINVAL (Invalid\n"
+"argument)\" on stderr, and the run stops there (--keep-going: runs on).\n"
+"exit status: 0 every expect held and every write succeeded, 1 an\n"
+"expect or a write failed, 2 malformed file or usage. See README.md,\n"
+"\"The memcg command\".\n";
 
 struct cli {
 	const char *cmd;
@@ -118,6 +126,10 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		}
 		if (!strcmp(a, "--utf8")) {
 			c->utf8 = true;
+			continue;
+		}
+		if (!strcmp(a, "--keep-going")) {
+			c->run.keep_going = true;
 			continue;
 		}
 		for (size_t k = 0; k < sizeof(valued) / sizeof(*valued); k++) {
@@ -209,6 +221,27 @@ static void apply_overrides(const struct cli *c, struct scn_machine *m)
 	m->given |= c->given;
 }
 
+/* On stderr: where a strict run stopped; the failures (not with --json). */
+static void run_summary(const struct cli *c, const struct scenario *s,
+			const struct run *r)
+{
+	const struct report *rep = run_report(r);
+
+	if (run_stopped_at(r))
+		fprintf(stderr, "memcg: %s: stopped at line %d, the first failed "
+			"write (--keep-going runs on)\n", s->filename,
+			run_stopped_at(r));
+	if (c->run.json)
+		return;
+	if (rep->nr_write_failed && !run_stopped_at(r))
+		fprintf(stderr, "memcg: %s: %u write%s failed\n", s->filename,
+			rep->nr_write_failed,
+			rep->nr_write_failed == 1 ? "" : "s");
+	if (rep->nr_failed)
+		fprintf(stderr, "memcg: %s: %u of %u expects failed\n",
+			s->filename, rep->nr_failed, rep->nr_expects);
+}
+
 /* run and tree: run @s, print its lines (run) and/or the tree. */
 static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 {
@@ -224,10 +257,7 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	if (tree || c->show_tree)
 		tree_print(run_engine(r), s, stdout, c->utf8, c->run.json);
 	ret = run_exit_code(r);
-	if (ret && !c->run.json)
-		fprintf(stderr, "memcg: %s: %u of %u expects failed\n",
-			s->filename, run_report(r)->nr_failed,
-			run_report(r)->nr_expects);
+	run_summary(c, s, r);
 	run_destroy(r);
 	fflush(stdout);
 	return ret;

@@ -82,6 +82,7 @@ void report_cmd_prefix(const struct scn_cmd *c, char *buf, size_t len)
 	case SCN_WRITE:
 	case SCN_SHOW:
 	case SCN_EXPECT:
+	case SCN_EXPECT_WRITE:
 		report_file_name(c, file, sizeof(file));
 		snprintf(buf, len, "%s %s", scn_cmd_name(c->type), file);
 		break;
@@ -153,6 +154,49 @@ void report_error(struct report *r, const struct scn_cmd *c, int err)
 	} else {
 		fprintf(r->out, "%s: %s\n", prefix, errname(err));
 	}
+}
+
+/**
+ * report_write_failed - print and count a failed plain write
+ * @r: report
+ * @c: the SCN_WRITE command
+ * @err: errno value, positive or negative
+ *
+ * Text: "write A/memory.max: EINVAL [line 6]"; JSON: report_error()'s
+ * error event (it has the line).
+ */
+void report_write_failed(struct report *r, const struct scn_cmd *c, int err)
+{
+	char prefix[600];
+
+	r->nr_write_failed++;
+	if (r->json) {
+		report_error(r, c, err);
+		return;
+	}
+	report_cmd_prefix(c, prefix, sizeof(prefix));
+	fprintf(r->out, "%s: %s [line %d]\n", prefix, errname(err), c->line);
+}
+
+/**
+ * report_write_diag - the error message of a failed plain write
+ * @f: where (stderr)
+ * @who: the program ("memcg", "memcg kernel")
+ * @filename: the scenario's file name
+ * @c: the write command
+ * @err: errno value, positive or negative
+ *
+ * "WHO: FILE:LINE: write A/memory.max 10M: EINVAL (Invalid argument)":
+ * the line as written, the errno's name and its message as a shell
+ * prints it (strerror()).
+ */
+void report_write_diag(FILE *f, const char *who, const char *filename,
+		       const struct scn_cmd *c, int err)
+{
+	if (err < 0)
+		err = -err;
+	fprintf(f, "%s: %s:%d: %s: %s (%s)\n", who, filename, c->line,
+		c->text ? c->text : "write", errname(err), strerror(err));
 }
 
 /**
@@ -337,20 +381,35 @@ static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
 		return;
 	}
 	/* sizes for an expect written with a size ("30M"), not for counts */
-	if (wl && strchr("KMGTkmgt", c->want[wl - 1]))
+	if (c->type == SCN_EXPECT && wl && strchr("KMGTkmgt", c->want[wl - 1]))
 		human(actual, hum, sizeof(hum));
 	if (ok) {
 		fprintf(r->out, "ok %s (%s%s)\n", c->expr, actual, hum);
 		return;
 	}
 	fprintf(r->out, "FAIL %s: got %s%s, want ", c->expr, actual, hum);
-	if (c->type == SCN_EXPECT_TASK)
-		fputs(c->want_killed ? "killed" : "alive", r->out);
-	else if (c->op == SCN_OP_CLOSE)
-		fprintf(r->out, "~ %s +-%g%%", c->want, c->tol);
-	else
-		fprintf(r->out, "%s %s", scn_op_str(c->op), c->want);
+	report_print_want(r->out, c);
 	fprintf(r->out, " [line %d]\n", c->line);
+}
+
+/**
+ * report_print_want - what an expect wants, as its FAIL line says it
+ * @out: where
+ * @c: an expect command
+ *
+ * "< 1M", "~ 30M +-5%", "killed" or "alive", or the errno name of an
+ * expect write.
+ */
+void report_print_want(FILE *out, const struct scn_cmd *c)
+{
+	if (c->type == SCN_EXPECT_TASK)
+		fputs(c->want_killed ? "killed" : "alive", out);
+	else if (c->type == SCN_EXPECT_WRITE)
+		fputs(c->want ? c->want : "?", out);
+	else if (c->op == SCN_OP_CLOSE)
+		fprintf(out, "~ %s +-%g%%", c->want, c->tol);
+	else
+		fprintf(out, "%s %s", scn_op_str(c->op), c->want);
 }
 
 /**
@@ -408,5 +467,26 @@ bool report_expect_task(struct report *r, const struct scn_cmd *c,
 				   state == SCN_TASK_ALIVE;
 
 	print_expect(r, c, ok, report_task_state_str(state));
+	return ok;
+}
+
+/**
+ * report_expect_write - evaluate and print "expect write ... fails ERRNO"
+ * @r: report
+ * @c: an SCN_EXPECT_WRITE command
+ * @err: the write's result: 0 or an errno value, positive or negative
+ *
+ * The actual value is the errno's name, or "success".
+ *
+ * Return: whether the write failed with @c->want_errno.
+ */
+bool report_expect_write(struct report *r, const struct scn_cmd *c, int err)
+{
+	bool ok;
+
+	if (err < 0)
+		err = -err;
+	ok = err && err == c->want_errno;
+	print_expect(r, c, ok, err ? errname(err) : "success");
 	return ok;
 }

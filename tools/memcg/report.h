@@ -11,7 +11,11 @@
  *   ok A/memory.current ~ 30M 5% (31457280 = 30M)
  *   FAIL A/memory.events max > 0: got 0, want > 0 [line 12]
  *   FAIL A/memory.max == 1M: got ENOENT, want == 1M [line 13]
- *   write A/memory.max: EINVAL          a command failed (errno name)
+ *   ok write A/memory.max foo fails EINVAL (EINVAL)
+ *   FAIL write A/memory.max 1M fails EINVAL: got success, want EINVAL [line 9]
+ *   write A/memory.max: EINVAL [line 10]  a plain write failed: an error of
+ *                                       the run (report_write_failed())
+ *   mkdir X/Y: ENOENT                   another command failed (errno name)
  *   t1 anon: ESRCH                      a task action failed
  *   t1 killed                           the OOM killer killed t1
  *
@@ -20,6 +24,8 @@
  * squeezed); <actual> is the value read (the key's value for a keyed
  * expect), followed, when the expect's value is written with a size
  * suffix, by " = 30M" (exact) or " = 29.98M" for numbers of 1K and more.
+ * For "expect write ... fails ERRNO", <actual> is the write's errno name,
+ * or "success" when it did not fail.
  *
  * JSON output (--json): the same events, one JSON object per line (JSON
  * Lines), each with "line" (the scenario line) and "kind":
@@ -28,6 +34,8 @@
  *   {"line":6,"kind":"expect","expr":"A/memory.current ~ 30M 5%",
  *    "ok":true,"actual":"31457280"}              (one line in the output)
  *   {"line":7,"kind":"error","cmd":"write A/memory.max","error":"EINVAL"}
+ *                          (a failed plain write is the error event of a
+ *                           "write" line: the same object)
  *   {"line":8,"kind":"killed","task":"t1"}
  *
  * Expect semantics: numbers compare numerically (K/M/G/T suffixes, "max"
@@ -68,12 +76,14 @@ enum scn_task_state {
  * @json: JSON Lines instead of text
  * @nr_expects: expects evaluated
  * @nr_failed: expects that failed
+ * @nr_write_failed: plain writes that failed (report_write_failed())
  */
 struct report {
 	FILE *out;
 	bool json;
 	unsigned nr_expects;
 	unsigned nr_failed;
+	unsigned nr_write_failed;
 };
 
 /**
@@ -100,6 +110,30 @@ void report_show(struct report *r, const struct scn_cmd *c,
  * @err: errno value, positive or negative
  */
 void report_error(struct report *r, const struct scn_cmd *c, int err);
+
+/**
+ * report_write_failed - print and count a failed plain write
+ * @r: report
+ * @c: the SCN_WRITE command
+ * @err: errno value, positive or negative
+ *
+ * Text: "write A/memory.max: EINVAL [line 6]"; JSON: the error event of
+ * report_error(). The caller says it on stderr (report_write_diag()) and
+ * stops the run unless told to keep going.
+ */
+void report_write_failed(struct report *r, const struct scn_cmd *c, int err);
+
+/**
+ * report_write_diag - the error message of a failed plain write:
+ * "WHO: FILE:LINE: write A/memory.max 10M: EINVAL (Invalid argument)"
+ * @f: where (stderr)
+ * @who: the program ("memcg", "memcg kernel")
+ * @filename: the scenario's file name
+ * @c: the write command
+ * @err: errno value, positive or negative
+ */
+void report_write_diag(FILE *f, const char *who, const char *filename,
+		       const struct scn_cmd *c, int err);
 
 /**
  * report_killed - print "NAME killed"
@@ -132,6 +166,24 @@ bool report_expect(struct report *r, const struct scn_cmd *c,
  */
 bool report_expect_task(struct report *r, const struct scn_cmd *c,
 			enum scn_task_state state);
+
+/**
+ * report_expect_write - evaluate and print "expect write ... fails ERRNO"
+ * @r: report
+ * @c: an SCN_EXPECT_WRITE command
+ * @err: the write's result: 0 or an errno value, positive or negative
+ *
+ * Return: whether the write failed with @c->want_errno.
+ */
+bool report_expect_write(struct report *r, const struct scn_cmd *c, int err);
+
+/**
+ * report_print_want - what an expect wants, as its FAIL line says it:
+ * "< 1M", "~ 30M +-5%", "killed", "EINVAL"
+ * @out: where
+ * @c: an expect command
+ */
+void report_print_want(FILE *out, const struct scn_cmd *c);
 
 /**
  * report_eval - evaluate a file expect without printing

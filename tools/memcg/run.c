@@ -21,6 +21,8 @@ struct run {
 	struct memcg_engine *e;
 	struct report rep;
 	FILE *null;			/* the sink of a quiet run */
+	bool keep_going;		/* run on after a failed write */
+	int stopped_at;			/* line of the write it stopped at */
 	size_t next;
 	struct memcg_task **tasks;	/* by task index; NULL until created */
 	bool *killed;			/* "NAME killed" printed */
@@ -135,6 +137,7 @@ int run_create(const struct scenario *s, const struct run_opts *o, FILE *out,
 		out = r->null;
 	}
 	report_init(&r->rep, out, o->json);
+	r->keep_going = o->keep_going;
 	for (size_t i = 0; i < s->nr_tasks; i++)
 		r->cpu[i] = o->seed ? (int)(splitmix64(&x) % m->cpus) :
 				      (int)(i % m->cpus);
@@ -249,6 +252,16 @@ static int do_write(struct run *r, const struct scn_cmd *c)
 	return err;
 }
 
+/* A plain write failed: an error of the run, which stops unless told. */
+static void write_failed(struct run *r, const struct scn_cmd *c, int err)
+{
+	report_write_failed(&r->rep, c, err);
+	fflush(r->rep.out);
+	report_write_diag(stderr, "memcg", r->s->filename, c, err);
+	if (!r->keep_going)
+		r->stopped_at = c->line;
+}
+
 static void do_show(struct run *r, const struct scn_cmd *c)
 {
 	char *content = run_read_file(r->e, c->cgroup, c->file);
@@ -345,9 +358,11 @@ static void report_kills(struct run *r, const struct scn_cmd *c)
  *
  * A task action that fails because the OOM killer killed its task during
  * that very command prints only "NAME killed"; on a task killed or exited
- * before, it prints "NAME verb: ESRCH".
+ * before, it prints "NAME verb: ESRCH". A failed plain write is an error
+ * of the run (run.h): it stops the run unless keep_going.
  *
- * Return: true if a command ran, false when the scenario is over.
+ * Return: true if a command ran, false when the scenario is over or the
+ * run stopped at a failed write.
  */
 bool run_step(struct run *r)
 {
@@ -356,7 +371,7 @@ bool run_step(struct run *r)
 	bool was_killed = false;
 	int err = 0;
 
-	if (r->next >= r->s->nr_cmds)
+	if (r->next >= r->s->nr_cmds || r->stopped_at)
 		return false;
 	c = &r->s->cmds[r->next++];
 	if (c->task_index >= 0) {
@@ -375,6 +390,12 @@ bool run_step(struct run *r)
 		break;
 	case SCN_WRITE:
 		err = do_write(r, c);
+		if (err)
+			write_failed(r, c, err);
+		err = 0;
+		break;
+	case SCN_EXPECT_WRITE:
+		report_expect_write(&r->rep, c, do_write(r, c));
 		break;
 	case SCN_SHOW:
 		do_show(r, c);
@@ -429,12 +450,24 @@ const struct report *run_report(const struct run *r)
 }
 
 /**
- * run_exit_code - 0 if every expect held so far, 1 otherwise
+ * run_exit_code - 0 if every expect held and every write succeeded so
+ * far, 1 otherwise
  * @r: run
  */
 int run_exit_code(const struct run *r)
 {
-	return r->rep.nr_failed ? 1 : 0;
+	return r->rep.nr_failed || r->rep.nr_write_failed ? 1 : 0;
+}
+
+/**
+ * run_stopped_at - where a strict run stopped
+ * @r: run
+ *
+ * Return: the line of the failed write the run stopped at, or 0.
+ */
+int run_stopped_at(const struct run *r)
+{
+	return r->stopped_at;
 }
 
 /**

@@ -8,6 +8,11 @@
  * command runs on a CPU chosen from the seed (task commands on their
  * task's CPU, cgroup commands on CPU 0), so the same scenario and seed
  * give the same output byte for byte. Single-threaded.
+ *
+ * Strict runs: a plain "write" that fails is an error of the run. It
+ * prints its line on the output (report_write_failed()) and
+ * "memcg: FILE:LINE: write ...: EINVAL (Invalid argument)" on stderr, the
+ * run exits 1, and, unless @keep_going, nothing after it runs.
  */
 #ifndef MEMCG_TOOL_RUN_H
 #define MEMCG_TOOL_RUN_H
@@ -27,10 +32,13 @@ struct run;
  * @seed: 0: task i runs on CPU i % cpus; otherwise each task's CPU is
  *        drawn from a PRNG seeded with @seed
  * @json: JSON Lines output (report.h)
+ * @keep_going: run on after a failed write (--keep-going); by default the
+ *              run stops at the first one
  */
 struct run_opts {
 	uint64_t seed;
 	bool json;
+	bool keep_going;
 };
 
 /**
@@ -64,7 +72,8 @@ void run_create_error(const struct scenario *s, int err);
  * the tasks it got killed (in creation order, each once)
  * @r: run
  *
- * Return: true if a command ran, false when the scenario is over.
+ * Return: true if a command ran, false when the scenario is over or the
+ * run stopped at a failed write (run_stopped_at()).
  */
 bool run_step(struct run *r);
 
@@ -81,10 +90,19 @@ struct memcg_engine *run_engine(struct run *r);
 const struct report *run_report(const struct run *r);
 
 /**
- * run_exit_code - 0 if every expect held so far, 1 otherwise
+ * run_exit_code - 0 if every expect held and every write succeeded so
+ * far, 1 otherwise
  * @r: run
  */
 int run_exit_code(const struct run *r);
+
+/**
+ * run_stopped_at - where a strict run stopped
+ * @r: run
+ *
+ * Return: the line of the failed write the run stopped at, or 0.
+ */
+int run_stopped_at(const struct run *r);
 
 /**
  * run_destroy - exit the live tasks and destroy the engine

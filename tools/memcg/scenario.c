@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
 #include "scenario.h"
 
 /* Parser state for one file. */
@@ -237,7 +238,7 @@ const char *scn_cmd_name(enum scn_cmd_type type)
 		[SCN_TOUCH] = "touch", [SCN_EXIT] = "exit",
 		[SCN_OOM_SCORE_ADJ] = "oom_score_adj",
 		[SCN_EXPECT] = "expect", [SCN_EXPECT_TASK] = "expect",
-		[SCN_FWRITE] = "write",
+		[SCN_FWRITE] = "write", [SCN_EXPECT_WRITE] = "expect",
 	};
 
 	return (unsigned)type < sizeof(names) / sizeof(names[0]) ?
@@ -515,20 +516,20 @@ static int line_split(struct line *l, const char *b, const char *e)
 	}
 }
 
-/* Tokens [from, nr) joined by single blanks. */
-static char *line_join(const struct line *l, size_t from)
+/* Tokens [from, to) joined by single blanks. */
+static char *line_join_range(const struct line *l, size_t from, size_t to)
 {
 	size_t n = 1;
 	char *s, *c;
 
-	for (size_t i = from; i < l->nr; i++)
+	for (size_t i = from; i < to; i++)
 		n += strlen(l->tok[i]) + 1;
 	s = malloc(n);
 	if (!s)
 		return NULL;
 	c = s;
 	*c = '\0';
-	for (size_t i = from; i < l->nr; i++) {
+	for (size_t i = from; i < to; i++) {
 		size_t len = strlen(l->tok[i]);
 
 		if (i > from)
@@ -538,6 +539,12 @@ static char *line_join(const struct line *l, size_t from)
 	}
 	*c = '\0';
 	return s;
+}
+
+/* Tokens [from, nr) joined by single blanks. */
+static char *line_join(const struct line *l, size_t from)
+{
+	return line_join_range(l, from, l->nr);
 }
 
 static bool is_keyword(const char *s)
@@ -756,15 +763,51 @@ static int nargs(struct parser *p, const struct line *l, size_t n,
 	return 0;
 }
 
+/* "expect write CGROUP/FILE VALUE fails ERRNO": the write must fail so. */
+static int parse_expect_write(struct parser *p, const struct line *l,
+			      struct scn_cmd *c)
+{
+	static const char usage[] =
+		"'expect write CGROUP/FILE VALUE fails ERRNO' such as "
+		"'expect write A/memory.max foo fails EINVAL'";
+	size_t n = l->nr;
+	const char *name;
+	int err;
+
+	c->type = SCN_EXPECT_WRITE;
+	if (n >= 3 && !strcmp(l->tok[n - 1], "fails"))
+		return perr(p, "missing errno name after 'fails': expected %s",
+			    usage);
+	if (n < 5 || strcmp(l->tok[n - 2], "fails"))
+		return perr(p, "malformed expect write: expected %s", usage);
+	if (n < 6)
+		return perr(p, "missing value to write: expected %s", usage);
+	err = path_file_arg(p, l->tok[2], &c->cgroup, &c->file);
+	if (err)
+		return err;
+	name = l->tok[n - 1];
+	c->want_errno = errname_parse(name);
+	if (!c->want_errno)
+		return perr(p, "unknown errno name '%.*s': expected a name such "
+			    "as EINVAL, ENOENT or EBUSY", TOK(name));
+	c->want = strdup(name);
+	c->value = line_join_range(l, 3, n - 2);
+	c->expr = line_join(l, 1);
+	return c->want && c->value && c->expr ? 0 : -ENOMEM;
+}
+
 static int parse_expect(struct parser *p, const struct line *l,
 			struct scn_cmd *c)
 {
 	static const char usage[] =
 		"malformed expect: expected 'expect CGROUP/FILE [KEY] OP VALUE "
-		"[TOL%]' (OP: == != < <= > >= ~) or 'expect TASK killed|alive'";
+		"[TOL%]' (OP: == != < <= > >= ~), 'expect TASK killed|alive' "
+		"or 'expect write CGROUP/FILE VALUE fails ERRNO'";
 	size_t opi, n = l->nr;
 	int err;
 
+	if (n >= 2 && !strcmp(l->tok[1], "write"))
+		return parse_expect_write(p, l, c);
 	if (n == 3 && (!strcmp(l->tok[2], "killed") ||
 		       !strcmp(l->tok[2], "alive"))) {
 		c->type = SCN_EXPECT_TASK;

@@ -14,6 +14,7 @@
  *   expect A/memory.current ~ 30M 5%
  *   expect A/memory.events max > 0
  *   expect t1 killed          (or alive)
+ *   expect write A/memory.max foo fails EINVAL
  *
  * One command per line; '#' starts a comment anywhere on a line; sizes are
  * decimal integers with an optional K, M, G or T suffix (powers of 1024,
@@ -22,11 +23,19 @@
  * "PATH/FILE" names the control file FILE of PATH, and a bare "FILE" (no
  * '/') is a root file.
  *
+ * "expect write PATH/FILE VALUE fails ERRNO" performs the write and holds
+ * when it fails with that errno (a name errname_parse() knows: EINVAL,
+ * ENOENT, EBUSY, ...); VALUE is every word between the file and "fails".
+ * A plain "write" that fails is an error of the run (see run.h), not an
+ * expect.
+ *
  * What the parser checks (errors are "FILE:LINE: expected ..."):
  * - the command and its argument count; sizes, numbers, ops, tolerances;
  * - "machine" only as the first command; mode=v1 not with kernel=6.12
  *   (Debian's 6.12 is built without CONFIG_MEMCG_V1);
  * - tasks: a task is used only after its "task" line, and is created once;
+ * - expect write: "fails" and a known errno name at the end, a value
+ *   before them;
  * - cgroups: every path used by task, move, write, show, expect and rmdir
  *   is "." or was created by an earlier mkdir line. mkdir itself is not
  *   checked (a missing parent is a run-time ENOENT), nor are file names
@@ -115,6 +124,7 @@ enum scn_cmd_type {
 	SCN_EXPECT,		/* cgroup, file, key (or NULL), op, want, tol */
 	SCN_EXPECT_TASK,	/* task, want_killed */
 	SCN_FWRITE,		/* task, file, bytes: "TASK write FILE SIZE" */
+	SCN_EXPECT_WRITE,	/* cgroup, file, value, want, want_errno */
 };
 
 enum scn_op {
@@ -136,18 +146,23 @@ enum scn_op {
  * @file: the control file (write, show, expect) or data file (read), or NULL
  * @task: the task name, or NULL
  * @task_index: the task's index in struct scenario.tasks, or -1
- * @value: for write, the value as written (the rest of the line)
+ * @value: for write, the value as written (the rest of the line); for
+ *         expect write, the words between the file and "fails"
  * @bytes: for anon, unmap, read, mlock, touch
  * @adj: for oom_score_adj
  * @key: for expect on a flat-keyed file (memory.events max), or NULL
  * @op: for expect
- * @want: for expect, the value as written ("30M", "max", "0")
+ * @want: for expect, the value as written ("30M", "max", "0"); for
+ *        expect write, the errno name ("EINVAL")
  * @want_num: @want as a number when @want_is_num ("max": INT64_MAX)
  * @want_is_num: whether @want parsed as a number
  * @tol: for expect ~, the tolerance in percent (default 5)
  * @has_tol: whether a tolerance was written
  * @want_killed: for expect NAME killed|alive
- * @expr: for expects, the expression after "expect" ("A/memory.max == 1M")
+ * @want_errno: for expect write, the errno the write must fail with
+ *              (positive)
+ * @expr: for expects, the expression after "expect" ("A/memory.max == 1M",
+ *        "write A/memory.max foo fails EINVAL")
  */
 struct scn_cmd {
 	enum scn_cmd_type type;
@@ -168,6 +183,7 @@ struct scn_cmd {
 	double tol;
 	bool has_tol;
 	bool want_killed;
+	int want_errno;
 	char *expr;
 };
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The memcg command line: exit codes, FILE:LINE messages for malformed
 # scenarios, run-time error lines, determinism (same file and seed, same
-# bytes), JSON output, machine overrides, tree and plot.
+# bytes), JSON output, machine overrides, tree and plot, strict runs (a
+# failed write is an error; expect write ... fails ERRNO; --keep-going).
 #
 #   test_cli.sh MEMCG TESTDATA_DIR SOURCE_DIR      (ctest runs it)
 set -uo pipefail
@@ -77,12 +78,13 @@ contains "$TMP/out" "ok A/memory.current ~ 10M 5% (10485760 = 10M)"
 contains "$TMP/out" "FAIL A/memory.current < 1M: got 10485760 = 10M, want < 1M [line 7]"
 contains "$TMP/err" "1 of 2 expects failed"
 
-# 4. Run-time errors: one line each, the run goes on.
+# 4. Run-time errors: one line each, the run goes on (writes that fail
+# are expected failures here: a plain one would stop the run, 4b).
 expect_rc 1 "$MEMCG" run "$DATA/errors.scn"
 cat >"$TMP/want" <<'EOF'
 mkdir X/Y: ENOENT
-write A/memory.max: EINVAL
-write A/memory.bogus: ENOENT
+ok write A/memory.max lots fails EINVAL (EINVAL)
+ok write A/memory.bogus 1 fails ENOENT (ENOENT)
 show A/memory.bogus: ENOENT
 rmdir A: EBUSY
 rmdir A/B: EBUSY
@@ -90,10 +92,60 @@ t unmap: EINVAL
 t anon: ESRCH
 move t A: ESRCH
 A/B/memory.current 0
-FAIL t alive: got exited, want alive [line 19]
+FAIL t alive: got exited, want alive [line 21]
 EOF
 checks=$((checks + 1))
 diff -u "$TMP/want" "$TMP/out" >&2 || fail "errors.scn output"
+
+# 4b. Strict runs: a failed plain write is an error naming FILE:LINE, the
+# errno and its message, on stderr; exit 1; nothing after it runs.
+W=$DATA/write_failures.scn
+diag6="$W:6: write A/memroy.max 10M: ENOENT (No such file or directory)"
+diag8="$W:8: write A/memory.max ten: EINVAL (Invalid argument)"
+expect_rc 1 "$MEMCG" run "$W" &&
+	contains "$TMP/err" "memcg: $diag6"
+contains "$TMP/err" "memcg: $W: stopped at line 6, the first failed write"
+checks=$((checks + 1))
+grep -qF "$diag8" "$TMP/err" && fail "run went on after the failed write"
+printf 'write A/memroy.max: ENOENT [line 6]\n' >"$TMP/want"
+checks=$((checks + 1))
+diff -u "$TMP/want" "$TMP/out" >&2 || fail "write_failures.scn output"
+# --keep-going: runs to the end, reports both, still exits 1
+expect_rc 1 "$MEMCG" run "$W" --keep-going &&
+	contains "$TMP/err" "memcg: $diag6"
+contains "$TMP/err" "memcg: $diag8"
+contains "$TMP/err" "memcg: $W: 2 writes failed"
+cat >"$TMP/want" <<'EOF'
+write A/memroy.max: ENOENT [line 6]
+A/memory.max max
+write A/memory.max: EINVAL [line 8]
+A/memory.max max
+EOF
+checks=$((checks + 1))
+diff -u "$TMP/want" "$TMP/out" >&2 || fail "write_failures.scn --keep-going output"
+checks=$((checks + 1))
+grep -q "stopped at" "$TMP/err" && fail "--keep-going: said it stopped"
+# JSON: the error event; the message on stderr all the same
+expect_rc 1 "$MEMCG" run "$W" --json &&
+	contains "$TMP/out" '{"line":6,"kind":"error","cmd":"write A/memroy.max","error":"ENOENT"}'
+contains "$TMP/err" "$diag6"
+# tree and plot run the scenario too: the same error, exit 1
+expect_rc 1 "$MEMCG" tree "$W" && contains "$TMP/err" "$diag6"
+expect_rc 1 "$MEMCG" plot "$W" -o "$TMP/w.svg" && contains "$TMP/err" "$diag6"
+expect_rc 1 "$MEMCG" run - <"$W" &&
+	contains "$TMP/err" "<stdin>:6: write A/memroy.max 10M: ENOENT"
+# expect write ... fails ERRNO: holds when the write fails so (exit 0)...
+expect_rc 0 "$MEMCG" run "$DATA/expect_write.scn"
+contains "$TMP/out" "ok write A/memory.max foo fails EINVAL (EINVAL)"
+contains "$TMP/out" "ok write A/memory.nonexistent 1 fails ENOENT (ENOENT)"
+contains "$TMP/out" "ok A/memory.max == max (max)"
+checks=$((checks + 1))
+[[ -s $TMP/err ]] && fail "expect_write.scn: printed on stderr"
+# ...and fails, naming its line, when the write succeeds (exit 1)
+expect_rc 1 "$MEMCG" run "$DATA/expect_write_ok.scn"
+contains "$TMP/out" "FAIL write A/memory.max 10M fails EINVAL: got success, want EINVAL [line 5]"
+contains "$TMP/out" "ok A/memory.max == 10M"
+contains "$TMP/err" "1 of 2 expects failed"
 
 # 5. Machine line and its overrides.
 expect_rc 0 "$MEMCG" run "$DATA/machine.scn"
@@ -132,6 +184,11 @@ if grep -q MEMCG_HAVE_ORACLE "$(dirname "$MEMCG")/CMakeFiles/memcg.dir/flags.mak
 	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --kernel 5.10
 	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --lru-gen maybe
 	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --repeat 0
+	# --keep-going is an option of kernel and compare too (no boot here)
+	expect_rc 2 "$MEMCG" kernel "$W" --keep-going --kernel 5.10 &&
+		contains "$TMP/err" "bad --kernel '5.10'"
+	expect_rc 2 "$MEMCG" compare "$W" --keep-going --repeat 0 &&
+		contains "$TMP/err" "bad --repeat '0'"
 	expect_rc 2 "$MEMCG" kernel "$DATA/bad_v1_kernel.scn" &&
 		contains "$TMP/err" "without CONFIG_MEMCG_V1"
 	expect_rc 2 "$MEMCG" kernel "$DATA/machine.scn" --kernel 6.12 --mode v1 &&
@@ -160,8 +217,9 @@ checks=$((checks + 1))
 if grep -qv '^{.*}$' "$TMP/out"; then
 	fail "--json: a line is not an object"
 fi
-contains "$TMP/out" '{"line":6,"kind":"error","cmd":"write A/memory.max","error":"EINVAL"}'
-contains "$TMP/out" '{"line":19,"kind":"expect","expr":"t alive","ok":false,"actual":"exited"}'
+contains "$TMP/out" '{"line":7,"kind":"error","cmd":"mkdir X/Y","error":"ENOENT"}'
+contains "$TMP/out" '{"line":8,"kind":"expect","expr":"write A/memory.max lots fails EINVAL","ok":true,"actual":"EINVAL"}'
+contains "$TMP/out" '{"line":21,"kind":"expect","expr":"t alive","ok":false,"actual":"exited"}'
 if command -v python3 >/dev/null; then
 	checks=$((checks + 1))
 	python3 -c 'import json,sys

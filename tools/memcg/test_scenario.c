@@ -324,6 +324,74 @@ static void test_expect_commands(void **state)
 	scenario_free(s);
 }
 
+static void test_expect_write(void **state)
+{
+	struct scenario *s = parse_ok(
+		"mkdir A\n"
+		"expect write A/memory.max foo fails EINVAL\n"
+		"expect  write  A/memory.high   1 2\tfails EBUSY  # comment\n"
+		"expect write memory.min 1M fails ENOENT\n"
+		"expect write A/memory.max fails fails EINVAL\n"
+		"expect write A/memory.max x fails E4095\n");
+	struct scn_cmd *c = s->cmds;
+
+	assert_int_equal(s->nr_cmds, 6);
+	assert_int_equal(c[1].type, SCN_EXPECT_WRITE);
+	assert_int_equal(c[1].line, 2);
+	assert_string_equal(c[1].cgroup, "A");
+	assert_string_equal(c[1].file, "memory.max");
+	assert_string_equal(c[1].value, "foo");
+	assert_string_equal(c[1].want, "EINVAL");
+	assert_int_equal(c[1].want_errno, EINVAL);
+	assert_string_equal(c[1].expr, "write A/memory.max foo fails EINVAL");
+	assert_string_equal(scn_cmd_name(c[1].type), "expect");
+	assert_false(scn_cmd_is_task(c[1].type));
+	assert_int_equal(c[1].task_index, -1);
+
+	/* the value is every word between the file and "fails" */
+	assert_string_equal(c[2].value, "1 2");
+	assert_int_equal(c[2].want_errno, EBUSY);
+	assert_string_equal(c[2].expr, "write A/memory.high 1 2 fails EBUSY");
+
+	assert_string_equal(c[3].cgroup, ".");
+	assert_string_equal(c[3].file, "memory.min");
+	assert_int_equal(c[3].want_errno, ENOENT);
+
+	assert_string_equal(c[4].value, "fails");
+	assert_int_equal(c[5].want_errno, 4095);
+	scenario_free(s);
+}
+
+static void test_expect_write_malformed(void **state)
+{
+	parse_bad("mkdir A\nexpect write A/memory.max foo fails EFOO\n", 2,
+		  "unknown errno name 'EFOO': expected a name such as EINVAL");
+	parse_bad("mkdir A\nexpect write A/memory.max foo fails einval\n", 2,
+		  "unknown errno name 'einval'");
+	parse_bad("mkdir A\nexpect write A/memory.max foo fails E22\n", 2,
+		  "unknown errno name 'E22'");
+	parse_bad("mkdir A\nexpect write A/memory.max foo fails\n", 2,
+		  "missing errno name after 'fails': expected 'expect write "
+		  "CGROUP/FILE VALUE fails ERRNO'");
+	parse_bad("mkdir A\nexpect write A/memory.max foo EINVAL\n", 2,
+		  "malformed expect write: expected 'expect write CGROUP/FILE "
+		  "VALUE fails ERRNO'");
+	parse_bad("mkdir A\nexpect write A/memory.max foo bar EINVAL\n", 2,
+		  "malformed expect write");
+	parse_bad("mkdir A\nexpect write A/memory.max fails EINVAL\n", 2,
+		  "missing value to write: expected");
+	parse_bad("mkdir A\nexpect write A/memory.max\n", 2,
+		  "malformed expect write");
+	parse_bad("expect write\n", 1, "malformed expect write");
+	parse_bad("expect write B/memory.max 1 fails EINVAL\n", 1,
+		  "unknown cgroup 'B'");
+	parse_bad("mkdir A\nexpect write A/Memory 1 fails EINVAL\n", 2,
+		  "bad control file 'A/Memory'");
+	/* the other expect forms still name this one */
+	parse_bad("mkdir A\nexpect A/memory.max\n", 2,
+		  "or 'expect write CGROUP/FILE VALUE fails ERRNO'");
+}
+
 static void test_comments_and_blanks(void **state)
 {
 	struct scenario *s = parse_ok(
@@ -470,6 +538,23 @@ static void test_errname(void **state)
 	assert_string_equal(errname(-ESRCH), "ESRCH");
 	assert_string_equal(errname(-ENOMEM), "ENOMEM");
 	assert_string_equal(errname(4095), "E4095");
+
+	assert_int_equal(errname_parse("EINVAL"), EINVAL);
+	assert_int_equal(errname_parse("ENOENT"), ENOENT);
+	assert_int_equal(errname_parse("EBUSY"), EBUSY);
+	assert_int_equal(errname_parse("E2BIG"), E2BIG);
+	assert_int_equal(errname_parse("E4095"), 4095);
+	assert_int_equal(errname_parse("E22"), 0);	/* it is EINVAL */
+	assert_int_equal(errname_parse("E0"), 0);
+	assert_int_equal(errname_parse("E4096"), 0);
+	assert_int_equal(errname_parse("E01"), 0);
+	assert_int_equal(errname_parse("EFOO"), 0);
+	assert_int_equal(errname_parse("einval"), 0);
+	assert_int_equal(errname_parse(""), 0);
+	assert_int_equal(errname_parse(NULL), 0);
+	/* every name errname() prints reads back */
+	for (int e = 1; e < 200; e++)
+		assert_int_equal(errname_parse(errname(e)), e);
 }
 
 static void test_values_close(void **state)
@@ -584,6 +669,22 @@ static void emit_expects(struct report *r, struct scenario *s)
 	assert_int_equal(r->nr_failed, 4);
 }
 
+static void emit_writes(struct report *r, struct scenario *s)
+{
+	assert_true(report_expect_write(r, &s->cmds[1], -EINVAL));
+	assert_false(report_expect_write(r, &s->cmds[1], 0));
+	assert_false(report_expect_write(r, &s->cmds[1], ENOENT));
+	report_write_failed(r, &s->cmds[2], -ENOENT);
+	assert_int_equal(r->nr_expects, 3);
+	assert_int_equal(r->nr_failed, 2);
+	assert_int_equal(r->nr_write_failed, 1);
+}
+
+static const char writes_text[] =
+	"mkdir A\n"
+	"expect write A/memory.max foo fails EINVAL\n"
+	"write A/memroy.max 10M\n";
+
 static const char expects_text[] =
 	"mkdir A\n"
 	"task t1 A\n"
@@ -633,6 +734,35 @@ static void test_output_text(void **state)
 		"FAIL A/memory.current ~ 2 1.5%: got 1, want ~ 2 +-1.5% "
 		"[line 7]\n");
 	free(out);
+
+	out = capture(emit_writes, writes_text, false);
+	assert_string_equal(out,
+		"ok write A/memory.max foo fails EINVAL (EINVAL)\n"
+		"FAIL write A/memory.max foo fails EINVAL: got success, want "
+		"EINVAL [line 2]\n"
+		"FAIL write A/memory.max foo fails EINVAL: got ENOENT, want "
+		"EINVAL [line 2]\n"
+		"write A/memroy.max: ENOENT [line 3]\n");
+	free(out);
+}
+
+static void emit_diag(struct report *r, struct scenario *s)
+{
+	report_write_diag(r->out, "memcg", "t.scn", &s->cmds[2], -ENOENT);
+	report_write_diag(r->out, "memcg kernel", "t.scn", &s->cmds[2], EBUSY);
+	assert_int_equal(r->nr_write_failed, 0);
+}
+
+static void test_write_diag(void **state)
+{
+	char *out = capture(emit_diag, writes_text, false);
+
+	assert_string_equal(out,
+		"memcg: t.scn:3: write A/memroy.max 10M: ENOENT (No such file "
+		"or directory)\n"
+		"memcg kernel: t.scn:3: write A/memroy.max 10M: EBUSY (Device "
+		"or resource busy)\n");
+	free(out);
 }
 
 static void test_output_json(void **state)
@@ -674,6 +804,18 @@ static void test_output_json(void **state)
 		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"t1 alive\","
 		"\"ok\":false,\"actual\":\"exited\"}\n"));
 	free(out);
+
+	out = capture(emit_writes, writes_text, true);
+	assert_string_equal(out,
+		"{\"line\":2,\"kind\":\"expect\",\"expr\":\"write A/memory.max "
+		"foo fails EINVAL\",\"ok\":true,\"actual\":\"EINVAL\"}\n"
+		"{\"line\":2,\"kind\":\"expect\",\"expr\":\"write A/memory.max "
+		"foo fails EINVAL\",\"ok\":false,\"actual\":\"success\"}\n"
+		"{\"line\":2,\"kind\":\"expect\",\"expr\":\"write A/memory.max "
+		"foo fails EINVAL\",\"ok\":false,\"actual\":\"ENOENT\"}\n"
+		"{\"line\":3,\"kind\":\"error\",\"cmd\":\"write A/memroy.max\","
+		"\"error\":\"ENOENT\"}\n");
+	free(out);
 }
 
 static void test_load(void **state)
@@ -706,6 +848,8 @@ int main(void)
 		cmocka_unit_test(test_cgroup_commands),
 		cmocka_unit_test(test_task_commands),
 		cmocka_unit_test(test_expect_commands),
+		cmocka_unit_test(test_expect_write),
+		cmocka_unit_test(test_expect_write_malformed),
 		cmocka_unit_test(test_comments_and_blanks),
 		cmocka_unit_test(test_malformed),
 		cmocka_unit_test(test_errname),
@@ -713,6 +857,7 @@ int main(void)
 		cmocka_unit_test(test_eval),
 		cmocka_unit_test(test_output_text),
 		cmocka_unit_test(test_output_json),
+		cmocka_unit_test(test_write_diag),
 		cmocka_unit_test(test_load),
 	};
 
