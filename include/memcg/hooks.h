@@ -123,6 +123,34 @@ struct memcg_folio_client_ops {
 MEMCG_API bool memcg_folio_young(struct memcg_engine *e, struct folio *folio);
 
 /**
+ * memcg_workingset_eviction - the shadow a page-cache folio leaves as the
+ * client's @remove_mapping frees it (the kernel's workingset_eviction())
+ * @e: engine
+ * @folio: a file folio being removed from the client's cache, still charged
+ *
+ * Keep the shadow where the page was; hand it to
+ * memcg_workingset_refault() when the page is read again.
+ *
+ * Return: a nonzero shadow, or 0 after a misuse (not a file folio).
+ */
+MEMCG_API uint64_t memcg_workingset_eviction(struct memcg_engine *e,
+					     struct folio *folio);
+
+/**
+ * memcg_workingset_refault - a page comes back where a shadow was: count
+ * the refault, and activate the new folio (or restore its tier, under
+ * MGLRU) when the page was evicted recently enough to be in the working set
+ * @e: engine
+ * @folio: the new file folio, charged, not yet on the LRU
+ * @shadow: what memcg_workingset_eviction() returned
+ *
+ * Return: 0, or -EINVAL for a folio on the LRU or a value that is not a
+ * shadow.
+ */
+MEMCG_API int memcg_workingset_refault(struct memcg_engine *e,
+				       struct folio *folio, uint64_t shadow);
+
+/**
  * memcg_folio_mark_dirty - a write to a page-cache folio: dirty until
  * written back (memory.stat file_dirty); reclaim will not drop it
  * @e: engine

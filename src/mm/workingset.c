@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /* Refault detection: see workingset.h. */
+#include <errno.h>
+
 #include "mm/lru_gen.h"
 #include "mm/swapfile.h"
 #include "mm/vmscan.h"
@@ -177,4 +179,29 @@ void workingset_activation(struct memcg_engine *e, struct folio *folio)
 
 	if (memcg)
 		workingset_age_nonresident(memcg, folio_nr_pages(folio));
+}
+
+uint64_t memcg_workingset_eviction(struct memcg_engine *e, struct folio *folio)
+{
+	if (!folio_of_engine(e, folio) || folio_type(folio) != FOLIO_FILE) {
+		memcg_folio_misuse(__func__, folio);
+		return 0;
+	}
+	folio_objcg_to_memcg(e, folio);	/* a program's folio names its cgroup */
+	return workingset_eviction(e, folio, reclaim_target());
+}
+
+int memcg_workingset_refault(struct memcg_engine *e, struct folio *folio,
+			     uint64_t shadow)
+{
+	if (!folio_of_engine(e, folio) || folio_type(folio) != FOLIO_FILE ||
+	    folio_test_flag(folio, PG_lru)) {
+		memcg_folio_misuse(__func__, folio);
+		return -EINVAL;
+	}
+	if (!(shadow & SHADOW_MARK))
+		return -EINVAL;
+	folio_objcg_to_memcg(e, folio);	/* as memcg_folio_add_lru() will */
+	workingset_refault(e, folio, shadow);
+	return 0;
 }

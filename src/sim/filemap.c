@@ -11,7 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "mm/workingset.h"
 #include "mm/writeback.h"
 #include "sim/sim.h"
 
@@ -128,7 +127,7 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 		return ret ? ret : -EAGAIN;
 	}
 	if (shadow)
-		workingset_refault(e, folio, shadow);
+		memcg_workingset_refault(e, folio, shadow);
 	/* data written back earlier comes back; a failed read is an I/O error */
 	ret = filemap_read_back(e, f, idx, folio);
 	folio_get(folio);		/* ours; the allocation's is the cache's */
@@ -219,8 +218,7 @@ bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
 		/* the page cache's and reclaim's references, no other */
 		if (f->pages[idx] == pfn + 1 && folio_ref_freeze(folio, 2)) {
 			f->pages[idx] = 0;
-			f->shadow[idx] = workingset_eviction(e, folio,
-							     reclaim_target());
+			f->shadow[idx] = memcg_workingset_eviction(e, folio);
 			rmap_set(sim, e, folio, 0);
 			removed = true;
 		}

@@ -105,6 +105,45 @@ static void test_double_put(void **state)
 	memcg_engine_destroy(e);
 }
 
+/*
+ * The public shadow API: a refault counts in its cgroup; an anon folio,
+ * a value that is no shadow and a folio already on the LRU are refused.
+ * Classic LRU: eviction ages A by one page and A has no active cache,
+ * so the refault distance 1 exceeds the working set (0): not activated.
+ */
+static void test_workingset_api(void **state)
+{
+	struct memcg_engine *e = test_engine_new(16UL << 20);
+	struct mem_cgroup *m;
+	struct folio *f, *g, *anon;
+	uint64_t shadow;
+
+	assert_int_equal(memcg_mkdir(e, "A", &m), 0);
+	f = memcg_folio_alloc(e, MEMCG_FOLIO_FILE, 0);
+	g = memcg_folio_alloc(e, MEMCG_FOLIO_FILE, 0);
+	anon = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
+	assert_int_equal(memcg_charge(e, f, m, 0), 0);
+	assert_int_equal(memcg_charge(e, g, m, 0), 0);
+	assert_int_equal(memcg_charge(e, anon, m, 0), 0);
+	assert_int_equal(memcg_workingset_eviction(e, anon), 0);
+	shadow = memcg_workingset_eviction(e, f);
+	assert_int_not_equal(shadow, 0);
+	assert_int_equal(memcg_workingset_refault(e, g, 12345), -EINVAL);
+	assert_int_equal(memcg_page_state(m, MEMCG_WORKINGSET_REFAULT_FILE), 0);
+	assert_int_equal(memcg_workingset_refault(e, g, shadow), 0);
+	assert_int_equal(memcg_page_state(m, MEMCG_WORKINGSET_REFAULT_FILE), 1);
+	assert_int_equal(memcg_page_state(m, MEMCG_WORKINGSET_ACTIVATE_FILE), 0);
+	memcg_folio_add_lru(e, g);
+	assert_int_equal(memcg_workingset_refault(e, g, shadow), -EINVAL);
+	assert_int_equal(memcg_page_state(m, MEMCG_WORKINGSET_REFAULT_FILE), 1);
+	memcg_folio_put(e, f);
+	memcg_folio_put(e, g);
+	memcg_folio_put(e, anon);
+	audit(e, m);
+	memcg_put(m);
+	memcg_engine_destroy(e);
+}
+
 /* A size whose page count would wrap is refused, not rounded to 0. */
 static void test_size_wraps(void **state)
 {
@@ -168,6 +207,7 @@ int main(void)
 		cmocka_unit_test(test_null_handles),
 		cmocka_unit_test(test_foreign_folio),
 		cmocka_unit_test(test_double_put),
+		cmocka_unit_test(test_workingset_api),
 		cmocka_unit_test(test_size_wraps),
 		cmocka_unit_test(test_underflow_aborts),
 	};
