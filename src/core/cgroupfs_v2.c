@@ -316,7 +316,7 @@ static const struct memory_stat memory_stats[] = {
 	PAGES("file", MEMCG_FILE),
 	PAGES("kernel", MEMCG_KERNEL),
 	ZERO("kernel_stack", KALL),
-	ZERO("pagetables", KALL),
+	PAGES("pagetables", MEMCG_PAGETABLES),
 	ZERO("sec_pagetables", KALL),
 	ZERO("percpu", KALL),
 	PAGES("sock", MEMCG_SOCK),

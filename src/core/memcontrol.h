@@ -87,6 +87,7 @@ enum memcg_stat_item {
 	MEMCG_SOCK,		/* socket pages (kmem.c) */
 	MEMCG_SLAB_RECLAIMABLE,	/* object bytes, reclaimable caches (obj_stock.c) */
 	MEMCG_SLAB_UNRECLAIMABLE,/* object bytes, other caches */
+	MEMCG_PAGETABLES,	/* page-table pages (the simulator's tasks) */
 	MEMCG_NR_STAT
 };
 

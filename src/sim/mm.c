@@ -47,18 +47,20 @@ void mm_free(struct memcg_engine *e, struct memcg_sim *sim, struct mm_struct *mm
 	pthread_mutex_unlock(&sim->lock);
 	free(mm->pte);
 	free(mm->pmd);
+	free(mm->ptables);
 	free(mm);
 }
 
-static size_t nr_pmds(size_t nr_pte)
+size_t nr_pmds(size_t nr_pte)
 {
 	return (nr_pte + PTES_PER_PMD - 1) / PTES_PER_PMD;
 }
 
-static int pte_reserve(struct mm_struct *mm, size_t nr)
+int pte_reserve(struct mm_struct *mm, size_t nr)
 {
 	uint32_t *pte;
 	uint8_t *pmd;
+	struct folio **ptables;
 	size_t cap;
 
 	if (mm->nr_pte + nr <= mm->cap)
@@ -75,6 +77,12 @@ static int pte_reserve(struct mm_struct *mm, size_t nr)
 		return -ENOMEM;
 	memset(pmd + nr_pmds(mm->cap), 0, nr_pmds(cap) - nr_pmds(mm->cap));
 	mm->pmd = pmd;
+	ptables = realloc(mm->ptables, nr_pmds(cap) * sizeof(*ptables));
+	if (!ptables)
+		return -ENOMEM;
+	memset(ptables + nr_pmds(mm->cap), 0,
+	       (nr_pmds(cap) - nr_pmds(mm->cap)) * sizeof(*ptables));
+	mm->ptables = ptables;
 	mm->cap = cap;
 	return 0;
 }
@@ -115,11 +123,16 @@ static int fault_one(struct memcg_task *t, bool mlock)
 {
 	struct memcg_engine *e = t->e;
 	struct memcg_sim *sim = sim_of(e);
-	struct folio *folio = alloc_folio(e, FOLIO_ANON);
+	struct folio *folio;
 	struct mm_struct *mm;
 	size_t idx;
 	int ret;
 
+	/* the page table first, as pte_alloc() in the fault */
+	ret = pgtable_alloc(t);
+	if (ret || t->oom_victim)
+		return ret ? ret : -ENOMEM;
+	folio = alloc_folio(e, FOLIO_ANON);
 	if (!folio)
 		return -ENOMEM;
 	ret = mem_cgroup_charge(folio, t->memcg, MEMCG_GFP_KERNEL);
@@ -263,6 +276,7 @@ int mm_unmap(struct memcg_task *t, size_t nr_pages)
 	}
 	pthread_mutex_unlock(&sim->lock);
 	memcg_folios_put(e, folios, n);		/* one uncharge per run */
+	pgtable_free_unused(e, mm);
 	for (i = 0; i < nr_swap; i++)
 		memcg_swap_free(e, (memcg_swp_entry_t){ swap[i] });
 	free(folios);

@@ -65,6 +65,7 @@ struct mm_struct {
 	uint32_t id;
 	uint32_t *pte;
 	uint8_t *pmd;			/* per PTES_PER_PMD entries: PMD_* */
+	struct folio **ptables;		/* and its page-table page (pgtable.c) */
 	size_t nr_pte;			/* mapped length, in pages */
 	size_t cap;
 	long rss;			/* resident pages */
@@ -148,7 +149,13 @@ void sim_walk_mm(struct memcg_engine *e, struct mem_cgroup *memcg,
 		 unsigned long seq, bool can_swap);
 void sim_look_around(struct memcg_engine *e, struct mm_struct *mm, size_t idx);
 
+/* pgtable.c: page-table pages, charged as the kernel's */
+int pgtable_alloc(struct memcg_task *t);
+void pgtable_free_unused(struct memcg_engine *e, struct mm_struct *mm);
+
 /* mm.c: address spaces */
+size_t nr_pmds(size_t nr_pte);
+int pte_reserve(struct mm_struct *mm, size_t nr);
 struct mm_struct *mm_alloc(struct memcg_sim *sim);
 void mm_free(struct memcg_engine *e, struct memcg_sim *sim, struct mm_struct *mm);
 int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock);

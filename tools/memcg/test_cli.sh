@@ -74,8 +74,8 @@ fi
 
 # 3. Exit 1 when an expect fails, with both values on the FAIL line.
 expect_rc 1 "$MEMCG" run "$DATA/failing.scn"
-contains "$TMP/out" "ok A/memory.current ~ 10M 5% (10485760 = 10M)"
-contains "$TMP/out" "FAIL A/memory.current < 1M: got 10485760 = 10M, want < 1M [line 7]"
+contains "$TMP/out" "ok A/memory.current ~ 10M 5% (10747904 = 10.25M)"
+contains "$TMP/out" "FAIL A/memory.current < 1M: got 10747904 = 10.25M, want < 1M [line 7]"
 contains "$TMP/err" "1 of 2 expects failed"
 
 # 4. Run-time errors: one line each, the run goes on (writes that fail
