@@ -296,8 +296,7 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 	/* the counters under the lock too: the objcg's cgroup stays put */
 	if (!mem_cgroup_is_root(memcg)) {
 		memcg_uncharge(memcg, ug->nr_memory);
-		atomic_fetch_add_explicit(&e->nr_uncharge_batches, 1,
-					  memory_order_relaxed);
+		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
 	}
 	release = obj_cgroup_put_local(objcg, cpu, ug->nr_folios);
 	memcg_cpu_unlock(e, cpu);
@@ -318,12 +317,12 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 	}
 	if (!memcg)
 		return;
-	if (!mem_cgroup_is_root(memcg)) {
+	if (!mem_cgroup_is_root(memcg))
 		memcg_uncharge(memcg, ug->nr_memory);
-		atomic_fetch_add_explicit(&e->nr_uncharge_batches, 1,
-					  memory_order_relaxed);
-	}
 	cpu = memcg_cpu_lock_this(e);
+	/* per CPU, a test's count: no line shared between cgroups is written */
+	if (!mem_cgroup_is_root(memcg))
+		mod_memcg_state_local(memcg, cpu, MEMCG_UNCHARGE_BATCHES, 1);
 	for (i = 0; i < NR_UG_ITEMS; i++)
 		if ((ug->stats & (1u << i)) && ug->stat[i])
 			mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);

@@ -88,6 +88,7 @@ enum memcg_stat_item {
 	MEMCG_SLAB_RECLAIMABLE,	/* object bytes, reclaimable caches (obj_stock.c) */
 	MEMCG_SLAB_UNRECLAIMABLE,/* object bytes, other caches */
 	MEMCG_PAGETABLES,	/* page-table pages (the simulator's tasks) */
+	MEMCG_UNCHARGE_BATCHES,	/* hidden: counter updates by uncharge_batch */
 	MEMCG_NR_STAT
 };
 
@@ -244,7 +245,6 @@ struct memcg_engine {
 	_Atomic(struct mem_cgroup *) release_list;
 
 	atomic_long nr_memcgs;		/* allocated and not yet released */
-	atomic_long nr_uncharge_batches;/* counter updates by uncharge_batch */
 };
 
 /* Locking contract for the helpers below: none, unless stated. */
