@@ -12,6 +12,7 @@
 
 #include "errname.h"
 #include "scenario.h"
+#include "strtab.h"
 
 /* Parser state for one file. */
 struct parser {
@@ -22,6 +23,7 @@ struct parser {
 	size_t errlen;
 	size_t cap_cmds, cap_tasks, cap_cgroups;
 	int *task_line;		/* line of each task's "task" command */
+	struct strtab task_names, cgroup_names;	/* name -> index */
 	bool seen_cmd;		/* a command other than machine was seen */
 };
 
@@ -395,20 +397,12 @@ static int split_path_file(const char *tok, char **cgroup, char **file)
 
 static int find_task(struct parser *p, const char *name)
 {
-	for (size_t i = 0; i < p->s->nr_tasks; i++)
-		if (!strcmp(p->s->tasks[i], name))
-			return (int)i;
-	return -1;
+	return strtab_get(&p->task_names, name);
 }
 
 static bool known_cgroup(struct parser *p, const char *path)
 {
-	if (!strcmp(path, "."))
-		return true;
-	for (size_t i = 0; i < p->s->nr_cgroups; i++)
-		if (!strcmp(p->s->cgroups[i], path))
-			return true;
-	return false;
+	return !strcmp(path, ".") || strtab_get(&p->cgroup_names, path) >= 0;
 }
 
 /*
@@ -447,6 +441,10 @@ static int add_cgroup(struct parser *p, const char *path)
 	dup = strdup(path);
 	if (!dup)
 		return -ENOMEM;
+	if (strtab_put(&p->cgroup_names, dup, (int)s->nr_cgroups)) {
+		free(dup);
+		return -ENOMEM;
+	}
 	s->cgroups[s->nr_cgroups++] = dup;
 	return 0;
 }
@@ -471,6 +469,10 @@ static int add_task(struct parser *p, const char *name)
 	dup = strdup(name);
 	if (!dup)
 		return -ENOMEM;
+	if (strtab_put(&p->task_names, dup, (int)s->nr_tasks)) {
+		free(dup);
+		return -ENOMEM;
+	}
 	p->task_line[s->nr_tasks] = p->line;
 	s->tasks[s->nr_tasks++] = dup;
 	return (int)s->nr_tasks - 1;
@@ -1163,12 +1165,16 @@ int scenario_parse(const char *text, size_t len, const char *filename,
 		c = nl ? nl + 1 : end;
 	}
 	free(p.task_line);
+	strtab_free(&p.task_names);
+	strtab_free(&p.cgroup_names);
 	*out = p.s;
 	return 0;
 fail:
 	if (ret == -ENOMEM && err && errlen)
 		snprintf(err, errlen, "%s: out of memory", p.filename);
 	free(p.task_line);
+	strtab_free(&p.task_names);
+	strtab_free(&p.cgroup_names);
 	scenario_free(p.s);
 	return ret;
 }

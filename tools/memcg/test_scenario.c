@@ -19,6 +19,7 @@
 #include "errname.h"
 #include "report.h"
 #include "scenario.h"
+#include "strtab.h"
 
 static struct scenario *parse_ok(const char *text)
 {
@@ -839,6 +840,31 @@ static void test_load(void **state)
 	assert_non_null(strstr(err, "No such file"));
 }
 
+/* The parser's name table: lookups, replacement, growth past 10,000. */
+static void test_strtab(void **state)
+{
+	static char keys[10000][16];
+	struct strtab t = { 0 };
+	int i;
+
+	(void)state;
+	assert_int_equal(strtab_get(&t, "a"), -1);
+	for (i = 0; i < 10000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "c%d", i);
+		assert_int_equal(strtab_put(&t, keys[i], i), 0);
+	}
+	assert_int_equal(t.nr, 10000);
+	assert_true(t.cap >= 20000);
+	for (i = 0; i < 10000; i++)
+		assert_int_equal(strtab_get(&t, keys[i]), i);
+	assert_int_equal(strtab_get(&t, "c10000"), -1);
+	assert_int_equal(strtab_put(&t, keys[7], 70), 0);
+	assert_int_equal(strtab_get(&t, "c7"), 70);
+	assert_int_equal(t.nr, 10000);
+	strtab_free(&t);
+	assert_int_equal(strtab_get(&t, "c7"), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -859,6 +885,7 @@ int main(void)
 		cmocka_unit_test(test_output_json),
 		cmocka_unit_test(test_write_diag),
 		cmocka_unit_test(test_load),
+		cmocka_unit_test(test_strtab),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
