@@ -11,6 +11,7 @@
  */
 #include "core/cgroup.h"
 #include "core/memcontrol.h"
+#include "core/memcg_walk.h"
 
 /**
  * mod_memcg_state_local - add @val to a stat, holding @cpu's lock
@@ -109,36 +110,20 @@ long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 	return sum;
 }
 
-/*
- * The children list under RCU. liburcu's cds_list_for_each_entry_rcu()
- * reads the links with volatile loads, which ThreadSanitizer takes for
- * plain accesses racing with the writers' (and which order nothing for
- * it): acquire loads pair with the release stores of memcg_tree.c's
- * children_add_rcu() and children_del_rcu(). On x86 both are plain moves.
- */
-#define for_each_child_rcu(pos, parent)					\
-	for (pos = cds_list_entry(__atomic_load_n(&(parent)->children.next,	\
-						  __ATOMIC_ACQUIRE),		\
-				  struct mem_cgroup, sibling);			\
-	     &(pos)->sibling != &(parent)->children;				\
-	     pos = cds_list_entry(__atomic_load_n(&(pos)->sibling.next,	\
-						  __ATOMIC_ACQUIRE),		\
-				  struct mem_cgroup, sibling))
-
 /* Call with rcu_read_lock held. */
-static void page_state_subtree_add(struct mem_cgroup *memcg,
+static void page_state_subtree_add(struct mem_cgroup *root,
 				   const enum memcg_stat_item *items, size_t nr,
 				   long *out)
 {
-	struct mem_cgroup *c;
+	struct mem_cgroup *memcg;
 	size_t i;
 
-	page_state_local_add(memcg, items, nr, out);
-	for (i = 0; i < nr; i++)
-		out[i] += atomic_load_explicit(&memcg->stat_dead[items[i]],
-					       memory_order_relaxed);
-	for_each_child_rcu(c, memcg)
-		page_state_subtree_add(c, items, nr, out);
+	memcg_for_each_descendant_pre(memcg, root) {
+		page_state_local_add(memcg, items, nr, out);
+		for (i = 0; i < nr; i++)
+			out[i] += atomic_load_explicit(&memcg->stat_dead[items[i]],
+						       memory_order_relaxed);
+	}
 }
 
 /**
@@ -196,15 +181,15 @@ void memcg_stat_fold_dead(struct mem_cgroup *memcg)
 }
 
 /* Call with rcu_read_lock held; adds to *sum, stops once above @stop. */
-static void nr_tasks_add(struct mem_cgroup *memcg, long stop, long *sum)
+static void nr_tasks_add(struct mem_cgroup *root, long stop, long *sum)
 {
-	struct mem_cgroup *c;
+	struct mem_cgroup *memcg;
 
-	*sum += atomic_load_explicit(&memcg->nr_tasks, memory_order_relaxed);
-	for_each_child_rcu(c, memcg) {
+	memcg_for_each_descendant_pre(memcg, root) {
+		*sum += atomic_load_explicit(&memcg->nr_tasks,
+					     memory_order_relaxed);
 		if (*sum > stop)
 			return;
-		nr_tasks_add(c, stop, sum);
 	}
 }
 

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "core/memcg_walk.h"
 #include "mm/lru_gen.h"
 #include "mm/shrinker.h"
 #include "mm/vmscan.h"
@@ -109,25 +110,6 @@ static void shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
 		shrink_active_list(memcg, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 }
 
-/* The cgroup after @pos in @root's subtree, pre-order (css_next_descendant_pre). */
-static struct mem_cgroup *next_descendant_pre(struct mem_cgroup *pos,
-					      struct mem_cgroup *root)
-{
-	struct cds_list_head *next;
-
-	if (!pos)
-		return root;
-	next = rcu_dereference(pos->children.next);
-	if (next != &pos->children)
-		return cds_list_entry(next, struct mem_cgroup, sibling);
-	for (; pos != root; pos = pos->parent) {
-		next = rcu_dereference(pos->sibling.next);
-		if (next != &pos->parent->children)
-			return cds_list_entry(next, struct mem_cgroup, sibling);
-	}
-	return NULL;
-}
-
 /* A partial walk's place in the round (mem_cgroup_reclaim_cookie). */
 struct reclaim_cookie {
 	unsigned generation;
@@ -148,14 +130,14 @@ static struct mem_cgroup *mem_cgroup_iter(struct mem_cgroup *root,
 
 restart:
 	if (!reclaim)
-		return next_descendant_pre(prev, root);
+		return memcg_next_descendant_pre(prev, root);
 	gen = atomic_load(&root->reclaim_iter_gen);
 	if (!prev)
 		reclaim->generation = gen;
 	else if (reclaim->generation != gen)
 		return NULL;
 	pos = atomic_load(&root->reclaim_iter);
-	next = next_descendant_pre(pos, root);
+	next = memcg_next_descendant_pre(pos, root);
 	/* a competing walker moved it: do not reclaim one cgroup twice */
 	if (!atomic_compare_exchange_strong(&root->reclaim_iter, &pos, next))
 		goto restart;

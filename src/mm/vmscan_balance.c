@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "core/memcg_walk.h"
 #include "mm/host_lru.h"
 #include "mm/vmscan.h"
 
@@ -25,23 +26,16 @@ static long scan_list_size(struct mem_cgroup *memcg, int list)
 	return __atomic_load_n(&memcg->lruvec.nr_pages[list], __ATOMIC_RELAXED);
 }
 
-/* Add the pages on each of @memcg's subtree's lists; rcu_read_lock held. */
-static void subtree_sizes_add(struct mem_cgroup *memcg, long sizes[NR_SCAN_LISTS])
+void subtree_sizes(struct mem_cgroup *root, long sizes[NR_SCAN_LISTS])
 {
-	struct mem_cgroup *c;
+	struct mem_cgroup *memcg;
 	int list;
 
-	for (list = 0; list < NR_SCAN_LISTS; list++)
-		sizes[list] += scan_list_size(memcg, list);
-	cds_list_for_each_entry_rcu(c, &memcg->children, sibling)
-		subtree_sizes_add(c, sizes);
-}
-
-void subtree_sizes(struct mem_cgroup *memcg, long sizes[NR_SCAN_LISTS])
-{
 	memset(sizes, 0, NR_SCAN_LISTS * sizeof(*sizes));
 	rcu_read_lock();
-	subtree_sizes_add(memcg, sizes);
+	memcg_for_each_descendant_pre(memcg, root)
+		for (list = 0; list < NR_SCAN_LISTS; list++)
+			sizes[list] += scan_list_size(memcg, list);
 	rcu_read_unlock();
 }
 
