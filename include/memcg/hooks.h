@@ -118,7 +118,8 @@ struct memcg_folio_client_ops {
  *
  * Return: true if the young bit was consumed (clear it); false when the
  * folio belongs to another cgroup than the walk's, is anon while anon
- * cannot be swapped, or no walk is under way (classic LRU included).
+ * cannot be swapped (in a look-around: beside a page-cache folio), or no
+ * walk is under way (classic LRU included).
  */
 MEMCG_API bool memcg_folio_young(struct memcg_engine *e, struct folio *folio);
 

@@ -248,6 +248,10 @@ static long evict_folios(struct mem_cgroup *memcg, struct scan_control *sc,
 	if (get_nr_gens(lruvec->lrugen, !swappiness) == MIN_NR_GENS)
 		scanned = 0;
 	pthread_mutex_unlock(&lruvec->lock);
+	/* a batch is of one type; look-around takes anon beside anon only */
+	if (iso.n && current_walk)
+		current_walk->can_swap = folio_lru_type(iso.folios[0]) ==
+					 LRU_GEN_ANON;
 	while (iso.n) {
 		reclaimed = shrink_folio_list(e, iso.folios, &iso.n, &stat);
 		sc->nr_reclaimed += reclaimed;

@@ -111,7 +111,8 @@ void sim_walk_mm(struct memcg_engine *e, struct mem_cgroup *memcg,
 		if (first) {
 			struct memcg_task *u;
 
-			for (u = t; u; u = u->next)
+			/* the whole cgroup's, those skipped before @t too */
+			for (u = sim->tasks; u; u = u->next)
 				if (u->mm && u->memcg == memcg)
 					reset_filter(u->mm, seq + 1);
 			first = false;
