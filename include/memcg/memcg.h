@@ -251,10 +251,30 @@ MEMCG_API int memcg_read(struct mem_cgroup *memcg, const char *name,
  * @name: file name
  * @buf: the value, a newline allowed
  *
+ * The same as memcg_write_len() of strlen(@buf) bytes.
+ *
  * Return: 0 or the kernel's errno for the write (-EINVAL, -EBUSY, ...).
  */
 MEMCG_API int memcg_write(struct mem_cgroup *memcg, const char *name,
 			  const char *buf);
+
+/**
+ * memcg_write_len - write @len bytes to a control file in one write(2)
+ * @memcg: cgroup
+ * @name: file name
+ * @buf: the bytes, NULs allowed
+ * @len: how many
+ *
+ * As the kernel: more than a page (4096 bytes) is -E2BIG, no bytes at all
+ * succeed on any file without a handler seeing them, and the handler
+ * sees the bytes up to the first NUL, stripped of blanks (the kernel's
+ * isspace(), which counts byte 0xa0) where the kernel's handler strips.
+ * docs/ERRNO.md lists the errno of each kind of bad input.
+ *
+ * Return: 0 or the kernel's errno for the write.
+ */
+MEMCG_API int memcg_write_len(struct mem_cgroup *memcg, const char *name,
+			      const void *buf, size_t len);
 
 /**
  * memcg_open - open a control file, for files with per-fd state
@@ -268,6 +288,9 @@ MEMCG_API int memcg_open(struct mem_cgroup *memcg, const char *name,
 			 struct memcg_file **out);
 MEMCG_API int memcg_file_read(struct memcg_file *f, char *buf, size_t len);
 MEMCG_API int memcg_file_write(struct memcg_file *f, const char *buf);
+/** memcg_file_write_len - memcg_write_len() on an open file */
+MEMCG_API int memcg_file_write_len(struct memcg_file *f, const void *buf,
+				   size_t len);
 MEMCG_API void memcg_file_close(struct memcg_file *f);
 
 /* --- folios and their charges --- */
