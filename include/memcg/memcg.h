@@ -169,9 +169,17 @@ MEMCG_API struct mem_cgroup *memcg_root(struct memcg_engine *e);
  * @path: "A/B", relative to the root; the parent must exist
  * @out: if not NULL, a referenced handle to the new cgroup
  *
- * Return: 0, -EEXIST, -ENOENT (no parent), -EINVAL (bad name), -EBUSY
- * (v2: the parent holds tasks, so its children cannot have the memory
- * controller), -ENOSPC (no cgroup id left) or -ENOMEM.
+ * Paths resolve as the kernel's do below the hierarchy's mount point:
+ * "A/./B", "A//B", "A/B/" and "/A/B" are A/B, "A/../B" is B; a control
+ * file in the way is not a directory; "..", above the root, leaves the
+ * hierarchy (mkdir there is -EPERM, as sysfs refuses it).
+ *
+ * Return: 0, -EEXIST (a cgroup or a control file of that name, or a last
+ * component ".", ".." or none), -ENOENT (no parent), -ENOTDIR (a control
+ * file in the path), -EINVAL (a newline in the name), -ENAMETOOLONG
+ * (4096 bytes or more), -EPERM, -EBUSY (v2: the parent holds tasks, so
+ * its children cannot have the memory controller), -ENOSPC (no cgroup id
+ * left) or -ENOMEM.
  */
 MEMCG_API int memcg_mkdir(struct memcg_engine *e, const char *path,
 			  struct mem_cgroup **out);
@@ -179,19 +187,22 @@ MEMCG_API int memcg_mkdir(struct memcg_engine *e, const char *path,
 /**
  * memcg_rmdir - remove a cgroup (take it offline)
  * @e: engine
- * @path: cgroup path
+ * @path: cgroup path, resolved as memcg_mkdir() does
  *
- * Return: 0, -ENOENT, -EBUSY (children or tasks), -EINVAL for the root.
+ * Return: 0, -ENOENT, -ENOTDIR (a control file), -EBUSY (children or
+ * tasks, or the root itself: "" or "/"), -EINVAL (a last component "."),
+ * -ENOTEMPTY (a last component ".."), -ENAMETOOLONG.
  */
 MEMCG_API int memcg_rmdir(struct memcg_engine *e, const char *path);
 
 /**
  * memcg_lookup - find an online cgroup by path
  * @e: engine
- * @path: cgroup path; "" or "." is the root
+ * @path: cgroup path, resolved as memcg_mkdir() does; "" or "." is the root
  * @out: a referenced handle; drop it with memcg_put()
  *
- * Return: 0 or -ENOENT.
+ * Return: 0, -ENOENT, -ENOTDIR (a control file in the path) or
+ * -ENAMETOOLONG, as opening a file below @path would fail.
  */
 MEMCG_API int memcg_lookup(struct memcg_engine *e, const char *path,
 			   struct mem_cgroup **out);
@@ -251,10 +262,30 @@ MEMCG_API int memcg_read(struct mem_cgroup *memcg, const char *name,
  * @name: file name
  * @buf: the value, a newline allowed
  *
+ * The same as memcg_write_len() of strlen(@buf) bytes.
+ *
  * Return: 0 or the kernel's errno for the write (-EINVAL, -EBUSY, ...).
  */
 MEMCG_API int memcg_write(struct mem_cgroup *memcg, const char *name,
 			  const char *buf);
+
+/**
+ * memcg_write_len - write @len bytes to a control file in one write(2)
+ * @memcg: cgroup
+ * @name: file name
+ * @buf: the bytes, NULs allowed
+ * @len: how many
+ *
+ * As the kernel: more than a page (4096 bytes) is -E2BIG, no bytes at all
+ * succeed on any file without a handler seeing them, and the handler
+ * sees the bytes up to the first NUL, stripped of blanks (the kernel's
+ * isspace(), which counts byte 0xa0) where the kernel's handler strips.
+ * docs/ERRNO.md lists the errno of each kind of bad input.
+ *
+ * Return: 0 or the kernel's errno for the write.
+ */
+MEMCG_API int memcg_write_len(struct mem_cgroup *memcg, const char *name,
+			      const void *buf, size_t len);
 
 /**
  * memcg_open - open a control file, for files with per-fd state
@@ -268,6 +299,9 @@ MEMCG_API int memcg_open(struct mem_cgroup *memcg, const char *name,
 			 struct memcg_file **out);
 MEMCG_API int memcg_file_read(struct memcg_file *f, char *buf, size_t len);
 MEMCG_API int memcg_file_write(struct memcg_file *f, const char *buf);
+/** memcg_file_write_len - memcg_write_len() on an open file */
+MEMCG_API int memcg_file_write_len(struct memcg_file *f, const void *buf,
+				   size_t len);
 MEMCG_API void memcg_file_close(struct memcg_file *f);
 
 /* --- folios and their charges --- */

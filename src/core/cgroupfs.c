@@ -4,7 +4,6 @@
  * read/write paths shared by every file (whitespace stripping, output
  * buffers, errors).
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "core/cgroup.h"
 #include "core/cgroupfs_psi.h"
+#include "lib/string_helpers.h"
 
 void seq_printf(struct seqbuf *s, const char *fmt, ...)
 {
@@ -42,37 +42,6 @@ void seq_puts_memcg_tunable(struct seqbuf *s, long pages)
 	else
 		seq_printf(s, "%llu\n",
 			   (unsigned long long)pages * MEMCG_PAGE_SIZE);
-}
-
-/**
- * memcg_kstrtoint - parse an int as the kernel's kstrtoint(buf, 0, &v)
- * @buf: stripped input
- * @out: the value
- *
- * Return: 0, -EINVAL for malformed input, -ERANGE when it does not fit.
- */
-int memcg_kstrtoint(const char *buf, int *out)
-{
-	const char *p = buf;
-	bool neg = false;
-	long long v;
-	char *end;
-
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-	if (!isdigit((unsigned char)*p))
-		return -EINVAL;
-	errno = 0;
-	v = (long long)strtoull(p, &end, 0);
-	/* as _kstrtoull(): overflow is reported before trailing garbage */
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end)
-		return -EINVAL;
-	if (v < 0 || v > (long long)INT_MAX + neg)
-		return -ERANGE;
-	*out = (int)(neg ? -v : v);
-	return 0;
 }
 
 void cgroup_stat_show(struct memcg_file *f, struct seqbuf *s)
@@ -117,6 +86,21 @@ static const struct cftype *cftype_find(struct mem_cgroup *memcg,
 		return cftype_lookup(memcg_v1_files, memcg, name);
 	cft = cftype_lookup(memcg_v2_files, memcg, name);
 	return cft ? cft : cftype_lookup(cgroup_psi_files, memcg, name);
+}
+
+/* longer than any control file's name */
+#define CFTYPE_NAME_MAX 64
+
+bool cgroup_file_exists(struct mem_cgroup *memcg, const char *name,
+			size_t len)
+{
+	char buf[CFTYPE_NAME_MAX];
+
+	if (len >= sizeof(buf) || memchr(name, '\0', len))
+		return false;
+	memcpy(buf, name, len);
+	buf[len] = '\0';
+	return cftype_find(memcg, buf) || cgroup_file_unserved(memcg, buf);
 }
 
 int memcg_open(struct mem_cgroup *memcg, const char *name,
@@ -195,42 +179,54 @@ int memcg_file_read(struct memcg_file *f, char *buf, size_t len)
 	return (int)s.len;
 }
 
-static char *strstrip(char *s)
+/* cgroup_file_write(): the handler, on a NUL-terminated copy. */
+static int cgroup_file_write(struct memcg_file *f, char *buf)
 {
-	size_t len = strlen(s);
+	const struct cftype *cft = f->cft;
+	bool raw = (cft->flags & CFTYPE_WRITE_U64) ||
+		   cgroup_file_write_raw(cft);
 
-	while (len && isspace((unsigned char)s[len - 1]))
-		s[--len] = '\0';
-	while (isspace((unsigned char)*s))
-		s++;
-	return s;
+	return cft->write(f, raw ? buf : strstrip(buf));
 }
 
-int memcg_file_write(struct memcg_file *f, const char *buf)
+/*
+ * kernfs_fop_write_iter(), then cgroup_file_write(): more than a page is
+ * -E2BIG before anything else; a removed cgroup's file -ENODEV; a write of
+ * no bytes returns 0 before a handler is looked for, so even a read-only
+ * file takes one; then a file without a handler is -EINVAL. The handler
+ * sees the bytes up to the first NUL.
+ */
+int memcg_file_write_len(struct memcg_file *f, const void *buf, size_t len)
 {
 	char *copy;
 	int ret;
 
-	if (!f || !buf)
+	if (!f || (!buf && len))
 		return -EINVAL;
+	if (len > CGROUP_FILE_WRITE_MAX)
+		return -E2BIG;
 	if (!atomic_load(&f->memcg->online))
 		return -ENODEV;
-	/*
-	 * cgroup_file_write() returns 0 for a zero-byte write before it looks
-	 * for a handler: even a read-only file takes one.
-	 */
-	if (!*buf)
+	if (!len)
 		return 0;
 	if (!f->cft->write)
 		return -EINVAL;
-	copy = strdup(buf);
+	copy = malloc(len + 1);
 	if (!copy)
 		return -ENOMEM;
-	ret = f->cft->write(f, cgroup_file_write_raw(f->cft) ? copy :
-							     strstrip(copy));
+	memcpy(copy, buf, len);
+	copy[len] = '\0';
+	ret = cgroup_file_write(f, copy);
 	free(copy);
 	mem_cgroup_release_pending(f->memcg->engine);
 	return ret;
+}
+
+int memcg_file_write(struct memcg_file *f, const char *buf)
+{
+	if (!buf)
+		return -EINVAL;
+	return memcg_file_write_len(f, buf, strlen(buf));
 }
 
 int memcg_read(struct mem_cgroup *memcg, const char *name, char *buf,
@@ -246,14 +242,22 @@ int memcg_read(struct mem_cgroup *memcg, const char *name, char *buf,
 	return ret;
 }
 
-int memcg_write(struct mem_cgroup *memcg, const char *name, const char *buf)
+int memcg_write_len(struct mem_cgroup *memcg, const char *name,
+		    const void *buf, size_t len)
 {
 	struct memcg_file *f;
 	int ret = memcg_open(memcg, name, &f);
 
 	if (ret)
 		return ret;
-	ret = memcg_file_write(f, buf);
+	ret = memcg_file_write_len(f, buf, len);
 	memcg_file_close(f);
 	return ret;
+}
+
+int memcg_write(struct mem_cgroup *memcg, const char *name, const char *buf)
+{
+	if (!buf)
+		return -EINVAL;
+	return memcg_write_len(memcg, name, buf, strlen(buf));
 }

@@ -14,6 +14,12 @@
 
 #define CFTYPE_NOT_ON_ROOT	(1u << 0)
 #define CFTYPE_ONLY_ON_ROOT	(1u << 1)
+/*
+ * A kernel write_u64 file: the text reaches the handler as written, for
+ * kstrtoull() (blanks refused, one trailing newline allowed), where the
+ * kernel's other handlers strstrip() it first.
+ */
+#define CFTYPE_WRITE_U64	(1u << 2)
 
 /* Output of a read: fills a caller's buffer, noting overflow. */
 struct seqbuf {
@@ -27,7 +33,7 @@ struct cftype {
 	const char *name;
 	unsigned flags;
 	void (*show)(struct memcg_file *f, struct seqbuf *s);
-	/* @buf is stripped of surrounding whitespace and writable */
+	/* @buf is writable and, unless CFTYPE_WRITE_U64, stripped of blanks */
 	int (*write)(struct memcg_file *f, char *buf);
 };
 
@@ -47,7 +53,32 @@ void seq_printf(struct seqbuf *s, const char *fmt, ...)
 void seq_puts_memcg_tunable(struct seqbuf *s, long pages);
 void cgroup_stat_show(struct memcg_file *f, struct seqbuf *s);
 
-/* kstrtoint-like: base auto, the whole string, -EINVAL or -ERANGE. */
-int memcg_kstrtoint(const char *buf, int *out);
+/* kernfs writes at most a page at once: more is -E2BIG */
+#define CGROUP_FILE_WRITE_MAX	4096
+
+/**
+ * cgroup_file_exists - whether @memcg's directory holds a file @name
+ * @memcg: cgroup
+ * @name: a name, not necessarily NUL-terminated
+ * @len: its length
+ *
+ * The files the engine serves, and those the kernel's directory holds
+ * besides (cgroupfs_names.c): mkdir finds the name taken (-EEXIST), a
+ * path through it is not a directory (-ENOTDIR).
+ */
+bool cgroup_file_exists(struct mem_cgroup *memcg, const char *name,
+			size_t len);
+
+/**
+ * cgroup_file_unserved - whether the kernel's directory of @memcg holds a
+ * file @name that the engine does not serve
+ * @memcg: cgroup
+ * @name: NUL-terminated name
+ *
+ * The cgroup core's files (cgroup.procs, ...), other controllers' files
+ * in the root, and the memory files not modeled (memory.numa_stat, ...),
+ * as Linux 6.1 and 6.12 list them (cgroupfs_names.c).
+ */
+bool cgroup_file_unserved(struct mem_cgroup *memcg, const char *name);
 
 #endif /* MEMCG_CORE_CGROUPFS_H */

@@ -5,10 +5,10 @@
  * memory+swap (memsw) counters.
  */
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/cgroupfs.h"
+#include "lib/kstrtox.h"
 
 static unsigned long long bytes(long pages)
 {
@@ -51,9 +51,10 @@ static void memsw_limit_show(struct memcg_file *f, struct seqbuf *s)
 
 /*
  * mem_cgroup_resize_max: memory.max may not exceed memsw.max, nor memsw.max
- * fall below memory.max (-EINVAL); a limit below usage is refused with
- * -EBUSY once the stocks were drained. Reclaim before giving up arrives
- * with the reclaim engine.
+ * fall below memory.max (-EINVAL). A limit below usage drains the stocks
+ * once, then reclaims a batch at a time (without swapping for memsw,
+ * where a swap-out frees nothing) until usage fits: -EBUSY when a round
+ * reclaims nothing.
  */
 static int resize_max(struct mem_cgroup *memcg, long max, bool memsw)
 {
@@ -73,10 +74,17 @@ static int resize_max(struct mem_cgroup *memcg, long max, bool memsw)
 		}
 		ret = page_counter_set_max(counter, max);
 		pthread_mutex_unlock(&memcg_max_mutex);
-		if (!ret || drained)
-			return ret;
-		drain_all_stock(memcg);
-		drained = true;
+		if (!ret)
+			return 0;
+		if (!drained) {
+			drain_all_stock(memcg);
+			drained = true;
+			continue;
+		}
+		if (!try_to_free_mem_cgroup_pages(memcg, 1, MEMCG_GFP_KERNEL,
+						  memsw ? 0 :
+						  MEMCG_RECLAIM_MAY_SWAP, -1))
+			return -EBUSY;
 	}
 }
 
@@ -149,39 +157,16 @@ static int memsw_failcnt_write(struct memcg_file *f, char *buf)
 	return 0;
 }
 
-/*
- * kstrtoull(buf, 0): one optional '+', then digits in base auto up to the
- * end of the string; overflow (-ERANGE) is reported before trailing
- * garbage (-EINVAL), as _kstrtoull() does.
- */
-static int parse_u64(const char *buf, unsigned long long *out)
-{
-	unsigned long long v;
-	char *end;
-
-	if (*buf == '+')
-		buf++;
-	if (*buf < '0' || *buf > '9')
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(buf, &end, 0);
-	if (errno == ERANGE)
-		return -ERANGE;
-	if (*end)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
 static void use_hierarchy_show(struct memcg_file *f, struct seqbuf *s)
 {
 	seq_printf(s, "1\n");
 }
 
+/* write_u64 files (CFTYPE_WRITE_U64): kstrtoull() on the text as written */
 static int use_hierarchy_write(struct memcg_file *f, char *buf)
 {
 	unsigned long long v;
-	int err = parse_u64(buf, &v);
+	int err = kstrtoull(buf, 0, &v);
 
 	if (err)
 		return err;
@@ -196,7 +181,7 @@ static void swappiness_show(struct memcg_file *f, struct seqbuf *s)
 static int swappiness_write(struct memcg_file *f, char *buf)
 {
 	unsigned long long v;
-	int err = parse_u64(buf, &v);
+	int err = kstrtoull(buf, 0, &v);
 
 	if (err)
 		return err;
@@ -219,7 +204,7 @@ static void move_charge_show(struct memcg_file *f, struct seqbuf *s)
 static int move_charge_write(struct memcg_file *f, char *buf)
 {
 	unsigned long long v;
-	int err = parse_u64(buf, &v);
+	int err = kstrtoull(buf, 0, &v);
 
 	if (err)
 		return err;
@@ -401,10 +386,12 @@ const struct cftype memcg_v1_files[] = {
 	  memsw_max_usage_write },
 	{ "memory.memsw.failcnt", 0, memsw_failcnt_show, memsw_failcnt_write },
 	{ "memory.stat", 0, v1_stat_show, NULL },
-	{ "memory.use_hierarchy", 0, use_hierarchy_show, use_hierarchy_write },
-	{ "memory.swappiness", 0, swappiness_show, swappiness_write },
-	{ "memory.move_charge_at_immigrate", 0, move_charge_show,
-	  move_charge_write },
+	{ "memory.use_hierarchy", CFTYPE_WRITE_U64, use_hierarchy_show,
+	  use_hierarchy_write },
+	{ "memory.swappiness", CFTYPE_WRITE_U64, swappiness_show,
+	  swappiness_write },
+	{ "memory.move_charge_at_immigrate", CFTYPE_WRITE_U64,
+	  move_charge_show, move_charge_write },
 	{ "memory.kmem.limit_in_bytes", 0, kmem_limit_show, kmem_limit_write },
 	{ "memory.kmem.usage_in_bytes", 0, kmem_usage_show, NULL },
 	{ "memory.kmem.failcnt", 0, kmem_failcnt_show, kmem_failcnt_write },

@@ -9,6 +9,8 @@
 #include "mm/oom.h"
 
 #include "core/cgroupfs.h"
+#include "lib/kstrtox.h"
+#include "lib/string_helpers.h"
 
 static unsigned long long bytes(long pages)
 {
@@ -143,54 +145,89 @@ static int memory_max_write(struct memcg_file *f, char *buf)
 	return 0;
 }
 
-/* "swappiness=N" (0..200) or "swappiness=max" after the size. */
-static int parse_reclaim_options(char *opts, int *swappiness)
-{
-	char *tok, *save = NULL;
-	int v, err;
+/* match_number()'s buffer: a longer number is -ERANGE, then -EINVAL */
+#define NUMBER_BUF_LEN 24
 
-	for (tok = strtok_r(opts, " \t\n", &save); tok;
-	     tok = strtok_r(NULL, " \t\n", &save)) {
-		if (strncmp(tok, "swappiness=", 11))
-			return -EINVAL;
-		if (!strcmp(tok + 11, "max")) {
-			*swappiness = SWAPPINESS_ANON_ONLY;
+/*
+ * 6.12's one option, "swappiness=%d" through match_token() and
+ * match_int(): simple_strtol() must take a byte (a lone '-' is taken, as
+ * 0) and reach the token's end; then 0..200.
+ */
+static int reclaim_swappiness(const char *tok, int *swappiness)
+{
+	const char *num = tok + strlen("swappiness=");
+	char *end;
+	long v;
+
+	if (strncmp(tok, "swappiness=", strlen("swappiness=")))
+		return -EINVAL;
+	v = simple_strtol(num, &end, 0);
+	if (end == num || *end || strlen(num) >= NUMBER_BUF_LEN)
+		return -EINVAL;
+	if (v < 0 || v > 200)
+		return -EINVAL;
+	*swappiness = (int)v;
+	return 0;
+}
+
+/*
+ * 6.12: memparse() must take a byte; what follows, stripped, is split at
+ * spaces (only ' ': a tab is part of a token) and empty tokens skipped.
+ */
+static int reclaim_parse_6_12(char *buf, long *nr_pages, int *swappiness)
+{
+	unsigned long long bytes;
+	char *end, *tok;
+	int err;
+
+	bytes = memparse(buf, &end);
+	if (end == buf)
+		return -EINVAL;
+	*nr_pages = (long)(bytes / MEMCG_PAGE_SIZE);
+	for (buf = strstrip(end); buf; buf = end) {
+		tok = buf;
+		end = strchr(buf, ' ');
+		if (end)
+			*end++ = '\0';
+		if (!*tok)
 			continue;
-		}
-		err = memcg_kstrtoint(tok + 11, &v);
-		if (err || v < 0 || v > 200)
-			return -EINVAL;
-		*swappiness = v;
+		err = reclaim_swappiness(tok, swappiness);
+		if (err)
+			return err;
 	}
 	return 0;
 }
 
 /*
- * memory.reclaim: "SIZE [swappiness=N|max]". Reclaims all that is left in
- * one request (6.1, which overshoots: a pass does not stop at the goal)
- * or in batches of a quarter of it (6.12), ignoring the target's own protection; -EAGAIN
- * when MAX_RECLAIM_RETRIES rounds free nothing before the goal.
+ * 6.1: the size alone, through page_counter_memparse(buf, ""): so an
+ * empty value, a blank write, is PAGE_COUNTER_MAX pages.
+ */
+static int reclaim_parse_6_1(char *buf, long *nr_pages)
+{
+	return page_counter_memparse(buf, "", nr_pages);
+}
+
+/*
+ * memory.reclaim: "SIZE" (6.1) or "SIZE [swappiness=N]..." (6.12).
+ * Reclaims all that is left in one request (6.1, which overshoots: a
+ * pass does not stop at the goal) or in batches of a quarter of it
+ * (6.12), ignoring the target's own protection; -EAGAIN when
+ * MAX_RECLAIM_RETRIES rounds free nothing before the goal.
  */
 static int memory_reclaim_write(struct memcg_file *f, char *buf)
 {
+	bool k612 = f->memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
 	int nr_retries = MAX_RECLAIM_RETRIES, swappiness = -1, err;
 	long nr_to_reclaim, reclaimed = 0;
-	char *end, *size = buf;
 
-	end = buf + strcspn(buf, " \t\n");
-	if (*end)
-		*end++ = '\0';
-	err = page_counter_memparse(size, "", &nr_to_reclaim);
-	if (err || !*size)
-		return -EINVAL;
-	err = parse_reclaim_options(end, &swappiness);
+	err = k612 ? reclaim_parse_6_12(buf, &nr_to_reclaim, &swappiness) :
+		     reclaim_parse_6_1(buf, &nr_to_reclaim);
 	if (err)
 		return err;
 	while (reclaimed < nr_to_reclaim) {
 		long batch = nr_to_reclaim - reclaimed, got;
 
-		/* 6.1 asks for all that is left at once; 6.12 a quarter */
-		if (f->memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12)
+		if (k612)
 			batch = batch / 4 < 32 ? 32 : batch / 4;
 		got = try_to_free_mem_cgroup_pages(f->memcg, batch,
 						   MEMCG_GFP_KERNEL,
@@ -452,7 +489,7 @@ static void oom_group_show(struct memcg_file *f, struct seqbuf *s)
 
 static int oom_group_write(struct memcg_file *f, char *buf)
 {
-	int v, err = memcg_kstrtoint(buf, &v);
+	int v, err = kstrtoint(buf, 0, &v);
 
 	if (err)
 		return err;

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cgroupfs.h"
+#include "core/memcg_path.h"
 #include "core/memcontrol.h"
 #include "mm/lru_gen.h"
 #include "mm/shrinker.h"
@@ -302,30 +304,6 @@ void mem_cgroup_release_pending(struct memcg_engine *e)
 	pthread_mutex_unlock(&e->cgroup_mutex);
 }
 
-/**
- * mem_cgroup_walk_path - find an online cgroup by path
- * @e: engine; call with cgroup_mutex held
- * @path: "A/B"; "", "." or "/" is the root; repeated slashes are allowed
- *
- * Return: the cgroup, or NULL.
- */
-struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path)
-{
-	struct mem_cgroup *memcg = e->root;
-
-	if (!strcmp(path, "."))
-		return memcg;
-	while (memcg && *path) {
-		size_t len = strcspn(path, "/");
-
-		if (len)
-			memcg = memcg_names_find(memcg, path, len);
-		path += len;
-		path += strspn(path, "/");
-	}
-	return memcg;
-}
-
 static bool has_online_children(struct mem_cgroup *memcg);
 
 /*
@@ -342,39 +320,6 @@ static bool no_internal_process(struct mem_cgroup *memcg, bool adding_child)
 			      has_online_children(memcg);
 }
 
-static int check_name(const char *name)
-{
-	size_t len = strlen(name);
-
-	if (!len || !strcmp(name, ".") || !strcmp(name, "..") ||
-	    strchr(name, '\n'))
-		return -EINVAL;
-	if (len > MEMCG_NAME_MAX)
-		return -ENAMETOOLONG;
-	return 0;
-}
-
-/* Split "A/B/C" into the parent path "A/B" and the name "C". */
-static int split_path(const char *path, char *parent, size_t len,
-		      const char **name)
-{
-	const char *slash;
-	size_t plen;
-
-	while (*path == '/')
-		path++;
-	slash = strrchr(path, '/');
-	if (slash && !slash[1])
-		return -EINVAL;		/* trailing slash */
-	*name = slash ? slash + 1 : path;
-	plen = slash ? (size_t)(slash - path) : 0;
-	if (plen >= len)
-		return -ENAMETOOLONG;
-	memcpy(parent, path, plen);
-	parent[plen] = '\0';
-	return check_name(*name);
-}
-
 struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e)
 {
 	struct mem_cgroup *root;
@@ -385,37 +330,56 @@ struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e)
 	return root;
 }
 
+/*
+ * mkdir's checks on the last component, in the kernel's order: the path
+ * walk's (an existing name, ".", ".." or none: -EEXIST; above the root:
+ * -EPERM), then cgroup_mkdir()'s (a newline: -EINVAL).
+ */
+static int mkdir_check(const struct nameidata *nd)
+{
+	if (nd->type != LAST_NORM)
+		return -EEXIST;
+	if (!nd->dir)
+		return -EPERM;
+	if (memcg_names_find(nd->dir, nd->last, nd->len) ||
+	    cgroup_file_exists(nd->dir, nd->last, nd->len))
+		return -EEXIST;
+	if (memchr(nd->last, '\n', nd->len))
+		return -EINVAL;
+	if (no_internal_process(nd->dir, true))
+		return -EBUSY;
+	return 0;
+}
+
 int memcg_mkdir(struct memcg_engine *e, const char *path,
 		struct mem_cgroup **out)
 {
-	char parent_path[4096];
-	struct mem_cgroup *parent, *memcg = NULL;
-	const char *name;
+	struct mem_cgroup *memcg = NULL;
+	struct nameidata nd;
+	char *name = NULL;
 	int err;
 
 	if (!e || !path)
 		return -EINVAL;
-	err = split_path(path, parent_path, sizeof(parent_path), &name);
-	if (err)
-		return err;
 	pthread_mutex_lock(&e->cgroup_mutex);
-	parent = mem_cgroup_walk_path(e, parent_path);
-	if (!parent)
-		err = -ENOENT;
-	else if (memcg_names_find(parent, name, strlen(name)))
-		err = -EEXIST;
-	else if (no_internal_process(parent, true))
-		err = -EBUSY;
-	else
-		err = mem_cgroup_alloc(e, parent, name, &memcg);
-	if (!err) {
-		mem_cgroup_online(memcg);
-		if (out) {
-			css_get(memcg);
-			*out = memcg;
-		}
+	err = path_parentat(e, path, &nd);
+	if (err)
+		goto out_unlock;
+	err = mkdir_check(&nd);
+	if (err)
+		goto out_unlock;
+	name = strndup(nd.last, nd.len);
+	err = name ? mem_cgroup_alloc(e, nd.dir, name, &memcg) : -ENOMEM;
+	if (err)
+		goto out_unlock;
+	mem_cgroup_online(memcg);
+	if (out) {
+		css_get(memcg);
+		*out = memcg;
 	}
+out_unlock:
 	pthread_mutex_unlock(&e->cgroup_mutex);
+	free(name);
 	return err;
 }
 
@@ -425,22 +389,45 @@ static bool has_online_children(struct mem_cgroup *memcg)
 	return memcg->child_names.nr != 0;
 }
 
+/*
+ * rmdir's target, in the kernel's order: the last component's type (none:
+ * the mount point, -EBUSY; ".": -EINVAL; "..": -ENOTEMPTY), then the
+ * lookup (-ENOENT, -ENOTDIR for a control file).
+ */
+static int rmdir_target(const struct nameidata *nd, struct mem_cgroup **out)
+{
+	switch (nd->type) {
+	case LAST_ROOT:
+		return -EBUSY;
+	case LAST_DOT:
+		return -EINVAL;
+	case LAST_DOTDOT:
+		return -ENOTEMPTY;
+	default:
+		break;
+	}
+	return lookup_one(nd->dir, nd->last, nd->len, out);
+}
+
 int memcg_rmdir(struct memcg_engine *e, const char *path)
 {
 	struct mem_cgroup *memcg;
-	int err = 0;
+	struct nameidata nd;
+	int err;
 
 	if (!e || !path)
 		return -EINVAL;
 	pthread_mutex_lock(&e->cgroup_mutex);
-	memcg = mem_cgroup_walk_path(e, path);
-	if (!memcg)
-		err = -ENOENT;
-	else if (mem_cgroup_is_root(memcg) || has_online_children(memcg) ||
-		 atomic_load(&memcg->nr_tasks))
+	err = path_parentat(e, path, &nd);
+	if (!err)
+		err = rmdir_target(&nd, &memcg);
+	if (err)
+		goto out_unlock;
+	if (has_online_children(memcg) || atomic_load(&memcg->nr_tasks))
 		err = -EBUSY;
 	else
 		mem_cgroup_offline(memcg);
+out_unlock:
 	mem_cgroup_release_locked(e);
 	pthread_mutex_unlock(&e->cgroup_mutex);
 	return err;
@@ -450,16 +437,17 @@ int memcg_lookup(struct memcg_engine *e, const char *path,
 		 struct mem_cgroup **out)
 {
 	struct mem_cgroup *memcg;
+	int err;
 
 	if (!e || !path || !out)
 		return -EINVAL;
 	pthread_mutex_lock(&e->cgroup_mutex);
-	memcg = mem_cgroup_walk_path(e, path);
-	if (memcg)
+	err = path_lookup(e, path, &memcg);
+	if (!err)
 		css_get(memcg);
 	pthread_mutex_unlock(&e->cgroup_mutex);
-	*out = memcg;
-	return memcg ? 0 : -ENOENT;
+	*out = err ? NULL : memcg;
+	return err;
 }
 
 struct mem_cgroup *memcg_root(struct memcg_engine *e)

@@ -35,7 +35,6 @@
 #define NR_MEMCG_STOCK 7
 #define NR_OBJ_STOCK 5		/* objcgs per CPU, as the mm tree */
 #define MEM_CGROUP_ID_MAX 65535
-#define MEMCG_NAME_MAX 255
 
 /*
  * memory.stat items kept per CPU; keep in step with memcg_stat.c. The
@@ -424,7 +423,7 @@ void mem_cgroup_release_pending(struct memcg_engine *e);
 void mem_cgroup_queue_release(struct mem_cgroup *memcg);
 struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e);
 void mem_cgroup_destroy_tree(struct memcg_engine *e);
-/* call with cgroup_mutex held */
+/* memcg_path.c; call with cgroup_mutex held */
 struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path);
 
 /* memcg_reparent.c: destruction without zombies */

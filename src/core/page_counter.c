@@ -9,6 +9,8 @@
  * protection among its children (page_counter_calculate_protection()).
  */
 #include "core/page_counter.h"
+#include "lib/kstrtox.h"
+#include "lib/string_helpers.h"
 
 #include <errno.h>
 #include <stddef.h>
@@ -320,78 +322,17 @@ void page_counter_calculate_protection(struct page_counter *root,
 			recursive_protection), MO_RELAXED);
 }
 
-/* The kernel's isspace() on ASCII, as strstrip() uses it. */
-static bool is_space(char ch)
-{
-	return ch == ' ' || (ch >= '\t' && ch <= '\r');
-}
-
-static int digit_value(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	ch |= 0x20;
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	return 16;
-}
-
-/*
- * simple_strtoull(s, &end, 0): "0x" + hex digit means hex, a leading 0
- * octal, else decimal; no sign. Like the kernel, digits past 64 bits are
- * still consumed and the value wraps.
- */
-static const char *parse_ull(const char *s, uint64_t *val)
-{
-	unsigned int base = 10;
-	uint64_t v = 0;
-	int d;
-
-	if (s[0] == '0') {
-		base = 8;
-		if ((s[1] | 0x20) == 'x' && digit_value(s[2]) < 16) {
-			base = 16;
-			s += 2;
-		}
-	}
-	while ((d = digit_value(*s)) < (int)base) {
-		v = v * base + (uint64_t)d;
-		s++;
-	}
-	*val = v;
-	return s;
-}
-
-/*
- * memparse(): a number and at most one K/M/G/T/P/E suffix, either case.
- * The shift wraps on overflow exactly as the kernel's does.
- */
-static const char *parse_size(const char *s, uint64_t *bytes)
-{
-	static const char suffixes[] = "kmgtpe";
-	const char *end = parse_ull(s, bytes);
-	const char *p;
-
-	if (*end == '\0')
-		return end;
-	p = strchr(suffixes, *end | 0x20);
-	if (!p)
-		return end;
-	*bytes <<= 10 * (unsigned int)(p - suffixes + 1);
-	return end + 1;
-}
-
 int page_counter_memparse(const char *buf, const char *max, long *nr_pages)
 {
-	const char *end;
+	char *end;
 	size_t len;
 	uint64_t bytes;
 
 	/* The cgroup core strstrip()s a write before it gets here. */
-	while (is_space(*buf))
+	while (kernel_isspace(*buf))
 		buf++;
 	len = strlen(buf);
-	while (len && is_space(buf[len - 1]))
+	while (len && kernel_isspace(buf[len - 1]))
 		len--;
 
 	if (strlen(max) == len && !memcmp(buf, max, len)) {
@@ -404,7 +345,7 @@ int page_counter_memparse(const char *buf, const char *max, long *nr_pages)
 	 * sets the limit to 0. Only a write of no bytes at all is a no-op,
 	 * and that is the cgroup file layer's business.
 	 */
-	end = parse_size(buf, &bytes);
+	bytes = memparse(buf, &end);
 	if (end != buf + len)
 		return -EINVAL;
 

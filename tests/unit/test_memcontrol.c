@@ -412,15 +412,17 @@ static void test_rmdir_busy(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(memcg_rmdir(f->e, "A"), -EBUSY);
-	assert_int_equal(memcg_rmdir(f->e, "."), -EBUSY);
+	assert_int_equal(memcg_rmdir(f->e, ""), -EBUSY);
+	assert_int_equal(memcg_rmdir(f->e, "."), -EINVAL);	/* rmdir("X/.") */
 	assert_int_equal(memcg_rmdir(f->e, "nope"), -ENOENT);
 	assert_int_equal(memcg_attach_task(f->b), 0);
 	assert_int_equal(memcg_rmdir(f->e, "A/B"), -EBUSY);
 	memcg_detach_task(f->b);
 	assert_int_equal(memcg_mkdir(f->e, "A/B", NULL), -EEXIST);
 	assert_int_equal(memcg_mkdir(f->e, "X/Y", NULL), -ENOENT);
-	assert_int_equal(memcg_mkdir(f->e, "A/..", NULL), -EINVAL);
-	assert_int_equal(memcg_mkdir(f->e, "A/", NULL), -EINVAL);
+	/* as mkdir(2): the last component names something that exists */
+	assert_int_equal(memcg_mkdir(f->e, "A/..", NULL), -EEXIST);
+	assert_int_equal(memcg_mkdir(f->e, "A/", NULL), -EEXIST);
 	fixture_audit(f);
 }
 

@@ -17,6 +17,8 @@
 #include "audit.h"
 
 #define NR_SIBLINGS 3000
+#define NAME_MAX_LEN 255	/* the VFS's NAME_MAX, which kernfs ignores */
+#define PATH_MAX_LEN 4096
 
 static struct memcg_engine *engine(void)
 {
@@ -190,7 +192,8 @@ static void test_absent_names(void **state)
 	assert_ptr_equal(lookup(e, ""), memcg_root(e));
 	assert_int_equal(memcg_mkdir(e, "x/y", NULL), -ENOENT);
 	assert_int_equal(memcg_mkdir(e, "c1/c10/c1/y", NULL), -ENOENT);
-	assert_int_equal(memcg_rmdir(e, "."), -EBUSY);
+	assert_int_equal(memcg_rmdir(e, "."), -EINVAL);	/* rmdir("X/.") */
+	assert_int_equal(memcg_rmdir(e, "/"), -EBUSY);	/* the mount point */
 	assert_int_equal(memcg_rmdir(e, "c1"), -EBUSY);
 	assert_int_equal(memcg_rmdir(e, "c1/c10"), 0);
 	assert_int_equal(memcg_rmdir(e, "c1"), 0);
@@ -345,29 +348,43 @@ static void test_hash_collisions(void **state)
 static void test_long_names(void **state)
 {
 	struct memcg_engine *e = engine();
-	char a[MEMCG_NAME_MAX + 2], b[MEMCG_NAME_MAX + 2], path[600];
-	struct mem_cgroup *ma, *mb;
+	char a[NAME_MAX_LEN + 2], b[NAME_MAX_LEN + 2], path[600];
+	char long_path[PATH_MAX_LEN + 1];
+	struct mem_cgroup *ma, *mb, *mc;
 
-	memset(a, 'n', MEMCG_NAME_MAX);
-	a[MEMCG_NAME_MAX] = '\0';
+	memset(a, 'n', NAME_MAX_LEN);
+	a[NAME_MAX_LEN] = '\0';
 	memcpy(b, a, sizeof(a));
-	b[MEMCG_NAME_MAX - 1] = 'm';		/* differ in the last byte */
+	b[NAME_MAX_LEN - 1] = 'm';		/* differ in the last byte */
 	assert_int_equal(memcg_mkdir(e, a, &ma), 0);
 	assert_int_equal(memcg_mkdir(e, b, &mb), 0);
 	assert_int_equal(memcg_mkdir(e, a, NULL), -EEXIST);
 	assert_ptr_equal(lookup(e, a), ma);
 	assert_ptr_equal(lookup(e, b), mb);
-	a[MEMCG_NAME_MAX - 1] = '\0';		/* a prefix of both */
+	a[NAME_MAX_LEN - 1] = '\0';		/* a prefix of both */
 	assert_null(lookup(e, a));
-	a[MEMCG_NAME_MAX - 1] = 'n';
+	a[NAME_MAX_LEN - 1] = 'n';
 	snprintf(path, sizeof(path), "%s/%s", a, b);
 	assert_int_equal(memcg_mkdir(e, path, NULL), 0);
 	assert_ptr_equal(lookup(e, path)->parent, ma);
-	b[MEMCG_NAME_MAX] = 'x';		/* one byte too long */
-	b[MEMCG_NAME_MAX + 1] = '\0';
-	assert_int_equal(memcg_mkdir(e, b, NULL), -ENAMETOOLONG);
+	b[NAME_MAX_LEN] = 'x';		/* past NAME_MAX: kernfs takes it */
+	b[NAME_MAX_LEN + 1] = '\0';
+	assert_int_equal(memcg_mkdir(e, b, NULL), 0);
+	assert_non_null(lookup(e, b));
+	assert_int_equal(memcg_rmdir(e, b), 0);
 	assert_null(lookup(e, b));
-	b[MEMCG_NAME_MAX] = '\0';
+	b[NAME_MAX_LEN] = '\0';
+	/* PATH_MAX is the limit, for the whole path */
+	memset(long_path, 'n', PATH_MAX_LEN - 1);
+	long_path[PATH_MAX_LEN - 1] = '\0';
+	assert_int_equal(memcg_mkdir(e, long_path, NULL), 0);
+	assert_int_equal(memcg_rmdir(e, long_path), 0);
+	long_path[PATH_MAX_LEN - 1] = 'n';
+	long_path[PATH_MAX_LEN] = '\0';
+	assert_int_equal(memcg_mkdir(e, long_path, NULL), -ENAMETOOLONG);
+	assert_int_equal(memcg_rmdir(e, long_path), -ENAMETOOLONG);
+	assert_int_equal(memcg_lookup(e, long_path, &mc), -ENAMETOOLONG);
+	assert_null(mc);
 	assert_int_equal(memcg_rmdir(e, a), -EBUSY);
 	assert_int_equal(memcg_rmdir(e, path), 0);
 	assert_int_equal(memcg_rmdir(e, a), 0);
