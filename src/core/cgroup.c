@@ -47,15 +47,14 @@ static void cgroup_delete(struct cgroup *cgrp)
 	free(cgrp);
 }
 
-struct cgroup *memcg_cgroup_alloc(struct mem_cgroup *memcg)
+/* @memcg's cgroup, its parent's already made; NULL on allocation failure. */
+static struct cgroup *cgroup_alloc_one(struct mem_cgroup *memcg)
 {
-	struct cgroup *cgrp = memcg_cgroup(memcg), *parent = NULL, *old = NULL;
+	struct cgroup *cgrp = memcg_cgroup(memcg), *old = NULL;
 
 	if (cgrp)
 		return cgrp;
-	if (memcg->parent && !(parent = memcg_cgroup_alloc(memcg->parent)))
-		return NULL;
-	cgrp = cgroup_new(memcg, parent);
+	cgrp = cgroup_new(memcg, memcg->parent ? memcg_cgroup(memcg->parent) : NULL);
 	if (!cgrp)
 		return NULL;
 	if (atomic_compare_exchange_strong_explicit(&memcg->cgroup, &old, cgrp,
@@ -64,6 +63,26 @@ struct cgroup *memcg_cgroup_alloc(struct mem_cgroup *memcg)
 		return cgrp;
 	cgroup_delete(cgrp);	/* another thread published first */
 	return old;
+}
+
+struct cgroup *memcg_cgroup_alloc(struct mem_cgroup *memcg)
+{
+	struct mem_cgroup *m, *top;
+	struct cgroup *cgrp;
+
+	/*
+	 * From the highest ancestor without one down: no recursion. Each
+	 * round walks up again, quadratic in the depth once per chain.
+	 */
+	for (;;) {
+		if ((cgrp = memcg_cgroup(memcg)))
+			return cgrp;
+		for (top = memcg, m = memcg->parent; m && !memcg_cgroup(m);
+		     m = m->parent)
+			top = m;
+		if (!cgroup_alloc_one(top))
+			return NULL;
+	}
 }
 
 void cgroup_free(struct mem_cgroup *memcg)

@@ -22,6 +22,7 @@
 #include "core/cgroupfs.h"
 #include "core/memcg_path.h"
 #include "core/memcontrol.h"
+#include "core/memcg_walk.h"
 #include "mm/lru_gen.h"
 #include "mm/shrinker.h"
 
@@ -482,28 +483,10 @@ bool memcg_is_online(struct mem_cgroup *memcg)
 	return atomic_load(&memcg->online);
 }
 
-static int path_append(struct mem_cgroup *memcg, char *buf, size_t len,
-		       size_t *pos)
-{
-	size_t n;
-
-	if (!memcg->parent)
-		return 0;
-	if (memcg->parent->parent && path_append(memcg->parent, buf, len, pos))
-		return -ENAMETOOLONG;
-	n = strlen(memcg->name);
-	if (*pos + n + 2 > len)
-		return -ENAMETOOLONG;
-	if (*pos)
-		buf[(*pos)++] = '/';
-	memcpy(buf + *pos, memcg->name, n);
-	*pos += n;
-	return 0;
-}
-
 int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
 {
-	size_t pos = 0;
+	struct mem_cgroup *m;
+	size_t need = 0, pos, n;
 
 	if (!len)
 		return -ENAMETOOLONG;
@@ -513,10 +496,21 @@ int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
 		strcpy(buf, ".");
 		return 1;
 	}
-	if (path_append(memcg, buf, len, &pos))
+	/* measure, then fill from the end: no recursion, any depth */
+	for (m = memcg; m->parent; m = m->parent)
+		need += strlen(m->name) + 1;
+	if (need > len)
 		return -ENAMETOOLONG;
+	pos = need - 1;
 	buf[pos] = '\0';
-	return (int)pos;
+	for (m = memcg; m->parent; m = m->parent) {
+		n = strlen(m->name);
+		pos -= n;
+		memcpy(buf + pos, m->name, n);
+		if (pos)
+			buf[--pos] = '/';
+	}
+	return (int)(need - 1);
 }
 
 int memcg_attach_task(struct mem_cgroup *memcg)
@@ -540,15 +534,14 @@ void memcg_detach_task(struct mem_cgroup *memcg)
 	atomic_fetch_sub(&memcg->nr_tasks, 1);
 }
 
-static void offline_subtree(struct mem_cgroup *memcg)
+/* Children before parents; the root stays online. */
+static void offline_subtree(struct mem_cgroup *root)
 {
-	struct mem_cgroup *c;
+	struct mem_cgroup *memcg = NULL;
 
-	cds_list_for_each_entry(c, &memcg->children, sibling)
-		if (atomic_load(&c->online))
-			offline_subtree(c);
-	if (memcg->parent && atomic_load(&memcg->online))
-		mem_cgroup_offline(memcg);
+	while ((memcg = memcg_next_descendant_post(memcg, root)))
+		if (memcg->parent && atomic_load(&memcg->online))
+			mem_cgroup_offline(memcg);
 }
 
 /**

@@ -44,6 +44,39 @@ memcg_next_descendant_pre(struct mem_cgroup *pos, struct mem_cgroup *root)
 	return NULL;
 }
 
+static inline struct mem_cgroup *memcg_leftmost_descendant(struct mem_cgroup *pos)
+{
+	struct cds_list_head *first;
+
+	while ((first = memcg_link_next(&pos->children)) != &pos->children)
+		pos = cds_list_entry(first, struct mem_cgroup, sibling);
+	return pos;
+}
+
+/**
+ * memcg_next_descendant_post - the cgroup after @pos in @root's subtree,
+ * children before their parent (css_next_descendant_post)
+ * @pos: the current cgroup, or NULL to start
+ * @root: the subtree's root, the last one visited
+ *
+ * Return: the next cgroup in post-order, or NULL after @root.
+ */
+static inline struct mem_cgroup *
+memcg_next_descendant_post(struct mem_cgroup *pos, struct mem_cgroup *root)
+{
+	struct cds_list_head *next;
+
+	if (!pos)
+		return memcg_leftmost_descendant(root);
+	if (pos == root)
+		return NULL;
+	next = memcg_link_next(&pos->sibling);
+	if (next != &pos->parent->children)
+		return memcg_leftmost_descendant(cds_list_entry(next,
+						 struct mem_cgroup, sibling));
+	return pos->parent;
+}
+
 /* Every cgroup of @root's subtree, @root first. */
 #define memcg_for_each_descendant_pre(pos, root)			\
 	for (pos = (root); pos; pos = memcg_next_descendant_pre(pos, root))

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "core/memcg_walk.h"
 #include "core/objcg.h"
 #include "mm/host_lru.h"
 #include "mm/lru_gen.h"
@@ -53,14 +54,15 @@ struct audit {
 #define report(a, ...) do { fprintf(stderr, "audit: " __VA_ARGS__); \
 	fputc('\n', stderr); (a)->errors++; } while (0)
 
-static void audit_collect(struct audit *a, struct mem_cgroup *memcg)
+/* Every cgroup of the tree, and its number of children: no recursion. */
+static void audit_collect(struct audit *a, struct mem_cgroup *root)
 {
-	struct mem_cgroup *c;
+	struct mem_cgroup *memcg;
 
-	a->cg[memcg->slot].memcg = memcg;
-	cds_list_for_each_entry(c, &memcg->children, sibling) {
-		a->cg[memcg->slot].children++;
-		audit_collect(a, c);
+	memcg_for_each_descendant_pre(memcg, root) {
+		a->cg[memcg->slot].memcg = memcg;
+		if (memcg->parent)
+			a->cg[memcg->parent->slot].children++;
 	}
 }
 
@@ -515,31 +517,34 @@ static void audit_swap(struct audit *a)
 		       dev->nr_free);
 }
 
-/* Post-order: sums of pages and descendants over the subtree. */
-static void audit_subtree(struct audit *a, struct mem_cgroup *memcg)
+/* Post-order, no recursion: a cgroup's own, then added to its parent. */
+static void audit_subtree(struct audit *a, struct mem_cgroup *root)
 {
-	struct audit_cg *cg = &a->cg[memcg->slot];
-	struct mem_cgroup *c;
+	struct mem_cgroup *memcg = NULL;
 
-	cg->subtree_pages = cg->folio_pages + cg->stock_pages + cg->kmem +
-			    (a->e->v1 ? 0 : cg->sock) + cg->pages;
-	cg->subtree_records = cg->records;
-	cg->subtree_kmem = cg->kmem;
-	cg->subtree_sock = cg->sock;
-	cds_list_for_each_entry(c, &memcg->children, sibling) {
-		struct audit_cg *cc = &a->cg[c->slot];
+	while ((memcg = memcg_next_descendant_post(memcg, root))) {
+		struct audit_cg *cg = &a->cg[memcg->slot], *pc;
 
-		audit_subtree(a, c);
-		cg->subtree_pages += cc->subtree_pages;
-		cg->subtree_records += cc->subtree_records;
-		cg->subtree_kmem += cc->subtree_kmem;
-		cg->subtree_sock += cc->subtree_sock;
-		cg->live_desc += cc->live_desc;
-		cg->dying_desc += cc->dying_desc;
-		if (atomic_load(&c->online))
-			cg->live_desc++;
+		/* the children added theirs already: add our own */
+		cg->subtree_pages += cg->folio_pages + cg->stock_pages +
+				     cg->kmem + (a->e->v1 ? 0 : cg->sock) +
+				     cg->pages;
+		cg->subtree_records += cg->records;
+		cg->subtree_kmem += cg->kmem;
+		cg->subtree_sock += cg->sock;
+		if (memcg == root)
+			break;
+		pc = &a->cg[memcg->parent->slot];
+		pc->subtree_pages += cg->subtree_pages;
+		pc->subtree_records += cg->subtree_records;
+		pc->subtree_kmem += cg->subtree_kmem;
+		pc->subtree_sock += cg->subtree_sock;
+		pc->live_desc += cg->live_desc;
+		pc->dying_desc += cg->dying_desc;
+		if (atomic_load(&memcg->online))
+			pc->live_desc++;
 		else
-			cg->dying_desc++;
+			pc->dying_desc++;
 	}
 }
 
