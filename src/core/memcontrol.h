@@ -381,6 +381,7 @@ static inline bool folio_of_engine(const struct memcg_engine *e,
 				   const struct folio *folio)
 {
 	uintptr_t off;
+	uint32_t flags;
 
 	if (!e)
 		return false;
@@ -388,8 +389,13 @@ static inline bool folio_of_engine(const struct memcg_engine *e,
 	off = (uintptr_t)folio - e->folio_base;
 	if (off >= e->folio_bytes || off % sizeof(*folio))
 		return false;
-	return !(atomic_load_explicit(&folio->refflags, memory_order_relaxed) &
-		 ((1u << PG_tail) | (1u << PG_free)));
+	/*
+	 * Not PG_free: a frame of a block the arena never handed out is all
+	 * zero, so a wild pointer there passes (as in the kernel, nothing
+	 * checks it); reclaim's frozen folios (refcount 0) must pass.
+	 */
+	flags = atomic_load_explicit(&folio->refflags, memory_order_relaxed);
+	return !(flags & ((1u << PG_tail) | (1u << PG_free)));
 }
 
 /* release.c: report a misused void entry point (the call does nothing) */

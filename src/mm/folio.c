@@ -86,7 +86,9 @@ struct per_cpu_pages {
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
 struct folio_arena {
-	struct folio *folios;	/* one descriptor per frame, line-aligned */
+	struct folio *folios;	/* one descriptor per frame, page-aligned */
+	size_t folios_bytes;	/* mapped for them; untouched pages cost no RSS */
+	size_t uninit;		/* first block never handed out: the rest is free */
 	unsigned char *data;	/* nr_frames * FRAME_SIZE bytes, NULL if dataless */
 	uint32_t *block_free;	/* per block: its frames on the small list */
 	size_t nr_frames;	/* a multiple of the block size */
@@ -174,6 +176,26 @@ static void huge_push(struct folio_arena *a, uint32_t pfn)
 	a->huge_head = pfn;
 }
 
+static void frame_init_free(struct folio *f);
+
+/*
+ * Blocks are set up when first needed, not at creation, so that a large
+ * machine costs memory in proportion to what it uses. Under the lock.
+ * Return: false when every block has been set up.
+ */
+static bool huge_refill(struct folio_arena *a)
+{
+	size_t bs = block_frames(a);
+
+	if (a->uninit >= a->nr_frames)
+		return false;
+	for (size_t i = 0; i < bs; i++)
+		frame_init_free(&a->folios[a->uninit + i]);
+	huge_push(a, (uint32_t)a->uninit);
+	a->uninit += bs;
+	return true;
+}
+
 static uint32_t huge_pop(struct folio_arena *a)
 {
 	uint32_t pfn = a->huge_head;
@@ -218,7 +240,7 @@ static uint32_t take_small(struct folio_arena *a)
 	uint32_t pfn;
 
 	if (a->small_head == FOLIO_NONE) {
-		if (a->huge_head == FOLIO_NONE)
+		if (a->huge_head == FOLIO_NONE && !huge_refill(a))
 			return FOLIO_NONE;
 		block_break(a, huge_pop(a));
 	}
@@ -230,7 +252,7 @@ static uint32_t take_small(struct folio_arena *a)
 /* Under the lock: the first frame of a free block, or FOLIO_NONE. */
 static uint32_t take_huge(struct folio_arena *a)
 {
-	if (a->huge_head == FOLIO_NONE)
+	if (a->huge_head == FOLIO_NONE && !huge_refill(a))
 		return FOLIO_NONE;
 	a->nr_free -= block_frames(a);
 	return huge_pop(a);
@@ -278,7 +300,8 @@ static void rmqueue_bulk(struct folio_arena *a, struct per_cpu_pages *pcp)
 		uint32_t pfn, line;
 
 		if (a->small_head == FOLIO_NONE) {
-			if (n >= PCP_LINE || a->huge_head == FOLIO_NONE)
+			if (n >= PCP_LINE ||
+			    (a->huge_head == FOLIO_NONE && !huge_refill(a)))
 				break;
 			block_break(a, huge_pop(a));
 		}
@@ -419,9 +442,12 @@ static int arena_alloc_memory(struct folio_arena *a, bool dataless)
 	size_t nr_blocks = a->nr_frames >> a->huge_order;
 	size_t bytes = a->nr_frames * sizeof(*a->folios);
 
-	/* Lines of descriptors must be lines of the cache: aligned. */
-	bytes = (bytes + MEMCG_CACHELINE - 1) & ~(size_t)(MEMCG_CACHELINE - 1);
-	a->folios = aligned_alloc(MEMCG_CACHELINE, bytes);
+	/* page-aligned, hence line-aligned; touched only as blocks are used */
+	a->folios_bytes = bytes;
+	a->folios = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (a->folios == MAP_FAILED)
+		a->folios = NULL;
 	a->block_free = calloc(nr_blocks, sizeof(*a->block_free));
 	a->pcp = aligned_alloc(MEMCG_CACHELINE, a->nr_cpus * sizeof(*a->pcp));
 	if (!a->folios || !a->block_free || !a->pcp)
@@ -446,7 +472,8 @@ static void arena_free_memory(struct folio_arena *a)
 		munmap(a->data, a->nr_frames * FRAME_SIZE);
 	free(a->pcp);
 	free(a->block_free);
-	free(a->folios);
+	if (a->folios)
+		munmap(a->folios, a->folios_bytes);
 	free(a);
 }
 
@@ -503,14 +530,9 @@ int folio_arena_create(size_t nr_frames, bool dataless, unsigned huge_order,
 		return err;
 	}
 
-	for (size_t i = 0; i < a->nr_frames; i++)
-		frame_init_free(&a->folios[i]);
+	/* every block free, set up when first taken (huge_refill()) */
 	a->small_head = a->huge_head = FOLIO_NONE;
-	/* Pushed highest first, so the lowest block is handed out first. */
-	for (size_t pfn = a->nr_frames; pfn > 0;) {
-		pfn -= bs;
-		huge_push(a, (uint32_t)pfn);
-	}
+	a->uninit = 0;
 	a->nr_free = a->nr_frames;
 	*out = a;
 	return 0;
