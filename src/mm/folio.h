@@ -276,6 +276,13 @@ void folio_get(struct folio *folio);
 void folio_ref_add(struct folio *folio, unsigned nr);
 
 /**
+ * folio_ref_sub - drop @nr references, none of them the last
+ * @folio: folio
+ * @nr: references
+ */
+void folio_ref_sub(struct folio *folio, unsigned nr);
+
+/**
  * folio_put_testzero - drop a reference
  * @folio: folio
  *

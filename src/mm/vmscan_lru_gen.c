@@ -82,7 +82,7 @@ static bool isolate_folio(struct memcg_engine *e, struct lruvec *lruvec,
 }
 
 struct isolated {
-	struct folio *folios[MIN_LRU_BATCH];
+	struct folio *folios[MIN_LRU_BATCH + HPAGE_PMD_NR];	/* and a split's */
 	unsigned n;
 };
 
@@ -249,7 +249,9 @@ static long evict_folios(struct mem_cgroup *memcg, struct scan_control *sc,
 		scanned = 0;
 	pthread_mutex_unlock(&lruvec->lock);
 	while (iso.n) {
-		reclaimed = shrink_folio_list(e, iso.folios, &iso.n, &stat);
+		reclaimed = shrink_folio_list(e, iso.folios, &iso.n,
+					      sizeof(iso.folios) /
+					      sizeof(iso.folios[0]), &stat);
 		sc->nr_reclaimed += reclaimed;
 		mod_memcg_state(memcg, MEMCG_PGSTEAL, reclaimed);
 		retry = sort_kept(&iso, skip_retry);

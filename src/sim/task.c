@@ -239,7 +239,8 @@ static void move_charge(struct memcg_task *t, struct mem_cgroup *from,
 		pthread_mutex_lock(&sim_of(e)->lock);
 		pte = mm->pte[i];
 		if (pte_present(pte)) {
-			folio = pfn_folio(e->arena, pte_pfn(pte));
+			/* a huge folio moves whole, at its first entry */
+			folio = frame_folio(e, pte_pfn(pte));
 			folio_get(folio);
 		}
 		pthread_mutex_unlock(&sim_of(e)->lock);
