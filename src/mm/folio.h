@@ -354,4 +354,11 @@ static inline bool folio_test_set_flag(struct folio *folio, enum folio_flag f)
 					memory_order_acquire) & (1u << f);
 }
 
+/* Drop PG_locked, the bit lock folio_test_set_flag() took. */
+static inline void folio_unlock(struct folio *folio)
+{
+	atomic_fetch_and_explicit(&folio->refflags, ~(1u << PG_locked),
+				  memory_order_release);
+}
+
 #endif /* MEMCG_FOLIO_H */

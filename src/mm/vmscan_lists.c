@@ -223,12 +223,12 @@ static void folio_reclaim_after_writeback(struct memcg_engine *e,
 }
 
 /*
- * One isolated folio: activate, keep or reclaim it. Return: pages freed;
- * 0 leaves the folio isolated for the caller to put back. A large folio
- * split on the way leaves its other pages at the end of @b.
+ * One isolated, locked folio: activate, keep or reclaim it. Return: pages
+ * freed; 0 leaves the folio isolated for the caller to put back. A large
+ * folio split on the way leaves its other pages at the end of @b.
  */
-static long shrink_folio(struct memcg_engine *e, struct folio *folio,
-			 struct reclaim_stat *stat, struct shrink_batch *b)
+static long __shrink_folio(struct memcg_engine *e, struct folio *folio,
+			   struct reclaim_stat *stat, struct shrink_batch *b)
 {
 	long nr = folio_nr_pages(folio);
 	enum pageout_result result;
@@ -267,6 +267,29 @@ static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 	if (result == PAGEOUT_ACTIVATE)
 		folio_activate_locked(e, folio);
 	return 0;
+}
+
+/*
+ * Under the folio lock (PG_locked), as the kernel's shrink_folio_list():
+ * a swap-in fault that finds the folio in the swap cache waits for it,
+ * and cannot free the swap copy between its write and its removal. A
+ * folio someone else has locked is kept for another round.
+ */
+static long shrink_folio(struct memcg_engine *e, struct folio *folio,
+			 struct reclaim_stat *stat, struct shrink_batch *b)
+{
+	unsigned from = b->n;
+	long freed;
+
+	if (folio_test_set_flag(folio, PG_locked))
+		return 0;
+	freed = __shrink_folio(e, folio, stat, b);
+	/* a split's pages came locked: each takes the lock in its turn */
+	for (; from < b->n; from++)
+		folio_clear_flag(b->folios[from], PG_locked);
+	if (!freed)
+		folio_unlock(folio);
+	return freed;
 }
 
 long shrink_folio_list(struct memcg_engine *e, struct folio **folios,

@@ -6,6 +6,7 @@
  * page table's references, and the final put uncharges.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,10 +264,19 @@ int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock)
 	return 0;
 }
 
+/* folio_lock(): wait for reclaim, which holds it while it swaps it out. */
+static void folio_lock(struct folio *folio)
+{
+	while (folio_test_set_flag(folio, PG_locked))
+		sched_yield();
+}
+
 /*
- * Fault a swapped-out page back in (do_swap_page), as a write access. A
- * huge folio still in the swap cache (its write failed, or reclaim has
- * not freed it yet) is mapped page by page, as the kernel maps it.
+ * Fault a swapped-out page back in (do_swap_page), as a write access,
+ * under the folio lock: a folio found in the swap cache may be one reclaim
+ * is writing, whose swap copy must not be freed under it. A huge folio
+ * still in the swap cache (its write failed, or reclaim has not freed it
+ * yet) is mapped page by page, as the kernel maps it.
  */
 static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 {
@@ -281,10 +291,12 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 
 	if (ret)
 		return ret;
+	folio_lock(folio);
 	if (folio_nr_pages(folio) > 1) {
 		head = folio_swap_entry(e, folio);
 		sub = entry.val - head.val;
 		if (!head.val || sub >= folio_nr_pages(folio)) {
+			folio_unlock(folio);
 			memcg_folio_put(e, folio);	/* left the cache meanwhile */
 			return 0;
 		}
@@ -301,12 +313,14 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	}
 	pthread_mutex_unlock(&sim->lock);
 	if (!mapped) {
+		folio_unlock(folio);
 		memcg_folio_put(e, folio);
 		return 0;
 	}
 	memcg_swap_free(e, entry);
 	/* a write fault on an exclusive page frees its swap copy */
 	memcg_folio_free_swap(e, folio, head);
+	folio_unlock(folio);
 	if (!folio_test_flag(folio, PG_lru))
 		folio_add_lru_fault(e, folio);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGMAJFAULT, 1);
@@ -505,10 +519,14 @@ bool try_to_unmap_anon(struct memcg_engine *e, struct folio *folio,
 	}
 	if (puts)
 		rmap_set(sim, e, folio, 0);
-	pthread_mutex_unlock(&sim->lock);
-	for (i = 0; i < nr; i++)	/* each page table's reference */
+	/*
+	 * Each page table's reference on its slot, before the entry can be
+	 * faulted in or unmapped (the swap device's lock nests inside).
+	 */
+	for (i = 0; i < nr; i++)
 		if (unmapped[i / 64] & (1ULL << (i % 64)))
 			memcg_swap_dup(e, (memcg_swp_entry_t){ entry.val + (uint32_t)i });
+	pthread_mutex_unlock(&sim->lock);
 	while (puts--)	/* the mappings': reclaim holds two more */
 		folio_put_testzero(folio);
 	/* an order-0 folio the rmap names but no entry maps: still mapped */
