@@ -242,20 +242,32 @@ static int fault_huge(struct memcg_task *t, bool mlock)
 	return 0;
 }
 
+static int mm_access(struct memcg_task *t, size_t start, size_t end);
+
 int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock)
 {
 	size_t i, end = t->mm->nr_pte + nr_pages;
 	int ret;
 
 	for (i = 0; i < nr_pages;) {
+		size_t idx = t->mm->nr_pte;
+		bool huge = false;
+
 		ret = -EAGAIN;
 		if (thp_fault_suitable(t, end))
-			ret = fault_huge(t, mlock);
-		if (!ret)
+			huge = !(ret = fault_huge(t, mlock));
+		if (huge)
 			i += PTES_PER_PMD;
 		else if (ret == -EAGAIN && !(ret = fault_one(t, mlock)))
 			i++;
 		mem_cgroup_handle_over_high(t->e);	/* return to user */
+		/*
+		 * The task then writes the huge range's other pages: each
+		 * an access through the PMD, whose accessed bit that return's
+		 * reclaim may have cleared (or a swap-in, had it taken them).
+		 */
+		if (huge)
+			ret = mm_access(t, idx + 1, idx + PTES_PER_PMD);
 		if (ret)
 			return ret;
 		if (t->oom_victim)
@@ -328,16 +340,15 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	return 0;
 }
 
-int mm_touch(struct memcg_task *t, size_t nr_pages)
+/* Access entries [@start, @end): swapped-out ones are faulted back in. */
+static int mm_access(struct memcg_task *t, size_t start, size_t end)
 {
 	struct memcg_engine *e = t->e;
 	struct memcg_sim *sim = sim_of(e);
 	size_t i;
 	int ret = 0;
 
-	if (nr_pages > t->mm->nr_pte)
-		return -EINVAL;
-	for (i = 0; i < nr_pages && !ret && !t->oom_victim; i++) {
+	for (i = start; i < end && !ret && !t->oom_victim; i++) {
 		uint32_t pte;
 
 		/* an access to a present page only sets its accessed bit */
@@ -345,6 +356,9 @@ int mm_touch(struct memcg_task *t, size_t nr_pages)
 		pte = t->mm->pte[i];
 		if (pte_present(pte))
 			mm_mkyoung(t->mm, i);
+		/* the rest of a huge mapping: the same accessed bit */
+		if (pmd_trans_huge(t->mm, i / PTES_PER_PMD))
+			i |= PTES_PER_PMD - 1;
 		pthread_mutex_unlock(&sim->lock);
 		if (pte & PTE_SWAP) {
 			ret = swapin_one(t, i, (memcg_swp_entry_t){ pte & ~PTE_SWAP });
@@ -352,6 +366,13 @@ int mm_touch(struct memcg_task *t, size_t nr_pages)
 		}
 	}
 	return t->oom_victim ? -ENOMEM : ret;
+}
+
+int mm_touch(struct memcg_task *t, size_t nr_pages)
+{
+	if (nr_pages > t->mm->nr_pte)
+		return -EINVAL;
+	return mm_access(t, 0, nr_pages);
 }
 
 /**
