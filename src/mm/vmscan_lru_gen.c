@@ -335,9 +335,15 @@ static long get_nr_to_scan(struct mem_cgroup *memcg, struct scan_control *sc,
 			   bool can_swap)
 {
 	const struct lru_gen_folio *lrugen = memcg->lruvec.lrugen;
-	unsigned long max_seq = lrugen->max_seq;
+	unsigned long max_seq;
 	long nr_to_scan;
-	bool need_aging = should_run_aging(lrugen, can_swap, &nr_to_scan);
+	bool need_aging;
+
+	/* the kernel reads these racily; a fault adding folios writes them */
+	pthread_mutex_lock(&memcg->lruvec.lock);
+	max_seq = lrugen->max_seq;
+	need_aging = should_run_aging(lrugen, can_swap, &nr_to_scan);
+	pthread_mutex_unlock(&memcg->lruvec.lock);
 
 	/* scrape everything of a removed cgroup */
 	if (nr_to_scan && !atomic_load(&memcg->online))

@@ -304,10 +304,10 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	if (ret)
 		return ret;
 	folio_lock(folio);
-	if (folio_nr_pages(folio) > 1) {
+	if (sim_folio_large(e, folio)) {
 		head = folio_swap_entry(e, folio);
 		sub = entry.val - head.val;
-		if (!head.val || sub >= folio_nr_pages(folio)) {
+		if (!head.val || sub >= PTES_PER_PMD) {
 			folio_unlock(folio);
 			memcg_folio_put(e, folio);	/* left the cache meanwhile */
 			return 0;
@@ -453,7 +453,7 @@ int mm_unmap(struct memcg_task *t, size_t nr_pages)
 			struct folio *folio = frame_folio(e, pte_pfn(pte));
 
 			/* a large folio's entry may still serve other pages */
-			if (folio_nr_pages(folio) == 1)
+			if (!sim_folio_large(e, folio))
 				rmap_set(sim, e, folio, 0);
 			folios[n++] = folio;
 			mm->rss--;

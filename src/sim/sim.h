@@ -99,6 +99,20 @@ static inline bool pmd_trans_huge(const struct mm_struct *mm, size_t b)
 	return mm->pmd[b] & PMD_HUGE;
 }
 
+/*
+ * Whether @folio, a head, is large, read from its next frame's atomic
+ * flags (huge folios are aligned runs): its own order shares a word with
+ * the MGLRU generation, which list moves write under the list's lock.
+ * Stable under sim->lock, which splits hold.
+ */
+static inline bool sim_folio_large(struct memcg_engine *e, struct folio *folio)
+{
+	uint32_t pfn = folio_pfn(e->arena, folio) + 1;
+
+	return pfn < folio_arena_nr_frames(e->arena) &&
+	       folio_test_flag(pfn_folio(e->arena, pfn), PG_tail);
+}
+
 /* The folio holding frame @pfn: its head, also for a tail frame. */
 static inline struct folio *frame_folio(struct memcg_engine *e, uint32_t pfn)
 {
