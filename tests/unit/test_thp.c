@@ -30,13 +30,15 @@
 #define MB(x) ((long)(x) << 20)
 #define PAGE 4096L
 
-static struct memcg_engine *engine_of(enum memcg_kernel kernel,
-				      enum memcg_reclaim reclaim)
+static struct memcg_engine *engine_mode(enum memcg_kernel kernel,
+					enum memcg_reclaim reclaim,
+					enum memcg_mode mode)
 {
 	struct memcg_config cfg;
 	struct memcg_engine *e;
 
 	memcg_config_init(&cfg);
+	cfg.mode = mode;
 	cfg.memory_bytes = 512UL << 20;
 	cfg.nr_cpus = 1;
 	cfg.deterministic = true;
@@ -47,6 +49,12 @@ static struct memcg_engine *engine_of(enum memcg_kernel kernel,
 	assert_int_equal(memcg_swapon(e, NULL, 256UL << 20), 0);
 	assert_int_equal(memcg_sim_set_thp(e, MEMCG_THP_ALWAYS), 0);
 	return e;
+}
+
+static struct memcg_engine *engine_of(enum memcg_kernel kernel,
+				      enum memcg_reclaim reclaim)
+{
+	return engine_mode(kernel, reclaim, MEMCG_MODE_V2);
 }
 
 /* 6.1, classic reclaim (memory.stat without the thp_swpout keys). */
@@ -479,9 +487,10 @@ static uint64_t xorshift(uint64_t *x)
  * after every step. No expectation but the invariants.
  */
 static void random_ops(enum memcg_kernel kernel, enum memcg_reclaim reclaim,
-		       uint64_t fallback_seed)
+		       enum memcg_mode mode, uint64_t fallback_seed)
 {
-	struct memcg_engine *e = engine_of(kernel, reclaim);
+	struct memcg_engine *e = engine_mode(kernel, reclaim, mode);
+	bool v1 = mode == MEMCG_MODE_V1;
 	uint64_t x = test_seed(__func__, fallback_seed);
 	struct mem_cgroup *m[2];
 	struct memcg_task *t[3];
@@ -520,10 +529,21 @@ static void random_ops(enum memcg_kernel kernel, enum memcg_reclaim reclaim,
 			break;
 		case 5:
 			snprintf(buf, sizeof(buf), "%ldK", pages * 4);
-			memcg_write(cg, "memory.reclaim", buf);
+			if (!v1)
+				memcg_write(cg, "memory.reclaim", buf);
 			break;
 		case 6:
 			snprintf(buf, sizeof(buf), "%ldK", 4096 + pages * 8);
+			if (v1) {	/* memsw first: it may not go below memory */
+				memcg_write(cg, "memory.memsw.limit_in_bytes",
+					    "max");
+				memcg_write(cg, "memory.limit_in_bytes", buf);
+				snprintf(buf, sizeof(buf), "%ldK",
+					 4096 + pages * 12);
+				memcg_write(cg, "memory.memsw.limit_in_bytes",
+					    buf);
+				break;
+			}
 			assert_int_equal(memcg_write(cg, "memory.max", buf), 0);
 			snprintf(buf, sizeof(buf), "%ldK", pages * 4);
 			assert_int_equal(memcg_write(cg, "memory.swap.max", buf),
@@ -545,7 +565,7 @@ static void random_ops(enum memcg_kernel kernel, enum memcg_reclaim reclaim,
 			assert_int_equal(memcg_audit(e, h, 2), 0);
 		}
 	}
-	if (getenv("THP_RANDOM_STATS"))
+	if (getenv("THP_RANDOM_STATS") && !v1)
 		for (i = 0; i < 2; i++)
 			fprintf(stderr, "%s: thp_fault_alloc %ld pgsteal %ld "
 				"swap max %ld\n", i ? "B" : "A",
@@ -570,13 +590,23 @@ static void random_ops(enum memcg_kernel kernel, enum memcg_reclaim reclaim,
 static void test_random_classic(void **state)
 {
 	(void)state;
-	random_ops(MEMCG_KERNEL_6_1, MEMCG_RECLAIM_DEFAULT, 0x7a11);
+	random_ops(MEMCG_KERNEL_6_1, MEMCG_RECLAIM_DEFAULT, MEMCG_MODE_V2,
+		   0x7a11);
 }
 
 static void test_random_mglru(void **state)
 {
 	(void)state;
-	random_ops(MEMCG_KERNEL_6_12, MEMCG_RECLAIM_MGLRU, 0x5eed);
+	random_ops(MEMCG_KERNEL_6_12, MEMCG_RECLAIM_MGLRU, MEMCG_MODE_V2,
+		   0x5eed);
+}
+
+/* v1: memsw counts swap with memory; a huge folio's swap-out moves 512 */
+static void test_random_v1(void **state)
+{
+	(void)state;
+	random_ops(MEMCG_KERNEL_6_1, MEMCG_RECLAIM_DEFAULT, MEMCG_MODE_V1,
+		   0x0e1);
 }
 
 int main(void)
@@ -595,6 +625,7 @@ int main(void)
 		cmocka_unit_test(test_mglru),
 		cmocka_unit_test(test_random_classic),
 		cmocka_unit_test(test_random_mglru),
+		cmocka_unit_test(test_random_v1),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
