@@ -7,7 +7,8 @@
 # Each scenario runs through `memcg compare`: it passes when the engine and
 # the kernel agree on every expect, error and kill (no row marked '!').
 # A comment "kernel-check: options OPTS" adds oracle options for that file
-# (e.g. --thp never where the engine's 4K faults must meet the kernel's).
+# (e.g. --thp never, which the machine line's default thp=never now says
+# too).
 # A scenario whose comment says "kernel-check: kernel-only" documents a
 # known difference: it runs through `memcg kernel` and passes when its
 # expects hold on the kernel.

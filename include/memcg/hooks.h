@@ -93,6 +93,15 @@ MEMCG_API uint64_t memcg_clock_now_ns(struct memcg_engine *e);
  *	writeback past the dirty threshold), or with @memcg NULL all of
  *	them (reclaim found a batch of only dirty page cache, the kernel's
  *	wakeup_flusher_threads()). May be NULL: nothing is ever dirty.
+ * @split: an isolated large anon folio, not in the swap cache, that
+ *	reclaim splits before swapping its pages out (split_folio_to_list()):
+ *	turn a mapping of it as a whole into mappings of its pages, split
+ *	it with memcg_split_folio() into @pages (head first), and leave each
+ *	page one reference per mapping of it plus reclaim's one. With
+ *	@partial_only, only if nothing maps it as a whole (-EAGAIN
+ *	otherwise). Return 0, or a negative errno to keep it whole (-EBUSY:
+ *	someone else holds it). May be NULL: reclaim swaps a large folio out
+ *	whole or not at all.
  *
  * The reclaim callbacks run on the reclaiming thread with no engine
  * lock held; the folio is isolated (off the LRU, reclaim holds a reference).
@@ -106,6 +115,8 @@ struct memcg_folio_client_ops {
 	void (*writeback)(void *priv, struct mem_cgroup *memcg, long nr_pages);
 	void (*walk_mm)(void *priv, struct mem_cgroup *memcg, unsigned long seq,
 			bool can_swap);
+	int (*split)(void *priv, struct folio *folio, bool partial_only,
+		     struct folio **pages);
 };
 
 /**

@@ -41,6 +41,30 @@ struct memcg_task;
  */
 MEMCG_API int memcg_sim_attach(struct memcg_engine *e);
 
+/*
+ * Transparent huge pages for the tasks' anonymous faults, as the kernel's
+ * /sys/kernel/mm/transparent_hugepage/enabled with Debian's defrag
+ * setting ("madvise"; tasks never madvise): a fault that starts an
+ * aligned 2 MiB range of a task's area, wholly inside what it is
+ * faulting in, maps a huge folio if one is free and its charge fits
+ * without reclaim; otherwise it faults 4K pages as before.
+ */
+enum memcg_thp {
+	MEMCG_THP_NEVER,	/* the default */
+	MEMCG_THP_ALWAYS,
+};
+
+/**
+ * memcg_sim_set_thp - whether tasks' anonymous faults map huge folios
+ * @e: engine (made a simulator engine if it is not one yet)
+ * @thp: MEMCG_THP_NEVER or MEMCG_THP_ALWAYS
+ *
+ * Return: 0; -EINVAL for another value; -EOPNOTSUPP for ALWAYS when the
+ * engine's huge order is not 9 (2 MiB, one page table's worth); -EBUSY
+ * or -ENOMEM as memcg_sim_attach().
+ */
+MEMCG_API int memcg_sim_set_thp(struct memcg_engine *e, enum memcg_thp thp);
+
 /**
  * memcg_task_create - a new task in @memcg
  * @e: engine

@@ -88,6 +88,9 @@ enum memcg_stat_item {
 	MEMCG_SLAB_UNRECLAIMABLE,/* object bytes, other caches */
 	MEMCG_PAGETABLES,	/* page-table pages (the simulator's tasks) */
 	MEMCG_UNCHARGE_BATCHES,	/* hidden: counter updates by uncharge_batch */
+	MEMCG_THP_FAULT_ALLOC,	/* huge folios mapped at a fault */
+	MEMCG_THP_SWPOUT,	/* huge folios swapped out whole */
+	MEMCG_THP_SWPOUT_FALLBACK,	/* huge folios split to swap out */
 	MEMCG_NR_STAT
 };
 

@@ -764,6 +764,20 @@ void folio_ref_add(struct folio *folio, unsigned nr)
 		folio_bug(folio, "refcount overflow");
 }
 
+void folio_ref_sub(struct folio *folio, unsigned nr)
+{
+	uint32_t old;
+
+	if (!nr)
+		return;
+	if (nr > FOLIO_REF_MAX)
+		folio_bug(folio, "dropping %u references", nr);
+	old = atomic_fetch_sub_explicit(&folio->refflags, nr,
+					memory_order_release) & FOLIO_REF_MASK;
+	if (old <= nr)
+		folio_bug(folio, "dropping %u of %u references", nr, old);
+}
+
 bool folio_put_testzero(struct folio *folio)
 {
 	uint32_t old;

@@ -276,6 +276,13 @@ void folio_get(struct folio *folio);
 void folio_ref_add(struct folio *folio, unsigned nr);
 
 /**
+ * folio_ref_sub - drop @nr references, none of them the last
+ * @folio: folio
+ * @nr: references
+ */
+void folio_ref_sub(struct folio *folio, unsigned nr);
+
+/**
  * folio_put_testzero - drop a reference
  * @folio: folio
  *
@@ -345,6 +352,13 @@ static inline bool folio_test_set_flag(struct folio *folio, enum folio_flag f)
 {
 	return atomic_fetch_or_explicit(&folio->refflags, 1u << f,
 					memory_order_acquire) & (1u << f);
+}
+
+/* Drop PG_locked, the bit lock folio_test_set_flag() took. */
+static inline void folio_unlock(struct folio *folio)
+{
+	atomic_fetch_and_explicit(&folio->refflags, ~(1u << PG_locked),
+				  memory_order_release);
 }
 
 #endif /* MEMCG_FOLIO_H */

@@ -126,11 +126,17 @@ struct reclaim_stat {
 	long nr_unqueued_dirty;
 };
 
+/* Room a batch keeps for the pages of a split huge folio (order 9). */
+#define HPAGE_PMD_NR 512
+
 /**
  * shrink_folio_list - activate, keep or reclaim each isolated folio
  * @e: engine
  * @folios: isolated folios, each with reclaim's reference
  * @n: how many
+ * @cap: room in @folios: a large anon folio reclaim splits (to swap its
+ *	pages, or free those nothing maps) adds its other pages at the end,
+ *	each to be shrunk in turn, if there is room for them all
  * @stat: what the batch held (zeroed by the caller)
  *
  * Freed folios leave the array; the rest are compacted at its start,
@@ -139,7 +145,7 @@ struct reclaim_stat {
  * Return: pages freed; *@n becomes the folios left.
  */
 long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
-		       unsigned *n, struct reclaim_stat *stat);
+		       unsigned *n, unsigned cap, struct reclaim_stat *stat);
 
 /**
  * folio_check_references - an isolated inactive folio's fate from its

@@ -8,6 +8,8 @@
  * zram the kernel oracle swaps to, so a folio written in a pass is freed
  * in that pass. A program's host LRU units go with page cache.
  */
+#include <errno.h>
+
 #include "mm/host_lru.h"
 #include "mm/swapfile.h"
 #include "mm/vmscan.h"
@@ -32,6 +34,17 @@ static bool client_try_to_unmap(struct memcg_engine *e, struct folio *folio,
 	if (!ops || !ops->try_to_unmap)
 		return true;
 	return ops->try_to_unmap(e->folio_client_priv, folio, entry);
+}
+
+/* The folio client's split; without one, large folios stay whole. */
+static int client_split(struct memcg_engine *e, struct folio *folio,
+			bool partial_only, struct folio **pages)
+{
+	const struct memcg_folio_client_ops *ops = e->folio_client;
+
+	if (!ops || !ops->split)
+		return -EOPNOTSUPP;
+	return ops->split(e->folio_client_priv, folio, partial_only, pages);
 }
 
 /* The folio client's remove_mapping; without a client nothing caches. */
@@ -71,16 +84,90 @@ enum folio_references folio_check_references(struct memcg_engine *e,
 
 enum pageout_result { PAGEOUT_KEEP, PAGEOUT_ACTIVATE, PAGEOUT_FREED };
 
+/* The isolated folios of a pass, with room for the pages of a split. */
+struct shrink_batch {
+	struct folio **folios;
+	unsigned n, cap;
+};
+
+/*
+ * split_folio_to_list(): split a large folio (the client turns its
+ * mappings into page mappings); the head stays where it is in @b, its
+ * other pages join the end of @b for their own turn, as the kernel adds
+ * them to the list it is working through.
+ *
+ * Return: 0, or the client's error (-EAGAIN: @partial_only and a huge
+ * mapping maps it whole), -ENOSPC with no room in @b, -EOPNOTSUPP
+ * without a client that splits.
+ */
+static int split_folio_to_list(struct memcg_engine *e, struct folio *folio,
+			       bool partial_only, struct shrink_batch *b)
+{
+	unsigned nr = (unsigned)folio_nr_pages(folio);
+	int ret;
+
+	if (b->n + nr > b->cap)
+		return -ENOSPC;
+	ret = client_split(e, folio, partial_only, b->folios + b->n);
+	if (ret)
+		return ret;
+	/* b->folios[b->n] is the head again: the last page takes its slot */
+	b->folios[b->n] = b->folios[b->n + nr - 1];
+	b->n += nr - 1;
+	return 0;
+}
+
+/*
+ * A large anon folio without a swap entry, before its slots are taken
+ * (shrink_folio_list()): split right away when no huge mapping maps it
+ * whole (a partial unmap left it so), as 6.1 and 6.12 do.
+ *
+ * Return: false to activate it.
+ */
+static bool split_partially_mapped(struct memcg_engine *e,
+				   struct folio *folio, struct shrink_batch *b)
+{
+	int ret;
+
+	if (folio_nr_pages(folio) == 1)
+		return true;
+	ret = split_folio_to_list(e, folio, true, b);
+	/* mapped whole, or a client that never splits: swap it whole */
+	return !ret || ret == -EAGAIN || ret == -EOPNOTSUPP;
+}
+
+/*
+ * Swap slots for @folio (add_to_swap()); for a large folio a whole
+ * aligned run charged whole to swap.max, else it is split and its head
+ * tries alone (THP_SWPOUT_FALLBACK), its other pages in their own turn.
+ *
+ * Return: 0, or an error to activate it.
+ */
+static int add_to_swap(struct memcg_engine *e, struct folio *folio,
+		       memcg_swp_entry_t *entry, struct shrink_batch *b)
+{
+	if (!memcg_swap_alloc(e, folio, entry))
+		return 0;
+	if (folio_nr_pages(folio) == 1 ||
+	    split_folio_to_list(e, folio, false, b))
+		return -ENOMEM;
+	mod_memcg_state(folio_memcg(e, folio), MEMCG_THP_SWPOUT_FALLBACK, 1);
+	return memcg_swap_alloc(e, folio, entry);
+}
+
 /*
  * Swap an isolated anon folio out: a slot (within swap.max), no mapping
- * left, the page written, the folio freed. Without a slot or with a
- * mapping that stays, it is activated, as the kernel does.
+ * left, the page written, the folio freed (*@freed pages). Without a
+ * slot or with a mapping that stays, it is activated, as the kernel does.
  */
 static enum pageout_result pageout_anon(struct memcg_engine *e,
-					struct folio *folio, long *nr_pageout)
+					struct folio *folio,
+					struct reclaim_stat *stat,
+					struct shrink_batch *b, long *freed)
 {
 	memcg_swp_entry_t entry = folio_swap_entry(e, folio);
 	bool new_entry = false;
+	long nr;
 
 	if (!entry.val) {
 		/*
@@ -89,7 +176,8 @@ static enum pageout_result pageout_anon(struct memcg_engine *e,
 		 * memory.swap.events (max, fail), as folio_alloc_swap() does.
 		 */
 		if (folio_test_flag(folio, PG_swapcache) || !e->swap ||
-		    memcg_swap_alloc(e, folio, &entry))
+		    !split_partially_mapped(e, folio, b) ||
+		    add_to_swap(e, folio, &entry, b))
 			return PAGEOUT_ACTIVATE;
 		new_entry = true;
 	}
@@ -100,10 +188,15 @@ static enum pageout_result pageout_anon(struct memcg_engine *e,
 	}
 	if (swap_writepage(e, folio, entry))
 		return PAGEOUT_KEEP;	/* stays in the cache; tried again later */
-	*nr_pageout += folio_nr_pages(folio);
+	nr = folio_nr_pages(folio);
+	stat->nr_pageout += nr;
+	if (nr > 1)	/* swap_writepage()'s count_swpout_vm_event() */
+		mod_memcg_state(folio_memcg(e, folio), MEMCG_THP_SWPOUT, 1);
 	/* the cache's reference and reclaim's */
-	return swap_remove_mapping(e, folio, entry, 2) ? PAGEOUT_KEEP :
-							  PAGEOUT_FREED;
+	if (swap_remove_mapping(e, folio, entry, 2))
+		return PAGEOUT_KEEP;
+	*freed = nr;
+	return PAGEOUT_FREED;
 }
 
 /* To go back active, counted as the kernel's activate_locked. */
@@ -130,11 +223,12 @@ static void folio_reclaim_after_writeback(struct memcg_engine *e,
 }
 
 /*
- * One isolated folio: activate, keep or reclaim it. Return: pages freed;
- * 0 leaves the folio isolated for the caller to put back.
+ * One isolated, locked folio: activate, keep or reclaim it. Return: pages
+ * freed; 0 leaves the folio isolated for the caller to put back. A large
+ * folio split on the way leaves its other pages at the end of @b.
  */
-static long shrink_folio(struct memcg_engine *e, struct folio *folio,
-			 struct reclaim_stat *stat)
+static long __shrink_folio(struct memcg_engine *e, struct folio *folio,
+			   struct reclaim_stat *stat, struct shrink_batch *b)
 {
 	long nr = folio_nr_pages(folio);
 	enum pageout_result result;
@@ -167,7 +261,7 @@ static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 		result = client_remove_mapping(e, folio) ? PAGEOUT_FREED :
 							   PAGEOUT_KEEP;
 	else
-		result = pageout_anon(e, folio, &stat->nr_pageout);
+		result = pageout_anon(e, folio, stat, b, &nr);
 	if (result == PAGEOUT_FREED)
 		return nr;
 	if (result == PAGEOUT_ACTIVATE)
@@ -175,14 +269,39 @@ static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 	return 0;
 }
 
-long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
-		       unsigned *n, struct reclaim_stat *stat)
+/*
+ * Under the folio lock (PG_locked), as the kernel's shrink_folio_list():
+ * a swap-in fault that finds the folio in the swap cache waits for it,
+ * and cannot free the swap copy between its write and its removal. A
+ * folio someone else has locked is kept for another round.
+ */
+static long shrink_folio(struct memcg_engine *e, struct folio *folio,
+			 struct reclaim_stat *stat, struct shrink_batch *b)
 {
+	unsigned from = b->n;
+	long freed;
+
+	if (folio_test_set_flag(folio, PG_locked))
+		return 0;
+	freed = __shrink_folio(e, folio, stat, b);
+	/* a split's pages came locked: each takes the lock in its turn */
+	for (; from < b->n; from++)
+		folio_clear_flag(b->folios[from], PG_locked);
+	if (!freed)
+		folio_unlock(folio);
+	return freed;
+}
+
+long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
+		       unsigned *n, unsigned cap, struct reclaim_stat *stat)
+{
+	struct shrink_batch b = { folios, *n, cap };
 	long reclaimed = 0, freed;
 	unsigned i, left = 0;
 
-	for (i = 0; i < *n; i++) {
-		freed = shrink_folio(e, folios[i], stat);
+	/* b.n grows past i as splits add pages; left never passes i */
+	for (i = 0; i < b.n; i++) {
+		freed = shrink_folio(e, folios[i], stat, &b);
 		reclaimed += freed;
 		if (!freed)
 			folios[left++] = folios[i];
@@ -195,7 +314,7 @@ static long shrink_inactive_list(struct mem_cgroup *memcg, enum lru_list lru,
 				 long nr_to_scan)
 {
 	struct memcg_engine *e = memcg->engine;
-	struct folio *folios[SWAP_CLUSTER_MAX];
+	struct folio *folios[SWAP_CLUSTER_MAX + HPAGE_PMD_NR];
 	struct reclaim_stat stat = { 0, 0 };
 	long scanned, reclaimed, nr_taken = 0;
 	unsigned i, n;
@@ -205,7 +324,8 @@ static long shrink_inactive_list(struct mem_cgroup *memcg, enum lru_list lru,
 	mod_memcg_state(memcg, MEMCG_PGSCAN, scanned);
 	for (i = 0; i < n; i++)
 		nr_taken += folio_nr_pages(folios[i]);
-	reclaimed = shrink_folio_list(e, folios, &n, &stat);
+	reclaimed = shrink_folio_list(e, folios, &n,
+				      sizeof(folios) / sizeof(folios[0]), &stat);
 	for (i = 0; i < n; i++)
 		folio_putback_lru(e, folios[i]);
 	mod_memcg_state(memcg, MEMCG_PGSTEAL, reclaimed);

@@ -82,7 +82,7 @@ static bool isolate_folio(struct memcg_engine *e, struct lruvec *lruvec,
 }
 
 struct isolated {
-	struct folio *folios[MIN_LRU_BATCH];
+	struct folio *folios[MIN_LRU_BATCH + HPAGE_PMD_NR];	/* and a split's */
 	unsigned n;
 };
 
@@ -253,7 +253,9 @@ static long evict_folios(struct mem_cgroup *memcg, struct scan_control *sc,
 		current_walk->can_swap = folio_lru_type(iso.folios[0]) ==
 					 LRU_GEN_ANON;
 	while (iso.n) {
-		reclaimed = shrink_folio_list(e, iso.folios, &iso.n, &stat);
+		reclaimed = shrink_folio_list(e, iso.folios, &iso.n,
+					      sizeof(iso.folios) /
+					      sizeof(iso.folios[0]), &stat);
 		sc->nr_reclaimed += reclaimed;
 		mod_memcg_state(memcg, MEMCG_PGSTEAL, reclaimed);
 		retry = sort_kept(&iso, skip_retry);
@@ -337,9 +339,15 @@ static long get_nr_to_scan(struct mem_cgroup *memcg, struct scan_control *sc,
 			   bool can_swap)
 {
 	const struct lru_gen_folio *lrugen = memcg->lruvec.lrugen;
-	unsigned long max_seq = lrugen->max_seq;
+	unsigned long max_seq;
 	long nr_to_scan;
-	bool need_aging = should_run_aging(lrugen, can_swap, &nr_to_scan);
+	bool need_aging;
+
+	/* the kernel reads these racily; a fault adding folios writes them */
+	pthread_mutex_lock(&memcg->lruvec.lock);
+	max_seq = lrugen->max_seq;
+	need_aging = should_run_aging(lrugen, can_swap, &nr_to_scan);
+	pthread_mutex_unlock(&memcg->lruvec.lock);
 
 	/* scrape everything of a removed cgroup */
 	if (nr_to_scan && !atomic_load(&memcg->online))

@@ -46,8 +46,11 @@ static uint64_t lru_gen_eviction(struct memcg_engine *e, struct folio *folio)
 	if (!memcg)
 		memcg = e->root;
 	lrugen = memcg->lruvec.lrugen;
+	/* min_seq moves under the list lock (another reclaimer's eviction) */
+	pthread_mutex_lock(&memcg->lruvec.lock);
 	token = (uint64_t)lrugen->min_seq[type] << LRU_REFS_WIDTH |
 		(uint64_t)(refs ? refs - 1 : 0);
+	pthread_mutex_unlock(&memcg->lruvec.lock);
 	atomic_fetch_add(&lrugen->evicted[type][lru_tier_from_refs(refs)],
 			 folio_nr_pages(folio));
 	return pack_shadow(memcg->id, token, refs != 0);
@@ -76,7 +79,9 @@ static void lru_gen_refault(struct memcg_engine *e, struct folio *folio,
 		goto out;
 	mod_memcg_state(memcg, type ? MEMCG_WORKINGSET_REFAULT_FILE :
 				      MEMCG_WORKINGSET_REFAULT_ANON, nr);
+	pthread_mutex_lock(&eviction_memcg->lruvec.lock);
 	min_seq = eviction_memcg->lruvec.lrugen->min_seq[type];
+	pthread_mutex_unlock(&eviction_memcg->lruvec.lock);
 	if (token >> LRU_REFS_WIDTH != (min_seq & (SHADOW_AGE_MASK >> LRU_REFS_WIDTH)))
 		goto out;
 	refs = (int)(token & ((1u << LRU_REFS_WIDTH) - 1)) + workingset;

@@ -51,6 +51,14 @@ static void sim_client_walk_mm(void *priv, struct mem_cgroup *memcg,
 	sim_walk_mm(sim->e, memcg, seq, can_swap);
 }
 
+static int sim_client_split(void *priv, struct folio *folio,
+			    bool partial_only, struct folio **pages)
+{
+	struct memcg_sim *sim = priv;
+
+	return sim_split_folio(sim->e, folio, partial_only, pages);
+}
+
 static void sim_release(void *priv)
 {
 	struct memcg_sim *sim = priv;
@@ -80,6 +88,7 @@ const struct memcg_folio_client_ops sim_folio_client = {
 	.referenced = sim_referenced,
 	.writeback = sim_client_writeback,
 	.walk_mm = sim_client_walk_mm,
+	.split = sim_client_split,
 };
 
 static uint64_t sim_clock_now(void *priv)
@@ -142,4 +151,21 @@ int memcg_sim_attach(struct memcg_engine *e)
 	if (e->folio_client && e->folio_client != &sim_folio_client)
 		return -EBUSY;
 	return memcg_sim_get(e) ? 0 : -ENOMEM;
+}
+
+int memcg_sim_set_thp(struct memcg_engine *e, enum memcg_thp thp)
+{
+	int err;
+
+	if (!e || (thp != MEMCG_THP_NEVER && thp != MEMCG_THP_ALWAYS))
+		return -EINVAL;
+	/* a huge folio is mapped by one PMD: one page table's entries */
+	if (thp == MEMCG_THP_ALWAYS &&
+	    (1u << e->cfg.huge_order) != PTES_PER_PMD)
+		return -EOPNOTSUPP;
+	err = memcg_sim_attach(e);
+	if (err)
+		return err;
+	sim_of(e)->thp = thp == MEMCG_THP_ALWAYS;
+	return 0;
 }

@@ -12,6 +12,9 @@
  *   space scans everything (force_scan).
  * - A look-around scans up to 32 entries either side of a young one
  *   that reclaim's rmap walk found, in the same run.
+ * - A run mapped by a huge folio as a whole is one entry: when its
+ *   accessed bit is set the folio is young, whatever the filters say
+ *   (walk_pmd_range_locked()).
  *
  * The kernel keeps "worth scanning" in Bloom filters keyed by page-table
  * page; here it is exact, per run. sim_walk_mm() takes sim->lock;
@@ -38,7 +41,7 @@ static size_t scan_ptes(struct memcg_engine *e, struct mm_struct *mm,
 
 		if (!pte_present(*pte) || !(*pte & PTE_YOUNG))
 			continue;
-		if (!memcg_folio_young(e, pfn_folio(e->arena, pte_pfn(*pte))))
+		if (!memcg_folio_young(e, frame_folio(e, pte_pfn(*pte))))
 			continue;
 		*pte &= ~PTE_YOUNG;
 		young++;
@@ -65,6 +68,13 @@ static void walk_mm(struct memcg_engine *e, struct mm_struct *mm,
 
 		end = start + PTES_PER_PMD < mm->nr_pte ? start + PTES_PER_PMD :
 							  mm->nr_pte;
+		if (*pmd & PMD_HUGE) {
+			struct folio *folio = frame_folio(e, pte_pfn(mm->pte[start]));
+
+			if ((*pmd & PMD_YOUNG) && memcg_folio_young(e, folio))
+				*pmd &= (uint8_t)~PMD_YOUNG;
+			continue;
+		}
 		if (!force_scan) {
 			if (!(*pmd & PMD_YOUNG))
 				continue;

@@ -51,11 +51,20 @@ static inline uint32_t mk_pte_young(uint32_t pfn)
  * aging walk's filter bits: whether the run was worth scanning at the
  * last walk (the kernel's Bloom filters, kept exact here, two of them by
  * walk parity) or since, by a look-around.
+ *
+ * A run mapped by a huge folio as a whole (PMD_HUGE, the kernel's
+ * pmd_trans_huge()) keeps its entries, each naming its own frame of the
+ * folio, so that entry-by-entry code reads frames right; but the mapping
+ * is one: it holds one folio reference, and its accessed bit is
+ * PMD_YOUNG (the entries' PTE_YOUNG stay clear). Its page-table page is
+ * the one the fault deposited (pgtable.c), used again when the PMD is
+ * split into page mappings, each holding a reference.
  */
 #define PTES_PER_PMD 512
 #define PMD_YOUNG (1u << 0)
 #define PMD_LOOKAROUND (1u << 1)
 #define PMD_FILTER(seq) (1u << (2 + ((seq) & 1)))
+#define PMD_HUGE (1u << 4)
 
 /* A reverse-map entry: who holds a frame's folio. */
 #define RMAP_ANON (1ULL << 63)		/* mm id << 32 | page index */
@@ -79,8 +88,40 @@ struct mm_struct {
 /* An access through entry @idx: its accessed bit and its PMD's. */
 static inline void mm_mkyoung(struct mm_struct *mm, size_t idx)
 {
-	mm->pte[idx] |= PTE_YOUNG;
+	if (!(mm->pmd[idx / PTES_PER_PMD] & PMD_HUGE))
+		mm->pte[idx] |= PTE_YOUNG;
 	mm->pmd[idx / PTES_PER_PMD] |= PMD_YOUNG;
+}
+
+/* Whether run @b is mapped by a huge folio as a whole. */
+static inline bool pmd_trans_huge(const struct mm_struct *mm, size_t b)
+{
+	return mm->pmd[b] & PMD_HUGE;
+}
+
+/*
+ * Whether @folio, a head, is large, read from its next frame's atomic
+ * flags (huge folios are aligned runs): its own order shares a word with
+ * the MGLRU generation, which list moves write under the list's lock.
+ * Stable under sim->lock, which splits hold.
+ */
+static inline bool sim_folio_large(struct memcg_engine *e, struct folio *folio)
+{
+	uint32_t pfn = folio_pfn(e->arena, folio) + 1;
+
+	return pfn < folio_arena_nr_frames(e->arena) &&
+	       folio_test_flag(pfn_folio(e->arena, pfn), PG_tail);
+}
+
+/* The folio holding frame @pfn: its head, also for a tail frame. */
+static inline struct folio *frame_folio(struct memcg_engine *e, uint32_t pfn)
+{
+	struct folio *folio = pfn_folio(e->arena, pfn);
+
+	if (folio_test_flag(folio, PG_tail))
+		folio = pfn_folio(e->arena,
+				  pfn & ~((1u << e->cfg.huge_order) - 1));
+	return folio;
 }
 
 struct memcg_file_pages {
@@ -114,6 +155,7 @@ struct memcg_sim {
 	uint32_t nr_files;
 	uint64_t *rmap;			/* per frame */
 	atomic_ullong clock_ns;		/* the virtual clock */
+	bool thp;			/* huge folios at anon faults */
 };
 
 /* The task the calling thread is running, or NULL (library callers). */
@@ -138,7 +180,10 @@ static inline struct memcg_sim *sim_of(struct memcg_engine *e)
  */
 struct memcg_sim *memcg_sim_get(struct memcg_engine *e);
 
-/* rmap.c */
+/*
+ * rmap.c. A large folio's entry is its head's, naming the index its first
+ * page maps at (or would: page i of it only ever maps at that index + i).
+ */
 void rmap_set(struct memcg_sim *sim, struct memcg_engine *e,
 	      struct folio *folio, uint64_t who);
 uint64_t rmap_get(struct memcg_sim *sim, struct memcg_engine *e,
@@ -161,6 +206,22 @@ void mm_free(struct memcg_engine *e, struct memcg_sim *sim, struct mm_struct *mm
 int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock);
 int mm_touch(struct memcg_task *t, size_t nr_pages);
 int mm_unmap(struct memcg_task *t, size_t nr_pages);
+void split_huge_pmd(struct memcg_engine *e, struct mm_struct *mm, size_t b);
+
+/**
+ * sim_split_folio - split an isolated large anon folio for reclaim: its
+ * huge mapping into page mappings, then the folio itself
+ * @e: engine
+ * @folio: isolated, reclaim's reference held, not in the swap cache
+ * @partial_only: only if no huge mapping maps it whole
+ * @pages: receives its pages, head first
+ *
+ * Return: 0 with each page holding one reference per mapping and one for
+ * reclaim; -EAGAIN if @partial_only and a huge mapping maps it; -EBUSY
+ * if anyone else holds a reference.
+ */
+int sim_split_folio(struct memcg_engine *e, struct folio *folio,
+		    bool partial_only, struct folio **pages);
 
 /**
  * try_to_unmap_anon - replace the page-table entry of an isolated anon

@@ -239,7 +239,8 @@ static void move_charge(struct memcg_task *t, struct mem_cgroup *from,
 		pthread_mutex_lock(&sim_of(e)->lock);
 		pte = mm->pte[i];
 		if (pte_present(pte)) {
-			folio = pfn_folio(e->arena, pte_pfn(pte));
+			/* a huge folio moves whole, at its first entry */
+			folio = frame_folio(e, pte_pfn(pte));
 			folio_get(folio);
 		}
 		pthread_mutex_unlock(&sim_of(e)->lock);
@@ -317,14 +318,28 @@ struct mem_cgroup *memcg_task_memcg(struct memcg_task *t)
 	return t->memcg;
 }
 
+/* Reclaim on other threads changes both counts, under sim->lock. */
+static long mm_count(struct memcg_task *t, bool swap)
+{
+	struct memcg_sim *sim = sim_of(t->e);
+	long n = 0;
+
+	if (!t->mm)
+		return 0;
+	pthread_mutex_lock(&sim->lock);
+	n = swap ? t->mm->swapents : t->mm->rss;
+	pthread_mutex_unlock(&sim->lock);
+	return n;
+}
+
 long memcg_task_rss_pages(struct memcg_task *t)
 {
-	return t->mm ? t->mm->rss : 0;
+	return mm_count(t, false);
 }
 
 long memcg_task_swap_pages(struct memcg_task *t)
 {
-	return t->mm ? t->mm->swapents : 0;
+	return mm_count(t, true);
 }
 
 void memcg_task_for_each(struct memcg_engine *e,

@@ -13,7 +13,8 @@
 #                 v1: the v1 memory hierarchy there instead
 #   SWAP_BYTES    swap size (0: no swap)
 #   SCRATCH_BYTES size of the scratch filesystem
-#   THP           transparent_hugepage/enabled ("" = kernel default)
+#   THP           transparent_hugepage/enabled (the machine line's thp=
+#                 or --thp; "" = kernel default)
 #   LRU_GEN       lru_gen/enabled: y (MGLRU on), 0 (off), "" (the kernel's)
 #   RAM_MB, HZ    the VM's memory (qemu -m) and the kernel's CONFIG_HZ, as
 #                 the host knows them, for the @@ORACLE-VM line

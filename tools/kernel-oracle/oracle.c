@@ -454,7 +454,7 @@ int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 		 "PLAYER_ARGS=\"--cmd-timeout %u --mode %s%s%s\"\n",
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
 		 m->swap_bytes & ~(uint64_t)4095, scratch_bytes(s),
-		 o->thp ? o->thp : "", lru_gen ? lru_gen : "",
+		 o->thp ? o->thp : scn_thp_str(m->thp), lru_gen ? lru_gen : "",
 		 q.ram_bytes >> 20, h.hz, o->cmd_timeout_s,
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
 		 o->json ? " --json" : "", o->keep_going ? " --keep-going" : "");

@@ -16,8 +16,9 @@
  *   --timeout SECONDS      limit for the whole VM run (default 600)
  *   --cmd-timeout SECONDS  limit for one task action (default 120)
  *   --thp always|madvise|never
- *                          transparent huge pages (default: the kernel's,
- *                          "always" in Debian's above 512M of RAM)
+ *                          write transparent_hugepage/enabled before the
+ *                          scenario (default: the machine line's thp=,
+ *                          "never" unless it says "always")
  *   --kernel 6.1|6.12      which Debian kernel boots (default: the machine
  *                          line's kernel=, else 6.1)
  *   --lru-gen y|0          write /sys/kernel/mm/lru_gen/enabled before the
@@ -35,8 +36,8 @@
  *                          with --repeat, how far outside the kernel's
  *                          min..max range
  *
- * --kernel and --lru-gen select the kernel side only: the engine follows
- * the scenario's machine line (kernel=, reclaim=).
+ * --kernel, --lru-gen and --thp select the kernel side only: the engine
+ * follows the scenario's machine line (kernel=, reclaim=, thp=).
  *
  * Every kernel result starts with the VM's configuration that changes
  * reclaim, read inside the VM (vm.h):

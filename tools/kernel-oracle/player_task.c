@@ -40,6 +40,19 @@ struct region {
 static struct region *regions;
 static size_t nr_regions, cap_regions;
 
+/*
+ * The mappings lie end to end from a 2 MiB boundary up, as one area (the
+ * kernel merges them), inside a PROT_NONE reservation: the engine's task
+ * area, so that huge pages and page tables fall on the same 2 MiB ranges
+ * on both sides. Left to mmap, 6.1 puts each mapping at a random offset
+ * within 2 MiB (and 6.12 aligns only sizes that are multiples of 2 MiB),
+ * which changes how many huge pages a fault gets from boot to boot.
+ */
+#define AREA_ALIGN (2UL << 20)
+#define AREA_RESERVE (64UL << 30)
+
+static char *area;	/* the reservation's first 2 MiB boundary */
+
 static uint64_t round_page(uint64_t b)
 {
 	return (b + PAGE - 1) & ~(PAGE - 1);
@@ -69,17 +82,39 @@ static int add_region(char *addr, size_t len)
 	return 0;
 }
 
+/* Where the next @len bytes of the area go, or NULL: anywhere. */
+static char *area_next(size_t len)
+{
+	uint64_t used = mapped_bytes();
+	char *p;
+
+	if (!area) {
+		p = mmap(NULL, AREA_RESERVE + AREA_ALIGN, PROT_NONE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED)
+			return NULL;
+		area = (char *)(((uintptr_t)p + AREA_ALIGN - 1) &
+				~(uintptr_t)(AREA_ALIGN - 1));
+	}
+	if (used + len > AREA_RESERVE ||
+	    (nr_regions && regions[nr_regions - 1].addr +
+			   regions[nr_regions - 1].len != area + used))
+		return NULL;
+	return area + used;
+}
+
 /* mmap @bytes; touch every page (anon) or mlock them (mlock). */
 static int do_map(uint64_t bytes, bool lock)
 {
 	size_t len = round_page(bytes);
-	char *p;
+	char *p, *at;
 	int err;
 
 	if (!len)
 		return 0;
-	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	at = area_next(len);
+	p = mmap(at, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | (at ? MAP_FIXED : 0), -1, 0);
 	if (p == MAP_FAILED)
 		return -errno;
 	err = add_region(p, len);
@@ -107,6 +142,11 @@ static int do_unmap(uint64_t bytes)
 
 		if (munmap(r->addr + r->len - n, n))
 			return -errno;
+		/* the area's end is reserved again, for its next mapping */
+		if (area && r->addr >= area && r->addr < area + AREA_RESERVE)
+			mmap(r->addr + r->len - n, n, PROT_NONE, MAP_PRIVATE |
+			     MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE,
+			     -1, 0);
 		r->len -= n;
 		left -= n;
 		if (!r->len)

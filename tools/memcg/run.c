@@ -147,6 +147,9 @@ int run_create(const struct scenario *s, const struct run_opts *o, FILE *out,
 	err = memcg_engine_create(&cfg, &r->e);
 	if (!err)
 		err = memcg_sim_attach(r->e);	/* the virtual clock from the start */
+	if (!err)
+		err = memcg_sim_set_thp(r->e, m->thp == SCN_THP_ALWAYS ?
+					MEMCG_THP_ALWAYS : MEMCG_THP_NEVER);
 	if (err)
 		goto fail;
 	if (m->swap_bytes) {

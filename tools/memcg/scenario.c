@@ -588,6 +588,30 @@ const char *scn_reclaim_str(enum scn_reclaim reclaim)
 	}
 }
 
+/**
+ * scn_thp_str - the spelling of a THP setting
+ * @thp: setting
+ *
+ * Return: "never" or "always".
+ */
+const char *scn_thp_str(enum scn_thp thp)
+{
+	return thp == SCN_THP_ALWAYS ? "always" : "never";
+}
+
+static int machine_thp(struct parser *p, struct scn_machine *m, const char *v)
+{
+	if (!strcmp(v, "never"))
+		m->thp = SCN_THP_NEVER;
+	else if (!strcmp(v, "always"))
+		m->thp = SCN_THP_ALWAYS;
+	else
+		return perr(p, "bad thp '%.*s': expected thp=always or "
+			    "thp=never", TOK(v));
+	m->given |= SCN_GIVEN_THP;
+	return 0;
+}
+
 static int machine_kernel(struct parser *p, struct scn_machine *m,
 			  const char *v)
 {
@@ -687,10 +711,13 @@ static int parse_machine(struct parser *p, const struct line *l)
 		} else if (klen == 7 && !strncmp(t, "reclaim", 7)) {
 			if (machine_reclaim(p, m, v))
 				return -EINVAL;
+		} else if (klen == 3 && !strncmp(t, "thp", 3)) {
+			if (machine_thp(p, m, v))
+				return -EINVAL;
 		} else {
 			return perr(p, "unknown machine setting '%.*s': expected "
 				    "memory=, swap=, cpus=, mode=, policy=, "
-				    "kernel= or reclaim=", TOK(t));
+				    "kernel=, reclaim= or thp=", TOK(t));
 		}
 	}
 	return machine_check(p, m);
@@ -1149,6 +1176,7 @@ int scenario_parse(const char *text, size_t len, const char *filename,
 		.policy = SCN_POLICY_REPARENT,
 		.kernel = SCN_KERNEL_6_1,
 		.reclaim = SCN_RECLAIM_DEFAULT,
+		.thp = SCN_THP_NEVER,
 	};
 	while (c < end) {
 		const char *nl = memchr(c, '\n', end - c);

@@ -4,7 +4,7 @@
  * an array of commands, each with the line it came from.
  *
  *   machine memory=1G swap=512M cpus=2 mode=v2 policy=reparent  # optional
- *           kernel=6.1 reclaim=classic                          # (issue 18)
+ *           kernel=6.1 reclaim=classic thp=never                # (issue 18)
  *   mkdir A/B                 rmdir A/B
  *   write A/memory.max 50M    show A/memory.current
  *   task t1 A                 move t1 A/B
@@ -86,6 +86,12 @@ enum scn_reclaim {
 	SCN_RECLAIM_MGLRU,
 };
 
+/* Transparent huge pages for anonymous faults (thp=never|always). */
+enum scn_thp {
+	SCN_THP_NEVER,
+	SCN_THP_ALWAYS,
+};
+
 /* Which keys the machine line set explicitly (struct scn_machine.given). */
 #define SCN_GIVEN_MEMORY	(1u << 0)
 #define SCN_GIVEN_SWAP		(1u << 1)
@@ -94,6 +100,7 @@ enum scn_reclaim {
 #define SCN_GIVEN_POLICY	(1u << 4)
 #define SCN_GIVEN_KERNEL	(1u << 5)
 #define SCN_GIVEN_RECLAIM	(1u << 6)
+#define SCN_GIVEN_THP		(1u << 7)
 
 struct scn_machine {
 	uint64_t memory_bytes;
@@ -103,6 +110,7 @@ struct scn_machine {
 	enum scn_policy policy;
 	enum scn_kernel kernel;		/* default 6.1 */
 	enum scn_reclaim reclaim;	/* default: the kernel's */
+	enum scn_thp thp;		/* default never */
 	unsigned given;		/* SCN_GIVEN_* */
 	int line;		/* line of the machine command, 0 if none */
 };
@@ -273,6 +281,9 @@ const char *scn_kernel_str(enum scn_kernel kernel);
 
 /** scn_reclaim_str - "default", "classic" or "mglru" */
 const char *scn_reclaim_str(enum scn_reclaim reclaim);
+
+/** scn_thp_str - "never" or "always" */
+const char *scn_thp_str(enum scn_thp thp);
 
 /** scn_cmd_is_task - whether the command is "NAME verb ..." (not task/move) */
 bool scn_cmd_is_task(enum scn_cmd_type type);

@@ -171,6 +171,8 @@ engine_refuses "$DATA/mglru.scn" \
 	"2: reclaim=mglru with kernel=6.1: the engine models 6.12's MGLRU only; add kernel=6.12"
 expect_rc 0 "$MEMCG" run "$DATA/kernel612.scn"
 contains "$TMP/out" "ok A/memory.current == 0"
+expect_rc 0 "$MEMCG" run "$DATA/thp.scn"
+contains "$TMP/out" "ok A/memory.stat thp_fault_alloc == 2"
 engine_refuses "$DATA/classic612.scn" \
 	"2: mode=v1 with kernel=6.12: Debian's 6.12 is built without CONFIG_MEMCG_V1" \
 	--mode v1

@@ -152,7 +152,20 @@ static void test_machine_kernel(void **state)
 
 	s = parse_ok("machine kernel=6.12 mode=v2\n");
 	assert_int_equal(s->machine.given, SCN_GIVEN_KERNEL | SCN_GIVEN_MODE);
+	assert_int_equal(s->machine.thp, SCN_THP_NEVER);
 	scenario_free(s);
+
+	s = parse_ok("machine swap=0 thp=always\n");
+	assert_int_equal(s->machine.thp, SCN_THP_ALWAYS);
+	assert_int_equal(s->machine.given, SCN_GIVEN_SWAP | SCN_GIVEN_THP);
+	scenario_free(s);
+
+	s = parse_ok("machine thp=never\n");
+	assert_int_equal(s->machine.thp, SCN_THP_NEVER);
+	assert_int_equal(s->machine.given, SCN_GIVEN_THP);
+	scenario_free(s);
+	assert_string_equal(scn_thp_str(SCN_THP_NEVER), "never");
+	assert_string_equal(scn_thp_str(SCN_THP_ALWAYS), "always");
 
 	assert_string_equal(scn_kernel_str(SCN_KERNEL_6_1), "6.1");
 	assert_string_equal(scn_kernel_str(SCN_KERNEL_6_12), "6.12");
@@ -453,8 +466,12 @@ static void test_malformed(void **state)
 	parse_bad("# v1\nmachine kernel=6.12 swap=0 mode=v1\n", 2,
 		  "without CONFIG_MEMCG_V1");
 	parse_bad("machine kernel=6.12 colour=blue\n", 1,
-		  "expected memory=, swap=, cpus=, mode=, policy=, kernel= "
-		  "or reclaim=");
+		  "expected memory=, swap=, cpus=, mode=, policy=, kernel=, "
+		  "reclaim= or thp=");
+	parse_bad("machine memory=512M thp=madvise\n", 1,
+		  "bad thp 'madvise': expected thp=always or thp=never");
+	parse_bad("# huge\nmachine thp=\n", 2, "bad thp ''");
+	parse_bad("machine thp=ALWAYS\n", 1, "bad thp 'ALWAYS'");
 	/* bad sizes */
 	parse_bad("task t .\nt anon 10Q\n", 2, "bad size '10Q'");
 	parse_bad("task t .\nt anon -1M\n", 2, "bad size '-1M'");
