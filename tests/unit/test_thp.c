@@ -281,7 +281,7 @@ static void test_swapout_whole(void **state)
 	assert_int_equal(memcg_mkdir(e, "A", &m), 0);
 	assert_int_equal(memcg_task_create(e, "t", m, &t), 0);
 	assert_int_equal(memcg_task_anon(t, MB(4)), 0);
-	assert_int_equal(memcg_write(m, "memory.reclaim", "4M swappiness=max"), 0);
+	assert_int_equal(memcg_write(m, "memory.reclaim", "4M swappiness=200"), 0);
 	assert_int_equal(key(m, "memory.stat", "thp_swpout"), 2);
 	assert_int_equal(key(m, "memory.stat", "thp_swpout_fallback"), 0);
 	assert_int_equal(key(m, "memory.stat", "anon"), 0);
@@ -324,7 +324,7 @@ static void test_swapout_split(void **state)
 	assert_int_equal(memcg_write(m, "memory.swap.max", "1M"), 0);
 	assert_int_equal(memcg_task_create(e, "t", m, &t), 0);
 	assert_int_equal(memcg_task_anon(t, MB(4)), 0);
-	assert_int_equal(memcg_write(m, "memory.reclaim", "1M swappiness=max"), 0);
+	assert_int_equal(memcg_write(m, "memory.reclaim", "1M swappiness=200"), 0);
 	assert_int_equal(key(m, "memory.stat", "thp_swpout"), 0);
 	assert_int_equal(key(m, "memory.stat", "thp_swpout_fallback"), 1);
 	assert_int_equal(key(m, "memory.swap.events", "max"), 257);
@@ -372,7 +372,7 @@ static void test_unmap_half(void **state)
 	assert_int_equal(key(m, "memory.stat", "pagetables"), PAGE);
 	assert_int_equal(memcg_task_rss_pages(t), 256);
 	audit(e, m);
-	assert_int_equal(memcg_write(m, "memory.reclaim", "2M swappiness=max"), 0);
+	assert_int_equal(memcg_write(m, "memory.reclaim", "2M swappiness=200"), 0);
 	assert_int_equal(value(m, "memory.current"), current - MB(2));
 	assert_int_equal(key(m, "memory.stat", "anon"), 0);
 	assert_int_equal(key(m, "memory.stat", "anon_thp"), 0);
