@@ -27,12 +27,12 @@
 #define SCRATCH_SLACK (64 * MiB)
 #define BOOT_ATTEMPTS 3		/* boots that may die before the player begins */
 
+/* One line on stderr, "memcg CMD: what"; the usage exit status. */
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
 	fprintf(stderr, "memcg %s: ", cmd);
 	fprintf(stderr, fmt, arg);
-	fputs("\n(memcg help for usage; options in tools/kernel-oracle/"
-	      "oracle.h)\n", stderr);
+	fputc('\n', stderr);
 	return 2;
 }
 
@@ -138,9 +138,12 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 			break;
 		}
 		if (which < 0) {
-			if (a[0] == '-' && a[1] != '\0')
-				return usage_error(cmd, "unknown option '%s'",
-						   a);
+			if (a[0] == '-' && a[1] != '\0') {
+				fprintf(stderr, "memcg %s: unknown option '%s' "
+					"(memcg %s --help lists them)\n", cmd,
+					a, cmd);
+				return 2;
+			}
 			if (o->file)
 				return usage_error(cmd, "one scenario file only, "
 						   "not also '%s'", a);
@@ -222,7 +225,8 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 		}
 	}
 	if (!o->file)
-		return usage_error(cmd, "which scenario file?%s", "");
+		return usage_error(cmd, "which scenario file? (memcg %s "
+				   "--help)", cmd);
 	return 0;
 }
 

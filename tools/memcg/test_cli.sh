@@ -261,5 +261,101 @@ fi
 expect_rc 0 "$MEMCG" plot "$SRC/examples/protection.scn" -o - &&
 	contains "$TMP/out" "</svg>"
 
+# 10. Help, version and exit codes (memcg(1), EXIT STATUS).
+# one_line FILE: FILE is exactly one line.
+one_line() {
+	checks=$((checks + 1))
+	[[ $(wc -l <"$1") == 1 ]] || {
+		fail "$1: not one line"
+		sed 's/^/  | /' "$1" >&2
+	}
+}
+have_oracle() {
+	grep -q MEMCG_HAVE_ORACLE "$(dirname "$MEMCG")/CMakeFiles/memcg.dir/flags.make" 2>/dev/null
+}
+for cmd in run tree plot kernel compare help; do
+	expect_rc 0 "$MEMCG" help "$cmd" && contains "$TMP/out" "usage: memcg $cmd"
+	cp "$TMP/out" "$TMP/help"
+	[[ $cmd == help ]] || contains "$TMP/help" "exit status:"
+	for flag in --help -h; do
+		expect_rc 0 "$MEMCG" "$cmd" "$flag"
+		checks=$((checks + 1))
+		cmp -s "$TMP/help" "$TMP/out" || fail "memcg $cmd $flag differs from memcg help $cmd"
+	done
+	[[ $cmd == help ]] && continue
+	# after a file and other options too
+	expect_rc 0 "$MEMCG" "$cmd" "$DATA/failing.scn" --seed 1 --help
+	# every option the page lists is one the command takes
+	for opt in $(sed -n 's/^  \(-[a-z], \)\{0,1\}\(--[a-z0-9-]*\).*/\2/p' "$TMP/help"); do
+		[[ $opt == --help ]] && continue
+		# a malformed file: nothing runs, no VM boots
+		"$MEMCG" "$cmd" "$DATA/bad_size.scn" "$opt" 1 >"$TMP/out" 2>"$TMP/err"
+		checks=$((checks + 1))
+		if grep -q "unknown option\|is not one of" "$TMP/err"; then
+			fail "memcg $cmd refuses $opt, which its help lists"
+		fi
+	done
+done
+expect_rc 0 "$MEMCG" --help && contains "$TMP/out" "usage: memcg run FILE"
+expect_rc 2 "$MEMCG" help bogus && one_line "$TMP/err"
+contains "$TMP/err" "memcg help: no command 'bogus'"
+expect_rc 2 "$MEMCG" help run tree && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" && contains "$TMP/err" "usage: memcg run FILE"
+# --version: the project's version from CMakeLists.txt, and git describe
+# when the build had it
+want_version=$(sed -n 's/^project(libmemcg VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+expect_rc 0 "$MEMCG" --version
+checks=$((checks + 1))
+grep -Eq "^memcg $want_version( \(git [^()]+\))?$" "$TMP/out" ||
+	fail "--version printed '$(cat "$TMP/out")', want memcg $want_version [(git ...)]"
+one_line "$TMP/out"
+if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
+	contains "$TMP/out" "(git "
+fi
+expect_rc 2 "$MEMCG" --version extra && one_line "$TMP/err"
+# unknown options and commands: one line naming them, exit 2
+for cmd in run tree plot kernel compare; do
+	expect_rc 2 "$MEMCG" "$cmd" "$DATA/failing.scn" --bogus &&
+		contains "$TMP/err" "memcg $cmd: unknown option '--bogus'"
+	one_line "$TMP/err"
+	checks=$((checks + 1))
+	[[ -s $TMP/out ]] && fail "memcg $cmd --bogus: printed on stdout"
+done
+expect_rc 2 "$MEMCG" --bogus && contains "$TMP/err" "unknown option '--bogus'"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" frobnicate && contains "$TMP/err" "unknown command 'frobnicate'"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" -o x.svg &&
+	contains "$TMP/err" "memcg run: option '-o' is not one of run's"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" plot "$DATA/failing.scn" --json && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --seed && one_line "$TMP/err"
+contains "$TMP/err" "option '--seed' needs a value"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" "$DATA/seeds.scn" && one_line "$TMP/err"
+# each exit status, from what the help pages say
+expect_rc 0 "$MEMCG" run "$DATA/expect_write.scn"		# every expect held
+expect_rc 1 "$MEMCG" run "$DATA/failing.scn"			# an expect failed
+expect_rc 1 "$MEMCG" run "$DATA/write_failures.scn"		# a write failed
+expect_rc 2 "$MEMCG" run "$DATA/bad_size.scn"			# malformed
+expect_rc 2 "$MEMCG" run "$DATA/mglru.scn"			# not modelled
+# output that cannot be written is an error, not a silent success
+if [[ -w /dev/full ]]; then
+	"$MEMCG" run "$DATA/expect_write.scn" >/dev/full 2>"$TMP/err"
+	rc=$?
+	checks=$((checks + 1))
+	((rc == 2)) || fail "run >/dev/full exited $rc, want 2"
+	contains "$TMP/err" "memcg: writing the output: No space left on device"
+fi
+if have_oracle; then
+	# the kernel side failing is 3: here its player is missing (no VM)
+	expect_rc 3 env MEMCG_ORACLE_PLAYER=/nonexistent/memcg-player \
+		"$MEMCG" kernel "$DATA/expect_write.scn" &&
+		contains "$TMP/err" "/nonexistent/memcg-player is missing"
+	expect_rc 3 env MEMCG_ORACLE_PLAYER=/nonexistent/memcg-player \
+		"$MEMCG" compare "$DATA/expect_write.scn"
+	expect_rc 2 "$MEMCG" kernel "$DATA/bad_size.scn"
+	expect_rc 2 "$MEMCG" compare "$DATA/bad_size.scn"
+fi
+
 echo "test_cli: $checks checks, $failures failed"
 ((failures == 0))
