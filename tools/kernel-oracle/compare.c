@@ -88,6 +88,26 @@ static char *xasprintf(const char *fmt, ...)
 	return s;
 }
 
+/* scn_escape() of @s, malloc'd; @s itself freed by xescape_free(). */
+static char *xescape(const char *s)
+{
+	char *e = scn_escape_dup(s ? s : "");
+
+	if (!e) {
+		fputs("memcg compare: out of memory\n", stderr);
+		exit(3);
+	}
+	return e;
+}
+
+static char *xescape_free(char *s)
+{
+	char *e = xescape(s);
+
+	free(s);
+	return e;
+}
+
 static void *grow(void *v, size_t *cap, size_t nr, size_t size)
 {
 	if (nr < *cap)
@@ -422,7 +442,7 @@ static void print_table(const struct table *T, bool json, const char *kver,
 			unsigned boots)
 {
 	bool ranges = boots > 1;
-	char **eng, **ker;
+	char **eng, **ker, **what;
 	int ww = 4, vw = 6;
 
 	if (json) {
@@ -448,12 +468,22 @@ static void print_table(const struct table *T, bool json, const char *kver,
 		fputs("memcg compare: out of memory\n", stderr);
 		exit(3);
 	}
+	what = calloc(T->nr + 1, sizeof(*what));
+	if (!what) {
+		fputs("memcg compare: out of memory\n", stderr);
+		exit(3);
+	}
 	for (size_t i = 0; i < T->nr; i++) {
-		int w = (int)strlen(T->v[i].what), v;
+		int w, v;
 
-		eng[i] = T->v[i].eng ? humanize(T->v[i].eng) : xstrdup("-");
-		ker[i] = !T->v[i].ker ? xstrdup("-") :
-			 ranges ? xstrdup(T->v[i].ker) : humanize(T->v[i].ker);
+		/* a write's value and a file's content may be anything */
+		what[i] = xescape(T->v[i].what);
+		eng[i] = xescape_free(T->v[i].eng ? humanize(T->v[i].eng) :
+				      xstrdup("-"));
+		ker[i] = xescape_free(!T->v[i].ker ? xstrdup("-") :
+				      ranges ? xstrdup(T->v[i].ker) :
+				      humanize(T->v[i].ker));
+		w = (int)strlen(what[i]);
 		v = (int)strlen(eng[i]);
 		ww = w > ww ? w : ww;
 		vw = v > vw ? v : vw;
@@ -466,10 +496,12 @@ static void print_table(const struct table *T, bool json, const char *kver,
 		const struct row *r = &T->v[i];
 
 		printf("%c %5d  %-*s  %-*s  %s\n", r->mark, r->line, ww,
-		       r->what, vw, eng[i], ker[i]);
+		       what[i], vw, eng[i], ker[i]);
+		free(what[i]);
 		free(eng[i]);
 		free(ker[i]);
 	}
+	free(what);
 	free(eng);
 	free(ker);
 }

@@ -27,12 +27,17 @@
 #define SCRATCH_SLACK (64 * MiB)
 #define BOOT_ATTEMPTS 3		/* boots that may die before the player begins */
 
-/* One line on stderr, "memcg CMD: what"; the usage exit status. */
+/*
+ * One line on stderr, "memcg CMD: what", escaped (it quotes the command
+ * line); the usage exit status.
+ */
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "memcg %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fputc('\n', stderr);
+	char msg[1024], esc[4096];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	fprintf(stderr, "memcg %s: %s\n", cmd, scn_escape(msg, esc,
+							  sizeof(esc)));
 	return 2;
 }
 
@@ -139,9 +144,11 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 		}
 		if (which < 0) {
 			if (a[0] == '-' && a[1] != '\0') {
+				char esc[1024];
+
 				fprintf(stderr, "memcg %s: unknown option '%s' "
 					"(memcg %s --help lists them)\n", cmd,
-					a, cmd);
+					scn_escape(a, esc, sizeof(esc)), cmd);
 				return 2;
 			}
 			if (o->file)
@@ -230,36 +237,6 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 	return 0;
 }
 
-static char *read_all(FILE *f, size_t *len)
-{
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
-
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
-
-		n += got;
-		if (got == 0)
-			break;
-		if (n == cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf && ferror(f)) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 /**
  * oracle_load - read and parse the scenario, apply the overrides
  * @o: options
@@ -273,19 +250,11 @@ int oracle_load(const struct oracle_opts *o, char **text, size_t *len,
 		struct scenario **s)
 {
 	bool in = !strcmp(o->file, "-");
-	FILE *f = in ? stdin : fopen(o->file, "rb");
 	char err[1024];
 	struct scn_machine *m;
 
-	if (!f) {
-		fprintf(stderr, "memcg: %s: %s\n", o->file, strerror(errno));
-		return 2;
-	}
-	*text = read_all(f, len);
-	if (!in)
-		fclose(f);
-	if (!*text) {
-		fprintf(stderr, "memcg: %s: cannot read it\n", o->file);
+	if (scenario_read(o->file, text, len, err, sizeof(err))) {
+		fprintf(stderr, "memcg: %s\n", err);
 		return 2;
 	}
 	if (scenario_parse(*text, *len, in ? "<stdin>" : o->file, s, err,

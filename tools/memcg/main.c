@@ -43,13 +43,15 @@ struct cli {
 __attribute__((format(printf, 2, 3)))
 static int usage_error(const char *cmd, const char *fmt, ...)
 {
+	char msg[1024], esc[4096];
 	va_list ap;
 
-	fprintf(stderr, "memcg%s%s: ", cmd ? " " : "", cmd ? cmd : "");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* it quotes the command line: escape what a terminal would obey */
+	fprintf(stderr, "memcg%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
+		scn_escape(msg, esc, sizeof(esc)));
 	return MEMCG_EXIT_USAGE;
 }
 

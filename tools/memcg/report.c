@@ -108,7 +108,7 @@ void report_cmd_prefix(const struct scn_cmd *c, char *buf, size_t len)
 void report_show(struct report *r, const struct scn_cmd *c,
 		 const char *content)
 {
-	char file[512];
+	char file[512], esc[4096];
 	const char *p = content;
 
 	report_file_name(c, file, sizeof(file));
@@ -127,7 +127,11 @@ void report_show(struct report *r, const struct scn_cmd *c,
 			fputs("}\n", r->out);
 			free(line);
 		} else if (n) {
-			fprintf(r->out, "%s %.*s\n", file, (int)n, p);
+			char *line = strndup(p, n);
+
+			fprintf(r->out, "%s %s\n", file, line ?
+				scn_escape(line, esc, sizeof(esc)) : "");
+			free(line);
 		} else {
 			fprintf(r->out, "%s\n", file);
 		}
@@ -193,10 +197,13 @@ void report_write_failed(struct report *r, const struct scn_cmd *c, int err)
 void report_write_diag(FILE *f, const char *who, const char *filename,
 		       const struct scn_cmd *c, int err)
 {
+	char *text = scn_escape_dup(c->text ? c->text : "write");
+
 	if (err < 0)
 		err = -err;
 	fprintf(f, "%s: %s:%d: %s: %s (%s)\n", who, filename, c->line,
-		c->text ? c->text : "write", errname(err), strerror(err));
+		text ? text : "write", errname(err), strerror(err));
+	free(text);
 }
 
 /**
@@ -363,10 +370,11 @@ static void human(const char *actual, char *buf, size_t len)
 }
 
 static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
-			 const char *actual)
+			 const char *raw_actual)
 {
 	size_t wl = c->want ? strlen(c->want) : 0;
-	char hum[32] = "";
+	char hum[32] = "", actual[1024];
+	char *expr;
 
 	r->nr_expects++;
 	if (!ok)
@@ -376,20 +384,26 @@ static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
 			c->line);
 		json_str(r->out, c->expr);
 		fprintf(r->out, ",\"ok\":%s,\"actual\":", ok ? "true" : "false");
-		json_str(r->out, actual);
+		json_str(r->out, raw_actual);
 		fputs("}\n", r->out);
 		return;
 	}
 	/* sizes for an expect written with a size ("30M"), not for counts */
 	if (c->type == SCN_EXPECT && wl && strchr("KMGTkmgt", c->want[wl - 1]))
-		human(actual, hum, sizeof(hum));
+		human(raw_actual, hum, sizeof(hum));
+	/* what the file said, and an expect write's value, may be anything */
+	scn_escape(raw_actual, actual, sizeof(actual));
+	expr = scn_escape_dup(c->expr);
 	if (ok) {
-		fprintf(r->out, "ok %s (%s%s)\n", c->expr, actual, hum);
-		return;
+		fprintf(r->out, "ok %s (%s%s)\n", expr ? expr : "?", actual,
+			hum);
+	} else {
+		fprintf(r->out, "FAIL %s: got %s%s, want ", expr ? expr : "?",
+			actual, hum);
+		report_print_want(r->out, c);
+		fprintf(r->out, " [line %d]\n", c->line);
 	}
-	fprintf(r->out, "FAIL %s: got %s%s, want ", c->expr, actual, hum);
-	report_print_want(r->out, c);
-	fprintf(r->out, " [line %d]\n", c->line);
+	free(expr);
 }
 
 /**

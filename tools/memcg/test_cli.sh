@@ -357,5 +357,66 @@ if have_oracle; then
 	expect_rc 2 "$MEMCG" compare "$DATA/bad_size.scn"
 fi
 
+# 11. Bad input: a directory, binary data, control bytes, /dev/zero: one
+# line naming the problem, exit 2, nothing on stdout; whatever the
+# output echoes of the user's input has its control bytes escaped.
+printf 'mkdir A\n\x7fELF\x02\x01\x01\x00\x00\n' >"$TMP/binary.scn"
+printf 'mkdir A\n\x1b[2Jmkdir B\n' >"$TMP/ctl.scn"
+cp "$DATA/failing.scn" "$TMP/name"$'\x1b'"[31m.scn"
+printf 'mkdir A\nwrite A/memory.max \xc2\x9b2J\n' >"$TMP/c1.scn"
+printf 'mkdir A\nexpect write A/memory.max \xff fails EINVAL\n' >"$TMP/ff.scn"
+# bad_input CMD FILE WANT: exit 2, WANT on the one line of stderr
+bad_input() {
+	expect_rc 2 "$MEMCG" "$1" "$2" && contains "$TMP/err" "$3"
+	one_line "$TMP/err"
+	checks=$((checks + 1))
+	[[ -s $TMP/out ]] && fail "memcg $1 $2: printed on stdout"
+	checks=$((checks + 1))
+	grep -q $'\x1b' "$TMP/err" && fail "memcg $1 $2: an escape byte on stderr"
+}
+cmds=(run tree plot)
+have_oracle && cmds+=(kernel compare)
+for cmd in "${cmds[@]}"; do
+	bad_input "$cmd" "$TMP" "memcg: $TMP: a directory, not a scenario file"
+	bad_input "$cmd" "$TMP/binary.scn" "$TMP/binary.scn:2: binary data (a NUL byte): expected a text file"
+	bad_input "$cmd" "$TMP/ctl.scn" "$TMP/ctl.scn:2: control byte \\x1b: expected text"
+	bad_input "$cmd" /dev/zero "memcg: /dev/zero: more than 16M, not a scenario file"
+	bad_input "$cmd" "$TMP/none"$'\x1b'"[31m.scn" "memcg: $TMP/none\\x1b[31m.scn: No such file or directory"
+done
+# plot writes nothing for a bad file
+expect_rc 2 "$MEMCG" plot "$TMP/ctl.scn" -o "$TMP/bad.svg"
+checks=$((checks + 1))
+[[ -e $TMP/bad.svg ]] && fail "plot wrote its output for a bad file"
+# options echo escaped
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" $'--\x1b[2J' &&
+	contains "$TMP/err" "unknown option '--\\x1b[2J'"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --memory $'1\x1b' &&
+	contains "$TMP/err" "bad --memory '1\\x1b'"
+expect_rc 2 "$MEMCG" $'\x9b' && contains "$TMP/err" "unknown command '\\x9b'"
+if have_oracle; then
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --thp $'\x1b' &&
+		contains "$TMP/err" "bad --thp '\\x1b'"
+	expect_rc 2 "$MEMCG" compare "$DATA/failing.scn" $'-\x1b' &&
+		contains "$TMP/err" "unknown option '-\\x1b'"
+fi
+# a file name with an escape: every message names it escaped
+expect_rc 1 "$MEMCG" run "$TMP/name"$'\x1b'"[31m.scn" &&
+	contains "$TMP/err" "$TMP/name\\x1b[31m.scn: 1 of 2 expects failed"
+checks=$((checks + 1))
+grep -q $'\x1b' "$TMP/err" && fail "a file name's escape byte on stderr"
+# a write's value that is not text, on stdout and stderr
+expect_rc 1 "$MEMCG" run "$TMP/c1.scn" &&
+	contains "$TMP/err" "$TMP/c1.scn:2: write A/memory.max \\xc2\\x9b2J: EINVAL (Invalid argument)"
+expect_rc 0 "$MEMCG" run "$TMP/ff.scn" &&
+	contains "$TMP/out" "ok write A/memory.max \\xff fails EINVAL (EINVAL)"
+expect_rc 0 "$MEMCG" run "$TMP/ff.scn" --json
+if command -v python3 >/dev/null; then
+	checks=$((checks + 1))
+	python3 -c 'import json,sys
+for l in open(sys.argv[1], encoding="utf-8"): json.loads(l)' "$TMP/out" ||
+		fail "--json of a value that is not UTF-8: invalid JSON"
+fi
+
 echo "test_cli: $checks checks, $failures failed"
 ((failures == 0))
