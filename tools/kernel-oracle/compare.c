@@ -432,7 +432,7 @@ static void print_boots(const struct item *k, unsigned boots)
 	fputs(",\"kernel_boots\":[", stdout);
 	for (unsigned b = 0; b < boots; b++) {
 		fputs(b ? "," : "", stdout);
-		jsonl_write_str(stdout, k ? k->val[b] : NULL);
+		report_json_value(stdout, k ? k->val[b] : NULL);
 	}
 	fputc(']', stdout);
 }
@@ -452,9 +452,9 @@ static void print_table(const struct table *T, bool json, const char *kver,
 			printf("{\"line\":%d,\"what\":", r->line);
 			jsonl_write_str(stdout, r->what);
 			fputs(",\"engine\":", stdout);
-			jsonl_write_str(stdout, r->eng);
+			report_json_value(stdout, r->eng);
 			fputs(",\"kernel\":", stdout);
-			jsonl_write_str(stdout, r->ker);
+			report_json_value(stdout, r->ker);
 			print_boots(r->k, boots);
 			printf(",\"mark\":\"%s\"}\n", r->mark == '!' ? "differ" :
 			       r->mark == '*' ? "shown-differ" :

@@ -80,9 +80,14 @@ void events_add(struct events *E, const char *line)
 	}
 	ev.line = atoi(ln);
 	if (!strcmp(kind, "show")) {
+		const char *key = jsonl_get_nonnull(&o, "key");
+		const char *value = jsonl_get(&o, "value");
+
 		ev.kind = EV_SHOW;
 		ev.file = xstrdup(jsonl_get(&o, "file"));
-		ev.value = xstrdup(jsonl_get(&o, "value"));
+		/* the content line: "KEY VALUE" when the key came apart */
+		ev.value = key ? xasprintf("%s %s", key, value ? value : "") :
+			   xstrdup(value);
 	} else if (!strcmp(kind, "expect")) {
 		const char *ok = jsonl_get(&o, "ok");
 
@@ -564,7 +569,7 @@ static void print_json(const struct item *it, const struct scn_cmd *c,
 		it->present);
 	for (unsigned b = 0; b < boots; b++) {
 		fputs(b ? "," : "", out);
-		jsonl_write_str(out, it->val[b]);
+		report_json_value(out, it->val[b]);
 	}
 	fputs("],\"summary\":", out);
 	jsonl_write_str(out, v);

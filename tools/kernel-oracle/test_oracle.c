@@ -54,6 +54,62 @@ static void test_jsonl_escapes(void **state)
 	assert_int_equal(o.nr, 0);
 }
 
+/* JSON null and "null" differ; typed numbers read as written. */
+static void test_jsonl_null(void **state)
+{
+	struct jsonl_obj o;
+
+	(void)state;
+	assert_int_equal(jsonl_parse("{\"a\":null,\"b\":\"null\",\"c\":-12}",
+				     &o), 0);
+	assert_null(jsonl_get_nonnull(&o, "a"));
+	assert_string_equal(jsonl_get_nonnull(&o, "b"), "null");
+	assert_string_equal(jsonl_get_nonnull(&o, "c"), "-12");
+	assert_null(jsonl_get_nonnull(&o, "d"));
+	jsonl_free(&o);
+}
+
+/*
+ * Shows as `memcg run --json` and the player print them now (the key
+ * apart, the value typed) and as they did before (one "value" string):
+ * the same events.
+ */
+static void test_events_formats(void **state)
+{
+	static const char *const lines[] = {
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		"\"key\":\"max\",\"value\":6}",
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		"\"value\":\"max 6\"}",
+		"{\"line\":4,\"kind\":\"show\",\"file\":\"memory.current\","
+		"\"key\":null,\"value\":31457280}",
+		"{\"line\":4,\"kind\":\"show\",\"file\":\"memory.current\","
+		"\"value\":\"31457280\"}",
+		"{\"line\":5,\"kind\":\"show\",\"file\":\"A/memory.max\","
+		"\"key\":null,\"value\":\"max\"}",
+		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"A/memory.current "
+		"> 0\",\"ok\":true,\"actual\":4096}",
+		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"A/memory.current "
+		"> 0\",\"ok\":true,\"actual\":\"4096\"}",
+	};
+	struct events E = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+		events_add(&E, lines[i]);
+	assert_int_equal(E.nr, 7);
+	assert_int_equal(E.bad, 0);
+	assert_string_equal(E.v[0].value, "max 6");
+	assert_string_equal(E.v[1].value, "max 6");
+	assert_string_equal(E.v[2].value, "31457280");
+	assert_string_equal(E.v[3].value, "31457280");
+	assert_string_equal(E.v[4].value, "max");
+	assert_string_equal(E.v[5].actual, "4096");
+	assert_string_equal(E.v[6].actual, "4096");
+	assert_int_equal(E.expects, 2);
+	events_free(&E);
+}
+
 static void test_jsonl_malformed(void **state)
 {
 	static const char *const bad[] = {
@@ -423,7 +479,7 @@ static void test_items_print(void **state)
 	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
 	assert_non_null(strstr(buf, "{\"line\":3,\"kind\":\"show\",\"file\":"
 			       "\"A/memory.events\",\"key\":\"max\",\"boots\":3,"
-			       "\"present\":3,\"values\":[\"6\",\"5\",\"74\"],"
+			       "\"present\":3,\"values\":[6,5,74],"
 			       "\"summary\":\"5 / 6 / 74\",\"min\":5,\"max\":74}\n"));
 	assert_non_null(strstr(buf, "\"ok\":false,\"held\":2,"));
 	assert_non_null(strstr(buf, "\"values\":[\"killed\",null,null]"));
@@ -496,6 +552,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonl_event),
 		cmocka_unit_test(test_jsonl_escapes),
+		cmocka_unit_test(test_jsonl_null),
+		cmocka_unit_test(test_events_formats),
 		cmocka_unit_test(test_jsonl_malformed),
 		cmocka_unit_test(test_cpio_roundtrip),
 		cmocka_unit_test(test_cpio_missing_file),

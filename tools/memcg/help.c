@@ -97,7 +97,8 @@ static const char run_help[] =
 "\n"
 "options:\n"
 ENGINE_OPTIONS
-"  --json              JSON Lines, one object per event\n"
+"  --json              JSON Lines, one object per event, numbers typed\n"
+"                      (docs/json-schema.md)\n"
 "  --show-tree         print the cgroup tree after the run\n"
 "  --utf8              box-drawing characters in the tree\n"
 MACHINE_OPTIONS

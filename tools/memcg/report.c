@@ -22,9 +22,17 @@ void report_init(struct report *r, FILE *out, bool json)
 	*r = (struct report) { .out = out, .json = json };
 }
 
-/* A JSON string literal of @s. */
-static void json_str(FILE *f, const char *s)
+/**
+ * report_json_str - write @s as a JSON string (null for NULL)
+ * @f: stream
+ * @s: string or NULL
+ */
+void report_json_str(FILE *f, const char *s)
 {
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
 	fputc('"', f);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		switch (*c) {
@@ -48,6 +56,37 @@ static void json_str(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+/**
+ * report_is_int - whether @s is an integer as JSON writes one: an
+ * optional '-', then 0 or digits not starting with 0 (at most 19)
+ * @s: string or NULL
+ */
+bool report_is_int(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return false;
+	if (*s == '-')
+		s++;
+	n = strspn(s, "0123456789");
+	return n && n <= 19 && !s[n] && (s[0] != '0' || n == 1);
+}
+
+/**
+ * report_json_value - write @s as a JSON number when it is an integer
+ * (report_is_int()), else as a string (null for NULL)
+ * @f: stream
+ * @s: string or NULL
+ */
+void report_json_value(FILE *f, const char *s)
+{
+	if (report_is_int(s))
+		fputs(s, f);
+	else
+		report_json_str(f, s);
 }
 
 /**
@@ -118,12 +157,18 @@ void report_show(struct report *r, const struct scn_cmd *c,
 
 		if (r->json) {
 			char *line = strndup(p, n);
+			char *sp = line ? strchr(line, ' ') : NULL;
 
+			/* "KEY VALUE": the key apart, the value typed */
+			if (sp)
+				*sp = '\0';
 			fprintf(r->out, "{\"line\":%d,\"kind\":\"show\",\"file\":",
 				c->line);
-			json_str(r->out, file);
+			report_json_str(r->out, file);
+			fputs(",\"key\":", r->out);
+			report_json_str(r->out, sp ? line : NULL);
 			fputs(",\"value\":", r->out);
-			json_str(r->out, line ? line : "");
+			report_json_value(r->out, sp ? sp + 1 : line ? line : "");
 			fputs("}\n", r->out);
 			free(line);
 		} else if (n) {
@@ -153,7 +198,7 @@ void report_error(struct report *r, const struct scn_cmd *c, int err)
 	if (r->json) {
 		fprintf(r->out, "{\"line\":%d,\"kind\":\"error\",\"cmd\":",
 			c->line);
-		json_str(r->out, prefix);
+		report_json_str(r->out, prefix);
 		fprintf(r->out, ",\"error\":\"%s\"}\n", errname(err));
 	} else {
 		fprintf(r->out, "%s: %s\n", prefix, errname(err));
@@ -218,7 +263,7 @@ void report_killed(struct report *r, const struct scn_cmd *c,
 	if (r->json) {
 		fprintf(r->out, "{\"line\":%d,\"kind\":\"killed\",\"task\":",
 			c->line);
-		json_str(r->out, task);
+		report_json_str(r->out, task);
 		fputs("}\n", r->out);
 	} else {
 		fprintf(r->out, "%s killed\n", task);
@@ -382,9 +427,9 @@ static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
 	if (r->json) {
 		fprintf(r->out, "{\"line\":%d,\"kind\":\"expect\",\"expr\":",
 			c->line);
-		json_str(r->out, c->expr);
+		report_json_str(r->out, c->expr);
 		fprintf(r->out, ",\"ok\":%s,\"actual\":", ok ? "true" : "false");
-		json_str(r->out, raw_actual);
+		report_json_value(r->out, raw_actual);
 		fputs("}\n", r->out);
 		return;
 	}

@@ -28,11 +28,16 @@
  * or "success" when it did not fail.
  *
  * JSON output (--json): the same events, one JSON object per line (JSON
- * Lines), each with "line" (the scenario line) and "kind":
+ * Lines), each with "line" (the scenario line) and "kind"; a value that
+ * is an integer is a JSON number, anything else ("max", "EINVAL") a
+ * string (docs/json-schema.md):
  *
- *   {"line":5,"kind":"show","file":"A/memory.current","value":"31457280"}
+ *   {"line":5,"kind":"show","file":"A/memory.current","key":null,
+ *    "value":31457280}                           (one line in the output)
+ *   {"line":5,"kind":"show","file":"A/memory.events","key":"low",
+ *    "value":0}                    (a "KEY VALUE" line: the key apart)
  *   {"line":6,"kind":"expect","expr":"A/memory.current ~ 30M 5%",
- *    "ok":true,"actual":"31457280"}              (one line in the output)
+ *    "ok":true,"actual":31457280}
  *   {"line":7,"kind":"error","cmd":"write A/memory.max","error":"EINVAL"}
  *                          (a failed plain write is the error event of a
  *                           "write" line: the same object)
@@ -220,6 +225,21 @@ int report_pick_key(const char *content, const char *key, char *out,
  * Return: |a - b| <= (a + b) * tol / 100.
  */
 bool report_values_close(int64_t a, int64_t b, double tol);
+
+/** report_json_str - write @s as a JSON string, escaped; null for NULL */
+void report_json_str(FILE *f, const char *s);
+
+/**
+ * report_is_int - whether @s is an integer as JSON writes one ("-12",
+ * "0", not "012", "1.5", "max"), of at most 19 digits
+ */
+bool report_is_int(const char *s);
+
+/**
+ * report_json_value - write @s as a JSON number when report_is_int(),
+ * else as a string (null for NULL)
+ */
+void report_json_value(FILE *f, const char *s);
 
 /** report_task_state_str - "alive", "killed", "exited" or "none" */
 const char *report_task_state_str(enum scn_task_state state);

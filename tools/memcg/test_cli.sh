@@ -228,6 +228,42 @@ for l in open(sys.argv[1]): json.loads(l)' "$TMP/out" || fail "--json: invalid J
 	checks=$((checks + 1))
 	python3 -c 'import json,sys
 for l in open(sys.argv[1]): json.loads(l)' "$TMP/j" || fail "--json --show-tree: invalid JSON"
+	# docs/json-schema.md: every object has its kind's keys, of their
+	# types; integers are numbers, never strings of digits
+	cat "$TMP/j" "$TMP/out" >"$TMP/all.json"
+	"$MEMCG" run "$DATA/seeds.scn" --json >>"$TMP/all.json"
+	"$MEMCG" run "$DATA/write_failures.scn" --json --keep-going >>"$TMP/all.json"
+	"$MEMCG" tree "$SRC/examples/zombie.scn" --json --mode v1 >>"$TMP/all.json"
+	checks=$((checks + 1))
+	python3 - "$TMP/all.json" <<'PY' || fail "--json: not as docs/json-schema.md says"
+import json, re, sys
+S, N, B = str, (int,), bool
+NS = (int, str)
+schema = {
+    "show": {"line": N, "file": S, "key": (str, type(None)), "value": NS},
+    "expect": {"line": N, "expr": S, "ok": (bool,), "actual": NS},
+    "error": {"line": N, "cmd": S, "error": S},
+    "killed": {"line": N, "task": S},
+    "cgroup": {"path": S, "current": (int, type(None)), "tasks": S,
+               "max": (int, str, type(None)), "swap": (int, type(None)),
+               "failcnt": (int, type(None))},
+}
+seen = set()
+for n, l in enumerate(open(sys.argv[1]), 1):
+    o = json.loads(l)
+    k = o["kind"]
+    seen.add(k)
+    for key, types in schema[k].items():
+        if key not in o or not isinstance(o[key], types) or \
+           (isinstance(o[key], bool) and bool not in types):
+            sys.exit(f"line {n}: {k}: bad {key}: {l}")
+    for v in o.values():
+        if isinstance(v, str) and re.fullmatch(r"-?(0|[1-9][0-9]{0,18})", v):
+            sys.exit(f"line {n}: a number as a string: {l}")
+missing = set(schema) - seen
+if missing:
+    sys.exit(f"never saw {missing}")
+PY
 fi
 
 # 8. The tree.

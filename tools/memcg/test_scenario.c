@@ -799,13 +799,13 @@ static void test_output_json(void **state)
 
 	assert_string_equal(out,
 		"{\"line\":2,\"kind\":\"show\",\"file\":\"A/memory.events\","
-		"\"value\":\"low 0\"}\n"
+		"\"key\":\"low\",\"value\":0}\n"
 		"{\"line\":2,\"kind\":\"show\",\"file\":\"A/memory.events\","
-		"\"value\":\"high 1\"}\n"
+		"\"key\":\"high\",\"value\":1}\n"
 		"{\"line\":3,\"kind\":\"show\",\"file\":\"memory.current\","
-		"\"value\":\"31457280\"}\n"
+		"\"key\":null,\"value\":31457280}\n"
 		"{\"line\":3,\"kind\":\"show\",\"file\":\"memory.current\","
-		"\"value\":\"\"}\n");
+		"\"key\":null,\"value\":\"\"}\n");
 	free(out);
 
 	out = capture(emit_errors, "mkdir A\nwrite A/memory.max \"q\\\n"
@@ -826,7 +826,7 @@ static void test_output_json(void **state)
 	assert_non_null(strstr(out,
 		"{\"line\":3,\"kind\":\"expect\",\"expr\":"
 		"\"A/memory.current ~ 30M 5%\",\"ok\":true,"
-		"\"actual\":\"31457280\"}\n"));
+		"\"actual\":31457280}\n"));
 	assert_non_null(strstr(out,
 		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"t1 alive\","
 		"\"ok\":false,\"actual\":\"exited\"}\n"));
@@ -843,6 +843,38 @@ static void test_output_json(void **state)
 		"{\"line\":3,\"kind\":\"error\",\"cmd\":\"write A/memroy.max\","
 		"\"error\":\"ENOENT\"}\n");
 	free(out);
+}
+
+static void test_json_value(void **state)
+{
+	static const char *const ints[] = {
+		"0", "7", "-1", "31457280", "9223372036854771712",
+		"-9223372036854775808",
+	};
+	static const char *const strs[] = {
+		"", "-", "max", "012", "-0x1", "1.5", "1e3", "+1", " 1", "1 ",
+		"EINVAL", "12345678901234567890", "low 0",
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++)
+		assert_true(report_is_int(ints[i]));
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		assert_false(report_is_int(strs[i]));
+	assert_false(report_is_int(NULL));
+	f = open_memstream(&buf, &len);
+	report_json_value(f, "42");
+	fputc(',', f);
+	report_json_value(f, "max");
+	fputc(',', f);
+	report_json_value(f, NULL);
+	fputc(',', f);
+	report_json_str(f, "a\"b\\c\n\x1b");
+	fclose(f);
+	assert_string_equal(buf, "42,\"max\",null,\"a\\\"b\\\\c\\n\\u001b\"");
+	free(buf);
 }
 
 static void test_escape(void **state)
@@ -955,6 +987,7 @@ int main(void)
 		cmocka_unit_test(test_output_text),
 		cmocka_unit_test(test_output_json),
 		cmocka_unit_test(test_write_diag),
+		cmocka_unit_test(test_json_value),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_output_escaped),
 		cmocka_unit_test(test_load),
