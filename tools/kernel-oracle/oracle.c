@@ -109,6 +109,13 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 			o->json = true;
 			continue;
 		}
+		if (!strcmp(a, "--tap")) {
+			if (!compare)
+				return usage_error(cmd, "%s: for compare only",
+						   a);
+			o->tap = true;
+			continue;
+		}
 		if (!strcmp(a, "--console")) {
 			o->console = true;
 			continue;
@@ -234,6 +241,9 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 	if (!o->file)
 		return usage_error(cmd, "which scenario file? (memcg %s "
 				   "--help)", cmd);
+	if (o->tap && o->json)
+		return usage_error(cmd, "--tap is the output: not with %s",
+				   "--json");
 	return 0;
 }
 

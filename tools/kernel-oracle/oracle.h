@@ -34,6 +34,10 @@
  *   --tolerance PERCENT    how far shown numbers may differ (default 5);
  *                          with --repeat, how far outside the kernel's
  *                          min..max range
+ *   --tap                  KTAP: a test point per expect row (ok when
+ *                          both sides agree), per other row marked '!'
+ *                          and per failed write; every row as a "# "
+ *                          diagnostic
  *
  * --kernel and --lru-gen select the kernel side only: the engine follows
  * the scenario's machine line (kernel=, reclaim=).

@@ -99,6 +99,9 @@ static const char run_help[] =
 ENGINE_OPTIONS
 "  --json              JSON Lines, one object per event, numbers typed\n"
 "                      (docs/json-schema.md)\n"
+"  --tap               KTAP, as the kernel's selftests: a test point per\n"
+"                      expect and per failed write, the rest as \"# \"\n"
+"                      diagnostics\n"
 "  --show-tree         print the cgroup tree after the run\n"
 "  --utf8              box-drawing characters in the tree\n"
 MACHINE_OPTIONS
@@ -146,7 +149,7 @@ static const char kernel_help[] =
 "tools/kernel-oracle/README.md.\n"
 "\n"
 "options:\n"
-"  --json              JSON Lines\n"
+"  --json              JSON Lines, numbers typed (docs/json-schema.md)\n"
 ORACLE_OPTIONS
 MACHINE_OPTIONS
 HELP_OPTION
@@ -163,7 +166,11 @@ static const char compare_help[] =
 "tolerance, '?' when a line exists on one side only.\n"
 "\n"
 "options:\n"
-"  --json              JSON Lines, one object per row\n"
+"  --json              JSON Lines, one object per row, numbers typed\n"
+"                      (docs/json-schema.md)\n"
+"  --tap               KTAP: a test point per expect (ok when both sides\n"
+"                      agree), per other disagreement and per failed\n"
+"                      write; every row as a \"# \" diagnostic\n"
 "  --tolerance PERCENT how far shown numbers may differ (default 5)\n"
 ORACLE_OPTIONS
 MACHINE_OPTIONS

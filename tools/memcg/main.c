@@ -63,7 +63,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 
 enum opt_id {
 	OPT_SEED, OPT_MEMORY, OPT_SWAP, OPT_CPUS, OPT_MODE, OPT_POLICY,
-	OPT_OUTPUT, OPT_JSON, OPT_SHOW_TREE, OPT_UTF8, OPT_KEEP_GOING,
+	OPT_OUTPUT, OPT_JSON, OPT_SHOW_TREE, OPT_UTF8, OPT_KEEP_GOING, OPT_TAP,
 };
 
 static const struct opt {
@@ -81,6 +81,7 @@ static const struct opt {
 	{ "--policy", NULL, OPT_POLICY, true, FOR_ENGINE },
 	{ "--output", "-o", OPT_OUTPUT, true, FOR_PLOT },
 	{ "--json", NULL, OPT_JSON, false, FOR_RUN | FOR_TREE },
+	{ "--tap", NULL, OPT_TAP, false, FOR_RUN },
 	{ "--show-tree", NULL, OPT_SHOW_TREE, false, FOR_RUN },
 	{ "--utf8", NULL, OPT_UTF8, false, FOR_RUN | FOR_TREE },
 	{ "--keep-going", NULL, OPT_KEEP_GOING, false, FOR_ENGINE },
@@ -182,6 +183,9 @@ static int set_opt(struct cli *c, const struct opt *o, const char *a,
 	case OPT_KEEP_GOING:
 		c->run.keep_going = true;
 		break;
+	case OPT_TAP:
+		c->run.tap = true;
+		break;
 	}
 	(void)a;
 	return 0;
@@ -224,6 +228,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	if (!c->file)
 		return usage_error(c->cmd, "which scenario file? (memcg %s "
 				   "--help)", c->cmd);
+	if (c->run.tap && (c->run.json || c->show_tree))
+		return usage_error(c->cmd, "--tap is the output: not with %s",
+				   c->run.json ? "--json" : "--show-tree");
 	return 0;
 }
 
@@ -266,15 +273,36 @@ static void run_summary(const struct cli *c, const struct scenario *s,
 /* run and tree: run @s, print its lines (run) and/or the tree. */
 static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 {
+	char *tap = NULL;
+	size_t tap_len = 0;
+	FILE *out = tree ? NULL : stdout;
 	struct run *r;
 	int err, ret;
 
-	err = run_create(s, &c->run, tree ? NULL : stdout, &r);
+	/* KTAP's plan comes first: the run's lines wait in memory */
+	if (c->run.tap) {
+		out = open_memstream(&tap, &tap_len);
+		if (!out) {
+			fprintf(stderr, "memcg: %s\n", strerror(errno));
+			return MEMCG_EXIT_USAGE;
+		}
+	}
+	err = run_create(s, &c->run, out, &r);
 	if (err) {
+		if (c->run.tap) {
+			fclose(out);
+			free(tap);
+		}
 		run_create_error(s, err);
 		return MEMCG_EXIT_USAGE;
 	}
 	run_all(r);
+	if (c->run.tap) {
+		fclose(out);
+		report_tap_finish(run_report(r), stdout, tap, tap_len, s,
+				  run_stopped_at(r));
+		free(tap);
+	}
 	if (tree || c->show_tree)
 		tree_print(run_engine(r), s, stdout, c->utf8, c->run.json);
 	ret = run_exit_code(r);

@@ -23,6 +23,73 @@ void report_init(struct report *r, FILE *out, bool json)
 }
 
 /**
+ * report_init_tap - start a KTAP report
+ * @r: report
+ * @out: where the lines go until report_tap_finish()
+ */
+void report_init_tap(struct report *r, FILE *out)
+{
+	*r = (struct report) { .out = out, .tap = true };
+}
+
+/* A text line begins: with KTAP it is a diagnostic. */
+static FILE *text(struct report *r)
+{
+	if (r->tap)
+		fputs("# ", r->out);
+	return r->out;
+}
+
+/*
+ * A KTAP test point: "ok N DESC" or "not ok N DESC". DESC is escaped,
+ * and a '#' would begin a directive: there is none in scenario text
+ * (it begins a comment), but say so.
+ */
+static void tap_point(struct report *r, bool ok, const char *desc)
+{
+	char *d = scn_escape_dup(desc);
+
+	for (char *c = d; c && *c; c++)
+		if (*c == '#')
+			*c = '?';
+	fprintf(r->out, "%sok %u %s\n", ok ? "" : "not ", ++r->nr_points,
+		d ? d : "?");
+	free(d);
+}
+
+/**
+ * report_tap_finish - print a KTAP report whole
+ * @r: the report, its run over
+ * @out: where
+ * @body: what went to @r->out
+ * @len: its length
+ * @s: the scenario
+ * @stopped_at: where a strict run stopped, or 0
+ */
+void report_tap_finish(const struct report *r, FILE *out, const char *body,
+		       size_t len, const struct scenario *s, int stopped_at)
+{
+	unsigned skipped = 0, n = r->nr_points;
+
+	for (size_t i = 0; stopped_at && i < s->nr_cmds; i++)
+		skipped += s->cmds[i].line > stopped_at &&
+			   s->cmds[i].expr != NULL;
+	fprintf(out, "KTAP version 1\n1..%u\n", n + skipped);
+	fwrite(body, 1, len, out);
+	for (size_t i = 0; stopped_at && i < s->nr_cmds; i++) {
+		const struct scn_cmd *c = &s->cmds[i];
+		char *expr;
+
+		if (c->line <= stopped_at || !c->expr)
+			continue;
+		expr = scn_escape_dup(c->expr);
+		fprintf(out, "ok %u %s # SKIP the run stopped at line %d (a "
+			"write failed)\n", ++n, expr ? expr : "?", stopped_at);
+		free(expr);
+	}
+}
+
+/**
  * report_json_str - write @s as a JSON string (null for NULL)
  * @f: stream
  * @s: string or NULL
@@ -174,11 +241,11 @@ void report_show(struct report *r, const struct scn_cmd *c,
 		} else if (n) {
 			char *line = strndup(p, n);
 
-			fprintf(r->out, "%s %s\n", file, line ?
+			fprintf(text(r), "%s %s\n", file, line ?
 				scn_escape(line, esc, sizeof(esc)) : "");
 			free(line);
 		} else {
-			fprintf(r->out, "%s\n", file);
+			fprintf(text(r), "%s\n", file);
 		}
 		p = nl ? nl + 1 : p + n;
 	} while (*p);
@@ -201,7 +268,7 @@ void report_error(struct report *r, const struct scn_cmd *c, int err)
 		report_json_str(r->out, prefix);
 		fprintf(r->out, ",\"error\":\"%s\"}\n", errname(err));
 	} else {
-		fprintf(r->out, "%s: %s\n", prefix, errname(err));
+		fprintf(text(r), "%s: %s\n", prefix, errname(err));
 	}
 }
 
@@ -224,7 +291,9 @@ void report_write_failed(struct report *r, const struct scn_cmd *c, int err)
 		return;
 	}
 	report_cmd_prefix(c, prefix, sizeof(prefix));
-	fprintf(r->out, "%s: %s [line %d]\n", prefix, errname(err), c->line);
+	fprintf(text(r), "%s: %s [line %d]\n", prefix, errname(err), c->line);
+	if (r->tap)
+		tap_point(r, false, c->text ? c->text : prefix);
 }
 
 /**
@@ -266,7 +335,7 @@ void report_killed(struct report *r, const struct scn_cmd *c,
 		report_json_str(r->out, task);
 		fputs("}\n", r->out);
 	} else {
-		fprintf(r->out, "%s killed\n", task);
+		fprintf(text(r), "%s killed\n", task);
 	}
 }
 
@@ -440,15 +509,17 @@ static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
 	scn_escape(raw_actual, actual, sizeof(actual));
 	expr = scn_escape_dup(c->expr);
 	if (ok) {
-		fprintf(r->out, "ok %s (%s%s)\n", expr ? expr : "?", actual,
+		fprintf(text(r), "ok %s (%s%s)\n", expr ? expr : "?", actual,
 			hum);
 	} else {
-		fprintf(r->out, "FAIL %s: got %s%s, want ", expr ? expr : "?",
+		fprintf(text(r), "FAIL %s: got %s%s, want ", expr ? expr : "?",
 			actual, hum);
 		report_print_want(r->out, c);
 		fprintf(r->out, " [line %d]\n", c->line);
 	}
 	free(expr);
+	if (r->tap)
+		tap_point(r, ok, c->expr);
 }
 
 /**

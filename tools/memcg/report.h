@@ -43,6 +43,14 @@
  *                           "write" line: the same object)
  *   {"line":8,"kind":"killed","task":"t1"}
  *
+ * KTAP output (--tap, report_init_tap()): the text lines above as
+ * diagnostics ("# " before each), and after each expect's line its test
+ * point, "ok N EXPR" or "not ok N EXPR"; a failed plain write is a test
+ * point too ("not ok N write A/memory.max 10M"). The caller buffers them:
+ * report_tap_finish() prints "KTAP version 1", the plan "1..N" and the
+ * points, then "ok N EXPR # SKIP ..." for each expect a strict run did
+ * not reach.
+ *
  * Expect semantics: numbers compare numerically (K/M/G/T suffixes, "max"
  * is INT64_MAX); '~' is the kernel selftests' values_close():
  * |a - b| <= (a + b) * tol / 100, tol 5% unless given. A non-numeric
@@ -82,6 +90,8 @@ enum scn_task_state {
  * @nr_expects: expects evaluated
  * @nr_failed: expects that failed
  * @nr_write_failed: plain writes that failed (report_write_failed())
+ * @tap: KTAP: text lines as diagnostics, a test point per expect
+ * @nr_points: KTAP test points printed
  */
 struct report {
 	FILE *out;
@@ -89,6 +99,8 @@ struct report {
 	unsigned nr_expects;
 	unsigned nr_failed;
 	unsigned nr_write_failed;
+	bool tap;
+	unsigned nr_points;
 };
 
 /**
@@ -98,6 +110,30 @@ struct report {
  * @json: JSON Lines output
  */
 void report_init(struct report *r, FILE *out, bool json);
+
+/**
+ * report_init_tap - start a KTAP report (text lines as "# " diagnostics,
+ * a test point per expect and per failed write)
+ * @r: report
+ * @out: where the lines go until report_tap_finish() (a memory stream:
+ *       the plan comes first)
+ */
+void report_init_tap(struct report *r, FILE *out);
+
+/**
+ * report_tap_finish - print a KTAP report whole
+ * @r: the report, its run over
+ * @out: where (stdout)
+ * @body: what went to @r->out
+ * @len: its length
+ * @s: the scenario
+ * @stopped_at: the line of the failed write a strict run stopped at, or 0
+ *
+ * "KTAP version 1", "1..N", @body, then "ok N EXPR # SKIP the run stopped
+ * at line L (a write failed)" for each expect after @stopped_at.
+ */
+void report_tap_finish(const struct report *r, FILE *out, const char *body,
+		       size_t len, const struct scenario *s, int stopped_at);
 
 /**
  * report_show - print a control file's content for a show command

@@ -233,7 +233,8 @@ for l in open(sys.argv[1]): json.loads(l)' "$TMP/j" || fail "--json --show-tree:
 	cat "$TMP/j" "$TMP/out" >"$TMP/all.json"
 	"$MEMCG" run "$DATA/seeds.scn" --json >>"$TMP/all.json"
 	"$MEMCG" run "$DATA/write_failures.scn" --json --keep-going >>"$TMP/all.json"
-	"$MEMCG" tree "$SRC/examples/zombie.scn" --json --mode v1 >>"$TMP/all.json"
+	"$MEMCG" tree "$SRC/examples/zombie.scn" --json --mode v1 --keep-going \
+		>>"$TMP/all.json" 2>/dev/null
 	checks=$((checks + 1))
 	python3 - "$TMP/all.json" <<'PY' || fail "--json: not as docs/json-schema.md says"
 import json, re, sys
@@ -452,6 +453,95 @@ if command -v python3 >/dev/null; then
 	python3 -c 'import json,sys
 for l in open(sys.argv[1], encoding="utf-8"): json.loads(l)' "$TMP/out" ||
 		fail "--json of a value that is not UTF-8: invalid JSON"
+fi
+
+# 12. --tap: KTAP as the kernel's selftests print it. ktap FILE RC: FILE
+# is valid KTAP version 1 (version line, plan, numbered points, "# "
+# diagnostics) with as many points as the plan, and has a "not ok" point
+# exactly when RC (the exit status) is 1.
+ktap() {
+	checks=$((checks + 1))
+	python3 - "$1" "$2" <<'PY' || fail "$1: not KTAP: $(head -3 "$1" | tr '\n' '|')"
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines.pop() == "", "no final newline"
+assert lines[0] == "KTAP version 1", lines[0]
+m = re.fullmatch(r"1\.\.(\d+)", lines[1])
+assert m, lines[1]
+plan, n, failed = int(m.group(1)), 0, False
+for l in lines[2:]:
+    if l.startswith("# "):
+        continue
+    p = re.fullmatch(r"(not )?ok (\d+) ([^#]+?)( # (SKIP) .+)?", l)
+    assert p, "not a KTAP line: " + l
+    n += 1
+    assert int(p.group(2)) == n, "numbered %s, want %d" % (p.group(2), n)
+    failed |= bool(p.group(1)) and not p.group(5)
+assert n == plan, "%d points, plan %d" % (n, plan)
+assert failed == (sys.argv[2] == "1"), "not ok points and exit %s" % sys.argv[2]
+PY
+}
+if command -v python3 >/dev/null; then
+	expect_rc 0 "$MEMCG" run "$SRC/examples/limit-and-swap.scn" --tap
+	ktap "$TMP/out" 0
+	contains "$TMP/out" "ok 1 web/memory.current <= 64M"
+	contains "$TMP/out" "# web/memory.current 67059712"
+	contains "$TMP/out" "# job killed"
+	checks=$((checks + 1))
+	[[ $(grep -c '^ok ' "$TMP/out") == $(grep -c '^expect' "$SRC/examples/limit-and-swap.scn") ]] ||
+		fail "--tap: not one test point per expect"
+	expect_rc 1 "$MEMCG" run "$DATA/failing.scn" --tap
+	ktap "$TMP/out" 1
+	cat >"$TMP/want" <<'KTAP'
+KTAP version 1
+1..2
+# ok A/memory.current ~ 10M 5% (10485760 = 10M)
+ok 1 A/memory.current ~ 10M 5%
+# FAIL A/memory.current < 1M: got 10485760 = 10M, want < 1M [line 7]
+not ok 2 A/memory.current < 1M
+KTAP
+	checks=$((checks + 1))
+	diff -u "$TMP/want" "$TMP/out" >&2 || fail "failing.scn --tap"
+	# a strict run that stops: the failed write fails, what it did not
+	# reach is skipped
+	cat >"$TMP/stop.scn" <<'SCN'
+mkdir A
+expect A/memory.max == max
+write A/memroy.max 10M
+expect A/memory.current == 0
+expect write A/memory.max x fails EINVAL
+SCN
+	expect_rc 1 "$MEMCG" run "$TMP/stop.scn" --tap
+	ktap "$TMP/out" 1
+	cat >"$TMP/want" <<'KTAP'
+KTAP version 1
+1..4
+# ok A/memory.max == max (max)
+ok 1 A/memory.max == max
+# write A/memroy.max: ENOENT [line 3]
+not ok 2 write A/memroy.max 10M
+ok 3 A/memory.current == 0 # SKIP the run stopped at line 3 (a write failed)
+ok 4 write A/memory.max x fails EINVAL # SKIP the run stopped at line 3 (a write failed)
+KTAP
+	checks=$((checks + 1))
+	diff -u "$TMP/want" "$TMP/out" >&2 || fail "stop.scn --tap"
+	contains "$TMP/err" "stop.scn:3: write A/memroy.max 10M: ENOENT"
+	expect_rc 1 "$MEMCG" run "$TMP/stop.scn" --tap --keep-going
+	ktap "$TMP/out" 1
+	contains "$TMP/out" "ok 3 A/memory.current == 0"
+	contains "$TMP/out" "ok 4 write A/memory.max x fails EINVAL"
+	for f in "$SRC"/tests/scenarios/*.scn "$DATA/errors.scn" "$DATA/expect_write_ok.scn"; do
+		"$MEMCG" run "$f" --tap >"$TMP/out" 2>/dev/null
+		ktap "$TMP/out" $?
+	done
+fi
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --tap --json && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --tap --show-tree && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" tree "$DATA/failing.scn" --tap && one_line "$TMP/err"
+if have_oracle; then
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --tap &&
+		contains "$TMP/err" "--tap: for compare only"
+	expect_rc 2 "$MEMCG" compare "$DATA/failing.scn" --tap --json && one_line "$TMP/err"
 fi
 
 echo "test_cli: $checks checks, $failures failed"
