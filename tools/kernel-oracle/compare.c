@@ -731,6 +731,8 @@ int oracle_compare_main(int argc, char **argv)
 	ret = oracle_parse_args(argc, argv, true, &o);
 	if (ret)
 		return ret;
+	if (o.paths)
+		return oracle_print_paths(argv[0]);
 	ret = oracle_load(&o, &text, &len, &s);
 	if (ret)
 		return ret;

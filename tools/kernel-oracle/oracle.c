@@ -116,6 +116,10 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 			o->tap = true;
 			continue;
 		}
+		if (!strcmp(a, "--paths")) {
+			o->paths = true;
+			continue;
+		}
 		if (!strcmp(a, "--console")) {
 			o->console = true;
 			continue;
@@ -238,6 +242,12 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 			break;
 		}
 	}
+	if (o->paths) {
+		if (o->file)
+			return usage_error(cmd, "--paths runs no scenario, not "
+					   "'%s'", o->file);
+		return 0;
+	}
 	if (!o->file)
 		return usage_error(cmd, "which scenario file? (memcg %s "
 				   "--help)", cmd);
@@ -245,6 +255,45 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 		return usage_error(cmd, "--tap is the output: not with %s",
 				   "--json");
 	return 0;
+}
+
+/* One line of --paths: "NAME PATH", and whether it is there. */
+static bool print_path(const char *name, const char *path, int mode,
+		       const char *cmd)
+{
+	char esc[4200];
+
+	scn_escape(path, esc, sizeof(esc));
+	printf("%-8s %s\n", name, esc);
+	if (access(path, mode) == 0)
+		return true;
+	fprintf(stderr, "memcg %s: %s %s is missing (%s)\n", cmd, name, esc,
+		strerror(errno));
+	return false;
+}
+
+/**
+ * oracle_print_paths - where the oracle's files are (--paths)
+ * @cmd: the command, for messages
+ *
+ * Return: 0, or 3 when the player or a script is missing.
+ */
+int oracle_print_paths(const char *cmd)
+{
+	struct oracle_host h = { 0 };
+	enum host_from from = host_paths(&h);
+	char prepare[1100], init[1100];
+	bool ok;
+
+	snprintf(prepare, sizeof(prepare), "%s/prepare.sh", h.srcdir);
+	snprintf(init, sizeof(init), "%s/init.sh", h.srcdir);
+	ok = print_path("player", h.player, X_OK, cmd);
+	ok &= print_path("prepare", prepare, X_OK, cmd);
+	ok &= print_path("init", init, R_OK, cmd);
+	printf("%-8s %s\n", "cache", h.cache);
+	printf("%-8s %s\n", "from", from == HOST_FROM_INSTALL ?
+	       "the installation" : "the build tree");
+	return ok ? 0 : 3;
 }
 
 /**
@@ -705,6 +754,8 @@ int oracle_kernel_main(int argc, char **argv)
 	ret = oracle_parse_args(argc, argv, false, &o);
 	if (ret)
 		return ret;
+	if (o.paths)
+		return oracle_print_paths(argv[0]);
 	ret = oracle_load(&o, &text, &len, &s);
 	if (ret)
 		return ret;

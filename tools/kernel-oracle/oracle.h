@@ -30,6 +30,9 @@
  *   --accel kvm|tcg        default: KVM if it works here, else TCG
  *   --console              copy the VM's console to stderr
  *   --keep                 keep the run directory (logs, initramfs)
+ *   --paths                print where the player, prepare.sh, init.sh
+ *                          and the cache are (host.h) and run nothing:
+ *                          exit 0, or 3 when one is missing
  * compare only:
  *   --tolerance PERCENT    how far shown numbers may differ (default 5);
  *                          with --repeat, how far outside the kernel's

@@ -84,6 +84,8 @@ static const char summary[] =
 "  --accel kvm|tcg     default: KVM if it works here, else TCG\n" \
 "  --console           copy the VM's console to stderr\n" \
 "  --keep              keep the run directory (logs, initramfs)\n" \
+"  --paths             print where the player, its scripts and the cache\n" \
+"                      are, and run nothing\n" \
 "  --keep-going        run on after a failed write, on both sides\n" \
 "  --seed N            the engine's CPU placement (compare)\n"
 

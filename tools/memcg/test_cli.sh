@@ -392,6 +392,14 @@ if have_oracle; then
 		"$MEMCG" compare "$DATA/expect_write.scn"
 	expect_rc 2 "$MEMCG" kernel "$DATA/bad_size.scn"
 	expect_rc 2 "$MEMCG" compare "$DATA/bad_size.scn"
+	# --paths: the build tree's player, no VM (the installed one:
+	# test_install.sh)
+	expect_rc 0 "$MEMCG" kernel --paths &&
+		contains "$TMP/out" "from     the build tree"
+	contains "$TMP/out" "init     $SRC/tools/kernel-oracle/init.sh"
+	expect_rc 3 env MEMCG_ORACLE_PLAYER=/nonexistent "$MEMCG" kernel --paths &&
+		contains "$TMP/err" "memcg kernel: player /nonexistent is missing"
+	expect_rc 2 "$MEMCG" kernel --paths "$DATA/failing.scn" && one_line "$TMP/err"
 fi
 
 # 11. Bad input: a directory, binary data, control bytes, /dev/zero: one
