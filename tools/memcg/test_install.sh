@@ -133,6 +133,22 @@ fi
 # 5. The documentation: the license, and the man pages and completion
 # when the build made them.
 check "LICENSE" grep -q "MIT License" "$P/share/doc/libmemcg/LICENSE"
+comp=$P/share/bash-completion/completions/memcg
+check "bash completion" test -f "$comp"
+check "bash completion works" bash -c 'source "$1"; COMP_WORDS=(memcg com);
+	COMP_CWORD=1; _memcg; [[ ${COMPREPLY[*]} == compare ]]' _ "$comp"
+if command -v scdoc >/dev/null; then
+	check "memcg(1)" test -f "$P/share/man/man1/memcg.1"
+	check "memcg-scenario(5)" test -f "$P/share/man/man5/memcg-scenario.5"
+	if command -v man >/dev/null; then
+		check "man finds memcg(1) under P" env MANPATH="$P/share/man" man -w memcg
+		same "man -w memcg" "$(cat "$TMP/out")" "$P/share/man/man1/memcg.1"
+		check "man finds memcg-scenario(5)" env MANPATH="$P/share/man" \
+			man -w 5 memcg-scenario
+	fi
+else
+	echo "test_install: no scdoc: no man pages to check"
+fi
 
 echo "test_install: $checks checks, $failures failed"
 ((failures == 0))
