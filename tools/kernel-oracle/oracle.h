@@ -66,10 +66,9 @@
  * Exit status: 0 every expect held (on every boot) and every write
  * succeeded (kernel) / engine and kernel agree and no write failed on
  * either (compare), 1 an expect or a write failed / they differ or a
- * write failed, 2 malformed
- * scenario, bad usage, or a machine the engine does not model (compare:
- * reclaim=mglru, for now), 3 the oracle failed (VM did not boot, timed
- * out, engine crashed).
+ * write failed, 2 malformed scenario, bad usage, or a machine the engine
+ * does not model (compare: reclaim=mglru without kernel=6.12), 3 the
+ * oracle failed (no player, VM did not boot, timed out, engine crashed).
  */
 #ifndef MEMCG_ORACLE_H
 #define MEMCG_ORACLE_H

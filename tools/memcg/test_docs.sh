@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # The documentation agrees with the program: every option `memcg CMD
-# --help` lists is in memcg(1) and is what the bash completion offers for
-# CMD (no more, no less); every command, exit status, verb, action,
+# --help` lists is in memcg(1) (and for kernel and compare in the
+# oracle's README) and is what the bash completion offers for CMD (no
+# more, no less); every command, exit status, verb, action,
 # machine key and operator of the scenario language is in memcg(1) or
-# memcg-scenario(5); and the man pages were built (when scdoc is here).
+# memcg-scenario(5); the man pages were built (when scdoc is here); and
+# every file of the project that a document, example or comment names
+# exists.
 #
 #   test_docs.sh MEMCG SOURCE_DIR MAN_BUILD_DIR      (ctest runs it)
 set -uo pipefail
@@ -64,10 +67,20 @@ for cmd in run tree plot kernel compare; do
 		in_doc "$MAN1" "*$o*"
 	done
 	in_doc "$MAN1" "*memcg $cmd* _FILE_"
+	# the oracle's README lists every option of kernel and compare
+	if [[ $cmd == kernel || $cmd == compare ]]; then
+		for o in $opts; do
+			in_doc "$SRC/tools/kernel-oracle/README.md" "\`$o"
+		done
+	fi
 	same_words "completion of 'memcg $cmd -'" \
 		"$(complete_words memcg "$cmd" - | tr '\n' ' ')" \
 		"$(tr ' ' '\n' <<<"$opts" | grep -vx -- -h | tr '\n' ' ')"
 done
+
+# and the kernels it supports
+in_doc "$SRC/tools/kernel-oracle/README.md" "| 6.1 (\`--kernel 6.1\`"
+in_doc "$SRC/tools/kernel-oracle/README.md" "| 6.12 (\`--kernel 6.12\`"
 
 # 2. The completion's other answers.
 same_words "memcg <TAB>" "$(complete_words memcg '' | tr '\n' ' ')" \
@@ -141,6 +154,68 @@ if command -v scdoc >/dev/null; then
 				fail "$page: groff: $(head -3 "$TMP/groff")"
 		fi
 	done
+fi
+
+# 6. Every file of the project that a document, example or comment
+# names exists (paths from the top: docs/, tools/, examples/, ...; the
+# kernel's own paths such as tools/testing/ are not ours).
+if command -v python3 >/dev/null; then
+	checks=$((checks + 1))
+	python3 - "$SRC" <<'PY' || fail "documents name files that do not exist"
+import os, re, subprocess, sys
+src = sys.argv[1]
+try:
+    files = subprocess.run(["git", "-C", src, "ls-files"], check=True,
+                           capture_output=True, text=True).stdout.split()
+except Exception:
+    files = [os.path.relpath(os.path.join(d, f), src)
+             for d, _, fs in os.walk(src) if "/build" not in d and "/.git" not in d
+             for f in fs]
+top = r"(?:docs|tools|examples|tests|scripts|src|include|bench|preload|cmake)"
+pat = re.compile(r"(?<![\w./-])(" + top + r"/[\w./-]*\w)")
+kernel = ("tools/testing/", "include/linux/", "tools/perf/")
+bad = []
+for f in files:
+    if not f.endswith((".c", ".h", ".md", ".scn", ".sh", ".txt", ".scd",
+                       ".bash", ".cmake", ".in", ".cpp")) and \
+       os.path.basename(f) not in ("CMakeLists.txt", "run"):
+        continue
+    try:
+        text = open(os.path.join(src, f), encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError):
+        continue
+    if f == "tools/memcg/test_docs.sh":
+        continue
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in pat.finditer(line):
+            p = m.group(1).rstrip(".")
+            # a pattern (src/mm/vmscan*.c, selftest_<name>.scn), a kernel path
+            if line[m.end():m.end() + 1] in ("*", "<", "{", "[") or \
+               p.startswith(kernel):
+                continue
+            # from the top, or from the naming file's directory
+            if not os.path.exists(os.path.join(src, p)) and \
+               not os.path.exists(os.path.join(src, os.path.dirname(f), p)):
+                bad.append(f"{f}:{n}: {p}")
+# a document named alone (DESIGN.md, KERNEL-REFERENCE.md): one of ours
+names = {os.path.basename(x) for x in files}
+doc = re.compile(r"(?<![\w/.-])([A-Z][A-Z0-9_-]*\.md)\b")
+for f in files:
+    if not f.endswith((".c", ".h", ".md", ".scn", ".sh", ".scd")) or \
+       f == "tools/memcg/test_docs.sh":
+        continue
+    try:
+        text = open(os.path.join(src, f), encoding="utf-8").read()
+    except (OSError, UnicodeDecodeError):
+        continue
+    for n, line in enumerate(text.splitlines(), 1):
+        for m in doc.finditer(line):
+            if m.group(1) not in names:
+                bad.append(f"{f}:{n}: {m.group(1)}")
+for b in bad:
+    print("missing:", b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
 fi
 
 echo "test_docs: $checks checks, $failures failed"
