@@ -3,13 +3,16 @@
 # Idempotent and silent when everything is already installed.
 #
 #   scripts/deps.sh          build and test
-#   scripts/deps.sh --fuzz   also Clang and its libFuzzer runtime (fuzz.sh)
+#   scripts/deps.sh --fuzz   the same (fuzz.sh's Clang and libFuzzer runtime
+#                            are in the list since CI builds with Clang too)
+#
+# clang and libclang-rt-dev: the clang Release build of scripts/test.sh
+# (which builds the libFuzzer target too) and scripts/fuzz.sh; scdoc: the
+# man pages (docs/man/*.scd; without it the build skips them).
 set -euo pipefail
 
-PACKAGES=(cmake gcc g++ make pkg-config linux-libc-dev libcmocka-dev liburcu-dev python3)
-if [[ ${1:-} == --fuzz ]]; then
-	PACKAGES+=(clang libclang-rt-dev)
-fi
+PACKAGES=(cmake gcc g++ make pkg-config linux-libc-dev libcmocka-dev liburcu-dev
+	  python3 clang libclang-rt-dev scdoc)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -18,6 +18,10 @@
  * a number agrees when it is within the tolerance of that range, an
  * expect's kernel verdict is "held on every boot", and a kill or error
  * must have happened on every boot.
+ * --tap prints KTAP: the rows as "# " diagnostics, and a test point for
+ * each expect (ok when the row is not marked '!'), each other row marked
+ * '!' and each failed plain write, so that a "not ok" point is there
+ * exactly when the exit status is 1.
  * A plain write that fails, on either side, is an error of the run
  * (tools/memcg/run.h): each side stops there unless --keep-going, says
  * "FILE:LINE: write ...: EINVAL (Invalid argument)" on stderr, and the
@@ -44,6 +48,13 @@
 #include "scenario.h"
 #include "vm.h"
 
+/* What a row is to --tap. */
+enum point {
+	POINT_NONE,		/* a diagnostic only (shows that agree or not) */
+	POINT_CHECK,		/* a test point: ok unless marked '!' */
+	POINT_FAILED,		/* a test point that fails: a failed write */
+};
+
 /* A row of the table. */
 struct row {
 	int line;
@@ -52,6 +63,7 @@ struct row {
 	char *eng;		/* NULL: nothing on that side */
 	char *ker;
 	const struct item *k;	/* the kernel's item (every boot's value) */
+	enum point point;	/* expects, disagreements, failed writes */
 };
 
 struct table {
@@ -86,6 +98,26 @@ static char *xasprintf(const char *fmt, ...)
 		exit(3);
 	}
 	return s;
+}
+
+/* scn_escape() of @s, malloc'd; @s itself freed by xescape_free(). */
+static char *xescape(const char *s)
+{
+	char *e = scn_escape_dup(s ? s : "");
+
+	if (!e) {
+		fputs("memcg compare: out of memory\n", stderr);
+		exit(3);
+	}
+	return e;
+}
+
+static char *xescape_free(char *s)
+{
+	char *e = xescape(s);
+
+	free(s);
+	return e;
 }
 
 static void *grow(void *v, size_t *cap, size_t nr, size_t size)
@@ -197,7 +229,8 @@ static void add_row(struct table *T, int line, char mark, char *what,
 		    char *eng, char *ker, const struct item *k)
 {
 	T->v = grow(T->v, &T->cap, T->nr, sizeof(*T->v));
-	T->v[T->nr++] = (struct row) { line, mark, what, eng, ker, k };
+	T->v[T->nr++] = (struct row) { line, mark, what, eng, ker, k,
+				       mark == '!' ? POINT_CHECK : POINT_NONE };
 	if (mark == '!')
 		T->differ++;
 	else if (mark == '*')
@@ -357,6 +390,7 @@ static void rows_expect(struct table *T, const struct scn_cmd *c,
 		mark = '!';
 	add_row(T, c->line, mark, xstrdup(c->text), fmt_expect(e),
 		fmt_item_expect(k, K->boots), k);
+	T->v[T->nr - 1].point = POINT_CHECK;	/* one per expect */
 }
 
 static void rows_error(struct table *T, const struct scn_cmd *c,
@@ -374,6 +408,8 @@ static void rows_error(struct table *T, const struct scn_cmd *c,
 			e && common && !strcmp(e->error, common) ? ' ' : '!',
 			xstrdup(c->text), e ? xstrdup(e->error) : NULL,
 			k ? item_value(k, K->boots) : NULL, k);
+		if (c->type == SCN_WRITE)	/* an error of the run */
+			T->v[T->nr - 1].point = POINT_FAILED;
 	}
 }
 
@@ -412,7 +448,7 @@ static void print_boots(const struct item *k, unsigned boots)
 	fputs(",\"kernel_boots\":[", stdout);
 	for (unsigned b = 0; b < boots; b++) {
 		fputs(b ? "," : "", stdout);
-		jsonl_write_str(stdout, k ? k->val[b] : NULL);
+		report_json_value(stdout, k ? k->val[b] : NULL);
 	}
 	fputc(']', stdout);
 }
@@ -422,7 +458,7 @@ static void print_table(const struct table *T, bool json, const char *kver,
 			unsigned boots)
 {
 	bool ranges = boots > 1;
-	char **eng, **ker;
+	char **eng, **ker, **what;
 	int ww = 4, vw = 6;
 
 	if (json) {
@@ -432,9 +468,9 @@ static void print_table(const struct table *T, bool json, const char *kver,
 			printf("{\"line\":%d,\"what\":", r->line);
 			jsonl_write_str(stdout, r->what);
 			fputs(",\"engine\":", stdout);
-			jsonl_write_str(stdout, r->eng);
+			report_json_value(stdout, r->eng);
 			fputs(",\"kernel\":", stdout);
-			jsonl_write_str(stdout, r->ker);
+			report_json_value(stdout, r->ker);
 			print_boots(r->k, boots);
 			printf(",\"mark\":\"%s\"}\n", r->mark == '!' ? "differ" :
 			       r->mark == '*' ? "shown-differ" :
@@ -448,12 +484,22 @@ static void print_table(const struct table *T, bool json, const char *kver,
 		fputs("memcg compare: out of memory\n", stderr);
 		exit(3);
 	}
+	what = calloc(T->nr + 1, sizeof(*what));
+	if (!what) {
+		fputs("memcg compare: out of memory\n", stderr);
+		exit(3);
+	}
 	for (size_t i = 0; i < T->nr; i++) {
-		int w = (int)strlen(T->v[i].what), v;
+		int w, v;
 
-		eng[i] = T->v[i].eng ? humanize(T->v[i].eng) : xstrdup("-");
-		ker[i] = !T->v[i].ker ? xstrdup("-") :
-			 ranges ? xstrdup(T->v[i].ker) : humanize(T->v[i].ker);
+		/* a write's value and a file's content may be anything */
+		what[i] = xescape(T->v[i].what);
+		eng[i] = xescape_free(T->v[i].eng ? humanize(T->v[i].eng) :
+				      xstrdup("-"));
+		ker[i] = xescape_free(!T->v[i].ker ? xstrdup("-") :
+				      ranges ? xstrdup(T->v[i].ker) :
+				      humanize(T->v[i].ker));
+		w = (int)strlen(what[i]);
 		v = (int)strlen(eng[i]);
 		ww = w > ww ? w : ww;
 		vw = v > vw ? v : vw;
@@ -466,12 +512,58 @@ static void print_table(const struct table *T, bool json, const char *kver,
 		const struct row *r = &T->v[i];
 
 		printf("%c %5d  %-*s  %-*s  %s\n", r->mark, r->line, ww,
-		       r->what, vw, eng[i], ker[i]);
+		       what[i], vw, eng[i], ker[i]);
+		free(what[i]);
 		free(eng[i]);
 		free(ker[i]);
 	}
+	free(what);
 	free(eng);
 	free(ker);
+}
+
+/* A KTAP description: escaped, no '#' (it would begin a directive). */
+static char *tap_desc(const char *s)
+{
+	char *d = xescape(s);
+
+	for (char *c = d; *c; c++)
+		if (*c == '#')
+			*c = '?';
+	return d;
+}
+
+/*
+ * --tap: "KTAP version 1", the plan, the VM as diagnostics, then each
+ * row as a diagnostic followed, for expects, disagreements and failed
+ * writes, by its test point.
+ */
+static void print_tap(const struct table *T, const struct oracle_boots *b,
+		      const char *kver)
+{
+	unsigned n = 0, k = 0;
+
+	for (size_t i = 0; i < T->nr; i++)
+		n += T->v[i].point != POINT_NONE;
+	printf("KTAP version 1\n1..%u\n", n);
+	oracle_print_vms(b, false, stdout);	/* "# vm: ..." */
+	printf("# engine and %s\n", kver);
+	for (size_t i = 0; i < T->nr; i++) {
+		const struct row *r = &T->v[i];
+		char *what = tap_desc(r->what);
+		char *eng = xescape(r->eng ? r->eng : "-");
+		char *ker = xescape(r->ker ? r->ker : "-");
+
+		printf("# %c line %d: %s: engine %s, kernel %s\n", r->mark,
+		       r->line, what, eng, ker);
+		if (r->point != POINT_NONE)
+			printf("%sok %u line %d: %s\n",
+			       r->point == POINT_FAILED || r->mark == '!' ?
+			       "not " : "", ++k, r->line, what);
+		free(what);
+		free(eng);
+		free(ker);
+	}
 }
 
 static void table_free(struct table *T)
@@ -536,8 +628,10 @@ struct writes {
 	unsigned engine, kernel;
 };
 
+/* @pre: "" for text, "# " for KTAP diagnostics. */
 static void print_summary(const struct table *T, const struct events *E,
-			  const struct items *K, const struct writes *w)
+			  const struct items *K, const struct writes *w,
+			  const char *pre)
 {
 	unsigned expects = 0, held = 0;
 
@@ -547,15 +641,15 @@ static void print_summary(const struct table *T, const struct events *E,
 		expects++;
 		held += K->v[i].held == K->boots;
 	}
-	printf("engine: %u of %u expects held; kernel: %u of %u%s\n",
+	printf("%sengine: %u of %u expects held; kernel: %u of %u%s\n", pre,
 	       E->expects - E->failed, E->expects, held, expects,
 	       K->boots > 1 ? " (on every boot)" : "");
-	printf("%zu rows: %u disagree (!), %u shown values differ (*), "
-	       "%u on one side only (?)\n", T->nr, T->differ, T->shown,
+	printf("%s%zu rows: %u disagree (!), %u shown values differ (*), "
+	       "%u on one side only (?)\n", pre, T->nr, T->differ, T->shown,
 	       T->one_side);
 	if (w->engine || w->kernel)
-		printf("failed writes: engine %u, kernel %u\n", w->engine,
-		       w->kernel);
+		printf("%sfailed writes: engine %u, kernel %u\n", pre,
+		       w->engine, w->kernel);
 }
 
 static unsigned kernel_bad_lines(const struct oracle_boots *b)
@@ -567,8 +661,17 @@ static unsigned kernel_bad_lines(const struct oracle_boots *b)
 	return bad;
 }
 
-/* Line up the engine's events and the kernel's items, print the table. */
-static int compare_print(const struct oracle_opts *o, const struct scenario *s,
+/**
+ * oracle_compare_print - line up the engine's events and the kernel's
+ * items, print the table
+ * @o: options
+ * @s: the scenario
+ * @E: the engine's events
+ * @b: the kernel's boots
+ *
+ * Return: 0, or 1 when a row is marked '!' or a write failed.
+ */
+int oracle_compare_print(const struct oracle_opts *o, const struct scenario *s,
 			 struct events *E, const struct oracle_boots *b)
 {
 	struct table T = { 0 };
@@ -591,10 +694,15 @@ static int compare_print(const struct oracle_opts *o, const struct scenario *s,
 		rows_killed(&T, c, E, &K);
 	}
 	kernel_title(b, kver, sizeof(kver));
-	oracle_print_vms(b, o->json, stdout);
-	print_table(&T, o->json, kver, b->n);
-	if (!o->json)
-		print_summary(&T, E, &K, &w);
+	if (o->tap) {
+		print_tap(&T, b, kver);
+		print_summary(&T, E, &K, &w, "# ");
+	} else {
+		oracle_print_vms(b, o->json, stdout);
+		print_table(&T, o->json, kver, b->n);
+		if (!o->json)
+			print_summary(&T, E, &K, &w, "");
+	}
 	ret = T.differ || w.engine || w.kernel ? 1 : 0;
 	table_free(&T);
 	items_free(&K);
@@ -623,6 +731,8 @@ int oracle_compare_main(int argc, char **argv)
 	ret = oracle_parse_args(argc, argv, true, &o);
 	if (ret)
 		return ret;
+	if (o.paths)
+		return oracle_print_paths(argv[0]);
 	ret = oracle_load(&o, &text, &len, &s);
 	if (ret)
 		return ret;
@@ -645,7 +755,7 @@ int oracle_compare_main(int argc, char **argv)
 	if (E.bad || kernel_bad_lines(&b))
 		fprintf(stderr, "memcg compare: %u engine and %u kernel lines "
 			"were not events\n", E.bad, kernel_bad_lines(&b));
-	ret = compare_print(&o, s, &E, &b);
+	ret = oracle_compare_print(&o, s, &E, &b);
 out:
 	if (tmp[0])
 		unlink(tmp);

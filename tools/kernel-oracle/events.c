@@ -80,9 +80,14 @@ void events_add(struct events *E, const char *line)
 	}
 	ev.line = atoi(ln);
 	if (!strcmp(kind, "show")) {
+		const char *key = jsonl_get_nonnull(&o, "key");
+		const char *value = jsonl_get(&o, "value");
+
 		ev.kind = EV_SHOW;
 		ev.file = xstrdup(jsonl_get(&o, "file"));
-		ev.value = xstrdup(jsonl_get(&o, "value"));
+		/* the content line: "KEY VALUE" when the key came apart */
+		ev.value = key ? xasprintf("%s %s", key, value ? value : "") :
+			   xstrdup(value);
 	} else if (!strcmp(kind, "expect")) {
 		const char *ok = jsonl_get(&o, "ok");
 
@@ -489,7 +494,14 @@ unsigned items_write_failures(const struct items *I, const struct scenario *s,
 static void print_text(const struct item *it, const struct scn_cmd *c,
 		       unsigned boots, FILE *out)
 {
-	char *v = item_value(it, boots), prefix[512];
+	char *raw = item_value(it, boots), prefix[512];
+	/* the kernel's content and an expect write's value may be anything */
+	char *v = scn_escape_dup(raw), *expr = c->expr ?
+		  scn_escape_dup(c->expr) : NULL;
+
+	free(raw);
+	if (!v || (c->expr && !expr))
+		out_of_memory();
 
 	switch (it->kind) {
 	case EV_SHOW:
@@ -498,11 +510,11 @@ static void print_text(const struct item *it, const struct scn_cmd *c,
 		break;
 	case EV_EXPECT:
 		if (it->held == boots) {
-			fprintf(out, "ok %s (%s)\n", c->expr, v);
+			fprintf(out, "ok %s (%s)\n", expr, v);
 			break;
 		}
 		fprintf(out, "FAIL %s: held on %u of %u boots, got %s, want ",
-			c->expr, it->held, boots, v);
+			expr, it->held, boots, v);
 		report_print_want(out, c);
 		fprintf(out, " [line %d]\n", c->line);
 		break;
@@ -518,6 +530,7 @@ static void print_text(const struct item *it, const struct scn_cmd *c,
 				it->task, it->present, boots);
 		break;
 	}
+	free(expr);
 	free(v);
 }
 
@@ -556,7 +569,7 @@ static void print_json(const struct item *it, const struct scn_cmd *c,
 		it->present);
 	for (unsigned b = 0; b < boots; b++) {
 		fputs(b ? "," : "", out);
-		jsonl_write_str(out, it->val[b]);
+		report_json_value(out, it->val[b]);
 	}
 	fputs("],\"summary\":", out);
 	jsonl_write_str(out, v);

@@ -3,6 +3,8 @@
  * Run prepare.sh and read its KEY=VALUE lines. See host.h.
  */
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,10 @@
 #endif
 #ifndef MEMCG_ORACLE_CACHE
 #define MEMCG_ORACLE_CACHE "kernel-oracle"
+#endif
+/* An installed memcg's libexec directory, relative to its bin directory. */
+#ifndef MEMCG_ORACLE_LIBEXEC_REL
+#define MEMCG_ORACLE_LIBEXEC_REL "../libexec/memcg"
 #endif
 
 static const char *env_or(const char *name, const char *def)
@@ -47,9 +53,79 @@ static int mkdirs(const char *path)
 	return 0;
 }
 
+/* @dst = @v, unless @v is NULL. */
 static void set(char *dst, size_t len, const char *v)
 {
-	snprintf(dst, len, "%s", v);
+	if (v)
+		snprintf(dst, len, "%s", v);
+}
+
+/*
+ * The libexec directory of an installed memcg: <dir of this
+ * executable>/MEMCG_ORACLE_LIBEXEC_REL when a player is there.
+ */
+static bool installed_dir(char *dir, size_t len)
+{
+	char exe[800], player[1200], real[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe));
+	char *slash;
+
+	if (n <= 0 || n >= (ssize_t)sizeof(exe))	/* none, or too long */
+		return false;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	snprintf(dir, len, "%s/%s", exe, MEMCG_ORACLE_LIBEXEC_REL);
+	snprintf(player, sizeof(player), "%s/memcg-player", dir);
+	if (access(player, X_OK))
+		return false;
+	/* "<prefix>/libexec/memcg", not "<prefix>/bin/../libexec/memcg" */
+	if (realpath(dir, real) && strlen(real) < len)
+		memcpy(dir, real, strlen(real) + 1);
+	return true;
+}
+
+/* $XDG_CACHE_HOME/memcg/kernel-oracle, ~/.cache/..., or /tmp. */
+static void user_cache(char *dst, size_t len)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+
+	if (xdg && *xdg == '/')
+		snprintf(dst, len, "%s/memcg/kernel-oracle", xdg);
+	else if (home && *home == '/')
+		snprintf(dst, len, "%s/.cache/memcg/kernel-oracle", home);
+	else
+		snprintf(dst, len, "/tmp/memcg-kernel-oracle-%u",
+			 (unsigned)getuid());
+}
+
+/**
+ * host_paths - fill @h->srcdir, @h->player and @h->cache
+ * @h: host
+ *
+ * Return: HOST_FROM_INSTALL when an installed memcg runs, else
+ * HOST_FROM_BUILD.
+ */
+enum host_from host_paths(struct oracle_host *h)
+{
+	char dir[960];		/* room for "/memcg-player" in h->player */
+	enum host_from from = HOST_FROM_BUILD;
+
+	set(h->srcdir, sizeof(h->srcdir), MEMCG_ORACLE_SRC_DIR);
+	set(h->player, sizeof(h->player), MEMCG_ORACLE_PLAYER);
+	set(h->cache, sizeof(h->cache), MEMCG_ORACLE_CACHE);
+	if (installed_dir(dir, sizeof(dir))) {
+		from = HOST_FROM_INSTALL;
+		snprintf(h->srcdir, sizeof(h->srcdir), "%s", dir);
+		snprintf(h->player, sizeof(h->player), "%s/memcg-player", dir);
+		user_cache(h->cache, sizeof(h->cache));
+	}
+	set(h->srcdir, sizeof(h->srcdir), env_or("MEMCG_ORACLE_DIR", NULL));
+	set(h->player, sizeof(h->player), env_or("MEMCG_ORACLE_PLAYER", NULL));
+	set(h->cache, sizeof(h->cache), env_or("MEMCG_ORACLE_CACHE", NULL));
+	return from;
 }
 
 /**
@@ -70,12 +146,7 @@ int host_prepare(struct oracle_host *h, const char *series, char *err,
 
 	memset(h, 0, sizeof(*h));
 	set(h->series, sizeof(h->series), series);
-	set(h->srcdir, sizeof(h->srcdir),
-	    env_or("MEMCG_ORACLE_DIR", MEMCG_ORACLE_SRC_DIR));
-	set(h->player, sizeof(h->player),
-	    env_or("MEMCG_ORACLE_PLAYER", MEMCG_ORACLE_PLAYER));
-	set(h->cache, sizeof(h->cache),
-	    env_or("MEMCG_ORACLE_CACHE", MEMCG_ORACLE_CACHE));
+	host_paths(h);
 	if (access(h->player, X_OK)) {
 		snprintf(err, errlen, "the player %s is missing (build the "
 			 "memcg-player target)", h->player);

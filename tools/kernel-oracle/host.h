@@ -4,11 +4,16 @@
  * kernel, its modules, qemu, busybox) and where the oracle's own files
  * are (the player binary, init.sh, the cache directory).
  *
- * Paths are compiled in by tools/kernel-oracle/CMakeLists.txt and can be
- * overridden from the environment:
- *   MEMCG_ORACLE_DIR     the directory of prepare.sh and init.sh
- *   MEMCG_ORACLE_PLAYER  the static player binary
- *   MEMCG_ORACLE_CACHE   where initramfs archives and run directories go
+ * Where they are, first found first:
+ *   1. the environment:
+ *      MEMCG_ORACLE_DIR     the directory of prepare.sh and init.sh
+ *      MEMCG_ORACLE_PLAYER  the static player binary
+ *      MEMCG_ORACLE_CACHE   where initramfs archives and run directories go
+ *   2. an installed memcg (`cmake --install`): the player, prepare.sh and
+ *      init.sh in <prefix>/libexec/memcg/, found from the running
+ *      executable (<prefix>/bin/memcg), so that the prefix can move; the
+ *      cache in $XDG_CACHE_HOME/memcg/kernel-oracle (~/.cache/...)
+ *   3. the build tree, compiled in by tools/kernel-oracle/CMakeLists.txt
  * Not thread-safe.
  */
 #ifndef MEMCG_ORACLE_HOST_H
@@ -47,6 +52,21 @@ struct oracle_host {
 	char player[1024];
 	char cache[1024];
 };
+
+/* Where host_paths() found the oracle's files. */
+enum host_from {
+	HOST_FROM_BUILD,	/* the build tree */
+	HOST_FROM_INSTALL,	/* <prefix>/libexec/memcg beside bin/memcg */
+};
+
+/**
+ * host_paths - fill @h->srcdir, @h->player and @h->cache (see above)
+ * @h: host
+ *
+ * Return: where the player was found (the environment overrides each
+ * path on its own).
+ */
+enum host_from host_paths(struct oracle_host *h);
 
 /**
  * host_prepare - run prepare.sh (installs missing packages) and fill @h

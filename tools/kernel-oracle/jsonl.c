@@ -139,6 +139,7 @@ int jsonl_parse(const char *line, struct jsonl_obj *o)
 			goto bad;
 		}
 		p = skip_ws(p);
+		o->quoted[o->nr] = *p == '"';
 		v = *p == '"' ? parse_string(p, &p) : parse_bare(p, &p);
 		if (!v) {
 			free(k);
@@ -163,6 +164,16 @@ const char *jsonl_get(const struct jsonl_obj *o, const char *key)
 	for (size_t i = 0; i < o->nr; i++)
 		if (!strcmp(o->key[i], key))
 			return o->val[i];
+	return NULL;
+}
+
+/** jsonl_get_nonnull - jsonl_get(), but NULL for a JSON null too */
+const char *jsonl_get_nonnull(const struct jsonl_obj *o, const char *key)
+{
+	for (size_t i = 0; i < o->nr; i++)
+		if (!strcmp(o->key[i], key))
+			return !o->quoted[i] && !strcmp(o->val[i], "null") ?
+			       NULL : o->val[i];
 	return NULL;
 }
 

@@ -2,11 +2,12 @@
 /*
  * A reader of the flat JSON objects that `memcg run --json` and the
  * kernel oracle's player print (report.h): one object per line, values
- * strings, integers or booleans, no nesting. Thread-safe (no state).
+ * strings, integers, booleans or null, no nesting (arrays are not read). Thread-safe (no state).
  */
 #ifndef MEMCG_ORACLE_JSONL_H
 #define MEMCG_ORACLE_JSONL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -17,11 +18,13 @@
  * @key: field names
  * @val: field values as text: a string unescaped, a number or
  *       true/false/null as written
+ * @quoted: whether each value was a string (to tell "null" from null)
  * @nr: how many fields
  */
 struct jsonl_obj {
 	char *key[JSONL_MAX_FIELDS];
 	char *val[JSONL_MAX_FIELDS];
+	bool quoted[JSONL_MAX_FIELDS];
 	size_t nr;
 };
 
@@ -36,6 +39,9 @@ int jsonl_parse(const char *line, struct jsonl_obj *o);
 
 /** jsonl_get - the value of field @key, or NULL */
 const char *jsonl_get(const struct jsonl_obj *o, const char *key);
+
+/** jsonl_get_nonnull - jsonl_get(), but NULL for a JSON null too */
+const char *jsonl_get_nonnull(const struct jsonl_obj *o, const char *key);
 
 /** jsonl_free - free the fields */
 void jsonl_free(struct jsonl_obj *o);

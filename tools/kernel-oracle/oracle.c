@@ -27,12 +27,17 @@
 #define SCRATCH_SLACK (64 * MiB)
 #define BOOT_ATTEMPTS 3		/* boots that may die before the player begins */
 
+/*
+ * One line on stderr, "memcg CMD: what", escaped (it quotes the command
+ * line); the usage exit status.
+ */
 static int usage_error(const char *cmd, const char *fmt, const char *arg)
 {
-	fprintf(stderr, "memcg %s: ", cmd);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(memcg help for usage; options in tools/kernel-oracle/"
-	      "oracle.h)\n", stderr);
+	char msg[1024], esc[4096];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	fprintf(stderr, "memcg %s: %s\n", cmd, scn_escape(msg, esc,
+							  sizeof(esc)));
 	return 2;
 }
 
@@ -104,6 +109,17 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 			o->json = true;
 			continue;
 		}
+		if (!strcmp(a, "--tap")) {
+			if (!compare)
+				return usage_error(cmd, "%s: for compare only",
+						   a);
+			o->tap = true;
+			continue;
+		}
+		if (!strcmp(a, "--paths")) {
+			o->paths = true;
+			continue;
+		}
 		if (!strcmp(a, "--console")) {
 			o->console = true;
 			continue;
@@ -138,9 +154,14 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 			break;
 		}
 		if (which < 0) {
-			if (a[0] == '-' && a[1] != '\0')
-				return usage_error(cmd, "unknown option '%s'",
-						   a);
+			if (a[0] == '-' && a[1] != '\0') {
+				char esc[1024];
+
+				fprintf(stderr, "memcg %s: unknown option '%s' "
+					"(memcg %s --help lists them)\n", cmd,
+					scn_escape(a, esc, sizeof(esc)), cmd);
+				return 2;
+			}
 			if (o->file)
 				return usage_error(cmd, "one scenario file only, "
 						   "not also '%s'", a);
@@ -221,39 +242,58 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 			break;
 		}
 	}
+	if (o->paths) {
+		if (o->file)
+			return usage_error(cmd, "--paths runs no scenario, not "
+					   "'%s'", o->file);
+		return 0;
+	}
 	if (!o->file)
-		return usage_error(cmd, "which scenario file?%s", "");
+		return usage_error(cmd, "which scenario file? (memcg %s "
+				   "--help)", cmd);
+	if (o->tap && o->json)
+		return usage_error(cmd, "--tap is the output: not with %s",
+				   "--json");
 	return 0;
 }
 
-static char *read_all(FILE *f, size_t *len)
+/* One line of --paths: "NAME PATH", and whether it is there. */
+static bool print_path(const char *name, const char *path, int mode,
+		       const char *cmd)
 {
-	size_t cap = 4096, n = 0;
-	char *buf = malloc(cap);
+	char esc[4200];
 
-	while (buf) {
-		size_t got = fread(buf + n, 1, cap - n, f);
+	scn_escape(path, esc, sizeof(esc));
+	printf("%-8s %s\n", name, esc);
+	if (access(path, mode) == 0)
+		return true;
+	fprintf(stderr, "memcg %s: %s %s is missing (%s)\n", cmd, name, esc,
+		strerror(errno));
+	return false;
+}
 
-		n += got;
-		if (got == 0)
-			break;
-		if (n == cap) {
-			char *nb = realloc(buf, cap * 2);
+/**
+ * oracle_print_paths - where the oracle's files are (--paths)
+ * @cmd: the command, for messages
+ *
+ * Return: 0, or 3 when the player or a script is missing.
+ */
+int oracle_print_paths(const char *cmd)
+{
+	struct oracle_host h = { 0 };
+	enum host_from from = host_paths(&h);
+	char prepare[1100], init[1100];
+	bool ok;
 
-			if (!nb) {
-				free(buf);
-				return NULL;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (buf && ferror(f)) {
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
+	snprintf(prepare, sizeof(prepare), "%s/prepare.sh", h.srcdir);
+	snprintf(init, sizeof(init), "%s/init.sh", h.srcdir);
+	ok = print_path("player", h.player, X_OK, cmd);
+	ok &= print_path("prepare", prepare, X_OK, cmd);
+	ok &= print_path("init", init, R_OK, cmd);
+	printf("%-8s %s\n", "cache", h.cache);
+	printf("%-8s %s\n", "from", from == HOST_FROM_INSTALL ?
+	       "the installation" : "the build tree");
+	return ok ? 0 : 3;
 }
 
 /**
@@ -269,19 +309,11 @@ int oracle_load(const struct oracle_opts *o, char **text, size_t *len,
 		struct scenario **s)
 {
 	bool in = !strcmp(o->file, "-");
-	FILE *f = in ? stdin : fopen(o->file, "rb");
 	char err[1024];
 	struct scn_machine *m;
 
-	if (!f) {
-		fprintf(stderr, "memcg: %s: %s\n", o->file, strerror(errno));
-		return 2;
-	}
-	*text = read_all(f, len);
-	if (!in)
-		fclose(f);
-	if (!*text) {
-		fprintf(stderr, "memcg: %s: cannot read it\n", o->file);
+	if (scenario_read(o->file, text, len, err, sizeof(err))) {
+		fprintf(stderr, "memcg: %s\n", err);
 		return 2;
 	}
 	if (scenario_parse(*text, *len, in ? "<stdin>" : o->file, s, err,
@@ -722,6 +754,8 @@ int oracle_kernel_main(int argc, char **argv)
 	ret = oracle_parse_args(argc, argv, false, &o);
 	if (ret)
 		return ret;
+	if (o.paths)
+		return oracle_print_paths(argv[0]);
 	ret = oracle_load(&o, &text, &len, &s);
 	if (ret)
 		return ret;

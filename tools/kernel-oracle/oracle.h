@@ -31,10 +31,17 @@
  *   --accel kvm|tcg        default: KVM if it works here, else TCG
  *   --console              copy the VM's console to stderr
  *   --keep                 keep the run directory (logs, initramfs)
+ *   --paths                print where the player, prepare.sh, init.sh
+ *                          and the cache are (host.h) and run nothing:
+ *                          exit 0, or 3 when one is missing
  * compare only:
  *   --tolerance PERCENT    how far shown numbers may differ (default 5);
  *                          with --repeat, how far outside the kernel's
  *                          min..max range
+ *   --tap                  KTAP: a test point per expect row (ok when
+ *                          both sides agree), per other row marked '!'
+ *                          and per failed write; every row as a "# "
+ *                          diagnostic
  *
  * --kernel, --lru-gen and --thp select the kernel side only: the engine
  * follows the scenario's machine line (kernel=, reclaim=, thp=).
@@ -60,10 +67,9 @@
  * Exit status: 0 every expect held (on every boot) and every write
  * succeeded (kernel) / engine and kernel agree and no write failed on
  * either (compare), 1 an expect or a write failed / they differ or a
- * write failed, 2 malformed
- * scenario, bad usage, or a machine the engine does not model (compare:
- * reclaim=mglru, for now), 3 the oracle failed (VM did not boot, timed
- * out, engine crashed).
+ * write failed, 2 malformed scenario, bad usage, or a machine the engine
+ * does not model (compare: reclaim=mglru without kernel=6.12), 3 the
+ * oracle failed (no player, VM did not boot, timed out, engine crashed).
  */
 #ifndef MEMCG_ORACLE_H
 #define MEMCG_ORACLE_H

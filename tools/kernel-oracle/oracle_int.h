@@ -20,6 +20,10 @@
  * struct oracle_opts - the command line of "memcg kernel" and "compare"
  * @file: the scenario file ("-": stdin)
  * @json: JSON Lines output
+ * @tap: compare: KTAP output (a test point per expect, disagreement and
+ *       failed write)
+ * @paths: print where the player, the scripts and the cache are, and
+ *         exit (--paths: no scenario, no VM)
  * @console: copy the VM's console to stderr
  * @keep: keep the run directory
  * @keep_going: run on after a failed write (engine and player)
@@ -41,6 +45,8 @@
 struct oracle_opts {
 	const char *file;
 	bool json;
+	bool tap;
+	bool paths;
 	bool console;
 	bool keep;
 	bool keep_going;
@@ -144,5 +150,27 @@ void oracle_print_vms(const struct oracle_boots *b, bool json, FILE *out);
 int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 		      size_t len, const struct scenario *s, qemu_line_fn fn,
 		      void *arg, struct qemu_result *res);
+
+/**
+ * oracle_print_paths - "--paths": where the player, prepare.sh and
+ * init.sh, and the cache are, and whether they are there
+ * @cmd: "kernel" or "compare", for messages
+ *
+ * Return: 0, or 3 when the player or a script is missing.
+ */
+int oracle_print_paths(const char *cmd);
+
+/**
+ * oracle_compare_print - line up the engine's events and the kernel's
+ * boots and print the comparison (text, --json or --tap) on stdout
+ * @o: options
+ * @s: the scenario
+ * @E: the engine's events
+ * @b: the kernel's boots
+ *
+ * Return: 0 when no row is marked '!' and no write failed, else 1.
+ */
+int oracle_compare_print(const struct oracle_opts *o, const struct scenario *s,
+			 struct events *E, const struct oracle_boots *b);
 
 #endif /* MEMCG_ORACLE_INT_H */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -52,6 +53,62 @@ static void test_jsonl_escapes(void **state)
 	jsonl_free(&o);
 	assert_int_equal(jsonl_parse("{}", &o), 0);
 	assert_int_equal(o.nr, 0);
+}
+
+/* JSON null and "null" differ; typed numbers read as written. */
+static void test_jsonl_null(void **state)
+{
+	struct jsonl_obj o;
+
+	(void)state;
+	assert_int_equal(jsonl_parse("{\"a\":null,\"b\":\"null\",\"c\":-12}",
+				     &o), 0);
+	assert_null(jsonl_get_nonnull(&o, "a"));
+	assert_string_equal(jsonl_get_nonnull(&o, "b"), "null");
+	assert_string_equal(jsonl_get_nonnull(&o, "c"), "-12");
+	assert_null(jsonl_get_nonnull(&o, "d"));
+	jsonl_free(&o);
+}
+
+/*
+ * Shows as `memcg run --json` and the player print them now (the key
+ * apart, the value typed) and as they did before (one "value" string):
+ * the same events.
+ */
+static void test_events_formats(void **state)
+{
+	static const char *const lines[] = {
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		"\"key\":\"max\",\"value\":6}",
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.events\","
+		"\"value\":\"max 6\"}",
+		"{\"line\":4,\"kind\":\"show\",\"file\":\"memory.current\","
+		"\"key\":null,\"value\":31457280}",
+		"{\"line\":4,\"kind\":\"show\",\"file\":\"memory.current\","
+		"\"value\":\"31457280\"}",
+		"{\"line\":5,\"kind\":\"show\",\"file\":\"A/memory.max\","
+		"\"key\":null,\"value\":\"max\"}",
+		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"A/memory.current "
+		"> 0\",\"ok\":true,\"actual\":4096}",
+		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"A/memory.current "
+		"> 0\",\"ok\":true,\"actual\":\"4096\"}",
+	};
+	struct events E = { 0 };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(*lines); i++)
+		events_add(&E, lines[i]);
+	assert_int_equal(E.nr, 7);
+	assert_int_equal(E.bad, 0);
+	assert_string_equal(E.v[0].value, "max 6");
+	assert_string_equal(E.v[1].value, "max 6");
+	assert_string_equal(E.v[2].value, "31457280");
+	assert_string_equal(E.v[3].value, "31457280");
+	assert_string_equal(E.v[4].value, "max");
+	assert_string_equal(E.v[5].actual, "4096");
+	assert_string_equal(E.v[6].actual, "4096");
+	assert_int_equal(E.expects, 2);
+	events_free(&E);
 }
 
 static void test_jsonl_malformed(void **state)
@@ -423,7 +480,7 @@ static void test_items_print(void **state)
 	assert_true(fread(buf, 1, sizeof(buf) - 1, f) > 0);
 	assert_non_null(strstr(buf, "{\"line\":3,\"kind\":\"show\",\"file\":"
 			       "\"A/memory.events\",\"key\":\"max\",\"boots\":3,"
-			       "\"present\":3,\"values\":[\"6\",\"5\",\"74\"],"
+			       "\"present\":3,\"values\":[6,5,74],"
 			       "\"summary\":\"5 / 6 / 74\",\"min\":5,\"max\":74}\n"));
 	assert_non_null(strstr(buf, "\"ok\":false,\"held\":2,"));
 	assert_non_null(strstr(buf, "\"values\":[\"killed\",null,null]"));
@@ -491,11 +548,128 @@ static void test_write_failures(void **state)
 	scenario_free(s);
 }
 
+/* What oracle_compare_print() prints on stdout, malloc'd; *@ret its status. */
+static char *compare_output(const struct oracle_opts *o,
+			    const struct scenario *s, struct events *E,
+			    const struct oracle_boots *b, int *ret)
+{
+	FILE *f = tmpfile();
+	int saved = dup(1);
+	char *buf;
+	long len;
+
+	assert_non_null(f);
+	fflush(stdout);
+	assert_true(dup2(fileno(f), 1) >= 0);
+	*ret = oracle_compare_print(o, s, E, b);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	len = ftell(f);
+	buf = calloc(1, (size_t)len + 1);
+	rewind(f);
+	assert_int_equal(fread(buf, 1, (size_t)len, f), (size_t)len);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * memcg compare's table as text, JSON (typed) and KTAP, from events as
+ * the engine and the player print them: an expect both hold, one they
+ * disagree on, a shown value, a failed write on both sides.
+ */
+static void test_compare_print(void **state)
+{
+	static const char text[] =
+		"mkdir A\n"
+		"write A/memroy.max 1M\n"
+		"show A/memory.current\n"
+		"expect A/memory.current > 0\n"
+		"expect A/memory.events max > 0\n";
+	static const char *const eng[] = {
+		"{\"line\":2,\"kind\":\"error\",\"cmd\":\"write A/memroy.max\","
+		"\"error\":\"ENOENT\"}",
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.current\","
+		"\"key\":null,\"value\":4096}",
+		"{\"line\":4,\"kind\":\"expect\",\"ok\":true,\"actual\":4096}",
+		"{\"line\":5,\"kind\":\"expect\",\"ok\":true,\"actual\":3}",
+	};
+	static const char *const ker[] = {
+		"{\"line\":2,\"kind\":\"error\",\"cmd\":\"write A/memroy.max\","
+		"\"error\":\"ENOENT\"}",
+		"{\"line\":3,\"kind\":\"show\",\"file\":\"A/memory.current\","
+		"\"key\":null,\"value\":8192}",
+		"{\"line\":4,\"kind\":\"expect\",\"ok\":true,\"actual\":8192}",
+		"{\"line\":5,\"kind\":\"expect\",\"ok\":false,\"actual\":0}",
+	};
+	char vm[1][512] = { "kernel=6.1.0-57-amd64 ram_mb=1280 swap=none cpus=2" };
+	struct events E = { 0 }, K = { 0 };
+	struct oracle_boots b = { .n = 1, .ev = &K, .vm = vm,
+				  .kver = "6.1.0-57-amd64" };
+	struct oracle_opts o;
+	struct scenario *s;
+	char *out;
+	int ret;
+
+	(void)state;
+	assert_int_equal(scenario_parse(text, strlen(text), "t.scn", &s, NULL,
+					0), 0);
+	for (size_t i = 0; i < 4; i++) {
+		events_add(&E, eng[i]);
+		events_add(&K, ker[i]);
+	}
+	assert_int_equal(parse(true, &o, "compare", "t.scn", "--tap", NULL), 0);
+	assert_true(o.tap);
+	out = compare_output(&o, s, &E, &b, &ret);
+	assert_int_equal(ret, 1);
+	assert_string_equal(out,
+		"KTAP version 1\n"
+		"1..3\n"
+		"# vm: kernel 6.1.0-57-amd64, 1280M RAM (MemTotal 0M), no swap, "
+		"2 CPUs, HZ ?, lru_gen ?, thp ?\n"
+		"# engine and Linux 6.1.0-57-amd64\n"
+		"#   line 2: write A/memroy.max 1M: engine ENOENT, kernel ENOENT\n"
+		"not ok 1 line 2: write A/memroy.max 1M\n"
+		"# * line 3: A/memory.current: engine 4096, kernel 8192\n"
+		"#   line 4: expect A/memory.current > 0: engine ok 4096, kernel "
+		"ok 8192\n"
+		"ok 2 line 4: expect A/memory.current > 0\n"
+		"# ! line 5: expect A/memory.events max > 0: engine ok 3, kernel "
+		"FAIL 0\n"
+		"not ok 3 line 5: expect A/memory.events max > 0\n"
+		"# engine: 2 of 2 expects held; kernel: 1 of 2\n"
+		"# 4 rows: 1 disagree (!), 1 shown values differ (*), 0 on one "
+		"side only (?)\n"
+		"# failed writes: engine 1, kernel 1\n");
+	free(out);
+	/* JSON: the shown numbers are numbers */
+	for (size_t i = 0; i < E.nr; i++)
+		E.v[i].used = false;
+	assert_int_equal(parse(true, &o, "compare", "t.scn", "--json", NULL), 0);
+	out = compare_output(&o, s, &E, &b, &ret);
+	assert_int_equal(ret, 1);
+	assert_non_null(strstr(out, "{\"line\":3,\"what\":\"A/memory.current\","
+			       "\"engine\":4096,\"kernel\":8192,\"mark\":"
+			       "\"shown-differ\"}\n"));
+	assert_non_null(strstr(out, "\"engine\":\"ok 3\",\"kernel\":\"FAIL 0\","
+			       "\"mark\":\"differ\"}\n"));
+	free(out);
+	/* --tap and --json are two outputs */
+	assert_int_equal(parse(true, &o, "compare", "t.scn", "--tap", "--json",
+			       NULL), 2);
+	assert_int_equal(parse(false, &o, "kernel", "t.scn", "--tap", NULL), 2);
+	events_free(&E);
+	events_free(&K);
+	scenario_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_jsonl_event),
 		cmocka_unit_test(test_jsonl_escapes),
+		cmocka_unit_test(test_jsonl_null),
+		cmocka_unit_test(test_events_formats),
 		cmocka_unit_test(test_jsonl_malformed),
 		cmocka_unit_test(test_cpio_roundtrip),
 		cmocka_unit_test(test_cpio_missing_file),
@@ -506,6 +680,7 @@ int main(void)
 		cmocka_unit_test(test_items),
 		cmocka_unit_test(test_items_print),
 		cmocka_unit_test(test_write_failures),
+		cmocka_unit_test(test_compare_print),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

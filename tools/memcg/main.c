@@ -4,17 +4,20 @@
  * cgroup tree, plot the timeline, and (with the kernel oracle) run the
  * same scenario on a real Linux kernel.
  *
- * Exit status: 0 every expect held and every write succeeded; 1 an
- * expect or a write failed (a failed write stops the run unless
- * --keep-going); 2 a malformed scenario, bad usage, or a machine the
- * engine cannot create.
+ * Exit status (help.h, memcg(1)): 0 every expect held and every write
+ * succeeded; 1 an expect or a write failed (a failed write stops the run
+ * unless --keep-going); 2 bad usage, a malformed scenario, a machine the
+ * engine cannot create, or output that could not be written; 3 the kernel
+ * side failed (kernel, compare).
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "errname.h"
+#include "help.h"
 #include "plot.h"
 #include "run.h"
 #include "scenario.h"
@@ -23,44 +26,6 @@
 #ifdef MEMCG_HAVE_ORACLE
 #include "oracle.h"
 #endif
-
-static const char usage_text[] =
-"usage: memcg run FILE [options]       run a scenario on the engine\n"
-"       memcg tree FILE [options]      run it quietly, print the cgroup tree\n"
-"       memcg plot FILE -o OUT.svg [options]\n"
-"                                      run it, plot every cgroup's memory\n"
-"       memcg kernel FILE [options]    run it on a real kernel under qemu\n"
-"       memcg compare FILE [options]   both, side by side\n"
-"       memcg help\n"
-"\n"
-"options:\n"
-"  --seed N            CPU placement of the tasks (0: round robin, the\n"
-"                      default); same file and seed, same output\n"
-"  --json              JSON Lines output, one object per line\n"
-"  --keep-going        run on after a failed write (by default the run\n"
-"                      stops there); report every failure, exit 1\n"
-"  --show-tree         (run) print the cgroup tree after the run\n"
-"  --utf8              box-drawing characters in the tree\n"
-"  -o, --output FILE   (plot) the SVG to write (\"-\": stdout)\n"
-"  --memory SIZE  --swap SIZE  --cpus N  --mode v1|v2\n"
-"  --policy reparent|kernel\n"
-"                      override the scenario's machine line\n"
-"\n"
-"FILE (\"-\": stdin) is a scenario, one command a line (# comments):\n"
-"  machine memory=1G swap=512M cpus=2 mode=v2 policy=reparent\n"
-"  mkdir A/B | rmdir A/B | write A/memory.max 50M | show A/memory.current\n"
-"  task t1 A | move t1 A/B\n"
-"  t1 anon 100M | t1 unmap 20M | t1 read FILE 50M | t1 mlock 10M\n"
-"  t1 touch 10M | t1 exit | t1 oom_score_adj -1000\n"
-"  expect A/memory.current ~ 30M 5%  (ops: == != < <= > >= ~)\n"
-"  expect A/memory.events max > 0 | expect t1 killed | expect t1 alive\n"
-"  expect write A/memory.max foo fails EINVAL   (any errno name)\n"
-"\n"
-"A write that fails is an error: \"FILE:LINE: write ...: EINVAL (Invalid\n"
-"argument)\" on stderr, and the run stops there (--keep-going: runs on).\n"
-"exit status: 0 every expect held and every write succeeded, 1 an\n"
-"expect or a write failed, 2 malformed file or usage. See README.md,\n"
-"\"The memcg command\".\n";
 
 struct cli {
 	const char *cmd;
@@ -74,135 +39,198 @@ struct cli {
 	struct scn_machine m;
 };
 
-static int usage_error(const char *fmt, const char *arg)
+/* One line on stderr, "memcg CMD: what", and the usage exit status. */
+__attribute__((format(printf, 2, 3)))
+static int usage_error(const char *cmd, const char *fmt, ...)
 {
-	fputs("memcg: ", stderr);
-	fprintf(stderr, fmt, arg);
-	fputs("\n(memcg help for usage)\n", stderr);
-	return 2;
+	char msg[1024], esc[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* it quotes the command line: escape what a terminal would obey */
+	fprintf(stderr, "memcg%s%s: %s\n", cmd ? " " : "", cmd ? cmd : "",
+		scn_escape(msg, esc, sizeof(esc)));
+	return MEMCG_EXIT_USAGE;
 }
 
-/* "--opt VALUE" or "--opt=VALUE"; advances *i past VALUE. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-			     bool *matched)
-{
-	size_t n = strlen(name);
-	const char *a = argv[*i];
+/* Which commands take an option. */
+#define FOR_RUN		(1u << 0)
+#define FOR_TREE	(1u << 1)
+#define FOR_PLOT	(1u << 2)
+#define FOR_ENGINE	(FOR_RUN | FOR_TREE | FOR_PLOT)
 
-	*matched = false;
-	if (strncmp(a, name, n))
-		return NULL;
-	if (a[n] == '=') {
-		*matched = true;
-		return a + n + 1;
+enum opt_id {
+	OPT_SEED, OPT_MEMORY, OPT_SWAP, OPT_CPUS, OPT_MODE, OPT_POLICY,
+	OPT_OUTPUT, OPT_JSON, OPT_SHOW_TREE, OPT_UTF8, OPT_KEEP_GOING, OPT_TAP,
+};
+
+static const struct opt {
+	const char *name;
+	const char *alias;	/* short spelling, or NULL */
+	enum opt_id id;
+	bool valued;
+	unsigned cmds;		/* FOR_* */
+} opts[] = {
+	{ "--seed", NULL, OPT_SEED, true, FOR_ENGINE },
+	{ "--memory", NULL, OPT_MEMORY, true, FOR_ENGINE },
+	{ "--swap", NULL, OPT_SWAP, true, FOR_ENGINE },
+	{ "--cpus", NULL, OPT_CPUS, true, FOR_ENGINE },
+	{ "--mode", NULL, OPT_MODE, true, FOR_ENGINE },
+	{ "--policy", NULL, OPT_POLICY, true, FOR_ENGINE },
+	{ "--output", "-o", OPT_OUTPUT, true, FOR_PLOT },
+	{ "--json", NULL, OPT_JSON, false, FOR_RUN | FOR_TREE },
+	{ "--tap", NULL, OPT_TAP, false, FOR_RUN },
+	{ "--show-tree", NULL, OPT_SHOW_TREE, false, FOR_RUN },
+	{ "--utf8", NULL, OPT_UTF8, false, FOR_RUN | FOR_TREE },
+	{ "--keep-going", NULL, OPT_KEEP_GOING, false, FOR_ENGINE },
+};
+
+static unsigned cmd_bit(const char *cmd)
+{
+	return !strcmp(cmd, "run") ? FOR_RUN : !strcmp(cmd, "tree") ?
+	       FOR_TREE : FOR_PLOT;
+}
+
+/*
+ * The option @a names ("--opt", "--opt=VALUE" or an alias), or NULL;
+ * *@inline_value is VALUE of "--opt=VALUE", else NULL.
+ */
+static const struct opt *find_opt(const char *a, const char **inline_value)
+{
+	*inline_value = NULL;
+	for (size_t k = 0; k < sizeof(opts) / sizeof(*opts); k++) {
+		const struct opt *o = &opts[k];
+		size_t n = strlen(o->name);
+
+		if (o->alias && !strcmp(a, o->alias))
+			return o;
+		if (strncmp(a, o->name, n))
+			continue;
+		if (a[n] == '\0')
+			return o;
+		if (a[n] == '=' && o->valued) {
+			*inline_value = a + n + 1;
+			return o;
+		}
 	}
-	if (a[n] != '\0')
-		return NULL;
-	*matched = true;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
+	return NULL;
+}
+
+static int set_opt(struct cli *c, const struct opt *o, const char *a,
+		   const char *v)
+{
+	char *end;
+
+	switch (o->id) {
+	case OPT_SEED:
+		errno = 0;
+		c->run.seed = strtoull(v, &end, 0);
+		if (errno || *end || !*v || *v == '-')
+			return usage_error(c->cmd, "bad --seed '%s' (a number)",
+					   v);
+		break;
+	case OPT_MEMORY:
+		if (scn_parse_size(v, &c->m.memory_bytes) || !c->m.memory_bytes)
+			return usage_error(c->cmd, "bad --memory '%s' (a "
+					   "non-zero size: K, M, G, T)", v);
+		c->given |= SCN_GIVEN_MEMORY;
+		break;
+	case OPT_SWAP:
+		if (scn_parse_size(v, &c->m.swap_bytes))
+			return usage_error(c->cmd, "bad --swap '%s' (a size: K, "
+					   "M, G, T)", v);
+		c->given |= SCN_GIVEN_SWAP;
+		break;
+	case OPT_CPUS: {
+		unsigned long n = strtoul(v, &end, 10);
+
+		if (*end || !*v || *v == '-' || n < 1 || n > SCN_MAX_CPUS)
+			return usage_error(c->cmd, "bad --cpus '%s' (1-%u)", v,
+					   SCN_MAX_CPUS);
+		c->m.cpus = (unsigned)n;
+		c->given |= SCN_GIVEN_CPUS;
+		break;
+	}
+	case OPT_MODE:
+		if (strcmp(v, "v1") && strcmp(v, "v2"))
+			return usage_error(c->cmd, "bad --mode '%s' (v1 or v2)",
+					   v);
+		c->m.mode = !strcmp(v, "v1") ? SCN_MODE_V1 : SCN_MODE_V2;
+		c->given |= SCN_GIVEN_MODE;
+		break;
+	case OPT_POLICY:
+		if (strcmp(v, "reparent") && strcmp(v, "kernel"))
+			return usage_error(c->cmd, "bad --policy '%s' (reparent "
+					   "or kernel)", v);
+		c->m.policy = !strcmp(v, "kernel") ? SCN_POLICY_KERNEL :
+						     SCN_POLICY_REPARENT;
+		c->given |= SCN_GIVEN_POLICY;
+		break;
+	case OPT_OUTPUT:
+		c->output = v;
+		break;
+	case OPT_JSON:
+		c->run.json = true;
+		break;
+	case OPT_SHOW_TREE:
+		c->show_tree = true;
+		break;
+	case OPT_UTF8:
+		c->utf8 = true;
+		break;
+	case OPT_KEEP_GOING:
+		c->run.keep_going = true;
+		break;
+	case OPT_TAP:
+		c->run.tap = true;
+		break;
+	}
+	(void)a;
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct cli *c)
 {
-	static const char *const valued[] = {
-		"--seed", "--memory", "--swap", "--cpus", "--mode", "--policy",
-		"--output", "-o",
-	};
+	unsigned bit = cmd_bit(c->cmd);
 
 	for (int i = 2; i < argc; i++) {
-		const char *a = argv[i], *v = NULL;
-		int which = -1;
-		bool m;
+		const char *a = argv[i], *v;
+		const struct opt *o = find_opt(a, &v);
+		int err;
 
-		if (!strcmp(a, "--json")) {
-			c->run.json = true;
-			continue;
-		}
-		if (!strcmp(a, "--show-tree")) {
-			c->show_tree = true;
-			continue;
-		}
-		if (!strcmp(a, "--utf8")) {
-			c->utf8 = true;
-			continue;
-		}
-		if (!strcmp(a, "--keep-going")) {
-			c->run.keep_going = true;
-			continue;
-		}
-		for (size_t k = 0; k < sizeof(valued) / sizeof(*valued); k++) {
-			v = opt_value(argc, argv, &i, valued[k], &m);
-			if (m) {
-				which = (int)k;
-				break;
-			}
-		}
-		if (which < 0) {
+		if (!o) {
 			if (a[0] == '-' && a[1] != '\0')
-				return usage_error("unknown option '%s'", a);
+				return usage_error(c->cmd, "unknown option '%s' "
+						   "(memcg %s --help lists them)",
+						   a, c->cmd);
 			if (c->file)
-				return usage_error("one scenario file only, "
-						   "not also '%s'", a);
+				return usage_error(c->cmd, "one scenario file "
+						   "only, not also '%s'", a);
 			c->file = a;
 			continue;
 		}
-		if (!v)
-			return usage_error("option '%s' needs a value", a);
-		switch (which) {
-		case 0: {
-			char *end;
-
-			errno = 0;
-			c->run.seed = strtoull(v, &end, 0);
-			if (errno || *end || !*v || *v == '-')
-				return usage_error("bad seed '%s'", v);
-			break;
+		if (!(o->cmds & bit))
+			return usage_error(c->cmd, "option '%s' is not one of "
+					   "%s's (memcg %s --help lists them)",
+					   a, c->cmd, c->cmd);
+		if (o->valued && !v) {
+			if (i + 1 >= argc)
+				return usage_error(c->cmd, "option '%s' needs a "
+						   "value", a);
+			v = argv[++i];
 		}
-		case 1:
-			if (scn_parse_size(v, &c->m.memory_bytes) ||
-			    !c->m.memory_bytes)
-				return usage_error("bad --memory '%s'", v);
-			c->given |= SCN_GIVEN_MEMORY;
-			break;
-		case 2:
-			if (scn_parse_size(v, &c->m.swap_bytes))
-				return usage_error("bad --swap '%s'", v);
-			c->given |= SCN_GIVEN_SWAP;
-			break;
-		case 3: {
-			char *end;
-			unsigned long n = strtoul(v, &end, 10);
-
-			if (*end || !*v || n < 1 || n > SCN_MAX_CPUS)
-				return usage_error("bad --cpus '%s'", v);
-			c->m.cpus = (unsigned)n;
-			c->given |= SCN_GIVEN_CPUS;
-			break;
-		}
-		case 4:
-			if (strcmp(v, "v1") && strcmp(v, "v2"))
-				return usage_error("bad --mode '%s' (v1 or v2)",
-						   v);
-			c->m.mode = !strcmp(v, "v1") ? SCN_MODE_V1 : SCN_MODE_V2;
-			c->given |= SCN_GIVEN_MODE;
-			break;
-		case 5:
-			if (strcmp(v, "reparent") && strcmp(v, "kernel"))
-				return usage_error("bad --policy '%s' (reparent "
-						   "or kernel)", v);
-			c->m.policy = !strcmp(v, "kernel") ?
-				      SCN_POLICY_KERNEL : SCN_POLICY_REPARENT;
-			c->given |= SCN_GIVEN_POLICY;
-			break;
-		default:
-			c->output = v;
-			break;
-		}
+		err = set_opt(c, o, a, v);
+		if (err)
+			return err;
 	}
 	if (!c->file)
-		return usage_error("%s: which scenario file?", c->cmd);
+		return usage_error(c->cmd, "which scenario file? (memcg %s "
+				   "--help)", c->cmd);
+	if (c->run.tap && (c->run.json || c->show_tree))
+		return usage_error(c->cmd, "--tap is the output: not with %s",
+				   c->run.json ? "--json" : "--show-tree");
 	return 0;
 }
 
@@ -245,21 +273,41 @@ static void run_summary(const struct cli *c, const struct scenario *s,
 /* run and tree: run @s, print its lines (run) and/or the tree. */
 static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 {
+	char *tap = NULL;
+	size_t tap_len = 0;
+	FILE *out = tree ? NULL : stdout;
 	struct run *r;
 	int err, ret;
 
-	err = run_create(s, &c->run, tree ? NULL : stdout, &r);
+	/* KTAP's plan comes first: the run's lines wait in memory */
+	if (c->run.tap) {
+		out = open_memstream(&tap, &tap_len);
+		if (!out) {
+			fprintf(stderr, "memcg: %s\n", strerror(errno));
+			return MEMCG_EXIT_USAGE;
+		}
+	}
+	err = run_create(s, &c->run, out, &r);
 	if (err) {
+		if (c->run.tap) {
+			fclose(out);
+			free(tap);
+		}
 		run_create_error(s, err);
-		return 2;
+		return MEMCG_EXIT_USAGE;
 	}
 	run_all(r);
+	if (c->run.tap) {
+		fclose(out);
+		report_tap_finish(run_report(r), stdout, tap, tap_len, s,
+				  run_stopped_at(r));
+		free(tap);
+	}
 	if (tree || c->show_tree)
 		tree_print(run_engine(r), s, stdout, c->utf8, c->run.json);
 	ret = run_exit_code(r);
 	run_summary(c, s, r);
 	run_destroy(r);
-	fflush(stdout);
 	return ret;
 }
 
@@ -268,12 +316,12 @@ static int cmd_plot(const struct cli *c, const struct scenario *s)
 	int ret;
 
 	if (!c->output)
-		return usage_error("%s", "plot: -o OUT.svg is required");
+		return usage_error(c->cmd, "-o OUT.svg is required");
 	ret = plot_scenario(s, &c->run, c->output);
 	if (ret < 0) {
 		fprintf(stderr, "memcg plot: %s: %s\n", c->output,
 			errname(ret));
-		return 2;
+		return MEMCG_EXIT_USAGE;
 	}
 	if (strcmp(c->output, "-"))
 		fprintf(stderr, "memcg plot: wrote %s\n", c->output);
@@ -290,35 +338,99 @@ static int oracle(const char *cmd, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	fprintf(stderr, "memcg %s: not built\n", cmd);
-	return 2;
+	return MEMCG_EXIT_USAGE;
 #endif
 }
 
-int main(int argc, char **argv)
+static bool is_help(const char *a)
+{
+	return !strcmp(a, "--help") || !strcmp(a, "-h");
+}
+
+/* "memcg help [CMD]", "memcg --help", "memcg CMD --help": -1 if none. */
+static int help(int argc, char **argv)
+{
+	const char *cmd = argv[1];
+
+	if (is_help(cmd) || !strcmp(cmd, "help")) {
+		if (argc < 3) {
+			help_summary(stdout);
+			return MEMCG_EXIT_OK;
+		}
+		if (is_help(argv[2])) {		/* help's own page */
+			help_command("help", stdout);
+			return MEMCG_EXIT_OK;
+		}
+		if (argc > 3)
+			return usage_error("help", "one command only, not also "
+					   "'%s'", argv[3]);
+		if (!help_command(argv[2], stdout))
+			return usage_error("help", "no command '%s' (run, tree, "
+					   "plot, kernel, compare, help)",
+					   argv[2]);
+		return MEMCG_EXIT_OK;
+	}
+	if (!help_is_command(cmd))
+		return -1;
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (is_help(argv[i])) {
+			help_command(cmd, stdout);
+			return MEMCG_EXIT_OK;
+		}
+	}
+	return -1;
+}
+
+/* Whatever went to stdout must have got there: else exit 2. */
+static int flush_stdout(int ret)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return ret;
+	fprintf(stderr, "memcg: writing the output: %s\n",
+		strerror(errno ? errno : EIO));
+	return ret > MEMCG_EXIT_USAGE ? ret : MEMCG_EXIT_USAGE;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	struct cli c = { 0 };
 	struct scenario *s;
 	char err[1024];
 	int ret;
 
-	if (argc < 2 || !strcmp(argv[1], "help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "--help")) {
-		fputs(usage_text, argc < 2 ? stderr : stdout);
-		return argc < 2 ? 2 : 0;
+	if (argc < 2) {
+		help_summary(stderr);
+		return MEMCG_EXIT_USAGE;
+	}
+	ret = help(argc, argv);
+	if (ret >= 0)
+		return ret;
+	if (!strcmp(argv[1], "--version")) {
+		if (argc > 2)
+			return usage_error(NULL, "--version takes no arguments");
+		help_version(stdout);
+		return MEMCG_EXIT_OK;
 	}
 	c.cmd = argv[1];
 	if (!strcmp(c.cmd, "kernel") || !strcmp(c.cmd, "compare"))
 		return oracle(c.cmd, argc, argv);
 	if (strcmp(c.cmd, "run") && strcmp(c.cmd, "tree") &&
-	    strcmp(c.cmd, "plot"))
-		return usage_error("unknown command '%s'", c.cmd);
+	    strcmp(c.cmd, "plot")) {
+		if (c.cmd[0] == '-')
+			return usage_error(NULL, "unknown option '%s' (memcg "
+					   "help)", c.cmd);
+		return usage_error(NULL, "unknown command '%s' (memcg help "
+				   "lists them)", c.cmd);
+	}
 	ret = parse_args(argc, argv, &c);
 	if (ret)
 		return ret;
 	ret = scenario_load(c.file, &s, err, sizeof(err));
 	if (ret) {
 		fprintf(stderr, "memcg: %s\n", err);
-		return 2;
+		return MEMCG_EXIT_USAGE;
 	}
 	apply_overrides(&c, &s->machine);
 	if (!strcmp(c.cmd, "plot"))
@@ -327,4 +439,9 @@ int main(int argc, char **argv)
 		ret = cmd_run(&c, s, !strcmp(c.cmd, "tree"));
 	scenario_free(s);
 	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	return flush_stdout(dispatch(argc, argv));
 }

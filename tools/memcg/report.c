@@ -22,9 +22,84 @@ void report_init(struct report *r, FILE *out, bool json)
 	*r = (struct report) { .out = out, .json = json };
 }
 
-/* A JSON string literal of @s. */
-static void json_str(FILE *f, const char *s)
+/**
+ * report_init_tap - start a KTAP report
+ * @r: report
+ * @out: where the lines go until report_tap_finish()
+ */
+void report_init_tap(struct report *r, FILE *out)
 {
+	*r = (struct report) { .out = out, .tap = true };
+}
+
+/* A text line begins: with KTAP it is a diagnostic. */
+static FILE *text(struct report *r)
+{
+	if (r->tap)
+		fputs("# ", r->out);
+	return r->out;
+}
+
+/*
+ * A KTAP test point: "ok N DESC" or "not ok N DESC". DESC is escaped,
+ * and a '#' would begin a directive: there is none in scenario text
+ * (it begins a comment), but say so.
+ */
+static void tap_point(struct report *r, bool ok, const char *desc)
+{
+	char *d = scn_escape_dup(desc);
+
+	for (char *c = d; c && *c; c++)
+		if (*c == '#')
+			*c = '?';
+	fprintf(r->out, "%sok %u %s\n", ok ? "" : "not ", ++r->nr_points,
+		d ? d : "?");
+	free(d);
+}
+
+/**
+ * report_tap_finish - print a KTAP report whole
+ * @r: the report, its run over
+ * @out: where
+ * @body: what went to @r->out
+ * @len: its length
+ * @s: the scenario
+ * @stopped_at: where a strict run stopped, or 0
+ */
+void report_tap_finish(const struct report *r, FILE *out, const char *body,
+		       size_t len, const struct scenario *s, int stopped_at)
+{
+	unsigned skipped = 0, n = r->nr_points;
+
+	for (size_t i = 0; stopped_at && i < s->nr_cmds; i++)
+		skipped += s->cmds[i].line > stopped_at &&
+			   s->cmds[i].expr != NULL;
+	fprintf(out, "KTAP version 1\n1..%u\n", n + skipped);
+	fwrite(body, 1, len, out);
+	for (size_t i = 0; stopped_at && i < s->nr_cmds; i++) {
+		const struct scn_cmd *c = &s->cmds[i];
+		char *expr;
+
+		if (c->line <= stopped_at || !c->expr)
+			continue;
+		expr = scn_escape_dup(c->expr);
+		fprintf(out, "ok %u %s # SKIP the run stopped at line %d (a "
+			"write failed)\n", ++n, expr ? expr : "?", stopped_at);
+		free(expr);
+	}
+}
+
+/**
+ * report_json_str - write @s as a JSON string (null for NULL)
+ * @f: stream
+ * @s: string or NULL
+ */
+void report_json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
 	fputc('"', f);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++) {
 		switch (*c) {
@@ -48,6 +123,37 @@ static void json_str(FILE *f, const char *s)
 		}
 	}
 	fputc('"', f);
+}
+
+/**
+ * report_is_int - whether @s is an integer as JSON writes one: an
+ * optional '-', then 0 or digits not starting with 0 (at most 19)
+ * @s: string or NULL
+ */
+bool report_is_int(const char *s)
+{
+	size_t n;
+
+	if (!s)
+		return false;
+	if (*s == '-')
+		s++;
+	n = strspn(s, "0123456789");
+	return n && n <= 19 && !s[n] && (s[0] != '0' || n == 1);
+}
+
+/**
+ * report_json_value - write @s as a JSON number when it is an integer
+ * (report_is_int()), else as a string (null for NULL)
+ * @f: stream
+ * @s: string or NULL
+ */
+void report_json_value(FILE *f, const char *s)
+{
+	if (report_is_int(s))
+		fputs(s, f);
+	else
+		report_json_str(f, s);
 }
 
 /**
@@ -108,7 +214,7 @@ void report_cmd_prefix(const struct scn_cmd *c, char *buf, size_t len)
 void report_show(struct report *r, const struct scn_cmd *c,
 		 const char *content)
 {
-	char file[512];
+	char file[512], esc[4096];
 	const char *p = content;
 
 	report_file_name(c, file, sizeof(file));
@@ -118,18 +224,28 @@ void report_show(struct report *r, const struct scn_cmd *c,
 
 		if (r->json) {
 			char *line = strndup(p, n);
+			char *sp = line ? strchr(line, ' ') : NULL;
 
+			/* "KEY VALUE": the key apart, the value typed */
+			if (sp)
+				*sp = '\0';
 			fprintf(r->out, "{\"line\":%d,\"kind\":\"show\",\"file\":",
 				c->line);
-			json_str(r->out, file);
+			report_json_str(r->out, file);
+			fputs(",\"key\":", r->out);
+			report_json_str(r->out, sp ? line : NULL);
 			fputs(",\"value\":", r->out);
-			json_str(r->out, line ? line : "");
+			report_json_value(r->out, sp ? sp + 1 : line ? line : "");
 			fputs("}\n", r->out);
 			free(line);
 		} else if (n) {
-			fprintf(r->out, "%s %.*s\n", file, (int)n, p);
+			char *line = strndup(p, n);
+
+			fprintf(text(r), "%s %s\n", file, line ?
+				scn_escape(line, esc, sizeof(esc)) : "");
+			free(line);
 		} else {
-			fprintf(r->out, "%s\n", file);
+			fprintf(text(r), "%s\n", file);
 		}
 		p = nl ? nl + 1 : p + n;
 	} while (*p);
@@ -149,10 +265,10 @@ void report_error(struct report *r, const struct scn_cmd *c, int err)
 	if (r->json) {
 		fprintf(r->out, "{\"line\":%d,\"kind\":\"error\",\"cmd\":",
 			c->line);
-		json_str(r->out, prefix);
+		report_json_str(r->out, prefix);
 		fprintf(r->out, ",\"error\":\"%s\"}\n", errname(err));
 	} else {
-		fprintf(r->out, "%s: %s\n", prefix, errname(err));
+		fprintf(text(r), "%s: %s\n", prefix, errname(err));
 	}
 }
 
@@ -175,7 +291,9 @@ void report_write_failed(struct report *r, const struct scn_cmd *c, int err)
 		return;
 	}
 	report_cmd_prefix(c, prefix, sizeof(prefix));
-	fprintf(r->out, "%s: %s [line %d]\n", prefix, errname(err), c->line);
+	fprintf(text(r), "%s: %s [line %d]\n", prefix, errname(err), c->line);
+	if (r->tap)
+		tap_point(r, false, c->text ? c->text : prefix);
 }
 
 /**
@@ -193,10 +311,13 @@ void report_write_failed(struct report *r, const struct scn_cmd *c, int err)
 void report_write_diag(FILE *f, const char *who, const char *filename,
 		       const struct scn_cmd *c, int err)
 {
+	char *text = scn_escape_dup(c->text ? c->text : "write");
+
 	if (err < 0)
 		err = -err;
 	fprintf(f, "%s: %s:%d: %s: %s (%s)\n", who, filename, c->line,
-		c->text ? c->text : "write", errname(err), strerror(err));
+		text ? text : "write", errname(err), strerror(err));
+	free(text);
 }
 
 /**
@@ -211,10 +332,10 @@ void report_killed(struct report *r, const struct scn_cmd *c,
 	if (r->json) {
 		fprintf(r->out, "{\"line\":%d,\"kind\":\"killed\",\"task\":",
 			c->line);
-		json_str(r->out, task);
+		report_json_str(r->out, task);
 		fputs("}\n", r->out);
 	} else {
-		fprintf(r->out, "%s killed\n", task);
+		fprintf(text(r), "%s killed\n", task);
 	}
 }
 
@@ -363,10 +484,11 @@ static void human(const char *actual, char *buf, size_t len)
 }
 
 static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
-			 const char *actual)
+			 const char *raw_actual)
 {
 	size_t wl = c->want ? strlen(c->want) : 0;
-	char hum[32] = "";
+	char hum[32] = "", actual[1024];
+	char *expr;
 
 	r->nr_expects++;
 	if (!ok)
@@ -374,22 +496,30 @@ static void print_expect(struct report *r, const struct scn_cmd *c, bool ok,
 	if (r->json) {
 		fprintf(r->out, "{\"line\":%d,\"kind\":\"expect\",\"expr\":",
 			c->line);
-		json_str(r->out, c->expr);
+		report_json_str(r->out, c->expr);
 		fprintf(r->out, ",\"ok\":%s,\"actual\":", ok ? "true" : "false");
-		json_str(r->out, actual);
+		report_json_value(r->out, raw_actual);
 		fputs("}\n", r->out);
 		return;
 	}
 	/* sizes for an expect written with a size ("30M"), not for counts */
 	if (c->type == SCN_EXPECT && wl && strchr("KMGTkmgt", c->want[wl - 1]))
-		human(actual, hum, sizeof(hum));
+		human(raw_actual, hum, sizeof(hum));
+	/* what the file said, and an expect write's value, may be anything */
+	scn_escape(raw_actual, actual, sizeof(actual));
+	expr = scn_escape_dup(c->expr);
 	if (ok) {
-		fprintf(r->out, "ok %s (%s%s)\n", c->expr, actual, hum);
-		return;
+		fprintf(text(r), "ok %s (%s%s)\n", expr ? expr : "?", actual,
+			hum);
+	} else {
+		fprintf(text(r), "FAIL %s: got %s%s, want ", expr ? expr : "?",
+			actual, hum);
+		report_print_want(r->out, c);
+		fprintf(r->out, " [line %d]\n", c->line);
 	}
-	fprintf(r->out, "FAIL %s: got %s%s, want ", c->expr, actual, hum);
-	report_print_want(r->out, c);
-	fprintf(r->out, " [line %d]\n", c->line);
+	free(expr);
+	if (r->tap)
+		tap_point(r, ok, c->expr);
 }
 
 /**

@@ -28,15 +28,28 @@
  * or "success" when it did not fail.
  *
  * JSON output (--json): the same events, one JSON object per line (JSON
- * Lines), each with "line" (the scenario line) and "kind":
+ * Lines), each with "line" (the scenario line) and "kind"; a value that
+ * is an integer is a JSON number, anything else ("max", "EINVAL") a
+ * string (docs/json-schema.md):
  *
- *   {"line":5,"kind":"show","file":"A/memory.current","value":"31457280"}
+ *   {"line":5,"kind":"show","file":"A/memory.current","key":null,
+ *    "value":31457280}                           (one line in the output)
+ *   {"line":5,"kind":"show","file":"A/memory.events","key":"low",
+ *    "value":0}                    (a "KEY VALUE" line: the key apart)
  *   {"line":6,"kind":"expect","expr":"A/memory.current ~ 30M 5%",
- *    "ok":true,"actual":"31457280"}              (one line in the output)
+ *    "ok":true,"actual":31457280}
  *   {"line":7,"kind":"error","cmd":"write A/memory.max","error":"EINVAL"}
  *                          (a failed plain write is the error event of a
  *                           "write" line: the same object)
  *   {"line":8,"kind":"killed","task":"t1"}
+ *
+ * KTAP output (--tap, report_init_tap()): the text lines above as
+ * diagnostics ("# " before each), and after each expect's line its test
+ * point, "ok N EXPR" or "not ok N EXPR"; a failed plain write is a test
+ * point too ("not ok N write A/memory.max 10M"). The caller buffers them:
+ * report_tap_finish() prints "KTAP version 1", the plan "1..N" and the
+ * points, then "ok N EXPR # SKIP ..." for each expect a strict run did
+ * not reach.
  *
  * Expect semantics: numbers compare numerically (K/M/G/T suffixes, "max"
  * is INT64_MAX); '~' is the kernel selftests' values_close():
@@ -77,6 +90,8 @@ enum scn_task_state {
  * @nr_expects: expects evaluated
  * @nr_failed: expects that failed
  * @nr_write_failed: plain writes that failed (report_write_failed())
+ * @tap: KTAP: text lines as diagnostics, a test point per expect
+ * @nr_points: KTAP test points printed
  */
 struct report {
 	FILE *out;
@@ -84,6 +99,8 @@ struct report {
 	unsigned nr_expects;
 	unsigned nr_failed;
 	unsigned nr_write_failed;
+	bool tap;
+	unsigned nr_points;
 };
 
 /**
@@ -93,6 +110,30 @@ struct report {
  * @json: JSON Lines output
  */
 void report_init(struct report *r, FILE *out, bool json);
+
+/**
+ * report_init_tap - start a KTAP report (text lines as "# " diagnostics,
+ * a test point per expect and per failed write)
+ * @r: report
+ * @out: where the lines go until report_tap_finish() (a memory stream:
+ *       the plan comes first)
+ */
+void report_init_tap(struct report *r, FILE *out);
+
+/**
+ * report_tap_finish - print a KTAP report whole
+ * @r: the report, its run over
+ * @out: where (stdout)
+ * @body: what went to @r->out
+ * @len: its length
+ * @s: the scenario
+ * @stopped_at: the line of the failed write a strict run stopped at, or 0
+ *
+ * "KTAP version 1", "1..N", @body, then "ok N EXPR # SKIP the run stopped
+ * at line L (a write failed)" for each expect after @stopped_at.
+ */
+void report_tap_finish(const struct report *r, FILE *out, const char *body,
+		       size_t len, const struct scenario *s, int stopped_at);
 
 /**
  * report_show - print a control file's content for a show command
@@ -220,6 +261,21 @@ int report_pick_key(const char *content, const char *key, char *out,
  * Return: |a - b| <= (a + b) * tol / 100.
  */
 bool report_values_close(int64_t a, int64_t b, double tol);
+
+/** report_json_str - write @s as a JSON string, escaped; null for NULL */
+void report_json_str(FILE *f, const char *s);
+
+/**
+ * report_is_int - whether @s is an integer as JSON writes one ("-12",
+ * "0", not "012", "1.5", "max"), of at most 19 digits
+ */
+bool report_is_int(const char *s);
+
+/**
+ * report_json_value - write @s as a JSON number when report_is_int(),
+ * else as a string (null for NULL)
+ */
+void report_json_value(FILE *f, const char *s);
 
 /** report_task_state_str - "alive", "killed", "exited" or "none" */
 const char *report_task_state_str(enum scn_task_state state);

@@ -136,7 +136,10 @@ int run_create(const struct scenario *s, const struct run_opts *o, FILE *out,
 			goto fail;
 		out = r->null;
 	}
-	report_init(&r->rep, out, o->json);
+	if (o->tap)
+		report_init_tap(&r->rep, out);
+	else
+		report_init(&r->rep, out, o->json);
 	r->keep_going = o->keep_going;
 	for (size_t i = 0; i < s->nr_tasks; i++)
 		r->cpu[i] = o->seed ? (int)(splitmix64(&x) % m->cpus) :

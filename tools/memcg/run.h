@@ -34,11 +34,13 @@ struct run;
  * @json: JSON Lines output (report.h)
  * @keep_going: run on after a failed write (--keep-going); by default the
  *              run stops at the first one
+ * @tap: KTAP output (report_init_tap(); not with @json)
  */
 struct run_opts {
 	uint64_t seed;
 	bool json;
 	bool keep_going;
+	bool tap;
 };
 
 /**

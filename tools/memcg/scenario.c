@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "errname.h"
 #include "scenario.h"
@@ -51,14 +52,18 @@ static int perr(struct parser *p, const char *fmt, ...)
 	va_list ap;
 	int n;
 
+	char msg[1024];
+
 	if (!p->err || !p->errlen)
 		return -EINVAL;
-	n = snprintf(p->err, p->errlen, "%s:%d: ", p->filename, p->line);
-	if (n < 0 || (size_t)n >= p->errlen)
-		return -EINVAL;
+	n = snprintf(msg, sizeof(msg), "%s:%d: ", p->filename, p->line);
+	if (n < 0 || (size_t)n >= sizeof(msg))
+		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(p->err + n, p->errlen - n, fmt, ap);
+	vsnprintf(msg + n, sizeof(msg) - n, fmt, ap);
 	va_end(ap);
+	/* the tokens and the file name are the user's: escape them */
+	scn_escape(msg, p->err, p->errlen);
 	return -EINVAL;
 }
 
@@ -258,6 +263,101 @@ bool scn_cmd_is_task(enum scn_cmd_type type)
 {
 	return (type >= SCN_ANON && type <= SCN_OOM_SCORE_ADJ) ||
 	       type == SCN_FWRITE;
+}
+
+/* --- escaping --- */
+
+/*
+ * The length of the printable UTF-8 character at @p: 1-4, or 0 for a
+ * control byte (C0, DEL, or C1 as U+0080-U+009F) or bytes that are not
+ * UTF-8 (overlong, surrogates, above U+10FFFF, cut short).
+ */
+static size_t utf8_printable(const unsigned char *p)
+{
+	unsigned cp;
+	size_t n;
+
+	if (p[0] < 0x80)
+		return p[0] >= 0x20 && p[0] != 0x7f;
+	if ((p[0] & 0xe0) == 0xc0) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if ((p[0] & 0xf0) == 0xe0) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if ((p[0] & 0xf8) == 0xf0) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)	/* the NUL too */
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) ||
+	    (n == 4 && cp < 0x10000) || cp > 0x10ffff ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp < 0xa0)
+		return 0;
+	return n;
+}
+
+/**
+ * scn_escape - @s as it may be echoed to a terminal
+ * @s: string
+ * @out: receives it, control bytes and bytes that are not UTF-8 as
+ *       "\xHH", cut at a whole character to fit
+ * @len: size of @out (at least 1)
+ *
+ * Return: @out.
+ */
+const char *scn_escape(const char *s, char *out, size_t len)
+{
+	const unsigned char *c = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (!len)
+		return out;
+	while (*c) {
+		size_t n = utf8_printable(c);
+
+		if (n) {
+			if (o + n >= len)
+				break;
+			memcpy(out + o, c, n);
+			c += n;
+			o += n;
+		} else {
+			if (o + 4 >= len)
+				break;
+			snprintf(out + o, 5, "\\x%02x", *c++);
+			o += 4;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+/** scn_escape_dup - scn_escape() into a malloc'd string, or NULL */
+char *scn_escape_dup(const char *s)
+{
+	size_t len = strlen(s) * 4 + 1;
+	char *out = malloc(len);
+
+	return out ? (char *)scn_escape(s, out, len) : NULL;
+}
+
+/* "PATH: what" into @err, PATH escaped; returns @ret. */
+static int read_err(char *err, size_t errlen, const char *path,
+		    const char *what, int ret)
+{
+	char epath[512];
+
+	if (err && errlen)
+		snprintf(err, errlen, "%s: %s",
+			 scn_escape(path, epath, sizeof(epath)), what);
+	return ret;
 }
 
 /* --- names and paths --- */
@@ -1105,8 +1205,16 @@ static int parse_line(struct parser *p, const char *b, const char *e)
 	int err;
 
 	if (memchr(b, '\0', e - b)) {
-		err = perr(p, "a NUL byte: expected a text file");
+		err = perr(p, "binary data (a NUL byte): expected a text file");
 		goto out;
+	}
+	for (const char *c = b; c < e; c++) {
+		unsigned char u = (unsigned char)*c;
+
+		if ((u < 0x20 && !strchr("\t\r\v\f", u)) || u == 0x7f) {
+			err = perr(p, "control byte \\x%02x: expected text", u);
+			goto out;
+		}
 	}
 	err = line_split(&l, b, e);
 	if (err || !l.nr)
@@ -1163,7 +1271,7 @@ int scenario_parse(const char *text, size_t len, const char *filename,
 	p.s = calloc(1, sizeof(*p.s));
 	if (!p.s)
 		return -ENOMEM;
-	p.s->filename = strdup(p.filename);
+	p.s->filename = scn_escape_dup(p.filename);
 	if (!p.s->filename) {
 		ret = -ENOMEM;
 		goto fail;
@@ -1198,12 +1306,83 @@ int scenario_parse(const char *text, size_t len, const char *filename,
 	*out = p.s;
 	return 0;
 fail:
-	if (ret == -ENOMEM && err && errlen)
-		snprintf(err, errlen, "%s: out of memory", p.filename);
+	if (ret == -ENOMEM)
+		read_err(err, errlen, p.filename, "out of memory", ret);
 	free(p.task_line);
 	strtab_free(&p.task_names);
 	strtab_free(&p.cgroup_names);
 	scenario_free(p.s);
+	return ret;
+}
+
+/**
+ * scenario_read - read a scenario file whole
+ * @path: file path, or "-" for standard input
+ * @text: receives the bytes (malloc'd; free it)
+ * @len: receives their number
+ * @err: receives one line on any error
+ * @errlen: size of @err
+ *
+ * A directory, and anything larger than SCN_MAX_FILE_BYTES (/dev/zero),
+ * is refused before it is read whole.
+ *
+ * Return: 0, or a negative errno.
+ */
+int scenario_read(const char *path, char **text, size_t *len, char *err,
+		  size_t errlen)
+{
+	bool std = !strcmp(path, "-");
+	FILE *f = std ? stdin : fopen(path, "rb");
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	struct stat st;
+	int ret = 0;
+
+	*text = NULL;
+	*len = 0;
+	if (!f)
+		return read_err(err, errlen, path, strerror(errno), -errno);
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		ret = read_err(err, errlen, path, "a directory, not a scenario "
+			       "file", -EISDIR);
+		goto out;
+	}
+	for (;;) {
+		size_t got;
+
+		if (n == cap) {
+			char *nb = realloc(buf, cap ? cap * 2 : 8192);
+
+			if (!nb) {
+				ret = read_err(err, errlen, path,
+					       "out of memory", -ENOMEM);
+				goto out;
+			}
+			buf = nb;
+			cap = cap ? cap * 2 : 8192;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0 || n > SCN_MAX_FILE_BYTES)
+			break;
+	}
+	if (ferror(f)) {
+		ret = read_err(err, errlen, path, errno ? strerror(errno) :
+			       "read error", errno ? -errno : -EIO);
+		goto out;
+	}
+	if (n > SCN_MAX_FILE_BYTES) {
+		ret = read_err(err, errlen, path, "more than 16M, not a scenario "
+			       "file", -EFBIG);
+		goto out;
+	}
+	*text = buf;
+	*len = n;
+	buf = NULL;
+out:
+	free(buf);
+	if (!std)
+		fclose(f);
 	return ret;
 }
 
@@ -1215,55 +1394,24 @@ fail:
  * @errlen: size of @err
  *
  * Return: 0, -EINVAL (malformed), -ENOMEM, or the negative errno of
- * opening or reading the file.
+ * opening or reading the file (scenario_read()).
  */
 int scenario_load(const char *path, struct scenario **out, char *err,
 		  size_t errlen)
 {
 	bool std = !strcmp(path, "-");
-	FILE *f = std ? stdin : fopen(path, "rb");
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len;
 	int ret;
 
 	*out = NULL;
-	if (!f) {
-		ret = -errno;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(-ret));
+	ret = scenario_read(path, &buf, &len, err, errlen);
+	if (ret)
 		return ret;
-	}
-	for (;;) {
-		size_t n;
-
-		if (len == cap) {
-			char *nb = realloc(buf, cap ? cap * 2 : 8192);
-
-			if (!nb) {
-				ret = -ENOMEM;
-				goto out;
-			}
-			buf = nb;
-			cap = cap ? cap * 2 : 8192;
-		}
-		n = fread(buf + len, 1, cap - len, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		ret = -EIO;
-		if (err && errlen)
-			snprintf(err, errlen, "%s: read error", path);
-		goto out;
-	}
 	ret = scenario_parse(buf, len, std ? "<stdin>" : path, out, err,
 			     errlen);
-out:
-	if (ret == -ENOMEM && err && errlen)
-		snprintf(err, errlen, "%s: out of memory", path);
+	if (ret == -ENOMEM)
+		read_err(err, errlen, path, "out of memory", ret);
 	free(buf);
-	if (!std)
-		fclose(f);
 	return ret;
 }

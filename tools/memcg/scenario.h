@@ -31,6 +31,8 @@
  *
  * What the parser checks (errors are "FILE:LINE: expected ..."):
  * - the command and its argument count; sizes, numbers, ops, tolerances;
+ * - text: no NUL byte (binary data) and no control byte but tab, CR,
+ *   VT and FF (which separate words);
  * - "machine" only as the first command; mode=v1 not with kernel=6.12
  *   (Debian's 6.12 is built without CONFIG_MEMCG_V1);
  * - tasks: a task is used only after its "task" line, and is created once;
@@ -197,7 +199,7 @@ struct scn_cmd {
 
 /**
  * struct scenario - a parsed scenario file
- * @filename: as given to the parser (for messages)
+ * @filename: as given to the parser, control bytes escaped (for messages)
  * @machine: the machine line, or the defaults
  * @cmds: the commands in file order (the machine line is not one of them)
  * @nr_cmds: how many
@@ -248,6 +250,24 @@ int scenario_parse(const char *text, size_t len, const char *filename,
 int scenario_load(const char *path, struct scenario **out, char *err,
 		  size_t errlen);
 
+/* The largest scenario file scenario_read() takes. */
+#define SCN_MAX_FILE_BYTES	(16u << 20)
+
+/**
+ * scenario_read - read a scenario file whole
+ * @path: file path, or "-" for standard input
+ * @text: receives the bytes (malloc'd; free it)
+ * @len: receives their number
+ * @err: receives one line on any error: "PATH: No such file or
+ *       directory", "PATH: a directory, not a scenario file", "PATH: more
+ *       than 16M, not a scenario file" (PATH with control bytes escaped)
+ * @errlen: size of @err
+ *
+ * Return: 0, or a negative errno (-ENOENT, -EISDIR, -EFBIG, -EIO, ...).
+ */
+int scenario_read(const char *path, char **text, size_t *len, char *err,
+		  size_t errlen);
+
 /** scenario_free - free a scenario from scenario_parse() (NULL allowed) */
 void scenario_free(struct scenario *s);
 
@@ -287,6 +307,20 @@ const char *scn_thp_str(enum scn_thp thp);
 
 /** scn_cmd_is_task - whether the command is "NAME verb ..." (not task/move) */
 bool scn_cmd_is_task(enum scn_cmd_type type);
+
+/**
+ * scn_escape - @s as it may be echoed to a terminal: control bytes
+ * (C0, DEL, C1) and bytes that are not UTF-8 as "\xHH", the rest as is
+ * @s: string
+ * @out: receives the escaped string, cut at a whole character to fit
+ * @len: size of @out (at least 1)
+ *
+ * Return: @out.
+ */
+const char *scn_escape(const char *s, char *out, size_t len);
+
+/** scn_escape_dup - scn_escape() into a malloc'd string, or NULL */
+char *scn_escape_dup(const char *s);
 
 #ifdef __cplusplus
 }

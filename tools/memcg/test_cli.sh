@@ -230,6 +230,43 @@ for l in open(sys.argv[1]): json.loads(l)' "$TMP/out" || fail "--json: invalid J
 	checks=$((checks + 1))
 	python3 -c 'import json,sys
 for l in open(sys.argv[1]): json.loads(l)' "$TMP/j" || fail "--json --show-tree: invalid JSON"
+	# docs/json-schema.md: every object has its kind's keys, of their
+	# types; integers are numbers, never strings of digits
+	cat "$TMP/j" "$TMP/out" >"$TMP/all.json"
+	"$MEMCG" run "$DATA/seeds.scn" --json >>"$TMP/all.json"
+	"$MEMCG" run "$DATA/write_failures.scn" --json --keep-going >>"$TMP/all.json"
+	"$MEMCG" tree "$SRC/examples/zombie.scn" --json --mode v1 --keep-going \
+		>>"$TMP/all.json" 2>/dev/null
+	checks=$((checks + 1))
+	python3 - "$TMP/all.json" <<'PY' || fail "--json: not as docs/json-schema.md says"
+import json, re, sys
+S, N, B = str, (int,), bool
+NS = (int, str)
+schema = {
+    "show": {"line": N, "file": S, "key": (str, type(None)), "value": NS},
+    "expect": {"line": N, "expr": S, "ok": (bool,), "actual": NS},
+    "error": {"line": N, "cmd": S, "error": S},
+    "killed": {"line": N, "task": S},
+    "cgroup": {"path": S, "current": (int, type(None)), "tasks": S,
+               "max": (int, str, type(None)), "swap": (int, type(None)),
+               "failcnt": (int, type(None))},
+}
+seen = set()
+for n, l in enumerate(open(sys.argv[1]), 1):
+    o = json.loads(l)
+    k = o["kind"]
+    seen.add(k)
+    for key, types in schema[k].items():
+        if key not in o or not isinstance(o[key], types) or \
+           (isinstance(o[key], bool) and bool not in types):
+            sys.exit(f"line {n}: {k}: bad {key}: {l}")
+    for v in o.values():
+        if isinstance(v, str) and re.fullmatch(r"-?(0|[1-9][0-9]{0,18})", v):
+            sys.exit(f"line {n}: a number as a string: {l}")
+missing = set(schema) - seen
+if missing:
+    sys.exit(f"never saw {missing}")
+PY
 fi
 
 # 8. The tree.
@@ -262,6 +299,260 @@ if command -v python3 >/dev/null; then
 fi
 expect_rc 0 "$MEMCG" plot "$SRC/examples/protection.scn" -o - &&
 	contains "$TMP/out" "</svg>"
+
+# 10. Help, version and exit codes (memcg(1), EXIT STATUS).
+# one_line FILE: FILE is exactly one line.
+one_line() {
+	checks=$((checks + 1))
+	[[ $(wc -l <"$1") == 1 ]] || {
+		fail "$1: not one line"
+		sed 's/^/  | /' "$1" >&2
+	}
+}
+have_oracle() {
+	grep -q MEMCG_HAVE_ORACLE "$(dirname "$MEMCG")/CMakeFiles/memcg.dir/flags.make" 2>/dev/null
+}
+for cmd in run tree plot kernel compare help; do
+	expect_rc 0 "$MEMCG" help "$cmd" && contains "$TMP/out" "usage: memcg $cmd"
+	cp "$TMP/out" "$TMP/help"
+	[[ $cmd == help ]] || contains "$TMP/help" "exit status:"
+	for flag in --help -h; do
+		expect_rc 0 "$MEMCG" "$cmd" "$flag"
+		checks=$((checks + 1))
+		cmp -s "$TMP/help" "$TMP/out" || fail "memcg $cmd $flag differs from memcg help $cmd"
+	done
+	[[ $cmd == help ]] && continue
+	# after a file and other options too
+	expect_rc 0 "$MEMCG" "$cmd" "$DATA/failing.scn" --seed 1 --help
+	# every option the page lists is one the command takes
+	for opt in $(sed -n 's/^  \(-[a-z], \)\{0,1\}\(--[a-z0-9-]*\).*/\2/p' "$TMP/help"); do
+		[[ $opt == --help ]] && continue
+		# a malformed file: nothing runs, no VM boots
+		"$MEMCG" "$cmd" "$DATA/bad_size.scn" "$opt" 1 >"$TMP/out" 2>"$TMP/err"
+		checks=$((checks + 1))
+		if grep -q "unknown option\|is not one of" "$TMP/err"; then
+			fail "memcg $cmd refuses $opt, which its help lists"
+		fi
+	done
+done
+expect_rc 0 "$MEMCG" --help && contains "$TMP/out" "usage: memcg run FILE"
+expect_rc 2 "$MEMCG" help bogus && one_line "$TMP/err"
+contains "$TMP/err" "memcg help: no command 'bogus'"
+expect_rc 2 "$MEMCG" help run tree && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" && contains "$TMP/err" "usage: memcg run FILE"
+# --version: the project's version from CMakeLists.txt, and git describe
+# when the build had it
+want_version=$(sed -n 's/^project(libmemcg VERSION \([0-9.]*\).*/\1/p' "$SRC/CMakeLists.txt")
+expect_rc 0 "$MEMCG" --version
+checks=$((checks + 1))
+grep -Eq "^memcg $want_version( \(git [^()]+\))?$" "$TMP/out" ||
+	fail "--version printed '$(cat "$TMP/out")', want memcg $want_version [(git ...)]"
+one_line "$TMP/out"
+if git -C "$SRC" rev-parse --git-dir >/dev/null 2>&1; then
+	contains "$TMP/out" "(git "
+fi
+expect_rc 2 "$MEMCG" --version extra && one_line "$TMP/err"
+# unknown options and commands: one line naming them, exit 2
+for cmd in run tree plot kernel compare; do
+	expect_rc 2 "$MEMCG" "$cmd" "$DATA/failing.scn" --bogus &&
+		contains "$TMP/err" "memcg $cmd: unknown option '--bogus'"
+	one_line "$TMP/err"
+	checks=$((checks + 1))
+	[[ -s $TMP/out ]] && fail "memcg $cmd --bogus: printed on stdout"
+done
+expect_rc 2 "$MEMCG" --bogus && contains "$TMP/err" "unknown option '--bogus'"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" frobnicate && contains "$TMP/err" "unknown command 'frobnicate'"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" -o x.svg &&
+	contains "$TMP/err" "memcg run: option '-o' is not one of run's"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" plot "$DATA/failing.scn" --json && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --seed && one_line "$TMP/err"
+contains "$TMP/err" "option '--seed' needs a value"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" "$DATA/seeds.scn" && one_line "$TMP/err"
+# each exit status, from what the help pages say
+expect_rc 0 "$MEMCG" run "$DATA/expect_write.scn"		# every expect held
+expect_rc 1 "$MEMCG" run "$DATA/failing.scn"			# an expect failed
+expect_rc 1 "$MEMCG" run "$DATA/write_failures.scn"		# a write failed
+expect_rc 2 "$MEMCG" run "$DATA/bad_size.scn"			# malformed
+expect_rc 2 "$MEMCG" run "$DATA/mglru.scn"			# not modelled
+# output that cannot be written is an error, not a silent success
+if [[ -w /dev/full ]]; then
+	"$MEMCG" run "$DATA/expect_write.scn" >/dev/full 2>"$TMP/err"
+	rc=$?
+	checks=$((checks + 1))
+	((rc == 2)) || fail "run >/dev/full exited $rc, want 2"
+	contains "$TMP/err" "memcg: writing the output: No space left on device"
+fi
+if have_oracle; then
+	# the kernel side failing is 3: here its player is missing (no VM)
+	expect_rc 3 env MEMCG_ORACLE_PLAYER=/nonexistent/memcg-player \
+		"$MEMCG" kernel "$DATA/expect_write.scn" &&
+		contains "$TMP/err" "/nonexistent/memcg-player is missing"
+	expect_rc 3 env MEMCG_ORACLE_PLAYER=/nonexistent/memcg-player \
+		"$MEMCG" compare "$DATA/expect_write.scn"
+	expect_rc 2 "$MEMCG" kernel "$DATA/bad_size.scn"
+	expect_rc 2 "$MEMCG" compare "$DATA/bad_size.scn"
+	# --paths: the build tree's player, no VM (the installed one:
+	# test_install.sh)
+	expect_rc 0 "$MEMCG" kernel --paths &&
+		contains "$TMP/out" "from     the build tree"
+	contains "$TMP/out" "init     $SRC/tools/kernel-oracle/init.sh"
+	expect_rc 3 env MEMCG_ORACLE_PLAYER=/nonexistent "$MEMCG" kernel --paths &&
+		contains "$TMP/err" "memcg kernel: player /nonexistent is missing"
+	expect_rc 2 "$MEMCG" kernel --paths "$DATA/failing.scn" && one_line "$TMP/err"
+fi
+
+# 11. Bad input: a directory, binary data, control bytes, /dev/zero: one
+# line naming the problem, exit 2, nothing on stdout; whatever the
+# output echoes of the user's input has its control bytes escaped.
+printf 'mkdir A\n\x7fELF\x02\x01\x01\x00\x00\n' >"$TMP/binary.scn"
+printf 'mkdir A\n\x1b[2Jmkdir B\n' >"$TMP/ctl.scn"
+cp "$DATA/failing.scn" "$TMP/name"$'\x1b'"[31m.scn"
+printf 'mkdir A\nwrite A/memory.max \xc2\x9b2J\n' >"$TMP/c1.scn"
+printf 'mkdir A\nexpect write A/memory.max \xff fails EINVAL\n' >"$TMP/ff.scn"
+# bad_input CMD FILE WANT: exit 2, WANT on the one line of stderr
+bad_input() {
+	expect_rc 2 "$MEMCG" "$1" "$2" && contains "$TMP/err" "$3"
+	one_line "$TMP/err"
+	checks=$((checks + 1))
+	[[ -s $TMP/out ]] && fail "memcg $1 $2: printed on stdout"
+	checks=$((checks + 1))
+	grep -q $'\x1b' "$TMP/err" && fail "memcg $1 $2: an escape byte on stderr"
+}
+cmds=(run tree plot)
+have_oracle && cmds+=(kernel compare)
+for cmd in "${cmds[@]}"; do
+	bad_input "$cmd" "$TMP" "memcg: $TMP: a directory, not a scenario file"
+	bad_input "$cmd" "$TMP/binary.scn" "$TMP/binary.scn:2: binary data (a NUL byte): expected a text file"
+	bad_input "$cmd" "$TMP/ctl.scn" "$TMP/ctl.scn:2: control byte \\x1b: expected text"
+	bad_input "$cmd" /dev/zero "memcg: /dev/zero: more than 16M, not a scenario file"
+	bad_input "$cmd" "$TMP/none"$'\x1b'"[31m.scn" "memcg: $TMP/none\\x1b[31m.scn: No such file or directory"
+done
+# plot writes nothing for a bad file
+expect_rc 2 "$MEMCG" plot "$TMP/ctl.scn" -o "$TMP/bad.svg"
+checks=$((checks + 1))
+[[ -e $TMP/bad.svg ]] && fail "plot wrote its output for a bad file"
+# options echo escaped
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" $'--\x1b[2J' &&
+	contains "$TMP/err" "unknown option '--\\x1b[2J'"
+one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --memory $'1\x1b' &&
+	contains "$TMP/err" "bad --memory '1\\x1b'"
+expect_rc 2 "$MEMCG" $'\x9b' && contains "$TMP/err" "unknown command '\\x9b'"
+if have_oracle; then
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --thp $'\x1b' &&
+		contains "$TMP/err" "bad --thp '\\x1b'"
+	expect_rc 2 "$MEMCG" compare "$DATA/failing.scn" $'-\x1b' &&
+		contains "$TMP/err" "unknown option '-\\x1b'"
+fi
+# a file name with an escape: every message names it escaped
+expect_rc 1 "$MEMCG" run "$TMP/name"$'\x1b'"[31m.scn" &&
+	contains "$TMP/err" "$TMP/name\\x1b[31m.scn: 1 of 2 expects failed"
+checks=$((checks + 1))
+grep -q $'\x1b' "$TMP/err" && fail "a file name's escape byte on stderr"
+# a write's value that is not text, on stdout and stderr
+expect_rc 1 "$MEMCG" run "$TMP/c1.scn" &&
+	contains "$TMP/err" "$TMP/c1.scn:2: write A/memory.max \\xc2\\x9b2J: EINVAL (Invalid argument)"
+expect_rc 0 "$MEMCG" run "$TMP/ff.scn" &&
+	contains "$TMP/out" "ok write A/memory.max \\xff fails EINVAL (EINVAL)"
+expect_rc 0 "$MEMCG" run "$TMP/ff.scn" --json
+if command -v python3 >/dev/null; then
+	checks=$((checks + 1))
+	python3 -c 'import json,sys
+for l in open(sys.argv[1], encoding="utf-8"): json.loads(l)' "$TMP/out" ||
+		fail "--json of a value that is not UTF-8: invalid JSON"
+fi
+
+# 12. --tap: KTAP as the kernel's selftests print it. ktap FILE RC: FILE
+# is valid KTAP version 1 (version line, plan, numbered points, "# "
+# diagnostics) with as many points as the plan, and has a "not ok" point
+# exactly when RC (the exit status) is 1.
+ktap() {
+	checks=$((checks + 1))
+	python3 - "$1" "$2" <<'PY' || fail "$1: not KTAP: $(head -3 "$1" | tr '\n' '|')"
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+assert lines.pop() == "", "no final newline"
+assert lines[0] == "KTAP version 1", lines[0]
+m = re.fullmatch(r"1\.\.(\d+)", lines[1])
+assert m, lines[1]
+plan, n, failed = int(m.group(1)), 0, False
+for l in lines[2:]:
+    if l.startswith("# "):
+        continue
+    p = re.fullmatch(r"(not )?ok (\d+) ([^#]+?)( # (SKIP) .+)?", l)
+    assert p, "not a KTAP line: " + l
+    n += 1
+    assert int(p.group(2)) == n, "numbered %s, want %d" % (p.group(2), n)
+    failed |= bool(p.group(1)) and not p.group(5)
+assert n == plan, "%d points, plan %d" % (n, plan)
+assert failed == (sys.argv[2] == "1"), "not ok points and exit %s" % sys.argv[2]
+PY
+}
+if command -v python3 >/dev/null; then
+	expect_rc 0 "$MEMCG" run "$SRC/examples/limit-and-swap.scn" --tap
+	ktap "$TMP/out" 0
+	contains "$TMP/out" "ok 1 web/memory.current <= 64M"
+	contains "$TMP/out" "# web/memory.current 67059712"
+	contains "$TMP/out" "# job killed"
+	checks=$((checks + 1))
+	[[ $(grep -c '^ok ' "$TMP/out") == $(grep -c '^expect' "$SRC/examples/limit-and-swap.scn") ]] ||
+		fail "--tap: not one test point per expect"
+	expect_rc 1 "$MEMCG" run "$DATA/failing.scn" --tap
+	ktap "$TMP/out" 1
+	cat >"$TMP/want" <<'KTAP'
+KTAP version 1
+1..2
+# ok A/memory.current ~ 10M 5% (10485760 = 10M)
+ok 1 A/memory.current ~ 10M 5%
+# FAIL A/memory.current < 1M: got 10485760 = 10M, want < 1M [line 7]
+not ok 2 A/memory.current < 1M
+KTAP
+	checks=$((checks + 1))
+	diff -u "$TMP/want" "$TMP/out" >&2 || fail "failing.scn --tap"
+	# a strict run that stops: the failed write fails, what it did not
+	# reach is skipped
+	cat >"$TMP/stop.scn" <<'SCN'
+mkdir A
+expect A/memory.max == max
+write A/memroy.max 10M
+expect A/memory.current == 0
+expect write A/memory.max x fails EINVAL
+SCN
+	expect_rc 1 "$MEMCG" run "$TMP/stop.scn" --tap
+	ktap "$TMP/out" 1
+	cat >"$TMP/want" <<'KTAP'
+KTAP version 1
+1..4
+# ok A/memory.max == max (max)
+ok 1 A/memory.max == max
+# write A/memroy.max: ENOENT [line 3]
+not ok 2 write A/memroy.max 10M
+ok 3 A/memory.current == 0 # SKIP the run stopped at line 3 (a write failed)
+ok 4 write A/memory.max x fails EINVAL # SKIP the run stopped at line 3 (a write failed)
+KTAP
+	checks=$((checks + 1))
+	diff -u "$TMP/want" "$TMP/out" >&2 || fail "stop.scn --tap"
+	contains "$TMP/err" "stop.scn:3: write A/memroy.max 10M: ENOENT"
+	expect_rc 1 "$MEMCG" run "$TMP/stop.scn" --tap --keep-going
+	ktap "$TMP/out" 1
+	contains "$TMP/out" "ok 3 A/memory.current == 0"
+	contains "$TMP/out" "ok 4 write A/memory.max x fails EINVAL"
+	for f in "$SRC"/tests/scenarios/*.scn "$DATA/errors.scn" "$DATA/expect_write_ok.scn"; do
+		"$MEMCG" run "$f" --tap >"$TMP/out" 2>/dev/null
+		ktap "$TMP/out" $?
+	done
+fi
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --tap --json && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" run "$DATA/failing.scn" --tap --show-tree && one_line "$TMP/err"
+expect_rc 2 "$MEMCG" tree "$DATA/failing.scn" --tap && one_line "$TMP/err"
+if have_oracle; then
+	expect_rc 2 "$MEMCG" kernel "$DATA/failing.scn" --tap &&
+		contains "$TMP/err" "--tap: for compare only"
+	expect_rc 2 "$MEMCG" compare "$DATA/failing.scn" --tap --json && one_line "$TMP/err"
+fi
 
 echo "test_cli: $checks checks, $failures failed"
 ((failures == 0))

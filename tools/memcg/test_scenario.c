@@ -541,8 +541,35 @@ static void test_malformed(void **state)
 
 		assert_int_equal(scenario_parse(nul, sizeof(nul) - 1, "t.scn",
 						&s, err, sizeof(err)), -EINVAL);
-		assert_string_equal(err, "t.scn:2: a NUL byte: expected a "
-				    "text file");
+		assert_string_equal(err, "t.scn:2: binary data (a NUL byte): "
+				    "expected a text file");
+	}
+	/* control bytes: refused, and escaped where they are echoed */
+	parse_bad("mkdir A\n\x1b[2Jmkdir B\n", 2, "control byte \\x1b: "
+		  "expected text");
+	parse_bad("# a bell \a in a comment\n", 1, "control byte \\x07");
+	parse_bad("mkdir A\x7f\n", 1, "control byte \\x7f");
+	{
+		struct scenario *s;
+		char err[256];
+
+		assert_int_equal(scenario_parse("bogus\n", 6, "a\x1b[31m.scn",
+						&s, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, "a\\x1b[31m.scn:1: unknown command "
+				    "'bogus': expected machine, mkdir, rmdir, "
+				    "write, show, task, move, expect or 'TASK "
+				    "ACTION'");
+		/* tabs, CR, VT and FF separate words */
+		s = parse_ok("mkdir\tA\r\nshow\vA/memory.max\f\n");
+		assert_string_equal(s->cmds[1].file, "memory.max");
+		scenario_free(s);
+		/* a word that is not UTF-8 echoes escaped */
+		assert_int_equal(scenario_parse("\xff\xc2\x9b\n", 4, "t.scn",
+						&s, err, sizeof(err)), -EINVAL);
+		assert_string_equal(err, "t.scn:1: unknown command "
+				    "'\\xff\\xc2\\x9b': expected machine, "
+				    "mkdir, rmdir, write, show, task, move, "
+				    "expect or 'TASK ACTION'");
 	}
 	/* every message names the file */
 	parse_bad("\n\n\nbogus\n", 4, "expected machine, mkdir");
@@ -790,13 +817,13 @@ static void test_output_json(void **state)
 
 	assert_string_equal(out,
 		"{\"line\":2,\"kind\":\"show\",\"file\":\"A/memory.events\","
-		"\"value\":\"low 0\"}\n"
+		"\"key\":\"low\",\"value\":0}\n"
 		"{\"line\":2,\"kind\":\"show\",\"file\":\"A/memory.events\","
-		"\"value\":\"high 1\"}\n"
+		"\"key\":\"high\",\"value\":1}\n"
 		"{\"line\":3,\"kind\":\"show\",\"file\":\"memory.current\","
-		"\"value\":\"31457280\"}\n"
+		"\"key\":null,\"value\":31457280}\n"
 		"{\"line\":3,\"kind\":\"show\",\"file\":\"memory.current\","
-		"\"value\":\"\"}\n");
+		"\"key\":null,\"value\":\"\"}\n");
 	free(out);
 
 	out = capture(emit_errors, "mkdir A\nwrite A/memory.max \"q\\\n"
@@ -817,7 +844,7 @@ static void test_output_json(void **state)
 	assert_non_null(strstr(out,
 		"{\"line\":3,\"kind\":\"expect\",\"expr\":"
 		"\"A/memory.current ~ 30M 5%\",\"ok\":true,"
-		"\"actual\":\"31457280\"}\n"));
+		"\"actual\":31457280}\n"));
 	assert_non_null(strstr(out,
 		"{\"line\":6,\"kind\":\"expect\",\"expr\":\"t1 alive\","
 		"\"ok\":false,\"actual\":\"exited\"}\n"));
@@ -833,6 +860,101 @@ static void test_output_json(void **state)
 		"foo fails EINVAL\",\"ok\":false,\"actual\":\"ENOENT\"}\n"
 		"{\"line\":3,\"kind\":\"error\",\"cmd\":\"write A/memroy.max\","
 		"\"error\":\"ENOENT\"}\n");
+	free(out);
+}
+
+static void test_json_value(void **state)
+{
+	static const char *const ints[] = {
+		"0", "7", "-1", "31457280", "9223372036854771712",
+		"-9223372036854775808",
+	};
+	static const char *const strs[] = {
+		"", "-", "max", "012", "-0x1", "1.5", "1e3", "+1", " 1", "1 ",
+		"EINVAL", "12345678901234567890", "low 0",
+	};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	for (size_t i = 0; i < sizeof(ints) / sizeof(*ints); i++)
+		assert_true(report_is_int(ints[i]));
+	for (size_t i = 0; i < sizeof(strs) / sizeof(*strs); i++)
+		assert_false(report_is_int(strs[i]));
+	assert_false(report_is_int(NULL));
+	f = open_memstream(&buf, &len);
+	report_json_value(f, "42");
+	fputc(',', f);
+	report_json_value(f, "max");
+	fputc(',', f);
+	report_json_value(f, NULL);
+	fputc(',', f);
+	report_json_str(f, "a\"b\\c\n\x1b");
+	fclose(f);
+	assert_string_equal(buf, "42,\"max\",null,\"a\\\"b\\\\c\\n\\u001b\"");
+	free(buf);
+}
+
+static void test_escape(void **state)
+{
+	char out[64];
+	char *d;
+
+	assert_string_equal(scn_escape("plain text", out, sizeof(out)),
+			    "plain text");
+	assert_string_equal(scn_escape("\x1b[31mred\x1b[0m", out, sizeof(out)),
+			    "\\x1b[31mred\\x1b[0m");
+	assert_string_equal(scn_escape("a\tb\nc\x7f", out, sizeof(out)),
+			    "a\\x09b\\x0ac\\x7f");
+	/* UTF-8 stays; C1 controls, stray bytes and overlongs do not */
+	assert_string_equal(scn_escape("caf\xc3\xa9 \xe2\x82\xac", out,
+				       sizeof(out)), "caf\xc3\xa9 \xe2\x82\xac");
+	assert_string_equal(scn_escape("\xc2\x9b" "2J", out, sizeof(out)),
+			    "\\xc2\\x9b2J");
+	assert_string_equal(scn_escape("\xff\xc0\xaf\xe2\x82", out,
+				       sizeof(out)),
+			    "\\xff\\xc0\\xaf\\xe2\\x82");
+	assert_string_equal(scn_escape("\xed\xa0\x80", out, sizeof(out)),
+			    "\\xed\\xa0\\x80");
+	/* cut at a whole character */
+	assert_string_equal(scn_escape("abc\x1b", out, 6), "abc");
+	assert_string_equal(scn_escape("ab\xc3\xa9", out, 4), "ab");
+	assert_string_equal(scn_escape("x", out, 1), "");
+	d = scn_escape_dup("\x1b");
+	assert_string_equal(d, "\\x1b");
+	free(d);
+}
+
+static void emit_raw(struct report *r, struct scenario *s)
+{
+	report_expect_write(r, &s->cmds[1], -EINVAL);
+	report_write_diag(r->out, "memcg", "t.scn", &s->cmds[2], -EINVAL);
+	report_show(r, &s->cmds[3], "\x1b]0;title\x07\n");
+	report_expect(r, &s->cmds[4], "\x1b[2J\n", 0);
+}
+
+/* What a file says and a write's value are echoed escaped (text only). */
+static void test_output_escaped(void **state)
+{
+	static const char text[] =
+		"mkdir A\n"
+		"expect write A/memory.max \xc2\x9b" "2J fails EINVAL\n"
+		"write A/memory.max \xff\n"
+		"show A/memory.max\n"
+		"expect A/memory.max == max\n";
+	char *out = capture(emit_raw, text, false);
+
+	assert_string_equal(out,
+		"ok write A/memory.max \\xc2\\x9b2J fails EINVAL (EINVAL)\n"
+		"memcg: t.scn:3: write A/memory.max \\xff: EINVAL (Invalid "
+		"argument)\n"
+		"A/memory.max \\x1b]0;title\\x07\n"
+		"FAIL A/memory.max == max: got \\x1b[2J, want == max [line 5]\n");
+	free(out);
+	/* JSON escapes them its own way */
+	out = capture(emit_raw, text, true);
+	assert_non_null(strstr(out, "\"value\":\"\\u001b]0;title\\u0007\""));
+	assert_non_null(strstr(out, "\"actual\":\"\\u001b[2J\""));
 	free(out);
 }
 
@@ -855,6 +977,13 @@ static void test_load(void **state)
 	assert_int_equal(scenario_load(path, &s, err, sizeof(err)), -ENOENT);
 	assert_null(s);
 	assert_non_null(strstr(err, "No such file"));
+	/* a directory, and more than 16M, are not scenarios */
+	assert_int_equal(scenario_load("/tmp", &s, err, sizeof(err)), -EISDIR);
+	assert_string_equal(err, "/tmp: a directory, not a scenario file");
+	assert_int_equal(scenario_load("/dev/zero", &s, err, sizeof(err)),
+			 -EFBIG);
+	assert_string_equal(err, "/dev/zero: more than 16M, not a scenario "
+			    "file");
 }
 
 /* The parser's name table: lookups, replacement, growth past 10,000. */
@@ -901,6 +1030,9 @@ int main(void)
 		cmocka_unit_test(test_output_text),
 		cmocka_unit_test(test_output_json),
 		cmocka_unit_test(test_write_diag),
+		cmocka_unit_test(test_json_value),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_output_escaped),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_strtab),
 	};

@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The memcg command's help pages and version. See help.h.
+ */
+#include <string.h>
+
+#include "help.h"
+#include "memcg_version.h"
+
+static const char summary[] =
+"usage: memcg run FILE [options]       run a scenario on the engine\n"
+"       memcg tree FILE [options]      run it quietly, print the cgroup tree\n"
+"       memcg plot FILE -o OUT.svg [options]\n"
+"                                      run it, plot every cgroup's memory\n"
+"       memcg kernel FILE [options]    run it on a real kernel under qemu\n"
+"       memcg compare FILE [options]   both, side by side\n"
+"       memcg help [COMMAND]           this, or one command's options\n"
+"       memcg --version\n"
+"\n"
+"FILE (\"-\": stdin) is a scenario, one command a line (# comments):\n"
+"  machine memory=1G swap=512M cpus=2 mode=v2 policy=reparent\n"
+"          kernel=6.1|6.12 reclaim=classic|mglru\n"
+"  mkdir A/B | rmdir A/B | write A/memory.max 50M | show A/memory.current\n"
+"  task t1 A | move t1 A/B\n"
+"  t1 anon 100M | t1 unmap 20M | t1 read FILE 50M | t1 write FILE 50M\n"
+"  t1 mlock 10M | t1 touch 10M | t1 exit | t1 oom_score_adj -1000\n"
+"  expect A/memory.current ~ 30M 5%  (ops: == != < <= > >= ~)\n"
+"  expect A/memory.events max > 0 | expect t1 killed | expect t1 alive\n"
+"  expect write A/memory.max foo fails EINVAL   (any errno name)\n"
+"\n"
+"exit status: 0 every expect held and every write succeeded; 1 an expect\n"
+"or a write failed; 2 bad usage, a malformed scenario or unwritable\n"
+"output; 3 the kernel side failed (kernel, compare).\n"
+"\n"
+"'memcg help COMMAND' or 'memcg COMMAND --help' lists a command's\n"
+"options; memcg(1) and memcg-scenario(5) say it all.\n";
+
+/* The engine's options, shared by run, tree and plot. */
+#define ENGINE_OPTIONS \
+"  --seed N            CPU placement of the tasks: 0 (the default) round\n" \
+"                      robin, else drawn from a PRNG seeded with N; the\n" \
+"                      same file and seed give the same output\n" \
+"  --keep-going        run on after a failed write (by default the run\n" \
+"                      stops there) and report every failure; exit 1\n"
+
+/* The machine line's overrides, shared by every command but help. */
+#define MACHINE_OPTIONS \
+"  --memory SIZE       the machine's memory (K, M, G, T suffixes)\n" \
+"  --swap SIZE         its swap (0: none)\n" \
+"  --cpus N            its CPUs\n" \
+"  --mode v1|v2        the cgroup interface\n" \
+"  --policy reparent|kernel\n" \
+"                      what rmdir does with the pages (the engine's)\n"
+
+#define HELP_OPTION \
+"  -h, --help          this help\n"
+
+#define ENGINE_EXIT \
+"\n" \
+"exit status:\n" \
+"  0  every expect held and every write succeeded\n" \
+"  1  an expect or a write failed\n" \
+"  2  bad usage, a malformed scenario, a machine the engine does not\n" \
+"     model, or output that could not be written\n"
+
+#define KERNEL_EXIT \
+"  3  the kernel side failed: the player is missing, the VM did not\n" \
+"     boot or timed out, the player or the engine crashed\n"
+
+/* The kernel oracle's own options, shared by kernel and compare. */
+#define ORACLE_OPTIONS \
+"  --kernel 6.1|6.12   the Debian kernel to boot (default: the machine\n" \
+"                      line's kernel=, else 6.1)\n" \
+"  --lru-gen y|0       write lru_gen/enabled before the scenario\n" \
+"                      (default: y for reclaim=mglru, 0 for\n" \
+"                      reclaim=classic, else the kernel's own)\n" \
+"  --thp always|madvise|never\n" \
+"                      transparent huge pages (default: the kernel's)\n" \
+"  --repeat N          N fresh boots (1-100): numbers as min / median /\n" \
+"                      max, an expect holds when it held on every boot\n" \
+"  --timeout SECONDS   limit for the whole VM run (default 600)\n" \
+"  --cmd-timeout SECONDS\n" \
+"                      limit for one task action (default 120)\n" \
+"  --accel kvm|tcg     default: KVM if it works here, else TCG\n" \
+"  --console           copy the VM's console to stderr\n" \
+"  --keep              keep the run directory (logs, initramfs)\n" \
+"  --paths             print where the player, its scripts and the cache\n" \
+"                      are, and run nothing\n" \
+"  --keep-going        run on after a failed write, on both sides\n" \
+"  --seed N            the engine's CPU placement (compare)\n"
+
+static const char run_help[] =
+"usage: memcg run FILE [options]\n"
+"\n"
+"Run a scenario on libmemcg's engine, deterministically, and print one\n"
+"line per show, expect (ok or FAIL), failed command and OOM kill. A\n"
+"failed write prints \"FILE:LINE: write ...: EINVAL (Invalid argument)\"\n"
+"on stderr and stops the run. FILE \"-\" is standard input.\n"
+"\n"
+"options:\n"
+ENGINE_OPTIONS
+"  --json              JSON Lines, one object per event, numbers typed\n"
+"                      (docs/json-schema.md)\n"
+"  --tap               KTAP, as the kernel's selftests: a test point per\n"
+"                      expect and per failed write, the rest as \"# \"\n"
+"                      diagnostics\n"
+"  --show-tree         print the cgroup tree after the run\n"
+"  --utf8              box-drawing characters in the tree\n"
+MACHINE_OPTIONS
+HELP_OPTION
+ENGINE_EXIT;
+
+static const char tree_help[] =
+"usage: memcg tree FILE [options]\n"
+"\n"
+"Run a scenario on the engine without printing its lines, then print the\n"
+"cgroup tree: every cgroup's memory.current, swap, min, low, high, max,\n"
+"events and tasks, and cgroup.stat. Failed writes and expects still say\n"
+"so on stderr and in the exit status.\n"
+"\n"
+"options:\n"
+ENGINE_OPTIONS
+"  --json              one JSON object per cgroup\n"
+"  --utf8              box-drawing characters\n"
+MACHINE_OPTIONS
+HELP_OPTION
+ENGINE_EXIT;
+
+static const char plot_help[] =
+"usage: memcg plot FILE -o OUT.svg [options]\n"
+"\n"
+"Run a scenario on the engine, sampling every cgroup after each command,\n"
+"and draw memory.current, memory.swap.current, memory.high and\n"
+"memory.max of every cgroup as SVG, with markers where memory.events\n"
+"grow.\n"
+"\n"
+"options:\n"
+"  -o, --output FILE   the SVG to write (\"-\": stdout); required\n"
+ENGINE_OPTIONS
+MACHINE_OPTIONS
+HELP_OPTION
+ENGINE_EXIT;
+
+static const char kernel_help[] =
+"usage: memcg kernel FILE [options]\n"
+"\n"
+"Run a scenario on a real Linux kernel (Debian's 6.1 or 6.12) under\n"
+"qemu and print the kernel's lines in the engine's format, after a\n"
+"\"# vm:\" line with the VM's configuration. qemu, the kernel and busybox\n"
+"are installed on first use (root or sudo). See\n"
+"tools/kernel-oracle/README.md.\n"
+"\n"
+"options:\n"
+"  --json              JSON Lines, numbers typed (docs/json-schema.md)\n"
+ORACLE_OPTIONS
+MACHINE_OPTIONS
+HELP_OPTION
+ENGINE_EXIT
+KERNEL_EXIT;
+
+static const char compare_help[] =
+"usage: memcg compare FILE [options]\n"
+"\n"
+"Run a scenario on the engine and on a real kernel under qemu and print\n"
+"their values side by side, one row per shown value, expect, error and\n"
+"kill. A row is marked '!' when they disagree (an expect's verdict, an\n"
+"error, a kill), '*' when a shown number differs by more than the\n"
+"tolerance, '?' when a line exists on one side only.\n"
+"\n"
+"options:\n"
+"  --json              JSON Lines, one object per row, numbers typed\n"
+"                      (docs/json-schema.md)\n"
+"  --tap               KTAP: a test point per expect (ok when both sides\n"
+"                      agree), per other disagreement and per failed\n"
+"                      write; every row as a \"# \" diagnostic\n"
+"  --tolerance PERCENT how far shown numbers may differ (default 5)\n"
+ORACLE_OPTIONS
+MACHINE_OPTIONS
+HELP_OPTION
+"\n"
+"exit status:\n"
+"  0  no row marked '!' and no write failed on either side\n"
+"  1  a row is marked '!', or a write failed\n"
+"  2  bad usage, a malformed scenario, or a machine the engine does not\n"
+"     model\n"
+KERNEL_EXIT;
+
+static const char help_help[] =
+"usage: memcg help [COMMAND]\n"
+"       memcg COMMAND --help\n"
+"\n"
+"Print the summary of every command, or the usage, options and exit\n"
+"status of one: run, tree, plot, kernel, compare, help.\n";
+
+static const struct {
+	const char *name;
+	const char *text;
+} pages[] = {
+	{ "run", run_help },
+	{ "tree", tree_help },
+	{ "plot", plot_help },
+	{ "kernel", kernel_help },
+	{ "compare", compare_help },
+	{ "help", help_help },
+};
+
+/** help_summary - "usage: memcg run FILE ..." for every command */
+void help_summary(FILE *out)
+{
+	fputs(summary, out);
+}
+
+/** help_is_command - whether @cmd names a command */
+bool help_is_command(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++)
+		if (!strcmp(cmd, pages[i].name))
+			return true;
+	return false;
+}
+
+/**
+ * help_command - the help page of one command
+ * @cmd: the command
+ * @out: where
+ *
+ * Return: true, or false when @cmd is no command.
+ */
+bool help_command(const char *cmd, FILE *out)
+{
+	for (size_t i = 0; i < sizeof(pages) / sizeof(*pages); i++) {
+		if (!strcmp(cmd, pages[i].name)) {
+			fputs(pages[i].text, out);
+			return true;
+		}
+	}
+	return false;
+}
+
+/** help_version - "memcg VERSION (git DESCRIBE)" */
+void help_version(FILE *out)
+{
+	if (MEMCG_GIT_DESCRIBE[0])
+		fprintf(out, "memcg %s (git %s)\n", MEMCG_VERSION,
+			MEMCG_GIT_DESCRIBE);
+	else
+		fprintf(out, "memcg %s\n", MEMCG_VERSION);
+}
