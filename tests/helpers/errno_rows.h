@@ -4,7 +4,7 @@
  * rmdirs, with the result of Linux 6.1 and 6.12 and of the engine under
  * each profile. One table, two users:
  *
- * - tests/kernel/errno_probe.c runs every row on the real kernel, inside
+ * - tests/kernel/probe/errno_probe.c runs every row on the real kernel, inside
  *   the oracle's VM in place of the player:
  *     MEMCG_ORACLE_PLAYER=build/tests/errno-probe memcg kernel \
  *         tests/kernel/probe/errno_probe.scn [--kernel 6.12] [--mode v1]

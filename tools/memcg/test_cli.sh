@@ -495,7 +495,7 @@ if command -v python3 >/dev/null; then
 	expect_rc 0 "$MEMCG" run "$SRC/examples/limit-and-swap.scn" --tap
 	ktap "$TMP/out" 0
 	contains "$TMP/out" "ok 1 web/memory.current <= 64M"
-	contains "$TMP/out" "# web/memory.current 67059712"
+	contains "$TMP/out" "# web/memory.current 66973696"
 	contains "$TMP/out" "# job killed"
 	checks=$((checks + 1))
 	[[ $(grep -c '^ok ' "$TMP/out") == $(grep -c '^expect' "$SRC/examples/limit-and-swap.scn") ]] ||
@@ -505,9 +505,9 @@ if command -v python3 >/dev/null; then
 	cat >"$TMP/want" <<'KTAP'
 KTAP version 1
 1..2
-# ok A/memory.current ~ 10M 5% (10485760 = 10M)
+# ok A/memory.current ~ 10M 5% (10747904 = 10.25M)
 ok 1 A/memory.current ~ 10M 5%
-# FAIL A/memory.current < 1M: got 10485760 = 10M, want < 1M [line 7]
+# FAIL A/memory.current < 1M: got 10747904 = 10.25M, want < 1M [line 7]
 not ok 2 A/memory.current < 1M
 KTAP
 	checks=$((checks + 1))
