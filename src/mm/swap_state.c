@@ -42,7 +42,7 @@ int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
 		return -EBUSY;
 	err = swap_device_create(path, bytes, e->cfg.dataless,
 				 e->cfg.policy == MEMCG_POLICY_REPARENT,
-				 e->nr_cpus, &dev);
+				 e->nr_cpus, e, &dev);
 	if (err)
 		return err;
 	dev->folio_swap = calloc(folio_arena_nr_frames(e->arena),
@@ -148,29 +148,18 @@ static void delete_from_swap_cache(struct memcg_engine *e, struct folio *folio,
 	swap_cache_deleted(e, folio);
 }
 
-/* Drop the cache bit of @nr slots; free slots give back their charge. */
-/* Drop a slot's cache bit or one count; uncharge what that freed. */
+/* Drop a slot's cache bit or one count; a freed slot gives back its charge. */
 static bool swap_entry_put(struct memcg_engine *e, size_t off, bool cache)
 {
-	struct swap_freed freed;
-	bool ret = swap_slot_put(e->swap, off, cache, memcg_this_cpu(e), &freed);
-	unsigned i;
-
-	for (i = 0; i < freed.nr; i++)
-		mem_cgroup_uncharge_swap_id(e, freed.owner[i], 1);
-	return ret;
+	return swap_slot_put(e->swap, off, cache, memcg_this_cpu(e));
 }
 
 void swap_slots_drain_all(struct memcg_engine *e)
 {
-	struct swap_freed freed;
-	unsigned cpu, i;
+	unsigned cpu;
 
-	for (cpu = 0; cpu < e->swap->nr_cpus; cpu++) {
-		swap_slots_drain(e->swap, cpu, &freed);
-		for (i = 0; i < freed.nr; i++)
-			mem_cgroup_uncharge_swap_id(e, freed.owner[i], 1);
-	}
+	for (cpu = 0; cpu < e->swap->nr_cpus; cpu++)
+		swap_slots_drain(e->swap, cpu);
 }
 
 static void put_swap_folio(struct memcg_engine *e, size_t off, size_t nr)

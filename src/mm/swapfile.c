@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/page_counter.h"
+#include "core/memcontrol.h"
 #include "mm/folio.h"
 #include "lib/tmpfile.h"
 #include "mm/swapfile.h"
@@ -20,7 +20,8 @@ static int open_swap_file(const char *path)
 }
 
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       bool indexed, unsigned nr_cpus, struct swap_device **out)
+		       bool indexed, unsigned nr_cpus, struct memcg_engine *engine,
+		       struct swap_device **out)
 {
 	size_t nr = bytes / MEMCG_PAGE_SIZE, i;
 	struct swap_device *dev;
@@ -32,6 +33,7 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	if (!dev)
 		return -ENOMEM;
 	dev->fd = -1;
+	dev->engine = engine;
 	dev->swap_map = calloc(nr, 1);
 	dev->cache = malloc(nr * sizeof(*dev->cache));
 	dev->shadow = calloc(nr, sizeof(*dev->shadow));
@@ -125,35 +127,34 @@ out:
 	return err;
 }
 
-/* Back to the free map, its record cleared first; call with the lock. */
-static void slot_free_locked(struct swap_device *dev, size_t off,
-			     struct swap_freed *freed)
+/*
+ * Back to the free map, its record cleared and its owner uncharged first;
+ * call with the lock, which allocation takes too.
+ */
+static void slot_free_locked(struct swap_device *dev, size_t off)
 {
 	uint16_t owner = swap_cgroup_clear(&dev->records, off, 1);
 
-	if (owner)
-		freed->owner[freed->nr++] = owner;
+	mem_cgroup_uncharge_swap_id(dev->engine, owner, 1);
 	dev->swap_map[off] = 0;
 	dev->shadow[off] = 0;
 	dev->nr_free++;
 }
 
 /* Return @ret's slots to the map; call with @ret's lock held. */
-static void slots_ret_flush(struct swap_device *dev, struct swap_slots_ret *ret,
-			    struct swap_freed *freed)
+static void slots_ret_flush(struct swap_device *dev, struct swap_slots_ret *ret)
 {
 	unsigned i;
 
 	pthread_mutex_lock(&dev->lock);
 	for (i = 0; i < ret->n; i++)
-		slot_free_locked(dev, ret->slot[i], freed);
+		slot_free_locked(dev, ret->slot[i]);
 	pthread_mutex_unlock(&dev->lock);
 	ret->n = 0;
 }
 
 /* free_swap_slot(): into @cpu's return cache, flushed first when full. */
-static void slot_return(struct swap_device *dev, size_t off, unsigned cpu,
-			struct swap_freed *freed)
+static void slot_return(struct swap_device *dev, size_t off, unsigned cpu)
 {
 	struct swap_slots_ret *ret = &dev->slots_ret[cpu % dev->nr_cpus];
 
@@ -161,23 +162,22 @@ static void slot_return(struct swap_device *dev, size_t off, unsigned cpu,
 	/* the caches may have been deactivated and drained meanwhile */
 	if (!atomic_load(&dev->slots_cache_active)) {
 		pthread_mutex_lock(&dev->lock);
-		slot_free_locked(dev, off, freed);
+		slot_free_locked(dev, off);
 		pthread_mutex_unlock(&dev->lock);
 	} else {
 		if (ret->n == SWAP_SLOTS_CACHE_SIZE)
-			slots_ret_flush(dev, ret, freed);
+			slots_ret_flush(dev, ret);
 		ret->slot[ret->n++] = (uint32_t)off;
 	}
 	pthread_mutex_unlock(&ret->lock);
 }
 
 bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
-		   unsigned cpu, struct swap_freed *freed)
+		   unsigned cpu)
 {
 	uint8_t *m = &dev->swap_map[off];
 	bool to_cache;
 
-	freed->nr = 0;
 	pthread_mutex_lock(&dev->lock);
 	if (cache ? !(*m & SWAP_HAS_CACHE) : !(*m & SWAP_MAP_MAX)) {
 		fprintf(stderr, "libmemcg: swap slot %zu put with state %#x\n",
@@ -196,21 +196,19 @@ bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
 	if (to_cache)
 		*m = SWAP_HAS_CACHE;	/* the return cache's, not allocatable */
 	else
-		slot_free_locked(dev, off, freed);
+		slot_free_locked(dev, off);
 	pthread_mutex_unlock(&dev->lock);
 	if (to_cache)
-		slot_return(dev, off, cpu, freed);
+		slot_return(dev, off, cpu);
 	return true;
 }
 
-void swap_slots_drain(struct swap_device *dev, unsigned cpu,
-		      struct swap_freed *freed)
+void swap_slots_drain(struct swap_device *dev, unsigned cpu)
 {
 	struct swap_slots_ret *ret = &dev->slots_ret[cpu % dev->nr_cpus];
 
-	freed->nr = 0;
 	pthread_mutex_lock(&ret->lock);
-	slots_ret_flush(dev, ret, freed);
+	slots_ret_flush(dev, ret);
 	pthread_mutex_unlock(&ret->lock);
 }
 

@@ -34,12 +34,6 @@ struct swap_slots_ret {
 	uint32_t slot[SWAP_SLOTS_CACHE_SIZE];
 };
 
-/* The owners whose swap records a put or a drain cleared. */
-struct swap_freed {
-	unsigned nr;
-	uint16_t owner[SWAP_SLOTS_CACHE_SIZE + 1];
-};
-
 /* Fault injection on the next writes (tests). */
 enum swap_fault {
 	SWAP_FAULT_NONE,
@@ -48,7 +42,10 @@ enum swap_fault {
 	SWAP_FAULT_SHORT,	/* the write stops half-way, then ENOSPC */
 };
 
+struct memcg_engine;
+
 struct swap_device {
+	struct memcg_engine *engine;	/* whose charges the records hold */
 	int fd;
 	bool dataless;
 	size_t nr_slots;
@@ -77,12 +74,14 @@ struct swap_device {
  * @dataless: keep the accounting, skip the I/O
  * @indexed: index the records by cgroup (the reparent policy)
  * @nr_cpus: CPUs, one return cache each
+ * @engine: the engine whose swap charges a freed slot gives back
  * @out: the device
  *
  * Return: 0, -EINVAL for a size under one page, or the open/ftruncate errno.
  */
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       bool indexed, unsigned nr_cpus, struct swap_device **out);
+		       bool indexed, unsigned nr_cpus, struct memcg_engine *engine,
+		       struct swap_device **out);
 void swap_device_destroy(struct swap_device *dev);
 
 /**
@@ -102,30 +101,29 @@ int swap_alloc_slots(struct swap_device *dev, size_t nr, size_t *off);
  * @off: slot
  * @cache: drop SWAP_HAS_CACHE instead of a count
  * @cpu: the calling thread's CPU, whose return cache takes a freed slot
- * @freed: set to the ids whose records were cleared (0s left out), for
- *	   the caller to uncharge one page each
  *
  * A slot whose count and cache bit are gone is free. While the slots
  * cache is active it goes to @cpu's return cache first, still recorded
  * and charged, as the kernel's free_swap_slot(); a full return cache is
  * flushed before. A slot that returns to the free map loses its record
- * first, under the device lock, as the kernel clears the swap_cgroup
- * record before swap_range_free(): a concurrent allocation can never find
- * the slot free with the old owner still recorded.
+ * and its owner's swap charge first, under the lock that allocation
+ * takes, as the kernel's swap_entry_range_free() uncharges before
+ * swap_range_free(): a concurrent allocation can never find the slot free
+ * with the old owner still recorded or charged.
  *
  * Return: true when the slot became free (to the map or a return cache).
  */
 bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
-		   unsigned cpu, struct swap_freed *freed);
+		   unsigned cpu);
 
 /**
  * swap_slots_drain - return one CPU's cached free slots to the free map
  * @dev: device
  * @cpu: CPU
- * @freed: as swap_slot_put()
+ *
+ * Each slot gives back its record and charge as in swap_slot_put().
  */
-void swap_slots_drain(struct swap_device *dev, unsigned cpu,
-		      struct swap_freed *freed);
+void swap_slots_drain(struct swap_device *dev, unsigned cpu);
 
 /**
  * swap_slots_cache_check - the kernel's check_cache_active() at a slot
