@@ -9,6 +9,7 @@
  *
  * Run: build/bench/bench_reparent   (about 30 s; ~1 GiB of RAM)
  *      BENCH_WAIT_IDLE=1 build/bench/bench_reparent
+ *      build/bench/bench_reparent MAP_SLOTS RECORDS    # one cell
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,7 +118,7 @@ static int cmp_size(const void *a, const void *b)
 #define NR_OWNED 4
 #define NR_SHARE 3
 
-int main(void)
+int main(int argc, char **argv)
 {
 	static const size_t maps[] = { 1 << 20, 16 << 20, 64 << 20 };
 	/* records: these counts, and 1/1000, 1/100 and 1/16 of the map */
@@ -127,6 +128,18 @@ int main(void)
 
 	struct load_mark m0, m1;
 
+	if (argc == 3) {	/* one cell: MAP_SLOTS RECORDS */
+		size_t m = strtoul(argv[1], NULL, 0), n = strtoul(argv[2], NULL, 0);
+		double idx, scan;
+
+		if (!m || !n || n > m / 2)
+			return 2;
+		time_reparent(m, n, &idx, &scan);
+		printf("%zu slots, %zu records: index %.1f us, full scan %.1f us, "
+		       "%.1fx, %.1f ns/record\n", m, n, idx / 1e3, scan / 1e3,
+		       scan / idx, idx / (double)n);
+		return 0;
+	}
 	wait_idle();
 	load_mark(&m0);
 	printf("%12s %10s %14s %14s %10s %12s   %s\n", "map slots", "records",

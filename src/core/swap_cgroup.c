@@ -11,15 +11,15 @@
 
 #define SC_NONE UINT32_MAX
 /* Prefetch distance of the rewrite along a chain, in records. */
-#define SC_PREFETCH 16
+#define SC_PREFETCH 8
+#define SC_PREFETCH_FAR 48
 /*
  * Above this share of the map (1/SC_SCAN_SHARE), one sequential pass over
  * every slot is cheaper than following the chain (bench_reparent).
  */
 #define SC_SCAN_SHARE 16
-/* From this many records on, rewrite them in slot order (the histogram
- * of the counting sort costs about as much as 8,192 random stores). */
-#define SC_SORT_MIN 8192
+/* From this many records on, rewrite them in slot order. */
+#define SC_SORT_MIN 1024
 
 static void owner_lock(struct sc_owner *o)
 {
@@ -318,17 +318,23 @@ size_t swap_cgroup_count(struct swap_cgroup *sc, uint16_t id)
 	return n;
 }
 
-/* Store @new in @n slots, prefetching SC_PREFETCH ahead. */
+/*
+ * Store @new in @n slots: their lines are brought towards the core
+ * SC_PREFETCH_FAR ahead (into L2, where more misses can be in flight) and
+ * for writing SC_PREFETCH ahead.
+ */
 static void rewrite_slots(struct swap_cgroup *sc, const uint32_t *slot,
 			  uint32_t n, uint16_t new)
 {
 	uint32_t i;
 
-	for (i = 0; i < n && i < SC_PREFETCH; i++)
-		__builtin_prefetch(&sc->ids[slot[i]], 1);
+	for (i = 0; i < n && i < SC_PREFETCH_FAR; i++)
+		__builtin_prefetch(&sc->ids[slot[i]], 0, 2);
 	for (i = 0; i < n; i++) {
+		if (i + SC_PREFETCH_FAR < n)
+			__builtin_prefetch(&sc->ids[slot[i + SC_PREFETCH_FAR]], 0, 2);
 		if (i + SC_PREFETCH < n)
-			__builtin_prefetch(&sc->ids[slot[i + SC_PREFETCH]], 1);
+			__builtin_prefetch(&sc->ids[slot[i + SC_PREFETCH]], 1, 3);
 		atomic_store_explicit(&sc->ids[slot[i]], new,
 				      memory_order_relaxed);
 	}
@@ -354,21 +360,26 @@ static void rewrite_chain(struct swap_cgroup *sc, struct sc_owner *o,
 
 /*
  * Rewrite @o's records to @new in the order of their slots, bucketed by
- * their top 16 bits (one counting-sort pass): the chain's order is the
- * order they were recorded in, scattered over a big map, where each store
- * would cost a cache and TLB miss; in slot order the misses stream.
+ * their top bits (one counting-sort pass, about one bucket for every 4
+ * records): the chain's order is the order they were recorded in,
+ * scattered over a big map, where each store would cost a cache and TLB
+ * miss; in slot order the misses stream.
  *
  * Return: false if the buffers could not be had (nothing rewritten).
  */
 static bool rewrite_sorted(struct swap_cgroup *sc, struct sc_owner *o,
 			   uint16_t new)
 {
+	size_t nr_buckets = 256;
 	unsigned shift = 0;
-	uint32_t *cnt, *out, c, n, i, b, sum = 0;
+	uint32_t *cnt, *out, c, n, i, sum = 0;
+	size_t b;
 
-	while (((sc->nr_slots - 1) >> shift) >= SC_NR_IDS)
+	while (nr_buckets < SC_NR_IDS && nr_buckets * 4 < o->count)
+		nr_buckets *= 2;
+	while (((sc->nr_slots - 1) >> shift) >= nr_buckets)
 		shift++;
-	cnt = calloc(SC_NR_IDS, sizeof(*cnt));
+	cnt = calloc(nr_buckets, sizeof(*cnt));
 	out = malloc((size_t)o->count * sizeof(*out));
 	if (!cnt || !out) {
 		free(cnt);
@@ -378,7 +389,7 @@ static bool rewrite_sorted(struct swap_cgroup *sc, struct sc_owner *o,
 	chain_for_each(sc, o, c, n)
 		for (i = 0; i < n; i++)
 			cnt[chunk(sc, c)->slot[i] >> shift]++;
-	for (b = 0; b < SC_NR_IDS; b++) {
+	for (b = 0; b < nr_buckets; b++) {
 		uint32_t k = cnt[b];
 
 		cnt[b] = sum;
