@@ -68,9 +68,9 @@ memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio)
 
 	if (!e->swap || !folio_test_flag(folio, PG_swapcache))
 		return entry;
-	pthread_mutex_lock(&e->swap->lock);
-	entry.val = e->swap->folio_swap[folio_pfn(e->arena, folio)];
-	pthread_mutex_unlock(&e->swap->lock);
+	/* written under the slots' cluster lock; 0 once it left the cache */
+	entry.val = __atomic_load_n(&e->swap->folio_swap[folio_pfn(e->arena, folio)],
+				    __ATOMIC_RELAXED);
 	return entry;
 }
 
@@ -91,13 +91,15 @@ static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
 
 	folio_get(folio);		/* the cache's reference */
 	folio_set_flag(folio, PG_swapcache);
-	pthread_mutex_lock(&dev->lock);
+	swap_lock_range(dev, off, (size_t)nr);
 	for (i = 0; i < nr; i++) {
 		dev->cache[off + i] = pfn;
-		dev->swap_map[off + i] |= SWAP_HAS_CACHE;
+		swap_slot_set(dev, off + i, swap_slot_state(dev, off + i) |
+			      SWAP_HAS_CACHE);
 	}
-	dev->folio_swap[pfn] = (uint32_t)off + 1;
-	pthread_mutex_unlock(&dev->lock);
+	__atomic_store_n(&dev->folio_swap[pfn], (uint32_t)off + 1,
+			 __ATOMIC_RELAXED);
+	swap_unlock_range(dev, off, (size_t)nr);
 	swapcache_stat(e, folio, 1);
 }
 
@@ -118,18 +120,19 @@ static int swap_cache_claim(struct memcg_engine *e, struct folio *folio,
 	long i, nr = folio_nr_pages(folio);
 	int err = 0;
 
-	pthread_mutex_lock(&dev->lock);
+	swap_lock_range(dev, off, (size_t)nr);
 	for (i = 0; i < nr && !err; i++) {
 		if (dev->cache[off + i] != pfn)
 			err = -EINVAL;
-		else if (unmapped && (dev->swap_map[off + i] & SWAP_MAP_MAX))
+		else if (unmapped &&
+			 (swap_slot_state(dev, off + i) & SWAP_MAP_MAX))
 			err = -EBUSY;
 	}
 	for (i = 0; i < nr && !err; i++)
 		dev->cache[off + i] = FOLIO_NONE;
 	if (!err)
-		dev->folio_swap[pfn] = 0;
-	pthread_mutex_unlock(&dev->lock);
+		__atomic_store_n(&dev->folio_swap[pfn], 0, __ATOMIC_RELAXED);
+	swap_unlock_range(dev, off, (size_t)nr);
 	return err;
 }
 
@@ -176,9 +179,9 @@ static bool folio_in_cache_at(struct memcg_engine *e, struct folio *folio,
 	uint32_t pfn = folio_pfn(e->arena, folio);
 	bool ok;
 
-	pthread_mutex_lock(&e->swap->lock);
+	swap_lock_range(e->swap, off, 1);
 	ok = e->swap->cache[off] == pfn;
-	pthread_mutex_unlock(&e->swap->lock);
+	swap_unlock_range(e->swap, off, 1);
 	return ok && folio_test_flag(folio, PG_swapcache);
 }
 
@@ -203,7 +206,7 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 	memcg = folio_memcg(e, folio);
 	if (swap_slots_cache_check(e->swap))
 		swap_slots_drain_all(e);	/* running low: return them */
-	err = swap_alloc_slots(e->swap, nr, &off);
+	err = swap_alloc_slots(e->swap, nr, memcg_this_cpu(e), &off);
 	if (err) {
 		if (memcg)
 			memcg_memory_event(memcg, MEMCG_SWAP_FAIL);
@@ -248,10 +251,10 @@ static void swap_set_shadow(struct memcg_engine *e, struct folio *folio,
 	uint64_t shadow = workingset_eviction(e, folio, reclaim_target());
 	long i;
 
-	pthread_mutex_lock(&e->swap->lock);
+	swap_lock_range(e->swap, off, (size_t)folio_nr_pages(folio));
 	for (i = 0; i < folio_nr_pages(folio); i++)
 		e->swap->shadow[off + (size_t)i] = shadow;
-	pthread_mutex_unlock(&e->swap->lock);
+	swap_unlock_range(e->swap, off, (size_t)folio_nr_pages(folio));
 }
 
 /* The shadow a swapped-in page left, taken. */
@@ -259,10 +262,10 @@ static uint64_t swap_take_shadow(struct memcg_engine *e, size_t off)
 {
 	uint64_t shadow;
 
-	pthread_mutex_lock(&e->swap->lock);
+	swap_lock_range(e->swap, off, 1);
 	shadow = e->swap->shadow[off];
 	e->swap->shadow[off] = 0;
-	pthread_mutex_unlock(&e->swap->lock);
+	swap_unlock_range(e->swap, off, 1);
 	return shadow;
 }
 
@@ -397,16 +400,17 @@ struct folio *swap_cache_find(struct memcg_engine *e, size_t off)
 static void try_to_reclaim_swap(struct memcg_engine *e, size_t off)
 {
 	struct folio *folio = swap_cache_get(e, off);
+	memcg_swp_entry_t entry;
 	size_t head;
 	long i;
 
 	if (!folio)
 		return;
-	head = off;
-	pthread_mutex_lock(&e->swap->lock);
-	while (head > 0 && e->swap->cache[head - 1] == e->swap->cache[off])
-		head--;
-	pthread_mutex_unlock(&e->swap->lock);
+	/* its run starts at its entry; 0 if it left the cache meanwhile */
+	entry = folio_swap_entry(e, folio);
+	if (!entry.val)
+		goto out;
+	head = entry.val - 1;
 	for (i = 0; i < folio_nr_pages(folio); i++)
 		if (swap_slot_state(e->swap, head + (size_t)i) != SWAP_HAS_CACHE)
 			goto out;
@@ -460,13 +464,13 @@ static struct folio *swap_cache_get(struct memcg_engine *e, size_t off)
 
 	for (;;) {
 		folio = NULL;
-		pthread_mutex_lock(&e->swap->lock);
+		swap_lock_range(e->swap, off, 1);
 		if (e->swap->cache[off] != FOLIO_NONE) {
 			folio = pfn_folio(e->arena, e->swap->cache[off]);
 			if (!folio_try_get(folio))
 				folio = (struct folio *)-1;
 		}
-		pthread_mutex_unlock(&e->swap->lock);
+		swap_unlock_range(e->swap, off, 1);
 		if (folio != (struct folio *)-1)
 			return folio;
 		sched_yield();
@@ -480,14 +484,16 @@ static bool swap_cache_add_new(struct memcg_engine *e, struct folio *folio,
 	struct swap_device *dev = e->swap;
 	bool added = false;
 
-	pthread_mutex_lock(&dev->lock);
+	swap_lock_range(dev, off, 1);
 	if (dev->cache[off] == FOLIO_NONE) {
 		dev->cache[off] = folio_pfn(e->arena, folio);
-		dev->folio_swap[dev->cache[off]] = (uint32_t)off + 1;
-		dev->swap_map[off] |= SWAP_HAS_CACHE;
+		__atomic_store_n(&dev->folio_swap[dev->cache[off]],
+				 (uint32_t)off + 1, __ATOMIC_RELAXED);
+		swap_slot_set(dev, off, swap_slot_state(dev, off) |
+			      SWAP_HAS_CACHE);
 		added = true;
 	}
-	pthread_mutex_unlock(&dev->lock);
+	swap_unlock_range(dev, off, 1);
 	if (added) {
 		folio_get(folio);
 		folio_set_flag(folio, PG_swapcache);
@@ -587,14 +593,9 @@ void swap_cache_drop_all(struct memcg_engine *e)
 
 long memcg_swap_nr_free(struct memcg_engine *e)
 {
-	long n;
-
 	if (!e || !e->swap)
 		return -ENODEV;
-	pthread_mutex_lock(&e->swap->lock);
-	n = (long)e->swap->nr_free;
-	pthread_mutex_unlock(&e->swap->lock);
-	return n;
+	return (long)swap_nr_free(e->swap);
 }
 
 int memcg_swap_inject_fault(struct memcg_engine *e, int err, long after)
@@ -613,6 +614,7 @@ int memcg_swap_inject_fault(struct memcg_engine *e, int err, long after)
 	pthread_mutex_lock(&e->swap->lock);
 	e->swap->fault = f;
 	e->swap->fault_after = after;
+	atomic_store(&e->swap->fault_armed, f != SWAP_FAULT_NONE);
 	pthread_mutex_unlock(&e->swap->lock);
 	return 0;
 }

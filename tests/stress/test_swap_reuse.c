@@ -27,7 +27,7 @@
 #include "audit.h"
 
 #define NR_SLOTS 8
-#define ROUNDS 20000
+#define ROUNDS 5000
 
 /* A's entries, oldest first. */
 struct ring {
