@@ -57,7 +57,9 @@
  * thread: ns of wall time per round trip, and the share of that time it
  * was on a CPU; the ratio two threads / one thread is 1.0 when nothing is
  * shared. CPU time per round trip is shown too (BENCH_CLOCK does not
- * apply): on a busy machine, wall time includes time descheduled.
+ * apply): on a busy machine, wall time includes time descheduled. And
+ * the threads' voluntary context switches per 1,000 round trips: a mutex
+ * that two threads contend for puts one to sleep, whatever the load.
  *
  * BENCH_ITERS is the data-less round trips per run; the data rows do a
  * quarter as many pages, the folio pair twice as many.
@@ -403,13 +405,18 @@ static long read_bytes(struct mem_cgroup *memcg, const char *file)
 	return atol(buf);
 }
 
-/* Stocks drained: memory and swap (v2) or memsw (v1) of every level. */
+/*
+ * Stocks and swap return caches drained: memory and swap (v2) or memsw
+ * (v1) of every level.
+ */
 static void counters_read(struct bench_engine *be, struct counters *c)
 {
 	bool v1 = be->e->v1;
 
 	memset(c, 0, sizeof(*c));
 	memcg_drain_all_stock(be->levels[0]);
+	/* freed slots a CPU holds, still charged (swapfile.h) */
+	swap_slots_drain_all(be->e);
 	for (int d = 1; d <= MAX_DEPTH; d++) {
 		c->mem[d] = read_bytes(be->levels[d], v1 ? "memory.usage_in_bytes"
 							: "memory.current");
@@ -631,25 +638,41 @@ struct mt_thread {
 	pthread_barrier_t *start;
 	long n;
 	double wall, cpu;	/* ns of the last run */
+	long waits;		/* voluntary context switches in it */
 };
+
+/* The calling thread's voluntary context switches (a lock waited for). */
+static long thread_waits(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nvcsw;
+}
 
 static void *mt_run(void *arg)
 {
 	struct mt_thread *t = arg;
 	double t0, c0;
+	long w0;
 
 	pthread_barrier_wait(t->start);
+	w0 = thread_waits();
 	t0 = now_ns();
 	c0 = thread_cpu_ns();
 	loop_roundtrip(&t->a, t->n);
 	t->cpu = thread_cpu_ns() - c0;
 	t->wall = now_ns() - t0;
+	t->waits = thread_waits() - w0;
 	return NULL;
 }
 
-/* One run of @nr threads at once; each one's ns per round trip. */
+/*
+ * One run of @nr threads at once; each one's ns per round trip, and the
+ * threads' voluntary context switches per 1,000 round trips in @waits.
+ */
 static void mt_once(struct mt_thread *t, int nr, long n, double *wall,
-		    double *cpu)
+		    double *cpu, double *waits)
 {
 	pthread_barrier_t start;
 	int i;
@@ -661,10 +684,12 @@ static void mt_once(struct mt_thread *t, int nr, long n, double *wall,
 		if (pthread_create(&t[i].tid, NULL, mt_run, &t[i]))
 			die("pthread_create", EAGAIN);
 	}
+	*waits = 0;
 	for (i = 0; i < nr; i++) {
 		pthread_join(t[i].tid, NULL);
 		wall[i] = t[i].wall / (double)n;
 		cpu[i] = t[i].cpu / (double)n;
+		*waits += (double)t[i].waits * 1000 / (double)(n * nr);
 	}
 	pthread_barrier_destroy(&start);
 }
@@ -675,6 +700,7 @@ static int run_mt(void)
 	struct mem_cgroup *cg[MT_THREADS];
 	double w1[RUNS], c1[RUNS], w2[RUNS][MT_THREADS], c2[RUNS][MT_THREADS];
 	double one_w, one_c, two_w = 0, two_c = 0, col[RUNS];
+	double v1[RUNS], v2[RUNS];
 	struct load_mark m0, m1;
 	struct memcg_engine *e = engine_new(MEMCG_MODE_V2, true);
 	long nr_free = memcg_swap_nr_free(e), n = iters;
@@ -695,11 +721,11 @@ static int run_mt(void)
 	}
 	wait_idle();
 	load_mark(&m0);
-	mt_once(t, 1, n / 4 + 1, w1, c1);		/* warm-up */
-	mt_once(t, MT_THREADS, n / 4 + 1, w2[0], c2[0]);
+	mt_once(t, 1, n / 4 + 1, w1, c1, v1);		/* warm-up */
+	mt_once(t, MT_THREADS, n / 4 + 1, w2[0], c2[0], v2);
 	for (r = 0; r < RUNS; r++) {
-		mt_once(t, 1, n, &w1[r], &c1[r]);
-		mt_once(t, MT_THREADS, n, w2[r], c2[r]);
+		mt_once(t, 1, n, &w1[r], &c1[r], &v1[r]);
+		mt_once(t, MT_THREADS, n, w2[r], c2[r], &v2[r]);
 	}
 	load_mark(&m1);
 	one_w = median(w1, RUNS);
@@ -715,12 +741,16 @@ static int run_mt(void)
 	printf("== data-less round trip (v2, 4 KiB), one thread vs %d threads in "
 	       "separate cgroups, ns per round trip per thread (median of %d "
 	       "runs of %ld)\n", MT_THREADS, RUNS, n);
-	printf("%-28s %10s %10s\n", "", "wall", "cpu");
-	printf("%-28s %10.1f %10.1f\n", "1 thread", one_w, one_c);
-	printf("%-28s %10.1f %10.1f\n", "2 threads, separate cgroups", two_w,
-	       two_c);
+	printf("%-28s %10s %10s %14s\n", "", "wall", "cpu",
+	       "waits/1000");
+	printf("%-28s %10.1f %10.1f %14.1f\n", "1 thread", one_w, one_c,
+	       median(v1, RUNS));
+	printf("%-28s %10.1f %10.1f %14.1f\n", "2 threads, separate cgroups",
+	       two_w, two_c, median(v2, RUNS));
 	printf("%-28s %10.2f %10.2f\n", "ratio 2 threads / 1 thread",
 	       two_w / one_w, two_c / one_c);
+	printf("   waits/1000: voluntary context switches (a lock waited "
+	       "for) per 1,000 round trips per thread\n");
 	printf("   other load on the machine: %.2f CPUs\n", other_cpus(&m0, &m1));
 	for (i = 0; i < MT_THREADS; i++) {
 		memcg_folio_put(e, t[i].a.folio);
