@@ -376,6 +376,55 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	return err;
 }
 
+/**
+ * swap_cache_migrate - migrate a swap-cache folio: its charge and its
+ * place in the swap cache go to @new (folio_migrate_mapping())
+ * @e: engine
+ * @old: a folio in the swap cache, held by the caller
+ * @new: an uncharged folio of the same shape, held by the caller
+ *
+ * The kernel freezes @old's references at the count it expects; here the
+ * count is checked under the slots' cluster lock, which every lookup of
+ * the cache takes before it can take a reference: after the check, the
+ * cache hands out @new only.
+ *
+ * Return: 0; -EBUSY if @old is under writeback, left the cache, or is
+ * held by anyone but the caller and the cache; -EINVAL as
+ * mem_cgroup_migrate(). Nothing changes on an error.
+ */
+int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
+		       struct folio *new)
+{
+	memcg_swp_entry_t entry = folio_swap_entry(e, old);
+	struct swap_device *dev = e->swap;
+	uint32_t opfn = folio_pfn(e->arena, old), npfn = folio_pfn(e->arena, new);
+	size_t off, nr = (size_t)folio_nr_pages(old), i;
+	int err;
+
+	if (!entry.val || folio_test_flag(old, PG_writeback))
+		return -EBUSY;
+	off = entry.val - 1;
+	swap_lock_range(dev, off, nr);
+	if (dev->cache[off] != opfn || folio_ref_count(old) != 2)
+		err = -EBUSY;	/* the caller's and the cache's, no others */
+	else
+		err = mem_cgroup_migrate(e, old, new);
+	if (!err) {
+		for (i = off; i < off + nr; i++)
+			dev->cache[i] = npfn;
+		__atomic_store_n(&dev->folio_swap[npfn], entry.val,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&dev->folio_swap[opfn], 0, __ATOMIC_RELAXED);
+		folio_get(new);			/* the cache's */
+		folio_set_flag(new, PG_swapcache);
+		folio_clear_flag(old, PG_swapcache);
+	}
+	swap_unlock_range(dev, off, nr);
+	if (!err)
+		folio_put_testzero(old);	/* the cache's; the caller's stays */
+	return err;
+}
+
 /* The cached folio for @off with a reference taken, or NULL; waits out a
  * folio being freed. */
 static struct folio *swap_cache_get(struct memcg_engine *e, size_t off);

@@ -8,9 +8,10 @@
  * cgroups every few hundred operations, so that records move to the
  * parent while others free them. Threads choose their CPU at random among
  * two (memcg_set_cpu), so that two of them share a CPU's current cluster
- * and return cache at times; the return caches switch off and on as the
- * device fills and empties. At the end every slot, charge, record and id
- * reference is back (the auditor), and the device is whole.
+ * and return cache at times; a quarter of the swapped-in folios are
+ * migrated while in the swap cache; the return caches switch off and on
+ * as the device fills and empties. At the end every slot, charge, record
+ * and id reference is back (the auditor), and the device is whole.
  * MEMCG_SEED replays the choices (not the interleaving).
  */
 #include <errno.h>
@@ -48,6 +49,7 @@ struct worker {
 	int id;
 	uint64_t rng;
 	long outs, huge_outs, ins, frees, rmdirs, enospc, huge_enospc;
+	long migrations;
 };
 
 static uint64_t next_rand(struct worker *w)
@@ -125,6 +127,25 @@ static void swap_one_out(struct worker *w, struct mem_cgroup *m)
 	w->huge_outs += order != 0;
 }
 
+/* Migrate a swapped-in folio, still in the swap cache, to a new one. */
+static void migrate(struct worker *w, struct folio **f)
+{
+	struct folio *new = memcg_folio_alloc(w->e, MEMCG_FOLIO_ANON, 0);
+	int err;
+
+	if (!new)
+		return;
+	err = memcg_migrate(w->e, *f, new);
+	if (err) {
+		assert_int_equal(err, -EBUSY);	/* held by another too */
+		memcg_folio_put(w->e, new);
+		return;
+	}
+	memcg_folio_put(w->e, *f);
+	*f = new;
+	w->migrations++;
+}
+
 static void drop_one(struct worker *w, struct mem_cgroup *m)
 {
 	memcg_swp_entry_t entry;
@@ -134,6 +155,8 @@ static void drop_one(struct worker *w, struct mem_cgroup *m)
 		return;
 	if (next_rand(w) % 2 &&
 	    !memcg_swapin(w->e, entry, m, MEMCG_GFP_KERNEL, &f)) {
+		if (next_rand(w) % 4 == 0)
+			migrate(w, &f);
 		assert_int_equal(memcg_swap_free(w->e, entry), 0);
 		memcg_folio_free_swap(w->e, f, entry);
 		memcg_folio_put(w->e, f);
@@ -209,10 +232,12 @@ static void test_clusters_nearly_full(void **state)
 	}
 	for (i = 0; i < NR_THREADS; i++) {
 		pthread_join(w[i].tid, NULL);
-		print_message("thread %d: %ld out (%ld huge), %ld in, %ld "
-			      "freed, %ld rmdir, %ld ENOSPC (%ld huge)\n", i,
-			      w[i].outs, w[i].huge_outs, w[i].ins, w[i].frees,
-			      w[i].rmdirs, w[i].enospc, w[i].huge_enospc);
+		print_message("thread %d: %ld out (%ld huge), %ld in (%ld "
+			      "migrated in the swap cache), %ld freed, %ld rmdir, "
+			      "%ld ENOSPC (%ld huge)\n", i, w[i].outs,
+			      w[i].huge_outs, w[i].ins, w[i].migrations,
+			      w[i].frees, w[i].rmdirs, w[i].enospc,
+			      w[i].huge_enospc);
 	}
 	assert_int_equal(memcg_audit(e, (struct audit_hold[]){ { p, 1 } }, 1), 0);
 	while (pool_pop(&pool, 0, &entry))
