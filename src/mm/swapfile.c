@@ -43,7 +43,7 @@ static struct swap_cluster_list_head *list_of(struct swap_device *dev,
 		return &dev->free_clusters;
 	if (list == CLUSTER_NONFULL)
 		return &dev->nonfull_clusters;
-	return NULL;		/* full and taken clusters are on none */
+	return NULL;		/* full clusters are on none */
 }
 
 static void list_del_cluster(struct swap_device *dev, uint32_t c)
@@ -362,40 +362,54 @@ static uint32_t nr_nonfull_clusters(struct swap_device *dev)
 	return n;
 }
 
+/* @k clusters from @c all free; call with list_lock. */
+static bool clusters_free(struct swap_device *dev, size_t c, size_t k)
+{
+	size_t i;
+
+	for (i = c; i < c + k; i++)
+		if (dev->clusters[i].list != CLUSTER_FREE ||
+		    cluster_size(dev, i) != SWAPFILE_CLUSTER)
+			return false;
+	return true;
+}
+
 /*
  * A run longer than a cluster (a huge folio of an order above 9, which
- * the kernel does not have): whole free clusters, in a row, aligned.
+ * the kernel does not have): whole free clusters, in a row, aligned. They
+ * are found under list_lock, then locked in ascending order (as
+ * swap_lock_range()) and checked again: a CPU whose stale hint points
+ * into one of them may have allocated there meanwhile.
  */
 static int alloc_clusters(struct swap_device *dev, size_t nr, unsigned cpu,
 			  size_t *off)
 {
 	size_t k = nr / SWAPFILE_CLUSTER, c, i;
+	int tries;
+	bool ok;
 
-	pthread_mutex_lock(&dev->list_lock);
-	for (c = 0; c + k <= dev->nr_clusters; c += k) {
-		for (i = 0; i < k; i++)
-			if (dev->clusters[c + i].list != CLUSTER_FREE ||
-			    cluster_size(dev, c + i) != SWAPFILE_CLUSTER)
+	for (tries = 0; tries < 3; tries++) {
+		pthread_mutex_lock(&dev->list_lock);
+		for (c = 0; c + k <= dev->nr_clusters; c += k)
+			if (clusters_free(dev, c, k))
 				break;
-		if (i == k)
-			break;
-	}
-	if (c + k > dev->nr_clusters) {
 		pthread_mutex_unlock(&dev->list_lock);
-		return -ENOSPC;
+		if (c + k > dev->nr_clusters)
+			return -ENOSPC;
+		swap_lock_range(dev, c * SWAPFILE_CLUSTER, nr);
+		pthread_mutex_lock(&dev->list_lock);
+		ok = clusters_free(dev, c, k);
+		pthread_mutex_unlock(&dev->list_lock);
+		for (i = c; ok && i < c + k; i++)
+			cluster_alloc_range(dev, i, i * SWAPFILE_CLUSTER,
+					    SWAPFILE_CLUSTER, cpu);
+		swap_unlock_range(dev, c * SWAPFILE_CLUSTER, nr);
+		if (ok) {
+			*off = c * SWAPFILE_CLUSTER;
+			return 0;
+		}
 	}
-	for (i = 0; i < k; i++)
-		cluster_move(dev, (uint32_t)(c + i), CLUSTER_TAKEN);
-	pthread_mutex_unlock(&dev->list_lock);
-	/* taken: no other allocation looks at them, no slot is freed there */
-	for (i = c; i < c + k; i++) {
-		pthread_mutex_lock(&dev->clusters[i].lock);
-		cluster_alloc_range(dev, i, i * SWAPFILE_CLUSTER,
-				    SWAPFILE_CLUSTER, cpu);
-		pthread_mutex_unlock(&dev->clusters[i].lock);
-	}
-	*off = c * SWAPFILE_CLUSTER;
-	return 0;
+	return -ENOSPC;
 }
 
 int swap_alloc_slots(struct swap_device *dev, size_t nr, unsigned cpu,

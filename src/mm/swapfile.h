@@ -60,7 +60,6 @@ enum swap_cluster_list {
 	CLUSTER_FREE,		/* no slot used */
 	CLUSTER_NONFULL,	/* some used, or a CPU's fresh one */
 	CLUSTER_FULL,		/* every slot used: on no list */
-	CLUSTER_TAKEN,		/* part of a run of whole clusters being set up */
 };
 
 struct swap_cluster {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
  * The cluster allocator under a nearly full device (run under TSan):
- * a device of three clusters and a short fourth, kept about 95% full
+ * a device of a few clusters and a short last one, kept about 95% full
  * (every other round: 60%, so that clusters empty out again) by
  * threads that swap out small and huge folios of their own cgroups, swap
  * in or free entries of anyone's (a shared pool), and remove their
@@ -30,15 +30,17 @@
 
 #define NR_THREADS 3
 #define NR_CPUS 2
-#define HUGE_ORDER 4		/* 16-page folios */
-#define NR_SLOTS (3 * 512 + 100)
-#define POOL (NR_SLOTS * 95 / 100)
+#define MAX_SLOTS (8 * 512 + 100)
+/* The device and the huge folios of a run of the test. */
+static unsigned huge_order;	/* 4: within a cluster; 10: two clusters */
+static int nr_slots;		/* clusters of 512, a short one last */
+#define POOL (nr_slots * 95 / 100)
 #define OPS 20000		/* per thread */
 #define ROUND 300		/* operations between rmdirs */
 
 struct pool {
 	pthread_mutex_t lock;
-	memcg_swp_entry_t entries[POOL];
+	memcg_swp_entry_t entries[MAX_SLOTS];
 	int nr;
 };
 
@@ -101,7 +103,7 @@ static int pool_count(struct pool *p)
 /* A folio of @m swapped out, each of its pages' entries into the pool. */
 static void swap_one_out(struct worker *w, struct mem_cgroup *m)
 {
-	unsigned order = next_rand(w) % 10 ? 0 : HUGE_ORDER;
+	unsigned order = next_rand(w) % 10 ? 0 : huge_order;
 	struct folio *f = memcg_folio_alloc(w->e, MEMCG_FOLIO_ANON, order);
 	memcg_swp_entry_t run, entry;
 	uint32_t p;
@@ -204,7 +206,7 @@ static void *run(void *arg)
 	return NULL;
 }
 
-static void test_clusters_nearly_full(void **state)
+static void run_clusters(void)
 {
 	struct pool pool = { .nr = 0 };
 	struct worker w[NR_THREADS];
@@ -215,15 +217,14 @@ static void test_clusters_nearly_full(void **state)
 	memcg_swp_entry_t entry;
 	int i;
 
-	(void)state;
 	pthread_mutex_init(&pool.lock, NULL);
 	memcg_config_init(&cfg);
 	cfg.memory_bytes = 64UL << 20;
 	cfg.dataless = true;
 	cfg.nr_cpus = NR_CPUS;
-	cfg.huge_order = HUGE_ORDER;
+	cfg.huge_order = huge_order;
 	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
-	assert_int_equal(memcg_swapon(e, NULL, NR_SLOTS * 4096UL), 0);
+	assert_int_equal(memcg_swapon(e, NULL, (size_t)nr_slots * 4096), 0);
 	assert_int_equal(memcg_mkdir(e, "P", &p), 0);
 	for (i = 0; i < NR_THREADS; i++) {
 		w[i] = (struct worker){ .e = e, .pool = &pool, .id = i,
@@ -243,17 +244,36 @@ static void test_clusters_nearly_full(void **state)
 	while (pool_pop(&pool, 0, &entry))
 		assert_int_equal(memcg_swap_free(e, entry), 0);
 	swap_slots_drain_all(e);
-	assert_int_equal(memcg_swap_nr_free(e), NR_SLOTS);
+	assert_int_equal(memcg_swap_nr_free(e), nr_slots);
 	assert_int_equal(memcg_audit(e, (struct audit_hold[]){ { p, 1 } }, 1), 0);
 	memcg_put(p);
 	pthread_mutex_destroy(&pool.lock);
 	memcg_engine_destroy(e);
 }
 
+/* Huge folios of 16 pages: runs within a cluster, 4 clusters. */
+static void test_clusters_nearly_full(void **state)
+{
+	(void)state;
+	huge_order = 4;
+	nr_slots = 3 * 512 + 100;
+	run_clusters();
+}
+
+/* Huge folios of 1,024 pages: runs of two whole clusters, 9 clusters. */
+static void test_clusters_runs_of_clusters(void **state)
+{
+	(void)state;
+	huge_order = 10;
+	nr_slots = 8 * 512 + 100;
+	run_clusters();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clusters_nearly_full),
+		cmocka_unit_test(test_clusters_runs_of_clusters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
