@@ -11,8 +11,8 @@
 
 #define SC_NONE UINT32_MAX
 /* Prefetch distance of the rewrite along a chain, in records. */
-#define SC_PREFETCH 8
-#define SC_PREFETCH_FAR 48
+#define SC_PREFETCH 16
+#define SC_PREFETCH_FAR 96
 /*
  * Above this share of the map (1/SC_SCAN_SHARE), one sequential pass over
  * every slot is cheaper than following the chain (bench_reparent).
