@@ -10,7 +10,7 @@
 #include "core/swap_cgroup.h"
 
 #define SC_NONE UINT32_MAX
-/* Prefetch distance of the rewrite along a chain, in records. */
+/* How far ahead a rewrite prefetches, in records: for writing, into L2. */
 #define SC_PREFETCH 16
 #define SC_PREFETCH_FAR 96
 /*
@@ -21,6 +21,7 @@
 /* From this many records on, rewrite them in slot order. */
 #define SC_SORT_MIN 1024
 
+/* A spinlock that yields now and then: a holder may be descheduled. */
 static void owner_lock(struct sc_owner *o)
 {
 	int spins = 0;

@@ -124,8 +124,9 @@ bool swap_cgroup_move(struct swap_cgroup *sc, size_t off, uint16_t old,
  *           there: a moved record may be freed at once), or NULL
  * @arg: for @publish
  *
- * Time proportional to @old's records: it follows @old's chunks, or, when
- * @old owns a large share of the slots, rewrites them in one sequential
+ * Time proportional to @old's records: it rewrites them in slot order
+ * (bucketed from @old's chunks), or in the chunks' order when they are
+ * few, or, when @old owns a large share of the slots, in one sequential
  * pass over the map, which is then cheaper. @old and @new are locked
  * throughout, so the count given to @publish is exact.
  *
