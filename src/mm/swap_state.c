@@ -106,8 +106,8 @@ static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
 /*
  * Take @folio out of the cache at @off, under its slots' cluster locks,
  * so that of two callers (two holders of one swapped-in folio, or one of
- * them and the reclaim of the last swap_free) only one does. With @unmapped, only
- * if no page table refers to its slots.
+ * them and the reclaim of the last swap_free) only one does. With
+ * @unmapped, only if no page table refers to its slots.
  *
  * Return: 0, -EINVAL if it is not (or no longer) in the cache there, or
  * -EBUSY if @unmapped and a slot is still referenced.

@@ -444,7 +444,8 @@ int swap_alloc_slots(struct swap_device *dev, size_t nr, unsigned cpu,
 	atomic_store_explicit(&p->next[order], 0, memory_order_relaxed);
 	return -ENOSPC;
 found:
-	end = cluster_of(*off) * SWAPFILE_CLUSTER + cluster_size(dev, cluster_of(*off));
+	c = (uint32_t)cluster_of(*off);
+	end = (size_t)c * SWAPFILE_CLUSTER + cluster_size(dev, c);
 	atomic_store_explicit(&p->next[order], *off + nr < end ?
 			      (uint32_t)(*off + nr + 1) : 0, memory_order_relaxed);
 	return 0;
