@@ -184,9 +184,59 @@ static void test_reparent_large_share(void **state)
 	swap_cgroup_destroy(&sc);
 }
 
+/* What publish_seen() looks at: no record may name @new before it runs. */
+struct publish_check {
+	struct swap_cgroup *sc;
+	uint16_t old, new;
+	size_t nr_slots, seen_old, seen_new;
+};
+
+static void publish_seen(void *arg, size_t nr)
+{
+	struct publish_check *pc = arg;
+	size_t i;
+
+	for (i = 0; i < pc->nr_slots; i++) {
+		uint16_t id = lookup_swap_cgroup_id(pc->sc, i);
+
+		pc->seen_old += id == pc->old;
+		pc->seen_new += id == pc->new;
+	}
+	assert_int_equal(nr, pc->seen_old);
+}
+
+/*
+ * The parent's references are taken (the callback) with the exact count,
+ * before any of the moved records names it, on each rewrite path: the
+ * chain's order, slot order, and the pass over the map.
+ */
+static void test_reparent_publishes_first(void **state)
+{
+	static const size_t counts[] = { 10, 2000, 3000 };
+	size_t k, i;
+
+	(void)state;
+	for (k = 0; k < 3; k++) {
+		struct swap_cgroup sc;
+		struct publish_check pc = { &sc, 5, 6, 40000, 0, 0 };
+
+		assert_int_equal(swap_cgroup_init(&sc, pc.nr_slots, true), 0);
+		for (i = 0; i < counts[k]; i++)
+			swap_cgroup_record(&sc, (i * 7919) % pc.nr_slots, 1, 5);
+		swap_cgroup_record(&sc, 1, 1, 6);	/* not one of 5's */
+		assert_int_equal(swap_cgroup_reparent(&sc, 5, 6, publish_seen,
+						      &pc), counts[k]);
+		assert_int_equal(pc.seen_old, counts[k]);
+		assert_int_equal(pc.seen_new, 1);
+		assert_int_equal(swap_cgroup_count(&sc, 6), counts[k] + 1);
+		swap_cgroup_destroy(&sc);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_reparent_publishes_first),
 		cmocka_unit_test(test_records_plain),
 		cmocka_unit_test(test_records_indexed),
 		cmocka_unit_test(test_reparent_large_share),
