@@ -89,8 +89,8 @@ int swap_cgroup_init(struct swap_cgroup *sc, size_t nr_slots, bool indexed)
 	sc->free_chunks = SC_NONE;
 	if (!indexed)
 		return 0;
-	/* full chunks, and one partly filled chunk per id */
-	max_chunks = nr_slots / SC_CHUNK + SC_NR_IDS + 1;
+	/* full chunks, and per id a partly filled one and a spare */
+	max_chunks = nr_slots / SC_CHUNK + 2 * SC_NR_IDS + 1;
 	if (max_chunks > (SC_NONE - 1) / SC_CHUNK) {
 		swap_cgroup_destroy(sc);
 		return -EINVAL;
@@ -106,6 +106,7 @@ int swap_cgroup_init(struct swap_cgroup *sc, size_t nr_slots, bool indexed)
 	for (i = 0; i < SC_NR_IDS; i++) {
 		atomic_init(&sc->owners[i].lock, 0);
 		sc->owners[i].head = sc->owners[i].tail = SC_NONE;
+		sc->owners[i].spare = SC_NONE;
 		sc->owners[i].tail_n = sc->owners[i].count = 0;
 	}
 	sc->indexed = true;
@@ -174,7 +175,12 @@ static void index_add(struct swap_cgroup *sc, struct sc_owner *o, uint32_t slot)
 	struct sc_chunk *t;
 
 	if (o->tail == SC_NONE || o->tail_n == SC_CHUNK) {
-		uint32_t c = chunk_alloc(sc);
+		uint32_t c = o->spare;
+
+		if (c != SC_NONE)
+			o->spare = SC_NONE;
+		else
+			c = chunk_alloc(sc);
 
 		chunk(sc, c)->next = SC_NONE;
 		chunk(sc, c)->prev = o->tail;
@@ -203,7 +209,11 @@ static void index_del(struct swap_cgroup *sc, struct sc_owner *o, uint32_t slot)
 		o->tail = chunk(sc, empty)->prev;
 		chunk(sc, o->tail)->next = SC_NONE;
 		o->tail_n = SC_CHUNK;
-		chunk_free(sc, empty);
+		/* kept: a count going up and down across a chunk's end */
+		if (o->spare == SC_NONE)
+			o->spare = empty;
+		else
+			chunk_free(sc, empty);
 	}
 	last = chunk(sc, o->tail)->slot[--o->tail_n];
 	chunk(sc, p / SC_CHUNK)->slot[p % SC_CHUNK] = last;
@@ -444,6 +454,9 @@ static void splice(struct swap_cgroup *sc, struct sc_owner *o,
 	for (i = 0; i < n; i++)
 		index_add(sc, to, chunk(sc, tail)->slot[i]);
 	chunk_free(sc, tail);
+	if (o->spare != SC_NONE)
+		chunk_free(sc, o->spare);
+	o->spare = SC_NONE;
 	o->head = o->tail = SC_NONE;
 	o->tail_n = o->count = 0;
 }

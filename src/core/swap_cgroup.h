@@ -18,8 +18,10 @@
  *
  * Every chunk of a chain is full but the last (the tail), which may even
  * be empty: a chain that shrinks to a multiple of SC_CHUNK keeps its
- * empty tail, so that a count going up and down by one does not take and
- * give back a chunk each time. Removing a slot moves the tail's last
+ * empty tail, and one more empty chunk aside when it shrinks further, so
+ * that a count going up and down across a chunk's end does not take and
+ * give back a chunk each time (the pool's lock is the one lock cgroups
+ * share here). Removing a slot moves the tail's last
  * entry into its place. Reparenting splices the chains and moves at most
  * one chunk's entries.
  *
@@ -53,6 +55,7 @@ struct sc_owner {
 	uint32_t head, tail;	/* chunk numbers, SC_NONE when empty */
 	uint32_t tail_n;	/* entries in the tail chunk */
 	uint32_t count;		/* records */
+	uint32_t spare;		/* an empty chunk kept, or SC_NONE */
 } __attribute__((aligned(64)));
 
 struct swap_cgroup {

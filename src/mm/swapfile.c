@@ -156,7 +156,7 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 
 	if (!nr || nr > UINT32_MAX - 1 || !nr_cpus)
 		return -EINVAL;
-	dev = calloc(1, sizeof(*dev));
+	dev = cacheline_calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
 	dev->fd = -1;

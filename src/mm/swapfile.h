@@ -107,7 +107,6 @@ struct swap_device {
 	struct swap_cluster *clusters;
 	pthread_mutex_t list_lock;
 	struct swap_cluster_list_head free_clusters, nonfull_clusters;
-	_Atomic long nr_free;		/* less the CPUs' deltas */
 	unsigned nr_cpus;
 	struct swap_pcp *pcp;			/* per CPU */
 	struct swap_slots_ret *slots_ret;	/* per CPU */
@@ -116,6 +115,12 @@ struct swap_device {
 	_Atomic bool fault_armed;	/* a fault is set: take lock */
 	enum swap_fault fault;
 	long fault_after;		/* writes to let through first */
+	/*
+	 * Less the CPUs' deltas; written once per SWAP_FREE_BATCH frees or
+	 * allocations of a CPU, on a line of its own so that the fields
+	 * above, read on every operation, stay shared clean.
+	 */
+	_Atomic long nr_free __attribute__((aligned(64)));
 };
 
 /**
