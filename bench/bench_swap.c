@@ -49,12 +49,24 @@
  *   BENCH_WAIT_IDLE=1 build/bench/bench_swap  # wait for an idle machine
  *   BENCH_CLOCK=cpu build/bench/bench_swap    # thread CPU time, not wall
  *   build/bench/bench_swap loop ROW v1|v2 DEPTH  # one row (0..6), for perf
+ *   build/bench/bench_swap mt                 # the two-thread section alone
+ *
+ * The two-thread section: data-less 4 KiB round trips (v2) by one thread,
+ * then by two threads at once, each in its own cgroup (t0, t1, children of
+ * the root) on one engine and one swap device, runs interleaved. Per
+ * thread: ns of wall time per round trip, and the share of that time it
+ * was on a CPU; the ratio two threads / one thread is 1.0 when nothing is
+ * shared. CPU time per round trip is shown too (BENCH_CLOCK does not
+ * apply): on a busy machine, wall time includes time descheduled. And
+ * the threads' voluntary context switches per 1,000 round trips: a mutex
+ * that two threads contend for puts one to sleep, whatever the load.
  *
  * BENCH_ITERS is the data-less round trips per run; the data rows do a
  * quarter as many pages, the folio pair twice as many.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,13 +405,18 @@ static long read_bytes(struct mem_cgroup *memcg, const char *file)
 	return atol(buf);
 }
 
-/* Stocks drained: memory and swap (v2) or memsw (v1) of every level. */
+/*
+ * Stocks and swap return caches drained: memory and swap (v2) or memsw
+ * (v1) of every level.
+ */
 static void counters_read(struct bench_engine *be, struct counters *c)
 {
 	bool v1 = be->e->v1;
 
 	memset(c, 0, sizeof(*c));
 	memcg_drain_all_stock(be->levels[0]);
+	/* freed slots a CPU holds, still charged (swapfile.h) */
+	swap_slots_drain_all(be->e);
 	for (int d = 1; d <= MAX_DEPTH; d++) {
 		c->mem[d] = read_bytes(be->levels[d], v1 ? "memory.usage_in_bytes"
 							: "memory.current");
@@ -611,6 +628,142 @@ static int run_all(void)
 	return 0;
 }
 
+/* --- two threads in separate cgroups --- */
+
+#define MT_THREADS 2
+
+struct mt_thread {
+	struct op_arg a;
+	pthread_t tid;
+	pthread_barrier_t *start;
+	long n;
+	double wall, cpu;	/* ns of the last run */
+	long waits;		/* voluntary context switches in it */
+};
+
+/* The calling thread's voluntary context switches (a lock waited for). */
+static long thread_waits(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_nvcsw;
+}
+
+static void *mt_run(void *arg)
+{
+	struct mt_thread *t = arg;
+	double t0, c0;
+	long w0;
+
+	pthread_barrier_wait(t->start);
+	w0 = thread_waits();
+	t0 = now_ns();
+	c0 = thread_cpu_ns();
+	loop_roundtrip(&t->a, t->n);
+	t->cpu = thread_cpu_ns() - c0;
+	t->wall = now_ns() - t0;
+	t->waits = thread_waits() - w0;
+	return NULL;
+}
+
+/*
+ * One run of @nr threads at once; each one's ns per round trip, and the
+ * threads' voluntary context switches per 1,000 round trips in @waits.
+ */
+static void mt_once(struct mt_thread *t, int nr, long n, double *wall,
+		    double *cpu, double *waits)
+{
+	pthread_barrier_t start;
+	int i;
+
+	pthread_barrier_init(&start, NULL, (unsigned)nr);
+	for (i = 0; i < nr; i++) {
+		t[i].start = &start;
+		t[i].n = n;
+		if (pthread_create(&t[i].tid, NULL, mt_run, &t[i]))
+			die("pthread_create", EAGAIN);
+	}
+	*waits = 0;
+	for (i = 0; i < nr; i++) {
+		pthread_join(t[i].tid, NULL);
+		wall[i] = t[i].wall / (double)n;
+		cpu[i] = t[i].cpu / (double)n;
+		*waits += (double)t[i].waits * 1000 / (double)(n * nr);
+	}
+	pthread_barrier_destroy(&start);
+}
+
+static int run_mt(void)
+{
+	struct mt_thread t[MT_THREADS] = { 0 };
+	struct mem_cgroup *cg[MT_THREADS];
+	double w1[RUNS], c1[RUNS], w2[RUNS][MT_THREADS], c2[RUNS][MT_THREADS];
+	double one_w, one_c, two_w = 0, two_c = 0, col[RUNS];
+	double v1[RUNS], v2[RUNS];
+	struct load_mark m0, m1;
+	struct memcg_engine *e = engine_new(MEMCG_MODE_V2, true);
+	long nr_free = memcg_swap_nr_free(e), n = iters;
+	int i, r;
+
+	for (i = 0; i < MT_THREADS; i++) {
+		char name[8];
+
+		snprintf(name, sizeof(name), "t%d", i);
+		check(memcg_mkdir(e, name, &cg[i]), "memcg_mkdir");
+		t[i].a.e = e;
+		t[i].a.memcg = cg[i];
+		t[i].a.folio = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
+		if (!t[i].a.folio)
+			die("memcg_folio_alloc", ENOMEM);
+		check(memcg_charge(e, t[i].a.folio, cg[i], MEMCG_GFP_KERNEL),
+		      "memcg_charge");
+	}
+	wait_idle();
+	load_mark(&m0);
+	mt_once(t, 1, n / 4 + 1, w1, c1, v1);		/* warm-up */
+	mt_once(t, MT_THREADS, n / 4 + 1, w2[0], c2[0], v2);
+	for (r = 0; r < RUNS; r++) {
+		mt_once(t, 1, n, &w1[r], &c1[r], &v1[r]);
+		mt_once(t, MT_THREADS, n, w2[r], c2[r], &v2[r]);
+	}
+	load_mark(&m1);
+	one_w = median(w1, RUNS);
+	one_c = median(c1, RUNS);
+	for (i = 0; i < MT_THREADS; i++) {
+		for (r = 0; r < RUNS; r++)
+			col[r] = w2[r][i];
+		two_w += median(col, RUNS) / MT_THREADS;
+		for (r = 0; r < RUNS; r++)
+			col[r] = c2[r][i];
+		two_c += median(col, RUNS) / MT_THREADS;
+	}
+	printf("== data-less round trip (v2, 4 KiB), one thread vs %d threads in "
+	       "separate cgroups, ns per round trip per thread (median of %d "
+	       "runs of %ld)\n", MT_THREADS, RUNS, n);
+	printf("%-28s %10s %10s %14s\n", "", "wall", "cpu",
+	       "waits/1000");
+	printf("%-28s %10.1f %10.1f %14.1f\n", "1 thread", one_w, one_c,
+	       median(v1, RUNS));
+	printf("%-28s %10.1f %10.1f %14.1f\n", "2 threads, separate cgroups",
+	       two_w, two_c, median(v2, RUNS));
+	printf("%-28s %10.2f %10.2f\n", "ratio 2 threads / 1 thread",
+	       two_w / one_w, two_c / one_c);
+	printf("   waits/1000: voluntary context switches (a lock waited "
+	       "for) per 1,000 round trips per thread\n");
+	printf("   other load on the machine: %.2f CPUs\n", other_cpus(&m0, &m1));
+	for (i = 0; i < MT_THREADS; i++) {
+		memcg_folio_put(e, t[i].a.folio);
+		memcg_put(cg[i]);
+	}
+	memcg_drain_all_stock(memcg_root(e));
+	swap_slots_drain_all(e);	/* freed slots a CPU still holds */
+	if (memcg_swap_nr_free(e) != nr_free)
+		die("swap slots did not come back", EINVAL);
+	memcg_engine_destroy(e);
+	return 0;
+}
+
 /* "loop ROW v1|v2 DEPTH": one row, BENCH_ITERS scaled as in the table. */
 static int profile_loop(int op, const char *mode, int depth)
 {
@@ -653,9 +806,12 @@ int main(int argc, char **argv)
 	memcg_set_cpu(-1);
 	if (argc == 5 && !strcmp(argv[1], "loop"))
 		return profile_loop(atoi(argv[2]), argv[3], atoi(argv[4]));
+	if (argc == 2 && !strcmp(argv[1], "mt"))
+		return run_mt();
 	if (argc != 1) {
-		fprintf(stderr, "usage: %s [loop ROW v1|v2 DEPTH]\n", argv[0]);
+		fprintf(stderr, "usage: %s [loop ROW v1|v2 DEPTH | mt]\n",
+			argv[0]);
 		return 2;
 	}
-	return run_all();
+	return run_all() || run_mt();
 }

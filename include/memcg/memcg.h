@@ -362,10 +362,13 @@ MEMCG_API void memcg_folios_put(struct memcg_engine *e, struct folio **folios,
  * @new_folio: an uncharged folio of the same size
  *
  * Counters do not move; @new_folio takes over @old's cgroup reference and
- * @old will be freed without uncharging.
+ * @old will be freed without uncharging. A folio in the swap cache hands
+ * its place there to @new_folio (the kernel's folio_migrate_mapping()):
+ * the cache then holds @new_folio, which the caller fills with @old's data.
  *
  * Return: 0, -EINVAL on a size mismatch or a charged @new_folio, or
- * -EBUSY if @old is in the swap cache (nothing changes).
+ * -EBUSY if @old is in the swap cache and under writeback or held by
+ * anyone but the caller and the cache (nothing changes).
  */
 MEMCG_API int memcg_migrate(struct memcg_engine *e, struct folio *old,
 			    struct folio *new_folio);

@@ -159,25 +159,29 @@ static void reparent_host_lru(struct mem_cgroup *memcg,
 	css_put_many(memcg, n);
 }
 
+/* Called by swap_cgroup_reparent() before the records name the parent. */
+static void get_parent_ids(void *parent, size_t nr)
+{
+	mem_cgroup_id_get_many(parent, (int)nr);
+}
+
 static void reparent_swap(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
 	struct memcg_engine *e = memcg->engine;
-	long n, most;
+	long n;
 
 	if (!e->swap)
 		return;
 	/*
-	 * The parent's id references come first: a moved record freed at
-	 * once puts one of them, and must never put the parent's last. An
-	 * offline cgroup gains no records, so @most bounds what moves.
+	 * The parent's id references are taken with both ids' records
+	 * locked, before any record names the parent: a moved record freed
+	 * at once puts one of them, never one the parent has not got. A
+	 * swap-out that read the cgroup online just before rmdir may still
+	 * record it afterwards (memcg_id.c): that record is not moved, and
+	 * the lock makes the count exact either way.
 	 */
-	most = (long)swap_cgroup_count(&e->swap->records, memcg->id);
-	if (!most)
-		return;
-	mem_cgroup_id_get_many(parent, (int)most);
-	n = (long)swap_cgroup_reparent(&e->swap->records, memcg->id, parent->id);
-	if (most > n)
-		mem_cgroup_id_put_many(parent, (int)(most - n));
+	n = (long)swap_cgroup_reparent(&e->swap->records, memcg->id, parent->id,
+				       get_parent_ids, parent);
 	if (!n)
 		return;
 	cancel_levels(memcg, parent, true, n);

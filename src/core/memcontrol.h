@@ -651,6 +651,8 @@ void swap_cache_drop_all(struct memcg_engine *e);
 void swap_slots_drain_all(struct memcg_engine *e);
 struct folio *swap_cache_find(struct memcg_engine *e, size_t off);
 memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio);
+int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
+		       struct folio *new);
 
 /* release.c */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio);

@@ -72,7 +72,8 @@ void mem_cgroup_uncharge_swap(struct memcg_engine *e, size_t off, size_t nr)
 
 /**
  * mem_cgroup_uncharge_swap_id - give back @nr slots' swap charge to the
- * owner whose records were cleared (swap_slot_put())
+ * owner whose records were cleared (swap_slot_put(), under the lock that
+ * keeps the slots from being allocated again meanwhile)
  * @e: engine
  * @id: the records' owner, or 0 for none
  * @nr: slots

@@ -3,13 +3,33 @@
  * Swap records: the private id of the cgroup that owns each swap slot,
  * 2 bytes per slot (the kernel's mm/swap_cgroup.c).
  *
- * With an index (the reparent policy), each id also keeps the list of its
- * slots, so that a removed cgroup's records move to its parent in time
- * proportional to their number: 8 more bytes per slot, 768 KiB per device.
+ * The records are an array of atomic ids, written with exchange and
+ * compare-and-exchange and read with a plain load: no lock is shared
+ * between slots or between cgroups.
  *
- * Locking: each slot is an atomic, recorded and cleared by whoever owns it
- * (the swap-out or the slot's free). The index is behind sc->lock, which
- * also orders a clear against a reparent of the same slot.
+ * With an index (the reparent policy), each id also keeps its slots in a
+ * chain of chunks of SC_CHUNK slot numbers, so that a removed cgroup's
+ * records move to its parent in time proportional to their number, read
+ * in sequence:
+ *
+ *   ids[slot]     2 B   the owner
+ *   pos[slot]     4 B   where the slot sits in its owner's chunks
+ *   chunks        4 B   per record (+ one partly filled chunk per id)
+ *
+ * Every chunk of a chain is full but the last (the tail), which may even
+ * be empty: a chain that shrinks to a multiple of SC_CHUNK keeps its
+ * empty tail, and one more empty chunk aside when it shrinks further, so
+ * that a count going up and down across a chunk's end does not take and
+ * give back a chunk each time (the pool's lock is the one lock cgroups
+ * share here). Removing a slot moves the tail's last
+ * entry into its place. Reparenting splices the chains and moves at most
+ * one chunk's entries.
+ *
+ * Locking: without an index, none. With one, each id has its own lock,
+ * taken by whoever records, clears or moves a slot of that id (a slot's
+ * owner may change under a clearer that has not locked it yet: the clear
+ * re-reads the owner under the lock). Two cgroups never share a lock; the
+ * chunk pool's lock is taken once per SC_CHUNK records at most.
  */
 #ifndef MEMCG_CORE_SWAP_CGROUP_H
 #define MEMCG_CORE_SWAP_CGROUP_H
@@ -20,15 +40,35 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SC_NR_IDS 65536
+#define SC_CHUNK 62		/* slots per chunk: a chunk is 256 bytes */
+#define SC_BLOCK 1024		/* chunks per pool block: 256 KiB */
+
+struct sc_chunk {
+	uint32_t next, prev;
+	uint32_t slot[SC_CHUNK];
+};
+
+/* One id's chain, on a cache line of its own. */
+struct sc_owner {
+	atomic_int lock;
+	uint32_t head, tail;	/* chunk numbers, SC_NONE when empty */
+	uint32_t tail_n;	/* entries in the tail chunk */
+	uint32_t count;		/* records */
+	uint32_t spare;		/* an empty chunk kept, or SC_NONE */
+} __attribute__((aligned(64)));
+
 struct swap_cgroup {
 	_Atomic uint16_t *ids;
 	size_t nr_slots;
-	/* the index: per-id doubly linked lists of slots, UINT32_MAX ends */
 	bool indexed;
-	pthread_mutex_t lock;
-	uint32_t *next, *prev;
-	uint32_t *heads, *tails;	/* 65536 entries each */
-	uint32_t *counts;		/* records per id */
+	/* the index (indexed maps only) */
+	uint32_t *pos;
+	struct sc_owner *owners;	/* SC_NR_IDS */
+	pthread_mutex_t pool_lock;	/* the chunk pool: */
+	struct sc_chunk **blocks;	/* blocks of SC_BLOCK chunks */
+	uint32_t nr_blocks, max_blocks;
+	uint32_t free_chunks;		/* a list through sc_chunk.next */
 };
 
 /**
@@ -37,7 +77,8 @@ struct swap_cgroup {
  * @nr_slots: slots of the swap device
  * @indexed: keep a per-id index for swap_cgroup_reparent()
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EINVAL for no slots or a device too large to
+ * index.
  */
 int swap_cgroup_init(struct swap_cgroup *sc, size_t nr_slots, bool indexed);
 void swap_cgroup_destroy(struct swap_cgroup *sc);
@@ -81,14 +122,21 @@ bool swap_cgroup_move(struct swap_cgroup *sc, size_t off, uint16_t old,
  * @sc: indexed records
  * @old: a removed cgroup's id
  * @new: its parent's id
+ * @publish: called with the number of records about to move, before any
+ *           of them names @new (the caller takes @new's id references
+ *           there: a moved record may be freed at once), or NULL
+ * @arg: for @publish
  *
- * Time proportional to @old's records: it follows @old's list, or, when
- * @old owns more than 1/128 of the slots, rewrites them in one sequential
- * pass, which is then cheaper than chasing the list.
+ * Time proportional to @old's records: it rewrites them in slot order
+ * (bucketed from @old's chunks), or in the chunks' order when they are
+ * few, or, when @old owns a large share of the slots, in one sequential
+ * pass over the map, which is then cheaper. @old and @new are locked
+ * throughout, so the count given to @publish is exact.
  *
  * Return: the number of records moved.
  */
-size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new);
+size_t swap_cgroup_reparent(struct swap_cgroup *sc, uint16_t old, uint16_t new,
+			    void (*publish)(void *arg, size_t nr), void *arg);
 
 /**
  * swap_cgroup_count - the records @id owns now (an indexed map only)

@@ -118,13 +118,12 @@ int memcg_migrate(struct memcg_engine *e, struct folio *old, struct folio *new)
 
 	if (!folio_of_engine(e, old) || !folio_of_engine(e, new))
 		return -EINVAL;
-	/* the swap cache would keep pointing at @old: not supported */
-	if (folio_test_flag(old, PG_swapcache))
-		return -EBUSY;
 	lru = folio_test_flag(old, PG_lru);
 	if (lru)
 		folio_del_lru(e, old);
-	ret = mem_cgroup_migrate(e, old, new);
+	/* a swap-cache folio's place in the cache moves too (swap_state.c) */
+	ret = folio_test_flag(old, PG_swapcache) ?
+	      swap_cache_migrate(e, old, new) : mem_cgroup_migrate(e, old, new);
 	if (lru)
 		folio_add_lru(e, ret ? old : new);
 	return ret;

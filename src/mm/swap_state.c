@@ -42,7 +42,7 @@ int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
 		return -EBUSY;
 	err = swap_device_create(path, bytes, e->cfg.dataless,
 				 e->cfg.policy == MEMCG_POLICY_REPARENT,
-				 e->nr_cpus, &dev);
+				 e->nr_cpus, e, &dev);
 	if (err)
 		return err;
 	dev->folio_swap = calloc(folio_arena_nr_frames(e->arena),
@@ -68,9 +68,9 @@ memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio)
 
 	if (!e->swap || !folio_test_flag(folio, PG_swapcache))
 		return entry;
-	pthread_mutex_lock(&e->swap->lock);
-	entry.val = e->swap->folio_swap[folio_pfn(e->arena, folio)];
-	pthread_mutex_unlock(&e->swap->lock);
+	/* written under the slots' cluster lock; 0 once it left the cache */
+	entry.val = __atomic_load_n(&e->swap->folio_swap[folio_pfn(e->arena, folio)],
+				    __ATOMIC_RELAXED);
 	return entry;
 }
 
@@ -91,21 +91,23 @@ static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
 
 	folio_get(folio);		/* the cache's reference */
 	folio_set_flag(folio, PG_swapcache);
-	pthread_mutex_lock(&dev->lock);
+	swap_lock_range(dev, off, (size_t)nr);
 	for (i = 0; i < nr; i++) {
 		dev->cache[off + i] = pfn;
-		dev->swap_map[off + i] |= SWAP_HAS_CACHE;
+		swap_slot_set(dev, off + i, swap_slot_state(dev, off + i) |
+			      SWAP_HAS_CACHE);
 	}
-	dev->folio_swap[pfn] = (uint32_t)off + 1;
-	pthread_mutex_unlock(&dev->lock);
+	__atomic_store_n(&dev->folio_swap[pfn], (uint32_t)off + 1,
+			 __ATOMIC_RELAXED);
+	swap_unlock_range(dev, off, (size_t)nr);
 	swapcache_stat(e, folio, 1);
 }
 
 /*
- * Take @folio out of the cache at @off, under the device lock so that of
- * two callers (two holders of one swapped-in folio, or one of them and
- * the reclaim of the last swap_free) only one does. With @unmapped, only
- * if no page table refers to its slots.
+ * Take @folio out of the cache at @off, under its slots' cluster locks,
+ * so that of two callers (two holders of one swapped-in folio, or one of
+ * them and the reclaim of the last swap_free) only one does. With
+ * @unmapped, only if no page table refers to its slots.
  *
  * Return: 0, -EINVAL if it is not (or no longer) in the cache there, or
  * -EBUSY if @unmapped and a slot is still referenced.
@@ -118,18 +120,19 @@ static int swap_cache_claim(struct memcg_engine *e, struct folio *folio,
 	long i, nr = folio_nr_pages(folio);
 	int err = 0;
 
-	pthread_mutex_lock(&dev->lock);
+	swap_lock_range(dev, off, (size_t)nr);
 	for (i = 0; i < nr && !err; i++) {
 		if (dev->cache[off + i] != pfn)
 			err = -EINVAL;
-		else if (unmapped && (dev->swap_map[off + i] & SWAP_MAP_MAX))
+		else if (unmapped &&
+			 (swap_slot_state(dev, off + i) & SWAP_MAP_MAX))
 			err = -EBUSY;
 	}
 	for (i = 0; i < nr && !err; i++)
 		dev->cache[off + i] = FOLIO_NONE;
 	if (!err)
-		dev->folio_swap[pfn] = 0;
-	pthread_mutex_unlock(&dev->lock);
+		__atomic_store_n(&dev->folio_swap[pfn], 0, __ATOMIC_RELAXED);
+	swap_unlock_range(dev, off, (size_t)nr);
 	return err;
 }
 
@@ -148,29 +151,18 @@ static void delete_from_swap_cache(struct memcg_engine *e, struct folio *folio,
 	swap_cache_deleted(e, folio);
 }
 
-/* Drop the cache bit of @nr slots; free slots give back their charge. */
-/* Drop a slot's cache bit or one count; uncharge what that freed. */
+/* Drop a slot's cache bit or one count; a freed slot gives back its charge. */
 static bool swap_entry_put(struct memcg_engine *e, size_t off, bool cache)
 {
-	struct swap_freed freed;
-	bool ret = swap_slot_put(e->swap, off, cache, memcg_this_cpu(e), &freed);
-	unsigned i;
-
-	for (i = 0; i < freed.nr; i++)
-		mem_cgroup_uncharge_swap_id(e, freed.owner[i], 1);
-	return ret;
+	return swap_slot_put(e->swap, off, cache, memcg_this_cpu(e));
 }
 
 void swap_slots_drain_all(struct memcg_engine *e)
 {
-	struct swap_freed freed;
-	unsigned cpu, i;
+	unsigned cpu;
 
-	for (cpu = 0; cpu < e->swap->nr_cpus; cpu++) {
-		swap_slots_drain(e->swap, cpu, &freed);
-		for (i = 0; i < freed.nr; i++)
-			mem_cgroup_uncharge_swap_id(e, freed.owner[i], 1);
-	}
+	for (cpu = 0; cpu < e->swap->nr_cpus; cpu++)
+		swap_slots_drain(e->swap, cpu);
 }
 
 static void put_swap_folio(struct memcg_engine *e, size_t off, size_t nr)
@@ -187,9 +179,9 @@ static bool folio_in_cache_at(struct memcg_engine *e, struct folio *folio,
 	uint32_t pfn = folio_pfn(e->arena, folio);
 	bool ok;
 
-	pthread_mutex_lock(&e->swap->lock);
+	swap_lock_range(e->swap, off, 1);
 	ok = e->swap->cache[off] == pfn;
-	pthread_mutex_unlock(&e->swap->lock);
+	swap_unlock_range(e->swap, off, 1);
 	return ok && folio_test_flag(folio, PG_swapcache);
 }
 
@@ -214,7 +206,7 @@ int memcg_swap_alloc(struct memcg_engine *e, struct folio *folio,
 	memcg = folio_memcg(e, folio);
 	if (swap_slots_cache_check(e->swap))
 		swap_slots_drain_all(e);	/* running low: return them */
-	err = swap_alloc_slots(e->swap, nr, &off);
+	err = swap_alloc_slots(e->swap, nr, memcg_this_cpu(e), &off);
 	if (err) {
 		if (memcg)
 			memcg_memory_event(memcg, MEMCG_SWAP_FAIL);
@@ -259,10 +251,10 @@ static void swap_set_shadow(struct memcg_engine *e, struct folio *folio,
 	uint64_t shadow = workingset_eviction(e, folio, reclaim_target());
 	long i;
 
-	pthread_mutex_lock(&e->swap->lock);
+	swap_lock_range(e->swap, off, (size_t)folio_nr_pages(folio));
 	for (i = 0; i < folio_nr_pages(folio); i++)
 		e->swap->shadow[off + (size_t)i] = shadow;
-	pthread_mutex_unlock(&e->swap->lock);
+	swap_unlock_range(e->swap, off, (size_t)folio_nr_pages(folio));
 }
 
 /* The shadow a swapped-in page left, taken. */
@@ -270,10 +262,10 @@ static uint64_t swap_take_shadow(struct memcg_engine *e, size_t off)
 {
 	uint64_t shadow;
 
-	pthread_mutex_lock(&e->swap->lock);
+	swap_lock_range(e->swap, off, 1);
 	shadow = e->swap->shadow[off];
 	e->swap->shadow[off] = 0;
-	pthread_mutex_unlock(&e->swap->lock);
+	swap_unlock_range(e->swap, off, 1);
 	return shadow;
 }
 
@@ -384,6 +376,55 @@ int memcg_swap_out(struct memcg_engine *e, struct folio *folio,
 	return err;
 }
 
+/**
+ * swap_cache_migrate - migrate a swap-cache folio: its charge and its
+ * place in the swap cache go to @new (folio_migrate_mapping())
+ * @e: engine
+ * @old: a folio in the swap cache, held by the caller
+ * @new: an uncharged folio of the same shape, held by the caller
+ *
+ * The kernel freezes @old's references at the count it expects; here the
+ * count is checked under the slots' cluster lock, which every lookup of
+ * the cache takes before it can take a reference: after the check, the
+ * cache hands out @new only.
+ *
+ * Return: 0; -EBUSY if @old is under writeback, left the cache, or is
+ * held by anyone but the caller and the cache; -EINVAL as
+ * mem_cgroup_migrate(). Nothing changes on an error.
+ */
+int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
+		       struct folio *new)
+{
+	memcg_swp_entry_t entry = folio_swap_entry(e, old);
+	struct swap_device *dev = e->swap;
+	uint32_t opfn = folio_pfn(e->arena, old), npfn = folio_pfn(e->arena, new);
+	size_t off, nr = (size_t)folio_nr_pages(old), i;
+	int err;
+
+	if (!entry.val || folio_test_flag(old, PG_writeback))
+		return -EBUSY;
+	off = entry.val - 1;
+	swap_lock_range(dev, off, nr);
+	if (dev->cache[off] != opfn || folio_ref_count(old) != 2)
+		err = -EBUSY;	/* the caller's and the cache's, no others */
+	else
+		err = mem_cgroup_migrate(e, old, new);
+	if (!err) {
+		for (i = off; i < off + nr; i++)
+			dev->cache[i] = npfn;
+		__atomic_store_n(&dev->folio_swap[npfn], entry.val,
+				 __ATOMIC_RELAXED);
+		__atomic_store_n(&dev->folio_swap[opfn], 0, __ATOMIC_RELAXED);
+		folio_get(new);			/* the cache's */
+		folio_set_flag(new, PG_swapcache);
+		folio_clear_flag(old, PG_swapcache);
+	}
+	swap_unlock_range(dev, off, nr);
+	if (!err)
+		folio_put_testzero(old);	/* the cache's; the caller's stays */
+	return err;
+}
+
 /* The cached folio for @off with a reference taken, or NULL; waits out a
  * folio being freed. */
 static struct folio *swap_cache_get(struct memcg_engine *e, size_t off);
@@ -408,16 +449,17 @@ struct folio *swap_cache_find(struct memcg_engine *e, size_t off)
 static void try_to_reclaim_swap(struct memcg_engine *e, size_t off)
 {
 	struct folio *folio = swap_cache_get(e, off);
+	memcg_swp_entry_t entry;
 	size_t head;
 	long i;
 
 	if (!folio)
 		return;
-	head = off;
-	pthread_mutex_lock(&e->swap->lock);
-	while (head > 0 && e->swap->cache[head - 1] == e->swap->cache[off])
-		head--;
-	pthread_mutex_unlock(&e->swap->lock);
+	/* its run starts at its entry; 0 if it left the cache meanwhile */
+	entry = folio_swap_entry(e, folio);
+	if (!entry.val)
+		goto out;
+	head = entry.val - 1;
 	for (i = 0; i < folio_nr_pages(folio); i++)
 		if (swap_slot_state(e->swap, head + (size_t)i) != SWAP_HAS_CACHE)
 			goto out;
@@ -471,13 +513,13 @@ static struct folio *swap_cache_get(struct memcg_engine *e, size_t off)
 
 	for (;;) {
 		folio = NULL;
-		pthread_mutex_lock(&e->swap->lock);
+		swap_lock_range(e->swap, off, 1);
 		if (e->swap->cache[off] != FOLIO_NONE) {
 			folio = pfn_folio(e->arena, e->swap->cache[off]);
 			if (!folio_try_get(folio))
 				folio = (struct folio *)-1;
 		}
-		pthread_mutex_unlock(&e->swap->lock);
+		swap_unlock_range(e->swap, off, 1);
 		if (folio != (struct folio *)-1)
 			return folio;
 		sched_yield();
@@ -491,14 +533,16 @@ static bool swap_cache_add_new(struct memcg_engine *e, struct folio *folio,
 	struct swap_device *dev = e->swap;
 	bool added = false;
 
-	pthread_mutex_lock(&dev->lock);
+	swap_lock_range(dev, off, 1);
 	if (dev->cache[off] == FOLIO_NONE) {
 		dev->cache[off] = folio_pfn(e->arena, folio);
-		dev->folio_swap[dev->cache[off]] = (uint32_t)off + 1;
-		dev->swap_map[off] |= SWAP_HAS_CACHE;
+		__atomic_store_n(&dev->folio_swap[dev->cache[off]],
+				 (uint32_t)off + 1, __ATOMIC_RELAXED);
+		swap_slot_set(dev, off, swap_slot_state(dev, off) |
+			      SWAP_HAS_CACHE);
 		added = true;
 	}
-	pthread_mutex_unlock(&dev->lock);
+	swap_unlock_range(dev, off, 1);
 	if (added) {
 		folio_get(folio);
 		folio_set_flag(folio, PG_swapcache);
@@ -598,14 +642,9 @@ void swap_cache_drop_all(struct memcg_engine *e)
 
 long memcg_swap_nr_free(struct memcg_engine *e)
 {
-	long n;
-
 	if (!e || !e->swap)
 		return -ENODEV;
-	pthread_mutex_lock(&e->swap->lock);
-	n = (long)e->swap->nr_free;
-	pthread_mutex_unlock(&e->swap->lock);
-	return n;
+	return (long)swap_nr_free(e->swap);
 }
 
 int memcg_swap_inject_fault(struct memcg_engine *e, int err, long after)
@@ -624,6 +663,7 @@ int memcg_swap_inject_fault(struct memcg_engine *e, int err, long after)
 	pthread_mutex_lock(&e->swap->lock);
 	e->swap->fault = f;
 	e->swap->fault_after = after;
+	atomic_store(&e->swap->fault_armed, f != SWAP_FAULT_NONE);
 	pthread_mutex_unlock(&e->swap->lock);
 	return 0;
 }

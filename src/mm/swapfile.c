@@ -7,10 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/page_counter.h"
+#include "core/memcontrol.h"
 #include "mm/folio.h"
 #include "lib/tmpfile.h"
 #include "mm/swapfile.h"
+
+#define SWAP_NO_CLUSTER UINT32_MAX
 
 static int open_swap_file(const char *path)
 {
@@ -19,68 +21,219 @@ static int open_swap_file(const char *path)
 	return tmpfile_open("swap");
 }
 
+static size_t cluster_of(size_t off)
+{
+	return off / SWAPFILE_CLUSTER;
+}
+
+/* Slots in cluster @c: SWAPFILE_CLUSTER, but for a short last one. */
+static size_t cluster_size(const struct swap_device *dev, size_t c)
+{
+	size_t left = dev->nr_slots - c * SWAPFILE_CLUSTER;
+
+	return left < SWAPFILE_CLUSTER ? left : SWAPFILE_CLUSTER;
+}
+
+/* --- the cluster lists, under list_lock --- */
+
+static struct swap_cluster_list_head *list_of(struct swap_device *dev,
+					      unsigned list)
+{
+	if (list == CLUSTER_FREE)
+		return &dev->free_clusters;
+	if (list == CLUSTER_NONFULL)
+		return &dev->nonfull_clusters;
+	return NULL;		/* full clusters are on none */
+}
+
+static void list_del_cluster(struct swap_device *dev, uint32_t c)
+{
+	struct swap_cluster_list_head *l = list_of(dev, dev->clusters[c].list);
+	struct swap_cluster *ci = &dev->clusters[c];
+
+	if (!l)
+		return;
+	if (ci->prev != SWAP_NO_CLUSTER)
+		dev->clusters[ci->prev].next = ci->next;
+	else
+		l->head = ci->next;
+	if (ci->next != SWAP_NO_CLUSTER)
+		dev->clusters[ci->next].prev = ci->prev;
+	else
+		l->tail = ci->prev;
+	l->nr--;
+}
+
+static void list_add_tail_cluster(struct swap_device *dev, uint32_t c)
+{
+	struct swap_cluster_list_head *l = list_of(dev, dev->clusters[c].list);
+	struct swap_cluster *ci = &dev->clusters[c];
+
+	if (!l)
+		return;
+	ci->next = SWAP_NO_CLUSTER;
+	ci->prev = l->tail;
+	if (l->tail != SWAP_NO_CLUSTER)
+		dev->clusters[l->tail].next = c;
+	else
+		l->head = c;
+	l->tail = c;
+	l->nr++;
+}
+
+/* Move @c to the tail of @list (or off the lists). */
+static void cluster_move(struct swap_device *dev, uint32_t c, unsigned list)
+{
+	list_del_cluster(dev, c);
+	dev->clusters[c].list = (uint8_t)list;
+	list_add_tail_cluster(dev, c);
+}
+
+/* --- the free count --- */
+
+static void nr_free_add(struct swap_device *dev, unsigned cpu, long d)
+{
+	struct swap_pcp *p = &dev->pcp[cpu % dev->nr_cpus];
+	long v = atomic_fetch_add_explicit(&p->nr_free, d,
+					   memory_order_relaxed) + d;
+
+	if (v >= SWAP_FREE_BATCH || v <= -SWAP_FREE_BATCH) {
+		v = atomic_exchange_explicit(&p->nr_free, 0, memory_order_relaxed);
+		atomic_fetch_add_explicit(&dev->nr_free, v, memory_order_relaxed);
+	}
+}
+
+size_t swap_nr_free(struct swap_device *dev)
+{
+	long n = atomic_load_explicit(&dev->nr_free, memory_order_relaxed);
+	unsigned cpu;
+
+	for (cpu = 0; cpu < dev->nr_cpus; cpu++)
+		n += atomic_load_explicit(&dev->pcp[cpu].nr_free,
+					  memory_order_relaxed);
+	return n > 0 ? (size_t)n : 0;
+}
+
+/* --- create and destroy --- */
+
+static void *cacheline_calloc(size_t n, size_t size)
+{
+	void *p = aligned_alloc(64, n * size);
+
+	if (p)
+		memset(p, 0, n * size);
+	return p;
+}
+
+static int swap_clusters_init(struct swap_device *dev)
+{
+	uint32_t c;
+
+	dev->nr_clusters = (dev->nr_slots + SWAPFILE_CLUSTER - 1) /
+			   SWAPFILE_CLUSTER;
+	dev->clusters = cacheline_calloc(dev->nr_clusters,
+					 sizeof(*dev->clusters));
+	if (!dev->clusters)
+		return -ENOMEM;
+	dev->free_clusters = (struct swap_cluster_list_head){
+		SWAP_NO_CLUSTER, SWAP_NO_CLUSTER, 0 };
+	dev->nonfull_clusters = dev->free_clusters;
+	for (c = 0; c < dev->nr_clusters; c++) {
+		pthread_mutex_init(&dev->clusters[c].lock, NULL);
+		dev->clusters[c].list = CLUSTER_FREE;
+		list_add_tail_cluster(dev, c);
+	}
+	return 0;
+}
+
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       bool indexed, unsigned nr_cpus, struct swap_device **out)
+		       bool indexed, unsigned nr_cpus, struct memcg_engine *engine,
+		       struct swap_device **out)
 {
 	size_t nr = bytes / MEMCG_PAGE_SIZE, i;
 	struct swap_device *dev;
 	int err = -ENOMEM;
 
-	if (!nr || nr > UINT32_MAX - 1)
+	if (!nr || nr > UINT32_MAX - 1 || !nr_cpus)
 		return -EINVAL;
-	dev = calloc(1, sizeof(*dev));
+	dev = cacheline_calloc(1, sizeof(*dev));
 	if (!dev)
 		return -ENOMEM;
 	dev->fd = -1;
+	dev->engine = engine;
+	dev->nr_slots = nr;
+	dev->nr_cpus = nr_cpus;
+	pthread_mutex_init(&dev->lock, NULL);
+	pthread_mutex_init(&dev->list_lock, NULL);
 	dev->swap_map = calloc(nr, 1);
 	dev->cache = malloc(nr * sizeof(*dev->cache));
 	dev->shadow = calloc(nr, sizeof(*dev->shadow));
-	dev->slots_ret = calloc(nr_cpus, sizeof(*dev->slots_ret));
-	if (!dev->swap_map || !dev->cache || !dev->shadow || !dev->slots_ret ||
-	    swap_cgroup_init(&dev->records, nr, indexed))
+	dev->pcp = cacheline_calloc(nr_cpus, sizeof(*dev->pcp));
+	dev->slots_ret = cacheline_calloc(nr_cpus, sizeof(*dev->slots_ret));
+	if (!dev->swap_map || !dev->cache || !dev->shadow || !dev->pcp ||
+	    !dev->slots_ret || swap_clusters_init(dev))
 		goto fail;
-	dev->nr_cpus = nr_cpus;
+	err = swap_cgroup_init(&dev->records, nr, indexed);
+	if (err)
+		goto fail;
 	for (i = 0; i < nr_cpus; i++)
 		pthread_mutex_init(&dev->slots_ret[i].lock, NULL);
 	for (i = 0; i < nr; i++)
 		dev->cache[i] = FOLIO_NONE;
-	dev->nr_slots = dev->nr_free = nr;
+	atomic_init(&dev->nr_free, (long)nr);
 	dev->dataless = dataless;
 	if (!dataless) {
 		dev->fd = open_swap_file(path);
-		if (dev->fd < 0 || ftruncate(dev->fd, (off_t)(nr * MEMCG_PAGE_SIZE))) {
+		if (dev->fd < 0 ||
+		    ftruncate(dev->fd, (off_t)(nr * MEMCG_PAGE_SIZE))) {
 			err = -errno;
-			goto fail;
+			goto fail_records;
 		}
 	}
-	pthread_mutex_init(&dev->lock, NULL);
 	*out = dev;
 	return 0;
-fail:
+fail_records:
 	if (dev->fd >= 0)
 		close(dev->fd);
 	swap_cgroup_destroy(&dev->records);
+	for (i = 0; i < nr_cpus; i++)
+		pthread_mutex_destroy(&dev->slots_ret[i].lock);
+fail:
+	for (i = 0; dev->clusters && i < dev->nr_clusters; i++)
+		pthread_mutex_destroy(&dev->clusters[i].lock);
+	free(dev->clusters);
 	free(dev->slots_ret);
+	free(dev->pcp);
 	free(dev->shadow);
 	free(dev->cache);
 	free(dev->swap_map);
+	pthread_mutex_destroy(&dev->list_lock);
+	pthread_mutex_destroy(&dev->lock);
 	free(dev);
 	return err;
 }
 
 void swap_device_destroy(struct swap_device *dev)
 {
+	size_t nr_free, i;
+
 	if (!dev)
 		return;
-	if (dev->nr_free != dev->nr_slots)
+	nr_free = swap_nr_free(dev);
+	if (nr_free != dev->nr_slots)
 		fprintf(stderr, "libmemcg: swapoff with %zu slots in use\n",
-			dev->nr_slots - dev->nr_free);
+			dev->nr_slots - nr_free);
 	if (dev->fd >= 0)
 		close(dev->fd);
+	for (i = 0; i < dev->nr_cpus; i++)
+		pthread_mutex_destroy(&dev->slots_ret[i].lock);
+	for (i = 0; i < dev->nr_clusters; i++)
+		pthread_mutex_destroy(&dev->clusters[i].lock);
+	pthread_mutex_destroy(&dev->list_lock);
 	pthread_mutex_destroy(&dev->lock);
-	for (unsigned cpu = 0; cpu < dev->nr_cpus; cpu++)
-		pthread_mutex_destroy(&dev->slots_ret[cpu].lock);
+	free(dev->clusters);
 	free(dev->slots_ret);
+	free(dev->pcp);
 	swap_cgroup_destroy(&dev->records);
 	free(dev->folio_swap);
 	free(dev->shadow);
@@ -89,184 +242,387 @@ void swap_device_destroy(struct swap_device *dev)
 	free(dev);
 }
 
-static bool run_free(struct swap_device *dev, size_t off, size_t nr)
+void swap_lock_range(struct swap_device *dev, size_t off, size_t nr)
 {
+	size_t c;
+
+	for (c = cluster_of(off); c <= cluster_of(off + nr - 1); c++)
+		pthread_mutex_lock(&dev->clusters[c].lock);
+}
+
+void swap_unlock_range(struct swap_device *dev, size_t off, size_t nr)
+{
+	size_t c;
+
+	for (c = cluster_of(off); c <= cluster_of(off + nr - 1); c++)
+		pthread_mutex_unlock(&dev->clusters[c].lock);
+}
+
+/* --- allocation --- */
+
+/* An @nr-aligned run of free slots in cluster @c from @from; locked. */
+static bool cluster_scan(struct swap_device *dev, size_t c, size_t from,
+			 size_t nr, size_t *found)
+{
+	size_t start = c * SWAPFILE_CLUSTER, end = start + cluster_size(dev, c);
+	size_t i, j;
+
+	from = from < start ? start : (from + nr - 1) / nr * nr;
+	for (i = from; i + nr <= end; i += nr) {
+		for (j = 0; j < nr && !dev->swap_map[i + j]; j++)
+			;
+		if (j == nr) {
+			*found = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Take @nr free slots from @off in cluster @c; call with its lock. */
+static void cluster_alloc_range(struct swap_device *dev, size_t c, size_t off,
+				size_t nr, unsigned cpu)
+{
+	struct swap_cluster *ci = &dev->clusters[c];
 	size_t i;
 
 	for (i = off; i < off + nr; i++)
-		if (dev->swap_map[i])
+		swap_slot_set(dev, i, SWAP_HAS_CACHE);
+	if (!ci->count || ci->count + nr == cluster_size(dev, c)) {
+		pthread_mutex_lock(&dev->list_lock);
+		if (ci->count + nr == cluster_size(dev, c))
+			cluster_move(dev, (uint32_t)c, CLUSTER_FULL);
+		else if (ci->list != CLUSTER_NONFULL)
+			cluster_move(dev, (uint32_t)c, CLUSTER_NONFULL);
+		pthread_mutex_unlock(&dev->list_lock);
+	}
+	ci->count = (uint16_t)(ci->count + nr);
+	nr_free_add(dev, cpu, -(long)nr);
+}
+
+/* Allocate in cluster @c from slot @from; Return: true with @off set. */
+static bool alloc_in_cluster(struct swap_device *dev, size_t c, size_t from,
+			     size_t nr, unsigned cpu, size_t *off)
+{
+	struct swap_cluster *ci = &dev->clusters[c];
+	bool ok = false;
+
+	pthread_mutex_lock(&ci->lock);
+	if (ci->count + nr <= cluster_size(dev, c) &&
+	    cluster_scan(dev, c, from, nr, off)) {
+		cluster_alloc_range(dev, c, *off, nr, cpu);
+		ok = true;
+	}
+	pthread_mutex_unlock(&ci->lock);
+	return ok;
+}
+
+/*
+ * A free cluster that can hold @nr, for a CPU's own: it goes to the
+ * nonfull list at once, so that the next CPU asking gets another one.
+ */
+static uint32_t take_free_cluster(struct swap_device *dev, size_t nr)
+{
+	uint32_t c = SWAP_NO_CLUSTER, k;
+
+	pthread_mutex_lock(&dev->list_lock);
+	for (k = dev->free_clusters.nr; k > 0; k--) {
+		c = dev->free_clusters.head;
+		if (cluster_size(dev, c) >= nr) {
+			cluster_move(dev, c, CLUSTER_NONFULL);
+			break;
+		}
+		cluster_move(dev, c, CLUSTER_FREE);	/* the short last one */
+		c = SWAP_NO_CLUSTER;
+	}
+	pthread_mutex_unlock(&dev->list_lock);
+	return c;
+}
+
+/* The first nonfull cluster, rotated to the list's tail. */
+static uint32_t next_nonfull_cluster(struct swap_device *dev)
+{
+	uint32_t c;
+
+	pthread_mutex_lock(&dev->list_lock);
+	c = dev->nonfull_clusters.head;
+	if (c != SWAP_NO_CLUSTER)
+		cluster_move(dev, c, CLUSTER_NONFULL);
+	pthread_mutex_unlock(&dev->list_lock);
+	return c;
+}
+
+static uint32_t nr_nonfull_clusters(struct swap_device *dev)
+{
+	uint32_t n;
+
+	pthread_mutex_lock(&dev->list_lock);
+	n = dev->nonfull_clusters.nr;
+	pthread_mutex_unlock(&dev->list_lock);
+	return n;
+}
+
+/* @k clusters from @c all free; call with list_lock. */
+static bool clusters_free(struct swap_device *dev, size_t c, size_t k)
+{
+	size_t i;
+
+	for (i = c; i < c + k; i++)
+		if (dev->clusters[i].list != CLUSTER_FREE ||
+		    cluster_size(dev, i) != SWAPFILE_CLUSTER)
 			return false;
 	return true;
 }
 
-int swap_alloc_slots(struct swap_device *dev, size_t nr, size_t *off)
+/*
+ * A run longer than a cluster (a huge folio of an order above 9, which
+ * the kernel does not have): whole free clusters, in a row, aligned. They
+ * are found under list_lock, then locked in ascending order (as
+ * swap_lock_range()) and checked again: a CPU whose stale hint points
+ * into one of them may have allocated there meanwhile.
+ */
+static int alloc_clusters(struct swap_device *dev, size_t nr, unsigned cpu,
+			  size_t *off)
 {
-	size_t n, i, start;
-	int err = -ENOSPC;
+	size_t k = nr / SWAPFILE_CLUSTER, c, i;
+	int tries;
+	bool ok;
 
-	pthread_mutex_lock(&dev->lock);
-	if (dev->nr_free < nr || nr > dev->nr_slots)
-		goto out;
-	/* from the cursor round the device, aligned runs of @nr */
-	start = dev->cursor / nr * nr;
-	for (n = 0; n < dev->nr_slots; n += nr) {
-		i = (start + n) % (dev->nr_slots / nr * nr);
-		if (!run_free(dev, i, nr))
-			continue;
-		memset(dev->swap_map + i, SWAP_HAS_CACHE, nr);
-		dev->nr_free -= nr;
-		dev->cursor = i + nr;
-		*off = i;
-		err = 0;
-		break;
+	for (tries = 0; tries < 3; tries++) {
+		pthread_mutex_lock(&dev->list_lock);
+		for (c = 0; c + k <= dev->nr_clusters; c += k)
+			if (clusters_free(dev, c, k))
+				break;
+		pthread_mutex_unlock(&dev->list_lock);
+		if (c + k > dev->nr_clusters)
+			return -ENOSPC;
+		swap_lock_range(dev, c * SWAPFILE_CLUSTER, nr);
+		pthread_mutex_lock(&dev->list_lock);
+		ok = clusters_free(dev, c, k);
+		pthread_mutex_unlock(&dev->list_lock);
+		for (i = c; ok && i < c + k; i++)
+			cluster_alloc_range(dev, i, i * SWAPFILE_CLUSTER,
+					    SWAPFILE_CLUSTER, cpu);
+		swap_unlock_range(dev, c * SWAPFILE_CLUSTER, nr);
+		if (ok) {
+			*off = c * SWAPFILE_CLUSTER;
+			return 0;
+		}
 	}
-out:
-	pthread_mutex_unlock(&dev->lock);
-	return err;
+	return -ENOSPC;
 }
 
-/* Back to the free map, its record cleared first; call with the lock. */
-static void slot_free_locked(struct swap_device *dev, size_t off,
-			     struct swap_freed *freed)
+int swap_alloc_slots(struct swap_device *dev, size_t nr, unsigned cpu,
+		     size_t *off)
 {
+	struct swap_pcp *p = &dev->pcp[cpu % dev->nr_cpus];
+	unsigned order = (unsigned)__builtin_ctzl(nr);
+	uint32_t next, c, tries;
+	size_t end;
+
+	if (!nr || nr > dev->nr_slots)
+		return -ENOSPC;
+	if (nr > SWAPFILE_CLUSTER)
+		return alloc_clusters(dev, nr, cpu, off);
+	/* this CPU's current cluster: a hint, rechecked under its lock */
+	next = atomic_load_explicit(&p->next[order], memory_order_relaxed);
+	if (next && alloc_in_cluster(dev, cluster_of(next - 1), next - 1, nr,
+				     cpu, off))
+		goto found;
+	while ((c = take_free_cluster(dev, nr)) != SWAP_NO_CLUSTER)
+		if (alloc_in_cluster(dev, c, (size_t)c * SWAPFILE_CLUSTER, nr,
+				     cpu, off))
+			goto found;
+	for (tries = nr_nonfull_clusters(dev); tries > 0; tries--) {
+		c = next_nonfull_cluster(dev);
+		if (c == SWAP_NO_CLUSTER)
+			break;
+		if (alloc_in_cluster(dev, c, (size_t)c * SWAPFILE_CLUSTER, nr,
+				     cpu, off))
+			goto found;
+	}
+	atomic_store_explicit(&p->next[order], 0, memory_order_relaxed);
+	return -ENOSPC;
+found:
+	c = (uint32_t)cluster_of(*off);
+	end = (size_t)c * SWAPFILE_CLUSTER + cluster_size(dev, c);
+	atomic_store_explicit(&p->next[order], *off + nr < end ?
+			      (uint32_t)(*off + nr + 1) : 0, memory_order_relaxed);
+	return 0;
+}
+
+/* --- freeing --- */
+
+/*
+ * Back to the free map, its record cleared and its owner uncharged first;
+ * call with its cluster's lock, which allocation takes too.
+ */
+static void slot_free_locked(struct swap_device *dev, size_t off, unsigned cpu)
+{
+	size_t c = cluster_of(off);
+	struct swap_cluster *ci = &dev->clusters[c];
 	uint16_t owner = swap_cgroup_clear(&dev->records, off, 1);
 
-	if (owner)
-		freed->owner[freed->nr++] = owner;
-	dev->swap_map[off] = 0;
+	mem_cgroup_uncharge_swap_id(dev->engine, owner, 1);
+	swap_slot_set(dev, off, 0);
 	dev->shadow[off] = 0;
-	dev->nr_free++;
+	if (ci->count == 1 || ci->count == cluster_size(dev, c)) {
+		pthread_mutex_lock(&dev->list_lock);
+		cluster_move(dev, (uint32_t)c, ci->count == 1 ? CLUSTER_FREE :
+			     CLUSTER_NONFULL);
+		pthread_mutex_unlock(&dev->list_lock);
+	}
+	ci->count--;
+	nr_free_add(dev, cpu, 1);
+}
+
+static void slot_free(struct swap_device *dev, size_t off, unsigned cpu)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+
+	pthread_mutex_lock(&ci->lock);
+	slot_free_locked(dev, off, cpu);
+	pthread_mutex_unlock(&ci->lock);
 }
 
 /* Return @ret's slots to the map; call with @ret's lock held. */
 static void slots_ret_flush(struct swap_device *dev, struct swap_slots_ret *ret,
-			    struct swap_freed *freed)
+			    unsigned cpu)
 {
+	struct swap_cluster *locked = NULL;
 	unsigned i;
 
-	pthread_mutex_lock(&dev->lock);
-	for (i = 0; i < ret->n; i++)
-		slot_free_locked(dev, ret->slot[i], freed);
-	pthread_mutex_unlock(&dev->lock);
+	for (i = 0; i < ret->n; i++) {
+		struct swap_cluster *ci = &dev->clusters[cluster_of(ret->slot[i])];
+
+		/* a CPU's slots mostly come from a few clusters: relock less */
+		if (ci != locked) {
+			if (locked)
+				pthread_mutex_unlock(&locked->lock);
+			pthread_mutex_lock(&ci->lock);
+			locked = ci;
+		}
+		slot_free_locked(dev, ret->slot[i], cpu);
+	}
+	if (locked)
+		pthread_mutex_unlock(&locked->lock);
 	ret->n = 0;
 }
 
 /* free_swap_slot(): into @cpu's return cache, flushed first when full. */
-static void slot_return(struct swap_device *dev, size_t off, unsigned cpu,
-			struct swap_freed *freed)
+static void slot_return(struct swap_device *dev, size_t off, unsigned cpu)
 {
 	struct swap_slots_ret *ret = &dev->slots_ret[cpu % dev->nr_cpus];
 
 	pthread_mutex_lock(&ret->lock);
 	/* the caches may have been deactivated and drained meanwhile */
 	if (!atomic_load(&dev->slots_cache_active)) {
-		pthread_mutex_lock(&dev->lock);
-		slot_free_locked(dev, off, freed);
-		pthread_mutex_unlock(&dev->lock);
+		slot_free(dev, off, cpu);
 	} else {
 		if (ret->n == SWAP_SLOTS_CACHE_SIZE)
-			slots_ret_flush(dev, ret, freed);
+			slots_ret_flush(dev, ret, cpu);
 		ret->slot[ret->n++] = (uint32_t)off;
 	}
 	pthread_mutex_unlock(&ret->lock);
 }
 
 bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
-		   unsigned cpu, struct swap_freed *freed)
+		   unsigned cpu)
 {
-	uint8_t *m = &dev->swap_map[off];
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+	uint8_t m;
 	bool to_cache;
 
-	freed->nr = 0;
-	pthread_mutex_lock(&dev->lock);
-	if (cache ? !(*m & SWAP_HAS_CACHE) : !(*m & SWAP_MAP_MAX)) {
+	pthread_mutex_lock(&ci->lock);
+	m = dev->swap_map[off];
+	if (cache ? !(m & SWAP_HAS_CACHE) : !(m & SWAP_MAP_MAX)) {
 		fprintf(stderr, "libmemcg: swap slot %zu put with state %#x\n",
-			off, *m);
+			off, m);
 		abort();
 	}
-	if (cache)
-		*m &= (uint8_t)~SWAP_HAS_CACHE;
-	else
-		(*m)--;
-	if (*m) {
-		pthread_mutex_unlock(&dev->lock);
+	m = cache ? (uint8_t)(m & ~SWAP_HAS_CACHE) : (uint8_t)(m - 1);
+	if (m) {
+		swap_slot_set(dev, off, m);
+		pthread_mutex_unlock(&ci->lock);
 		return false;
 	}
 	to_cache = atomic_load(&dev->slots_cache_active);
 	if (to_cache)
-		*m = SWAP_HAS_CACHE;	/* the return cache's, not allocatable */
+		swap_slot_set(dev, off, SWAP_HAS_CACHE);	/* not allocatable */
 	else
-		slot_free_locked(dev, off, freed);
-	pthread_mutex_unlock(&dev->lock);
+		slot_free_locked(dev, off, cpu);
+	pthread_mutex_unlock(&ci->lock);
 	if (to_cache)
-		slot_return(dev, off, cpu, freed);
+		slot_return(dev, off, cpu);
 	return true;
 }
 
-void swap_slots_drain(struct swap_device *dev, unsigned cpu,
-		      struct swap_freed *freed)
+void swap_slots_drain(struct swap_device *dev, unsigned cpu)
 {
 	struct swap_slots_ret *ret = &dev->slots_ret[cpu % dev->nr_cpus];
 
-	freed->nr = 0;
 	pthread_mutex_lock(&ret->lock);
-	slots_ret_flush(dev, ret, freed);
+	slots_ret_flush(dev, ret, cpu);
 	pthread_mutex_unlock(&ret->lock);
+}
+
+/* Whether the return caches should be switched; @active is their state. */
+static bool slots_cache_switch(struct swap_device *dev, bool active)
+{
+	long per_cpu = (long)dev->nr_cpus * SWAP_SLOTS_CACHE_SIZE;
+	/* the device's count without the CPUs' deltas: close enough */
+	long nr_free = atomic_load_explicit(&dev->nr_free, memory_order_relaxed);
+
+	return active ? nr_free < 2 * per_cpu : nr_free > 5 * per_cpu;
 }
 
 bool swap_slots_cache_check(struct swap_device *dev)
 {
-	size_t per_cpu = (size_t)dev->nr_cpus * SWAP_SLOTS_CACHE_SIZE;
-	bool deactivated = false;
+	bool active = atomic_load(&dev->slots_cache_active), deactivated;
 
+	if (!slots_cache_switch(dev, active))
+		return false;	/* the common case: no lock */
 	pthread_mutex_lock(&dev->lock);
-	if (!atomic_load(&dev->slots_cache_active)) {
-		if (dev->nr_free > 5 * per_cpu)
-			atomic_store(&dev->slots_cache_active, true);
-	} else if (dev->nr_free < 2 * per_cpu) {
-		atomic_store(&dev->slots_cache_active, false);
-		deactivated = true;
-	}
+	active = atomic_load(&dev->slots_cache_active);
+	deactivated = active && slots_cache_switch(dev, active);
+	if (slots_cache_switch(dev, active))
+		atomic_store(&dev->slots_cache_active, !active);
 	pthread_mutex_unlock(&dev->lock);
 	return deactivated;
 }
 
 int swap_slot_dup(struct swap_device *dev, size_t off)
 {
-	uint8_t *m = &dev->swap_map[off];
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+	uint8_t m;
 	int err = 0;
 
-	pthread_mutex_lock(&dev->lock);
-	if (!*m)
+	pthread_mutex_lock(&ci->lock);
+	m = dev->swap_map[off];
+	if (!m)
 		err = -EINVAL;
-	else if ((*m & SWAP_MAP_MAX) == SWAP_MAP_MAX)
+	else if ((m & SWAP_MAP_MAX) == SWAP_MAP_MAX)
 		err = -ENOMEM;
 	else
-		(*m)++;
-	pthread_mutex_unlock(&dev->lock);
+		swap_slot_set(dev, off, (uint8_t)(m + 1));
+	pthread_mutex_unlock(&ci->lock);
 	return err;
 }
 
-uint8_t swap_slot_state(struct swap_device *dev, size_t off)
-{
-	uint8_t v;
-
-	pthread_mutex_lock(&dev->lock);
-	v = dev->swap_map[off];
-	pthread_mutex_unlock(&dev->lock);
-	return v;
-}
+/* --- I/O --- */
 
 /* The injected fault for this write, if its turn has come. */
 static enum swap_fault take_fault(struct swap_device *dev)
 {
 	enum swap_fault f = SWAP_FAULT_NONE;
 
+	if (!atomic_load_explicit(&dev->fault_armed, memory_order_acquire))
+		return f;
 	pthread_mutex_lock(&dev->lock);
-	dev->nr_writes++;
 	if (dev->fault != SWAP_FAULT_NONE && dev->fault_after-- <= 0) {
 		f = dev->fault;
 		dev->fault = SWAP_FAULT_NONE;
+		atomic_store(&dev->fault_armed, false);
 	}
 	pthread_mutex_unlock(&dev->lock);
 	return f;
@@ -310,9 +666,6 @@ int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr)
 {
 	size_t len = nr * MEMCG_PAGE_SIZE, done = 0;
 
-	pthread_mutex_lock(&dev->lock);
-	dev->nr_reads++;
-	pthread_mutex_unlock(&dev->lock);
 	if (dev->dataless || !data)
 		return 0;
 	while (done < len) {

@@ -7,8 +7,23 @@
  * SWAP_HAS_CACHE bit says a folio for it is in the swap cache. The slot is
  * free when both are gone.
  *
- * Locking: dev->lock protects swap_map, the cache table and the
- * allocator. I/O runs without it, on slots the caller owns.
+ * Slots are grouped in clusters of SWAPFILE_CLUSTER (the kernel's
+ * mm/swapfile.c since 6.1): each CPU allocates from its own current
+ * cluster and takes a new one from the free-cluster list when it is used
+ * up (then from the clusters neither free nor full), so that two CPUs
+ * swapping out do not share a lock or a cache line.
+ *
+ * Locking:
+ * - a cluster's lock protects its slots' swap_map, cache and shadow
+ *   entries and its count; I/O runs without it, on slots the caller owns.
+ *   A run of slots is locked cluster by cluster in ascending order
+ *   (swap_lock_range()).
+ * - list_lock protects the cluster lists; it is taken inside a cluster's
+ *   lock, never the other way round.
+ * - swap_map entries are written under their cluster's lock with atomic
+ *   stores, so that swap_slot_state() may read one without it.
+ * - the free count is per CPU, folded into nr_free every SWAP_FREE_BATCH.
+ * - lock protects the rest (the return caches' switch, fault injection).
  */
 #ifndef MEMCG_MM_SWAPFILE_H
 #define MEMCG_MM_SWAPFILE_H
@@ -24,20 +39,46 @@
 #define SWAP_HAS_CACHE 0x80
 #define SWAP_MAP_MAX 0x7f
 
+#define SWAPFILE_CLUSTER 512
+/* Orders with a per-CPU cluster; larger runs take whole free clusters. */
+#define SWAP_NR_ORDERS 10
+
 /* Slots a CPU keeps before returning them (the kernel's SWAP_BATCH). */
 #define SWAP_SLOTS_CACHE_SIZE 64
+/* A CPU's free-count delta folded into the device's past this. */
+#define SWAP_FREE_BATCH 64
 
 /* One CPU's freed slots not yet returned (swap_slots.c's slots_ret). */
 struct swap_slots_ret {
 	pthread_mutex_t lock;
 	unsigned n;
 	uint32_t slot[SWAP_SLOTS_CACHE_SIZE];
+} __attribute__((aligned(64)));
+
+/* Which list a cluster is on. */
+enum swap_cluster_list {
+	CLUSTER_FREE,		/* no slot used */
+	CLUSTER_NONFULL,	/* some used, or a CPU's fresh one */
+	CLUSTER_FULL,		/* every slot used: on no list */
 };
 
-/* The owners whose swap records a put or a drain cleared. */
-struct swap_freed {
-	unsigned nr;
-	uint16_t owner[SWAP_SLOTS_CACHE_SIZE + 1];
+struct swap_cluster {
+	pthread_mutex_t lock;
+	uint16_t count;		/* slots in use; under lock */
+	uint8_t list;		/* enum swap_cluster_list; under list_lock */
+	uint32_t next, prev;	/* on its list; under list_lock */
+} __attribute__((aligned(64)));
+
+/* A CPU's allocation state, on cache lines of its own. */
+struct swap_pcp {
+	/* where this CPU allocates next, per order: slot + 1, or 0 */
+	_Atomic uint32_t next[SWAP_NR_ORDERS];
+	_Atomic long nr_free;	/* delta to swap_device.nr_free */
+} __attribute__((aligned(64)));
+
+/* A cluster list: first and last cluster, SWAP_NO_CLUSTER when empty. */
+struct swap_cluster_list_head {
+	uint32_t head, tail, nr;
 };
 
 /* Fault injection on the next writes (tests). */
@@ -48,25 +89,38 @@ enum swap_fault {
 	SWAP_FAULT_SHORT,	/* the write stops half-way, then ENOSPC */
 };
 
+struct memcg_engine;
+
 struct swap_device {
+	struct memcg_engine *engine;	/* whose charges the records hold */
 	int fd;
 	bool dataless;
 	size_t nr_slots;
-	size_t nr_free;
-	size_t cursor;			/* where the next search starts */
 	uint8_t *swap_map;
 	uint32_t *cache;		/* pfn of the cached folio, FOLIO_NONE */
 	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
 	uint32_t *folio_swap;		/* per frame: a cached folio's entry
-					 * (the kernel's folio->swap), or 0 */
+					 * (the kernel's folio->swap), or 0;
+					 * atomic loads and stores */
 	struct swap_cgroup records;
-	pthread_mutex_t lock;
+	size_t nr_clusters;
+	struct swap_cluster *clusters;
+	pthread_mutex_t list_lock;
+	struct swap_cluster_list_head free_clusters, nonfull_clusters;
 	unsigned nr_cpus;
+	struct swap_pcp *pcp;			/* per CPU */
 	struct swap_slots_ret *slots_ret;	/* per CPU */
 	_Atomic bool slots_cache_active;	/* written under lock */
+	pthread_mutex_t lock;
+	_Atomic bool fault_armed;	/* a fault is set: take lock */
 	enum swap_fault fault;
 	long fault_after;		/* writes to let through first */
-	long nr_writes, nr_reads;
+	/*
+	 * Less the CPUs' deltas; written once per SWAP_FREE_BATCH frees or
+	 * allocations of a CPU, on a line of its own so that the fields
+	 * above, read on every operation, stay shared clean.
+	 */
+	_Atomic long nr_free __attribute__((aligned(64)));
 };
 
 /**
@@ -76,13 +130,15 @@ struct swap_device {
  * @bytes: size, rounded down to slots
  * @dataless: keep the accounting, skip the I/O
  * @indexed: index the records by cgroup (the reparent policy)
- * @nr_cpus: CPUs, one return cache each
+ * @nr_cpus: CPUs, one current cluster and return cache each
+ * @engine: the engine whose swap charges a freed slot gives back
  * @out: the device
  *
  * Return: 0, -EINVAL for a size under one page, or the open/ftruncate errno.
  */
 int swap_device_create(const char *path, size_t bytes, bool dataless,
-		       bool indexed, unsigned nr_cpus, struct swap_device **out);
+		       bool indexed, unsigned nr_cpus, struct memcg_engine *engine,
+		       struct swap_device **out);
 void swap_device_destroy(struct swap_device *dev);
 
 /**
@@ -90,11 +146,13 @@ void swap_device_destroy(struct swap_device *dev);
  * folio entering the swap cache (count 0, SWAP_HAS_CACHE set)
  * @dev: device
  * @nr: slots, a power of two
+ * @cpu: the calling thread's CPU, whose current cluster is tried first
  * @off: the first slot
  *
  * Return: 0 or -ENOSPC.
  */
-int swap_alloc_slots(struct swap_device *dev, size_t nr, size_t *off);
+int swap_alloc_slots(struct swap_device *dev, size_t nr, unsigned cpu,
+		     size_t *off);
 
 /**
  * swap_slot_put - drop the cache bit or one count
@@ -102,30 +160,29 @@ int swap_alloc_slots(struct swap_device *dev, size_t nr, size_t *off);
  * @off: slot
  * @cache: drop SWAP_HAS_CACHE instead of a count
  * @cpu: the calling thread's CPU, whose return cache takes a freed slot
- * @freed: set to the ids whose records were cleared (0s left out), for
- *	   the caller to uncharge one page each
  *
  * A slot whose count and cache bit are gone is free. While the slots
  * cache is active it goes to @cpu's return cache first, still recorded
  * and charged, as the kernel's free_swap_slot(); a full return cache is
  * flushed before. A slot that returns to the free map loses its record
- * first, under the device lock, as the kernel clears the swap_cgroup
- * record before swap_range_free(): a concurrent allocation can never find
- * the slot free with the old owner still recorded.
+ * and its owner's swap charge first, under its cluster's lock, which
+ * allocation takes too, as the kernel's swap_entry_range_free()
+ * uncharges before swap_range_free(): a concurrent allocation can never
+ * find the slot free with the old owner still recorded or charged.
  *
  * Return: true when the slot became free (to the map or a return cache).
  */
 bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
-		   unsigned cpu, struct swap_freed *freed);
+		   unsigned cpu);
 
 /**
  * swap_slots_drain - return one CPU's cached free slots to the free map
  * @dev: device
  * @cpu: CPU
- * @freed: as swap_slot_put()
+ *
+ * Each slot gives back its record and charge as in swap_slot_put().
  */
-void swap_slots_drain(struct swap_device *dev, unsigned cpu,
-		      struct swap_freed *freed);
+void swap_slots_drain(struct swap_device *dev, unsigned cpu);
 
 /**
  * swap_slots_cache_check - the kernel's check_cache_active() at a slot
@@ -148,7 +205,33 @@ bool swap_slots_cache_check(struct swap_device *dev);
 int swap_slot_dup(struct swap_device *dev, size_t off);
 
 /* The slot's count and cache bit, as one byte; under no lock: a hint. */
-uint8_t swap_slot_state(struct swap_device *dev, size_t off);
+static inline uint8_t swap_slot_state(struct swap_device *dev, size_t off)
+{
+	return __atomic_load_n(&dev->swap_map[off], __ATOMIC_RELAXED);
+}
+
+/* Set a slot's state; call with its cluster locked. */
+static inline void swap_slot_set(struct swap_device *dev, size_t off,
+				 uint8_t v)
+{
+	__atomic_store_n(&dev->swap_map[off], v, __ATOMIC_RELAXED);
+}
+
+/**
+ * swap_lock_range - lock the clusters of @nr slots from @off, in order
+ * @dev: device
+ * @off: first slot
+ * @nr: slots
+ */
+void swap_lock_range(struct swap_device *dev, size_t off, size_t nr);
+void swap_unlock_range(struct swap_device *dev, size_t off, size_t nr);
+
+/**
+ * swap_nr_free - the free slots (return caches' not counted), summed
+ * over the CPUs' deltas: exact when nothing runs concurrently
+ * @dev: device
+ */
+size_t swap_nr_free(struct swap_device *dev);
 
 /**
  * swap_write - write @nr pages of @data to the slots from @off

@@ -630,9 +630,9 @@ static void audit_swap(struct audit *a)
 		audit_swap_slot(a, dev, i, returning[i]);
 	}
 	free(returning);
-	if (nr_free != dev->nr_free)
+	if (nr_free != swap_nr_free(dev))
 		report(a, "swap: %zu free slots, device counts %zu", nr_free,
-		       dev->nr_free);
+		       swap_nr_free(dev));
 }
 
 /* Post-order, no recursion: a cgroup's own, then added to its parent. */

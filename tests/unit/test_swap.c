@@ -230,29 +230,50 @@ static void test_swapcache_counts_in_both(void **state)
 }
 
 /*
- * Migrating a swap-cache folio is refused (-EBUSY) and changes nothing:
- * the cache would go on pointing at the old folio.
+ * Migrating a swap-cache folio moves its place in the swap cache with its
+ * charge, as the kernel's folio_migrate_mapping(): the cache then finds
+ * the new folio, the swap-cache statistic stays, and the old folio is
+ * plain. With a reference the cache and the caller cannot account for,
+ * it is refused (-EBUSY, the kernel's -EAGAIN) and nothing changes.
  */
-static void test_migrate_swapcache_refused(void **state)
+static void test_migrate_swapcache(void **state)
 {
 	struct fixture *f = *state;
-	struct folio *folio = anon(f, f->a, 0, NULL);
+	uint64_t sum;
+	struct folio *folio = anon(f, f->a, 0, &sum);
 	struct folio *new = memcg_folio_alloc(f->e, MEMCG_FOLIO_ANON, 0);
+	struct folio *in;
 	memcg_swp_entry_t entry;
 
 	memcg_drain_all_stock(f->a);
 	assert_int_equal(memcg_swap_alloc(f->e, folio, &entry), 0);
+	memcg_folio_get(f->e, folio);		/* someone else's */
 	assert_int_equal(memcg_migrate(f->e, folio, new), -EBUSY);
 	assert_ptr_equal(memcg_folio_memcg(f->e, folio), f->a);
 	assert_null(memcg_folio_memcg(f->e, new));
-	assert_int_equal(mem(f->a), 1);
-	assert_int_equal(memcg_page_state(f->a, MEMCG_SWAPCACHE), 1);
+	memcg_folio_put(f->e, folio);
 	fixture_audit(f);
-	assert_int_equal(memcg_folio_free_swap(f->e, folio, entry), 0);
+
+	memcpy(memcg_folio_data(f->e, new), memcg_folio_data(f->e, folio), PG);
 	assert_int_equal(memcg_migrate(f->e, folio, new), 0);
 	assert_ptr_equal(memcg_folio_memcg(f->e, new), f->a);
+	assert_null(memcg_folio_memcg(f->e, folio));
+	assert_int_equal(folio_swap_entry(f->e, new).val, entry.val);
+	assert_int_equal(folio_swap_entry(f->e, folio).val, 0);
+	assert_int_equal(mem(f->a), 1);
+	assert_int_equal(memcg_page_state(f->a, MEMCG_SWAPCACHE), 1);
+	memcg_folio_put(f->e, folio);		/* the old one goes */
 	fixture_audit(f);
-	memcg_folio_put(f->e, folio);
+	/* a page table maps the entry: the fault finds the new folio */
+	assert_int_equal(memcg_swap_dup(f->e, entry), 0);
+	assert_int_equal(memcg_swapin(f->e, entry, f->a, 0, &in), 0);
+	assert_ptr_equal(in, new);
+	assert_int_equal(checksum(memcg_folio_data(f->e, in), PG), sum);
+	assert_int_equal(memcg_swap_free(f->e, entry), 0);
+	memcg_folio_put(f->e, in);
+	assert_int_equal(memcg_folio_free_swap(f->e, new, entry), 0);
+	assert_int_equal(memcg_page_state(f->a, MEMCG_SWAPCACHE), 0);
+	fixture_audit(f);
 	memcg_folio_put(f->e, new);
 	fixture_audit(f);
 }
@@ -510,7 +531,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_shared_entry, setup_v2, teardown),
 		cmocka_unit_test_setup_teardown(test_free_swap_two_holders, setup_v2, teardown),
 		cmocka_unit_test_setup_teardown(test_free_swap_two_holders, setup_v1, teardown),
-		cmocka_unit_test_setup_teardown(test_migrate_swapcache_refused, setup_v2, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_swapcache, setup_v2, teardown),
+		cmocka_unit_test_setup_teardown(test_migrate_swapcache, setup_v1, teardown),
 		cmocka_unit_test(test_no_swap_device),
 	};
 
