@@ -93,7 +93,7 @@ static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
 	folio_set_flag(folio, PG_swapcache);
 	swap_lock_range(dev, off, (size_t)nr);
 	for (i = 0; i < nr; i++) {
-		dev->cache[off + i] = pfn;
+		swap_cache_set_pfn(dev, off + i, pfn);
 		swap_slot_set(dev, off + i, swap_slot_state(dev, off + i) |
 			      SWAP_HAS_CACHE);
 	}
@@ -122,14 +122,14 @@ static int swap_cache_claim(struct memcg_engine *e, struct folio *folio,
 
 	swap_lock_range(dev, off, (size_t)nr);
 	for (i = 0; i < nr && !err; i++) {
-		if (dev->cache[off + i] != pfn)
+		if (swap_cache_pfn(dev, off + i) != pfn)
 			err = -EINVAL;
 		else if (unmapped &&
 			 (swap_slot_state(dev, off + i) & SWAP_MAP_MAX))
 			err = -EBUSY;
 	}
 	for (i = 0; i < nr && !err; i++)
-		dev->cache[off + i] = FOLIO_NONE;
+		swap_cache_set_pfn(dev, off + i, FOLIO_NONE);
 	if (!err)
 		__atomic_store_n(&dev->folio_swap[pfn], 0, __ATOMIC_RELAXED);
 	swap_unlock_range(dev, off, (size_t)nr);
@@ -180,7 +180,7 @@ static bool folio_in_cache_at(struct memcg_engine *e, struct folio *folio,
 	bool ok;
 
 	swap_lock_range(e->swap, off, 1);
-	ok = e->swap->cache[off] == pfn;
+	ok = swap_cache_pfn(e->swap, off) == pfn;
 	swap_unlock_range(e->swap, off, 1);
 	return ok && folio_test_flag(folio, PG_swapcache);
 }
@@ -405,13 +405,13 @@ int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
 		return -EBUSY;
 	off = entry.val - 1;
 	swap_lock_range(dev, off, nr);
-	if (dev->cache[off] != opfn || folio_ref_count(old) != 2)
+	if (swap_cache_pfn(dev, off) != opfn || folio_ref_count(old) != 2)
 		err = -EBUSY;	/* the caller's and the cache's, no others */
 	else
 		err = mem_cgroup_migrate(e, old, new);
 	if (!err) {
 		for (i = off; i < off + nr; i++)
-			dev->cache[i] = npfn;
+			swap_cache_set_pfn(dev, i, npfn);
 		__atomic_store_n(&dev->folio_swap[npfn], entry.val,
 				 __ATOMIC_RELAXED);
 		__atomic_store_n(&dev->folio_swap[opfn], 0, __ATOMIC_RELAXED);
@@ -514,8 +514,8 @@ static struct folio *swap_cache_get(struct memcg_engine *e, size_t off)
 	for (;;) {
 		folio = NULL;
 		swap_lock_range(e->swap, off, 1);
-		if (e->swap->cache[off] != FOLIO_NONE) {
-			folio = pfn_folio(e->arena, e->swap->cache[off]);
+		if (swap_cache_pfn(e->swap, off) != FOLIO_NONE) {
+			folio = pfn_folio(e->arena, swap_cache_pfn(e->swap, off));
 			if (!folio_try_get(folio))
 				folio = (struct folio *)-1;
 		}
@@ -534,9 +534,9 @@ static bool swap_cache_add_new(struct memcg_engine *e, struct folio *folio,
 	bool added = false;
 
 	swap_lock_range(dev, off, 1);
-	if (dev->cache[off] == FOLIO_NONE) {
-		dev->cache[off] = folio_pfn(e->arena, folio);
-		__atomic_store_n(&dev->folio_swap[dev->cache[off]],
+	if (swap_cache_pfn(dev, off) == FOLIO_NONE) {
+		swap_cache_set_pfn(dev, off, folio_pfn(e->arena, folio));
+		__atomic_store_n(&dev->folio_swap[swap_cache_pfn(dev, off)],
 				 (uint32_t)off + 1, __ATOMIC_RELAXED);
 		swap_slot_set(dev, off, swap_slot_state(dev, off) |
 			      SWAP_HAS_CACHE);

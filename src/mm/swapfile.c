@@ -166,7 +166,7 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_mutex_init(&dev->list_lock, NULL);
 	dev->swap_map = calloc(nr, 1);
-	dev->cache = malloc(nr * sizeof(*dev->cache));
+	dev->cache = calloc(nr, sizeof(*dev->cache));	/* all empty */
 	dev->shadow = calloc(nr, sizeof(*dev->shadow));
 	dev->pcp = cacheline_calloc(nr_cpus, sizeof(*dev->pcp));
 	dev->slots_ret = cacheline_calloc(nr_cpus, sizeof(*dev->slots_ret));
@@ -178,8 +178,6 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 		goto fail;
 	for (i = 0; i < nr_cpus; i++)
 		pthread_mutex_init(&dev->slots_ret[i].lock, NULL);
-	for (i = 0; i < nr; i++)
-		dev->cache[i] = FOLIO_NONE;
 	atomic_init(&dev->nr_free, (long)nr);
 	dev->dataless = dataless;
 	if (!dataless) {

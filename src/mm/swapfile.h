@@ -97,7 +97,7 @@ struct swap_device {
 	bool dataless;
 	size_t nr_slots;
 	uint8_t *swap_map;
-	uint32_t *cache;		/* pfn of the cached folio, FOLIO_NONE */
+	uint32_t *cache;		/* pfn + 1 of the cached folio, 0: none */
 	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
 	uint32_t *folio_swap;		/* per frame: a cached folio's entry
 					 * (the kernel's folio->swap), or 0;
@@ -247,5 +247,21 @@ int swap_write(struct swap_device *dev, size_t off, const void *data, size_t nr)
 
 /** swap_read - read @nr pages from the slots at @off; 0 or an errno */
 int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr);
+
+/*
+ * The swap cache's folio at @off, or FOLIO_NONE. Stored as pfn + 1 so
+ * that a zeroed table, never touched, is empty (no RSS for a large
+ * device); FOLIO_NONE + 1 wraps to 0.
+ */
+static inline uint32_t swap_cache_pfn(const struct swap_device *dev, size_t off)
+{
+	return dev->cache[off] - 1;
+}
+
+static inline void swap_cache_set_pfn(struct swap_device *dev, size_t off,
+				  uint32_t pfn)
+{
+	dev->cache[off] = pfn + 1;
+}
 
 #endif /* MEMCG_MM_SWAPFILE_H */

@@ -580,7 +580,7 @@ static void audit_swap_slot(struct audit *a, struct swap_device *dev, size_t i,
 {
 	uint16_t id = lookup_swap_cgroup_id(&dev->records, i);
 	uint8_t state = dev->swap_map[i];
-	bool cached = dev->cache[i] != FOLIO_NONE;
+	bool cached = swap_cache_pfn(dev, i) != FOLIO_NONE;
 	struct mem_cgroup *m;
 
 	if (!state && (id || cached))
@@ -591,7 +591,7 @@ static void audit_swap_slot(struct audit *a, struct swap_device *dev, size_t i,
 	if (!returning && !!(state & SWAP_HAS_CACHE) != cached)
 		report(a, "swap slot %zu: cache bit %d, cached folio %d", i,
 		       !!(state & SWAP_HAS_CACHE), cached);
-	if (cached && !folio_test_flag(pfn_folio(a->e->arena, dev->cache[i]),
+	if (cached && !folio_test_flag(pfn_folio(a->e->arena, swap_cache_pfn(dev, i)),
 				       PG_swapcache))
 		report(a, "swap slot %zu: cached folio without PG_swapcache", i);
 	if (!id)
