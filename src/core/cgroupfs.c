@@ -63,11 +63,14 @@ static const struct cftype *cftype_lookup(const struct cftype *cft,
 					  const char *name)
 {
 	bool root = mem_cgroup_is_root(memcg);
+	bool k612 = memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
 
 	for (; cft->name; cft++) {
 		if (strcmp(cft->name, name))
 			continue;
 		if ((cft->flags & CFTYPE_NOT_ON_ROOT) && root)
+			return NULL;
+		if ((cft->flags & CFTYPE_ONLY_6_12) && !k612)
 			return NULL;
 		if ((cft->flags & CFTYPE_ONLY_ON_ROOT) && !root)
 			return NULL;
@@ -76,7 +79,10 @@ static const struct cftype *cftype_lookup(const struct cftype *cft,
 	return NULL;
 }
 
-/* The controller's files, then on v2 the cgroup core's pressure files. */
+/*
+ * The controller's files, then on v2 the cgroup core's: the hierarchy
+ * limits and the pressure files.
+ */
 static const struct cftype *cftype_find(struct mem_cgroup *memcg,
 					const char *name)
 {
@@ -85,7 +91,18 @@ static const struct cftype *cftype_find(struct mem_cgroup *memcg,
 	if (memcg->engine->v1)
 		return cftype_lookup(memcg_v1_files, memcg, name);
 	cft = cftype_lookup(memcg_v2_files, memcg, name);
+	if (!cft)
+		cft = cftype_lookup(cgroup_core_files, memcg, name);
 	return cft ? cft : cftype_lookup(cgroup_psi_files, memcg, name);
+}
+
+/* The write handler, if the profile's kernel has one. */
+static bool cftype_writable(const struct memcg_file *f)
+{
+	if (!f->cft->write)
+		return false;
+	return !(f->cft->flags & CFTYPE_WRITE_6_12) ||
+	       f->memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
 }
 
 /* longer than any control file's name */
@@ -209,7 +226,7 @@ int memcg_file_write_len(struct memcg_file *f, const void *buf, size_t len)
 		return -ENODEV;
 	if (!len)
 		return 0;
-	if (!f->cft->write)
+	if (!cftype_writable(f))
 		return -EINVAL;
 	copy = malloc(len + 1);
 	if (!copy)

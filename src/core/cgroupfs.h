@@ -20,6 +20,10 @@
  * kernel's other handlers strstrip() it first.
  */
 #define CFTYPE_WRITE_U64	(1u << 2)
+/* only under the 6.12 profile: the file (memory.swap.peak came in 6.5) */
+#define CFTYPE_ONLY_6_12	(1u << 3)
+/* the write handler only under 6.12 (memory.peak: read-only in 6.1) */
+#define CFTYPE_WRITE_6_12	(1u << 4)
 
 /* Output of a read: fills a caller's buffer, noting overflow. */
 struct seqbuf {
@@ -47,6 +51,7 @@ struct memcg_file {
 
 extern const struct cftype memcg_v2_files[];
 extern const struct cftype memcg_v1_files[];
+extern const struct cftype cgroup_core_files[];
 
 void seq_printf(struct seqbuf *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cgroup.h"
 #include "core/cgroupfs.h"
 #include "core/memcg_path.h"
 #include "core/memcontrol.h"
@@ -177,6 +178,7 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	CDS_INIT_LIST_HEAD(&memcg->swap_peaks);
 	pthread_mutex_init(&memcg->peaks_lock, NULL);
 	memcg->swappiness = parent ? parent->swappiness : 60;
+	atomic_init(&memcg->soft_limit, PAGE_COUNTER_MAX);
 	if (parent)
 		css_get(parent);	/* a child points at its parent */
 	atomic_fetch_add(&e->nr_memcgs, 1);
@@ -334,7 +336,8 @@ struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e)
 /*
  * mkdir's checks on the last component, in the kernel's order: the path
  * walk's (an existing name, ".", ".." or none: -EEXIST; above the root:
- * -EPERM), then cgroup_mkdir()'s (a newline: -EINVAL).
+ * -EPERM), then cgroup_mkdir()'s (a newline: -EINVAL; cgroup.max.depth or
+ * cgroup.max.descendants reached: -EAGAIN).
  */
 static int mkdir_check(const struct nameidata *nd)
 {
@@ -347,6 +350,8 @@ static int mkdir_check(const struct nameidata *nd)
 		return -EEXIST;
 	if (memchr(nd->last, '\n', nd->len))
 		return -EINVAL;
+	if (!cgroup_check_hierarchy_limits(nd->dir))
+		return -EAGAIN;
 	if (no_internal_process(nd->dir, true))
 		return -EBUSY;
 	return 0;

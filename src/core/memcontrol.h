@@ -160,6 +160,7 @@ struct mem_cgroup {
 	bool oom_group;
 	int swappiness;
 	unsigned move_charge_at_immigrate;	/* v1: 1 anon, 2 file */
+	atomic_long soft_limit;		/* v1: pages, only shown (no soft reclaim) */
 	pthread_mutex_t peaks_lock;
 	struct cds_list_head memory_peaks;	/* open memory.peak fds */
 	struct cds_list_head swap_peaks;
