@@ -5,19 +5,20 @@
  * each profile. One table, two users:
  *
  * - tests/kernel/probe/errno_probe.c runs every row on the real kernel, inside
- *   the oracle's VM in place of the player:
- *     MEMCG_ORACLE_PLAYER=build/tests/errno-probe memcg kernel \
- *         tests/kernel/probe/errno_probe.scn [--kernel 6.12] [--mode v1]
- *   and prints "ok ROW" or "FAIL ROW: got X, want Y" against k61/k612;
- *   with --markdown on the host it prints the table for docs/ERRNO.md.
+ *   the oracle's VM in place of the player; scripts/errno-kernel.sh boots
+ *   it on 6.1 v2, 6.12 v2 and 6.1 v1 and counts the rows that agree. It
+ *   prints "ok ROW" or "FAIL ROW: got X, want Y" against k61/k612; with
+ *   --markdown on the host it prints the table for docs/ERRNO.md.
  * - tests/unit/test_errno.c runs every row on the engine through the
  *   public API and asserts e61/e612.
  *
  * Every row starts from a fresh hierarchy holding cgroup A (FIX_A), or A
  * and A/B with the memory controller enabled in A (FIX_AB). Paths are
  * relative to the hierarchy's root, as the engine's API takes them: the
- * probe prefixes "<root>/". A row's engine column differs from its kernel
- * column only where docs/ERRNO.md says why.
+ * probe walks them from the root's directory fd. A row's engine columns
+ * equal its kernel columns (test_errno.c checks it): an input the engine
+ * does not model is left out (docs/ERRNO.md, "Not modeled"), and no input
+ * appears twice.
  */
 #ifndef MEMCG_TESTS_ERRNO_ROWS_H
 #define MEMCG_TESTS_ERRNO_ROWS_H

@@ -8,11 +8,12 @@
  *   MEMCG_ORACLE_PLAYER=build/tests/errno-probe memcg kernel \
  *       tests/kernel/probe/errno_probe.scn [--kernel 6.12] [--mode v1]
  *
- * It takes the player's arguments (--root DIR, --mode v1|v2; the rest and
+ * (scripts/errno-kernel.sh does it for each kernel and mode). It takes the player's arguments (--root DIR, --mode v1|v2; the rest and
  * the scenario are ignored), runs the rows of that mode, each on a fresh
  * hierarchy, and prints "ok ROW" or "FAIL ROW: got X, want Y" against the
  * column of the kernel it runs on (/proc/sys/kernel/osrelease), so the
- * oracle counts failures as failed expects.
+ * oracle counts failures as failed expects, then "# errno-probe: N rows,
+ * F failed". Paths go below the root's directory fd (row_at()).
  *
  *   errno-probe --markdown    the rows as docs/ERRNO.md's table, on the host
  *
