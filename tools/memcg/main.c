@@ -21,6 +21,7 @@
 #include "plot.h"
 #include "run.h"
 #include "scenario.h"
+#include "sweep.h"
 #include "tree.h"
 
 #ifdef MEMCG_HAVE_ORACLE
@@ -366,7 +367,7 @@ static int help(int argc, char **argv)
 					   "'%s'", argv[3]);
 		if (!help_command(argv[2], stdout))
 			return usage_error("help", "no command '%s' (run, tree, "
-					   "plot, kernel, compare, help)",
+					   "plot, kernel, compare, sweep, help)",
 					   argv[2]);
 		return MEMCG_EXIT_OK;
 	}
@@ -416,6 +417,8 @@ static int dispatch(int argc, char **argv)
 	c.cmd = argv[1];
 	if (!strcmp(c.cmd, "kernel") || !strcmp(c.cmd, "compare"))
 		return oracle(c.cmd, argc, argv);
+	if (!strcmp(c.cmd, "sweep"))
+		return sweep_main(argc - 1, argv + 1);
 	if (strcmp(c.cmd, "run") && strcmp(c.cmd, "tree") &&
 	    strcmp(c.cmd, "plot")) {
 		if (c.cmd[0] == '-')
