@@ -96,7 +96,9 @@ struct sweep_point {
 
 /**
  * struct sweep - a sweep's definition and results
- * @filename: the scenario file as given (NULL for a merge)
+ * @filename: the scenario file as given; for a merge, the shards' name
+ *            of it (@merged_name)
+ * @merged_name: the scenario's name in the shards, or NULL
  * @text: its bytes
  * @len: their number
  * @s: it parsed
@@ -112,6 +114,7 @@ struct sweep_point {
  */
 struct sweep {
 	const char *filename;
+	char *merged_name;
 	char *text;
 	size_t len;
 	struct scenario *s;

@@ -22,6 +22,7 @@
 #include "report.h"
 #include "sweep.h"
 
+#define SHARD_HEADER	"{\"kind\":\"sweep\",\"version\":1,"
 #define COLUMN_MAX	(SWEEP_MAX_PARAMS + SWEEP_MAX_SHOWS + 1)
 
 static const char *column_name(const struct sweep *sw, size_t c)
@@ -135,7 +136,7 @@ void sweep_write_jsonl(const struct sweep *sw, unsigned shard,
 	const char *base = strrchr(sw->filename, '/');
 
 	/* its name without directories: shards run from different places */
-	fputs("{\"kind\":\"sweep\",\"version\":1,\"scenario\":", out);
+	fputs(SHARD_HEADER "\"scenario\":", out);
 	report_json_str(out, base ? base + 1 : sw->filename);
 	fprintf(out, ",\"digest\":\"%016" PRIx64 "\",\"backend\":\"%s\"",
 		fnv1a(sw->text, sw->len), sw->kernel ? "kernel" : "engine");
@@ -227,6 +228,30 @@ static int json_array(const char *line, const char *name, char *out,
 	return (int)n;
 }
 
+/* The string member "NAME" of @line, unescaped (malloc'd), or NULL. */
+static char *json_string(const char *line, const char *name)
+{
+	char pat[64], *out;
+	const char *p;
+	size_t n = 0;
+
+	snprintf(pat, sizeof(pat), "\"%s\":\"", name);
+	p = strstr(line, pat);
+	if (!p)
+		return NULL;
+	p += strlen(pat);
+	out = malloc(strlen(p) + 1);
+	if (!out)
+		return NULL;
+	for (; *p && *p != '"'; p++) {
+		if (*p == '\\' && p[1])
+			p++;
+		out[n++] = *p;
+	}
+	out[n] = '\0';
+	return out;
+}
+
 /* The definition from the first header: names, specs, outputs, count. */
 static int merge_define(struct sweep *sw, const char *line, const char *file,
 			char *err, size_t errlen)
@@ -245,6 +270,10 @@ static int merge_define(struct sweep *sw, const char *line, const char *file,
 	if (!sw->nr_points || sw->nr_points > SWEEP_MAX_POINTS)
 		return fail(err, errlen, "%s: a malformed sweep header", file);
 	sw->kernel = strstr(line, "\"backend\":\"kernel\"") != NULL;
+	sw->merged_name = json_string(line, "scenario");
+	if (!sw->merged_name)
+		return fail(err, errlen, "%s: a malformed sweep header", file);
+	sw->filename = sw->merged_name;
 	sw->nr_params = (size_t)np;
 	for (int i = 0; i < np; i++) {
 		sw->params[i].name = strdup(names[i]);
@@ -308,7 +337,7 @@ static int merge_file(struct sweep *sw, const char *file, char **first,
 	if (!f)
 		return fail(err, errlen, "%s: %s", file, strerror(errno));
 	if (getline(&line, &cap, f) <= 0 ||
-	    strncmp(line, "{\"kind\":\"sweep\",\"version\":1,", 29)) {
+	    strncmp(line, SHARD_HEADER, strlen(SHARD_HEADER))) {
 		ret = fail(err, errlen, "%s: not a memcg sweep shard (memcg "
 			   "sweep --shard writes them)", file);
 		goto out;

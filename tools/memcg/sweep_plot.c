@@ -275,8 +275,10 @@ int sweep_plot_svg(const struct sweep *sw, FILE *f)
 		"fill=\"white\"/>\n<text class=\"title\" x=\"%g\" y=\"24\" "
 		"font-size=\"15\">memcg sweep", W, H, W, H, LEFT);
 	if (sw->filename) {
+		const char *base = strrchr(sw->filename, '/');
+
 		fputs(" ", f);
-		escaped(f, sw->filename);
+		escaped(f, base ? base + 1 : sw->filename);
 	}
 	fprintf(f, "%s</text>\n", sw->kernel ? " (kernel)" : "");
 	draw_axes(f, sw, &xa, &ya, numeric_x, nx, inner);

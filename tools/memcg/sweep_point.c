@@ -100,7 +100,8 @@ char *sweep_point_text(const struct sweep *sw, const struct sweep_point *pt,
 	if (!f)
 		return NULL;
 	for (size_t k = 0; k < sw->nr_params; k++)
-		anchor[k] = anchor_line(sw->s, &sw->params[k]);
+		anchor[k] = sw->params[k].kind == SWEEP_SET ?
+			    anchor_line(sw->s, &sw->params[k]) : -1;
 	lines += put_added(sw, pt, 0, anchor, f);
 	for (int line = 1; p < end; line++) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));

@@ -485,6 +485,7 @@ void sweep_free(struct sweep *sw)
 	}
 	scenario_free(sw->s);
 	free(sw->text);
+	free(sw->merged_name);
 	free(sw->points);
 	free(sw->done);
 	memset(sw, 0, sizeof(*sw));
