@@ -108,6 +108,10 @@ ENGINE_OPTIONS
 "                      diagnostics\n"
 "  --show-tree         print the cgroup tree after the run\n"
 "  --utf8              box-drawing characters in the tree\n"
+"  --top               a live table of the cgroups (current, swap, high,\n"
+"                      max, events): redrawn in place on a terminal, the\n"
+"                      run's lines after it; else a table every 10\n"
+"                      commands and at the end\n"
 MACHINE_OPTIONS
 HELP_OPTION
 ENGINE_EXIT;

@@ -56,7 +56,7 @@ _memcg()
 		return ;;
 	esac
 	case $cmd in
-	run) opts="$engine --json --tap --show-tree --utf8" ;;
+	run) opts="$engine --json --tap --show-tree --utf8 --top" ;;
 	tree) opts="$engine --json --utf8" ;;
 	plot) opts="$engine -o --output" ;;
 	kernel) opts="$oracle" ;;
