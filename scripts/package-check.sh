@@ -51,8 +51,13 @@ mount -t proc proc "$CHROOT/proc"
 mount --bind /dev "$CHROOT/dev"
 cp /etc/resolv.conf "$CHROOT/etc/resolv.conf" 2>/dev/null || true
 mkdir -p "$CHROOT/tmp/debs"
-cp "$DEBS"/libmemcg0_*.deb "$DEBS"/libmemcg-dev_*.deb "$DEBS"/memcg-tools_*.deb \
-	"$CHROOT/tmp/debs/"
+debs=()
+for p in libmemcg0 libmemcg-dev memcg-tools; do
+	f=$(ls "$DEBS"/${p}_*.deb | tail -1)
+	cp "$f" "$CHROOT/tmp/debs/"
+	debs+=("/tmp/debs/$(basename "$f")")
+done
+chmod -R a+rX "$CHROOT/tmp/debs"	# apt reads them as _apt
 cp "$ROOT/tests/scenarios/selftest_max.scn" "$CHROOT/tmp/"
 
 in_chroot() { chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root "$@"; }
@@ -60,7 +65,7 @@ in_chroot() { chroot "$CHROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/r
 step "apt-get install the packages (and pkg-config, man-db)"
 in_chroot apt-get update -qq
 in_chroot env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	--no-install-recommends /tmp/debs/*.deb pkg-config man-db >/dev/null
+	--no-install-recommends "${debs[@]}" pkg-config man-db >/dev/null
 in_chroot dpkg -l libmemcg0 libmemcg-dev memcg-tools | tail -3
 
 step "memcg --version"
