@@ -32,6 +32,7 @@ if ! command -v debootstrap >/dev/null; then
 fi
 
 CHROOT=$(mktemp -d /tmp/memcg-chroot.XXXXXX)
+chmod 755 "$CHROOT"	# its / : _apt and man-db's user must get through
 cleanup() {
 	for m in proc dev/pts dev; do
 		umount "$CHROOT/$m" 2>/dev/null || true
@@ -77,6 +78,7 @@ paths=$(in_chroot memcg kernel --paths || true)	# 3 when a file is missing
 echo "$paths"
 grep -q '^player *\/usr\/libexec\/memcg\/memcg-player$' <<<"$paths" ||
 	{ echo "package-check: memcg does not find its player" >&2; exit 1; }
-step "pkg-config memcg: $(in_chroot pkg-config --modversion --cflags --libs memcg | tr '\n' ' ')"
+step "pkg-config memcg: $(in_chroot pkg-config --modversion memcg)," \
+	"$(in_chroot pkg-config --cflags --libs memcg)"
 step "man -w memcg: $(in_chroot man -w memcg)"
 step "ok: installed and ran on a clean Debian 12 in $((SECONDS - start)) s"
