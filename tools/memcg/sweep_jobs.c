@@ -104,7 +104,7 @@ static int reap(struct sweep *sw, struct worker *ws, unsigned jobs)
 			return 1;
 		}
 	}
-	return 0;	/* not ours: a child the oracle left */
+	return 0;	/* not a worker: none is expected */
 }
 
 /** sweep_run_points - run points in forked workers, @jobs at a time */
