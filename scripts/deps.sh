@@ -8,11 +8,13 @@
 #
 # clang and libclang-rt-dev: the clang Release build of scripts/test.sh
 # (which builds the libFuzzer target too) and scripts/fuzz.sh; scdoc: the
-# man pages (docs/man/*.scd; without it the build skips them).
+# man pages (docs/man/*.scd; without it the build skips them);
+# dpkg-dev and fakeroot: the Debian packages (scripts/package.sh,
+# dpkg-shlibdeps for their Depends) and ctest's test_package.
 set -euo pipefail
 
 PACKAGES=(cmake gcc g++ make pkg-config linux-libc-dev libcmocka-dev liburcu-dev
-	  python3 clang libclang-rt-dev scdoc)
+	  python3 clang libclang-rt-dev scdoc dpkg-dev fakeroot)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -14,6 +14,8 @@ static const char summary[] =
 "                                      run it, plot every cgroup's memory\n"
 "       memcg kernel FILE [options]    run it on a real kernel under qemu\n"
 "       memcg compare FILE [options]   both, side by side\n"
+"       memcg sweep FILE --set A/memory.low=0..60M:10M --show OUTPUTS\n"
+"                                      run it over a range of values\n"
 "       memcg help [COMMAND]           this, or one command's options\n"
 "       memcg --version\n"
 "\n"
@@ -106,6 +108,10 @@ ENGINE_OPTIONS
 "                      diagnostics\n"
 "  --show-tree         print the cgroup tree after the run\n"
 "  --utf8              box-drawing characters in the tree\n"
+"  --top               a live table of the cgroups (current, swap, high,\n"
+"                      max, events): redrawn in place on a terminal, the\n"
+"                      run's lines after it; else a table every 10\n"
+"                      commands and at the end\n"
 MACHINE_OPTIONS
 HELP_OPTION
 ENGINE_EXIT;
@@ -185,12 +191,49 @@ HELP_OPTION
 "     model\n"
 KERNEL_EXIT;
 
+/* memcg sweep (sweep.h) */
+static const char sweep_help[] =
+"usage: memcg sweep FILE (--set CG/FILE=VALUES | --seed VALUES)...\n"
+"                   --show CG/FILE[:KEY],... [options]\n"
+"       memcg sweep --merge SHARD... [--plot OUT.svg]\n"
+"\n"
+"Run a scenario once per value of one or two parameters, each run a\n"
+"worker process of its own, and print a table: a row per point, a column\n"
+"per parameter and per output, and the run's exit status. VALUES is\n"
+"LO..HI:STEP (sizes; --seed may leave out :STEP) or V1,V2,... A --set\n"
+"replaces the value of every \"write CG/FILE\" line of the scenario, or\n"
+"adds the write after the line \"mkdir CG\". The outputs are read after\n"
+"the scenario's last command (\"-\": none).\n"
+"\n"
+"options:\n"
+"  --set CG/FILE=VALUES  sweep the value written to CG/FILE\n"
+"  --seed VALUES       sweep the seed (CPU placement, as memcg run --seed)\n"
+"  --show OUTPUTS      CG/FILE or CG/FILE:KEY, comma separated\n"
+"  -j, --jobs N        workers at a time (default: the CPUs; 1 with\n"
+"                      --kernel)\n"
+"  --plot OUT.svg      plot the outputs against the first parameter\n"
+"  --kernel            each point on a real kernel under qemu (memcg\n"
+"                      kernel), not the engine\n"
+"  --keep-going        each run goes on after a failed write\n"
+"  --shard I/N         run the I-th of N disjoint parts of the points and\n"
+"                      write JSON Lines instead of the table\n"
+"  --merge             the arguments are shards' JSON Lines: print their\n"
+"                      table (and plot)\n"
+HELP_OPTION
+"\n"
+"exit status:\n"
+"  0  every point's run exited 0\n"
+"  1  a point's expect or write failed\n"
+"  2  bad usage, a malformed scenario or range, an unknown file, shards\n"
+"     of different sweeps or missing points\n"
+"  3  a kernel point or a worker failed\n";
+
 static const char help_help[] =
 "usage: memcg help [COMMAND]\n"
 "       memcg COMMAND --help\n"
 "\n"
 "Print the summary of every command, or the usage, options and exit\n"
-"status of one: run, tree, plot, kernel, compare, help.\n";
+"status of one: run, tree, plot, kernel, compare, sweep, help.\n";
 
 static const struct {
 	const char *name;
@@ -201,6 +244,7 @@ static const struct {
 	{ "plot", plot_help },
 	{ "kernel", kernel_help },
 	{ "compare", compare_help },
+	{ "sweep", sweep_help },
 	{ "help", help_help },
 };
 

@@ -21,6 +21,8 @@
 #include "plot.h"
 #include "run.h"
 #include "scenario.h"
+#include "sweep.h"
+#include "top.h"
 #include "tree.h"
 
 #ifdef MEMCG_HAVE_ORACLE
@@ -34,6 +36,7 @@ struct cli {
 	struct run_opts run;
 	bool show_tree;
 	bool utf8;
+	bool top;		/* --top: the live view (top.h) */
 	/* machine overrides */
 	unsigned given;
 	struct scn_machine m;
@@ -64,6 +67,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 enum opt_id {
 	OPT_SEED, OPT_MEMORY, OPT_SWAP, OPT_CPUS, OPT_MODE, OPT_POLICY,
 	OPT_OUTPUT, OPT_JSON, OPT_SHOW_TREE, OPT_UTF8, OPT_KEEP_GOING, OPT_TAP,
+	OPT_TOP,
 };
 
 static const struct opt {
@@ -85,6 +89,7 @@ static const struct opt {
 	{ "--show-tree", NULL, OPT_SHOW_TREE, false, FOR_RUN },
 	{ "--utf8", NULL, OPT_UTF8, false, FOR_RUN | FOR_TREE },
 	{ "--keep-going", NULL, OPT_KEEP_GOING, false, FOR_ENGINE },
+	{ "--top", NULL, OPT_TOP, false, FOR_RUN },
 };
 
 static unsigned cmd_bit(const char *cmd)
@@ -186,6 +191,9 @@ static int set_opt(struct cli *c, const struct opt *o, const char *a,
 	case OPT_TAP:
 		c->run.tap = true;
 		break;
+	case OPT_TOP:
+		c->top = true;
+		break;
 	}
 	(void)a;
 	return 0;
@@ -228,6 +236,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	if (!c->file)
 		return usage_error(c->cmd, "which scenario file? (memcg %s "
 				   "--help)", c->cmd);
+	if (c->top && (c->run.json || c->run.tap))
+		return usage_error(c->cmd, "--top draws a table: not with %s",
+				   c->run.json ? "--json" : "--tap");
 	if (c->run.tap && (c->run.json || c->show_tree))
 		return usage_error(c->cmd, "--tap is the output: not with %s",
 				   c->run.json ? "--json" : "--show-tree");
@@ -276,11 +287,13 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	char *tap = NULL;
 	size_t tap_len = 0;
 	FILE *out = tree ? NULL : stdout;
+	/* KTAP's plan comes first, and --top redraws the terminal: the
+	 * run's lines wait in memory */
+	bool held = c->run.tap || (c->top && top_wants_tty(stdout));
 	struct run *r;
 	int err, ret;
 
-	/* KTAP's plan comes first: the run's lines wait in memory */
-	if (c->run.tap) {
+	if (held) {
 		out = open_memstream(&tap, &tap_len);
 		if (!out) {
 			fprintf(stderr, "memcg: %s\n", strerror(errno));
@@ -289,18 +302,22 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	}
 	err = run_create(s, &c->run, out, &r);
 	if (err) {
-		if (c->run.tap) {
+		if (held) {
 			fclose(out);
 			free(tap);
 		}
 		run_create_error(s, err);
 		return MEMCG_EXIT_USAGE;
 	}
-	run_all(r);
+	top_run_all(r, s, c->top, stdout);
 	if (c->run.tap) {
 		fclose(out);
 		report_tap_finish(run_report(r), stdout, tap, tap_len, s,
 				  run_stopped_at(r));
+		free(tap);
+	} else if (held) {
+		fclose(out);
+		fwrite(tap, 1, tap_len, stdout);	/* after --top's table */
 		free(tap);
 	}
 	if (tree || c->show_tree)
@@ -366,7 +383,7 @@ static int help(int argc, char **argv)
 					   "'%s'", argv[3]);
 		if (!help_command(argv[2], stdout))
 			return usage_error("help", "no command '%s' (run, tree, "
-					   "plot, kernel, compare, help)",
+					   "plot, kernel, compare, sweep, help)",
 					   argv[2]);
 		return MEMCG_EXIT_OK;
 	}
@@ -416,6 +433,8 @@ static int dispatch(int argc, char **argv)
 	c.cmd = argv[1];
 	if (!strcmp(c.cmd, "kernel") || !strcmp(c.cmd, "compare"))
 		return oracle(c.cmd, argc, argv);
+	if (!strcmp(c.cmd, "sweep"))
+		return sweep_main(argc - 1, argv + 1);
 	if (strcmp(c.cmd, "run") && strcmp(c.cmd, "tree") &&
 	    strcmp(c.cmd, "plot")) {
 		if (c.cmd[0] == '-')
