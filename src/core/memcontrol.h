@@ -201,6 +201,7 @@ struct memcg_cpu_area {
 struct swap_device;
 struct obj_cgroup;
 struct objcg_table;
+struct lru_gen_memcg;
 
 struct memcg_engine {
 	struct memcg_config cfg;
@@ -212,6 +213,7 @@ struct memcg_engine {
 	uintptr_t folio_bytes;		/* folio_of_engine() */
 	struct swap_device *swap;	/* NULL until memcg_swapon() */
 	struct objcg_table *objcgs;	/* objcg.c */
+	struct lru_gen_memcg *memcg_lru;	/* MGLRU only (lru_gen_memcg.c) */
 	const struct memcg_clock_ops *clock;	/* NULL: real time (clock.c) */
 	void *clock_priv;
 	const struct memcg_folio_client_ops *folio_client;	/* hooks.h */
@@ -414,6 +416,7 @@ void css_put_many(struct mem_cgroup *memcg, long nr);
 void css_get_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
 void css_put_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
 bool css_tryget_online(struct mem_cgroup *memcg);
+bool css_tryget(struct mem_cgroup *memcg);
 void css_kill(struct mem_cgroup *memcg);
 long css_ref_read(struct mem_cgroup *memcg);
 

@@ -212,6 +212,21 @@ static void shrink_node_memcgs(struct scan_control *sc)
 	rcu_read_unlock();
 }
 
+/*
+ * One pass at this priority (shrink_node): under MGLRU, reclaim with the
+ * root as target picks cgroups from the memcg LRU (root_reclaim()); any
+ * other walks the target's subtree.
+ */
+static void shrink_node(struct scan_control *sc)
+{
+	if (lru_gen_enabled(sc->target->engine) && mem_cgroup_is_root(sc->target)) {
+		lru_gen_shrink_node(sc);
+		return;
+	}
+	prepare_scan_count(sc);
+	shrink_node_memcgs(sc);
+}
+
 static __thread struct mem_cgroup *current_reclaim_target;
 
 struct mem_cgroup *reclaim_target(void)
@@ -234,8 +249,7 @@ static long do_try_to_free_pages(struct scan_control *sc)
 retry:
 	for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
 		sc->nr_unqueued_dirty = sc->nr_file_taken = 0;
-		prepare_scan_count(sc);
-		shrink_node_memcgs(sc);
+		shrink_node(sc);
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	}

@@ -182,10 +182,32 @@ void shrink_active_list(struct mem_cgroup *memcg, enum lru_list lru,
 /**
  * lru_gen_shrink_lruvec - MGLRU reclaim from one cgroup's own lists:
  * evict from the oldest generations, aging when they run short, until
- * the scan target at this priority is met or the goal reached
+ * the scan target at this priority is met or the goal reached; a cgroup
+ * that aged goes to the young generation of the memcg LRU
  * @memcg: cgroup, not below its effective min
  * @sc: scan control
  */
 void lru_gen_shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc);
+
+/**
+ * lru_gen_shrink_one - global reclaim from one cgroup of the memcg LRU
+ * (shrink_one): skipped below min, once below low; then its lists and
+ * shrinkers
+ * @memcg: cgroup, referenced
+ * @sc: scan control, its target the root
+ *
+ * Return: how to rotate it: MEMCG_LRU_YOUNG once aged, below min or too
+ * small twice; MEMCG_LRU_TAIL once below low, offline or too small; 0 to
+ * leave it where it is.
+ */
+int lru_gen_shrink_one(struct mem_cgroup *memcg, struct scan_control *sc);
+
+/**
+ * lru_gen_shrink_node - MGLRU reclaim with the root as target (global
+ * reclaim, memory.reclaim on the root): the first priority from the
+ * inactive pages, then the cgroups in the memcg LRU's order
+ * @sc: scan control, its target the root
+ */
+void lru_gen_shrink_node(struct scan_control *sc);
 
 #endif /* MEMCG_MM_VMSCAN_H */
