@@ -660,6 +660,31 @@ int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
 /* release.c */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio);
 
+/*
+ * Folios a reclaim pass frees (shrink_folio_list's free_folios): uncharged
+ * in one gather and freed when @size are in, and at the end.
+ */
+struct folio_free_batch {
+	struct memcg_engine *e;
+	struct folio **folios;
+	unsigned nr, size;
+	struct folio_free_batch *saved;	/* an outer pass's */
+};
+
+/**
+ * folio_free_batch_begin - from now on this thread's folio_free_frozen()
+ * of @e's folios go into @b
+ * @b: batch
+ * @e: engine
+ * @space: room for @size folios
+ * @size: folios gathered before a flush (the kernel's batch size)
+ */
+void folio_free_batch_begin(struct folio_free_batch *b, struct memcg_engine *e,
+			    struct folio **space, unsigned size);
+
+/* Uncharge and free what @b gathered; the thread's previous batch again. */
+void folio_free_batch_end(struct folio_free_batch *b);
+
 /* cgroupfs.c */
 void memcg_peaks_release(struct mem_cgroup *memcg);
 

@@ -139,8 +139,9 @@ struct reclaim_stat {
  *	each to be shrunk in turn, if there is room for them all
  * @stat: what the batch held (zeroed by the caller)
  *
- * Freed folios leave the array; the rest are compacted at its start,
- * still isolated, PG_active set on those to activate.
+ * Freed folios leave the array, uncharged together (folio_free_batch:
+ * 6.12 flushes every 31, 6.1 at the end); the rest are compacted at its
+ * start, still isolated, PG_active set on those to activate.
  *
  * Return: pages freed; *@n becomes the folios left.
  */
