@@ -599,6 +599,7 @@ int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
 /* vmscan.c */
 #define MEMCG_RECLAIM_MAY_SWAP	(1u << 0)
 #define MEMCG_RECLAIM_PROACTIVE	(1u << 1)
+#define MEMCG_RECLAIM_KSWAPD	(1u << 2)	/* the machine's: full walks */
 #define SWAPPINESS_ANON_ONLY	201
 long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 				  unsigned gfp, unsigned options, int swappiness);

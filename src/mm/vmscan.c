@@ -283,7 +283,9 @@ retry:
  * @memcg: the reclaim target; its own protection is ignored
  * @nr_pages: pages wanted (at least SWAP_CLUSTER_MAX are aimed for)
  * @gfp: MEMCG_GFP_* flags of the charge that needs the pages
- * @options: MEMCG_RECLAIM_MAY_SWAP, MEMCG_RECLAIM_PROACTIVE
+ * @options: MEMCG_RECLAIM_MAY_SWAP, MEMCG_RECLAIM_PROACTIVE,
+ *	MEMCG_RECLAIM_KSWAPD (the machine is full: the root as target, full
+ *	walks, under MGLRU every pass aims at the whole goal)
  * @swappiness: 0..200, SWAPPINESS_ANON_ONLY, or -1 for the default
  *
  * Return: pages reclaimed.
@@ -299,6 +301,9 @@ long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 		.may_swap = options & MEMCG_RECLAIM_MAY_SWAP,
 		.gfp = gfp,
 		.proactive = options & MEMCG_RECLAIM_PROACTIVE,
+		/* kswapd walks every cgroup each pass */
+		.memcg_full_walk = options & MEMCG_RECLAIM_KSWAPD,
+		.kswapd = options & MEMCG_RECLAIM_KSWAPD,
 	};
 
 	long reclaimed;

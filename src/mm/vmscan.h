@@ -46,6 +46,7 @@ struct scan_control {
 	bool skipped_deactivate;	/* an active list was left unaged */
 	bool cache_trim_mode;		/* plenty of inactive file: file only */
 	bool memcg_full_walk;		/* 6.12: no partial walk this time */
+	bool kswapd;			/* the machine's reclaim (kswapd's) */
 	long nr_unqueued_dirty;		/* MGLRU, per pass: dirty pages taken */
 	long nr_file_taken;		/* and file pages taken */
 };

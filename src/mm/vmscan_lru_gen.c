@@ -506,8 +506,15 @@ static void set_initial_priority(struct scan_control *sc)
 
 void lru_gen_shrink_node(struct scan_control *sc)
 {
+	long reclaimed = sc->nr_reclaimed;
+
 	set_initial_priority(sc);
+	/* kswapd aims at its whole goal in every pass */
+	if (sc->kswapd)
+		sc->nr_reclaimed = 0;
 	shrink_many(sc->target->engine, sc, lru_gen_shrink_one);
+	if (sc->kswapd)
+		sc->nr_reclaimed += reclaimed;
 }
 
 bool memcg_folio_young(struct memcg_engine *e, struct folio *folio)

@@ -125,7 +125,8 @@ bool sim_reclaim_machine(struct memcg_engine *e)
 {
 	return try_to_free_mem_cgroup_pages(e->root, kswapd_goal(e),
 					    MEMCG_GFP_KERNEL,
-					    MEMCG_RECLAIM_MAY_SWAP, -1) > 0;
+					    MEMCG_RECLAIM_MAY_SWAP |
+					    MEMCG_RECLAIM_KSWAPD, -1) > 0;
 }
 
 /*
