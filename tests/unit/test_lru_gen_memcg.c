@@ -356,6 +356,44 @@ static void test_shrink_one_rotations(void **state)
 	memcg_engine_destroy(e);
 }
 
+/*
+ * Which reclaim uses the memcg LRU: reclaim of A (memory.max, .high,
+ * .reclaim on A) walks A's subtree with mem_cgroup_iter() and draws no
+ * bin while no cgroup ages; reclaim with the root as target goes through
+ * shrink_many(), which draws a start bin on each of its passes (13
+ * priorities, DEF_PRIORITY down to 0, at least), and rotates the empty
+ * cgroups (A and B below min, 0 >= 0, go young) until the old
+ * generation empties and seq moves on.
+ */
+static void test_which_reclaim(void **state)
+{
+	struct memcg_engine *e = engine();
+	struct mem_cgroup *root = e->root, *a, *b;
+	static int bins[256];
+
+	(void)state;
+	rotate(root, MEMCG_LRU_HEAD, 0);
+	a = mkdir_bin(e, "A", 0);
+	b = mkdir_bin(e, "B", 0);
+	script(e, bins, 256);
+	assert_int_equal(try_to_free_mem_cgroup_pages(a, 32, MEMCG_GFP_KERNEL,
+						      MEMCG_RECLAIM_MAY_SWAP,
+						      -1), 0);
+	assert_int_equal(e->memcg_lru->nr_script, 256);
+	assert_bin(e, 0, 0, 3, root, a, b);
+	assert_nr(e, 0, 3, 0, 0);
+
+	assert_int_equal(try_to_free_mem_cgroup_pages(root, 32,
+						      MEMCG_GFP_KERNEL,
+						      MEMCG_RECLAIM_MAY_SWAP,
+						      -1), 0);
+	assert_true(e->memcg_lru->nr_script <= 256 - 13);
+	assert_true(e->memcg_lru->seq > 0);
+	memcg_put(a);
+	memcg_put(b);
+	memcg_engine_destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_offline_release),
 		cmocka_unit_test(test_shrink_many),
 		cmocka_unit_test(test_shrink_one_rotations),
+		cmocka_unit_test(test_which_reclaim),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
