@@ -213,7 +213,6 @@ struct memcg_engine {
 	uintptr_t folio_bytes;		/* folio_of_engine() */
 	struct swap_device *swap;	/* NULL until memcg_swapon() */
 	struct objcg_table *objcgs;	/* objcg.c */
-	struct lru_gen_memcg *memcg_lru;	/* MGLRU only (lru_gen_memcg.c) */
 	const struct memcg_clock_ops *clock;	/* NULL: real time (clock.c) */
 	void *clock_priv;
 	const struct memcg_folio_client_ops *folio_client;	/* hooks.h */
@@ -249,6 +248,8 @@ struct memcg_engine {
 	_Atomic(struct mem_cgroup *) release_list;
 
 	atomic_long nr_memcgs;		/* allocated and not yet released */
+
+	struct lru_gen_memcg *memcg_lru;	/* MGLRU only (lru_gen_memcg.c) */
 };
 
 /* Locking contract for the helpers below: none, unless stated. */
