@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/memcontrol.h"
+#include "mm/lru_gen_memcg.h"
 #include "mm/swapfile.h"
 #include "mm/oom.h"
 #include "mm/shrinker.h"
@@ -102,7 +103,7 @@ static int engine_alloc_tables(struct memcg_engine *e)
 	memset(e->cpus, 0, e->nr_cpus * sizeof(*e->cpus));
 	e->nr_slots = MEMCG_NR_SLOTS;
 	e->slot_next_unused = 1;	/* slot 0 means "uncharged" */
-	return 0;
+	return lru_gen_memcg_create(e);
 }
 
 static void engine_free(struct memcg_engine *e)
@@ -113,6 +114,7 @@ static void engine_free(struct memcg_engine *e)
 	free(e->slots);
 	free(e->ids);
 	free(e->id_bitmap);
+	lru_gen_memcg_destroy(e);
 	pthread_mutex_destroy(&e->cgroup_mutex);
 	pthread_mutex_destroy(&e->drain_mutex);
 	pthread_mutex_destroy(&e->id_lock);

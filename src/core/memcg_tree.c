@@ -25,6 +25,7 @@
 #include "core/memcontrol.h"
 #include "core/memcg_walk.h"
 #include "mm/lru_gen.h"
+#include "mm/lru_gen_memcg.h"
 #include "mm/shrinker.h"
 
 #ifdef __SANITIZE_THREAD__
@@ -211,6 +212,7 @@ static void mem_cgroup_online(struct mem_cgroup *memcg)
 	}
 	for (p = memcg->parent; p; p = p->parent)
 		p->nr_descendants++;
+	lru_gen_online_memcg(memcg);
 }
 
 /* css_offline; call with cgroup_mutex held */
@@ -232,6 +234,7 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	drain_all_stock_sync(memcg);
 	mem_cgroup_reparent(memcg);
 	reparent_shrinker_deferred(memcg);
+	lru_gen_offline_memcg(memcg);
 	mem_cgroup_id_put_many(memcg, 1);
 }
 
@@ -256,6 +259,7 @@ static void mem_cgroup_released(struct mem_cgroup *memcg)
 			p->nr_dying_descendants--;
 		memcg_stat_fold_dead(memcg);
 	}
+	lru_gen_release_memcg(memcg);
 	memcg_peaks_release(memcg);
 	memcg_slot_free(e, memcg);
 	rcu_handoff_release(memcg);

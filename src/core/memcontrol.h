@@ -202,6 +202,7 @@ struct memcg_cpu_area {
 struct swap_device;
 struct obj_cgroup;
 struct objcg_table;
+struct lru_gen_memcg;
 
 struct memcg_engine {
 	struct memcg_config cfg;
@@ -248,6 +249,8 @@ struct memcg_engine {
 	_Atomic(struct mem_cgroup *) release_list;
 
 	atomic_long nr_memcgs;		/* allocated and not yet released */
+
+	struct lru_gen_memcg *memcg_lru;	/* MGLRU only (lru_gen_memcg.c) */
 };
 
 /* Locking contract for the helpers below: none, unless stated. */
@@ -418,6 +421,7 @@ void css_put_many(struct mem_cgroup *memcg, long nr);
 void css_get_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
 void css_put_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
 bool css_tryget_online(struct mem_cgroup *memcg);
+bool css_tryget(struct mem_cgroup *memcg);
 void css_kill(struct mem_cgroup *memcg);
 long css_ref_read(struct mem_cgroup *memcg);
 
@@ -600,6 +604,7 @@ int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
 /* vmscan.c */
 #define MEMCG_RECLAIM_MAY_SWAP	(1u << 0)
 #define MEMCG_RECLAIM_PROACTIVE	(1u << 1)
+#define MEMCG_RECLAIM_KSWAPD	(1u << 2)	/* the machine's: full walks */
 #define SWAPPINESS_ANON_ONLY	201
 long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 				  unsigned gfp, unsigned options, int swappiness);
@@ -660,6 +665,31 @@ int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
 
 /* release.c */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio);
+
+/*
+ * Folios a reclaim pass frees (shrink_folio_list's free_folios): uncharged
+ * in one gather and freed when @size are in, and at the end.
+ */
+struct folio_free_batch {
+	struct memcg_engine *e;
+	struct folio **folios;
+	unsigned nr, size;
+	struct folio_free_batch *saved;	/* an outer pass's */
+};
+
+/**
+ * folio_free_batch_begin - from now on this thread's folio_free_frozen()
+ * of @e's folios go into @b
+ * @b: batch
+ * @e: engine
+ * @space: room for @size folios
+ * @size: folios gathered before a flush (the kernel's batch size)
+ */
+void folio_free_batch_begin(struct folio_free_batch *b, struct memcg_engine *e,
+			    struct folio **space, unsigned size);
+
+/* Uncharge and free what @b gathered; the thread's previous batch again. */
+void folio_free_batch_end(struct folio_free_batch *b);
 
 /* cgroupfs.c */
 void memcg_peaks_release(struct mem_cgroup *memcg);

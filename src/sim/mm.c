@@ -88,6 +88,47 @@ int pte_reserve(struct mm_struct *mm, size_t nr)
 	return 0;
 }
 
+/* int_sqrt() */
+static unsigned long isqrt(unsigned long x)
+{
+	unsigned long r = 0, b;
+
+	for (b = 1UL << 30; b; b >>= 1)
+		if ((r + b) * (r + b) <= x)
+			r += b;
+	return r;
+}
+
+/*
+ * Pages reclaim frees when the machine is full. The kernel wakes kswapd
+ * as free memory falls below the low watermark and it reclaims up to the
+ * high one; the engine, with no kswapd, reclaims that much at once when
+ * the arena is empty. The watermarks from the machine's size, as
+ * calculate_min_free_kbytes() and __setup_per_zone_wmarks() (scale
+ * factor 10): min = int_sqrt(KiB * 16) KiB, high = min + 2 * max(min / 4,
+ * pages / 1000).
+ */
+static long kswapd_goal(struct memcg_engine *e)
+{
+	unsigned long pages = folio_arena_nr_frames(e->arena);
+	unsigned long min_kb = isqrt(pages * (MEMCG_PAGE_SIZE >> 10) * 16);
+	unsigned long min, step;
+
+	min_kb = min_kb < 128 ? 128 : min_kb > 262144 ? 262144 : min_kb;
+	min = min_kb / (MEMCG_PAGE_SIZE >> 10);
+	step = min / 4 > pages / 1000 ? min / 4 : pages / 1000;
+	return (long)(min + 2 * step);
+}
+
+bool sim_reclaim_machine(struct memcg_engine *e);
+bool sim_reclaim_machine(struct memcg_engine *e)
+{
+	return try_to_free_mem_cgroup_pages(e->root, kswapd_goal(e),
+					    MEMCG_GFP_KERNEL,
+					    MEMCG_RECLAIM_MAY_SWAP |
+					    MEMCG_RECLAIM_KSWAPD, -1) > 0;
+}
+
 /*
  * A free frame for a new folio: when the machine is full, reclaim from
  * the root, then call the global OOM killer.
@@ -103,9 +144,7 @@ static struct folio *alloc_folio(struct memcg_engine *e, enum folio_type type)
 			return folio;
 		if (current_task && current_task->oom_victim)
 			return NULL;
-		if (try_to_free_mem_cgroup_pages(e->root, MEMCG_CHARGE_BATCH,
-						 MEMCG_GFP_KERNEL,
-						 MEMCG_RECLAIM_MAY_SWAP, -1) > 0)
+		if (sim_reclaim_machine(e))
 			continue;
 		if (!mem_cgroup_out_of_memory(e, NULL, 1))
 			return NULL;
