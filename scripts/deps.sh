@@ -9,10 +9,14 @@
 # clang and libclang-rt-dev: the clang Release build of scripts/test.sh
 # (which builds the libFuzzer target too) and scripts/fuzz.sh; scdoc: the
 # man pages (docs/man/*.scd; without it the build skips them).
+# libfuse3-dev and fuse3: `memcg mount` (src/fuse/, libmemcg-fuse) and
+# fusermount3, which unmounts it and its test (without libfuse3-dev the
+# build leaves mount out).
 set -euo pipefail
 
 PACKAGES=(cmake gcc g++ make pkg-config linux-libc-dev libcmocka-dev liburcu-dev
-	  python3 clang libclang-rt-dev scdoc)
+	  python3 clang libclang-rt-dev scdoc
+	  libfuse3-dev fuse3)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

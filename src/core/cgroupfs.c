@@ -77,7 +77,7 @@ static const struct cftype *cftype_lookup(const struct cftype *cft,
 }
 
 /* The controller's files, then on v2 the cgroup core's pressure files. */
-static const struct cftype *cftype_find(struct mem_cgroup *memcg,
+const struct cftype *cgroup_cftype_find(struct mem_cgroup *memcg,
 					const char *name)
 {
 	const struct cftype *cft;
@@ -100,7 +100,8 @@ bool cgroup_file_exists(struct mem_cgroup *memcg, const char *name,
 		return false;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
-	return cftype_find(memcg, buf) || cgroup_file_unserved(memcg, buf);
+	return cgroup_cftype_find(memcg, buf) ||
+	       cgroup_file_unserved(memcg, buf);
 }
 
 int memcg_open(struct mem_cgroup *memcg, const char *name,
@@ -111,7 +112,7 @@ int memcg_open(struct mem_cgroup *memcg, const char *name,
 
 	if (!memcg || !name || !out)
 		return -EINVAL;
-	cft = cftype_find(memcg, name);
+	cft = cgroup_cftype_find(memcg, name);
 	if (!cft)
 		return -ENOENT;
 	if (!atomic_load(&memcg->online))

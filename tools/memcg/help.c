@@ -14,6 +14,8 @@ static const char summary[] =
 "                                      run it, plot every cgroup's memory\n"
 "       memcg kernel FILE [options]    run it on a real kernel under qemu\n"
 "       memcg compare FILE [options]   both, side by side\n"
+"       memcg mount DIR [FILE] [options]\n"
+"                                      the cgroup tree as files at DIR\n"
 "       memcg help [COMMAND]           this, or one command's options\n"
 "       memcg --version\n"
 "\n"
@@ -185,12 +187,36 @@ HELP_OPTION
 "     model\n"
 KERNEL_EXIT;
 
+static const char mount_help[] =
+"usage: memcg mount DIR [FILE] [options]\n"
+"\n"
+"Mount the engine's cgroup tree at DIR with FUSE, laid out as the\n"
+"kernel's cgroupfs (v1 or v2): mkdir, rmdir, ls, cat, echo VALUE > FILE\n"
+"and poll() on memory.events, with the kernel's errno for each failure.\n"
+"With a scenario FILE the tree shows its state while it runs, and its\n"
+"lines are printed as run prints them. The tree stays mounted after the\n"
+"last command, until fusermount3 -u DIR, SIGINT (Ctrl-C), SIGTERM or\n"
+"SIGHUP, which unmount and exit (during a command: when it is over).\n"
+"\n"
+"options:\n"
+"  --pause             stop before each command until Enter on standard\n"
+"                      input or SIGUSR1 (kill -USR1 PID)\n"
+ENGINE_OPTIONS
+MACHINE_OPTIONS
+HELP_OPTION
+"\n"
+"exit status:\n"
+"  0  unmounted, every expect held and every write succeeded so far\n"
+"  1  an expect or a write failed\n"
+"  2  bad usage, a malformed scenario, a machine the engine does not\n"
+"     model, or DIR missing, not a directory or busy (nothing mounted)\n";
+
 static const char help_help[] =
 "usage: memcg help [COMMAND]\n"
 "       memcg COMMAND --help\n"
 "\n"
 "Print the summary of every command, or the usage, options and exit\n"
-"status of one: run, tree, plot, kernel, compare, help.\n";
+"status of one: run, tree, plot, kernel, compare, mount, help.\n";
 
 static const struct {
 	const char *name;
@@ -201,6 +227,7 @@ static const struct {
 	{ "plot", plot_help },
 	{ "kernel", kernel_help },
 	{ "compare", compare_help },
+	{ "mount", mount_help },
 	{ "help", help_help },
 };
 
