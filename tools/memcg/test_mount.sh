@@ -288,6 +288,8 @@ echo >&3
 until_true "scenario over" has_line "$TMP/scn.err" "over; $M stays mounted"
 check "scenario output" "$(cat "$TMP/scn.out")" "t killed
 ok t killed (killed)"
+check "the same as memcg run's, reads between commands notwithstanding" \
+	"$(cat "$TMP/scn.out")" "$("$MEMCG" run "$SCN")"
 is_mounted "$M" || fail "scenario: not mounted after its end"
 check "after the OOM: memory.events" \
 	"$(grep -E '^oom(_kill)? ' "$M/A/memory.events" | tr '\n' ' ')" \
