@@ -225,6 +225,15 @@ int main(void)
 		       "no FUSE\n");
 		return 77;
 	}
+	if (access("/dev/fuse", R_OK | W_OK)) {
+		printf("FAIL: /dev/fuse exists but this user cannot open it\n");
+		return 1;
+	}
+	if (system("command -v fusermount3 >/dev/null")) {
+		printf("FAIL: fusermount3 is missing: install fuse3 "
+		       "(scripts/deps.sh)\n");
+		return 1;
+	}
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/memcg-fuse-XXXXXX");
 	if (!mkdtemp(tmpdir) || mkdir(path(""), 0755)) {
 		perror("memcg-fuse test directory");

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fuse_log.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -184,8 +185,10 @@ static void apply_overrides(const struct mount_cli *c, struct scn_machine *m)
 /* --- libfuse's messages: kept until mounted, to say why it failed --- */
 
 static char fuse_msg[512];
+static pthread_mutex_t fuse_msg_lock = PTHREAD_MUTEX_INITIALIZER;
 static atomic_bool fuse_mounted;
 
+/* libfuse logs from its caller's thread and from the mount's threads */
 static void fuse_log_line(enum fuse_log_level level, const char *fmt,
 			  va_list ap)
 {
@@ -196,10 +199,12 @@ static void fuse_log_line(enum fuse_log_level level, const char *fmt,
 		vfprintf(stderr, fmt, ap);
 		return;
 	}
+	pthread_mutex_lock(&fuse_msg_lock);
 	vsnprintf(fuse_msg, sizeof(fuse_msg), fmt, ap);
 	n = strlen(fuse_msg);
 	while (n && fuse_msg[n - 1] == '\n')
 		fuse_msg[--n] = '\0';
+	pthread_mutex_unlock(&fuse_msg_lock);
 }
 
 static int mount_error(const char *dir, int err)
