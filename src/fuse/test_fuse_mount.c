@@ -5,7 +5,8 @@
  * a write and a read through one fd, poll() woken by charges this thread
  * makes on the engine over memory.max); files still open at
  * memcg_fuse_unmount() (closed by it: the engine reports no leak, the fd
- * then answers ENOTCONN); memcg_fuse_fd() after an unmount from outside.
+ * then answers ENOTCONN); poll() of files that do not notify and of
+ * memory.pressure; memcg_fuse_fd() after an unmount from outside.
  *
  * Exits 77 (ctest's SKIP_RETURN_CODE) when there is no /dev/fuse at all.
  */
@@ -188,6 +189,46 @@ static void test_serve_and_unmount(void **state)
 	memcg_engine_destroy(e);
 }
 
+/*
+ * poll() of the files that do not notify as kernfs answers it: any file
+ * is changed until its first read, then never; memory.pressure is
+ * POLLERR | POLLPRI without a trigger, quiet with one that has not fired.
+ */
+static void test_poll_other_files(void **state)
+{
+	struct memcg_engine *e = engine_new();
+	struct memcg_fuse *m;
+	struct pollfd p;
+	char buf[256];
+	int fd;
+
+	assert_int_equal(memcg_fuse_mount(e, path(""), &m), 0);
+	left.m = m;
+	assert_int_equal(mkdir(path("A"), 0755), 0);
+	fd = keep_fd(open(path("A/memory.max"), O_RDONLY));
+	p = (struct pollfd){ .fd = fd, .events = POLLIN | POLLPRI };
+	assert_int_equal(poll(&p, 1, 0), 1);
+	assert_int_equal(p.revents, POLLIN | POLLPRI | POLLERR);
+	assert_int_equal(read(fd, buf, sizeof(buf)), 4);	/* "max\n" */
+	assert_int_equal(poll(&p, 1, 0), 1);
+	assert_int_equal(p.revents, POLLIN);
+
+	fd = keep_fd(open(path("A/memory.pressure"), O_RDWR));
+	p = (struct pollfd){ .fd = fd, .events = POLLPRI };
+	assert_int_equal(poll(&p, 1, 0), 1);
+	assert_int_equal(p.revents, POLLPRI | POLLERR);
+	assert_int_equal(write(fd, "some 150000 1000000", 19), 19);
+	assert_int_equal(poll(&p, 1, 0), 0);
+	assert_int_equal(write(fd, "some 150000 1000000", 19), -1);
+	assert_int_equal(errno, EBUSY);	/* one trigger per open file */
+
+	close_fds();
+	left.m = NULL;
+	memcg_fuse_unmount(m);
+	assert_int_equal(memcg_rmdir(e, "A"), 0);
+	memcg_engine_destroy(e);
+}
+
 /* An unmount from outside: memcg_fuse_fd() becomes readable. */
 static void test_unmounted_outside(void **state)
 {
@@ -216,6 +257,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_mount_points),
 		cmocka_unit_test_teardown(test_serve_and_unmount, teardown),
+		cmocka_unit_test_teardown(test_poll_other_files, teardown),
 		cmocka_unit_test_teardown(test_unmounted_outside, teardown),
 	};
 	int ret;
