@@ -83,7 +83,7 @@ static const struct cftype *cftype_lookup(const struct cftype *cft,
  * The controller's files, then on v2 the cgroup core's: the hierarchy
  * limits and the pressure files.
  */
-static const struct cftype *cftype_find(struct mem_cgroup *memcg,
+const struct cftype *cgroup_cftype_find(struct mem_cgroup *memcg,
 					const char *name)
 {
 	const struct cftype *cft;
@@ -96,13 +96,17 @@ static const struct cftype *cftype_find(struct mem_cgroup *memcg,
 	return cft ? cft : cftype_lookup(cgroup_psi_files, memcg, name);
 }
 
-/* The write handler, if the profile's kernel has one. */
+bool cgroup_cftype_writable(struct mem_cgroup *memcg, const struct cftype *cft)
+{
+	if (!cft->write)
+		return false;
+	return !(cft->flags & CFTYPE_WRITE_6_12) ||
+	       memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
+}
+
 static bool cftype_writable(const struct memcg_file *f)
 {
-	if (!f->cft->write)
-		return false;
-	return !(f->cft->flags & CFTYPE_WRITE_6_12) ||
-	       f->memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
+	return cgroup_cftype_writable(f->memcg, f->cft);
 }
 
 /* longer than any control file's name */
@@ -117,7 +121,8 @@ bool cgroup_file_exists(struct mem_cgroup *memcg, const char *name,
 		return false;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
-	return cftype_find(memcg, buf) || cgroup_file_unserved(memcg, buf);
+	return cgroup_cftype_find(memcg, buf) ||
+	       cgroup_file_unserved(memcg, buf);
 }
 
 int memcg_open(struct mem_cgroup *memcg, const char *name,
@@ -128,7 +133,7 @@ int memcg_open(struct mem_cgroup *memcg, const char *name,
 
 	if (!memcg || !name || !out)
 		return -EINVAL;
-	cft = cftype_find(memcg, name);
+	cft = cgroup_cftype_find(memcg, name);
 	if (!cft)
 		return -ENOENT;
 	if (!atomic_load(&memcg->online))

@@ -62,6 +62,24 @@ void cgroup_stat_show(struct memcg_file *f, struct seqbuf *s);
 #define CGROUP_FILE_WRITE_MAX	4096
 
 /**
+ * cgroup_cftype_find - the file @name of @memcg's directory the engine serves
+ * @memcg: cgroup
+ * @name: file name
+ *
+ * Return: its cftype (the controller's, then on v2 memory.pressure), or
+ * NULL when the engine serves no such file in this cgroup (the root lacks
+ * the CFTYPE_NOT_ON_ROOT files).
+ */
+const struct cftype *cgroup_cftype_find(struct mem_cgroup *memcg,
+					const char *name);
+
+/**
+ * cgroup_cftype_writable - whether @memcg's profile gives @cft a write
+ * handler (memory.peak has none on 6.1)
+ */
+bool cgroup_cftype_writable(struct mem_cgroup *memcg, const struct cftype *cft);
+
+/**
  * cgroup_file_exists - whether @memcg's directory holds a file @name
  * @memcg: cgroup
  * @name: a name, not necessarily NUL-terminated

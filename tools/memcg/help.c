@@ -16,6 +16,8 @@ static const char summary[] =
 "       memcg compare FILE [options]   both, side by side\n"
 "       memcg sweep FILE --set A/memory.low=0..60M:10M --show OUTPUTS\n"
 "                                      run it over a range of values\n"
+"       memcg mount DIR [FILE] [options]\n"
+"                                      the cgroup tree as files at DIR\n"
 "       memcg help [COMMAND]           this, or one command's options\n"
 "       memcg --version\n"
 "\n"
@@ -227,13 +229,36 @@ HELP_OPTION
 "  2  bad usage, a malformed scenario or range, an unknown file, shards\n"
 "     of different sweeps or missing points\n"
 "  3  a kernel point or a worker failed\n";
+static const char mount_help[] =
+"usage: memcg mount DIR [FILE] [options]\n"
+"\n"
+"Mount the engine's cgroup tree at DIR with FUSE, laid out as the\n"
+"kernel's cgroupfs (v1 or v2): mkdir, rmdir, ls, cat, echo VALUE > FILE\n"
+"and poll() on memory.events, with the kernel's errno for each failure.\n"
+"With a scenario FILE the tree shows its state while it runs, and its\n"
+"lines are printed as run prints them. The tree stays mounted after the\n"
+"last command, until fusermount3 -u DIR, SIGINT (Ctrl-C), SIGTERM or\n"
+"SIGHUP, which unmount and exit (during a command: when it is over).\n"
+"\n"
+"options:\n"
+"  --pause             stop before each command until Enter on standard\n"
+"                      input or SIGUSR1 (kill -USR1 PID)\n"
+ENGINE_OPTIONS
+MACHINE_OPTIONS
+HELP_OPTION
+"\n"
+"exit status:\n"
+"  0  unmounted, every expect held and every write succeeded so far\n"
+"  1  an expect or a write failed\n"
+"  2  bad usage, a malformed scenario, a machine the engine does not\n"
+"     model, or DIR missing, not a directory or busy (nothing mounted)\n";
 
 static const char help_help[] =
 "usage: memcg help [COMMAND]\n"
 "       memcg COMMAND --help\n"
 "\n"
 "Print the summary of every command, or the usage, options and exit\n"
-"status of one: run, tree, plot, kernel, compare, sweep, help.\n";
+"status of one: run, tree, plot, kernel, compare, sweep, mount, help.\n";
 
 static const struct {
 	const char *name;
@@ -245,6 +270,7 @@ static const struct {
 	{ "kernel", kernel_help },
 	{ "compare", compare_help },
 	{ "sweep", sweep_help },
+	{ "mount", mount_help },
 	{ "help", help_help },
 };
 

@@ -28,6 +28,9 @@
 #ifdef MEMCG_HAVE_ORACLE
 #include "oracle.h"
 #endif
+#ifdef MEMCG_HAVE_FUSE
+#include "mount.h"
+#endif
 
 struct cli {
 	const char *cmd;
@@ -359,6 +362,20 @@ static int oracle(const char *cmd, int argc, char **argv)
 #endif
 }
 
+/* memcg mount: mount.c, when libmemcg-fuse is built */
+static int fuse_mount_cmd(int argc, char **argv)
+{
+#ifdef MEMCG_HAVE_FUSE
+	return mount_main(argc - 1, argv + 1);
+#else
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "memcg mount: not built (libfuse3-dev, "
+		"-DMEMCG_BUILD_FUSE=ON)\n");
+	return MEMCG_EXIT_USAGE;
+#endif
+}
+
 static bool is_help(const char *a)
 {
 	return !strcmp(a, "--help") || !strcmp(a, "-h");
@@ -383,8 +400,8 @@ static int help(int argc, char **argv)
 					   "'%s'", argv[3]);
 		if (!help_command(argv[2], stdout))
 			return usage_error("help", "no command '%s' (run, tree, "
-					   "plot, kernel, compare, sweep, help)",
-					   argv[2]);
+					   "plot, kernel, compare, sweep, "
+					   "mount, help)", argv[2]);
 		return MEMCG_EXIT_OK;
 	}
 	if (!help_is_command(cmd))
@@ -435,6 +452,8 @@ static int dispatch(int argc, char **argv)
 		return oracle(c.cmd, argc, argv);
 	if (!strcmp(c.cmd, "sweep"))
 		return sweep_main(argc - 1, argv + 1);
+	if (!strcmp(c.cmd, "mount"))
+		return fuse_mount_cmd(argc, argv);
 	if (strcmp(c.cmd, "run") && strcmp(c.cmd, "tree") &&
 	    strcmp(c.cmd, "plot")) {
 		if (c.cmd[0] == '-')

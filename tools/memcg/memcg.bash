@@ -8,7 +8,7 @@
 _memcg()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd=${COMP_WORDS[1]:-}
-	local cmds="run tree plot kernel compare sweep help"
+	local cmds="run tree plot kernel compare sweep mount help"
 	local machine="--memory --swap --cpus --mode --policy"
 	local engine="--seed --keep-going $machine --help"
 	local oracle="--json --kernel --lru-gen --thp --repeat --timeout
@@ -63,6 +63,7 @@ _memcg()
 	compare) opts="$oracle --tolerance --tap" ;;
 	sweep) opts="--set --seed --show -j --jobs --plot --kernel --keep-going
 		--shard --merge --help" ;;
+	mount) opts="$engine --pause" ;;
 	help)
 		((COMP_CWORD == 2)) &&
 			mapfile -t COMPREPLY < <(compgen -W "$cmds" -- "$cur")
@@ -75,7 +76,8 @@ _memcg()
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		return
 	fi
-	# the scenario: *.scn files, and directories to reach them
+	# the scenario: *.scn files, and directories to reach them (and
+	# mount's DIR)
 	compopt -o filenames 2>/dev/null
 	mapfile -t COMPREPLY < <(compgen -f -X '!*.scn' -- "$cur"; compgen -d -- "$cur")
 }
