@@ -31,6 +31,7 @@ struct cli {
 	const char *cmd;
 	const char *file;
 	const char *output;
+	const char *plot;	/* run --plot OUT */
 	struct run_opts run;
 	bool show_tree;
 	bool utf8;
@@ -64,6 +65,7 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 enum opt_id {
 	OPT_SEED, OPT_MEMORY, OPT_SWAP, OPT_CPUS, OPT_MODE, OPT_POLICY,
 	OPT_OUTPUT, OPT_JSON, OPT_SHOW_TREE, OPT_UTF8, OPT_KEEP_GOING, OPT_TAP,
+	OPT_PLOT,
 };
 
 static const struct opt {
@@ -85,6 +87,7 @@ static const struct opt {
 	{ "--show-tree", NULL, OPT_SHOW_TREE, false, FOR_RUN },
 	{ "--utf8", NULL, OPT_UTF8, false, FOR_RUN | FOR_TREE },
 	{ "--keep-going", NULL, OPT_KEEP_GOING, false, FOR_ENGINE },
+	{ "--plot", NULL, OPT_PLOT, true, FOR_RUN },
 };
 
 static unsigned cmd_bit(const char *cmd)
@@ -186,6 +189,9 @@ static int set_opt(struct cli *c, const struct opt *o, const char *a,
 	case OPT_TAP:
 		c->run.tap = true;
 		break;
+	case OPT_PLOT:
+		c->plot = v;
+		break;
 	}
 	(void)a;
 	return 0;
@@ -276,8 +282,9 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	char *tap = NULL;
 	size_t tap_len = 0;
 	FILE *out = tree ? NULL : stdout;
+	struct plot_out plot;
 	struct run *r;
-	int err, ret;
+	int err, ret, plot_err;
 
 	/* KTAP's plan comes first: the run's lines wait in memory */
 	if (c->run.tap) {
@@ -287,16 +294,25 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 			return MEMCG_EXIT_USAGE;
 		}
 	}
+	if (c->plot && plot_open(&plot, c->cmd, c->plot)) {
+		if (c->run.tap) {
+			fclose(out);
+			free(tap);
+		}
+		return MEMCG_EXIT_USAGE;
+	}
 	err = run_create(s, &c->run, out, &r);
 	if (err) {
 		if (c->run.tap) {
 			fclose(out);
 			free(tap);
 		}
+		if (c->plot)
+			plot_out_abort(&plot);
 		run_create_error(s, err);
 		return MEMCG_EXIT_USAGE;
 	}
-	run_all(r);
+	plot_err = c->plot ? plot_run(r, &plot) : (run_all(r), 0);
 	if (c->run.tap) {
 		fclose(out);
 		report_tap_finish(run_report(r), stdout, tap, tap_len, s,
@@ -308,6 +324,11 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	ret = run_exit_code(r);
 	run_summary(c, s, r);
 	run_destroy(r);
+	if (plot_err) {
+		fprintf(stderr, "memcg %s: %s: %s\n", c->cmd, c->plot,
+			errname(plot_err));
+		return MEMCG_EXIT_USAGE;
+	}
 	return ret;
 }
 
@@ -316,13 +337,11 @@ static int cmd_plot(const struct cli *c, const struct scenario *s)
 	int ret;
 
 	if (!c->output)
-		return usage_error(c->cmd, "-o OUT.svg is required");
+		return usage_error(c->cmd, "-o OUT.svg (or OUT.html) is "
+				   "required");
 	ret = plot_scenario(s, &c->run, c->output);
-	if (ret < 0) {
-		fprintf(stderr, "memcg plot: %s: %s\n", c->output,
-			errname(ret));
-		return MEMCG_EXIT_USAGE;
-	}
+	if (ret < 0)
+		return MEMCG_EXIT_USAGE;	/* plot_scenario() said why */
 	if (strcmp(c->output, "-"))
 		fprintf(stderr, "memcg plot: wrote %s\n", c->output);
 	return ret;
