@@ -2,7 +2,10 @@
 /*
  * The plot as a self-contained HTML page (plot_out.h): the SVG inline,
  * the samples as JSON in a <script type="application/json"
- * id="plot-data">, and a small script that follows the pointer: a cursor
+ * id="plot-data"> (per source: its cgroups, frames {x, line, cmd, ms},
+ * and per cgroup and frame every series and memory.events key (as
+ * "ev_KEY"), null
+ * where the cgroup was not there), and a small script that follows the pointer: a cursor
  * line on the plot and a table of every cgroup's values at the nearest
  * sample (id "hover", filled with the last sample on load). No external
  * file, font or script.
@@ -30,18 +33,23 @@ static void json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static void json_value(FILE *f, const struct plot_cell *x, int i)
+static void json_value(FILE *f, const struct plot_cell *x, int i, bool ev)
 {
-	if (x->state == PC_NONE || x->v[i] == PLOT_UNSET)
+	int64_t v = ev ? x->ev[i] : x->v[i];
+
+	if (x->state == PC_NONE || v == PLOT_UNSET)
 		fputs("null", f);
-	else if (x->v[i] == PLOT_NO_LIMIT)
+	else if (v == PLOT_NO_LIMIT)
 		fputs("\"max\"", f);
 	else
-		fprintf(f, "%lld", (long long)x->v[i]);
+		fprintf(f, "%lld", (long long)v);
 }
 
-/* One series of every cgroup: [[frame values of cgroup 0], ...]. */
-static void json_series(FILE *f, const struct plot_data *d, int i)
+/*
+ * One series (or, @ev, one memory.events key) of every cgroup:
+ * [[frame values of cgroup 0], ...].
+ */
+static void json_series(FILE *f, const struct plot_data *d, int i, bool ev)
 {
 	fputc('[', f);
 	for (int c = 0; c < d->nr_cg; c++) {
@@ -49,7 +57,7 @@ static void json_series(FILE *f, const struct plot_data *d, int i)
 		for (uint32_t k = 0; k < d->nr_frames; k++) {
 			if (k)
 				fputc(',', f);
-			json_value(f, plot_data_cell(d, k, c), i);
+			json_value(f, plot_data_cell(d, k, c), i, ev);
 		}
 		fputc(']', f);
 	}
@@ -93,7 +101,11 @@ static void json_source(FILE *f, const struct plot_layout *l, int s)
 	fputc(']', f);
 	for (int i = 0; i < PS_NR; i++) {
 		fprintf(f, ",\"%s\":", keys[i]);
-		json_series(f, d, i);
+		json_series(f, d, i, false);
+	}
+	for (int i = 0; i < PE_NR; i++) {
+		fprintf(f, ",\"ev_%s\":", plot_event_name(i));
+		json_series(f, d, i, true);
 	}
 	fputc('}', f);
 }

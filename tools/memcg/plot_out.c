@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plot_lines.h"
 #include "plot_out.h"
 
 static int format_of(const char *path, enum plot_format *fmt)
@@ -25,6 +26,8 @@ static int format_of(const char *path, enum plot_format *fmt)
 		*fmt = PLOT_SVG;
 	else if (!strcasecmp(dot, ".html") || !strcasecmp(dot, ".htm"))
 		*fmt = PLOT_HTML;
+	else if (!strcasecmp(dot, ".samples"))
+		*fmt = PLOT_SAMPLES;
 	else
 		return -EINVAL;
 	return 0;
@@ -37,8 +40,8 @@ int plot_out_open(struct plot_out *o, const char *path, char *why, size_t len)
 	memset(o, 0, sizeof(*o));
 	o->path = path;
 	if (format_of(path, &o->format)) {
-		snprintf(why, len, "%s: unknown output format (.svg, .html "
-			 "or .htm)", path);
+		snprintf(why, len, "%s: unknown output format (.svg, .html, "
+			 ".htm or .samples)", path);
 		return -EINVAL;
 	}
 	if (!strcmp(path, "-")) {
@@ -70,8 +73,18 @@ int plot_out_write(struct plot_out *o, const struct plot_data *const *src,
 		   int nr)
 {
 	struct plot_layout l;
-	int err = plot_layout_init(&l, src, nr);
+	int err;
 
+	if (o->format == PLOT_SAMPLES) {
+		const struct plot_data *d = src[0];
+
+		for (uint32_t k = 0; k < d->nr_frames; k++)
+			plot_lines_write(o->f, d->frames[k].cmd,
+					 d->frames[k].clock_ns,
+					 plot_data_cell(d, k, 0), d->nr_cg);
+		return 0;
+	}
+	err = plot_layout_init(&l, src, nr);
 	if (err)
 		return err;
 	if (o->format == PLOT_HTML)

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Where a plot goes: the format from the file name's extension (.svg, or
- * .html/.htm for a self-contained page with hover values; "-" is SVG on
- * standard output), written to a temporary file beside it and renamed
+ * Where a plot goes: the format from the file name's extension (.svg,
+ * .html/.htm for a self-contained page with hover values, .samples for
+ * the samples as text lines (plot_lines.h); "-" is SVG on standard
+ * output), written to a temporary file beside it and renamed
  * into place when complete, so that a failed run leaves nothing
  * half-written.
  */
@@ -16,6 +17,7 @@
 enum plot_format {
 	PLOT_SVG,
 	PLOT_HTML,
+	PLOT_SAMPLES,	/* .samples: the first source's frames (plot_lines.h) */
 };
 
 /**
@@ -35,7 +37,7 @@ struct plot_out {
 /**
  * plot_out_open - check @path's extension and create its temporary file
  * @o: output
- * @path: OUT.svg, OUT.html, OUT.htm or "-"
+ * @path: OUT.svg, OUT.html, OUT.htm, OUT.samples or "-"
  * @why: receives one line saying what is wrong
  * @len: size of @why
  *

@@ -363,7 +363,7 @@ struct ev_cluster {
 	int line;		/* its last frame's command line */
 };
 
-#define MARKER_GAP 12.0		/* pixels: closer growth joins the marker */
+#define MARKER_GAP 24.0		/* pixels: closer growth joins the marker */
 
 static void flush_cluster(FILE *f, const struct plot_layout *l, int s, int c,
 			  int ev, const struct ev_cluster *cl, int *stack)
@@ -613,8 +613,9 @@ static double legend_markers(FILE *f, const struct plot_layout *l, double x,
 			fprintf(f, "%s", l->src[0]->v1 ? "failcnt" :
 				plot_event_name(ev));
 			for (int s = 0; s < l->nr_src; s++)
-				fprintf(f, "%s%s %lld", s ? ", " : ": ",
+				fprintf(f, "%s%s%s%lld", s ? ", " : ": ",
 					l->nr_src > 1 ? l->src[s]->label : "",
+					l->nr_src > 1 ? " " : "",
 					event_total(l->src[s], ev));
 			fputs("</text></g>\n", f);
 		}
