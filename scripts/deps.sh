@@ -8,11 +8,13 @@
 #
 # clang and libclang-rt-dev: the clang Release build of scripts/test.sh
 # (which builds the libFuzzer target too) and scripts/fuzz.sh; scdoc: the
-# man pages (docs/man/*.scd; without it the build skips them).
+# man pages (docs/man/*.scd; without it the build skips them); chromium
+# and fonts-dejavu-core: test_plot_browser.sh renders the plots headless
+# (and docs/*.png were rendered so), in the font the SVG names.
 set -euo pipefail
 
 PACKAGES=(cmake gcc g++ make pkg-config linux-libc-dev libcmocka-dev liburcu-dev
-	  python3 clang libclang-rt-dev scdoc)
+	  python3 clang libclang-rt-dev scdoc chromium fonts-dejavu-core)
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do
