@@ -347,9 +347,10 @@ static int frame_line(const struct plot_data *d, uint32_t k)
 }
 
 static void marker_open(FILE *f, const struct plot_data *d, int c,
-			const char *cls, long long count)
+			const char *cls, long long count, bool lighter)
 {
-	fprintf(f, "<g class=\"marker ev-%s\"", cls);
+	fprintf(f, "<g class=\"marker ev-%s\"%s", cls,
+		lighter ? " opacity=\"0.5\"" : "");
 	attr_cgroup(f, d, c);
 	fprintf(f, " data-count=\"%lld\"><title>", count);
 	plot_xml_text(f, d->paths[c], 200);
@@ -378,7 +379,7 @@ static void flush_cluster(FILE *f, const struct plot_layout *l, int s, int c,
 		cur = before;
 	y = plot_y(l, drawable(cur) ? cur : 0) - 13.0 * stack[cl->k]++;
 
-	marker_open(f, d, c, plot_event_name(ev), cl->n);
+	marker_open(f, d, c, plot_event_name(ev), cl->n, s > 0);
 	fprintf(f, " (%s): %s%s%s +%lld, %lld in all (to line %d)</title>",
 		d->label, d->v1 ? "memory.failcnt" : "memory.events",
 		d->v1 ? "" : " ", d->v1 ? "" : plot_event_name(ev), cl->n,
@@ -439,7 +440,7 @@ static void draw_removals(FILE *f, const struct plot_layout *l, int s, int c)
 
 		if (a->state != PC_ONLINE || b->state == PC_ONLINE)
 			continue;
-		marker_open(f, d, c, "removed", 1);
+		marker_open(f, d, c, "removed", 1, s > 0);
 		fprintf(f, " (%s): removed (line %d), %s</title>", d->label,
 			frame_line(d, k),
 			b->state == PC_DYING ? "dying until freed" : "freed");
