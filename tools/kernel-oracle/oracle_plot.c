@@ -16,18 +16,26 @@ int oracle_plot_open(struct oracle_plot *p, const char *cmd, const char *path,
 		     const struct scenario *s, bool compare)
 {
 	char why[1024], esc[4096];
-	int fd;
+	int fd, err;
 
 	memset(p, 0, sizeof(*p));
-	if (plot_out_open(&p->out, path, why, sizeof(why))) {
+	if (!strcmp(path, "-")) {
+		fprintf(stderr, "memcg %s: --plot -: standard output has the "
+			"results; name a file (.svg or .html)\n", cmd);
+		return 2;
+	}
+	err = plot_out_open(&p->out, path, why, sizeof(why));
+	if (!err && p->out.format == PLOT_SAMPLES) {
+		plot_out_abort(&p->out);
+		err = -EINVAL;
+	}
+	if (err == -EINVAL)	/* pictures only here */
+		snprintf(why, sizeof(why), "%s: unknown output format (.svg, "
+			 ".html or .htm)", path);
+	if (err) {
 		fprintf(stderr, "memcg %s: %s\n", cmd,
 			scn_escape(why, esc, sizeof(esc)));
 		return 2;
-	}
-	if (p->out.format == PLOT_SAMPLES) {
-		fprintf(stderr, "memcg %s: %s: a picture only (.svg, .html)\n",
-			cmd, scn_escape(path, esc, sizeof(esc)));
-		goto fail;
 	}
 	if (plot_data_init(&p->kernel, s, "kernel", 0) ||
 	    (compare && plot_data_init(&p->engine, s, "engine", 0))) {

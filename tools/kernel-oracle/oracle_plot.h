@@ -41,7 +41,7 @@ struct oracle_plot {
  * and, for compare, the engine's samples file
  * @p: the plot
  * @cmd: "kernel" or "compare", for the message
- * @path: OUT.svg or OUT.html
+ * @path: OUT.svg or OUT.html (not "-": stdout has the results)
  * @s: the scenario
  * @compare: with the engine's side
  *

@@ -153,10 +153,14 @@ check "20000 cgroups: $n samples, want 2-8" test "$n" -ge 2 -a "$n" -le 8
 
 # 6. Bad output: one line, exit 2, nothing written, no run.
 mkdir "$TMP/empty"
+# (kernel and compare check the name before any VM boots)
 for cmd in "plot $L -o $TMP/empty/x.png" "plot $L -o $TMP/empty/svg" \
 	   "run $L --plot $TMP/empty/x.txt" \
 	   "plot $L -o $TMP/empty/missing/x.svg" \
-	   "run $L --plot $TMP/empty/missing/x.html"; do
+	   "run $L --plot $TMP/empty/missing/x.html" \
+	   "kernel $L --plot $TMP/empty/x.png" "compare $L --plot -" \
+	   "compare $L --plot $TMP/empty/missing/x.svg" \
+	   "kernel $L --plot $TMP/empty/x.samples"; do
 	# shellcheck disable=SC2086
 	expect_rc 2 "$MEMCG" $cmd
 	check "$cmd: not one line on stderr" test "$(wc -l <"$TMP/err")" = 1
