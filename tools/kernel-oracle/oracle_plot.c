@@ -79,6 +79,7 @@ void oracle_plot_line(const char *line, void *arg)
 int oracle_plot_finish(struct oracle_plot *p, const char *cmd)
 {
 	const struct plot_data *src[2];
+	char esc[4096];
 	int nr = 0, err;
 
 	if (p->engine_tmp[0]) {
@@ -95,19 +96,18 @@ int oracle_plot_finish(struct oracle_plot *p, const char *cmd)
 	if (p->bad)
 		fprintf(stderr, "memcg %s: %u malformed sample lines from the "
 			"player\n", cmd, p->bad);
+	scn_escape(p->out.path, esc, sizeof(esc));
 	err = plot_out_write(&p->out, src, nr);
 	if (err) {
-		fprintf(stderr, "memcg %s: %s: %s\n", cmd, p->out.path,
-			errname(err));
+		fprintf(stderr, "memcg %s: %s: %s\n", cmd, esc, errname(err));
 		oracle_plot_abort(p);
 		return 2;
 	}
 	err = plot_out_commit(&p->out);
 	if (err)
-		fprintf(stderr, "memcg %s: %s: %s\n", cmd, p->out.path,
-			errname(err));
-	else if (strcmp(p->out.path, "-"))
-		fprintf(stderr, "memcg %s: wrote %s\n", cmd, p->out.path);
+		fprintf(stderr, "memcg %s: %s: %s\n", cmd, esc, errname(err));
+	else
+		fprintf(stderr, "memcg %s: wrote %s\n", cmd, esc);
 	oracle_plot_abort(p);	/* the rest */
 	return err ? 2 : 0;
 }

@@ -325,8 +325,10 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	run_summary(c, s, r);
 	run_destroy(r);
 	if (plot_err) {
-		fprintf(stderr, "memcg %s: %s: %s\n", c->cmd, c->plot,
-			errname(plot_err));
+		char esc[4096];
+
+		fprintf(stderr, "memcg %s: %s: %s\n", c->cmd,
+			scn_escape(c->plot, esc, sizeof(esc)), errname(plot_err));
 		return MEMCG_EXIT_USAGE;
 	}
 	return ret;
@@ -334,6 +336,7 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 
 static int cmd_plot(const struct cli *c, const struct scenario *s)
 {
+	char esc[4096];
 	int ret;
 
 	if (!c->output)
@@ -343,7 +346,8 @@ static int cmd_plot(const struct cli *c, const struct scenario *s)
 	if (ret < 0)
 		return MEMCG_EXIT_USAGE;	/* plot_scenario() said why */
 	if (strcmp(c->output, "-"))
-		fprintf(stderr, "memcg plot: wrote %s\n", c->output);
+		fprintf(stderr, "memcg plot: wrote %s\n",
+			scn_escape(c->output, esc, sizeof(esc)));
 	return ret;
 }
 

@@ -72,8 +72,12 @@ int plot_scenario(const struct scenario *s, const struct run_opts *o,
 		return ret;
 	}
 	ret = plot_run(r, &out);
-	if (ret)
-		fprintf(stderr, "memcg plot: %s: %s\n", path, errname(ret));
+	if (ret) {
+		char esc[4096];
+
+		fprintf(stderr, "memcg plot: %s: %s\n",
+			scn_escape(path, esc, sizeof(esc)), errname(ret));
+	}
 	else
 		ret = run_exit_code(r);
 	run_destroy(r);
