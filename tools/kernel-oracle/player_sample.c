@@ -232,17 +232,18 @@ fail_free:
 	return err;
 }
 
-void psample_command(struct psample *ps, int cmd)
-{
-	if (ps)
-		atomic_store(&ps->cmd, cmd);
-}
-
-/* show and expect lines change nothing: no sample where they end. */
+/* show and expect lines change nothing: no sample in them (as the engine). */
 static bool changes_state(const struct scn_cmd *c)
 {
 	return c->type != SCN_SHOW && c->type != SCN_EXPECT &&
 	       c->type != SCN_EXPECT_TASK;
+}
+
+void psample_command(struct psample *ps, int cmd)
+{
+	if (ps)
+		atomic_store(&ps->cmd, changes_state(&ps->d.s->cmds[cmd]) ?
+				       cmd : IDLE);
 }
 
 void psample_end(struct psample *ps, int cmd, FILE *out)

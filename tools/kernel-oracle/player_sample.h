@@ -38,7 +38,10 @@ struct psample;
 int psample_start(struct psample **out, const struct scenario *s,
 		  const char *root, bool v1);
 
-/** psample_command - command @cmd (an index of the scenario) starts */
+/**
+ * psample_command - command @cmd (an index of the scenario) starts;
+ * sampled if it can change memory (not show or expect)
+ */
 void psample_command(struct psample *ps, int cmd);
 
 /**

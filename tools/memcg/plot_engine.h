@@ -12,7 +12,8 @@
  * min, low, high, max and memory.events (v1: usage, memsw, limit and
  * failcnt; the root: the sum of memory.stat's anon, file, kernel and
  * sock); a removed cgroup still charged is read through
- * memcg_for_each_dying() and drawn as dying until it is freed.
+ * memcg_for_each_dying() and drawn as dying until it is freed (a path
+ * created again shows its new cgroup).
  */
 #ifndef MEMCG_TOOL_PLOT_ENGINE_H
 #define MEMCG_TOOL_PLOT_ENGINE_H
