@@ -27,6 +27,7 @@ struct psample {
 	atomic_int cmd;
 	atomic_bool stop;
 	pthread_t thread;
+	pthread_mutex_t busy;	/* held while a sample is taken */
 	pthread_mutex_t lock;	/* buf */
 	char *buf;
 	size_t len, cap;
@@ -183,13 +184,15 @@ static void *sampler(void *arg)
 		}
 		clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL);
 		/*
-		 * The command may end while this sample is read: the line
-		 * then follows the command's end sample, still counted in
-		 * that command (plot_lines_parse() takes lines in order).
+		 * Under busy: psample_end() waits for a sample being taken
+		 * before it takes the command's last, so that no sample read
+		 * before the command ended follows it.
 		 */
+		pthread_mutex_lock(&ps->busy);
 		cmd = atomic_load(&ps->cmd);
 		if (cmd != IDLE && !atomic_load(&ps->stop))
 			take(ps, ps->cells, cmd);
+		pthread_mutex_unlock(&ps->busy);
 	}
 	return NULL;
 }
@@ -212,6 +215,7 @@ int psample_start(struct psample **out, const struct scenario *s,
 	if (!ps->cells || !ps->end_cells)
 		goto fail;
 	pthread_mutex_init(&ps->lock, NULL);
+	pthread_mutex_init(&ps->busy, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &ps->t0);
 	atomic_init(&ps->cmd, IDLE);
 	take(ps, ps->end_cells, -1);
@@ -222,6 +226,7 @@ int psample_start(struct psample **out, const struct scenario *s,
 	return 0;
 fail_lock:
 	pthread_mutex_destroy(&ps->lock);
+	pthread_mutex_destroy(&ps->busy);
 fail:
 	free(ps->cells);
 	free(ps->end_cells);
@@ -251,12 +256,14 @@ void psample_end(struct psample *ps, int cmd, FILE *out)
 	if (!ps)
 		return;
 	atomic_store(&ps->cmd, IDLE);
+	pthread_mutex_lock(&ps->busy);		/* the thread's sample first */
 	if (changes_state(&ps->d.s->cmds[cmd]))
 		take(ps, ps->end_cells, cmd);
 	pthread_mutex_lock(&ps->lock);
 	fwrite(ps->buf, 1, ps->len, out);
 	ps->len = 0;
 	pthread_mutex_unlock(&ps->lock);
+	pthread_mutex_unlock(&ps->busy);
 	fflush(out);
 }
 
@@ -267,6 +274,7 @@ void psample_stop(struct psample *ps)
 	atomic_store(&ps->stop, true);
 	pthread_join(ps->thread, NULL);
 	pthread_mutex_destroy(&ps->lock);
+	pthread_mutex_destroy(&ps->busy);
 	free(ps->cells);
 	free(ps->end_cells);
 	free(ps->buf);

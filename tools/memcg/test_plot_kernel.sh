@@ -36,7 +36,10 @@ grep -q '@@SAMPLE' "$TMP/kout" && {
 	failures=$((failures + 1))
 }
 
-python3 - "$TMP/c.html" "$TMP/k.svg" <<'EOF' || failures=$((failures + 1))
+python3 - "$TMP/c.html" "$TMP/k.svg" <<'EOF' || {
+	failures=$((failures + 1))
+	sed 's/^/  | /' "$TMP/out" >&2	# compare's table
+}
 import json, re, sys, xml.etree.ElementTree as ET
 
 page = open(sys.argv[1]).read()
@@ -50,14 +53,14 @@ cur = [v for v in ker['current'][0] if v is not None]
 assert 45 << 20 <= max(cur) <= 50 << 20, max(cur)          # up to its limit
 assert max(v for v in ker['swap'][0] if v is not None) >= 40 << 20
 assert ker['max'][0][-2] == 50 << 20, ker['max'][0][-2]
-assert ker['current'][0][-1] is None                        # removed: gone
-assert max(v for v in ker['ev_max'][0] if v is not None) > 0
+assert ker['current'][0][-1] is None, ker['frames'][-3:]     # removed: gone
+assert max(v for v in ker['ev_max'][0] if v is not None) > 0, ker['ev_max'][0][-5:]
 # samples within "t anon 120M" (line 8), in time order
 anon = [f for f in ker['frames'] if f['line'] == 8]
 assert len(anon) >= 10, len(anon)
 assert all(a['ms'] <= b['ms'] for a, b in zip(ker['frames'], ker['frames'][1:]))
 # the engine: A dying after rmdir, on the engine's side only
-assert eng['dying'][0][-1] == 1 and not any(ker['dying'][0])
+assert eng['dying'][0][-1] == 1 and not any(ker['dying'][0]), (eng['dying'][0][-3:], eng['frames'][-3:])
 # the overlay: the kernel's lines drawn lighter on the engine's axes
 assert 'class="series current" data-cgroup="A" data-source="kernel"' in page
 assert re.search(r'data-source="kernel" fill="none" stroke="#1f77b4" '
