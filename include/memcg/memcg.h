@@ -231,6 +231,38 @@ MEMCG_API bool memcg_is_online(struct mem_cgroup *memcg);
 MEMCG_API int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len);
 
 /**
+ * struct memcg_dying - a removed cgroup that still exists (memcg_for_each_dying())
+ * @path: its path when it was removed
+ * @memory: bytes still charged to it (its memory.current when online)
+ * @swap: swap bytes still charged to it (v2: memory.swap.current; v1:
+ *        memory+swap less memory)
+ */
+struct memcg_dying {
+	const char *path;
+	uint64_t memory;
+	uint64_t swap;
+};
+
+/**
+ * memcg_for_each_dying - call @fn for every dying cgroup: removed by
+ * rmdir, not yet freed because charges or references remain (the
+ * kernel's nr_dying_descendants), parents before their children
+ * @e: engine
+ * @fn: called with the cgroup tree lock held: it must not call into the
+ *      engine; @d is valid during the call only
+ * @arg: passed to @fn
+ *
+ * For observers (the memcg tool's plots): the kernel shows a dying
+ * cgroup only as a count, and memcg_read() answers -ENOENT for it.
+ *
+ * Return: how many dying cgroups @fn was called for.
+ */
+MEMCG_API int memcg_for_each_dying(struct memcg_engine *e,
+				   void (*fn)(const struct memcg_dying *d,
+					      void *arg),
+				   void *arg);
+
+/**
  * memcg_attach_task - count one more task in @memcg (cgroup.procs)
  * @memcg: an online cgroup
  *

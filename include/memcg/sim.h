@@ -201,6 +201,35 @@ MEMCG_API long memcg_task_swap_pages(struct memcg_task *t);
 MEMCG_API uint64_t memcg_clock_ns(struct memcg_engine *e);
 
 /**
+ * typedef memcg_sim_progress_fn - what memcg_sim_set_progress() calls
+ * @priv: as given
+ * @t: the task that made progress
+ * @nr_pages: the pages that step faulted in, swapped in, read or wrote
+ */
+typedef void (*memcg_sim_progress_fn)(void *priv, struct memcg_task *t,
+				      long nr_pages);
+
+/**
+ * memcg_sim_set_progress - have tasks report their progress within a call
+ * @e: engine (made a simulator engine if it is not one yet)
+ * @fn: called after each page (or huge page) a task faults in, swaps in,
+ *      reads or writes through the page cache, where the task returns to
+ *      user space (after any memory.high penalty, so memcg_clock_ns() has
+ *      advanced by it); NULL to stop
+ * @priv: passed to @fn
+ *
+ * For observers that sample the engine within a long task call (the
+ * memcg tool's plots). @fn runs on the task's thread with no engine or
+ * simulator lock held: it may read control files and call
+ * memcg_for_each_dying(), but must not drive tasks. Set it before tasks
+ * run, not while they do.
+ *
+ * Return: 0, or as memcg_sim_attach().
+ */
+MEMCG_API int memcg_sim_set_progress(struct memcg_engine *e,
+				     memcg_sim_progress_fn fn, void *priv);
+
+/**
  * memcg_task_for_each - call @fn for every task ever created, in creation
  * order (dead ones included)
  */

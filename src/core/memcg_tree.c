@@ -522,6 +522,48 @@ int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
 	return (int)(need - 1);
 }
 
+/* A dying cgroup's counters, as its memory.current and swap.current read. */
+static void dying_usage(struct mem_cgroup *memcg, struct memcg_dying *d)
+{
+	long memory = page_counter_read(&memcg->memory);
+	long swap = page_counter_read(&memcg->swap);
+
+	if (do_memsw_account(memcg))
+		swap = swap > memory ? swap - memory : 0;	/* memsw */
+	d->memory = (uint64_t)memory * MEMCG_PAGE_SIZE;
+	d->swap = (uint64_t)swap * MEMCG_PAGE_SIZE;
+}
+
+int memcg_for_each_dying(struct memcg_engine *e,
+			 void (*fn)(const struct memcg_dying *d, void *arg),
+			 void *arg)
+{
+	struct mem_cgroup *pos;
+	char *path;
+	int n = 0;
+
+	if (!e || !fn)
+		return -EINVAL;
+	path = malloc(MEMCG_PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	pthread_mutex_lock(&e->cgroup_mutex);
+	mem_cgroup_release_locked(e);	/* the queued ones are not dying */
+	memcg_for_each_descendant_pre(pos, e->root) {
+		struct memcg_dying d = { .path = path };
+
+		if (atomic_load(&pos->online) || pos->released ||
+		    memcg_path(pos, path, MEMCG_PATH_MAX) < 0)
+			continue;
+		dying_usage(pos, &d);
+		fn(&d, arg);
+		n++;
+	}
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	free(path);
+	return n;
+}
+
 int memcg_attach_task(struct mem_cgroup *memcg)
 {
 	struct memcg_engine *e = memcg->engine;

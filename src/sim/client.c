@@ -169,3 +169,24 @@ int memcg_sim_set_thp(struct memcg_engine *e, enum memcg_thp thp)
 	sim_of(e)->thp = thp == MEMCG_THP_ALWAYS;
 	return 0;
 }
+
+int memcg_sim_set_progress(struct memcg_engine *e, memcg_sim_progress_fn fn,
+			   void *priv)
+{
+	int err = memcg_sim_attach(e);
+
+	if (err)
+		return err;
+	sim_of(e)->progress = fn;
+	sim_of(e)->progress_priv = priv;
+	return 0;
+}
+
+void sim_return_to_user(struct memcg_task *t, long nr_pages)
+{
+	struct memcg_sim *sim = sim_of(t->e);
+
+	mem_cgroup_handle_over_high(t->e);
+	if (sim->progress && nr_pages)
+		sim->progress(sim->progress_priv, t, nr_pages);
+}

@@ -299,7 +299,8 @@ int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock)
 			i += PTES_PER_PMD;
 		else if (ret == -EAGAIN && !(ret = fault_one(t, mlock)))
 			i++;
-		mem_cgroup_handle_over_high(t->e);	/* return to user */
+		/* return to user */
+		sim_return_to_user(t, ret ? 0 : huge ? PTES_PER_PMD : 1);
 		/*
 		 * The task then writes the huge range's other pages: each
 		 * an access through the PMD, whose accessed bit that return's
@@ -401,7 +402,7 @@ static int mm_access(struct memcg_task *t, size_t start, size_t end)
 		pthread_mutex_unlock(&sim->lock);
 		if (pte & PTE_SWAP) {
 			ret = swapin_one(t, i, (memcg_swp_entry_t){ pte & ~PTE_SWAP });
-			mem_cgroup_handle_over_high(e);
+			sim_return_to_user(t, ret ? 0 : 1);
 		}
 	}
 	return t->oom_victim ? -ENOMEM : ret;

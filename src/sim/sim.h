@@ -156,6 +156,8 @@ struct memcg_sim {
 	uint64_t *rmap;			/* per frame */
 	atomic_ullong clock_ns;		/* the virtual clock */
 	bool thp;			/* huge folios at anon faults */
+	memcg_sim_progress_fn progress;	/* memcg_sim_set_progress() */
+	void *progress_priv;
 };
 
 /* The task the calling thread is running, or NULL (library callers). */
@@ -265,6 +267,14 @@ int filemap_read_back(struct memcg_engine *e, struct memcg_file_pages *f,
  */
 bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio);
 void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim);
+
+/**
+ * sim_return_to_user - where a task's step returns to user space: pay the
+ * memory.high penalty, then report the step's progress
+ * @t: the task
+ * @nr_pages: the pages the step faulted in, swapped in, read or wrote
+ */
+void sim_return_to_user(struct memcg_task *t, long nr_pages);
 
 /* task.c */
 void task_free_memory(struct memcg_task *t);

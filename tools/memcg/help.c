@@ -91,7 +91,10 @@ static const char summary[] =
 "  --paths             print where the player, its scripts and the cache\n" \
 "                      are, and run nothing\n" \
 "  --keep-going        run on after a failed write, on both sides\n" \
-"  --seed N            the engine's CPU placement (compare)\n"
+"  --seed N            the engine's CPU placement (compare)\n" \
+"  --plot OUT          draw the kernel's timeline, sampled every 10 ms in\n" \
+"                      the VM (.svg or .html); compare: the engine's\n" \
+"                      (solid) and the kernel's (lighter) on one plot\n"
 
 static const char run_help[] =
 "usage: memcg run FILE [options]\n"
@@ -114,6 +117,8 @@ ENGINE_OPTIONS
 "                      max, events): redrawn in place on a terminal, the\n"
 "                      run's lines after it; else a table every 10\n"
 "                      commands and at the end\n"
+"  --plot OUT          also draw the run's timeline, as memcg plot -o OUT\n"
+"                      (.svg, .html, or .samples: the samples as text)\n"
 MACHINE_OPTIONS
 HELP_OPTION
 ENGINE_EXIT;
@@ -135,15 +140,19 @@ HELP_OPTION
 ENGINE_EXIT;
 
 static const char plot_help[] =
-"usage: memcg plot FILE -o OUT.svg [options]\n"
+"usage: memcg plot FILE -o OUT.svg|OUT.html [options]\n"
 "\n"
-"Run a scenario on the engine, sampling every cgroup after each command,\n"
-"and draw memory.current, memory.swap.current, memory.high and\n"
-"memory.max of every cgroup as SVG, with markers where memory.events\n"
-"grow.\n"
+"Run a scenario on the engine, sampling every cgroup within each command\n"
+"(every 1 MiB a task charges, or 10 ms of the virtual clock) and where\n"
+"it ends, and draw every cgroup's memory.current and memory.swap.current\n"
+"as lines, memory.min, low, high and max dashed, markers with counts\n"
+"where memory.events low, high, max, oom and oom_kill grow, and a\n"
+"removed cgroup still charged until it is freed. OUT.html is a\n"
+"self-contained page that shows the values under the pointer.\n"
 "\n"
 "options:\n"
-"  -o, --output FILE   the SVG to write (\"-\": stdout); required\n"
+"  -o, --output FILE   .svg, .html (or .htm), or .samples (the samples as\n"
+"                      text lines); \"-\": SVG on stdout; required\n"
 ENGINE_OPTIONS
 MACHINE_OPTIONS
 HELP_OPTION

@@ -36,6 +36,7 @@ struct cli {
 	const char *cmd;
 	const char *file;
 	const char *output;
+	const char *plot;	/* run --plot OUT */
 	struct run_opts run;
 	bool show_tree;
 	bool utf8;
@@ -71,6 +72,7 @@ enum opt_id {
 	OPT_SEED, OPT_MEMORY, OPT_SWAP, OPT_CPUS, OPT_MODE, OPT_POLICY,
 	OPT_OUTPUT, OPT_JSON, OPT_SHOW_TREE, OPT_UTF8, OPT_KEEP_GOING, OPT_TAP,
 	OPT_TOP,
+	OPT_PLOT,
 };
 
 static const struct opt {
@@ -93,6 +95,7 @@ static const struct opt {
 	{ "--utf8", NULL, OPT_UTF8, false, FOR_RUN | FOR_TREE },
 	{ "--keep-going", NULL, OPT_KEEP_GOING, false, FOR_ENGINE },
 	{ "--top", NULL, OPT_TOP, false, FOR_RUN },
+	{ "--plot", NULL, OPT_PLOT, true, FOR_RUN },
 };
 
 static unsigned cmd_bit(const char *cmd)
@@ -197,6 +200,9 @@ static int set_opt(struct cli *c, const struct opt *o, const char *a,
 	case OPT_TOP:
 		c->top = true;
 		break;
+	case OPT_PLOT:
+		c->plot = v;
+		break;
 	}
 	(void)a;
 	return 0;
@@ -293,8 +299,9 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	/* KTAP's plan comes first, and --top redraws the terminal: the
 	 * run's lines wait in memory */
 	bool held = c->run.tap || (c->top && top_wants_tty(stdout));
+	struct plot_out plot;
 	struct run *r;
-	int err, ret;
+	int err, ret, plot_err;
 
 	if (held) {
 		out = open_memstream(&tap, &tap_len);
@@ -303,16 +310,30 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 			return MEMCG_EXIT_USAGE;
 		}
 	}
+	if (c->plot && plot_open(&plot, c->cmd, c->plot)) {
+		if (held) {
+			fclose(out);
+			free(tap);
+		}
+		return MEMCG_EXIT_USAGE;
+	}
 	err = run_create(s, &c->run, out, &r);
 	if (err) {
 		if (held) {
 			fclose(out);
 			free(tap);
 		}
+		if (c->plot)
+			plot_out_abort(&plot);
 		run_create_error(s, err);
 		return MEMCG_EXIT_USAGE;
 	}
-	top_run_all(r, s, c->top, stdout);
+	if (c->plot) {
+		plot_err = plot_run(r, &plot);
+	} else {
+		top_run_all(r, s, c->top, stdout);
+		plot_err = 0;
+	}
 	if (c->run.tap) {
 		fclose(out);
 		report_tap_finish(run_report(r), stdout, tap, tap_len, s,
@@ -328,23 +349,30 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	ret = run_exit_code(r);
 	run_summary(c, s, r);
 	run_destroy(r);
+	if (plot_err) {
+		char esc[4096];
+
+		fprintf(stderr, "memcg %s: %s: %s\n", c->cmd,
+			scn_escape(c->plot, esc, sizeof(esc)), errname(plot_err));
+		return MEMCG_EXIT_USAGE;
+	}
 	return ret;
 }
 
 static int cmd_plot(const struct cli *c, const struct scenario *s)
 {
+	char esc[4096];
 	int ret;
 
 	if (!c->output)
-		return usage_error(c->cmd, "-o OUT.svg is required");
+		return usage_error(c->cmd, "-o OUT.svg (or OUT.html) is "
+				   "required");
 	ret = plot_scenario(s, &c->run, c->output);
-	if (ret < 0) {
-		fprintf(stderr, "memcg plot: %s: %s\n", c->output,
-			errname(ret));
-		return MEMCG_EXIT_USAGE;
-	}
+	if (ret < 0)
+		return MEMCG_EXIT_USAGE;	/* plot_scenario() said why */
 	if (strcmp(c->output, "-"))
-		fprintf(stderr, "memcg plot: wrote %s\n", c->output);
+		fprintf(stderr, "memcg plot: wrote %s\n",
+			scn_escape(c->output, esc, sizeof(esc)));
 	return ret;
 }
 

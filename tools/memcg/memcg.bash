@@ -13,7 +13,7 @@ _memcg()
 	local engine="--seed --keep-going $machine --help"
 	local oracle="--json --kernel --lru-gen --thp --repeat --timeout
 		--cmd-timeout --accel --console --keep --paths --keep-going
-		--seed $machine --help"
+		--seed --plot $machine --help"
 	local opts
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -56,7 +56,7 @@ _memcg()
 		return ;;
 	esac
 	case $cmd in
-	run) opts="$engine --json --tap --show-tree --utf8 --top" ;;
+	run) opts="$engine --json --tap --show-tree --utf8 --top --plot" ;;
 	tree) opts="$engine --json --utf8" ;;
 	plot) opts="$engine -o --output" ;;
 	kernel) opts="$oracle" ;;

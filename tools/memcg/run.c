@@ -443,6 +443,12 @@ size_t run_next_index(const struct run *r)
 	return r->next;
 }
 
+/** run_scenario - the run's scenario */
+const struct scenario *run_scenario(const struct run *r)
+{
+	return r->s;
+}
+
 /** run_engine - the run's engine (for tree and plot) */
 struct memcg_engine *run_engine(struct run *r)
 {
