@@ -20,7 +20,7 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_C_COMPILER=clang \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMCG_SANITIZE=address,undefined \
 	-DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link \
 	-DMEMCG_BUILD_TESTS=OFF -DMEMCG_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz_scenario >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz_scenario fuzz_run fuzz_api >/dev/null
 
 mkdir -p "$BUILD_DIR/crashes"
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
