@@ -788,7 +788,10 @@ static int setup(struct world *w)
 	cfg.nr_cpus = 1 + (b >> 3 & 3);
 	cfg.huge_order = HUGE_ORDER;
 	cfg.deterministic = true;
-	cfg.reclaim = b & 0x20 ? MEMCG_RECLAIM_MGLRU : MEMCG_RECLAIM_CLASSIC;
+	if (b & 0x20 && !(b & 1)) {	/* MGLRU is 6.12's, which has no v1 */
+		cfg.kernel = MEMCG_KERNEL_6_12;
+		cfg.reclaim = MEMCG_RECLAIM_MGLRU;
+	}
 	cfg.memory_recursiveprot = b & 0x40;
 	memcg_set_cpu(0);
 	if (memcg_engine_create(&cfg, &w->a))
