@@ -267,7 +267,7 @@ static void op_write(struct world *w)
 		break;
 	case 1:		/* a length past the buffer: -E2BIG before reading */
 		CHECK(memcg_write_len(cg, file, v, pick_size(w, 0) |
-				      ((size_t)1 << 12) + 1) == -E2BIG);
+				      (((size_t)1 << 12) + 1)) == -E2BIG);
 		break;
 	default:	/* NULs and 0xa0 */
 		memset(buf, 0, sizeof(buf));
