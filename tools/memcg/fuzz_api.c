@@ -686,9 +686,12 @@ static void op_foreign(struct world *w)
 	case 10:
 		ret = memcg_task_create(w->a, "x", w->b_cg, &t);
 		break;
-	case 11:
-		ret = w->nr_task ? memcg_task_move(w->task[0], w->b_cg) :
-				   -EINVAL;
+	case 11:	/* a dead task is -ESRCH whatever the cgroup */
+		if (w->nr_task)
+			ret = memcg_task_move(w->task[0], w->b_cg);
+		if (w->nr_task && !memcg_task_alive(w->task[0]) &&
+		    ret == -ESRCH)
+			ret = -EINVAL;
 		break;
 	case 12:	/* reported on stderr, left alone */
 		memcg_folio_put(w->a, w->b_folio);
