@@ -765,12 +765,19 @@ static void op_double_put(struct world *w)
 		_exit(0);
 	}
 	close(fds[1]);
-	while (len < sizeof(msg) - 1 &&
-	       (n = read(fds[0], msg + len, sizeof(msg) - 1 - len)) > 0)
+	/* libFuzzer's timer (SIGALRM) interrupts the reads and the wait */
+	while (len < sizeof(msg) - 1) {
+		n = read(fds[0], msg + len, sizeof(msg) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
 		len += (size_t)n;
+	}
 	msg[len] = '\0';
 	close(fds[0]);
-	CHECK(waitpid(pid, &status, 0) == pid);
+	while (waitpid(pid, &status, 0) < 0)
+		CHECK(errno == EINTR);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT ||
 	    !strstr(msg, "victim")) {
 		fprintf(stderr, "fuzz_api: double put (%s rmdir): status %#x, "
