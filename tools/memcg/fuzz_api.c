@@ -269,8 +269,12 @@ static void op_write(struct world *w)
 		int ret = memcg_write_len(cg, file, v, pick_size(w, 0) |
 					  (((size_t)1 << 12) + 1));
 
-		/* a file the cgroup lacks is -ENOENT first, as open(2) */
-		CHECK(ret == -E2BIG || ret == -ENOENT || ret == -EINVAL);
+		/*
+		 * -E2BIG, or what open(2) says first: -ENOENT for a file the
+		 * cgroup lacks, -ENODEV once the cgroup is removed
+		 */
+		CHECK(ret == -E2BIG || ret == -ENOENT || ret == -ENODEV ||
+		      ret == -EINVAL);
 		break;
 	}
 	default:	/* NULs and 0xa0 */
