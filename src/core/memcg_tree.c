@@ -564,6 +564,18 @@ int memcg_for_each_dying(struct memcg_engine *e,
 	return n;
 }
 
+/*
+ * A task in @memcg counts in every ancestor's subtree count, so that PSI
+ * reads the subtree's tasks in O(1) (mem_cgroup_nr_tasks()), not in a
+ * walk per level: a stall at depth d would cost O(d^2). Ancestors outlive
+ * @memcg, which the task holds.
+ */
+static void nr_tasks_subtree_add(struct mem_cgroup *memcg, long delta)
+{
+	for (; memcg; memcg = memcg->parent)
+		atomic_fetch_add(&memcg->nr_tasks_subtree, delta);
+}
+
 int memcg_attach_task(struct mem_cgroup *memcg)
 {
 	struct memcg_engine *e = memcg->engine;
@@ -577,12 +589,15 @@ int memcg_attach_task(struct mem_cgroup *memcg)
 	else
 		atomic_fetch_add(&memcg->nr_tasks, 1);
 	pthread_mutex_unlock(&e->cgroup_mutex);
+	if (!err)
+		nr_tasks_subtree_add(memcg, 1);
 	return err;
 }
 
 void memcg_detach_task(struct mem_cgroup *memcg)
 {
 	atomic_fetch_sub(&memcg->nr_tasks, 1);
+	nr_tasks_subtree_add(memcg, -1);
 }
 
 /* Children before parents; the root stays online. */

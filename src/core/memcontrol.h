@@ -150,6 +150,7 @@ struct mem_cgroup {
 	int nr_descendants;		/* under cgroup_mutex */
 	int nr_dying_descendants;
 	atomic_int nr_tasks;
+	atomic_long nr_tasks_subtree;	/* nr_tasks of it and its descendants */
 
 	uint16_t id;
 	atomic_int id_ref;		/* online state + swap records */

@@ -63,15 +63,8 @@ static void sim_release(void *priv)
 {
 	struct memcg_sim *sim = priv;
 	struct memcg_engine *e = sim->e;
-	struct memcg_task *t, *next;
 
-	for (t = sim->tasks; t; t = next) {
-		next = t->next;
-		if (t->mm)
-			task_free_memory(t);
-		free(t->name);
-		free(t);
-	}
+	sim_tasks_free(sim);
 	filemap_destroy(e, sim);
 	free(sim->mms);
 	free(sim->rmap);

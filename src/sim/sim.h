@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/memcontrol.h"
+#include "lib/strtab.h"
 #include "memcg/sim.h"
 #include "mm/oom.h"
 
@@ -149,6 +150,9 @@ struct memcg_sim {
 	struct memcg_engine *e;
 	pthread_mutex_t lock;
 	struct memcg_task *tasks, **tasks_tail;
+	struct strtab task_names;	/* name -> index in named */
+	struct memcg_task **named;	/* the newest task of each name */
+	size_t nr_named, cap_named;
 	struct mm_struct **mms;		/* by id; NULL when free */
 	uint32_t nr_mms;
 	struct memcg_file_pages **files;
@@ -278,5 +282,7 @@ void sim_return_to_user(struct memcg_task *t, long nr_pages);
 
 /* task.c */
 void task_free_memory(struct memcg_task *t);
+/** sim_tasks_free - free every task (exiting the live ones) and the index */
+void sim_tasks_free(struct memcg_sim *sim);
 
 #endif /* MEMCG_SIM_SIM_H */

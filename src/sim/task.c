@@ -7,6 +7,7 @@
  * the caller.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +45,37 @@ static const struct memcg_victim_ops task_victim_ops = {
 	.kill = task_oom_kill,
 };
 
+/*
+ * Index @t by its name, under sim->lock: sim->task_names maps each name
+ * to a slot of sim->named, which holds the newest task of that name (the
+ * key is the first one's name: tasks live until the simulator does).
+ */
+static int task_index_add(struct memcg_sim *sim, struct memcg_task *t)
+{
+	int i = strtab_get(&sim->task_names, t->name);
+
+	if (i >= 0) {
+		sim->named[i] = t;
+		return 0;
+	}
+	if (sim->nr_named == sim->cap_named) {
+		size_t cap = sim->cap_named ? 2 * sim->cap_named : 64;
+		struct memcg_task **named;
+
+		if (cap > INT_MAX)
+			return -ENOMEM;
+		named = realloc(sim->named, cap * sizeof(*named));
+		if (!named)
+			return -ENOMEM;
+		sim->named = named;
+		sim->cap_named = cap;
+	}
+	if (strtab_put(&sim->task_names, t->name, (int)sim->nr_named))
+		return -ENOMEM;
+	sim->named[sim->nr_named++] = t;
+	return 0;
+}
+
 int memcg_task_create(struct memcg_engine *e, const char *name,
 		      struct mem_cgroup *memcg, struct memcg_task **out)
 {
@@ -67,42 +99,70 @@ int memcg_task_create(struct memcg_engine *e, const char *name,
 		return -ENOMEM;
 	}
 	err = memcg_attach_task(memcg);
-	if (!err) {
-		err = memcg_victim_register(memcg, &task_victim_ops, t,
-					    &t->victim);
-		if (err)
-			memcg_detach_task(memcg);
-	}
-	if (err) {
-		mm_free(e, sim, t->mm);
-		free(t->name);
-		free(t);
-		return err;
-	}
+	if (err)
+		goto free;
+	err = memcg_victim_register(memcg, &task_victim_ops, t, &t->victim);
+	if (err)
+		goto detach;
 	css_get(memcg);
 	t->e = e;
 	t->memcg = memcg;
 	pthread_mutex_lock(&sim->lock);
-	*sim->tasks_tail = t;
-	sim->tasks_tail = &t->next;
+	err = task_index_add(sim, t);
+	if (!err) {
+		*sim->tasks_tail = t;
+		sim->tasks_tail = &t->next;
+	}
 	pthread_mutex_unlock(&sim->lock);
+	if (err)
+		goto unregister;
 	*out = t;
 	return 0;
+unregister:
+	memcg_victim_unregister(t->victim);
+	css_put(memcg);
+detach:
+	memcg_detach_task(memcg);
+free:
+	mm_free(e, sim, t->mm);
+	free(t->name);
+	free(t);
+	return err;
 }
 
 struct memcg_task *memcg_task_find(struct memcg_engine *e, const char *name)
 {
 	struct memcg_sim *sim = sim_of(e);
-	struct memcg_task *t, *found = NULL;
+	struct memcg_task *found = NULL;
+	int i;
 
-	if (!sim)
+	if (!sim || !name)
 		return NULL;
 	pthread_mutex_lock(&sim->lock);
-	for (t = sim->tasks; t; t = t->next)
-		if (!strcmp(t->name, name))
-			found = t;	/* the newest of that name */
+	i = strtab_get(&sim->task_names, name);
+	if (i >= 0)
+		found = sim->named[i];
 	pthread_mutex_unlock(&sim->lock);
 	return found;
+}
+
+void sim_tasks_free(struct memcg_sim *sim)
+{
+	struct memcg_task *t, *next;
+
+	for (t = sim->tasks; t; t = next) {
+		next = t->next;
+		if (t->mm)
+			task_free_memory(t);
+		free(t->name);
+		free(t);
+	}
+	sim->tasks = NULL;
+	sim->tasks_tail = &sim->tasks;
+	strtab_free(&sim->task_names);
+	free(sim->named);
+	sim->named = NULL;
+	sim->nr_named = sim->cap_named = 0;
 }
 
 /**
