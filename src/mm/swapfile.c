@@ -97,7 +97,7 @@ static void nr_free_add(struct swap_device *dev, unsigned cpu, long d)
 	long v = atomic_fetch_add_explicit(&p->nr_free, d,
 					   memory_order_relaxed) + d;
 
-	if (v >= SWAP_FREE_BATCH || v <= -SWAP_FREE_BATCH) {
+	if (v >= dev->free_batch || v <= -dev->free_batch) {
 		v = atomic_exchange_explicit(&p->nr_free, 0, memory_order_relaxed);
 		atomic_fetch_add_explicit(&dev->nr_free, v, memory_order_relaxed);
 	}
@@ -163,6 +163,11 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	dev->engine = engine;
 	dev->nr_slots = nr;
 	dev->nr_cpus = nr_cpus;
+	dev->free_batch = (long)(nr / 64 / nr_cpus);
+	if (dev->free_batch > SWAP_FREE_BATCH)
+		dev->free_batch = SWAP_FREE_BATCH;
+	if (dev->free_batch < 1)
+		dev->free_batch = 1;
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_mutex_init(&dev->list_lock, NULL);
 	dev->swap_map = calloc(nr, 1);
@@ -568,8 +573,7 @@ void swap_slots_drain(struct swap_device *dev, unsigned cpu)
 static bool slots_cache_switch(struct swap_device *dev, bool active)
 {
 	long per_cpu = (long)dev->nr_cpus * SWAP_SLOTS_CACHE_SIZE;
-	/* the device's count without the CPUs' deltas: close enough */
-	long nr_free = atomic_load_explicit(&dev->nr_free, memory_order_relaxed);
+	long nr_free = (long)swap_nr_free_approx(dev);
 
 	return active ? nr_free < 2 * per_cpu : nr_free > 5 * per_cpu;
 }

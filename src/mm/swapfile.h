@@ -45,7 +45,11 @@
 
 /* Slots a CPU keeps before returning them (the kernel's SWAP_BATCH). */
 #define SWAP_SLOTS_CACHE_SIZE 64
-/* A CPU's free-count delta folded into the device's past this. */
+/*
+ * A CPU's free-count delta is folded into the device's past this, or past
+ * 1/64 of the device's slots per CPU when that is less, so that the
+ * folded count is never off by more than 1/64 of the device.
+ */
 #define SWAP_FREE_BATCH 64
 
 /* One CPU's freed slots not yet returned (swap_slots.c's slots_ret). */
@@ -108,6 +112,7 @@ struct swap_device {
 	pthread_mutex_t list_lock;
 	struct swap_cluster_list_head free_clusters, nonfull_clusters;
 	unsigned nr_cpus;
+	long free_batch;		/* SWAP_FREE_BATCH or less */
 	struct swap_pcp *pcp;			/* per CPU */
 	struct swap_slots_ret *slots_ret;	/* per CPU */
 	_Atomic bool slots_cache_active;	/* written under lock */
@@ -232,6 +237,21 @@ void swap_unlock_range(struct swap_device *dev, size_t off, size_t nr);
  * @dev: device
  */
 size_t swap_nr_free(struct swap_device *dev);
+
+/**
+ * swap_nr_free_approx - the free slots without the CPUs' deltas, off by
+ * at most nr_cpus * free_batch (the kernel's get_nr_swap_pages(), which
+ * the per-CPU slot caches make approximate too): one load of a line
+ * written once per free_batch operations of a CPU, where the exact sum
+ * reads every CPU's line, each written on every operation
+ * @dev: device
+ */
+static inline size_t swap_nr_free_approx(struct swap_device *dev)
+{
+	long n = atomic_load_explicit(&dev->nr_free, memory_order_relaxed);
+
+	return n > 0 ? (size_t)n : 0;
+}
 
 /**
  * swap_write - write @nr pages of @data to the slots from @off
