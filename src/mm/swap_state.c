@@ -526,34 +526,59 @@ static struct folio *swap_cache_get(struct memcg_engine *e, size_t off)
 	}
 }
 
-/* Publish a freshly read folio unless another swap-in got there first. */
-static bool swap_cache_add_new(struct memcg_engine *e, struct folio *folio,
-			       size_t off)
+/* What swap_cache_add_new() found at the slot. */
+enum swapin_publish {
+	SWAPIN_ADDED,		/* ours is in the cache now */
+	SWAPIN_CACHED,		/* another folio is: use that one */
+	SWAPIN_BUSY,		/* the cache bit is held: try again */
+	SWAPIN_FREED,		/* no page table refers to the slot any more */
+};
+
+/*
+ * Publish a freshly read folio at @off, as the kernel's swapcache_prepare()
+ * claims the slot: only if no folio is cached there, the slot is still
+ * referenced, and its cache bit is clear. A cache bit set with no folio
+ * cached is a folio on its way out: swap_remove_mapping() took it out of
+ * the cache and has not yet dropped the bit (put_swap_folio()). Publishing
+ * then would let that put drop the bit of our folio: the slot would be
+ * freed under it, or its own put would find the bit gone ("put with state
+ * 0"). The kernel's swap-in waits such a slot out (-EEXIST); so do we.
+ */
+static enum swapin_publish swap_cache_add_new(struct memcg_engine *e,
+					      struct folio *folio, size_t off)
 {
 	struct swap_device *dev = e->swap;
-	bool added = false;
+	enum swapin_publish ret = SWAPIN_ADDED;
+	uint8_t m;
 
 	swap_lock_range(dev, off, 1);
-	if (swap_cache_pfn(dev, off) == FOLIO_NONE) {
+	m = swap_slot_state(dev, off);
+	if (swap_cache_pfn(dev, off) != FOLIO_NONE)
+		ret = SWAPIN_CACHED;
+	else if (m & SWAP_HAS_CACHE)
+		ret = SWAPIN_BUSY;
+	else if (!(m & SWAP_MAP_MAX))
+		ret = SWAPIN_FREED;
+	if (ret == SWAPIN_ADDED) {
 		swap_cache_set_pfn(dev, off, folio_pfn(e->arena, folio));
 		__atomic_store_n(&dev->folio_swap[swap_cache_pfn(dev, off)],
 				 (uint32_t)off + 1, __ATOMIC_RELAXED);
-		swap_slot_set(dev, off, swap_slot_state(dev, off) |
-			      SWAP_HAS_CACHE);
-		added = true;
+		swap_slot_set(dev, off, m | SWAP_HAS_CACHE);
 	}
 	swap_unlock_range(dev, off, 1);
-	if (added) {
+	if (ret == SWAPIN_ADDED) {
 		folio_get(folio);
 		folio_set_flag(folio, PG_swapcache);
 		swapcache_stat(e, folio, 1);
 	}
-	return added;
+	return ret;
 }
 
-int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
-		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out)
+int swapin_folio(struct memcg_engine *e, memcg_swp_entry_t entry,
+		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out,
+		 bool *new_folio)
 {
+	enum swapin_publish publish = SWAPIN_ADDED;
 	struct folio *folio;
 	size_t off;
 	int err = entry_slot(e, entry, &off);
@@ -562,6 +587,7 @@ int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
 		return err ? err : -EINVAL;
 	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
 		return -EINVAL;		/* no page table refers to it */
+	*new_folio = false;
 	for (;;) {
 		folio = swap_cache_get(e, off);
 		if (folio)
@@ -572,23 +598,38 @@ int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
 		err = mem_cgroup_swapin_charge_folio(e, folio, memcg, gfp, off);
 		if (!err)
 			err = swap_read(e->swap, off, folio_address(e->arena, folio), 1);
-		if (!err && swap_cache_add_new(e, folio, off)) {
+		if (!err)
+			publish = swap_cache_add_new(e, folio, off);
+		if (!err && publish == SWAPIN_ADDED) {
 			uint64_t shadow = swap_take_shadow(e, off);
 
 			mod_memcg_state(folio_memcg(e, folio), MEMCG_PSWPIN, 1);
 			mem_cgroup_swapin_uncharge_swap(e, off, 1);
 			if (shadow)
 				workingset_refault(e, folio, shadow);
+			*new_folio = true;
 			break;
 		}
 		memcg_folio_put(e, folio);
 		if (err)
 			return err;
+		if (publish == SWAPIN_FREED)
+			return -EINVAL;
+		if (publish == SWAPIN_BUSY)
+			sched_yield();	/* until its put_swap_folio() */
 	}
 	*out = folio;
 	mem_cgroup_release_pending(e);
 	mem_cgroup_return_to_user(e, gfp);
 	return 0;
+}
+
+int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
+		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out)
+{
+	bool new_folio;
+
+	return swapin_folio(e, entry, memcg, gfp, out, &new_folio);
 }
 
 int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
@@ -625,7 +666,13 @@ void swap_cache_drop_all(struct memcg_engine *e)
 
 	if (!e->swap)
 		return;
-	swap_slots_drain_all(e);
+	/*
+	 * Off first, as swapoff does: with the return caches still active,
+	 * the slots the loop below frees would go back into them after the
+	 * drain and stay there, recorded and charged, holding their
+	 * cgroups' ids past the engine's teardown.
+	 */
+	swap_slots_cache_disable(e->swap);
 	for (off = 0; off < e->swap->nr_slots; off++) {
 		struct folio *folio;
 

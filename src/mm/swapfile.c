@@ -593,6 +593,17 @@ bool swap_slots_cache_check(struct swap_device *dev)
 	return deactivated;
 }
 
+void swap_slots_cache_disable(struct swap_device *dev)
+{
+	unsigned cpu;
+
+	pthread_mutex_lock(&dev->lock);
+	atomic_store(&dev->slots_cache_active, false);
+	pthread_mutex_unlock(&dev->lock);
+	for (cpu = 0; cpu < dev->nr_cpus; cpu++)
+		swap_slots_drain(dev, cpu);
+}
+
 int swap_slot_dup(struct swap_device *dev, size_t off)
 {
 	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];

@@ -201,6 +201,17 @@ void swap_slots_drain(struct swap_device *dev, unsigned cpu);
 bool swap_slots_cache_check(struct swap_device *dev);
 
 /**
+ * swap_slots_cache_disable - deactivate the return caches and drain
+ * them, for good (swapoff's disable_swap_slots_cache_lock()): a slot
+ * freed afterwards goes straight back to the free map
+ * @dev: device
+ *
+ * A put that saw the caches active finds them inactive under its return
+ * cache's lock (slot_return()) and frees the slot itself.
+ */
+void swap_slots_cache_disable(struct swap_device *dev);
+
+/**
  * swap_slot_dup - take one more page-table reference
  * @dev: device
  * @off: a slot in use

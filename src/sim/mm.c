@@ -297,13 +297,21 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	struct mm_struct *mm = t->mm;
 	memcg_swp_entry_t head = entry;
 	struct folio *folio;
-	int ret = memcg_swapin(e, entry, t->memcg, MEMCG_GFP_KERNEL, &folio);
-	bool mapped = false;
+	bool mapped = false, new_folio;
+	int ret = swapin_folio(e, entry, t->memcg, MEMCG_GFP_KERNEL, &folio,
+			       &new_folio);
 	uint32_t sub = 0;
 
 	if (ret)
 		return ret;
 	folio_lock(folio);
+	/*
+	 * A folio read now joins the LRU, locked, as the kernel's read into
+	 * the swap cache adds it; one found in the cache is on a list
+	 * already, or isolated by a reclaim that puts it back.
+	 */
+	if (new_folio)
+		folio_add_lru_fault(e, folio);
 	if (sim_folio_large(e, folio)) {
 		head = folio_swap_entry(e, folio);
 		sub = entry.val - head.val;
@@ -332,11 +340,14 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	memcg_swap_free(e, entry);
 	/* a write fault on an exclusive page frees its swap copy */
 	memcg_folio_free_swap(e, folio, head);
-	folio_unlock(folio);
-	if (!folio_test_flag(folio, PG_lru))
-		folio_add_lru_fault(e, folio);
+	/*
+	 * Still under the folio lock: the page table's is the only
+	 * reference left, and once unlocked, reclaim may swap the folio out
+	 * and free it.
+	 */
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGMAJFAULT, 1);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGFAULT, 1);
+	folio_unlock(folio);
 	return 0;
 }
 
