@@ -490,7 +490,17 @@ MEMCG_API int memcg_swap_reclaim_folio(struct memcg_engine *e,
 				       struct folio *folio,
 				       memcg_swp_entry_t entry);
 
-/** memcg_swap_dup - one more page-table reference on @entry */
+/**
+ * memcg_swap_dup - one more page-table reference on @entry (a fork)
+ * @e: engine
+ * @entry: a referenced entry, or one in the swap cache
+ *
+ * Counts go on past 126 as the kernel's continuation pages let them, up
+ * to 2^32 - 1 references.
+ *
+ * Return: 0, -EINVAL for a free entry, -ENOMEM when the count's
+ * continuation cannot be allocated or is at its maximum.
+ */
 MEMCG_API int memcg_swap_dup(struct memcg_engine *e, memcg_swp_entry_t entry);
 
 /**

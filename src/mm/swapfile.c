@@ -230,8 +230,10 @@ void swap_device_destroy(struct swap_device *dev)
 		close(dev->fd);
 	for (i = 0; i < dev->nr_cpus; i++)
 		pthread_mutex_destroy(&dev->slots_ret[i].lock);
-	for (i = 0; i < dev->nr_clusters; i++)
+	for (i = 0; i < dev->nr_clusters; i++) {
 		pthread_mutex_destroy(&dev->clusters[i].lock);
+		free(dev->clusters[i].cont);
+	}
 	pthread_mutex_destroy(&dev->list_lock);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev->clusters);
@@ -454,6 +456,49 @@ found:
 	return 0;
 }
 
+/* --- counts past the byte: continuation, under the cluster's lock --- */
+
+static uint32_t *cont_of(struct swap_device *dev, size_t off)
+{
+	return &dev->clusters[cluster_of(off)].cont[off % SWAPFILE_CLUSTER];
+}
+
+/* One more reference on a slot whose byte count is @m & SWAP_MAP_MAX. */
+static int count_inc_locked(struct swap_device *dev, size_t off, uint8_t m)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+
+	if ((m & SWAP_MAP_MAX) < SWAP_MAP_CONTINUED - 1) {
+		swap_slot_set(dev, off, (uint8_t)(m + 1));
+		return 0;
+	}
+	if ((m & SWAP_MAP_MAX) == SWAP_MAP_CONTINUED) {
+		if (*cont_of(dev, off) == SWAP_CONT_MAX)
+			return -ENOMEM;
+		(*cont_of(dev, off))++;
+		return 0;
+	}
+	if (!ci->cont) {
+		ci->cont = calloc(SWAPFILE_CLUSTER, sizeof(*ci->cont));
+		if (!ci->cont)
+			return -ENOMEM;
+	}
+	*cont_of(dev, off) = SWAP_MAP_CONTINUED;
+	swap_slot_set(dev, off, (uint8_t)(m + 1));	/* SWAP_MAP_CONTINUED */
+	return 0;
+}
+
+/* One reference less; the new byte (a continued count stays so). */
+static uint8_t count_dec_locked(struct swap_device *dev, size_t off, uint8_t m)
+{
+	if ((m & SWAP_MAP_MAX) != SWAP_MAP_CONTINUED)
+		return (uint8_t)(m - 1);
+	if (--(*cont_of(dev, off)) > SWAP_MAP_CONTINUED - 1)
+		return m;
+	*cont_of(dev, off) = 0;		/* back in the byte */
+	return (uint8_t)(m - 1);
+}
+
 /* --- freeing --- */
 
 /*
@@ -543,7 +588,7 @@ bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
 			off, m);
 		abort();
 	}
-	m = cache ? (uint8_t)(m & ~SWAP_HAS_CACHE) : (uint8_t)(m - 1);
+	m = cache ? (uint8_t)(m & ~SWAP_HAS_CACHE) : count_dec_locked(dev, off, m);
 	if (m) {
 		swap_slot_set(dev, off, m);
 		pthread_mutex_unlock(&ci->lock);
@@ -608,18 +653,26 @@ int swap_slot_dup(struct swap_device *dev, size_t off)
 {
 	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
 	uint8_t m;
-	int err = 0;
+	int err;
 
 	pthread_mutex_lock(&ci->lock);
 	m = dev->swap_map[off];
-	if (!m)
-		err = -EINVAL;
-	else if ((m & SWAP_MAP_MAX) == SWAP_MAP_MAX)
-		err = -ENOMEM;
-	else
-		swap_slot_set(dev, off, (uint8_t)(m + 1));
+	err = m ? count_inc_locked(dev, off, m) : -EINVAL;
 	pthread_mutex_unlock(&ci->lock);
 	return err;
+}
+
+unsigned long swap_slot_count(struct swap_device *dev, size_t off)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+	unsigned long n;
+
+	pthread_mutex_lock(&ci->lock);
+	n = dev->swap_map[off] & SWAP_MAP_MAX;
+	if (n == SWAP_MAP_CONTINUED)
+		n = *cont_of(dev, off);
+	pthread_mutex_unlock(&ci->lock);
+	return n;
 }
 
 /* --- I/O --- */

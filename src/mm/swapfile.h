@@ -37,7 +37,15 @@
 #include "core/swap_cgroup.h"
 
 #define SWAP_HAS_CACHE 0x80
-#define SWAP_MAP_MAX 0x7f
+#define SWAP_MAP_MAX 0x7f		/* the count bits */
+/*
+ * A count past SWAP_MAP_MAX - 1 continues in the cluster's continuation
+ * table (the kernel's COUNT_CONTINUED and add_swap_count_continuation()):
+ * the byte keeps SWAP_MAP_CONTINUED and the table the whole count, up to
+ * SWAP_CONT_MAX references.
+ */
+#define SWAP_MAP_CONTINUED SWAP_MAP_MAX
+#define SWAP_CONT_MAX UINT32_MAX
 
 #define SWAPFILE_CLUSTER 512
 /* Orders with a per-CPU cluster; larger runs take whole free clusters. */
@@ -68,6 +76,8 @@ enum swap_cluster_list {
 
 struct swap_cluster {
 	pthread_mutex_t lock;
+	uint32_t *cont;		/* per slot: a continued count, or 0;
+				 * allocated at the first; under lock */
 	uint16_t count;		/* slots in use; under lock */
 	uint8_t list;		/* enum swap_cluster_list; under list_lock */
 	uint32_t next, prev;	/* on its list; under list_lock */
@@ -216,9 +226,22 @@ void swap_slots_cache_disable(struct swap_device *dev);
  * @dev: device
  * @off: a slot in use
  *
- * Return: 0, -EINVAL for a free slot, -ENOMEM at SWAP_MAP_MAX.
+ * Past SWAP_MAP_MAX - 1 references the count continues in the cluster's
+ * continuation table, allocated at the first such count (the kernel's
+ * swap_duplicate(), then add_swap_count_continuation() and again).
+ *
+ * Return: 0, -EINVAL for a free slot, -ENOMEM when the table cannot be
+ * allocated or at SWAP_CONT_MAX references.
  */
 int swap_slot_dup(struct swap_device *dev, size_t off);
+
+/**
+ * swap_slot_count - the page-table references to a slot, continuation
+ * included
+ * @dev: device
+ * @off: slot
+ */
+unsigned long swap_slot_count(struct swap_device *dev, size_t off);
 
 /* The slot's count and cache bit, as one byte; under no lock: a hint. */
 static inline uint8_t swap_slot_state(struct swap_device *dev, size_t off)
