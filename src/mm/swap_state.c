@@ -20,6 +20,19 @@
 #include "mm/swapfile.h"
 #include "mm/workingset.h"
 
+/*
+ * Whether a page table refers to @off (a hint, as the byte it reads);
+ * the byte of a freed bad slot looks like a continued count.
+ */
+static bool slot_referenced(struct swap_device *dev, size_t off)
+{
+	uint8_t m = swap_slot_state(dev, off);
+
+	if (!(m & SWAP_MAP_MAX))
+		return false;
+	return m != SWAP_MAP_BAD || swap_slot_count(dev, off);
+}
+
 static int entry_slot(struct memcg_engine *e, memcg_swp_entry_t entry,
 		      size_t *off)
 {
@@ -492,7 +505,7 @@ int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 
 	if (err)
 		return err;
-	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
+	if (!slot_referenced(e->swap, off))
 		return -EINVAL;
 	if (swap_entry_put(e, off, false))
 		;	/* freed, or in a return cache with its charge */
@@ -557,7 +570,7 @@ static enum swapin_publish swap_cache_add_new(struct memcg_engine *e,
 		ret = SWAPIN_CACHED;
 	else if (m & SWAP_HAS_CACHE)
 		ret = SWAPIN_BUSY;
-	else if (!(m & SWAP_MAP_MAX))
+	else if (!(m & SWAP_MAP_MAX) || swap_slot_bad_free_locked(dev, off))
 		ret = SWAPIN_FREED;
 	if (ret == SWAPIN_ADDED) {
 		swap_cache_set_pfn(dev, off, folio_pfn(e->arena, folio));
@@ -585,7 +598,7 @@ int swapin_folio(struct memcg_engine *e, memcg_swp_entry_t entry,
 
 	if (err || !out)
 		return err ? err : -EINVAL;
-	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
+	if (!slot_referenced(e->swap, off))
 		return -EINVAL;		/* no page table refers to it */
 	*new_folio = false;
 	for (;;) {
@@ -598,6 +611,8 @@ int swapin_folio(struct memcg_engine *e, memcg_swp_entry_t entry,
 		err = mem_cgroup_swapin_charge_folio(e, folio, memcg, gfp, off);
 		if (!err)
 			err = swap_read(e->swap, off, folio_address(e->arena, folio), 1);
+		if (err == -EIO)	/* its data is lost: never again */
+			swap_slot_mark_bad(e->swap, off);
 		if (!err)
 			publish = swap_cache_add_new(e, folio, off);
 		if (!err && publish == SWAPIN_ADDED) {
@@ -692,6 +707,13 @@ long memcg_swap_nr_free(struct memcg_engine *e)
 	if (!e || !e->swap)
 		return -ENODEV;
 	return (long)swap_nr_free(e->swap);
+}
+
+long memcg_swap_nr_bad(struct memcg_engine *e)
+{
+	if (!e || !e->swap)
+		return -ENODEV;
+	return atomic_load(&e->swap->nr_bad);
 }
 
 int memcg_swap_inject_fault(struct memcg_engine *e, int err, long after)

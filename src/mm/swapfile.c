@@ -173,6 +173,8 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	dev->swap_map = calloc(nr, 1);
 	dev->cache = calloc(nr, sizeof(*dev->cache));	/* all empty */
 	dev->shadow = calloc(nr, sizeof(*dev->shadow));
+	if (!dataless && !(dev->sum = calloc(nr, sizeof(*dev->sum))))
+		goto fail;
 	dev->pcp = cacheline_calloc(nr_cpus, sizeof(*dev->pcp));
 	dev->slots_ret = cacheline_calloc(nr_cpus, sizeof(*dev->slots_ret));
 	if (!dev->swap_map || !dev->cache || !dev->shadow || !dev->pcp ||
@@ -207,6 +209,7 @@ fail:
 	free(dev->clusters);
 	free(dev->slots_ret);
 	free(dev->pcp);
+	free(dev->sum);
 	free(dev->shadow);
 	free(dev->cache);
 	free(dev->swap_map);
@@ -222,7 +225,8 @@ void swap_device_destroy(struct swap_device *dev)
 
 	if (!dev)
 		return;
-	nr_free = swap_nr_free(dev);
+	/* bad slots stay out of the free map for good */
+	nr_free = swap_nr_free(dev) + (size_t)atomic_load(&dev->nr_bad);
 	if (nr_free != dev->nr_slots)
 		fprintf(stderr, "libmemcg: swapoff with %zu slots in use\n",
 			dev->nr_slots - nr_free);
@@ -241,6 +245,7 @@ void swap_device_destroy(struct swap_device *dev)
 	free(dev->pcp);
 	swap_cgroup_destroy(&dev->records);
 	free(dev->folio_swap);
+	free(dev->sum);
 	free(dev->shadow);
 	free(dev->cache);
 	free(dev->swap_map);
@@ -456,6 +461,69 @@ found:
 	return 0;
 }
 
+/* --- checksums and bad slots --- */
+
+static uint32_t sum_load(struct swap_device *dev, size_t off)
+{
+	return __atomic_load_n(&dev->sum[off], __ATOMIC_RELAXED);
+}
+
+static void sum_store(struct swap_device *dev, size_t off, uint32_t v)
+{
+	__atomic_store_n(&dev->sum[off], v, __ATOMIC_RELAXED);
+}
+
+/*
+ * A page's checksum, odd (never 0 nor SWAP_SUM_BAD): four independent
+ * multiply-xorshift lanes over its words, so that it costs a fraction of
+ * the write or read it guards.
+ */
+static uint32_t page_sum(const void *page)
+{
+	const unsigned char *p = page;
+	uint64_t h[4] = { 1, 2, 3, 4 }, w;
+	size_t i;
+	int k;
+
+	for (i = 0; i < MEMCG_PAGE_SIZE; i += 4 * sizeof(w)) {
+		for (k = 0; k < 4; k++) {
+			memcpy(&w, p + i + (size_t)k * sizeof(w), sizeof(w));
+			h[k] = (h[k] ^ w) * 0x9e3779b97f4a7c15ULL;
+			h[k] ^= h[k] >> 29;
+		}
+	}
+	w = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
+	w ^= w >> 32;
+	return (uint32_t)w | 1;
+}
+
+bool swap_slot_bad_free_locked(struct swap_device *dev, size_t off)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+
+	return dev->swap_map[off] == SWAP_MAP_BAD && dev->sum &&
+	       sum_load(dev, off) == SWAP_SUM_BAD &&
+	       (!ci->cont || !ci->cont[off % SWAPFILE_CLUSTER]);
+}
+
+/*
+ * The slot is referenced by the caller's page table during its swap-in,
+ * so it cannot have been freed and handed to someone else meanwhile.
+ */
+void swap_slot_mark_bad(struct swap_device *dev, size_t off)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+
+	if (!dev->sum)
+		return;
+	pthread_mutex_lock(&ci->lock);
+	if (dev->swap_map[off] && sum_load(dev, off) != SWAP_SUM_BAD) {
+		sum_store(dev, off, SWAP_SUM_BAD);
+		atomic_fetch_add(&dev->nr_bad, 1);
+	}
+	pthread_mutex_unlock(&ci->lock);
+}
+
 /* --- counts past the byte: continuation, under the cluster's lock --- */
 
 static uint32_t *cont_of(struct swap_device *dev, size_t off)
@@ -512,8 +580,12 @@ static void slot_free_locked(struct swap_device *dev, size_t off, unsigned cpu)
 	uint16_t owner = swap_cgroup_clear(&dev->records, off, 1);
 
 	mem_cgroup_uncharge_swap_id(dev->engine, owner, 1);
-	swap_slot_set(dev, off, 0);
 	dev->shadow[off] = 0;
+	if (dev->sum && sum_load(dev, off) == SWAP_SUM_BAD) {
+		swap_slot_set(dev, off, SWAP_MAP_BAD);	/* used for good */
+		return;
+	}
+	swap_slot_set(dev, off, 0);
 	if (ci->count == 1 || ci->count == cluster_size(dev, c)) {
 		pthread_mutex_lock(&dev->list_lock);
 		cluster_move(dev, (uint32_t)c, ci->count == 1 ? CLUSTER_FREE :
@@ -583,7 +655,8 @@ bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
 
 	pthread_mutex_lock(&ci->lock);
 	m = dev->swap_map[off];
-	if (cache ? !(m & SWAP_HAS_CACHE) : !(m & SWAP_MAP_MAX)) {
+	if (cache ? !(m & SWAP_HAS_CACHE) : !(m & SWAP_MAP_MAX) ||
+	    swap_slot_bad_free_locked(dev, off)) {
 		fprintf(stderr, "libmemcg: swap slot %zu put with state %#x\n",
 			off, m);
 		abort();
@@ -657,7 +730,8 @@ int swap_slot_dup(struct swap_device *dev, size_t off)
 
 	pthread_mutex_lock(&ci->lock);
 	m = dev->swap_map[off];
-	err = m ? count_inc_locked(dev, off, m) : -EINVAL;
+	err = m && !swap_slot_bad_free_locked(dev, off) ?
+	      count_inc_locked(dev, off, m) : -EINVAL;
 	pthread_mutex_unlock(&ci->lock);
 	return err;
 }
@@ -670,7 +744,7 @@ unsigned long swap_slot_count(struct swap_device *dev, size_t off)
 	pthread_mutex_lock(&ci->lock);
 	n = dev->swap_map[off] & SWAP_MAP_MAX;
 	if (n == SWAP_MAP_CONTINUED)
-		n = *cont_of(dev, off);
+		n = ci->cont ? *cont_of(dev, off) : 0;	/* 0: a bad slot */
 	pthread_mutex_unlock(&ci->lock);
 	return n;
 }
@@ -722,18 +796,28 @@ int swap_write(struct swap_device *dev, size_t off, const void *data, size_t nr)
 		return -EIO;
 	if (f == SWAP_FAULT_ENOSPC)
 		return -ENOSPC;
+	size_t i;
+	int err;
+
 	if (dev->dataless || !data)
 		return f == SWAP_FAULT_SHORT ? -ENOSPC : 0;
-	return write_all(dev->fd, data, nr * MEMCG_PAGE_SIZE,
-			 (off_t)(off * MEMCG_PAGE_SIZE), f == SWAP_FAULT_SHORT);
+	err = write_all(dev->fd, data, nr * MEMCG_PAGE_SIZE,
+			(off_t)(off * MEMCG_PAGE_SIZE), f == SWAP_FAULT_SHORT);
+	for (i = 0; !err && i < nr; i++)
+		sum_store(dev, off + i, page_sum((const char *)data +
+						 i * MEMCG_PAGE_SIZE));
+	return err;
 }
 
 int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr)
 {
-	size_t len = nr * MEMCG_PAGE_SIZE, done = 0;
+	size_t len = nr * MEMCG_PAGE_SIZE, done = 0, i;
 
 	if (dev->dataless || !data)
 		return 0;
+	for (i = 0; i < nr; i++)
+		if (sum_load(dev, off + i) == SWAP_SUM_BAD)
+			return -EIO;
 	while (done < len) {
 		ssize_t n = pread(dev->fd, (char *)data + done, len - done,
 				  (off_t)(off * MEMCG_PAGE_SIZE + done));
@@ -741,8 +825,16 @@ int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr)
 		if (n < 0)
 			return -errno;
 		if (n == 0)
-			return -EIO;
+			return -EIO;	/* past the end: truncated */
 		done += (size_t)n;
+	}
+	for (i = 0; i < nr; i++) {
+		uint32_t want = sum_load(dev, off + i);
+
+		/* 0: never written (its write failed): nothing to compare */
+		if (want && page_sum((const char *)data + i * MEMCG_PAGE_SIZE) !=
+			    want)
+			return -EIO;
 	}
 	return 0;
 }

@@ -46,6 +46,12 @@
  */
 #define SWAP_MAP_CONTINUED SWAP_MAP_MAX
 #define SWAP_CONT_MAX UINT32_MAX
+/*
+ * A freed slot whose data could not be read back stays out of the free
+ * map for good (the kernel's SWAP_MAP_BAD): its byte reads this, with no
+ * continued count behind it.
+ */
+#define SWAP_MAP_BAD SWAP_MAP_MAX
 
 #define SWAPFILE_CLUSTER 512
 /* Orders with a per-CPU cluster; larger runs take whole free clusters. */
@@ -113,6 +119,11 @@ struct swap_device {
 	uint8_t *swap_map;
 	uint32_t *cache;		/* pfn + 1 of the cached folio, 0: none */
 	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
+	uint32_t *sum;			/* per slot: its page's checksum as
+					 * written (odd), SWAP_SUM_BAD, or 0
+					 * if never written; NULL if dataless;
+					 * atomic loads and stores */
+	_Atomic long nr_bad;		/* slots marked bad */
 	uint32_t *folio_swap;		/* per frame: a cached folio's entry
 					 * (the kernel's folio->swap), or 0;
 					 * atomic loads and stores */
@@ -243,6 +254,9 @@ int swap_slot_dup(struct swap_device *dev, size_t off);
  */
 unsigned long swap_slot_count(struct swap_device *dev, size_t off);
 
+/* Whether @off is a freed bad slot; call with its cluster locked. */
+bool swap_slot_bad_free_locked(struct swap_device *dev, size_t off);
+
 /* The slot's count and cache bit, as one byte; under no lock: a hint. */
 static inline uint8_t swap_slot_state(struct swap_device *dev, size_t off)
 {
@@ -299,8 +313,41 @@ static inline size_t swap_nr_free_approx(struct swap_device *dev)
  */
 int swap_write(struct swap_device *dev, size_t off, const void *data, size_t nr);
 
-/** swap_read - read @nr pages from the slots at @off; 0 or an errno */
+/*
+ * A slot whose page could not be read back as written: its checksum's
+ * place holds this (even: a checksum is odd) until the slot is freed.
+ */
+#define SWAP_SUM_BAD 2u
+
+/**
+ * swap_read - read @nr pages from the slots at @off
+ * @dev: device
+ * @off: first slot
+ * @data: where to
+ * @nr: pages
+ *
+ * The file is not ours alone: another process may truncate it (a read
+ * past its end), grow it back (zeros), or write into it. The kernel
+ * forbids both to an active swap file (ETXTBSY); here each page read is
+ * checked against the checksum its write left, which catches all three
+ * (a page that reads back as written is good, whatever happened to the
+ * file). A slot already marked bad fails at once.
+ *
+ * Return: 0; -EIO for a short read, a page not as written, or a bad
+ * slot (the caller marks it: swap_slot_mark_bad()); or a pread errno.
+ */
 int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr);
+
+/**
+ * swap_slot_mark_bad - a slot whose data is lost: every later swap-in of
+ * it fails, and once its last reference and its record go, it never
+ * returns to the free map (the kernel's SWAP_MAP_BAD)
+ * @dev: device
+ * @off: a slot swap_read() failed with -EIO
+ *
+ * Counted once per slot in nr_bad (memcg_swap_nr_bad()).
+ */
+void swap_slot_mark_bad(struct swap_device *dev, size_t off);
 
 /*
  * The swap cache's folio at @off, or FOLIO_NONE. Stored as pfn + 1 so

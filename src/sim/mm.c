@@ -120,6 +120,21 @@ struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type)
 }
 
 /* Map a new anonymous page at the end of the area. */
+/*
+ * The task writes its new page (frames with memory only): the address
+ * space and the page's index, so that a page swapped out and read back is
+ * the page written, not zeros.
+ */
+static void anon_stamp(struct memcg_engine *e, struct folio *folio,
+		       struct mm_struct *mm)
+{
+	uint64_t stamp = (uint64_t)mm->id << 32 | (mm->nr_pte + 1);
+	void *data = folio_address(e->arena, folio);
+
+	if (data)
+		memcpy(data, &stamp, sizeof(stamp));
+}
+
 static int fault_one(struct memcg_task *t, bool mlock)
 {
 	struct memcg_engine *e = t->e;
@@ -136,6 +151,7 @@ static int fault_one(struct memcg_task *t, bool mlock)
 	folio = alloc_folio(e, FOLIO_ANON);
 	if (!folio)
 		return -ENOMEM;
+	anon_stamp(e, folio, t->mm);
 	ret = mem_cgroup_charge(folio, t->memcg, MEMCG_GFP_KERNEL);
 	if (ret || t->oom_victim) {
 		memcg_folio_put(e, folio);
@@ -302,6 +318,8 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 			       &new_folio);
 	uint32_t sub = 0;
 
+	if (ret == -EIO)
+		t->sigbus = true;	/* the page is lost: SIGBUS */
 	if (ret)
 		return ret;
 	folio_lock(folio);

@@ -146,6 +146,10 @@ static int task_leave(struct memcg_task *t, int ret)
 		task_free_memory(t);
 		return -ENOMEM;
 	}
+	if (t->sigbus) {	/* do_swap_page()'s VM_FAULT_SIGBUS: it exits */
+		task_free_memory(t);
+		return -EIO;
+	}
 	mem_cgroup_release_pending(t->e);
 	return ret;
 }
@@ -296,6 +300,11 @@ int memcg_task_set_oom_score_adj(struct memcg_task *t, int adj)
 		return -EINVAL;
 	t->oom_score_adj = adj;
 	return 0;
+}
+
+bool memcg_task_sigbus(struct memcg_task *t)
+{
+	return t && t->sigbus;
 }
 
 bool memcg_task_killed(struct memcg_task *t)
