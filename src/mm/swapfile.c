@@ -474,25 +474,25 @@ static void sum_store(struct swap_device *dev, size_t off, uint32_t v)
 }
 
 /*
- * A page's checksum, odd (never 0 nor SWAP_SUM_BAD): four independent
- * multiply-xorshift lanes over its words, so that it costs a fraction of
- * the write or read it guards.
+ * A page's checksum, odd (never 0 nor SWAP_SUM_BAD): the sum and the xor
+ * of its 64-bit words, folded to 32 bits through two multiplies. Blind to
+ * words trading places, which neither a truncation (zeros) nor a foreign
+ * write does; two independent chains of one operation per word, so that
+ * it costs a small part of the write or read it guards (about 170 ns a
+ * page at -O2 on the development machine, against 3 us of pwrite+pread).
  */
 static uint32_t page_sum(const void *page)
 {
 	const unsigned char *p = page;
-	uint64_t h[4] = { 1, 2, 3, 4 }, w;
+	uint64_t sum = 0, x = 0, w;
 	size_t i;
-	int k;
 
-	for (i = 0; i < MEMCG_PAGE_SIZE; i += 4 * sizeof(w)) {
-		for (k = 0; k < 4; k++) {
-			memcpy(&w, p + i + (size_t)k * sizeof(w), sizeof(w));
-			h[k] = (h[k] ^ w) * 0x9e3779b97f4a7c15ULL;
-			h[k] ^= h[k] >> 29;
-		}
+	for (i = 0; i < MEMCG_PAGE_SIZE; i += sizeof(w)) {
+		memcpy(&w, p + i, sizeof(w));
+		sum += w;
+		x ^= w;
 	}
-	w = h[0] ^ (h[1] * 3) ^ (h[2] * 5) ^ (h[3] * 7);
+	w = sum * 0x9e3779b97f4a7c15ULL ^ x * 0xc2b2ae3d27d4eb4fULL;
 	w ^= w >> 32;
 	return (uint32_t)w | 1;
 }
