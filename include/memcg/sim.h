@@ -130,9 +130,10 @@ MEMCG_API int memcg_task_unmap(struct memcg_task *t, size_t bytes);
  * @bytes: from the start of its anonymous area, at most what is mapped
  *
  * Swapped-out pages are faulted back in (charged to their recorded owner
- * if it is online); resident ones are marked referenced.
+ * if it is online); resident ones are marked referenced. A page that
+ * cannot be read back from swap kills the task, as SIGBUS does.
  *
- * Return: 0, -ENOMEM, -EINVAL, -ESRCH.
+ * Return: 0, -ENOMEM, -EINVAL, -ESRCH, -EIO (killed: memcg_task_sigbus()).
  */
 MEMCG_API int memcg_task_touch(struct memcg_task *t, size_t bytes);
 
@@ -180,6 +181,12 @@ MEMCG_API int memcg_task_exit(struct memcg_task *t);
 /** memcg_task_set_oom_score_adj - -1000..1000; -1000: never OOM-killed */
 MEMCG_API int memcg_task_set_oom_score_adj(struct memcg_task *t, int adj);
 
+/**
+ * memcg_task_sigbus - whether the task was killed by SIGBUS: a page it
+ * faulted could not be read back from swap (memcg_swap_nr_bad()); the
+ * call that faulted returned -EIO and the task exited
+ */
+MEMCG_API bool memcg_task_sigbus(struct memcg_task *t);
 /** memcg_task_killed - whether the OOM killer killed the task */
 MEMCG_API bool memcg_task_killed(struct memcg_task *t);
 /** memcg_task_alive - neither exited nor killed */

@@ -657,6 +657,15 @@ void swap_cache_drop_all(struct memcg_engine *e);
  */
 void swap_slots_drain_all(struct memcg_engine *e);
 struct folio *swap_cache_find(struct memcg_engine *e, size_t off);
+/**
+ * swapin_folio - memcg_swapin(), telling whether the folio was read now
+ * @new_folio: set when it was allocated and read by this call (on no LRU
+ *             list yet: the caller adds it); clear for one found in the
+ *             swap cache, which reclaim may hold isolated
+ */
+int swapin_folio(struct memcg_engine *e, memcg_swp_entry_t entry,
+		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out,
+		 bool *new_folio);
 memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio);
 int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
 		       struct folio *new);

@@ -159,6 +159,21 @@ struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type)
 }
 
 /* Map a new anonymous page at the end of the area. */
+/*
+ * The task writes its new page (frames with memory only): the address
+ * space and the page's index, so that a page swapped out and read back is
+ * the page written, not zeros.
+ */
+static void anon_stamp(struct memcg_engine *e, struct folio *folio,
+		       struct mm_struct *mm)
+{
+	uint64_t stamp = (uint64_t)mm->id << 32 | (mm->nr_pte + 1);
+	void *data = folio_address(e->arena, folio);
+
+	if (data)
+		memcpy(data, &stamp, sizeof(stamp));
+}
+
 static int fault_one(struct memcg_task *t, bool mlock)
 {
 	struct memcg_engine *e = t->e;
@@ -175,6 +190,7 @@ static int fault_one(struct memcg_task *t, bool mlock)
 	folio = alloc_folio(e, FOLIO_ANON);
 	if (!folio)
 		return -ENOMEM;
+	anon_stamp(e, folio, t->mm);
 	ret = mem_cgroup_charge(folio, t->memcg, MEMCG_GFP_KERNEL);
 	if (ret || t->oom_victim) {
 		memcg_folio_put(e, folio);
@@ -337,13 +353,23 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	struct mm_struct *mm = t->mm;
 	memcg_swp_entry_t head = entry;
 	struct folio *folio;
-	int ret = memcg_swapin(e, entry, t->memcg, MEMCG_GFP_KERNEL, &folio);
-	bool mapped = false;
+	bool mapped = false, new_folio;
+	int ret = swapin_folio(e, entry, t->memcg, MEMCG_GFP_KERNEL, &folio,
+			       &new_folio);
 	uint32_t sub = 0;
 
+	if (ret == -EIO)
+		t->sigbus = true;	/* the page is lost: SIGBUS */
 	if (ret)
 		return ret;
 	folio_lock(folio);
+	/*
+	 * A folio read now joins the LRU, locked, as the kernel's read into
+	 * the swap cache adds it; one found in the cache is on a list
+	 * already, or isolated by a reclaim that puts it back.
+	 */
+	if (new_folio)
+		folio_add_lru_fault(e, folio);
 	if (sim_folio_large(e, folio)) {
 		head = folio_swap_entry(e, folio);
 		sub = entry.val - head.val;
@@ -372,11 +398,14 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	memcg_swap_free(e, entry);
 	/* a write fault on an exclusive page frees its swap copy */
 	memcg_folio_free_swap(e, folio, head);
-	folio_unlock(folio);
-	if (!folio_test_flag(folio, PG_lru))
-		folio_add_lru_fault(e, folio);
+	/*
+	 * Still under the folio lock: the page table's is the only
+	 * reference left, and once unlocked, reclaim may swap the folio out
+	 * and free it.
+	 */
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGMAJFAULT, 1);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGFAULT, 1);
+	folio_unlock(folio);
 	return 0;
 }
 

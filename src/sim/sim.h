@@ -143,6 +143,9 @@ struct memcg_task {
 	int oom_score_adj;
 	bool killed;			/* by the OOM killer */
 	bool oom_victim;		/* killed, memory not yet reaped */
+	bool sigbus;			/* killed by SIGBUS: a page it
+					 * faulted could not be read back
+					 * from swap */
 	struct memcg_task *next;	/* creation order */
 };
 

@@ -21,9 +21,15 @@ __thread struct memcg_task *current_task;
 static long task_badness_pages(void *priv)
 {
 	struct memcg_task *t = priv;
+	struct memcg_sim *sim = sim_of(t->e);
+	long n;
 
-	return t->mm->rss + t->mm->swapents +
-	       (long)(t->mm->nr_pte * sizeof(uint32_t) / MEMCG_PAGE_SIZE);
+	/* reclaim on other threads unmaps under the lock */
+	pthread_mutex_lock(&sim->lock);
+	n = t->mm->rss + t->mm->swapents +
+	    (long)(t->mm->nr_pte * sizeof(uint32_t) / MEMCG_PAGE_SIZE);
+	pthread_mutex_unlock(&sim->lock);
+	return n;
 }
 
 /*
@@ -173,12 +179,17 @@ void task_free_memory(struct memcg_task *t)
 {
 	struct memcg_engine *e = t->e;
 	struct mem_cgroup *memcg = t->memcg;
+	struct mm_struct *mm;
 
 	memcg_victim_unregister(t->victim);	/* before its mm goes */
 	t->victim = NULL;
 	mm_unmap(t, t->mm->nr_pte);
-	mm_free(e, sim_of(e), t->mm);
+	/* MGLRU's walk finds a task's mm under the lock: gone before freed */
+	pthread_mutex_lock(&sim_of(e)->lock);
+	mm = t->mm;
 	t->mm = NULL;
+	pthread_mutex_unlock(&sim_of(e)->lock);
+	mm_free(e, sim_of(e), mm);
 	t->oom_victim = false;
 	memcg_detach_task(memcg);
 	/* the handle keeps the name and state; the cgroup is let go */
@@ -205,6 +216,10 @@ static int task_leave(struct memcg_task *t, int ret)
 	if (t->oom_victim) {
 		task_free_memory(t);
 		return -ENOMEM;
+	}
+	if (t->sigbus) {	/* do_swap_page()'s VM_FAULT_SIGBUS: it exits */
+		task_free_memory(t);
+		return -EIO;
 	}
 	mem_cgroup_release_pending(t->e);
 	return ret;
@@ -335,8 +350,11 @@ int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
 	if (err)
 		return err;
 	css_get(to);
+	/* MGLRU's walk of a cgroup's tasks reads it under the lock */
+	pthread_mutex_lock(&sim_of(t->e)->lock);
 	from = t->memcg;
 	t->memcg = to;
+	pthread_mutex_unlock(&sim_of(t->e)->lock);
 	if (from != to)
 		atomic_store(&t->mm->lru_gen_new, true);	/* lru_gen_migrate_mm() */
 	memcg_victim_move(t->victim, to);
@@ -356,6 +374,11 @@ int memcg_task_set_oom_score_adj(struct memcg_task *t, int adj)
 		return -EINVAL;
 	t->oom_score_adj = adj;
 	return 0;
+}
+
+bool memcg_task_sigbus(struct memcg_task *t)
+{
+	return t && t->sigbus;
 }
 
 bool memcg_task_killed(struct memcg_task *t)
