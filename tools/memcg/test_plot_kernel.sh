@@ -47,10 +47,16 @@ assert eng['cgroups'] == ker['cgroups'] == ['A']
 # the kernel: a sample every 10 ms of a run of seconds under TCG
 assert len(ker['frames']) >= 20, len(ker['frames'])
 cur = [v for v in ker['current'][0] if v is not None]
-assert 45 << 20 <= max(cur) <= 50 << 20, max(cur)          # up to its limit
+# up to its limit; a sample may catch page_counter_try_charge()'s
+# add-then-revert above max, by up to a charge batch (64 pages) per CPU
+assert 45 << 20 <= max(cur) <= (50 << 20) + 2 * 64 * 4096, max(cur)
 assert max(v for v in ker['swap'][0] if v is not None) >= 40 << 20
-assert ker['max'][0][-2] == 50 << 20, ker['max'][0][-2]
-assert ker['current'][0][-1] is None, ker['frames'][-3:]     # removed: gone
+# A's last samples: its limit, then none once removed (the player may
+# sample more than once after the rmdir on a loaded host)
+alive = [i for i, v in enumerate(ker['max'][0]) if v is not None]
+assert alive and ker['max'][0][alive[-1]] == 50 << 20, ker['max'][0][-3:]
+assert alive[-1] < len(ker['frames']) - 1, ker['frames'][-3:]
+assert all(v is None for v in ker['current'][0][alive[-1] + 1:])  # removed: gone
 assert max(v for v in ker['ev_max'][0] if v is not None) > 0, ker['ev_max'][0][-5:]
 # samples within "t anon 120M" (line 8), in time order
 anon = [f for f in ker['frames'] if f['line'] == 8]
