@@ -535,6 +535,18 @@ bool memcg_folio_young(struct memcg_engine *e, struct folio *folio)
 		return false;
 	lruvec = &walk->memcg->lruvec;
 	pthread_mutex_lock(&lruvec->lock);
+	/*
+	 * The cgroup may have been removed since the check and the folio
+	 * moved to its parent's generations (lruvec_reparent(), under this
+	 * lock too): not ours to renumber any more, as get_pfn_folio()
+	 * skips a folio of another cgroup. Stable now if on the lists; a
+	 * folio off them only gets PG_referenced, whoever has it.
+	 */
+	memcg = folio_memcg(e, folio);
+	if ((memcg ? memcg : e->root) != walk->memcg) {
+		pthread_mutex_unlock(&lruvec->lock);
+		return false;
+	}
 	if (folio_test_flag(folio, PG_unevictable))
 		;	/* not on a generation: nothing to promote */
 	else if (walk->batched || !folio_test_flag(folio, PG_lru))

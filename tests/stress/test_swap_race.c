@@ -14,7 +14,9 @@
  * Races it reaches: a swap-in publishing its folio while reclaim is
  * between taking the old one out of the swap cache and dropping the
  * slot's cache bit (swap_state.c); slots freed into a return cache while
- * the engine tears down (swapfile.c); records freed while reparented.
+ * the engine tears down (swapfile.c); records freed while reparented;
+ * under MGLRU, a removed leaf's folios moved to the parent's generations
+ * while reclaim's walk reports them young (vmscan_lru_gen.c).
  * Afterwards every counter, record and slot is exact (the auditor), and
  * the engine's teardown reports no slot, cgroup or frame left over.
  *
@@ -269,16 +271,13 @@ static void test_classic(void **state)
 }
 
 /*
- * Known failure, held out of the default run: about 3 runs in 20 under
- * TSan, the auditor finds a parent's MGLRU generation count off by one
- * (no data race reported, swap accounting exact). MEMCG_STRESS_MGLRU=1
- * runs it.
+ * Reaches memcg_folio_young() from the reclaimer's walk while a worker
+ * removes the walked leaf (tests/unit/test_lru_gen_young_race.c makes
+ * that interleaving deterministic).
  */
 static void test_mglru(void **state)
 {
 	(void)state;
-	if (!getenv("MEMCG_STRESS_MGLRU"))
-		skip();
 	run(MEMCG_RECLAIM_MGLRU, MEMCG_KERNEL_6_12, MEMCG_POLICY_REPARENT);
 }
 
