@@ -134,27 +134,45 @@ void refault_activations(struct mem_cgroup *memcg, long out[2])
 	memcg_page_state_many(memcg, items, 2, out);
 }
 
+static bool sizes_empty(const long sizes[NR_SCAN_LISTS])
+{
+	int list;
+
+	for (list = 0; list < NR_SCAN_LISTS; list++)
+		if (sizes[list])
+			return false;
+	return true;
+}
+
 void prepare_scan_count(struct scan_control *sc)
 {
 	struct mem_cgroup *target = sc->target;
-	long sizes[NR_SCAN_LISTS], refaults[2], file;
+	long sizes[NR_SCAN_LISTS] = { 0 }, file;
 
 	pthread_mutex_lock(&target->lruvec.lock);
 	sc->anon_cost = target->lruvec.anon_cost;
 	sc->file_cost = target->lruvec.file_cost;
 	pthread_mutex_unlock(&target->lruvec.lock);
 
-	subtree_sizes(target, sizes);
+	/*
+	 * A pass over empty lists leaves them empty: once a sum found none,
+	 * the later passes of this reclaim keep it. Pages that others put
+	 * on the lists meanwhile wait for the next reclaim, as they wait in
+	 * the kernel for its lazily flushed stats.
+	 */
+	if (!sc->lists_empty) {
+		subtree_sizes(target, sizes);
+		sc->lists_empty = sizes_empty(sizes);
+	}
 	if (sc->force_deactivate) {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
 	} else {
 		/* refaults mean a new workingset: age the stale one out */
-		refault_activations(target, refaults);
 		sc->may_deactivate = 0;
-		if (refaults[0] != atomic_load(&target->lruvec.refaults[0]) ||
+		if (sc->refaults[0] != atomic_load(&target->lruvec.refaults[0]) ||
 		    sizes_inactive_is_low(sizes, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
-		if (refaults[1] != atomic_load(&target->lruvec.refaults[1]) ||
+		if (sc->refaults[1] != atomic_load(&target->lruvec.refaults[1]) ||
 		    sizes_inactive_is_low(sizes, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 	}
