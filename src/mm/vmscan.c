@@ -105,8 +105,14 @@ static void shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
 		adjusted = true;
 	}
 	sc->nr_reclaimed += nr_reclaimed;
-	/* keep the anon lists balanced even when anon was not scanned */
-	if (memcg->engine->swap && inactive_is_low(memcg, LRU_INACTIVE_ANON))
+	/*
+	 * Keep the anon lists balanced even when anon was not scanned; with
+	 * no active anon page of its own there is nothing to move (and no
+	 * subtree to sum).
+	 */
+	if (memcg->engine->swap &&
+	    __atomic_load_n(&memcg->lruvec.nr_pages[LRU_ACTIVE_ANON], __ATOMIC_RELAXED) &&
+	    inactive_is_low(memcg, LRU_INACTIVE_ANON))
 		shrink_active_list(memcg, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 }
 

@@ -66,7 +66,9 @@ long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg)
 
 	if (e->v1)
 		return nr;
-	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent) {
+	/* none left: the walk up to the root cannot give more */
+	for (; nr > 0 && memcg && !mem_cgroup_is_root(memcg);
+	     memcg = memcg->parent) {
 		long room = atomic_load(&memcg->swap.max) -
 			    page_counter_read(&memcg->swap);
 
@@ -252,15 +254,38 @@ static long scan_target(struct mem_cgroup *memcg, struct scan_control *sc,
 	return scan;
 }
 
+/*
+ * No page on any of @memcg's own lists: nothing to scan whatever the
+ * balance, whose swap room (mem_cgroup_get_nr_swap_pages(), a walk to the
+ * root) is not worth finding for each level of a deep empty chain.
+ * scan_target() still notes a skipped low, as for lists with pages.
+ */
+static bool scan_nothing(struct mem_cgroup *memcg, struct scan_control *sc,
+			 long nr[NR_SCAN_LISTS])
+{
+	int list;
+
+	for (list = 0; list < NR_SCAN_LISTS; list++)
+		if (list != LRU_UNEVICTABLE && scan_list_size(memcg, list))
+			return false;
+	memset(nr, 0, NR_SCAN_LISTS * sizeof(*nr));
+	scan_target(memcg, sc, 0);
+	return true;
+}
+
 void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 		    long nr[NR_SCAN_LISTS])
 {
-	int swappiness = sc_swappiness(sc, memcg);
-	enum scan_balance balance = scan_balance(memcg, sc, swappiness);
+	int swappiness;
+	enum scan_balance balance;
 	bool online = atomic_load(&memcg->online);
 	uint64_t fraction[2] = { 1, 1 }, denominator = 2, scan;
 	int list;
 
+	if (scan_nothing(memcg, sc, nr))
+		return;
+	swappiness = sc_swappiness(sc, memcg);
+	balance = scan_balance(memcg, sc, swappiness);
 	if (balance == SCAN_FRACT)
 		scan_fractions(sc, swappiness, fraction, &denominator);
 	for (list = 0; list < NR_SCAN_LISTS; list++) {
