@@ -260,18 +260,21 @@ struct mem_cgroup *reclaim_target(void)
 
 /*
  * Activations by refault so far: the next reclaim sees whether more came.
- * Read once, when reclaim begins: reclaim itself refaults nothing, and the
- * passes need not each walk the subtree for the sums.
+ * Read once per reclaim, by the first pass with pages to age (reclaim
+ * itself refaults nothing, and the passes need not each walk the subtree
+ * for the sums); a reclaim that found no page leaves the last snapshot,
+ * as the kernel's lazily flushed stats would leave a stale one.
  */
 static void snapshot_refaults(struct scan_control *sc)
 {
+	if (!sc->refaults_read)
+		return;
 	atomic_store(&sc->target->lruvec.refaults[0], sc->refaults[0]);
 	atomic_store(&sc->target->lruvec.refaults[1], sc->refaults[1]);
 }
 
 static long do_try_to_free_pages(struct scan_control *sc)
 {
-	refault_activations(sc->target, sc->refaults);
 retry:
 	for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
 		sc->nr_unqueued_dirty = sc->nr_file_taken = 0;

@@ -49,7 +49,8 @@ struct scan_control {
 	bool kswapd;			/* the machine's reclaim (kswapd's) */
 	long nr_unqueued_dirty;		/* MGLRU, per pass: dirty pages taken */
 	long nr_file_taken;		/* and file pages taken */
-	long refaults[2];		/* the target's, when reclaim began */
+	long refaults[2];		/* the target's, read once per reclaim */
+	bool refaults_read;		/* by a pass with pages to age */
 	bool lists_empty;		/* the target's subtree had no page
 					 * on any list at the last pass */
 };

@@ -162,14 +162,22 @@ void prepare_scan_count(struct scan_control *sc)
 	 * on the lists meanwhile wait for the next reclaim, as they wait in
 	 * the kernel for its lazily flushed stats.
 	 */
+	/* a page on a list is charged: below the root, no usage, no page */
+	if (!mem_cgroup_is_root(target) && !page_counter_read(&target->memory))
+		sc->lists_empty = true;
 	if (!sc->lists_empty) {
 		subtree_sizes(target, sizes);
 		sc->lists_empty = sizes_empty(sizes);
 	}
 	if (sc->force_deactivate) {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
+	} else if (sc->lists_empty) {
+		sc->may_deactivate = 0;		/* no list to age */
 	} else {
 		/* refaults mean a new workingset: age the stale one out */
+		if (!sc->refaults_read)
+			refault_activations(target, sc->refaults);
+		sc->refaults_read = true;
 		sc->may_deactivate = 0;
 		if (sc->refaults[0] != atomic_load(&target->lruvec.refaults[0]) ||
 		    sizes_inactive_is_low(sizes, LRU_INACTIVE_ANON))
