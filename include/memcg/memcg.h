@@ -272,7 +272,8 @@ MEMCG_API int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len);
 
 /**
  * struct memcg_dying - a removed cgroup that still exists (memcg_for_each_dying())
- * @path: its path when it was removed
+ * @path: its path when it was removed; one of PATH_MAX bytes or more is
+ *        cut to its last components after ".../"
  * @memory: bytes still charged to it (its memory.current when online)
  * @swap: swap bytes still charged to it (v2: memory.swap.current; v1:
  *        memory+swap less memory)

@@ -574,6 +574,31 @@ int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
 	return (int)(need - 1);
 }
 
+/*
+ * @memcg's path in @buf of @len (>= 8) bytes; one too long for it keeps its
+ * last components after ".../", so that a deep cgroup is still listed.
+ */
+static void path_or_tail(struct mem_cgroup *memcg, char *buf, size_t len)
+{
+	struct mem_cgroup *m;
+	size_t pos = len - 1, n;
+
+	if (memcg_path(memcg, buf, len) >= 0)
+		return;
+	buf[pos] = '\0';
+	for (m = memcg; m->parent; m = m->parent) {
+		n = strlen(m->name);
+		if (n + 1 + 4 > pos)
+			break;
+		pos -= n;
+		memcpy(buf + pos, m->name, n);
+		buf[--pos] = '/';
+	}
+	pos -= 3;
+	memcpy(buf + pos, "...", 3);
+	memmove(buf, buf + pos, len - pos);
+}
+
 /* A dying cgroup's counters, as its memory.current and swap.current read. */
 static void dying_usage(struct mem_cgroup *memcg, struct memcg_dying *d)
 {
@@ -604,9 +629,9 @@ int memcg_for_each_dying(struct memcg_engine *e,
 	memcg_for_each_descendant_pre(pos, e->root) {
 		struct memcg_dying d = { .path = path };
 
-		if (atomic_load(&pos->online) || pos->released ||
-		    memcg_path(pos, path, MEMCG_PATH_MAX) < 0)
+		if (atomic_load(&pos->online) || pos->released)
 			continue;
+		path_or_tail(pos, path, MEMCG_PATH_MAX);
 		dying_usage(pos, &d);
 		fn(&d, arg);
 		n++;

@@ -218,6 +218,50 @@ static void test_deep_chain_destroyed(void **state)
 	run_small_stack(destroy_work, test_engine_new(16UL << 20));
 }
 
+static char dying_path[4096];
+static uint64_t dying_memory;
+
+static void saw_dying(const struct memcg_dying *d, void *arg)
+{
+	(void)arg;
+	snprintf(dying_path, sizeof(dying_path), "%s", d->path);
+	dying_memory = d->memory;
+}
+
+/* A dying cgroup deeper than a path is listed by its path's tail. */
+static void test_deep_dying_listed(void **state)
+{
+	struct memcg_config cfg;
+	struct memcg_engine *e;
+	struct mem_cgroup *top = NULL, *leaf, *parent;
+	long depth = 2100;		/* a path of 4,199 bytes */
+	struct folio *f;
+	size_t n;
+
+	(void)state;
+	test_config_init(&cfg, 16UL << 20);
+	cfg.policy = MEMCG_POLICY_KERNEL;
+	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
+	memcg_set_cpu(0);
+	leaf = build_chain(e, &depth, &top);
+	memcg_put(top);
+	f = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
+	assert_non_null(f);
+	assert_int_equal(memcg_charge(e, f, leaf, MEMCG_GFP_KERNEL), 0);
+	assert_int_equal(memcg_lookupat(leaf, "..", &parent), 0);
+	memcg_put(leaf);
+	assert_int_equal(memcg_rmdirat(parent, "a"), 0);
+	assert_int_equal(memcg_for_each_dying(e, saw_dying, NULL), 1);
+	assert_int_equal(dying_memory, 4096);
+	n = strlen(dying_path);
+	assert_true(n >= 4000 && n < 4096);
+	assert_memory_equal(dying_path, ".../a/a/a", 9);
+	assert_string_equal(dying_path + n - 4, "/a/a");
+	memcg_folio_put(e, f);
+	memcg_put(parent);
+	memcg_engine_destroy(e);
+}
+
 /* The relative forms' own answers, as the kernel's *at(2) calls. */
 static void test_at_errno(void **state)
 {
@@ -304,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_at_errno),
 		cmocka_unit_test(test_deep_chain_at),
 		cmocka_unit_test(test_deep_chain_destroyed),
+		cmocka_unit_test(test_deep_dying_listed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
