@@ -157,12 +157,12 @@ void prepare_scan_count(struct scan_control *sc)
 	pthread_mutex_unlock(&target->lruvec.lock);
 
 	/*
-	 * A pass over empty lists leaves them empty: once a sum found none,
-	 * the later passes of this reclaim keep it. Pages that others put
-	 * on the lists meanwhile wait for the next reclaim, as they wait in
-	 * the kernel for its lazily flushed stats.
+	 * A page on a list is charged: below the root, a target with no
+	 * usage has none. A pass over empty lists leaves them empty: once a
+	 * sum found none, the later passes of this reclaim keep it. Pages
+	 * that others put on the lists meanwhile wait for the next reclaim,
+	 * as they wait in the kernel for its lazily flushed stats.
 	 */
-	/* a page on a list is charged: below the root, no usage, no page */
 	if (!mem_cgroup_is_root(target) && !page_counter_read(&target->memory))
 		sc->lists_empty = true;
 	if (!sc->lists_empty) {
