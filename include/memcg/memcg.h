@@ -207,6 +207,46 @@ MEMCG_API int memcg_rmdir(struct memcg_engine *e, const char *path);
 MEMCG_API int memcg_lookup(struct memcg_engine *e, const char *path,
 			   struct mem_cgroup **out);
 
+/**
+ * memcg_mkdirat - create a cgroup relative to another, as mkdirat(2)
+ * @dir: the directory @path starts from (a referenced handle)
+ * @path: "B" or "B/C", resolved as memcg_mkdir() resolves its path but
+ *        from @dir; a path starting with '/' starts from the root
+ * @out: if not NULL, a referenced handle to the new cgroup
+ *
+ * A path in one call is limited to PATH_MAX as in the kernel; a tree of
+ * any depth is built one level at a time from the handle of the last.
+ *
+ * Return: memcg_mkdir()'s errors; -ENOENT if @dir was removed (after a
+ * last component ".", ".." or none: -EEXIST); -EINVAL for a NULL
+ * argument.
+ */
+MEMCG_API int memcg_mkdirat(struct mem_cgroup *dir, const char *path,
+			    struct mem_cgroup **out);
+
+/**
+ * memcg_rmdirat - remove a cgroup relative to another, as unlinkat(2)
+ * with AT_REMOVEDIR
+ * @dir: the directory @path starts from
+ * @path: resolved as memcg_mkdirat() does
+ *
+ * Return: memcg_rmdir()'s errors (-ENOENT for a name in a removed @dir);
+ * -EINVAL for a NULL argument.
+ */
+MEMCG_API int memcg_rmdirat(struct mem_cgroup *dir, const char *path);
+
+/**
+ * memcg_lookupat - find an online cgroup relative to another, as openat(2)
+ * @dir: the directory @path starts from
+ * @path: resolved as memcg_mkdirat() does; "" or "." is @dir itself
+ * @out: a referenced handle; drop it with memcg_put()
+ *
+ * Return: memcg_lookup()'s errors; -ENOENT if the cgroup found, or a
+ * directory on the way, was removed; -EINVAL for a NULL argument.
+ */
+MEMCG_API int memcg_lookupat(struct mem_cgroup *dir, const char *path,
+			     struct mem_cgroup **out);
+
 /** memcg_get - take a reference on a cgroup the caller holds one on */
 MEMCG_API void memcg_get(struct mem_cgroup *memcg);
 /**
@@ -232,7 +272,8 @@ MEMCG_API int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len);
 
 /**
  * struct memcg_dying - a removed cgroup that still exists (memcg_for_each_dying())
- * @path: its path when it was removed
+ * @path: its path when it was removed; one of PATH_MAX bytes or more is
+ *        cut to its last components after ".../"
  * @memory: bytes still charged to it (its memory.current when online)
  * @swap: swap bytes still charged to it (v2: memory.swap.current; v1:
  *        memory+swap less memory)

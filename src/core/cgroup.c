@@ -70,22 +70,27 @@ static struct cgroup *cgroup_alloc_one(struct mem_cgroup *memcg)
 
 struct cgroup *memcg_cgroup_alloc(struct mem_cgroup *memcg)
 {
-	struct mem_cgroup *m, *top;
-	struct cgroup *cgrp;
+	struct mem_cgroup *m, **chain;
+	struct cgroup *cgrp = memcg_cgroup(memcg);
+	size_t n = 0, i;
 
-	/*
-	 * From the highest ancestor without one down: no recursion. Each
-	 * round walks up again, quadratic in the depth once per chain.
-	 */
-	for (;;) {
-		if ((cgrp = memcg_cgroup(memcg)))
-			return cgrp;
-		for (top = memcg, m = memcg->parent; m && !memcg_cgroup(m);
-		     m = m->parent)
-			top = m;
-		if (!cgroup_alloc_one(top))
-			return NULL;
+	if (cgrp)
+		return cgrp;
+	/* the ancestors without one, then made from the highest down */
+	for (m = memcg; m && !memcg_cgroup(m); m = m->parent)
+		n++;
+	chain = malloc(n * sizeof(*chain));
+	if (!chain)
+		return NULL;
+	for (i = 0, m = memcg; i < n; i++, m = m->parent)
+		chain[i] = m;
+	for (i = n; i > 0; i--) {
+		cgrp = cgroup_alloc_one(chain[i - 1]);
+		if (!cgrp)
+			break;
 	}
+	free(chain);
+	return cgrp;
 }
 
 void cgroup_free(struct mem_cgroup *memcg)

@@ -128,6 +128,13 @@ void cgroup_free(struct mem_cgroup *memcg);
  */
 bool cgroup_check_hierarchy_limits(struct mem_cgroup *parent);
 
+/**
+ * cgroup_drop_hierarchy_limits - an offline cgroup's limits no longer
+ * count for mkdir
+ * @memcg: cgroup being taken offline; call with cgroup_mutex held
+ */
+void cgroup_drop_hierarchy_limits(struct mem_cgroup *memcg);
+
 /* cgroup_notify.c */
 
 /**

@@ -34,6 +34,9 @@ bool cgroup_check_hierarchy_limits(struct mem_cgroup *parent)
 	struct mem_cgroup *m;
 	int level = 0;
 
+	if (!parent->engine->nr_hierarchy_limits)
+		return true;		/* no limit anywhere to reach */
+
 	for (m = parent; m; m = m->parent, level++) {
 		struct cgroup *cgrp = memcg_cgroup(m);
 
@@ -60,6 +63,17 @@ static void limit_show(struct memcg_file *f, struct seqbuf *s,
 		seq_printf(s, "%d\n", v);
 }
 
+/* Set a limit, counting the engine's finite ones; under cgroup_mutex. */
+static void limit_set(struct memcg_engine *e, struct cgroup *cgrp,
+		      enum hierarchy_limit which, int v)
+{
+	int *limit = which == LIMIT_DEPTH ? &cgrp->max_depth :
+					    &cgrp->max_descendants;
+
+	e->nr_hierarchy_limits += (v != INT_MAX) - (*limit != INT_MAX);
+	*limit = v;
+}
+
 /*
  * "max" (INT_MAX) or kstrtoint() on the stripped text; a negative value
  * is -ERANGE; a cgroup removed meanwhile -ENOENT (cgroup_kn_lock_live()).
@@ -83,12 +97,20 @@ static int limit_write(struct memcg_file *f, char *buf,
 	pthread_mutex_lock(&e->cgroup_mutex);
 	if (!atomic_load(&f->memcg->online))
 		err = -ENOENT;
-	else if (which == LIMIT_DEPTH)
-		cgrp->max_depth = v;
 	else
-		cgrp->max_descendants = v;
+		limit_set(e, cgrp, which, v);
 	pthread_mutex_unlock(&e->cgroup_mutex);
 	return err;
+}
+
+void cgroup_drop_hierarchy_limits(struct mem_cgroup *memcg)
+{
+	struct cgroup *cgrp = memcg_cgroup(memcg);
+
+	if (!cgrp)
+		return;
+	memcg->engine->nr_hierarchy_limits -= (cgrp->max_depth != INT_MAX) +
+					       (cgrp->max_descendants != INT_MAX);
 }
 
 static void max_depth_show(struct memcg_file *f, struct seqbuf *s)

@@ -32,7 +32,8 @@ int lookup_one(struct mem_cgroup *dir, const char *name, size_t len,
 	default:
 		break;
 	}
-	if (!dir)
+	/* a removed directory is empty, its files gone (kernfs) */
+	if (!dir || !atomic_load(&dir->online))
 		return -ENOENT;
 	*out = memcg_names_find(dir, name, len);
 	if (*out)
@@ -40,10 +41,11 @@ int lookup_one(struct mem_cgroup *dir, const char *name, size_t len,
 	return cgroup_file_exists(dir, name, len) ? -ENOTDIR : -ENOENT;
 }
 
-int path_parentat(struct memcg_engine *e, const char *path,
-		  struct nameidata *nd)
+int path_parentat(struct memcg_engine *e, struct mem_cgroup *start,
+		  const char *path, struct nameidata *nd)
 {
-	struct mem_cgroup *dir = e->root;
+	/* an absolute path ignores the directory, as in openat(2) */
+	struct mem_cgroup *dir = start && path[0] != '/' ? start : e->root;
 	const char *p = path + strspn(path, "/");
 	int err;
 
@@ -71,16 +73,16 @@ int path_parentat(struct memcg_engine *e, const char *path,
 	return 0;
 }
 
-int path_lookup(struct memcg_engine *e, const char *path,
-		struct mem_cgroup **out)
+int path_lookup(struct memcg_engine *e, struct mem_cgroup *start,
+		const char *path, struct mem_cgroup **out)
 {
 	struct nameidata nd;
-	int err = path_parentat(e, path, &nd);
+	int err = path_parentat(e, start, path, &nd);
 
 	if (err)
 		return err;
 	if (nd.type == LAST_ROOT) {
-		*out = e->root;
+		*out = nd.dir;
 		return 0;
 	}
 	err = lookup_one(nd.dir, nd.last, nd.len, out);
@@ -100,5 +102,5 @@ struct mem_cgroup *mem_cgroup_walk_path(struct memcg_engine *e, const char *path
 {
 	struct mem_cgroup *memcg;
 
-	return path_lookup(e, path, &memcg) ? NULL : memcg;
+	return path_lookup(e, NULL, path, &memcg) ? NULL : memcg;
 }

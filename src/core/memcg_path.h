@@ -49,7 +49,8 @@ struct nameidata {
  * @len: its length
  * @out: the cgroup it names (NULL above the root, for "." and "..")
  *
- * Return: 0, -ENOTDIR for a control file, -ENOENT.
+ * Return: 0, -ENOTDIR for a control file, -ENOENT (also for any name in
+ * a removed directory, as the kernel refuses lookups in a dead one).
  */
 int lookup_one(struct mem_cgroup *dir, const char *name, size_t len,
 	       struct mem_cgroup **out);
@@ -57,23 +58,25 @@ int lookup_one(struct mem_cgroup *dir, const char *name, size_t len,
 /**
  * path_parentat - walk every component of @path but the last
  * @e: engine
- * @path: the path
+ * @start: the directory a relative path starts from; NULL: the root
+ * @path: the path; one starting with '/' starts from the root
  * @nd: where the walk stopped
  *
  * Return: 0, -ENAMETOOLONG, or lookup_one()'s error on the way.
  */
-int path_parentat(struct memcg_engine *e, const char *path,
-		  struct nameidata *nd);
+int path_parentat(struct memcg_engine *e, struct mem_cgroup *start,
+		  const char *path, struct nameidata *nd);
 
 /**
  * path_lookup - the cgroup @path names
  * @e: engine
- * @path: the path; "" and "/" are the root
+ * @start: as path_parentat()'s
+ * @path: the path; "" is @start, "/" the root
  * @out: the cgroup, no reference taken
  *
  * Return: 0, -ENOENT, -ENOTDIR or -ENAMETOOLONG.
  */
-int path_lookup(struct memcg_engine *e, const char *path,
-		struct mem_cgroup **out);
+int path_lookup(struct memcg_engine *e, struct mem_cgroup *start,
+		const char *path, struct mem_cgroup **out);
 
 #endif /* MEMCG_CORE_MEMCG_PATH_H */

@@ -221,6 +221,7 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	struct mem_cgroup *p;
 
 	atomic_store(&memcg->online, false);
+	cgroup_drop_hierarchy_limits(memcg);
 	memcg_names_unlink(memcg->parent, memcg);
 	/* objcgs to the parent, before the kill: objcg.h, "Locking" */
 	memcg_offline_kmem(memcg);
@@ -229,8 +230,11 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 		p->nr_descendants--;
 		p->nr_dying_descendants++;
 	}
-	page_counter_set_min(&memcg->memory, 0);
-	page_counter_set_low(&memcg->memory, 0);
+	/* unset ones need no walk of the ancestors: nothing to propagate */
+	if (atomic_load(&memcg->memory.min))
+		page_counter_set_min(&memcg->memory, 0);
+	if (atomic_load(&memcg->memory.low))
+		page_counter_set_low(&memcg->memory, 0);
 	drain_all_stock_sync(memcg);
 	mem_cgroup_reparent(memcg);
 	reparent_shrinker_deferred(memcg);
@@ -340,7 +344,7 @@ struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e)
 /*
  * mkdir's checks on the last component, in the kernel's order: the path
  * walk's (an existing name, ".", ".." or none: -EEXIST; above the root:
- * -EPERM), then cgroup_mkdir()'s (a newline: -EINVAL; cgroup.max.depth or
+ * -EPERM; in a removed directory: -ENOENT), then cgroup_mkdir()'s (a newline: -EINVAL; cgroup.max.depth or
  * cgroup.max.descendants reached: -EAGAIN).
  */
 static int mkdir_check(const struct nameidata *nd)
@@ -349,6 +353,8 @@ static int mkdir_check(const struct nameidata *nd)
 		return -EEXIST;
 	if (!nd->dir)
 		return -EPERM;
+	if (!atomic_load(&nd->dir->online))
+		return -ENOENT;		/* no entry is made in a removed directory */
 	if (memcg_names_find(nd->dir, nd->last, nd->len) ||
 	    cgroup_file_exists(nd->dir, nd->last, nd->len))
 		return -EEXIST;
@@ -361,18 +367,17 @@ static int mkdir_check(const struct nameidata *nd)
 	return 0;
 }
 
-int memcg_mkdir(struct memcg_engine *e, const char *path,
-		struct mem_cgroup **out)
+/* mkdir of @path from @start (NULL: the root) */
+static int mkdir_at(struct memcg_engine *e, struct mem_cgroup *start,
+		    const char *path, struct mem_cgroup **out)
 {
 	struct mem_cgroup *memcg = NULL;
 	struct nameidata nd;
 	char *name = NULL;
 	int err;
 
-	if (!e || !path)
-		return -EINVAL;
 	pthread_mutex_lock(&e->cgroup_mutex);
-	err = path_parentat(e, path, &nd);
+	err = path_parentat(e, start, path, &nd);
 	if (err)
 		goto out_unlock;
 	err = mkdir_check(&nd);
@@ -391,6 +396,22 @@ out_unlock:
 	pthread_mutex_unlock(&e->cgroup_mutex);
 	free(name);
 	return err;
+}
+
+int memcg_mkdir(struct memcg_engine *e, const char *path,
+		struct mem_cgroup **out)
+{
+	if (!e || !path)
+		return -EINVAL;
+	return mkdir_at(e, NULL, path, out);
+}
+
+int memcg_mkdirat(struct mem_cgroup *dir, const char *path,
+		  struct mem_cgroup **out)
+{
+	if (!dir || !path)
+		return -EINVAL;
+	return mkdir_at(dir->engine, dir, path, out);
 }
 
 /* call with cgroup_mutex held: child_names holds the online children */
@@ -419,16 +440,16 @@ static int rmdir_target(const struct nameidata *nd, struct mem_cgroup **out)
 	return lookup_one(nd->dir, nd->last, nd->len, out);
 }
 
-int memcg_rmdir(struct memcg_engine *e, const char *path)
+/* rmdir of @path from @start (NULL: the root) */
+static int rmdir_at(struct memcg_engine *e, struct mem_cgroup *start,
+		    const char *path)
 {
 	struct mem_cgroup *memcg;
 	struct nameidata nd;
 	int err;
 
-	if (!e || !path)
-		return -EINVAL;
 	pthread_mutex_lock(&e->cgroup_mutex);
-	err = path_parentat(e, path, &nd);
+	err = path_parentat(e, start, path, &nd);
 	if (!err)
 		err = rmdir_target(&nd, &memcg);
 	if (err)
@@ -443,21 +464,52 @@ out_unlock:
 	return err;
 }
 
-int memcg_lookup(struct memcg_engine *e, const char *path,
-		 struct mem_cgroup **out)
+int memcg_rmdir(struct memcg_engine *e, const char *path)
+{
+	if (!e || !path)
+		return -EINVAL;
+	return rmdir_at(e, NULL, path);
+}
+
+int memcg_rmdirat(struct mem_cgroup *dir, const char *path)
+{
+	if (!dir || !path)
+		return -EINVAL;
+	return rmdir_at(dir->engine, dir, path);
+}
+
+/* lookup of @path from @start (NULL: the root); online cgroups only */
+static int lookup_at(struct memcg_engine *e, struct mem_cgroup *start,
+		     const char *path, struct mem_cgroup **out)
 {
 	struct mem_cgroup *memcg;
 	int err;
 
-	if (!e || !path || !out)
-		return -EINVAL;
 	pthread_mutex_lock(&e->cgroup_mutex);
-	err = path_lookup(e, path, &memcg);
+	err = path_lookup(e, start, path, &memcg);
+	if (!err && !atomic_load(&memcg->online))
+		err = -ENOENT;		/* "." of a removed directory */
 	if (!err)
 		css_get(memcg);
 	pthread_mutex_unlock(&e->cgroup_mutex);
 	*out = err ? NULL : memcg;
 	return err;
+}
+
+int memcg_lookup(struct memcg_engine *e, const char *path,
+		 struct mem_cgroup **out)
+{
+	if (!e || !path || !out)
+		return -EINVAL;
+	return lookup_at(e, NULL, path, out);
+}
+
+int memcg_lookupat(struct mem_cgroup *dir, const char *path,
+		   struct mem_cgroup **out)
+{
+	if (!dir || !path || !out)
+		return -EINVAL;
+	return lookup_at(dir->engine, dir, path, out);
 }
 
 struct mem_cgroup *memcg_root(struct memcg_engine *e)
@@ -522,6 +574,31 @@ int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
 	return (int)(need - 1);
 }
 
+/*
+ * @memcg's path in @buf of @len (>= 8) bytes; one too long for it keeps its
+ * last components after ".../", so that a deep cgroup is still listed.
+ */
+static void path_or_tail(struct mem_cgroup *memcg, char *buf, size_t len)
+{
+	struct mem_cgroup *m;
+	size_t pos = len - 1, n;
+
+	if (memcg_path(memcg, buf, len) >= 0)
+		return;
+	buf[pos] = '\0';
+	for (m = memcg; m->parent; m = m->parent) {
+		n = strlen(m->name);
+		if (n + 1 + 4 > pos)
+			break;
+		pos -= n;
+		memcpy(buf + pos, m->name, n);
+		buf[--pos] = '/';
+	}
+	pos -= 3;
+	memcpy(buf + pos, "...", 3);
+	memmove(buf, buf + pos, len - pos);
+}
+
 /* A dying cgroup's counters, as its memory.current and swap.current read. */
 static void dying_usage(struct mem_cgroup *memcg, struct memcg_dying *d)
 {
@@ -552,9 +629,9 @@ int memcg_for_each_dying(struct memcg_engine *e,
 	memcg_for_each_descendant_pre(pos, e->root) {
 		struct memcg_dying d = { .path = path };
 
-		if (atomic_load(&pos->online) || pos->released ||
-		    memcg_path(pos, path, MEMCG_PATH_MAX) < 0)
+		if (atomic_load(&pos->online) || pos->released)
 			continue;
+		path_or_tail(pos, path, MEMCG_PATH_MAX);
 		dying_usage(pos, &d);
 		fn(&d, arg);
 		n++;

@@ -20,6 +20,27 @@ static inline struct cds_list_head *memcg_link_next(struct cds_list_head *l)
 }
 
 /**
+ * memcg_next_descendant_skip - the cgroup after @pos's whole subtree in
+ * @root's pre-order walk: @pos's descendants are skipped
+ * @pos: the current cgroup
+ * @root: the walk's root
+ *
+ * Return: the next cgroup, or NULL after the last.
+ */
+static inline struct mem_cgroup *
+memcg_next_descendant_skip(struct mem_cgroup *pos, struct mem_cgroup *root)
+{
+	struct cds_list_head *next;
+
+	for (; pos != root; pos = pos->parent) {
+		next = memcg_link_next(&pos->sibling);
+		if (next != &pos->parent->children)
+			return cds_list_entry(next, struct mem_cgroup, sibling);
+	}
+	return NULL;
+}
+
+/**
  * memcg_next_descendant_pre - the cgroup after @pos in @root's subtree
  * @pos: the current cgroup, or NULL to start at @root
  * @root: the subtree's root
@@ -36,12 +57,7 @@ memcg_next_descendant_pre(struct mem_cgroup *pos, struct mem_cgroup *root)
 	next = memcg_link_next(&pos->children);
 	if (next != &pos->children)
 		return cds_list_entry(next, struct mem_cgroup, sibling);
-	for (; pos != root; pos = pos->parent) {
-		next = memcg_link_next(&pos->sibling);
-		if (next != &pos->parent->children)
-			return cds_list_entry(next, struct mem_cgroup, sibling);
-	}
-	return NULL;
+	return memcg_next_descendant_skip(pos, root);
 }
 
 static inline struct mem_cgroup *memcg_leftmost_descendant(struct mem_cgroup *pos)

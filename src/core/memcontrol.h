@@ -142,13 +142,14 @@ struct mem_cgroup {
 
 	/* the tree; children and sibling are RCU lists */
 	struct mem_cgroup *parent;
+	/* next to parent: mkdir and rmdir update them in every ancestor */
+	int nr_descendants;		/* under cgroup_mutex */
+	int nr_dying_descendants;
 	struct cds_list_head children;
 	struct cds_list_head sibling;
 	char *name;
 	struct memcg_names child_names;	/* online children (memcg_names.c) */
 	struct memcg_name_node name_node;	/* in the parent's child_names */
-	int nr_descendants;		/* under cgroup_mutex */
-	int nr_dying_descendants;
 	atomic_int nr_tasks;
 	atomic_long nr_tasks_subtree;	/* nr_tasks of it and its descendants */
 
@@ -234,6 +235,9 @@ struct memcg_engine {
 	struct memcg_cpu_area *cpus;
 
 	pthread_mutex_t cgroup_mutex;
+	/* cgroup.max.depth/descendants not "max" on online cgroups; under
+	 * cgroup_mutex (cgroupfs_core.c): none, and mkdir walks no ancestor */
+	int nr_hierarchy_limits;
 	pthread_mutex_t drain_mutex;	/* trylocked, as percpu_charge_mutex */
 
 	/* css slots: folio->memcg_data -> cgroup, freed at release */

@@ -105,8 +105,14 @@ static void shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
 		adjusted = true;
 	}
 	sc->nr_reclaimed += nr_reclaimed;
-	/* keep the anon lists balanced even when anon was not scanned */
-	if (memcg->engine->swap && inactive_is_low(memcg, LRU_INACTIVE_ANON))
+	/*
+	 * Keep the anon lists balanced even when anon was not scanned; with
+	 * no active anon page of its own there is nothing to move (and no
+	 * subtree to sum).
+	 */
+	if (memcg->engine->swap &&
+	    __atomic_load_n(&memcg->lruvec.nr_pages[LRU_ACTIVE_ANON], __ATOMIC_RELAXED) &&
+	    inactive_is_low(memcg, LRU_INACTIVE_ANON))
 		shrink_active_list(memcg, LRU_ACTIVE_ANON, SWAP_CLUSTER_MAX);
 }
 
@@ -114,6 +120,21 @@ static void shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
 struct reclaim_cookie {
 	unsigned generation;
 };
+
+/*
+ * The next cgroup of a reclaim walk of @root after @pos. A cgroup below
+ * the root with nothing charged has a subtree with nothing charged (the
+ * counters are hierarchical): shrink_memcg() would pass each of them as
+ * below its min, with no effect, so the walk skips them all at once and
+ * a failing charge deep in an empty chain costs no walk of the chain.
+ */
+static struct mem_cgroup *reclaim_next(struct mem_cgroup *pos,
+				       struct mem_cgroup *root)
+{
+	if (pos && pos != root && !page_counter_read(&pos->memory))
+		return memcg_next_descendant_skip(pos, root);
+	return memcg_next_descendant_pre(pos, root);
+}
 
 /*
  * The next cgroup to reclaim from: after @prev in a full walk; with
@@ -130,14 +151,14 @@ static struct mem_cgroup *mem_cgroup_iter(struct mem_cgroup *root,
 
 restart:
 	if (!reclaim)
-		return memcg_next_descendant_pre(prev, root);
+		return reclaim_next(prev, root);
 	gen = atomic_load(&root->reclaim_iter_gen);
 	if (!prev)
 		reclaim->generation = gen;
 	else if (reclaim->generation != gen)
 		return NULL;
 	pos = atomic_load(&root->reclaim_iter);
-	next = memcg_next_descendant_pre(pos, root);
+	next = reclaim_next(pos, root);
 	/* a competing walker moved it: do not reclaim one cgroup twice */
 	if (!atomic_compare_exchange_strong(&root->reclaim_iter, &pos, next))
 		goto restart;
@@ -159,7 +180,10 @@ void invalidate_reclaim_iterators(struct mem_cgroup *dead)
 
 	for (p = dead->parent; p; p = p->parent) {
 		expected = dead;
-		atomic_compare_exchange_strong(&p->reclaim_iter, &expected, NULL);
+		/* a load first: a locked CAS per level is dear in a deep tree */
+		if (atomic_load_explicit(&p->reclaim_iter, memory_order_relaxed) == dead)
+			atomic_compare_exchange_strong(&p->reclaim_iter, &expected,
+						       NULL);
 	}
 }
 
@@ -234,14 +258,19 @@ struct mem_cgroup *reclaim_target(void)
 	return current_reclaim_target;
 }
 
-/* Activations by refault so far: the next reclaim sees whether more came. */
-static void snapshot_refaults(struct mem_cgroup *target)
+/*
+ * Activations by refault so far: the next reclaim sees whether more came.
+ * Read once per reclaim, by the first pass with pages to age (reclaim
+ * itself refaults nothing, and the passes need not each walk the subtree
+ * for the sums); a reclaim that found no page leaves the last snapshot,
+ * as the kernel's lazily flushed stats would leave a stale one.
+ */
+static void snapshot_refaults(struct scan_control *sc)
 {
-	long refaults[2];
-
-	refault_activations(target, refaults);
-	atomic_store(&target->lruvec.refaults[0], refaults[0]);
-	atomic_store(&target->lruvec.refaults[1], refaults[1]);
+	if (!sc->refaults_read)
+		return;
+	atomic_store(&sc->target->lruvec.refaults[0], sc->refaults[0]);
+	atomic_store(&sc->target->lruvec.refaults[1], sc->refaults[1]);
 }
 
 static long do_try_to_free_pages(struct scan_control *sc)
@@ -253,7 +282,7 @@ retry:
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	}
-	snapshot_refaults(sc->target);
+	snapshot_refaults(sc);
 	if (sc->nr_reclaimed)
 		return sc->nr_reclaimed;
 	if (sc->target->engine->cfg.kernel == MEMCG_KERNEL_6_12 &&

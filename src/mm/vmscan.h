@@ -49,6 +49,10 @@ struct scan_control {
 	bool kswapd;			/* the machine's reclaim (kswapd's) */
 	long nr_unqueued_dirty;		/* MGLRU, per pass: dirty pages taken */
 	long nr_file_taken;		/* and file pages taken */
+	long refaults[2];		/* the target's, read once per reclaim */
+	bool refaults_read;		/* by a pass with pages to age */
+	bool lists_empty;		/* the target's subtree had no page
+					 * on any list at the last pass */
 };
 
 enum scan_balance { SCAN_EQUAL, SCAN_FRACT, SCAN_ANON, SCAN_FILE };

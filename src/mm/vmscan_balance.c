@@ -66,7 +66,9 @@ long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg)
 
 	if (e->v1)
 		return nr;
-	for (; memcg && !mem_cgroup_is_root(memcg); memcg = memcg->parent) {
+	/* none left: the walk up to the root cannot give more */
+	for (; nr > 0 && memcg && !mem_cgroup_is_root(memcg);
+	     memcg = memcg->parent) {
 		long room = atomic_load(&memcg->swap.max) -
 			    page_counter_read(&memcg->swap);
 
@@ -134,27 +136,53 @@ void refault_activations(struct mem_cgroup *memcg, long out[2])
 	memcg_page_state_many(memcg, items, 2, out);
 }
 
+static bool sizes_empty(const long sizes[NR_SCAN_LISTS])
+{
+	int list;
+
+	for (list = 0; list < NR_SCAN_LISTS; list++)
+		if (sizes[list])
+			return false;
+	return true;
+}
+
 void prepare_scan_count(struct scan_control *sc)
 {
 	struct mem_cgroup *target = sc->target;
-	long sizes[NR_SCAN_LISTS], refaults[2], file;
+	long sizes[NR_SCAN_LISTS] = { 0 }, file;
 
 	pthread_mutex_lock(&target->lruvec.lock);
 	sc->anon_cost = target->lruvec.anon_cost;
 	sc->file_cost = target->lruvec.file_cost;
 	pthread_mutex_unlock(&target->lruvec.lock);
 
-	subtree_sizes(target, sizes);
+	/*
+	 * A page on a list is charged: below the root, a target with no
+	 * usage has none. A pass over empty lists leaves them empty: once a
+	 * sum found none, the later passes of this reclaim keep it. Pages
+	 * that others put on the lists meanwhile wait for the next reclaim,
+	 * as they wait in the kernel for its lazily flushed stats.
+	 */
+	if (!mem_cgroup_is_root(target) && !page_counter_read(&target->memory))
+		sc->lists_empty = true;
+	if (!sc->lists_empty) {
+		subtree_sizes(target, sizes);
+		sc->lists_empty = sizes_empty(sizes);
+	}
 	if (sc->force_deactivate) {
 		sc->may_deactivate = DEACTIVATE_ANON | DEACTIVATE_FILE;
+	} else if (sc->lists_empty) {
+		sc->may_deactivate = 0;		/* no list to age */
 	} else {
 		/* refaults mean a new workingset: age the stale one out */
-		refault_activations(target, refaults);
+		if (!sc->refaults_read)
+			refault_activations(target, sc->refaults);
+		sc->refaults_read = true;
 		sc->may_deactivate = 0;
-		if (refaults[0] != atomic_load(&target->lruvec.refaults[0]) ||
+		if (sc->refaults[0] != atomic_load(&target->lruvec.refaults[0]) ||
 		    sizes_inactive_is_low(sizes, LRU_INACTIVE_ANON))
 			sc->may_deactivate |= DEACTIVATE_ANON;
-		if (refaults[1] != atomic_load(&target->lruvec.refaults[1]) ||
+		if (sc->refaults[1] != atomic_load(&target->lruvec.refaults[1]) ||
 		    sizes_inactive_is_low(sizes, LRU_INACTIVE_FILE))
 			sc->may_deactivate |= DEACTIVATE_FILE;
 	}
@@ -234,15 +262,38 @@ static long scan_target(struct mem_cgroup *memcg, struct scan_control *sc,
 	return scan;
 }
 
+/*
+ * No page on any of @memcg's own lists: nothing to scan whatever the
+ * balance, whose swap room (mem_cgroup_get_nr_swap_pages(), a walk to the
+ * root) is not worth finding for each level of a deep empty chain.
+ * scan_target() still notes a skipped low, as for lists with pages.
+ */
+static bool scan_nothing(struct mem_cgroup *memcg, struct scan_control *sc,
+			 long nr[NR_SCAN_LISTS])
+{
+	int list;
+
+	for (list = 0; list < NR_SCAN_LISTS; list++)
+		if (list != LRU_UNEVICTABLE && scan_list_size(memcg, list))
+			return false;
+	memset(nr, 0, NR_SCAN_LISTS * sizeof(*nr));
+	scan_target(memcg, sc, 0);
+	return true;
+}
+
 void get_scan_count(struct mem_cgroup *memcg, struct scan_control *sc,
 		    long nr[NR_SCAN_LISTS])
 {
-	int swappiness = sc_swappiness(sc, memcg);
-	enum scan_balance balance = scan_balance(memcg, sc, swappiness);
+	int swappiness;
+	enum scan_balance balance;
 	bool online = atomic_load(&memcg->online);
 	uint64_t fraction[2] = { 1, 1 }, denominator = 2, scan;
 	int list;
 
+	if (scan_nothing(memcg, sc, nr))
+		return;
+	swappiness = sc_swappiness(sc, memcg);
+	balance = scan_balance(memcg, sc, swappiness);
 	if (balance == SCAN_FRACT)
 		scan_fractions(sc, swappiness, fraction, &denominator);
 	for (list = 0; list < NR_SCAN_LISTS; list++) {

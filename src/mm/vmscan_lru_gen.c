@@ -440,15 +440,33 @@ static bool lruvec_is_sizable(struct mem_cgroup *memcg, struct scan_control *sc)
 	return atomic_load(&memcg->online) ? total >> sc->priority : total;
 }
 
-/* Effective protection from the root down to @memcg, parents first. */
+#define PROT_CHUNK 128
+
+/*
+ * Effective protection from the root down to @memcg, parents first,
+ * without recursion: PROT_CHUNK levels at a time from the top, each chunk
+ * found by a walk up from @memcg (O(depth^2 / PROT_CHUNK) steps in all).
+ */
 static void calculate_protection_path(struct mem_cgroup *root,
 				      struct mem_cgroup *memcg)
 {
-	if (memcg == root)
-		return;
-	calculate_protection_path(root, memcg->parent);
-	page_counter_calculate_protection(&root->memory, &memcg->memory,
-					  memcg->engine->cfg.memory_recursiveprot);
+	struct mem_cgroup *chunk[PROT_CHUNK], *m;
+	long depth = 0, done, below, i, n;
+
+	for (m = memcg; m != root; m = m->parent)
+		depth++;
+	for (done = 0; done < depth; done += n) {
+		n = depth - done < PROT_CHUNK ? depth - done : PROT_CHUNK;
+		below = depth - done - n;	/* levels under the chunk */
+		for (m = memcg, i = 0; i < below; i++)
+			m = m->parent;
+		for (i = n - 1; i >= 0; i--, m = m->parent)
+			chunk[i] = m;
+		for (i = 0; i < n; i++)
+			page_counter_calculate_protection(&root->memory,
+				&chunk[i]->memory,
+				memcg->engine->cfg.memory_recursiveprot);
+	}
 }
 
 int lru_gen_shrink_one(struct mem_cgroup *memcg, struct scan_control *sc)

@@ -36,6 +36,7 @@ struct tree {
 	struct node *nodes;
 	int nr;
 	bool v1;
+	int *first_child, *next_sibling;	/* -1: none; creation order */
 };
 
 static int64_t add_known(int64_t a, int64_t b)
@@ -235,10 +236,25 @@ static void print_bar(const struct tree *t, const struct node *n, FILE *out,
 
 static bool is_last_child(const struct tree *t, int i)
 {
-	for (int j = i + 1; j < t->nr; j++)
-		if (t->nodes[j].parent == t->nodes[i].parent)
-			return false;
-	return true;
+	return t->next_sibling[i] < 0;
+}
+
+/* Each node's children, in creation order (a child comes after its parent). */
+static int link_children(struct tree *t)
+{
+	t->first_child = malloc((size_t)t->nr * sizeof(int));
+	t->next_sibling = malloc((size_t)t->nr * sizeof(int));
+	if (!t->first_child || !t->next_sibling)
+		return -ENOMEM;
+	for (int i = 0; i < t->nr; i++)
+		t->first_child[i] = t->next_sibling[i] = -1;
+	for (int i = t->nr - 1; i > 0; i--) {
+		int p = t->nodes[i].parent;
+
+		t->next_sibling[i] = t->first_child[p];
+		t->first_child[p] = i;
+	}
+	return 0;
 }
 
 /* The tree-drawing prefix of node @i: one 4-column cell per level. */
@@ -298,14 +314,24 @@ static void print_row(const struct tree *t, int i, int width, FILE *out,
 		fprintf(out, "%s\n", ev);
 }
 
-/* Depth-first: node @i, then its children in creation order. */
-static void print_subtree(const struct tree *t, int i, int width, FILE *out,
+/* Depth-first from the root, children in creation order; no recursion. */
+static void print_subtree(const struct tree *t, int width, FILE *out,
 			  bool utf8)
 {
-	print_row(t, i, width, out, utf8);
-	for (int j = i + 1; j < t->nr; j++)
-		if (t->nodes[j].parent == i)
-			print_subtree(t, j, width, out, utf8);
+	int i = 0;
+
+	for (;;) {
+		print_row(t, i, width, out, utf8);
+		if (t->first_child[i] >= 0) {
+			i = t->first_child[i];
+			continue;
+		}
+		while (i > 0 && t->next_sibling[i] < 0)
+			i = t->nodes[i].parent;
+		if (i <= 0)
+			return;
+		i = t->next_sibling[i];
+	}
 }
 
 static void json_val(FILE *out, const char *key, int64_t v)
@@ -365,9 +391,9 @@ void tree_print(struct memcg_engine *e, const struct scenario *s, FILE *out,
 	int width = 6;
 	uint64_t ns;
 
-	if (build(&t)) {
+	if (build(&t) || link_children(&t)) {
 		fprintf(stderr, "memcg tree: out of memory\n");
-		return;
+		goto out;
 	}
 	if (json) {
 		print_json(&t, out);
@@ -388,7 +414,7 @@ void tree_print(struct memcg_engine *e, const struct scenario *s, FILE *out,
 		"cgroup", BAR_WIDTH + 2, "usage (of limit)", "current", "max",
 		"high", "low", "min", "swap", EV_WIDTH,
 		t.v1 ? "events" : "high/max/oom/kill", "tasks");
-	print_subtree(&t, 0, width, out, utf8);
+	print_subtree(&t, width, out, utf8);
 	ns = memcg_clock_ns(e);
 	fprintf(out, "cgroup.stat: nr_descendants %s, nr_dying_descendants %s;"
 		" throttled (virtual clock) %.3f %s\n",
@@ -403,4 +429,6 @@ out:
 	for (int i = 0; i < t.nr; i++)
 		free(t.nodes[i].tasks);
 	free(t.nodes);
+	free(t.first_child);
+	free(t.next_sibling);
 }
