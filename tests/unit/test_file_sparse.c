@@ -52,18 +52,19 @@ static long long file_of(struct mem_cgroup *m)
 	return test_file_key(m, "memory.stat", "file");
 }
 
-static struct fixture *terabyte_fixture(void)
+/* The file's size is independent of the machine's: a 1 GiB one. */
+static struct fixture *file_fixture(void)
 {
 	struct memcg_config cfg;
 
-	test_config_init(&cfg, TB(1));
+	test_config_init(&cfg, 1UL << 30);
 	return fixture_new(&cfg, "A", NULL);
 }
 
 /* 64M at each end of a 4 TiB file, then cut in two steps. */
 static void test_far_offsets(void **state)
 {
-	struct fixture *f = terabyte_fixture();
+	struct fixture *f = file_fixture();
 	long before = vm_hwm_kb();
 	struct memcg_task *t;
 
@@ -92,7 +93,7 @@ static void test_far_offsets(void **state)
 
 static void test_ranges_refused(void **state)
 {
-	struct fixture *f = terabyte_fixture();
+	struct fixture *f = file_fixture();
 	struct memcg_task *t;
 
 	(void)state;
