@@ -126,6 +126,11 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 			if (!ret) {
 				rmap_set(sim, e, folio, RMAP_FILE |
 					 (uint64_t)f->id << 32 | idx);
+				/*
+				 * ours, taken before the lock drops: a
+				 * truncation may put the cache's at once
+				 */
+				folio_get(folio);
 				added = true;
 			}
 		}
@@ -139,7 +144,6 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 		memcg_workingset_refault(e, folio, shadow);
 	/* data written back earlier comes back; a failed read is an I/O error */
 	ret = filemap_read_back(e, f, idx, folio);
-	folio_get(folio);		/* ours; the allocation's is the cache's */
 	folio_add_lru(e, folio);
 	if (ret) {
 		memcg_folio_put(e, folio);
@@ -147,6 +151,24 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 	}
 	*out = folio;
 	return 0;
+}
+
+/*
+ * Dirty @folio if it is still page @idx of @f. A folio a truncation took
+ * out meanwhile stays clean: the truncation cancels the dirty state of
+ * what it takes (after the lock), and a folio dirtied after that would be
+ * freed dirty. The check and the dirtying under the lock order the two.
+ */
+static void dirty_if_cached(struct memcg_engine *e, struct memcg_file_pages *f,
+			    size_t idx, struct folio *folio)
+{
+	struct memcg_sim *sim = sim_of(e);
+
+	pthread_mutex_lock(&sim->lock);
+	if (radix_lookup(&f->pages, idx) ==
+	    (uint64_t)folio_pfn(e->arena, folio) + 1)
+		folio_mark_dirty(e, folio);
+	pthread_mutex_unlock(&sim->lock);
 }
 
 /*
@@ -166,7 +188,7 @@ static int access_page(struct memcg_task *t, struct memcg_file_pages *f,
 	if (ret)
 		return ret;
 	if (write)
-		folio_mark_dirty(t->e, folio);
+		dirty_if_cached(t->e, f, idx, folio);
 	else
 		folio_mark_accessed(t->e, folio);
 	memcg_folio_put(t->e, folio);
@@ -282,6 +304,10 @@ static bool truncate_batch(struct memcg_engine *e, struct memcg_sim *sim,
  * truncate_inode_pages_range() does, so that no write of it lands in the
  * backing file after that is cut. Reclaim holding one of them finds it
  * gone from the page cache and frees it with its own reference.
+ * Tolerated race: a flusher holding a folio it found dirty may start its
+ * writeback between the wait and the cancel here (there is no folio lock);
+ * the counters stay exact, and its data may land in the backing file past
+ * the new end, where a later read of that page finds it instead of zeros.
  */
 static void file_drop_pages(struct memcg_engine *e, struct memcg_sim *sim,
 			    struct memcg_file_pages *f, uint64_t first)
