@@ -49,7 +49,7 @@ static struct memcg_file_pages *file_get(struct memcg_sim *sim, const char *name
 		return NULL;
 	}
 	f->id = sim->nr_files;
-	f->fd = -1;
+	atomic_init(&f->fd, -1);
 	radix_init(&f->pages);
 	sim->files[sim->nr_files++] = f;
 	return f;
@@ -333,6 +333,7 @@ int filemap_truncate(struct memcg_task *t, const char *name, size_t nr_pages)
 	struct memcg_engine *e = t->e;
 	struct memcg_sim *sim = sim_of(e);
 	struct memcg_file_pages *f;
+	int fd;
 
 	pthread_mutex_lock(&sim->lock);
 	f = file_find(sim, name);
@@ -342,8 +343,8 @@ int filemap_truncate(struct memcg_task *t, const char *name, size_t nr_pages)
 	if (!f)
 		return -ENOENT;
 	file_drop_pages(e, sim, f, nr_pages);
-	if (f->fd >= 0 &&
-	    ftruncate(f->fd, (off_t)(nr_pages * MEMCG_PAGE_SIZE)) < 0)
+	fd = atomic_load(&f->fd);
+	if (fd >= 0 && ftruncate(fd, (off_t)(nr_pages * MEMCG_PAGE_SIZE)) < 0)
 		return -errno;
 	return 0;
 }
@@ -358,8 +359,8 @@ void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim)
 
 		file_drop_pages(e, sim, f, 0);
 		radix_destroy(&f->pages);
-		if (f->fd >= 0)
-			close(f->fd);
+		if (atomic_load(&f->fd) >= 0)
+			close(atomic_load(&f->fd));
 		free(f->name);
 		free(f);
 	}

@@ -47,13 +47,23 @@ static int write_page_data(struct memcg_engine *e, struct memcg_file_pages *f,
 			   size_t idx, struct folio *folio)
 {
 	const void *data = folio_address(e->arena, folio);
+	int fd, none = -1;
 	ssize_t n;
 
 	if (!data)
 		return 0;		/* dataless */
-	if (f->fd < 0 && (f->fd = tmpfile_open("file")) < 0)
-		return -errno;
-	n = pwrite(f->fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
+	fd = atomic_load(&f->fd);
+	if (fd < 0) {
+		/* flushers may race to open it: the first one's stays */
+		fd = tmpfile_open("file");
+		if (fd < 0)
+			return -errno;
+		if (!atomic_compare_exchange_strong(&f->fd, &none, fd)) {
+			close(fd);
+			fd = none;
+		}
+	}
+	n = pwrite(fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
 	return n == (ssize_t)MEMCG_PAGE_SIZE ? 0 : -EIO;
 }
 
@@ -110,10 +120,11 @@ int filemap_read_back(struct memcg_engine *e, struct memcg_file_pages *f,
 		      size_t idx, struct folio *folio)
 {
 	void *data = folio_address(e->arena, folio);
+	int fd = atomic_load(&f->fd);
 	ssize_t n;
 
-	if (f->fd < 0 || !data)
+	if (fd < 0 || !data)
 		return 0;
-	n = pread(f->fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
+	n = pread(fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
 	return n < 0 ? -errno : 0;	/* short: a hole, zeros */
 }

@@ -135,7 +135,8 @@ struct memcg_file_pages {
 	char *name;
 	uint32_t id;
 	struct radix_tree pages;
-	int fd;				/* backing file once written back, or -1 */
+	atomic_int fd;			/* backing file once written back, or
+					 * -1; set once, by the first flusher */
 	size_t nr_pages;		/* the file's size, in pages */
 };
 
