@@ -147,10 +147,27 @@ MEMCG_API int memcg_task_touch(struct memcg_task *t, size_t bytes);
  * Pages not in the page cache are allocated and charged to the task's
  * cgroup; cached ones are marked referenced (charged where they were).
  *
- * Return: 0, -ENOMEM, -ESRCH.
+ * Return: 0, -ENOMEM, -ESRCH, -EINVAL for a size that wraps, -EFBIG
+ * past the largest file (16 TiB).
  */
 MEMCG_API int memcg_task_read(struct memcg_task *t, const char *file,
 			      size_t bytes);
+
+/**
+ * memcg_task_read_at - read @bytes of file @file from @offset on, as
+ * memcg_task_read() does from 0
+ * @t: task
+ * @file: file name; created on first use, grown to @offset + @bytes
+ * @offset: in bytes; the pages it and @bytes touch are read
+ * @bytes: rounded up to pages
+ *
+ * The file is sparse: the engine's memory grows with the pages cached and
+ * remembered (shadows of evicted ones), never with the file's size.
+ *
+ * Return: as memcg_task_read().
+ */
+MEMCG_API int memcg_task_read_at(struct memcg_task *t, const char *file,
+				 uint64_t offset, size_t bytes);
 
 /**
  * memcg_task_write - write the first @bytes of file @file through the page
@@ -164,10 +181,42 @@ MEMCG_API int memcg_task_read(struct memcg_task *t, const char *file,
  * it is written back: when reclaim finds only dirty pages it wakes the
  * flusher, which writes them all (memory.stat file_writeback meanwhile).
  *
- * Return: 0, -ENOMEM, -ESRCH.
+ * Return: 0, -ENOMEM, -ESRCH, -EINVAL for a size that wraps, -EFBIG
+ * past the largest file (16 TiB).
  */
 MEMCG_API int memcg_task_write(struct memcg_task *t, const char *file,
 			       size_t bytes);
+
+/**
+ * memcg_task_write_at - write @bytes of file @file from @offset on, as
+ * memcg_task_write() does from 0
+ * @t: task
+ * @file: file name; created on first use, grown to @offset + @bytes
+ * @offset: in bytes
+ * @bytes: rounded up to pages
+ *
+ * Return: as memcg_task_write().
+ */
+MEMCG_API int memcg_task_write_at(struct memcg_task *t, const char *file,
+				  uint64_t offset, size_t bytes);
+
+/**
+ * memcg_task_truncate - cut file @file to @size bytes (truncate(2))
+ * @t: task
+ * @file: a file read or written before
+ * @size: the new size; a page that holds any byte below it stays
+ *
+ * The page-cache folios past the end leave the page cache, dirty ones
+ * without writeback, and are uncharged when their last reference goes,
+ * as truncate_inode_pages_range() does; the shadows there are dropped.
+ * The cost is the pages and shadows dropped, not the file's size. A size
+ * above the current one only sets the size.
+ *
+ * Return: 0, -ENOENT for a file never used, -ESRCH, -EFBIG past the
+ * largest file.
+ */
+MEMCG_API int memcg_task_truncate(struct memcg_task *t, const char *file,
+				  uint64_t size);
 
 /**
  * memcg_task_exit - the task exits; its anonymous memory is freed

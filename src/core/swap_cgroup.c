@@ -5,9 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "core/swap_cgroup.h"
+#include "lib/lazymap.h"
 
 #define SC_NONE UINT32_MAX
 /* How far ahead a rewrite prefetches, in records: for writing, into L2. */
@@ -58,20 +58,12 @@ static void owners_unlock(struct swap_cgroup *sc, uint16_t a, uint16_t b)
  */
 static void *slot_array_alloc(size_t bytes)
 {
-	void *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-
-	if (p == MAP_FAILED)
-		return NULL;
-	if (bytes >= (2UL << 20))
-		madvise(p, bytes, MADV_HUGEPAGE);	/* a hint: may fail */
-	return p;
+	return lazymap_alloc(bytes, true);
 }
 
 static void slot_array_free(void *p, size_t bytes)
 {
-	if (p)
-		munmap(p, bytes);
+	lazymap_free(p, bytes);
 }
 
 int swap_cgroup_init(struct swap_cgroup *sc, size_t nr_slots, bool indexed)

@@ -33,6 +33,7 @@
  * (folio_arena_set_deterministic() fixes the CPU).
  */
 #include "mm/folio.h"
+#include "lib/lazymap.h"
 #include "lib/percpu.h"
 
 #include <errno.h>
@@ -41,7 +42,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #define FRAME_SHIFT 12
@@ -444,10 +444,7 @@ static int arena_alloc_memory(struct folio_arena *a, bool dataless)
 
 	/* page-aligned, hence line-aligned; touched only as blocks are used */
 	a->folios_bytes = bytes;
-	a->folios = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (a->folios == MAP_FAILED)
-		a->folios = NULL;
+	a->folios = lazymap_alloc(bytes, false);
 	a->block_free = calloc(nr_blocks, sizeof(*a->block_free));
 	a->pcp = aligned_alloc(MEMCG_CACHELINE, a->nr_cpus * sizeof(*a->pcp));
 	if (!a->folios || !a->block_free || !a->pcp)
@@ -457,23 +454,16 @@ static int arena_alloc_memory(struct folio_arena *a, bool dataless)
 		return 0;
 	if (a->nr_frames > SIZE_MAX / FRAME_SIZE)
 		return -ENOMEM;
-	a->data = mmap(NULL, a->nr_frames * FRAME_SIZE, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (a->data == MAP_FAILED) {
-		a->data = NULL;
-		return -ENOMEM;
-	}
-	return 0;
+	a->data = lazymap_alloc(a->nr_frames * FRAME_SIZE, false);
+	return a->data ? 0 : -ENOMEM;
 }
 
 static void arena_free_memory(struct folio_arena *a)
 {
-	if (a->data)
-		munmap(a->data, a->nr_frames * FRAME_SIZE);
+	lazymap_free(a->data, a->nr_frames * FRAME_SIZE);
 	free(a->pcp);
 	free(a->block_free);
-	if (a->folios)
-		munmap(a->folios, a->folios_bytes);
+	lazymap_free(a->folios, a->folios_bytes);
 	free(a);
 }
 

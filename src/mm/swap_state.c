@@ -688,7 +688,9 @@ void swap_cache_drop_all(struct memcg_engine *e)
 	 * cgroups' ids past the engine's teardown.
 	 */
 	swap_slots_cache_disable(e->swap);
-	for (off = 0; off < e->swap->nr_slots; off++) {
+	/* a slot in the swap cache is in use: its cluster counts it */
+	for (off = swap_next_used(e->swap, 0); off < e->swap->nr_slots;
+	     off = swap_next_used(e->swap, off + 1)) {
 		struct folio *folio;
 
 		if (swap_slot_state(e->swap, off) != SWAP_HAS_CACHE)

@@ -736,6 +736,22 @@ int swap_slot_dup(struct swap_device *dev, size_t off)
 	return err;
 }
 
+size_t swap_next_used(struct swap_device *dev, size_t off)
+{
+	size_t c;
+	uint16_t count;
+
+	for (c = off / SWAPFILE_CLUSTER; c < dev->nr_clusters; c++) {
+		pthread_mutex_lock(&dev->clusters[c].lock);
+		count = dev->clusters[c].count;
+		pthread_mutex_unlock(&dev->clusters[c].lock);
+		if (count)
+			return c == off / SWAPFILE_CLUSTER ? off :
+							     c * SWAPFILE_CLUSTER;
+	}
+	return dev->nr_slots;
+}
+
 unsigned long swap_slot_count(struct swap_device *dev, size_t off)
 {
 	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];

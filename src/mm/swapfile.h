@@ -254,6 +254,17 @@ int swap_slot_dup(struct swap_device *dev, size_t off);
  */
 unsigned long swap_slot_count(struct swap_device *dev, size_t off);
 
+/**
+ * swap_next_used - the first slot at or after @off in a cluster that has
+ * slots in use, so that a walk of the device skips the unused clusters
+ * (its cost follows the clusters, 1/512 of the slots, not every slot)
+ * @dev: device
+ * @off: slot
+ *
+ * Return: that cluster's first slot (or @off within it), or nr_slots.
+ */
+size_t swap_next_used(struct swap_device *dev, size_t off);
+
 /* Whether @off is a freed bad slot; call with its cluster locked. */
 bool swap_slot_bad_free_locked(struct swap_device *dev, size_t off);
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The page cache: files by name, each an array of page-cache folios.
- * A read charges missing pages to the reader's cgroup; the page cache
- * holds one reference on each folio, and reclaim drops clean ones.
- * File contents are not modelled (every page is clean).
+ * The page cache: files by name, each a sparse table (lib/radix.c) of
+ * page-cache folios and of the shadows of evicted pages, so a file costs
+ * memory for the pages it caches and remembers, never for its size. A
+ * read charges missing pages to the reader's cgroup; the page cache holds
+ * one reference on each folio, and reclaim drops clean ones.
  */
 #include <errno.h>
 #include <sched.h>
@@ -14,17 +15,30 @@
 #include "mm/writeback.h"
 #include "sim/sim.h"
 
+/* Entries batched per lock hold when a truncation drops folios. */
+#define TRUNCATE_BATCH 64
+
 struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type);
 
-/* Find or create @name; call with sim->lock held. */
-static struct memcg_file_pages *file_get(struct memcg_sim *sim, const char *name)
+/* Find @name, or NULL; call with sim->lock held. */
+static struct memcg_file_pages *file_find(struct memcg_sim *sim,
+					  const char *name)
 {
-	struct memcg_file_pages *f, **files;
 	uint32_t i;
 
 	for (i = 0; i < sim->nr_files; i++)
 		if (!strcmp(sim->files[i]->name, name))
 			return sim->files[i];
+	return NULL;
+}
+
+/* Find or create @name; call with sim->lock held. */
+static struct memcg_file_pages *file_get(struct memcg_sim *sim, const char *name)
+{
+	struct memcg_file_pages *f = file_find(sim, name), **files;
+
+	if (f)
+		return f;
 	files = realloc(sim->files, (sim->nr_files + 1) * sizeof(*files));
 	if (!files)
 		return NULL;
@@ -35,30 +49,21 @@ static struct memcg_file_pages *file_get(struct memcg_sim *sim, const char *name
 		return NULL;
 	}
 	f->id = sim->nr_files;
-	f->fd = -1;
+	atomic_init(&f->fd, -1);
+	radix_init(&f->pages);
 	sim->files[sim->nr_files++] = f;
 	return f;
 }
 
-static int file_grow(struct memcg_file_pages *f, size_t nr_pages)
+/* The folio cached at @idx of @f, or NULL; call with sim->lock held. */
+static struct folio *file_folio(struct memcg_engine *e, struct memcg_file_pages *f,
+			 size_t idx)
 {
-	uint32_t *pages;
-	uint64_t *shadow;
+	uint64_t v = radix_lookup(&f->pages, idx);
 
-	if (nr_pages <= f->nr_pages)
-		return 0;
-	pages = realloc(f->pages, nr_pages * sizeof(*pages));
-	if (!pages)
-		return -ENOMEM;
-	f->pages = pages;
-	shadow = realloc(f->shadow, nr_pages * sizeof(*shadow));
-	if (!shadow)
-		return -ENOMEM;
-	f->shadow = shadow;
-	memset(pages + f->nr_pages, 0, (nr_pages - f->nr_pages) * sizeof(*pages));
-	memset(shadow + f->nr_pages, 0, (nr_pages - f->nr_pages) * sizeof(*shadow));
-	f->nr_pages = nr_pages;
-	return 0;
+	if (!v || file_entry_is_shadow(v))
+		return NULL;
+	return pfn_folio(e->arena, (uint32_t)(v - 1));
 }
 
 /* The cached folio at @idx with a reference, NULL if absent, or retry. */
@@ -69,9 +74,9 @@ static struct folio *find_get_folio(struct memcg_engine *e,
 	struct folio *folio = NULL;
 
 	*retry = false;
-	if (!f->pages[idx])
+	folio = file_folio(e, f, idx);
+	if (!folio)
 		return NULL;
-	folio = pfn_folio(e->arena, f->pages[idx] - 1);
 	if (!folio_try_get(folio)) {
 		*retry = true;	/* reclaim froze it and is removing it */
 		return NULL;
@@ -112,13 +117,22 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 	ret = mem_cgroup_charge(folio, t->memcg, MEMCG_GFP_KERNEL);
 	if (!ret) {
 		pthread_mutex_lock(&sim->lock);
-		if (!f->pages[idx]) {
-			f->pages[idx] = folio_pfn(e->arena, folio) + 1;
-			shadow = f->shadow[idx];
-			f->shadow[idx] = 0;
-			rmap_set(sim, e, folio,
-				 RMAP_FILE | (uint64_t)f->id << 32 | idx);
-			added = true;
+		shadow = radix_lookup(&f->pages, idx);
+		if (shadow && !file_entry_is_shadow(shadow)) {
+			shadow = 0;		/* lost a race */
+		} else {
+			ret = radix_store(&f->pages, idx,
+					  folio_pfn(e->arena, folio) + 1);
+			if (!ret) {
+				rmap_set(sim, e, folio, RMAP_FILE |
+					 (uint64_t)f->id << 32 | idx);
+				/*
+				 * ours, taken before the lock drops: a
+				 * truncation may put the cache's at once
+				 */
+				folio_get(folio);
+				added = true;
+			}
 		}
 		pthread_mutex_unlock(&sim->lock);
 	}
@@ -130,7 +144,6 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 		memcg_workingset_refault(e, folio, shadow);
 	/* data written back earlier comes back; a failed read is an I/O error */
 	ret = filemap_read_back(e, f, idx, folio);
-	folio_get(folio);		/* ours; the allocation's is the cache's */
 	folio_add_lru(e, folio);
 	if (ret) {
 		memcg_folio_put(e, folio);
@@ -138,6 +151,24 @@ static int filemap_get_page(struct memcg_task *t, struct memcg_file_pages *f,
 	}
 	*out = folio;
 	return 0;
+}
+
+/*
+ * Dirty @folio if it is still page @idx of @f. A folio a truncation took
+ * out meanwhile stays clean: the truncation cancels the dirty state of
+ * what it takes (after the lock), and a folio dirtied after that would be
+ * freed dirty. The check and the dirtying under the lock order the two.
+ */
+static void dirty_if_cached(struct memcg_engine *e, struct memcg_file_pages *f,
+			    size_t idx, struct folio *folio)
+{
+	struct memcg_sim *sim = sim_of(e);
+
+	pthread_mutex_lock(&sim->lock);
+	if (radix_lookup(&f->pages, idx) ==
+	    (uint64_t)folio_pfn(e->arena, folio) + 1)
+		folio_mark_dirty(e, folio);
+	pthread_mutex_unlock(&sim->lock);
 }
 
 /*
@@ -157,7 +188,7 @@ static int access_page(struct memcg_task *t, struct memcg_file_pages *f,
 	if (ret)
 		return ret;
 	if (write)
-		folio_mark_dirty(t->e, folio);
+		dirty_if_cached(t->e, f, idx, folio);
 	else
 		folio_mark_accessed(t->e, folio);
 	memcg_folio_put(t->e, folio);
@@ -167,20 +198,25 @@ static int access_page(struct memcg_task *t, struct memcg_file_pages *f,
 }
 
 static int filemap_access(struct memcg_task *t, const char *name,
-			  size_t nr_pages, bool write)
+			  size_t first, size_t end, bool write)
 {
 	struct memcg_sim *sim = sim_of(t->e);
 	struct memcg_file_pages *f;
 	size_t idx;
-	int ret;
+	int ret = 0;
 
+	if (end > FILE_MAX_PAGES)
+		return -EFBIG;
 	pthread_mutex_lock(&sim->lock);
 	f = file_get(sim, name);
-	ret = f ? file_grow(f, nr_pages) : -ENOMEM;
+	if (!f)
+		ret = -ENOMEM;
+	else if (f->nr_pages < end)
+		f->nr_pages = end;	/* grown, sparse */
 	pthread_mutex_unlock(&sim->lock);
 	if (ret)
 		return ret;
-	for (idx = 0; idx < nr_pages; idx++) {
+	for (idx = first; idx < end; idx++) {
 		ret = access_page(t, f, idx, write);
 		sim_return_to_user(t, ret ? 0 : 1);
 		if (ret)
@@ -191,14 +227,16 @@ static int filemap_access(struct memcg_task *t, const char *name,
 	return 0;
 }
 
-int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages)
+int filemap_read(struct memcg_task *t, const char *name, size_t first,
+		 size_t end)
 {
-	return filemap_access(t, name, nr_pages, false);
+	return filemap_access(t, name, first, end, false);
 }
 
-int filemap_write(struct memcg_task *t, const char *name, size_t nr_pages)
+int filemap_write(struct memcg_task *t, const char *name, size_t first,
+		  size_t end)
 {
-	return filemap_access(t, name, nr_pages, true);
+	return filemap_access(t, name, first, end, true);
 }
 
 bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
@@ -216,9 +254,11 @@ bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
 		f = sim->files[(uint32_t)(who >> 32) & 0x3fffffff];
 		idx = (uint32_t)who;
 		/* the page cache's and reclaim's references, no other */
-		if (f->pages[idx] == pfn + 1 && folio_ref_freeze(folio, 2)) {
-			f->pages[idx] = 0;
-			f->shadow[idx] = memcg_workingset_eviction(e, folio);
+		if (radix_lookup(&f->pages, idx) == (uint64_t)pfn + 1 &&
+		    folio_ref_freeze(folio, 2)) {
+			/* replaces an entry: allocates nothing, cannot fail */
+			radix_store(&f->pages, idx,
+				    memcg_workingset_eviction(e, folio));
 			rmap_set(sim, e, folio, 0);
 			removed = true;
 		}
@@ -229,30 +269,98 @@ bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
 	return removed;
 }
 
+/*
+ * Take up to TRUNCATE_BATCH entries at or after *@idx out of @f: folios
+ * into @batch (the page cache's reference now the caller's), shadows
+ * dropped; *@nr is the number of folios, *@idx past the last entry seen.
+ * Return: whether entries may remain.
+ */
+static bool truncate_batch(struct memcg_engine *e, struct memcg_sim *sim,
+			   struct memcg_file_pages *f, uint64_t *idx,
+			   struct folio **batch, size_t *nr)
+{
+	size_t n = 0, seen;
+	uint64_t v;
+
+	pthread_mutex_lock(&sim->lock);
+	for (seen = 0; seen < TRUNCATE_BATCH; seen++, (*idx)++) {
+		v = radix_next(&f->pages, idx);
+		if (!v)
+			break;
+		if (!file_entry_is_shadow(v)) {
+			batch[n] = pfn_folio(e->arena, (uint32_t)(v - 1));
+			rmap_set(sim, e, batch[n++], 0);
+		}
+		radix_store(&f->pages, *idx, 0);	/* erase: cannot fail */
+	}
+	pthread_mutex_unlock(&sim->lock);
+	*nr = n;
+	return seen == TRUNCATE_BATCH;
+}
+
+/*
+ * Drop the pages of @f from @first on, walking only the populated part of
+ * its table. A folio under writeback is waited for, as
+ * truncate_inode_pages_range() does, so that no write of it lands in the
+ * backing file after that is cut. Reclaim holding one of them finds it
+ * gone from the page cache and frees it with its own reference.
+ * Tolerated race: a flusher holding a folio it found dirty may start its
+ * writeback between the wait and the cancel here (there is no folio lock);
+ * the counters stay exact, and its data may land in the backing file past
+ * the new end, where a later read of that page finds it instead of zeros.
+ */
+static void file_drop_pages(struct memcg_engine *e, struct memcg_sim *sim,
+			    struct memcg_file_pages *f, uint64_t first)
+{
+	struct folio *batch[TRUNCATE_BATCH];
+	uint64_t idx = first;
+	bool more;
+	size_t n, i;
+
+	do {
+		more = truncate_batch(e, sim, f, &idx, batch, &n);
+		for (i = 0; i < n; i++) {
+			while (folio_test_flag(batch[i], PG_writeback))
+				sched_yield();
+			folio_cancel_dirty(e, batch[i]);
+			memcg_folio_put(e, batch[i]);
+		}
+	} while (more);
+}
+
+int filemap_truncate(struct memcg_task *t, const char *name, size_t nr_pages)
+{
+	struct memcg_engine *e = t->e;
+	struct memcg_sim *sim = sim_of(e);
+	struct memcg_file_pages *f;
+	int fd;
+
+	pthread_mutex_lock(&sim->lock);
+	f = file_find(sim, name);
+	if (f)
+		f->nr_pages = nr_pages;
+	pthread_mutex_unlock(&sim->lock);
+	if (!f)
+		return -ENOENT;
+	file_drop_pages(e, sim, f, nr_pages);
+	fd = atomic_load(&f->fd);
+	if (fd >= 0 && ftruncate(fd, (off_t)(nr_pages * MEMCG_PAGE_SIZE)) < 0)
+		return -errno;
+	return 0;
+}
+
 /* Drop every page-cache folio and file (engine teardown). */
 void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim)
 {
 	uint32_t i;
-	size_t idx;
 
 	for (i = 0; i < sim->nr_files; i++) {
 		struct memcg_file_pages *f = sim->files[i];
 
-		for (idx = 0; idx < f->nr_pages; idx++) {
-			struct folio *folio;
-
-			if (!f->pages[idx])
-				continue;
-			folio = pfn_folio(e->arena, f->pages[idx] - 1);
-			f->pages[idx] = 0;
-			rmap_set(sim, e, folio, 0);
-			folio_cancel_dirty(e, folio);	/* teardown: not written */
-			memcg_folio_put(e, folio);
-		}
-		if (f->fd >= 0)
-			close(f->fd);
-		free(f->pages);
-		free(f->shadow);
+		file_drop_pages(e, sim, f, 0);
+		radix_destroy(&f->pages);
+		if (atomic_load(&f->fd) >= 0)
+			close(atomic_load(&f->fd));
 		free(f->name);
 		free(f);
 	}

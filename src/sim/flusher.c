@@ -17,17 +17,28 @@
 #include "mm/writeback.h"
 #include "sim/sim.h"
 
-/* The folio at @idx of @f if it is dirty, referenced; sim->lock held. */
-static struct folio *dirty_folio_get(struct memcg_engine *e,
-				     struct memcg_file_pages *f, size_t idx)
+/*
+ * The first dirty folio of @f at or after *@idx, referenced, its index in
+ * *@idx; NULL when none is left. Walks only the populated entries.
+ */
+static struct folio *next_dirty_folio_get(struct memcg_engine *e,
+					  struct memcg_file_pages *f,
+					  uint64_t *idx)
 {
-	struct folio *folio;
+	struct memcg_sim *sim = sim_of(e);
+	struct folio *folio = NULL;
+	uint64_t v;
 
-	if (!f->pages[idx])
-		return NULL;
-	folio = pfn_folio(e->arena, f->pages[idx] - 1);
-	if (!folio_test_flag(folio, PG_dirty) || !folio_try_get(folio))
-		return NULL;
+	pthread_mutex_lock(&sim->lock);
+	for (; (v = radix_next(&f->pages, idx)); (*idx)++) {
+		if (file_entry_is_shadow(v))
+			continue;
+		folio = pfn_folio(e->arena, (uint32_t)(v - 1));
+		if (folio_test_flag(folio, PG_dirty) && folio_try_get(folio))
+			break;
+		folio = NULL;
+	}
+	pthread_mutex_unlock(&sim->lock);
 	return folio;
 }
 
@@ -36,29 +47,36 @@ static int write_page_data(struct memcg_engine *e, struct memcg_file_pages *f,
 			   size_t idx, struct folio *folio)
 {
 	const void *data = folio_address(e->arena, folio);
+	int fd, none = -1;
 	ssize_t n;
 
 	if (!data)
 		return 0;		/* dataless */
-	if (f->fd < 0 && (f->fd = tmpfile_open("file")) < 0)
-		return -errno;
-	n = pwrite(f->fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
+	fd = atomic_load(&f->fd);
+	if (fd < 0) {
+		/* flushers may race to open it: the first one's stays */
+		fd = tmpfile_open("file");
+		if (fd < 0)
+			return -errno;
+		if (!atomic_compare_exchange_strong(&f->fd, &none, fd)) {
+			close(fd);
+			fd = none;
+		}
+	}
+	n = pwrite(fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
 	return n == (ssize_t)MEMCG_PAGE_SIZE ? 0 : -EIO;
 }
 
-/* Write page @idx back if it is dirty and @memcg's. Return: pages written. */
+/*
+ * Write @folio, page @idx of @f, back if it is @memcg's; put the caller's
+ * reference. Return: pages written.
+ */
 static long writeback_page(struct memcg_engine *e, struct memcg_file_pages *f,
-			   size_t idx, struct mem_cgroup *memcg)
+			   size_t idx, struct folio *folio,
+			   struct mem_cgroup *memcg)
 {
-	struct memcg_sim *sim = sim_of(e);
-	struct folio *folio;
 	long written = 0;
 
-	pthread_mutex_lock(&sim->lock);
-	folio = dirty_folio_get(e, f, idx);
-	pthread_mutex_unlock(&sim->lock);
-	if (!folio)
-		return 0;
 	if ((!memcg || mem_cgroup_is_descendant(folio_memcg(e, folio), memcg)) &&
 	    folio_start_writeback(e, folio)) {
 		if (write_page_data(e, f, idx, folio))
@@ -75,9 +93,10 @@ void sim_writeback(struct memcg_engine *e, struct mem_cgroup *memcg,
 		   long nr_pages)
 {
 	struct memcg_sim *sim = sim_of(e);
+	struct folio *folio;
 	uint32_t i, nr_files;
-	size_t idx, nr;
 	long written = 0;
+	uint64_t idx;
 
 	pthread_mutex_lock(&sim->lock);
 	nr_files = sim->nr_files;
@@ -88,10 +107,9 @@ void sim_writeback(struct memcg_engine *e, struct mem_cgroup *memcg,
 
 		pthread_mutex_lock(&sim->lock);
 		f = sim->files[i];
-		nr = f->nr_pages;
 		pthread_mutex_unlock(&sim->lock);
-		for (idx = 0; idx < nr; idx++) {
-			written += writeback_page(e, f, idx, memcg);
+		for (idx = 0; (folio = next_dirty_folio_get(e, f, &idx)); idx++) {
+			written += writeback_page(e, f, idx, folio, memcg);
 			if (nr_pages > 0 && written >= nr_pages)
 				return;
 		}
@@ -102,10 +120,11 @@ int filemap_read_back(struct memcg_engine *e, struct memcg_file_pages *f,
 		      size_t idx, struct folio *folio)
 {
 	void *data = folio_address(e->arena, folio);
+	int fd = atomic_load(&f->fd);
 	ssize_t n;
 
-	if (f->fd < 0 || !data)
+	if (fd < 0 || !data)
 		return 0;
-	n = pread(f->fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
+	n = pread(fd, data, MEMCG_PAGE_SIZE, (off_t)(idx * MEMCG_PAGE_SIZE));
 	return n < 0 ? -errno : 0;	/* short: a hole, zeros */
 }

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/memcontrol.h"
+#include "lib/radix.h"
 #include "lib/strtab.h"
 #include "memcg/sim.h"
 #include "mm/oom.h"
@@ -125,14 +126,27 @@ static inline struct folio *frame_folio(struct memcg_engine *e, uint32_t pfn)
 	return folio;
 }
 
+/*
+ * A file's page cache: per page index, its folio's pfn + 1, or the shadow
+ * of the page evicted from there (workingset shadows have bit 63 set), or
+ * nothing (0). Sparse: memory for what is cached or remembered only.
+ */
 struct memcg_file_pages {
 	char *name;
 	uint32_t id;
-	uint32_t *pages;		/* pfn + 1 per page index, 0 if absent */
-	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
-	int fd;				/* backing file once written back, or -1 */
-	size_t nr_pages;
+	struct radix_tree pages;
+	atomic_int fd;			/* backing file once written back, or
+					 * -1; set once, by the first flusher */
+	size_t nr_pages;		/* the file's size, in pages */
 };
+
+/* The rmap holds a file page's index in 32 bits: files up to 16 TiB. */
+#define FILE_MAX_PAGES (1ULL << 32)
+
+static inline bool file_entry_is_shadow(uint64_t v)
+{
+	return v >> 63;
+}
 
 struct memcg_task {
 	struct memcg_engine *e;
@@ -254,9 +268,13 @@ bool try_to_unmap_anon(struct memcg_engine *e, struct folio *folio,
  */
 int folio_referenced_anon(struct memcg_engine *e, struct folio *folio);
 
-/* filemap.c: the page cache */
-int filemap_read(struct memcg_task *t, const char *name, size_t nr_pages);
-int filemap_write(struct memcg_task *t, const char *name, size_t nr_pages);
+/* filemap.c: the page cache; pages [@first, @end) of file @name */
+int filemap_read(struct memcg_task *t, const char *name, size_t first,
+		 size_t end);
+int filemap_write(struct memcg_task *t, const char *name, size_t first,
+		  size_t end);
+/* Drop the pages of @name from @nr_pages on: -ENOENT if it was never used */
+int filemap_truncate(struct memcg_task *t, const char *name, size_t nr_pages);
 
 /* flusher.c: the folio client's writeback */
 void sim_writeback(struct memcg_engine *e, struct mem_cgroup *memcg,

@@ -266,26 +266,80 @@ int memcg_task_unmap(struct memcg_task *t, size_t bytes)
 	return ret ? ret : task_leave(t, mm_unmap(t, pages_of(bytes)));
 }
 
-int memcg_task_read(struct memcg_task *t, const char *file, size_t bytes)
+/*
+ * Pages [*@first, *@end) of the bytes [@offset, @offset + @bytes) of a
+ * file. Return: 0, -EINVAL for a range that wraps, -EFBIG for one past
+ * the largest file.
+ */
+static int file_range(uint64_t offset, size_t bytes, size_t *first,
+		      size_t *end)
 {
-	int ret = task_enter_bytes(t, bytes);
+	if (offset > UINT64_MAX - bytes ||
+	    offset + bytes > UINT64_MAX - (MEMCG_PAGE_SIZE - 1))
+		return -EINVAL;
+	if ((offset + bytes + MEMCG_PAGE_SIZE - 1) / MEMCG_PAGE_SIZE >
+	    FILE_MAX_PAGES)
+		return -EFBIG;
+	*first = (size_t)(offset / MEMCG_PAGE_SIZE);
+	*end = (size_t)((offset + bytes + MEMCG_PAGE_SIZE - 1) /
+			MEMCG_PAGE_SIZE);
+	return 0;
+}
+
+/* A read or write of a file range, the task entered around it. */
+static int task_file_io(struct memcg_task *t, const char *file,
+			uint64_t offset, size_t bytes, bool write)
+{
+	size_t first, end;
+	int ret = task_enter(t);
 
 	if (ret)
 		return ret;
 	if (!file || !*file)
 		return task_leave(t, -EINVAL);
-	return task_leave(t, filemap_read(t, file, pages_of(bytes)));
+	ret = file_range(offset, bytes, &first, &end);
+	if (ret)
+		return task_leave(t, ret);
+	return task_leave(t, write ? filemap_write(t, file, first, end) :
+				     filemap_read(t, file, first, end));
+}
+
+int memcg_task_read(struct memcg_task *t, const char *file, size_t bytes)
+{
+	return task_file_io(t, file, 0, bytes, false);
+}
+
+int memcg_task_read_at(struct memcg_task *t, const char *file,
+		       uint64_t offset, size_t bytes)
+{
+	return task_file_io(t, file, offset, bytes, false);
 }
 
 int memcg_task_write(struct memcg_task *t, const char *file, size_t bytes)
 {
-	int ret = task_enter_bytes(t, bytes);
+	return task_file_io(t, file, 0, bytes, true);
+}
+
+int memcg_task_write_at(struct memcg_task *t, const char *file,
+			uint64_t offset, size_t bytes)
+{
+	return task_file_io(t, file, offset, bytes, true);
+}
+
+int memcg_task_truncate(struct memcg_task *t, const char *file,
+			uint64_t size)
+{
+	size_t first, end;
+	int ret = task_enter(t);
 
 	if (ret)
 		return ret;
 	if (!file || !*file)
 		return task_leave(t, -EINVAL);
-	return task_leave(t, filemap_write(t, file, pages_of(bytes)));
+	ret = file_range(size, 0, &first, &end);
+	if (ret)
+		return task_leave(t, ret);
+	return task_leave(t, filemap_truncate(t, file, end));
 }
 
 int memcg_task_exit(struct memcg_task *t)

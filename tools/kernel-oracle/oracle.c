@@ -300,6 +300,28 @@ int oracle_print_paths(const char *cmd)
 	return ok ? 0 : 3;
 }
 
+/*
+ * The data files are written in full on the VM's scratch disk: a read at
+ * an offset and a truncate run on the engine only. 0, or 2 after saying so.
+ */
+static int oracle_engine_only(struct scenario *s, char **text)
+{
+	for (size_t i = 0; i < s->nr_cmds; i++) {
+		const struct scn_cmd *c = &s->cmds[i];
+
+		if (!c->has_offset && c->type != SCN_TRUNCATE)
+			continue;
+		fprintf(stderr, "memcg: %s:%d: '%s ... %s' runs on the engine "
+			"only (the kernel oracle writes each data file in "
+			"full)\n", s->filename, c->line, scn_cmd_name(c->type),
+			c->type == SCN_TRUNCATE ? "FILE SIZE" : "at OFFSET");
+		scenario_free(s);
+		free(*text);
+		return 2;
+	}
+	return 0;
+}
+
 /**
  * oracle_load - read and parse the scenario, apply the overrides
  * @o: options
@@ -348,7 +370,7 @@ int oracle_load(const struct oracle_opts *o, char **text, size_t *len,
 		free(*text);
 		return 2;
 	}
-	return 0;
+	return oracle_engine_only(*s, text);
 }
 
 /**

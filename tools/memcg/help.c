@@ -27,6 +27,7 @@ static const char summary[] =
 "  mkdir A/B | rmdir A/B | write A/memory.max 50M | show A/memory.current\n"
 "  task t1 A | move t1 A/B\n"
 "  t1 anon 100M | t1 unmap 20M | t1 read FILE 50M | t1 write FILE 50M\n"
+"  t1 read FILE 4M at 1T | t1 truncate FILE 0\n"
 "  t1 mlock 10M | t1 touch 10M | t1 exit | t1 oom_score_adj -1000\n"
 "  expect A/memory.current ~ 30M 5%  (ops: == != < <= > >= ~)\n"
 "  expect A/memory.events max > 0 | expect t1 killed | expect t1 alive\n"

@@ -322,7 +322,10 @@ static int do_task(struct run *r, const struct scn_cmd *c)
 	return err;
 }
 
-/* A task action: anon, unmap, read, write, mlock, touch, exit, oom_score_adj. */
+/*
+ * A task action: anon, unmap, read, write, truncate, mlock, touch, exit,
+ * oom_score_adj.
+ */
 static int do_action(struct memcg_task *t, const struct scn_cmd *c)
 {
 	if (!t)
@@ -333,9 +336,11 @@ static int do_action(struct memcg_task *t, const struct scn_cmd *c)
 	case SCN_UNMAP:
 		return memcg_task_unmap(t, c->bytes);
 	case SCN_READ:
-		return memcg_task_read(t, c->file, c->bytes);
+		return memcg_task_read_at(t, c->file, c->offset, c->bytes);
 	case SCN_FWRITE:
-		return memcg_task_write(t, c->file, c->bytes);
+		return memcg_task_write_at(t, c->file, c->offset, c->bytes);
+	case SCN_TRUNCATE:
+		return memcg_task_truncate(t, c->file, c->bytes);
 	case SCN_MLOCK:
 		return memcg_task_mlock(t, c->bytes);
 	case SCN_TOUCH:

@@ -39,7 +39,8 @@ static const char *const keywords[] = {
 };
 
 static const char *const actions_help =
-	"anon, unmap, read, write, mlock, touch, exit or oom_score_adj";
+	"anon, unmap, read, write, truncate, mlock, touch, exit or "
+	"oom_score_adj";
 
 static const char *const commands_help =
 	"machine, mkdir, rmdir, write, show, task, move, expect or "
@@ -246,6 +247,7 @@ const char *scn_cmd_name(enum scn_cmd_type type)
 		[SCN_OOM_SCORE_ADJ] = "oom_score_adj",
 		[SCN_EXPECT] = "expect", [SCN_EXPECT_TASK] = "expect",
 		[SCN_FWRITE] = "write", [SCN_EXPECT_WRITE] = "expect",
+		[SCN_TRUNCATE] = "truncate",
 	};
 
 	return (unsigned)type < sizeof(names) / sizeof(names[0]) ?
@@ -256,13 +258,13 @@ const char *scn_cmd_name(enum scn_cmd_type type)
  * scn_cmd_is_task - whether a command is a task action ("NAME verb ...")
  * @type: command type
  *
- * Return: true for anon, unmap, read, write, mlock, touch, exit,
- * oom_score_adj.
+ * Return: true for anon, unmap, read, write, truncate, mlock, touch,
+ * exit, oom_score_adj.
  */
 bool scn_cmd_is_task(enum scn_cmd_type type)
 {
 	return (type >= SCN_ANON && type <= SCN_OOM_SCORE_ADJ) ||
-	       type == SCN_FWRITE;
+	       type == SCN_FWRITE || type == SCN_TRUNCATE;
 }
 
 /* --- escaping --- */
@@ -1000,6 +1002,45 @@ static int parse_expect(struct parser *p, const struct line *l,
 	return c->expr ? 0 : -ENOMEM;
 }
 
+/* "TASK read|write FILE SIZE [at OFFSET]" or "TASK truncate FILE SIZE". */
+static int parse_file_action(struct parser *p, const struct line *l,
+			     struct scn_cmd *c)
+{
+	const char *usage = c->type == SCN_READ ?
+			    "TASK read FILE SIZE [at OFFSET]" :
+			    c->type == SCN_FWRITE ?
+			    "TASK write FILE SIZE [at OFFSET]" :
+			    "TASK truncate FILE SIZE";
+	int err;
+
+	if (l->nr == 6 && c->type != SCN_TRUNCATE) {
+		if (strcmp(l->tok[4], "at"))
+			return perr(p, "'%.*s' after the size: expected '%s'",
+				    TOK(l->tok[4]), usage);
+		err = size_arg(p, l->tok[5], &c->offset);
+		if (err)
+			return err;
+		c->has_offset = true;
+	} else {
+		err = nargs(p, l, 4, usage);
+		if (err)
+			return err;
+	}
+	if (!valid_name(l->tok[2]))
+		return perr(p, "bad file name '%.*s': expected a name of "
+			    "letters, digits, '_', '-', '.'", TOK(l->tok[2]));
+	c->file = strdup(l->tok[2]);
+	if (!c->file)
+		return -ENOMEM;
+	err = size_arg(p, l->tok[3], &c->bytes);
+	if (err)
+		return err;
+	if (c->offset > UINT64_MAX - c->bytes)
+		return perr(p, "'%.*s at %.*s' ends past 16E: expected a range "
+			    "below it", TOK(l->tok[3]), TOK(l->tok[5]));
+	return 0;
+}
+
 /* "NAME verb ...": a task action. */
 static int parse_action(struct parser *p, const struct line *l,
 			struct scn_cmd *c)
@@ -1012,7 +1053,7 @@ static int parse_action(struct parser *p, const struct line *l,
 	} verbs[] = {
 		{ "anon", SCN_ANON }, { "unmap", SCN_UNMAP },
 		{ "read", SCN_READ }, { "write", SCN_FWRITE },
-		{ "mlock", SCN_MLOCK },
+		{ "truncate", SCN_TRUNCATE }, { "mlock", SCN_MLOCK },
 		{ "touch", SCN_TOUCH }, { "exit", SCN_EXIT },
 		{ "oom_score_adj", SCN_OOM_SCORE_ADJ },
 	};
@@ -1054,18 +1095,8 @@ static int parse_action(struct parser *p, const struct line *l,
 		return err ? err : size_arg(p, l->tok[2], &c->bytes);
 	case SCN_READ:
 	case SCN_FWRITE:
-		err = nargs(p, l, 4, c->type == SCN_READ ? "TASK read FILE SIZE" :
-						     "TASK write FILE SIZE");
-		if (err)
-			return err;
-		if (!valid_name(l->tok[2]))
-			return perr(p, "bad file name '%.*s': expected a name of "
-				    "letters, digits, '_', '-', '.'",
-				    TOK(l->tok[2]));
-		c->file = strdup(l->tok[2]);
-		if (!c->file)
-			return -ENOMEM;
-		return size_arg(p, l->tok[3], &c->bytes);
+	case SCN_TRUNCATE:
+		return parse_file_action(p, l, c);
 	case SCN_EXIT:
 		return nargs(p, l, 2, "TASK exit");
 	case SCN_OOM_SCORE_ADJ:

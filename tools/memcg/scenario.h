@@ -135,6 +135,7 @@ enum scn_cmd_type {
 	SCN_EXPECT_TASK,	/* task, want_killed */
 	SCN_FWRITE,		/* task, file, bytes: "TASK write FILE SIZE" */
 	SCN_EXPECT_WRITE,	/* cgroup, file, value, want, want_errno */
+	SCN_TRUNCATE,		/* task, file, bytes: "TASK truncate FILE SIZE" */
 };
 
 enum scn_op {
@@ -158,7 +159,9 @@ enum scn_op {
  * @task_index: the task's index in struct scenario.tasks, or -1
  * @value: for write, the value as written (the rest of the line); for
  *         expect write, the words between the file and "fails"
- * @bytes: for anon, unmap, read, mlock, touch
+ * @bytes: for anon, unmap, read, write, mlock, touch; truncate's size
+ * @offset: for read and write, where they start ("at OFFSET"), else 0
+ * @has_offset: whether "at OFFSET" was written
  * @adj: for oom_score_adj
  * @key: for expect on a flat-keyed file (memory.events max), or NULL
  * @op: for expect
@@ -184,6 +187,8 @@ struct scn_cmd {
 	int task_index;
 	char *value;
 	uint64_t bytes;
+	uint64_t offset;
+	bool has_offset;
 	int adj;
 	char *key;
 	enum scn_op op;

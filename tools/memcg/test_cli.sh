@@ -195,6 +195,9 @@ if grep -q MEMCG_HAVE_ORACLE "$(dirname "$MEMCG")/CMakeFiles/memcg.dir/flags.mak
 		contains "$TMP/err" "without CONFIG_MEMCG_V1"
 	expect_rc 2 "$MEMCG" kernel "$DATA/machine.scn" --kernel 6.12 --mode v1 &&
 		contains "$TMP/err" "without CONFIG_MEMCG_V1"
+	# a read at an offset and truncate run on the engine only (no boot)
+	expect_rc 2 "$MEMCG" kernel "$DATA/sparse_4t.scn" &&
+		contains "$TMP/err" "sparse_4t.scn:11: 'read ... at OFFSET' runs on the engine only"
 fi
 
 # 6. Determinism: same file and seed, same bytes (text, JSON, seeds).

@@ -278,6 +278,47 @@ static void test_task_commands(void **state)
 	scenario_free(s);
 }
 
+/* A file range: "at OFFSET" after read and write; truncate FILE SIZE. */
+static void test_file_ranges(void **state)
+{
+	struct scenario *s = parse_ok(
+		"task t .\n"
+		"t read big 64M at 4194240M\n"
+		"t write big 4K at 1T\n"
+		"t truncate big 0\n"
+		"t read big 8K\n");
+	struct scn_cmd *c = s->cmds;
+
+	(void)state;
+	assert_int_equal(c[1].type, SCN_READ);
+	assert_int_equal(c[1].bytes, 64ULL << 20);
+	assert_true(c[1].offset == 4194240ULL << 20);
+	assert_true(c[1].has_offset);
+	assert_int_equal(c[2].type, SCN_FWRITE);
+	assert_true(c[2].offset == 1ULL << 40);
+	assert_int_equal(c[3].type, SCN_TRUNCATE);
+	assert_string_equal(c[3].file, "big");
+	assert_int_equal(c[3].bytes, 0);
+	assert_false(c[3].has_offset);
+	assert_true(scn_cmd_is_task(c[3].type));
+	assert_string_equal(scn_cmd_name(c[3].type), "truncate");
+	assert_int_equal(c[4].offset, 0);
+	assert_false(c[4].has_offset);
+	scenario_free(s);
+	parse_bad("task t .\nt read big 4K from 8K\n", 2,
+		  "'from' after the size: expected 'TASK read FILE SIZE "
+		  "[at OFFSET]'");
+	parse_bad("task t .\nt read big 4K at\n", 2,
+		  "expected 'TASK read FILE SIZE [at OFFSET]'");
+	parse_bad("task t .\nt write big 4K at lots\n", 2, "bad size 'lots'");
+	parse_bad("task t .\nt truncate big 4K at 8K\n", 2,
+		  "expected 'TASK truncate FILE SIZE'");
+	parse_bad("task t .\nt truncate big\n", 2,
+		  "expected 'TASK truncate FILE SIZE'");
+	parse_bad("task t .\nt read big 2T at 16777215T\n", 2,
+		  "'2T at 16777215T' ends past 16E");
+}
+
 static void test_expect_commands(void **state)
 {
 	struct scenario *s = parse_ok(
@@ -477,9 +518,9 @@ static void test_malformed(void **state)
 	parse_bad("task t .\nt anon -1M\n", 2, "bad size '-1M'");
 	parse_bad("task t .\nt unmap\n", 2, "expected 'TASK unmap SIZE'");
 	parse_bad("task t .\nt read f 1.5M\n", 2, "bad size '1.5M'");
-	parse_bad("task t .\nt read 1M\n", 2, "expected 'TASK read FILE SIZE'");
+	parse_bad("task t .\nt read 1M\n", 2, "expected 'TASK read FILE SIZE [at OFFSET]'");
 	parse_bad("task t .\nt read a/b 1M\n", 2, "bad file name");
-	parse_bad("task t .\nt write 1M\n", 2, "expected 'TASK write FILE SIZE'");
+	parse_bad("task t .\nt write 1M\n", 2, "expected 'TASK write FILE SIZE [at OFFSET]'");
 	parse_bad("task t .\nt write ../x 1M\n", 2, "bad file name");
 	parse_bad("task t .\nt write out 1Q\n", 2, "bad size '1Q'");
 	parse_bad("task t .\nt mlock 99999999999999999999\n", 2, "bad size");
@@ -1019,6 +1060,7 @@ int main(void)
 		cmocka_unit_test(test_machine_kernel),
 		cmocka_unit_test(test_cgroup_commands),
 		cmocka_unit_test(test_task_commands),
+		cmocka_unit_test(test_file_ranges),
 		cmocka_unit_test(test_expect_commands),
 		cmocka_unit_test(test_expect_write),
 		cmocka_unit_test(test_expect_write_malformed),
