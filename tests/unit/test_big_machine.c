@@ -17,34 +17,7 @@
 #include <cmocka.h>
 
 #include "memcg/sim.h"
-
-/* ASan writes shadow for every large allocation: no RSS measure there. */
-#if defined(__SANITIZE_ADDRESS__)
-#define RSS_MEASURED 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define RSS_MEASURED 0
-#endif
-#endif
-#ifndef RSS_MEASURED
-#define RSS_MEASURED 1
-#endif
-
-/* The peak resident set of this process, in KiB, or -1. */
-static long vm_hwm_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
+#include "rss.h"
 
 static void test_terabyte_machine(void **state)
 {

@@ -27,6 +27,7 @@
 
 #include "audit.h"
 #include "fixture.h"
+#include "destroy_capture.h"
 
 #define DEFAULT_DEPTH 5000
 #define ID_LIMIT_DEPTH 65534	/* MEM_CGROUP_ID_MAX ids, one the root's */
@@ -173,28 +174,6 @@ static void test_deep_chain_at(void **state)
 	(void)state;
 	run_small_stack(deep_at_work, e);
 	memcg_engine_destroy(e);
-}
-
-/* memcg_engine_destroy(@e), what it wrote on stderr in @out. */
-static size_t destroy_capture(struct memcg_engine *e, char *out, size_t size)
-{
-	FILE *f = tmpfile();
-	int saved = dup(2);
-	size_t n;
-
-	assert_non_null(f);
-	assert_true(saved >= 0);
-	fflush(stderr);
-	assert_true(dup2(fileno(f), 2) == 2);
-	memcg_engine_destroy(e);
-	fflush(stderr);
-	assert_true(dup2(saved, 2) == 2);
-	close(saved);
-	rewind(f);
-	n = fread(out, 1, size - 1, f);
-	fclose(f);
-	out[n] = 0;
-	return n;
 }
 
 static void *destroy_work(void *arg)

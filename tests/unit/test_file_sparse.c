@@ -16,36 +16,10 @@
 
 #include "fixture.h"
 #include "memcg/sim.h"
+#include "rss.h"
 
 #define MB(x) ((long long)(x) << 20)
 #define TB(x) ((uint64_t)(x) << 40)
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define RSS_MEASURED 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define RSS_MEASURED 0
-#endif
-#endif
-#ifndef RSS_MEASURED
-#define RSS_MEASURED 1
-#endif
-
-/* The peak resident set of this process, in KiB, or -1. */
-static long vm_hwm_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
-}
 
 static long long file_of(struct mem_cgroup *m)
 {

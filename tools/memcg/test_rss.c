@@ -24,16 +24,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define RSS_MEASURED 0
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define RSS_MEASURED 0
-#endif
-#endif
-#ifndef RSS_MEASURED
-#define RSS_MEASURED 1
-#endif
+#include "rss.h"
 
 #define RSS_LIMIT_KB (256L << 10)
 
