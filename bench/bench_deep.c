@@ -27,17 +27,11 @@
 
 #include "bench_util.h"
 
-/* BENCH_CLOCK=cpu: the thread's CPU time, time descheduled left out. */
-static bool use_cpu_clock;
+static bool use_cpu_clock;	/* BENCH_CLOCK=cpu */
 
 static double clock_ns(void)
 {
-	struct timespec ts;
-
-	if (!use_cpu_clock)
-		return now_ns();
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+	return bench_clock_ns(use_cpu_clock);
 }
 
 #define RUNS 9
@@ -146,7 +140,7 @@ int main(int argc, char **argv)
 		for (n = 0; n + 1 < argc && n < MAX_DEPTHS; n++)
 			r[n].depth = atol(argv[n + 1]);
 	}
-	use_cpu_clock = getenv("BENCH_CLOCK") && !strcmp(getenv("BENCH_CLOCK"), "cpu");
+	use_cpu_clock = bench_cpu_clock();
 	wait_idle();
 	load_mark(&a);
 	printf("%8s %14s %10s %12s %12s\n", "depth", "failing charge",

@@ -68,17 +68,11 @@ static void fill(struct swap_cgroup *sc, size_t m, size_t n)
 	}
 }
 
-/* BENCH_CLOCK=cpu: the thread's CPU time, time descheduled left out. */
-static bool use_cpu_clock;
+static bool use_cpu_clock;	/* BENCH_CLOCK=cpu */
 
 static double clock_ns(void)
 {
-	struct timespec ts;
-
-	if (!use_cpu_clock)
-		return now_ns();
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+	return bench_clock_ns(use_cpu_clock);
 }
 
 static size_t move(struct swap_cgroup *sc, uint16_t from, uint16_t to,
@@ -141,11 +135,9 @@ int main(int argc, char **argv)
 	static const size_t owned[] = { 1000, 10000, 100000, 1000000 };
 	static const size_t share[] = { 1000, 100, 16 };
 	size_t i, j;
-
 	struct load_mark m0, m1;
-	const char *clk = getenv("BENCH_CLOCK");
 
-	use_cpu_clock = clk && !strcmp(clk, "cpu");
+	use_cpu_clock = bench_cpu_clock();
 	if (argc == 3) {	/* one cell: MAP_SLOTS RECORDS */
 		size_t m = strtoul(argv[1], NULL, 0), n = strtoul(argv[2], NULL, 0);
 		double idx, scan;

@@ -3,6 +3,7 @@
 #ifndef MEMCG_BENCH_UTIL_H
 #define MEMCG_BENCH_UTIL_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,25 @@ static inline double now_ns(void)
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* BENCH_CLOCK=cpu: time the thread's CPU time, time descheduled left out. */
+static inline bool bench_cpu_clock(void)
+{
+	const char *clk = getenv("BENCH_CLOCK");
+
+	return clk && !strcmp(clk, "cpu");
+}
+
+/* now_ns(), or the thread's CPU time when @cpu. */
+static inline double bench_clock_ns(bool cpu)
+{
+	struct timespec ts;
+
+	if (!cpu)
+		return now_ns();
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
 }
 

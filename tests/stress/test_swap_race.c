@@ -36,6 +36,7 @@
 #include <cmocka.h>
 
 #include "audit.h"
+#include "destroy_capture.h"
 #include "memcg/sim.h"
 #include "seed.h"
 
@@ -165,22 +166,8 @@ static void fill(struct memcg_engine *e, struct mem_cgroup *m,
 static void destroy_clean(struct memcg_engine *e)
 {
 	char buf[4096] = "";
-	FILE *f = tmpfile();
-	int saved = dup(2);
-	size_t n;
+	size_t n = destroy_capture(e, buf, sizeof(buf));
 
-	assert_non_null(f);
-	assert_true(saved >= 0);
-	fflush(stderr);
-	assert_true(dup2(fileno(f), 2) == 2);
-	memcg_engine_destroy(e);
-	fflush(stderr);
-	assert_true(dup2(saved, 2) == 2);
-	close(saved);
-	rewind(f);
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = 0;
 	if (n)
 		fprintf(stderr, "engine teardown said:\n%s", buf);
 	assert_int_equal(n, 0);
