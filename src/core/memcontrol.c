@@ -17,10 +17,12 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/objcg.h"
 #include "core/psi.h"
+#include "core/rstat.h"
 #include "core/stock.h"
 #include "mm/oom.h"
 
@@ -92,6 +94,7 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 
 	if (mem_cgroup_is_root(memcg))
 		return 0;
+	memcg_rstat_periodic(memcg->engine);
 	goto charge;
 retry:
 	if (consume_stock(memcg, nr))
@@ -279,6 +282,7 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 	struct obj_cgroup *objcg = ug->objcg;
 	struct mem_cgroup *memcg;
 	atomic_long *stat;
+	long updates = 0;
 	bool release;
 	unsigned cpu;
 	int i;
@@ -290,14 +294,19 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 		if (!(ug->stats & (1u << i)) || !ug->stat[i])
 			continue;
 		local_add(&stat[ug_items[i]], ug->stat[i]);
-		if (ug_items[i] != MEMCG_PGPGOUT)
+		updates += labs(ug->stat[i]);
+		if (ug_items[i] != MEMCG_PGPGOUT) {
 			local_add(&stat[objcg_twin(ug_items[i])], ug->stat[i]);
+			updates += labs(ug->stat[i]);
+		}
 	}
 	/* the counters under the lock too: the objcg's cgroup stays put */
 	if (!mem_cgroup_is_root(memcg)) {
 		memcg_uncharge(memcg, ug->nr_memory);
 		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
+		updates++;
 	}
+	memcg_rstat_updated(memcg, cpu, updates);
 	release = obj_cgroup_put_local(objcg, cpu, ug->nr_folios);
 	memcg_cpu_unlock(e, cpu);
 	if (release)
