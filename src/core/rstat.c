@@ -290,6 +290,7 @@ static void rstat_flush_locked(struct mem_cgroup *root, bool barrier)
 	struct memcg_rstat *rs = e->rstat;
 	unsigned slot, nr = e->nr_cpus + 1;
 	struct mem_cgroup *pos;
+	unsigned long visited = 0;
 	bool any = false;
 
 	for (slot = 0; slot < nr; slot++) {
@@ -309,9 +310,12 @@ static void rstat_flush_locked(struct mem_cgroup *root, bool barrier)
 		rstat_barrier(e);
 	for (slot = 0; slot < nr; slot++)
 		for (pos = rs->lists[slot]; pos;
-		     pos = pos->rstat_cpu[slot].flush_next)
+		     pos = pos->rstat_cpu[slot].flush_next) {
 			rstat_flush_one(pos, slot);
+			visited++;
+		}
 	atomic_fetch_add_explicit(&rs->nr_flushes, 1, memory_order_relaxed);
+	atomic_fetch_add_explicit(&rs->nr_visited, visited, memory_order_relaxed);
 }
 
 /* do_flush_stats(): a flush of the root also restarts the periodic clock */

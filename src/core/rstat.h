@@ -81,6 +81,7 @@ struct memcg_rstat {
 	struct mem_cgroup **lists;		/* a flush's lists, per slot */
 	atomic_ullong last_flush_ns;
 	atomic_ulong nr_flushes;		/* flushes that found work */
+	atomic_ulong nr_visited;		/* (cgroup, slot) pairs flushed */
 };
 
 /* the shared slot: updates made without a CPU lock */
