@@ -81,6 +81,27 @@ void memcg_stat_folio(struct mem_cgroup *memcg, int cpu,
 }
 
 /**
+ * memcg_stat_folio_charge - a charged folio's items and pgpgin, with one
+ * rstat update for all of them
+ * @memcg: cgroup
+ * @cpu: CPU whose lock the caller holds
+ * @folio: folio
+ */
+void memcg_stat_folio_charge(struct mem_cgroup *memcg, unsigned cpu,
+			     const struct folio *folio)
+{
+	enum memcg_stat_item items[FOLIO_MAX_STAT_ITEMS];
+	atomic_long *stat = memcg->pcpu[cpu].stat;
+	long nr = folio_nr_pages(folio);
+	int i, n = folio_stat_items(folio, items);
+
+	for (i = 0; i < n; i++)
+		local_add(&stat[items[i]], nr);
+	local_add(&stat[MEMCG_PGPGIN], 1);
+	memcg_rstat_updated(memcg, cpu, nr * n + 1);
+}
+
+/**
  * memcg_lru_size_stat - count a change of an LRU list's size in the
  * list's memory.stat item (the kernel's update_lru_size())
  * @lruvec: a cgroup's lists, lock held

@@ -192,8 +192,7 @@ static bool charge_from_stock(struct folio *folio, struct mem_cgroup *memcg)
 	}
 	css_get_local(memcg, cpu, 1);
 	commit_charge(folio, memcg);
-	memcg_stat_folio(memcg, (int)cpu, folio, 1);
-	mod_memcg_state_local(memcg, cpu, MEMCG_PGPGIN, 1);
+	memcg_stat_folio_charge(memcg, cpu, folio);
 	memcg_cpu_unlock(e, cpu);
 	return true;
 }
@@ -317,6 +316,8 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 {
 	struct mem_cgroup *memcg = ug->memcg;
+	atomic_long *stat;
+	long updates = 0;
 	unsigned cpu;
 	int i;
 
@@ -329,12 +330,19 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 	if (!mem_cgroup_is_root(memcg))
 		memcg_uncharge(memcg, ug->nr_memory);
 	cpu = memcg_cpu_lock_this(e);
+	stat = memcg->pcpu[cpu].stat;
 	/* per CPU, a test's count: no line shared between cgroups is written */
-	if (!mem_cgroup_is_root(memcg))
-		mod_memcg_state_local(memcg, cpu, MEMCG_UNCHARGE_BATCHES, 1);
+	if (!mem_cgroup_is_root(memcg)) {
+		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
+		updates++;
+	}
 	for (i = 0; i < NR_UG_ITEMS; i++)
-		if ((ug->stats & (1u << i)) && ug->stat[i])
-			mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);
+		if ((ug->stats & (1u << i)) && ug->stat[i]) {
+			local_add(&stat[ug_items[i]], ug->stat[i]);
+			updates += labs(ug->stat[i]);
+		}
+	/* one rstat update for the batch's items */
+	memcg_rstat_updated(memcg, cpu, updates);
 	/* the folios' references, held until the counters were updated */
 	css_put_local(memcg, cpu, ug->nr_folios);
 	memcg_cpu_unlock(e, cpu);

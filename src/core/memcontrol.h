@@ -522,6 +522,8 @@ static inline int folio_state_items(const struct folio *folio,
 }
 void memcg_stat_folio(struct mem_cgroup *memcg, int cpu, const struct folio *folio,
 		      long sign);
+void memcg_stat_folio_charge(struct mem_cgroup *memcg, unsigned cpu,
+			     const struct folio *folio);
 long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);
 long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx);
 void memcg_page_state_many(struct mem_cgroup *memcg,
