@@ -28,7 +28,7 @@ void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
 	memcg_rstat_updated(memcg, cpu, val);
 }
 
-/* The shared slot: seq_cst, paired with rstat's barrier (rstat.c). */
+/* The shared slot: a seq_cst add, paired with the flusher's (rstat.c). */
 static void mod_memcg_state_shared(struct mem_cgroup *memcg,
 				   enum memcg_stat_item idx, long val)
 {

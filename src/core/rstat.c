@@ -134,9 +134,9 @@ void css_rstat_updated(struct mem_cgroup *memcg, unsigned slot)
  * @memcg: cgroup whose stat_shared[] changed (by a seq_cst add)
  * @val: the change
  *
- * The seq_cst test of updated_next pairs with the flusher's fence after it
- * takes the tree (rstat_barrier()): either the flush sees the add, or this
- * sees the cgroup off the tree and links it again.
+ * The seq_cst test of updated_next pairs with the flusher's seq_cst
+ * unlink and counter read (rstat_flush_one()): either the flush sees the
+ * add, or this sees the cgroup off the tree and links it again.
  */
 void memcg_rstat_updated_shared(struct mem_cgroup *memcg, long val)
 {
@@ -231,14 +231,15 @@ static struct mem_cgroup *rstat_pop_updated(struct mem_cgroup *root,
  * After the trees are taken, before the counters are read: an updater
  * that saw its cgroup still on the tree did so under its CPU's area lock,
  * so taking every area lock once waits for it to finish, and an updater
- * after that sees the cgroup off the tree and links it again. The fence
- * does the same for the shared slot's updaters (seq_cst adds and loads).
+ * after that sees the cgroup off the tree and links it again. The shared
+ * slot's updaters need no lock: their add and test of updated_next, and
+ * the flusher's unlink and read of the counters, are all seq_cst, so one
+ * of the two sees the other's write.
  */
 static void rstat_barrier(struct memcg_engine *e)
 {
 	memcg_cpu_lock_all(e);
 	memcg_cpu_unlock_all(e);
-	atomic_thread_fence(memory_order_seq_cst);
 }
 
 /*
@@ -253,13 +254,14 @@ static void rstat_flush_one(struct mem_cgroup *memcg, unsigned slot)
 	struct memcg_rstat_cpu *rc = &memcg->rstat_cpu[slot];
 	struct memcg_vmstats *vs = memcg->vmstats;
 	struct mem_cgroup *parent = memcg->parent;
-	atomic_long *src = slot == memcg_rstat_shared_slot(e) ?
-			   memcg->stat_shared : memcg->pcpu[slot].stat;
+	bool shared = slot == memcg_rstat_shared_slot(e);
+	atomic_long *src = shared ? memcg->stat_shared : memcg->pcpu[slot].stat;
+	memory_order order = shared ? memory_order_seq_cst : memory_order_relaxed;
 	int i;
 
 	for (i = 0; i < MEMCG_NR_STAT; i++) {
 		long delta = vs->state_pending[i];
-		long v = atomic_load_explicit(&src[i], memory_order_relaxed);
+		long v = atomic_load_explicit(&src[i], order);
 
 		if (delta)
 			vs->state_pending[i] = 0;
