@@ -318,7 +318,7 @@ static void section_c(void)
 	       "(median of %d, runs interleaved)\n", RUNS);
 	memcg_set_cpu(-1);
 	for (c = 0; c < NR_CPU_CASES; c++) {
-		struct mem_cgroup *m;
+		struct mem_cgroup *m = NULL;
 
 		e[c] = engine_new(cpus[c], 64 << 20);
 		if ((err = memcg_mkdir(e[c], "a", NULL)) ||
