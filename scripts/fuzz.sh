@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Fuzz the scenario parser and the control-file parsers with libFuzzer.
+# Fuzz the parsers, whole scenarios (fuzz_run) and the public API (fuzz_api)
+# with libFuzzer.
 #
 #   scripts/fuzz.sh [SECONDS]     default 60 per fuzzer (FUZZ_TIME also works)
 #
@@ -20,7 +21,7 @@ cmake -S . -B "$BUILD_DIR" -DCMAKE_C_COMPILER=clang \
 	-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMEMCG_SANITIZE=address,undefined \
 	-DCMAKE_C_FLAGS=-fsanitize=fuzzer-no-link \
 	-DMEMCG_BUILD_TESTS=OFF -DMEMCG_BUILD_BENCH=OFF >/dev/null
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz_scenario >/dev/null
+cmake --build "$BUILD_DIR" -j"$(nproc)" --target fuzz_scenario fuzz_run fuzz_api >/dev/null
 
 mkdir -p "$BUILD_DIR/crashes"
 export ASAN_OPTIONS=abort_on_error=1:detect_leaks=1
@@ -36,7 +37,7 @@ for fuzzer in "$BUILD_DIR"/tools/memcg/fuzz_*; do
 	cp -n examples/*.scn tests/scenarios/*.scn "$corpus"/ 2>/dev/null || true
 	echo "fuzz: $name for ${TIME}s"
 	if ! "$fuzzer" "$corpus" -max_total_time="$TIME" -max_len=4096 \
-		-timeout=10 -print_final_stats=1 \
+		-timeout=30 -print_final_stats=1 \
 		-artifact_prefix="$BUILD_DIR/crashes/$name-" \
 		>"$BUILD_DIR/$name.log" 2>&1; then
 		tail -n 60 "$BUILD_DIR/$name.log" >&2

@@ -11,7 +11,8 @@
 # too).
 # A scenario whose comment says "kernel-check: kernel-only" documents a
 # known difference: it runs through `memcg kernel` and passes when its
-# expects hold on the kernel.
+# expects hold on the kernel. Without FILE arguments it then runs
+# tools/memcg/test_plot_kernel.sh (the kernel side of the plots).
 #
 # Builds memcg (and the static player) in $BUILD_DIR (default build/) and
 # installs qemu, the Debian kernel and busybox when missing (needs root or
@@ -69,6 +70,21 @@ for f in "${FILES[@]}"; do
 		echo "---- FAIL $f (exit $rc, $((SECONDS - t)) s)"
 	fi
 done
+
+# The kernel side of the plots (memcg kernel --plot, compare --plot).
+if ((!$#)); then
+	echo
+	echo "==== tools/memcg/test_plot_kernel.sh"
+	t=$SECONDS
+	if ./tools/memcg/test_plot_kernel.sh "$MEMCG" "$PWD"; then
+		passed=$((passed + 1))
+		echo "---- PASS test_plot_kernel.sh ($((SECONDS - t)) s)"
+	else
+		failed=$((failed + 1))
+		FAILED_FILES+=("tools/memcg/test_plot_kernel.sh")
+		echo "---- FAIL test_plot_kernel.sh ($((SECONDS - t)) s)"
+	fi
+fi
 
 echo
 for f in "${FAILED_FILES[@]}"; do

@@ -181,7 +181,7 @@ matrix() {
 stage "build matrix" matrix
 
 # 4. The fuzzers (libFuzzer, clang), for a bounded time each
-stage "fuzz" ./scripts/fuzz.sh "${FUZZ_SECONDS:-30}"
+stage "fuzz" ./scripts/fuzz.sh "${FUZZ_SECONDS:-25}"
 
 # 5. The same scenarios on a real Linux kernel under qemu (a few boots)
 stage "kernel oracle" env BUILD_DIR=build ./scripts/kernel-check.sh

@@ -231,6 +231,38 @@ MEMCG_API bool memcg_is_online(struct mem_cgroup *memcg);
 MEMCG_API int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len);
 
 /**
+ * struct memcg_dying - a removed cgroup that still exists (memcg_for_each_dying())
+ * @path: its path when it was removed
+ * @memory: bytes still charged to it (its memory.current when online)
+ * @swap: swap bytes still charged to it (v2: memory.swap.current; v1:
+ *        memory+swap less memory)
+ */
+struct memcg_dying {
+	const char *path;
+	uint64_t memory;
+	uint64_t swap;
+};
+
+/**
+ * memcg_for_each_dying - call @fn for every dying cgroup: removed by
+ * rmdir, not yet freed because charges or references remain (the
+ * kernel's nr_dying_descendants), parents before their children
+ * @e: engine
+ * @fn: called with the cgroup tree lock held: it must not call into the
+ *      engine; @d is valid during the call only
+ * @arg: passed to @fn
+ *
+ * For observers (the memcg tool's plots): the kernel shows a dying
+ * cgroup only as a count, and memcg_read() answers -ENOENT for it.
+ *
+ * Return: how many dying cgroups @fn was called for.
+ */
+MEMCG_API int memcg_for_each_dying(struct memcg_engine *e,
+				   void (*fn)(const struct memcg_dying *d,
+					      void *arg),
+				   void *arg);
+
+/**
  * memcg_attach_task - count one more task in @memcg (cgroup.procs)
  * @memcg: an online cgroup
  *
@@ -490,7 +522,17 @@ MEMCG_API int memcg_swap_reclaim_folio(struct memcg_engine *e,
 				       struct folio *folio,
 				       memcg_swp_entry_t entry);
 
-/** memcg_swap_dup - one more page-table reference on @entry */
+/**
+ * memcg_swap_dup - one more page-table reference on @entry (a fork)
+ * @e: engine
+ * @entry: a referenced entry, or one in the swap cache
+ *
+ * Counts go on past 126 as the kernel's continuation pages let them, up
+ * to 2^32 - 1 references.
+ *
+ * Return: 0, -EINVAL for a free entry, -ENOMEM when the count's
+ * continuation cannot be allocated or is at its maximum.
+ */
 MEMCG_API int memcg_swap_dup(struct memcg_engine *e, memcg_swp_entry_t entry);
 
 /**
@@ -512,6 +554,11 @@ MEMCG_API int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry);
  * @gfp: MEMCG_GFP_* flags
  * @out: the folio, in the swap cache, with a reference for the caller
  *
+ * A page that cannot be read back as it was written (memcg_swap_nr_bad())
+ * fails with -EIO, charging nothing; the entry stays referenced and
+ * charged to swap until its page tables let it go (the kernel's faulting
+ * task gets SIGBUS and exits).
+ *
  * Return: 0, -ENOMEM, -EIO, -EINVAL.
  */
 MEMCG_API int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
@@ -532,6 +579,18 @@ MEMCG_API int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
 
 /** memcg_swap_nr_free - free slots, or -ENODEV */
 MEMCG_API long memcg_swap_nr_free(struct memcg_engine *e);
+
+/**
+ * memcg_swap_nr_bad - swap slots whose data could not be read back (the
+ * swap file was truncated, grown back or written by someone else): each
+ * failed its swap-in with -EIO and stays out of the free map for good,
+ * as the kernel's SWAP_MAP_BAD slots; or -ENODEV
+ * @e: engine
+ *
+ * memory.events has no key for it (the kernel only logs "Read-error on
+ * swap-device"); this is where it is counted.
+ */
+MEMCG_API long memcg_swap_nr_bad(struct memcg_engine *e);
 
 /**
  * memcg_swap_inject_fault - make a future swap write fail (tests)

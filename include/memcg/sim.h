@@ -130,9 +130,10 @@ MEMCG_API int memcg_task_unmap(struct memcg_task *t, size_t bytes);
  * @bytes: from the start of its anonymous area, at most what is mapped
  *
  * Swapped-out pages are faulted back in (charged to their recorded owner
- * if it is online); resident ones are marked referenced.
+ * if it is online); resident ones are marked referenced. A page that
+ * cannot be read back from swap kills the task, as SIGBUS does.
  *
- * Return: 0, -ENOMEM, -EINVAL, -ESRCH.
+ * Return: 0, -ENOMEM, -EINVAL, -ESRCH, -EIO (killed: memcg_task_sigbus()).
  */
 MEMCG_API int memcg_task_touch(struct memcg_task *t, size_t bytes);
 
@@ -180,6 +181,12 @@ MEMCG_API int memcg_task_exit(struct memcg_task *t);
 /** memcg_task_set_oom_score_adj - -1000..1000; -1000: never OOM-killed */
 MEMCG_API int memcg_task_set_oom_score_adj(struct memcg_task *t, int adj);
 
+/**
+ * memcg_task_sigbus - whether the task was killed by SIGBUS: a page it
+ * faulted could not be read back from swap (memcg_swap_nr_bad()); the
+ * call that faulted returned -EIO and the task exited
+ */
+MEMCG_API bool memcg_task_sigbus(struct memcg_task *t);
 /** memcg_task_killed - whether the OOM killer killed the task */
 MEMCG_API bool memcg_task_killed(struct memcg_task *t);
 /** memcg_task_alive - neither exited nor killed */
@@ -199,6 +206,35 @@ MEMCG_API long memcg_task_swap_pages(struct memcg_task *t);
  * @e: engine
  */
 MEMCG_API uint64_t memcg_clock_ns(struct memcg_engine *e);
+
+/**
+ * typedef memcg_sim_progress_fn - what memcg_sim_set_progress() calls
+ * @priv: as given
+ * @t: the task that made progress
+ * @nr_pages: the pages that step faulted in, swapped in, read or wrote
+ */
+typedef void (*memcg_sim_progress_fn)(void *priv, struct memcg_task *t,
+				      long nr_pages);
+
+/**
+ * memcg_sim_set_progress - have tasks report their progress within a call
+ * @e: engine (made a simulator engine if it is not one yet)
+ * @fn: called after each page (or huge page) a task faults in, swaps in,
+ *      reads or writes through the page cache, where the task returns to
+ *      user space (after any memory.high penalty, so memcg_clock_ns() has
+ *      advanced by it); NULL to stop
+ * @priv: passed to @fn
+ *
+ * For observers that sample the engine within a long task call (the
+ * memcg tool's plots). @fn runs on the task's thread with no engine or
+ * simulator lock held: it may read control files and call
+ * memcg_for_each_dying(), but must not drive tasks. Set it before tasks
+ * run, not while they do.
+ *
+ * Return: 0, or as memcg_sim_attach().
+ */
+MEMCG_API int memcg_sim_set_progress(struct memcg_engine *e,
+				     memcg_sim_progress_fn fn, void *priv);
 
 /**
  * memcg_task_for_each - call @fn for every task ever created, in creation

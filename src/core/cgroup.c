@@ -3,6 +3,7 @@
  * The cgroup core's share of a cgroup (cgroup.h): allocated on first use,
  * published once with a compare-and-swap, freed at release.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -31,6 +32,8 @@ static struct cgroup *cgroup_new(struct mem_cgroup *memcg,
 	if (!cgrp)
 		return NULL;
 	cgrp->memcg = memcg;
+	cgrp->max_depth = INT_MAX;
+	cgrp->max_descendants = INT_MAX;
 	for (id = 0; id < NR_CGROUP_NOTIFY_FILES; id++)
 		cgrp->files[id].event = 1;	/* an open file starts at 0 */
 	pthread_mutex_init(&cgrp->file_lock, NULL);

@@ -10,6 +10,8 @@
  *   memory.events.local and memory.swap.events changed; open files that
  *   asked for a pollfd are signalled, at most once per 10 ms per file.
  * - the psi group (psi.c): memory.pressure and its triggers.
+ * - the hierarchy limits (cgroupfs_core.c): cgroup.max.depth and
+ *   cgroup.max.descendants, under the engine's cgroup_mutex.
  *
  * Locking: file_lock guards files[] and open_files, and is taken before
  * psi.lock (a trigger write holds both); nothing takes it under psi.lock.
@@ -83,6 +85,8 @@ struct cgroup {
 	struct cds_list_head open_files;	/* cgroup_file_ctx */
 	atomic_int nr_open_files;		/* for lock-free "none" */
 	struct psi_group psi;
+	int max_depth;		/* INT_MAX: "max" */
+	int max_descendants;
 };
 
 /* cgroup.c */
@@ -109,6 +113,20 @@ struct psi_group *cgroup_psi(struct mem_cgroup *memcg);
  * @memcg: a released cgroup: no open file, no stall
  */
 void cgroup_free(struct mem_cgroup *memcg);
+
+/* cgroupfs_core.c */
+
+/**
+ * cgroup_check_hierarchy_limits - whether a child may be made in @parent
+ * @parent: the new cgroup's parent; call with cgroup_mutex held
+ *
+ * Every ancestor from @parent up must have fewer live descendants than
+ * its cgroup.max.descendants, and the new cgroup must sit no deeper
+ * below it than its cgroup.max.depth.
+ *
+ * Return: true, or false for mkdir's -EAGAIN.
+ */
+bool cgroup_check_hierarchy_limits(struct mem_cgroup *parent);
 
 /* cgroup_notify.c */
 

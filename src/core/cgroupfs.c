@@ -63,11 +63,14 @@ static const struct cftype *cftype_lookup(const struct cftype *cft,
 					  const char *name)
 {
 	bool root = mem_cgroup_is_root(memcg);
+	bool k612 = memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
 
 	for (; cft->name; cft++) {
 		if (strcmp(cft->name, name))
 			continue;
 		if ((cft->flags & CFTYPE_NOT_ON_ROOT) && root)
+			return NULL;
+		if ((cft->flags & CFTYPE_ONLY_6_12) && !k612)
 			return NULL;
 		if ((cft->flags & CFTYPE_ONLY_ON_ROOT) && !root)
 			return NULL;
@@ -76,8 +79,11 @@ static const struct cftype *cftype_lookup(const struct cftype *cft,
 	return NULL;
 }
 
-/* The controller's files, then on v2 the cgroup core's pressure files. */
-static const struct cftype *cftype_find(struct mem_cgroup *memcg,
+/*
+ * The controller's files, then on v2 the cgroup core's: the hierarchy
+ * limits and the pressure files.
+ */
+const struct cftype *cgroup_cftype_find(struct mem_cgroup *memcg,
 					const char *name)
 {
 	const struct cftype *cft;
@@ -85,7 +91,22 @@ static const struct cftype *cftype_find(struct mem_cgroup *memcg,
 	if (memcg->engine->v1)
 		return cftype_lookup(memcg_v1_files, memcg, name);
 	cft = cftype_lookup(memcg_v2_files, memcg, name);
+	if (!cft)
+		cft = cftype_lookup(cgroup_core_files, memcg, name);
 	return cft ? cft : cftype_lookup(cgroup_psi_files, memcg, name);
+}
+
+bool cgroup_cftype_writable(struct mem_cgroup *memcg, const struct cftype *cft)
+{
+	if (!cft->write)
+		return false;
+	return !(cft->flags & CFTYPE_WRITE_6_12) ||
+	       memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
+}
+
+static bool cftype_writable(const struct memcg_file *f)
+{
+	return cgroup_cftype_writable(f->memcg, f->cft);
 }
 
 /* longer than any control file's name */
@@ -100,7 +121,8 @@ bool cgroup_file_exists(struct mem_cgroup *memcg, const char *name,
 		return false;
 	memcpy(buf, name, len);
 	buf[len] = '\0';
-	return cftype_find(memcg, buf) || cgroup_file_unserved(memcg, buf);
+	return cgroup_cftype_find(memcg, buf) ||
+	       cgroup_file_unserved(memcg, buf);
 }
 
 int memcg_open(struct mem_cgroup *memcg, const char *name,
@@ -111,7 +133,7 @@ int memcg_open(struct mem_cgroup *memcg, const char *name,
 
 	if (!memcg || !name || !out)
 		return -EINVAL;
-	cft = cftype_find(memcg, name);
+	cft = cgroup_cftype_find(memcg, name);
 	if (!cft)
 		return -ENOENT;
 	if (!atomic_load(&memcg->online))
@@ -209,7 +231,7 @@ int memcg_file_write_len(struct memcg_file *f, const void *buf, size_t len)
 		return -ENODEV;
 	if (!len)
 		return 0;
-	if (!f->cft->write)
+	if (!cftype_writable(f))
 		return -EINVAL;
 	copy = malloc(len + 1);
 	if (!copy)

@@ -20,6 +20,10 @@
  * kernel's other handlers strstrip() it first.
  */
 #define CFTYPE_WRITE_U64	(1u << 2)
+/* only under the 6.12 profile: the file (memory.swap.peak came in 6.5) */
+#define CFTYPE_ONLY_6_12	(1u << 3)
+/* the write handler only under 6.12 (memory.peak: read-only in 6.1) */
+#define CFTYPE_WRITE_6_12	(1u << 4)
 
 /* Output of a read: fills a caller's buffer, noting overflow. */
 struct seqbuf {
@@ -47,6 +51,7 @@ struct memcg_file {
 
 extern const struct cftype memcg_v2_files[];
 extern const struct cftype memcg_v1_files[];
+extern const struct cftype cgroup_core_files[];
 
 void seq_printf(struct seqbuf *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -55,6 +60,24 @@ void cgroup_stat_show(struct memcg_file *f, struct seqbuf *s);
 
 /* kernfs writes at most a page at once: more is -E2BIG */
 #define CGROUP_FILE_WRITE_MAX	4096
+
+/**
+ * cgroup_cftype_find - the file @name of @memcg's directory the engine serves
+ * @memcg: cgroup
+ * @name: file name
+ *
+ * Return: its cftype (the controller's, then on v2 memory.pressure), or
+ * NULL when the engine serves no such file in this cgroup (the root lacks
+ * the CFTYPE_NOT_ON_ROOT files).
+ */
+const struct cftype *cgroup_cftype_find(struct mem_cgroup *memcg,
+					const char *name);
+
+/**
+ * cgroup_cftype_writable - whether @memcg's profile gives @cft a write
+ * handler (memory.peak has none on 6.1)
+ */
+bool cgroup_cftype_writable(struct mem_cgroup *memcg, const struct cftype *cft);
 
 /**
  * cgroup_file_exists - whether @memcg's directory holds a file @name

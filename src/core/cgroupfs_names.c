@@ -38,8 +38,6 @@ static const struct cgroup_name cgroup_names[] = {
 	{ "cgroup.events", IN_V2 | ON_CHILD | KALL },
 	{ "cgroup.freeze", IN_V2 | ON_CHILD | KALL },
 	{ "cgroup.kill", IN_V2 | ON_CHILD | KALL },
-	{ "cgroup.max.depth", IN_V2 | EVERYWHERE | KALL },
-	{ "cgroup.max.descendants", IN_V2 | EVERYWHERE | KALL },
 	{ "cgroup.pressure", IN_V2 | EVERYWHERE | KALL },
 	{ "cgroup.procs", IN_V2 | IN_V1 | EVERYWHERE | KALL },
 	{ "cgroup.subtree_control", IN_V2 | EVERYWHERE | KALL },
@@ -66,17 +64,12 @@ static const struct cgroup_name cgroup_names[] = {
 	{ "misc.peak", IN_V2 | ON_ROOT | K612 },
 	/* cgroup v1 core (6.1 only: 6.12 has no v1 here) */
 	{ "cgroup.clone_children", IN_V1 | EVERYWHERE | K61 },
-	{ "cgroup.event_control", IN_V1 | EVERYWHERE | K61 },
 	{ "cgroup.sane_behavior", IN_V1 | ON_ROOT | K61 },
 	{ "notify_on_release", IN_V1 | EVERYWHERE | K61 },
 	{ "release_agent", IN_V1 | ON_ROOT | K61 },
 	{ "tasks", IN_V1 | EVERYWHERE | K61 },
 	/* v1 memory files not modeled */
-	{ "memory.force_empty", IN_V1 | EVERYWHERE | K61 },
 	{ "memory.kmem.slabinfo", IN_V1 | EVERYWHERE | K61 },
-	{ "memory.oom_control", IN_V1 | EVERYWHERE | K61 },
-	{ "memory.pressure_level", IN_V1 | EVERYWHERE | K61 },
-	{ "memory.soft_limit_in_bytes", IN_V1 | EVERYWHERE | K61 },
 };
 
 bool cgroup_file_unserved(struct mem_cgroup *memcg, const char *name)

@@ -17,6 +17,9 @@ static void memory_pressure_show(struct memcg_file *f, struct seqbuf *s)
 /*
  * pressure_write(): one trigger per open file, -EBUSY for a second one
  * before the text is even parsed; then psi_trigger_create()'s -EINVAL.
+ * 6.12 takes windows below 500 ms from a writer with CAP_SYS_RESOURCE
+ * (below 2 s a kernel poll thread serves them); the engine's callers are
+ * privileged, as the oracle's root.
  * The trigger lives until the file is closed (cgroup_file_release()).
  */
 static int memory_pressure_write(struct memcg_file *f, char *buf)
@@ -24,7 +27,8 @@ static int memory_pressure_write(struct memcg_file *f, char *buf)
 	struct psi_trigger_params params;
 	struct cgroup_file_ctx *ctx;
 	struct cgroup *cgrp;
-	int parse_err = psi_trigger_parse(buf, &params), err;
+	bool k612 = f->memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12;
+	int parse_err = psi_trigger_parse(buf, k612, &params), err;
 
 	/* without state yet there is no trigger: the parse error stands */
 	cgrp = parse_err ? memcg_cgroup(f->memcg) :

@@ -104,6 +104,92 @@ static int memsw_limit_write(struct memcg_file *f, char *buf)
 	return err ? err : resize_max(f->memcg, max, true);
 }
 
+/*
+ * memory.soft_limit_in_bytes: set as limit_in_bytes is parsed, on any
+ * cgroup (the root too), never checked against usage. Shown only: the
+ * engine has no kswapd, whose global reclaim is what reads it.
+ */
+static void soft_limit_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->soft_limit)));
+}
+
+static int soft_limit_write(struct memcg_file *f, char *buf)
+{
+	long pages;
+	int err = page_counter_memparse(buf, "-1", &pages);
+
+	if (err)
+		return err;
+	atomic_store(&f->memcg->soft_limit, pages);
+	return 0;
+}
+
+/*
+ * memory.force_empty: reclaim all the cgroup's pages, stopping after
+ * MAX_RECLAIM_RETRIES rounds that free nothing; any text; not the root.
+ */
+#define MAX_RECLAIM_RETRIES 16
+
+static int force_empty_write(struct memcg_file *f, char *buf)
+{
+	struct mem_cgroup *memcg = f->memcg;
+	int nr_retries = MAX_RECLAIM_RETRIES;
+
+	if (mem_cgroup_is_root(memcg))
+		return -EINVAL;
+	drain_all_stock(memcg);
+	while (nr_retries && page_counter_read(&memcg->memory))
+		if (!try_to_free_mem_cgroup_pages(memcg, 1, MEMCG_GFP_KERNEL,
+						  MEMCG_RECLAIM_MAY_SWAP, -1))
+			nr_retries--;
+	return 0;
+}
+
+/*
+ * memory.oom_control: "oom_kill_disable", "under_oom" (never: the OOM
+ * killer here does not wait) and the kills. A write of 0 or 1 on a child;
+ * 1, which makes the kernel's charges wait for room instead of killing,
+ * is not modeled (-EOPNOTSUPP).
+ */
+static void oom_control_show(struct memcg_file *f, struct seqbuf *s)
+{
+	seq_printf(s, "oom_kill_disable 0\nunder_oom 0\noom_kill %ld\n",
+		   atomic_load(&f->memcg->memory_events[MEMCG_OOM_KILL]));
+}
+
+static int oom_control_write(struct memcg_file *f, char *buf)
+{
+	unsigned long long v;
+	int err = kstrtoull(buf, 0, &v);
+
+	if (err)
+		return err;
+	if (mem_cgroup_is_root(f->memcg) || v > 1)
+		return -EINVAL;
+	return v ? -EOPNOTSUPP : 0;
+}
+
+/*
+ * cgroup.event_control: "EVENT_FD CONTROL_FD [ARGS]", two decimal numbers
+ * each ending at a space (the second may end the text). The engine has no
+ * file descriptors to take: a request that parses finds its event fd
+ * closed, -EBADF, as the kernel's for a descriptor that is not open.
+ */
+static int event_control_write(struct memcg_file *f, char *buf)
+{
+	char *end;
+
+	simple_strtoull(buf, &end, 10);
+	if (*end != ' ')
+		return -EINVAL;
+	buf = end + 1;
+	simple_strtoull(buf, &end, 10);
+	if (*end != '\0' && *end != ' ')
+		return -EINVAL;
+	return -EBADF;
+}
+
 static void max_usage_show(struct memcg_file *f, struct seqbuf *s)
 {
 	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->memory.watermark)));
@@ -378,6 +464,7 @@ static int tcp_failcnt_write(struct memcg_file *f, char *buf)
 const struct cftype memcg_v1_files[] = {
 	{ "memory.usage_in_bytes", 0, usage_show, NULL },
 	{ "memory.limit_in_bytes", 0, limit_show, limit_write },
+	{ "memory.soft_limit_in_bytes", 0, soft_limit_show, soft_limit_write },
 	{ "memory.max_usage_in_bytes", 0, max_usage_show, max_usage_write },
 	{ "memory.failcnt", 0, failcnt_show, failcnt_write },
 	{ "memory.memsw.usage_in_bytes", 0, memsw_usage_show, NULL },
@@ -386,12 +473,17 @@ const struct cftype memcg_v1_files[] = {
 	  memsw_max_usage_write },
 	{ "memory.memsw.failcnt", 0, memsw_failcnt_show, memsw_failcnt_write },
 	{ "memory.stat", 0, v1_stat_show, NULL },
+	{ "memory.force_empty", 0, NULL, force_empty_write },
 	{ "memory.use_hierarchy", CFTYPE_WRITE_U64, use_hierarchy_show,
 	  use_hierarchy_write },
 	{ "memory.swappiness", CFTYPE_WRITE_U64, swappiness_show,
 	  swappiness_write },
 	{ "memory.move_charge_at_immigrate", CFTYPE_WRITE_U64,
 	  move_charge_show, move_charge_write },
+	{ "cgroup.event_control", 0, NULL, event_control_write },
+	{ "memory.oom_control", CFTYPE_WRITE_U64, oom_control_show,
+	  oom_control_write },
+	{ "memory.pressure_level", 0, NULL, NULL },	/* no handler at all */
 	{ "memory.kmem.limit_in_bytes", 0, kmem_limit_show, kmem_limit_write },
 	{ "memory.kmem.usage_in_bytes", 0, kmem_usage_show, NULL },
 	{ "memory.kmem.failcnt", 0, kmem_failcnt_show, kmem_failcnt_write },

@@ -157,6 +157,28 @@ bool css_tryget_online(struct mem_cgroup *memcg)
 }
 
 /**
+ * css_tryget - take a reference unless the count reached zero (the
+ * cgroup is on its way to release); offline cgroups too
+ * @memcg: cgroup, kept from being freed by the caller (a lock or RCU)
+ *
+ * Return: true with a reference taken.
+ */
+bool css_tryget(struct mem_cgroup *memcg)
+{
+	long count;
+
+	if (css_tryget_online(memcg))
+		return true;
+	/* atomic mode: the shared count is exact (or biased, never 0) */
+	count = atomic_load(&memcg->ref.count);
+	while (count > 0)
+		if (atomic_compare_exchange_weak(&memcg->ref.count, &count,
+						 count + 1))
+			return true;
+	return false;
+}
+
+/**
  * css_kill - switch to the exact atomic count and drop the initial ref
  * @memcg: cgroup being taken offline; the caller holds a reference or
  *         cgroup_mutex, so the release this may queue runs later

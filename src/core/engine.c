@@ -11,6 +11,7 @@
 
 #include "core/memcontrol.h"
 #include "core/rstat.h"
+#include "mm/lru_gen_memcg.h"
 #include "mm/swapfile.h"
 #include "mm/oom.h"
 #include "mm/shrinker.h"
@@ -103,7 +104,7 @@ static int engine_alloc_tables(struct memcg_engine *e)
 	memset(e->cpus, 0, e->nr_cpus * sizeof(*e->cpus));
 	e->nr_slots = MEMCG_NR_SLOTS;
 	e->slot_next_unused = 1;	/* slot 0 means "uncharged" */
-	return 0;
+	return lru_gen_memcg_create(e);
 }
 
 static void engine_free(struct memcg_engine *e)
@@ -115,6 +116,7 @@ static void engine_free(struct memcg_engine *e)
 	free(e->ids);
 	free(e->id_bitmap);
 	memcg_rstat_exit(e);
+	lru_gen_memcg_destroy(e);
 	pthread_mutex_destroy(&e->cgroup_mutex);
 	pthread_mutex_destroy(&e->drain_mutex);
 	pthread_mutex_destroy(&e->id_lock);

@@ -210,19 +210,6 @@ void memcg_stat_fold_dead(struct mem_cgroup *memcg)
 				 atomic_load(&memcg->stat_dead[i]));
 }
 
-/* Call with rcu_read_lock held; adds to *sum, stops once above @stop. */
-static void nr_tasks_add(struct mem_cgroup *root, long stop, long *sum)
-{
-	struct mem_cgroup *memcg;
-
-	memcg_for_each_descendant_pre(memcg, root) {
-		*sum += atomic_load_explicit(&memcg->nr_tasks,
-					     memory_order_relaxed);
-		if (*sum > stop)
-			return;
-	}
-}
-
 /**
  * mem_cgroup_nr_tasks - tasks attached to @memcg and its descendants
  * @memcg: cgroup
@@ -232,12 +219,9 @@ static void nr_tasks_add(struct mem_cgroup *root, long stop, long *sum)
  */
 long mem_cgroup_nr_tasks(struct mem_cgroup *memcg, long stop_above)
 {
-	long sum = 0;
-
-	rcu_read_lock();
-	nr_tasks_add(memcg, stop_above, &sum);
-	rcu_read_unlock();
-	return sum;
+	(void)stop_above;	/* kept up to date by memcg_attach_task() */
+	return atomic_load_explicit(&memcg->nr_tasks_subtree,
+				    memory_order_relaxed);
 }
 
 static bool memory_event_is_swap(enum memcg_memory_event ev)

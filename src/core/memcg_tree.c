@@ -19,12 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/cgroup.h"
 #include "core/cgroupfs.h"
 #include "core/memcg_path.h"
 #include "core/memcontrol.h"
 #include "core/memcg_walk.h"
 #include "core/rstat.h"
 #include "mm/lru_gen.h"
+#include "mm/lru_gen_memcg.h"
 #include "mm/shrinker.h"
 
 #ifdef __SANITIZE_THREAD__
@@ -182,6 +184,7 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	CDS_INIT_LIST_HEAD(&memcg->swap_peaks);
 	pthread_mutex_init(&memcg->peaks_lock, NULL);
 	memcg->swappiness = parent ? parent->swappiness : 60;
+	atomic_init(&memcg->soft_limit, PAGE_COUNTER_MAX);
 	if (parent)
 		css_get(parent);	/* a child points at its parent */
 	atomic_fetch_add(&e->nr_memcgs, 1);
@@ -215,6 +218,7 @@ static void mem_cgroup_online(struct mem_cgroup *memcg)
 	}
 	for (p = memcg->parent; p; p = p->parent)
 		p->nr_descendants++;
+	lru_gen_online_memcg(memcg);
 }
 
 /* css_offline; call with cgroup_mutex held */
@@ -236,6 +240,7 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 	drain_all_stock_sync(memcg);
 	mem_cgroup_reparent(memcg);
 	reparent_shrinker_deferred(memcg);
+	lru_gen_offline_memcg(memcg);
 	mem_cgroup_id_put_many(memcg, 1);
 }
 
@@ -260,6 +265,7 @@ static void mem_cgroup_released(struct mem_cgroup *memcg)
 			p->nr_dying_descendants--;
 		memcg_stat_fold_dead(memcg);
 	}
+	lru_gen_release_memcg(memcg);
 	memcg_peaks_release(memcg);
 	memcg_slot_free(e, memcg);
 	rcu_handoff_release(memcg);
@@ -340,7 +346,8 @@ struct mem_cgroup *mem_cgroup_alloc_root(struct memcg_engine *e)
 /*
  * mkdir's checks on the last component, in the kernel's order: the path
  * walk's (an existing name, ".", ".." or none: -EEXIST; above the root:
- * -EPERM), then cgroup_mkdir()'s (a newline: -EINVAL).
+ * -EPERM), then cgroup_mkdir()'s (a newline: -EINVAL; cgroup.max.depth or
+ * cgroup.max.descendants reached: -EAGAIN).
  */
 static int mkdir_check(const struct nameidata *nd)
 {
@@ -353,6 +360,8 @@ static int mkdir_check(const struct nameidata *nd)
 		return -EEXIST;
 	if (memchr(nd->last, '\n', nd->len))
 		return -EINVAL;
+	if (!cgroup_check_hierarchy_limits(nd->dir))
+		return -EAGAIN;
 	if (no_internal_process(nd->dir, true))
 		return -EBUSY;
 	return 0;
@@ -519,6 +528,60 @@ int memcg_path(struct mem_cgroup *memcg, char *buf, size_t len)
 	return (int)(need - 1);
 }
 
+/* A dying cgroup's counters, as its memory.current and swap.current read. */
+static void dying_usage(struct mem_cgroup *memcg, struct memcg_dying *d)
+{
+	long memory = page_counter_read(&memcg->memory);
+	long swap = page_counter_read(&memcg->swap);
+
+	if (do_memsw_account(memcg))
+		swap = swap > memory ? swap - memory : 0;	/* memsw */
+	d->memory = (uint64_t)memory * MEMCG_PAGE_SIZE;
+	d->swap = (uint64_t)swap * MEMCG_PAGE_SIZE;
+}
+
+int memcg_for_each_dying(struct memcg_engine *e,
+			 void (*fn)(const struct memcg_dying *d, void *arg),
+			 void *arg)
+{
+	struct mem_cgroup *pos;
+	char *path;
+	int n = 0;
+
+	if (!e || !fn)
+		return -EINVAL;
+	path = malloc(MEMCG_PATH_MAX);
+	if (!path)
+		return -ENOMEM;
+	pthread_mutex_lock(&e->cgroup_mutex);
+	mem_cgroup_release_locked(e);	/* the queued ones are not dying */
+	memcg_for_each_descendant_pre(pos, e->root) {
+		struct memcg_dying d = { .path = path };
+
+		if (atomic_load(&pos->online) || pos->released ||
+		    memcg_path(pos, path, MEMCG_PATH_MAX) < 0)
+			continue;
+		dying_usage(pos, &d);
+		fn(&d, arg);
+		n++;
+	}
+	pthread_mutex_unlock(&e->cgroup_mutex);
+	free(path);
+	return n;
+}
+
+/*
+ * A task in @memcg counts in every ancestor's subtree count, so that PSI
+ * reads the subtree's tasks in O(1) (mem_cgroup_nr_tasks()), not in a
+ * walk per level: a stall at depth d would cost O(d^2). Ancestors outlive
+ * @memcg, which the task holds.
+ */
+static void nr_tasks_subtree_add(struct mem_cgroup *memcg, long delta)
+{
+	for (; memcg; memcg = memcg->parent)
+		atomic_fetch_add(&memcg->nr_tasks_subtree, delta);
+}
+
 int memcg_attach_task(struct mem_cgroup *memcg)
 {
 	struct memcg_engine *e = memcg->engine;
@@ -532,12 +595,15 @@ int memcg_attach_task(struct mem_cgroup *memcg)
 	else
 		atomic_fetch_add(&memcg->nr_tasks, 1);
 	pthread_mutex_unlock(&e->cgroup_mutex);
+	if (!err)
+		nr_tasks_subtree_add(memcg, 1);
 	return err;
 }
 
 void memcg_detach_task(struct mem_cgroup *memcg)
 {
 	atomic_fetch_sub(&memcg->nr_tasks, 1);
+	nr_tasks_subtree_add(memcg, -1);
 }
 
 /* Children before parents; the root stays online. */

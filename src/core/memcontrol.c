@@ -140,10 +140,12 @@ charge:
 		goto retry;
 	}
 nomem:
+	/* 6.12 counts a rejected charge too (a THP fault's), 6.1 a forced one */
+	if (!raised_max && ((gfp & MEMCG_GFP_NOFAIL) ||
+			    memcg->engine->cfg.kernel == MEMCG_KERNEL_6_12))
+		memcg_memory_event(over, MEMCG_MAX);
 	if (!(gfp & MEMCG_GFP_NOFAIL))
 		return -ENOMEM;
-	if (!raised_max)
-		memcg_memory_event(over, MEMCG_MAX);
 	force_charge(memcg, nr);
 	return 0;
 done_restock:

@@ -160,6 +160,7 @@ struct mem_cgroup {
 	int nr_descendants;		/* under cgroup_mutex */
 	int nr_dying_descendants;
 	atomic_int nr_tasks;
+	atomic_long nr_tasks_subtree;	/* nr_tasks of it and its descendants */
 
 	uint16_t id;
 	atomic_int id_ref;		/* online state + swap records */
@@ -170,6 +171,7 @@ struct mem_cgroup {
 	bool oom_group;
 	int swappiness;
 	unsigned move_charge_at_immigrate;	/* v1: 1 anon, 2 file */
+	atomic_long soft_limit;		/* v1: pages, only shown (no soft reclaim) */
 	pthread_mutex_t peaks_lock;
 	struct cds_list_head memory_peaks;	/* open memory.peak fds */
 	struct cds_list_head swap_peaks;
@@ -211,6 +213,7 @@ struct memcg_cpu_area {
 struct swap_device;
 struct obj_cgroup;
 struct objcg_table;
+struct lru_gen_memcg;
 
 struct memcg_engine {
 	struct memcg_config cfg;
@@ -261,6 +264,8 @@ struct memcg_engine {
 	bool stats_kernel_flush;
 
 	atomic_long nr_memcgs;		/* allocated and not yet released */
+
+	struct lru_gen_memcg *memcg_lru;	/* MGLRU only (lru_gen_memcg.c) */
 };
 
 /* Locking contract for the helpers below: none, unless stated. */
@@ -428,6 +433,7 @@ void css_put_many(struct mem_cgroup *memcg, long nr);
 void css_get_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
 void css_put_local(struct mem_cgroup *memcg, unsigned cpu, long nr);
 bool css_tryget_online(struct mem_cgroup *memcg);
+bool css_tryget(struct mem_cgroup *memcg);
 void css_kill(struct mem_cgroup *memcg);
 long css_ref_read(struct mem_cgroup *memcg);
 
@@ -612,6 +618,7 @@ int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
 /* vmscan.c */
 #define MEMCG_RECLAIM_MAY_SWAP	(1u << 0)
 #define MEMCG_RECLAIM_PROACTIVE	(1u << 1)
+#define MEMCG_RECLAIM_KSWAPD	(1u << 2)	/* the machine's: full walks */
 #define SWAPPINESS_ANON_ONLY	201
 long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 				  unsigned gfp, unsigned options, int swappiness);
@@ -666,12 +673,46 @@ void swap_cache_drop_all(struct memcg_engine *e);
  */
 void swap_slots_drain_all(struct memcg_engine *e);
 struct folio *swap_cache_find(struct memcg_engine *e, size_t off);
+/**
+ * swapin_folio - memcg_swapin(), telling whether the folio was read now
+ * @new_folio: set when it was allocated and read by this call (on no LRU
+ *             list yet: the caller adds it); clear for one found in the
+ *             swap cache, which reclaim may hold isolated
+ */
+int swapin_folio(struct memcg_engine *e, memcg_swp_entry_t entry,
+		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out,
+		 bool *new_folio);
 memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio);
 int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
 		       struct folio *new);
 
 /* release.c */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio);
+
+/*
+ * Folios a reclaim pass frees (shrink_folio_list's free_folios): uncharged
+ * in one gather and freed when @size are in, and at the end.
+ */
+struct folio_free_batch {
+	struct memcg_engine *e;
+	struct folio **folios;
+	unsigned nr, size;
+	struct folio_free_batch *saved;	/* an outer pass's */
+};
+
+/**
+ * folio_free_batch_begin - from now on this thread's folio_free_frozen()
+ * of @e's folios go into @b
+ * @b: batch
+ * @e: engine
+ * @space: room for @size folios
+ * @size: folios gathered before a flush (the kernel's batch size)
+ */
+void folio_free_batch_begin(struct folio_free_batch *b, struct memcg_engine *e,
+			    struct folio **space, unsigned size);
+
+/* Uncharge and free what @b gathered; the thread's previous batch again. */
+void folio_free_batch_end(struct folio_free_batch *b);
 
 /* cgroupfs.c */
 void memcg_peaks_release(struct mem_cgroup *memcg);

@@ -233,12 +233,15 @@ void psi_schedule_poll_work(struct psi_group *group, uint64_t now);
 /**
  * psi_trigger_parse - parse a trigger write as the kernel does
  * @buf: the text written, unstripped
+ * @any_window: 6.12's rule, for a privileged writer: any window from 1 us
+ *              (6.1: from 500 ms)
  * @params: the result
  *
- * Return: 0, or -EINVAL (no "some|full N N", a window outside 500 ms..10 s,
- * a threshold of 0 or above the window).
+ * Return: 0, or -EINVAL (no "some|full N N", a window of 0, below 500 ms
+ * under 6.1's rule or above 10 s, a threshold of 0 or above the window).
  */
-int psi_trigger_parse(const char *buf, struct psi_trigger_params *params);
+int psi_trigger_parse(const char *buf, bool any_window,
+		      struct psi_trigger_params *params);
 
 /**
  * psi_trigger_create - arm a trigger on @group

@@ -75,8 +75,10 @@ static int scan_trigger(const char *s, const char *word, uint32_t v[2])
 	return 2;
 }
 
-int psi_trigger_parse(const char *buf, struct psi_trigger_params *params)
+int psi_trigger_parse(const char *buf, bool any_window,
+		      struct psi_trigger_params *params)
 {
+	uint32_t min_window = any_window ? 1 : WINDOW_MIN_US;
 	uint32_t v[2];
 
 	if (scan_trigger(buf, "some", v) == 2)
@@ -87,7 +89,7 @@ int psi_trigger_parse(const char *buf, struct psi_trigger_params *params)
 		return -EINVAL;
 	params->threshold_us = v[0];
 	params->window_us = v[1];
-	if (v[1] < WINDOW_MIN_US || v[1] > WINDOW_MAX_US)
+	if (v[1] < min_window || v[1] > WINDOW_MAX_US)
 		return -EINVAL;
 	if (v[0] == 0 || v[0] > v[1])
 		return -EINVAL;

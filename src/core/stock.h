@@ -199,7 +199,8 @@ void refill_stock_slow(struct mem_cgroup *memcg, unsigned nr);
  */
 static inline void refill_stock(struct mem_cgroup *memcg, unsigned nr)
 {
-	if (!refill_stock_fast(memcg, nr))
+	/* never the fast paths past a batch: their 32-bit sums would wrap */
+	if (nr > MEMCG_CHARGE_BATCH || !refill_stock_fast(memcg, nr))
 		refill_stock_slow(memcg, nr);
 }
 

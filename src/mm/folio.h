@@ -217,9 +217,20 @@ struct folio *pfn_folio(const struct folio_arena *a, uint32_t pfn);
  */
 void *folio_address(const struct folio_arena *a, const struct folio *folio);
 
+/*
+ * folio->info's fields are read without a lock (the order and type by any
+ * holder) while the owner and the generation are rewritten under the
+ * lists' lock: every access outside allocation and split is a relaxed
+ * atomic one (plain moves on x86).
+ */
+static inline uint32_t folio_info(const struct folio *folio)
+{
+	return __atomic_load_n(&folio->info, __ATOMIC_RELAXED);
+}
+
 static inline unsigned folio_order(const struct folio *folio)
 {
-	return (folio->info >> FOLIO_MEMCG_BITS) & 0xf;
+	return (folio_info(folio) >> FOLIO_MEMCG_BITS) & 0xf;
 }
 
 static inline long folio_nr_pages(const struct folio *folio)
@@ -229,7 +240,8 @@ static inline long folio_nr_pages(const struct folio *folio)
 
 static inline enum folio_type folio_type(const struct folio *folio)
 {
-	return (enum folio_type)((folio->info >> (FOLIO_MEMCG_BITS + 4)) & 0x3);
+	return (enum folio_type)((folio_info(folio) >> (FOLIO_MEMCG_BITS + 4)) &
+				 0x3);
 }
 
 #define FOLIO_GEN_SHIFT (FOLIO_MEMCG_BITS + 6)
@@ -237,23 +249,26 @@ static inline enum folio_type folio_type(const struct folio *folio)
 /* The MGLRU generation of a folio on an MGLRU list; lruvec lock held. */
 static inline int folio_lru_gen(const struct folio *folio)
 {
-	return (int)(folio->info >> FOLIO_GEN_SHIFT);
+	return (int)(folio_info(folio) >> FOLIO_GEN_SHIFT);
 }
 
 static inline void folio_set_lru_gen(struct folio *folio, int gen)
 {
-	folio->info = (folio->info & ~(3u << FOLIO_GEN_SHIFT)) |
-		      (uint32_t)gen << FOLIO_GEN_SHIFT;
+	__atomic_store_n(&folio->info, (folio_info(folio) &
+					~(3u << FOLIO_GEN_SHIFT)) |
+			 (uint32_t)gen << FOLIO_GEN_SHIFT, __ATOMIC_RELAXED);
 }
 
+/* folio_lruvec_lock() reads it unlocked, then checks again under it. */
 static inline uint32_t folio_memcg_data(const struct folio *folio)
 {
-	return folio->info & FOLIO_MEMCG_MASK;
+	return folio_info(folio) & FOLIO_MEMCG_MASK;
 }
 
 static inline void folio_set_memcg_data(struct folio *folio, uint32_t data)
 {
-	folio->info = (folio->info & ~FOLIO_MEMCG_MASK) | (data & FOLIO_MEMCG_MASK);
+	__atomic_store_n(&folio->info, (folio_info(folio) & ~FOLIO_MEMCG_MASK) |
+			 (data & FOLIO_MEMCG_MASK), __ATOMIC_RELAXED);
 }
 
 static inline unsigned folio_ref_count(const struct folio *folio)

@@ -66,6 +66,13 @@ struct flist {
 
 enum { LRU_GEN_ANON, LRU_GEN_FILE, ANON_AND_FILE };
 
+/* A cgroup's place in the memcg LRU (lru_gen_memcg.h); NULL: on none. */
+struct memcg_lru_node {
+	struct memcg_lru_node *prev, *next;
+};
+
+struct mem_cgroup;
+
 struct lru_gen_folio {
 	unsigned long max_seq;
 	unsigned long min_seq[ANON_AND_FILE];
@@ -77,6 +84,11 @@ struct lru_gen_folio {
 	atomic_long evicted[ANON_AND_FILE][MAX_NR_TIERS];
 	atomic_long refaulted[ANON_AND_FILE][MAX_NR_TIERS];
 	unsigned long mm_seq;		/* aging walks done (mm_state->seq) */
+	/* the memcg LRU (lru_gen_memcg.c), under its lock but seg */
+	struct memcg_lru_node list;
+	struct mem_cgroup *memcg;	/* the owner, set at online */
+	int gen;			/* memcg generation */
+	atomic_int seg;			/* MEMCG_LRU_HEAD, _TAIL or 0 */
 };
 
 struct lruvec {

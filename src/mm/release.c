@@ -2,7 +2,9 @@
 /*
  * The final put: a folio whose last reference goes is uncharged, then its
  * frames return to the arena (the kernel's folio_put and folios_put in
- * mm/swap.c). Also the public folio entry points.
+ * mm/swap.c). Folios a reclaim pass frees are gathered and uncharged
+ * together (shrink_folio_list's free_folios). Also the public folio
+ * entry points.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,14 +24,49 @@ static void free_folios(struct memcg_engine *e, struct folio **folios,
 		folio_free(e->arena, folios[i]);
 }
 
+/* The reclaim pass gathering this thread's frees, if any. */
+static __thread struct folio_free_batch *current_free_batch;
+
+static void free_batch_flush(struct folio_free_batch *b)
+{
+	free_folios(b->e, b->folios, b->nr);
+	b->nr = 0;
+}
+
+void folio_free_batch_begin(struct folio_free_batch *b, struct memcg_engine *e,
+			    struct folio **space, unsigned size)
+{
+	b->e = e;
+	b->folios = space;
+	b->nr = 0;
+	b->size = size;
+	b->saved = current_free_batch;
+	current_free_batch = b;
+}
+
+void folio_free_batch_end(struct folio_free_batch *b)
+{
+	free_batch_flush(b);
+	current_free_batch = b->saved;
+}
+
 /**
- * folio_free_frozen - free a folio whose references were frozen to 0
+ * folio_free_frozen - free a folio whose references were frozen to 0;
+ * during a reclaim pass of its engine, gathered into the pass's batch
  * @e: engine
- * @folio: off every list; uncharged here
+ * @folio: off every list; uncharged here or at the batch's flush
  */
 void folio_free_frozen(struct memcg_engine *e, struct folio *folio)
 {
-	free_folios(e, &folio, 1);
+	struct folio_free_batch *b = current_free_batch;
+
+	if (!b || b->e != e) {
+		free_folios(e, &folio, 1);
+		return;
+	}
+	b->folios[b->nr++] = folio;
+	if (b->nr == b->size)
+		free_batch_flush(b);
 }
 
 void memcg_folio_misuse(const char *fn, const struct folio *folio)

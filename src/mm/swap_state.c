@@ -20,6 +20,19 @@
 #include "mm/swapfile.h"
 #include "mm/workingset.h"
 
+/*
+ * Whether a page table refers to @off (a hint, as the byte it reads);
+ * the byte of a freed bad slot looks like a continued count.
+ */
+static bool slot_referenced(struct swap_device *dev, size_t off)
+{
+	uint8_t m = swap_slot_state(dev, off);
+
+	if (!(m & SWAP_MAP_MAX))
+		return false;
+	return m != SWAP_MAP_BAD || swap_slot_count(dev, off);
+}
+
 static int entry_slot(struct memcg_engine *e, memcg_swp_entry_t entry,
 		      size_t *off)
 {
@@ -492,7 +505,7 @@ int memcg_swap_free(struct memcg_engine *e, memcg_swp_entry_t entry)
 
 	if (err)
 		return err;
-	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
+	if (!slot_referenced(e->swap, off))
 		return -EINVAL;
 	if (swap_entry_put(e, off, false))
 		;	/* freed, or in a return cache with its charge */
@@ -526,42 +539,68 @@ static struct folio *swap_cache_get(struct memcg_engine *e, size_t off)
 	}
 }
 
-/* Publish a freshly read folio unless another swap-in got there first. */
-static bool swap_cache_add_new(struct memcg_engine *e, struct folio *folio,
-			       size_t off)
+/* What swap_cache_add_new() found at the slot. */
+enum swapin_publish {
+	SWAPIN_ADDED,		/* ours is in the cache now */
+	SWAPIN_CACHED,		/* another folio is: use that one */
+	SWAPIN_BUSY,		/* the cache bit is held: try again */
+	SWAPIN_FREED,		/* no page table refers to the slot any more */
+};
+
+/*
+ * Publish a freshly read folio at @off, as the kernel's swapcache_prepare()
+ * claims the slot: only if no folio is cached there, the slot is still
+ * referenced, and its cache bit is clear. A cache bit set with no folio
+ * cached is a folio on its way out: swap_remove_mapping() took it out of
+ * the cache and has not yet dropped the bit (put_swap_folio()). Publishing
+ * then would let that put drop the bit of our folio: the slot would be
+ * freed under it, or its own put would find the bit gone ("put with state
+ * 0"). The kernel's swap-in waits such a slot out (-EEXIST); so do we.
+ */
+static enum swapin_publish swap_cache_add_new(struct memcg_engine *e,
+					      struct folio *folio, size_t off)
 {
 	struct swap_device *dev = e->swap;
-	bool added = false;
+	enum swapin_publish ret = SWAPIN_ADDED;
+	uint8_t m;
 
 	swap_lock_range(dev, off, 1);
-	if (swap_cache_pfn(dev, off) == FOLIO_NONE) {
+	m = swap_slot_state(dev, off);
+	if (swap_cache_pfn(dev, off) != FOLIO_NONE)
+		ret = SWAPIN_CACHED;
+	else if (m & SWAP_HAS_CACHE)
+		ret = SWAPIN_BUSY;
+	else if (!(m & SWAP_MAP_MAX) || swap_slot_bad_free_locked(dev, off))
+		ret = SWAPIN_FREED;
+	if (ret == SWAPIN_ADDED) {
 		swap_cache_set_pfn(dev, off, folio_pfn(e->arena, folio));
 		__atomic_store_n(&dev->folio_swap[swap_cache_pfn(dev, off)],
 				 (uint32_t)off + 1, __ATOMIC_RELAXED);
-		swap_slot_set(dev, off, swap_slot_state(dev, off) |
-			      SWAP_HAS_CACHE);
-		added = true;
+		swap_slot_set(dev, off, m | SWAP_HAS_CACHE);
 	}
 	swap_unlock_range(dev, off, 1);
-	if (added) {
+	if (ret == SWAPIN_ADDED) {
 		folio_get(folio);
 		folio_set_flag(folio, PG_swapcache);
 		swapcache_stat(e, folio, 1);
 	}
-	return added;
+	return ret;
 }
 
-int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
-		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out)
+int swapin_folio(struct memcg_engine *e, memcg_swp_entry_t entry,
+		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out,
+		 bool *new_folio)
 {
+	enum swapin_publish publish = SWAPIN_ADDED;
 	struct folio *folio;
 	size_t off;
 	int err = entry_slot(e, entry, &off);
 
 	if (err || !out)
 		return err ? err : -EINVAL;
-	if (!(swap_slot_state(e->swap, off) & SWAP_MAP_MAX))
+	if (!slot_referenced(e->swap, off))
 		return -EINVAL;		/* no page table refers to it */
+	*new_folio = false;
 	for (;;) {
 		folio = swap_cache_get(e, off);
 		if (folio)
@@ -572,23 +611,40 @@ int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
 		err = mem_cgroup_swapin_charge_folio(e, folio, memcg, gfp, off);
 		if (!err)
 			err = swap_read(e->swap, off, folio_address(e->arena, folio), 1);
-		if (!err && swap_cache_add_new(e, folio, off)) {
+		if (err == -EIO)	/* its data is lost: never again */
+			swap_slot_mark_bad(e->swap, off);
+		if (!err)
+			publish = swap_cache_add_new(e, folio, off);
+		if (!err && publish == SWAPIN_ADDED) {
 			uint64_t shadow = swap_take_shadow(e, off);
 
 			mod_memcg_state(folio_memcg(e, folio), MEMCG_PSWPIN, 1);
 			mem_cgroup_swapin_uncharge_swap(e, off, 1);
 			if (shadow)
 				workingset_refault(e, folio, shadow);
+			*new_folio = true;
 			break;
 		}
 		memcg_folio_put(e, folio);
 		if (err)
 			return err;
+		if (publish == SWAPIN_FREED)
+			return -EINVAL;
+		if (publish == SWAPIN_BUSY)
+			sched_yield();	/* until its put_swap_folio() */
 	}
 	*out = folio;
 	mem_cgroup_release_pending(e);
 	mem_cgroup_return_to_user(e, gfp);
 	return 0;
+}
+
+int memcg_swapin(struct memcg_engine *e, memcg_swp_entry_t entry,
+		 struct mem_cgroup *memcg, unsigned gfp, struct folio **out)
+{
+	bool new_folio;
+
+	return swapin_folio(e, entry, memcg, gfp, out, &new_folio);
 }
 
 int memcg_folio_free_swap(struct memcg_engine *e, struct folio *folio,
@@ -625,7 +681,13 @@ void swap_cache_drop_all(struct memcg_engine *e)
 
 	if (!e->swap)
 		return;
-	swap_slots_drain_all(e);
+	/*
+	 * Off first, as swapoff does: with the return caches still active,
+	 * the slots the loop below frees would go back into them after the
+	 * drain and stay there, recorded and charged, holding their
+	 * cgroups' ids past the engine's teardown.
+	 */
+	swap_slots_cache_disable(e->swap);
 	for (off = 0; off < e->swap->nr_slots; off++) {
 		struct folio *folio;
 
@@ -645,6 +707,13 @@ long memcg_swap_nr_free(struct memcg_engine *e)
 	if (!e || !e->swap)
 		return -ENODEV;
 	return (long)swap_nr_free(e->swap);
+}
+
+long memcg_swap_nr_bad(struct memcg_engine *e)
+{
+	if (!e || !e->swap)
+		return -ENODEV;
+	return atomic_load(&e->swap->nr_bad);
 }
 
 int memcg_swap_inject_fault(struct memcg_engine *e, int err, long after)

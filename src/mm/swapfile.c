@@ -97,7 +97,7 @@ static void nr_free_add(struct swap_device *dev, unsigned cpu, long d)
 	long v = atomic_fetch_add_explicit(&p->nr_free, d,
 					   memory_order_relaxed) + d;
 
-	if (v >= SWAP_FREE_BATCH || v <= -SWAP_FREE_BATCH) {
+	if (v >= dev->free_batch || v <= -dev->free_batch) {
 		v = atomic_exchange_explicit(&p->nr_free, 0, memory_order_relaxed);
 		atomic_fetch_add_explicit(&dev->nr_free, v, memory_order_relaxed);
 	}
@@ -163,11 +163,18 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 	dev->engine = engine;
 	dev->nr_slots = nr;
 	dev->nr_cpus = nr_cpus;
+	dev->free_batch = (long)(nr / 64 / nr_cpus);
+	if (dev->free_batch > SWAP_FREE_BATCH)
+		dev->free_batch = SWAP_FREE_BATCH;
+	if (dev->free_batch < 1)
+		dev->free_batch = 1;
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_mutex_init(&dev->list_lock, NULL);
 	dev->swap_map = calloc(nr, 1);
 	dev->cache = calloc(nr, sizeof(*dev->cache));	/* all empty */
 	dev->shadow = calloc(nr, sizeof(*dev->shadow));
+	if (!dataless && !(dev->sum = calloc(nr, sizeof(*dev->sum))))
+		goto fail;
 	dev->pcp = cacheline_calloc(nr_cpus, sizeof(*dev->pcp));
 	dev->slots_ret = cacheline_calloc(nr_cpus, sizeof(*dev->slots_ret));
 	if (!dev->swap_map || !dev->cache || !dev->shadow || !dev->pcp ||
@@ -202,6 +209,7 @@ fail:
 	free(dev->clusters);
 	free(dev->slots_ret);
 	free(dev->pcp);
+	free(dev->sum);
 	free(dev->shadow);
 	free(dev->cache);
 	free(dev->swap_map);
@@ -217,7 +225,8 @@ void swap_device_destroy(struct swap_device *dev)
 
 	if (!dev)
 		return;
-	nr_free = swap_nr_free(dev);
+	/* bad slots stay out of the free map for good */
+	nr_free = swap_nr_free(dev) + (size_t)atomic_load(&dev->nr_bad);
 	if (nr_free != dev->nr_slots)
 		fprintf(stderr, "libmemcg: swapoff with %zu slots in use\n",
 			dev->nr_slots - nr_free);
@@ -225,8 +234,10 @@ void swap_device_destroy(struct swap_device *dev)
 		close(dev->fd);
 	for (i = 0; i < dev->nr_cpus; i++)
 		pthread_mutex_destroy(&dev->slots_ret[i].lock);
-	for (i = 0; i < dev->nr_clusters; i++)
+	for (i = 0; i < dev->nr_clusters; i++) {
 		pthread_mutex_destroy(&dev->clusters[i].lock);
+		free(dev->clusters[i].cont);
+	}
 	pthread_mutex_destroy(&dev->list_lock);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev->clusters);
@@ -234,6 +245,7 @@ void swap_device_destroy(struct swap_device *dev)
 	free(dev->pcp);
 	swap_cgroup_destroy(&dev->records);
 	free(dev->folio_swap);
+	free(dev->sum);
 	free(dev->shadow);
 	free(dev->cache);
 	free(dev->swap_map);
@@ -449,6 +461,112 @@ found:
 	return 0;
 }
 
+/* --- checksums and bad slots --- */
+
+static uint32_t sum_load(struct swap_device *dev, size_t off)
+{
+	return __atomic_load_n(&dev->sum[off], __ATOMIC_RELAXED);
+}
+
+static void sum_store(struct swap_device *dev, size_t off, uint32_t v)
+{
+	__atomic_store_n(&dev->sum[off], v, __ATOMIC_RELAXED);
+}
+
+/*
+ * A page's checksum, odd (never 0 nor SWAP_SUM_BAD): the sum and the xor
+ * of its 64-bit words, folded to 32 bits through two multiplies. Blind to
+ * words trading places, which neither a truncation (zeros) nor a foreign
+ * write does; two independent chains of one operation per word, so that
+ * it costs a small part of the write or read it guards (about 170 ns a
+ * page at -O2 on the development machine, against 3 us of pwrite+pread).
+ */
+static uint32_t page_sum(const void *page)
+{
+	const unsigned char *p = page;
+	uint64_t sum = 0, x = 0, w;
+	size_t i;
+
+	for (i = 0; i < MEMCG_PAGE_SIZE; i += sizeof(w)) {
+		memcpy(&w, p + i, sizeof(w));
+		sum += w;
+		x ^= w;
+	}
+	w = sum * 0x9e3779b97f4a7c15ULL ^ x * 0xc2b2ae3d27d4eb4fULL;
+	w ^= w >> 32;
+	return (uint32_t)w | 1;
+}
+
+bool swap_slot_bad_free_locked(struct swap_device *dev, size_t off)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+
+	return dev->swap_map[off] == SWAP_MAP_BAD && dev->sum &&
+	       sum_load(dev, off) == SWAP_SUM_BAD &&
+	       (!ci->cont || !ci->cont[off % SWAPFILE_CLUSTER]);
+}
+
+/*
+ * The slot is referenced by the caller's page table during its swap-in,
+ * so it cannot have been freed and handed to someone else meanwhile.
+ */
+void swap_slot_mark_bad(struct swap_device *dev, size_t off)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+
+	if (!dev->sum)
+		return;
+	pthread_mutex_lock(&ci->lock);
+	if (dev->swap_map[off] && sum_load(dev, off) != SWAP_SUM_BAD) {
+		sum_store(dev, off, SWAP_SUM_BAD);
+		atomic_fetch_add(&dev->nr_bad, 1);
+	}
+	pthread_mutex_unlock(&ci->lock);
+}
+
+/* --- counts past the byte: continuation, under the cluster's lock --- */
+
+static uint32_t *cont_of(struct swap_device *dev, size_t off)
+{
+	return &dev->clusters[cluster_of(off)].cont[off % SWAPFILE_CLUSTER];
+}
+
+/* One more reference on a slot whose byte count is @m & SWAP_MAP_MAX. */
+static int count_inc_locked(struct swap_device *dev, size_t off, uint8_t m)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+
+	if ((m & SWAP_MAP_MAX) < SWAP_MAP_CONTINUED - 1) {
+		swap_slot_set(dev, off, (uint8_t)(m + 1));
+		return 0;
+	}
+	if ((m & SWAP_MAP_MAX) == SWAP_MAP_CONTINUED) {
+		if (*cont_of(dev, off) == SWAP_CONT_MAX)
+			return -ENOMEM;
+		(*cont_of(dev, off))++;
+		return 0;
+	}
+	if (!ci->cont) {
+		ci->cont = calloc(SWAPFILE_CLUSTER, sizeof(*ci->cont));
+		if (!ci->cont)
+			return -ENOMEM;
+	}
+	*cont_of(dev, off) = SWAP_MAP_CONTINUED;
+	swap_slot_set(dev, off, (uint8_t)(m + 1));	/* SWAP_MAP_CONTINUED */
+	return 0;
+}
+
+/* One reference less; the new byte (a continued count stays so). */
+static uint8_t count_dec_locked(struct swap_device *dev, size_t off, uint8_t m)
+{
+	if ((m & SWAP_MAP_MAX) != SWAP_MAP_CONTINUED)
+		return (uint8_t)(m - 1);
+	if (--(*cont_of(dev, off)) > SWAP_MAP_CONTINUED - 1)
+		return m;
+	*cont_of(dev, off) = 0;		/* back in the byte */
+	return (uint8_t)(m - 1);
+}
+
 /* --- freeing --- */
 
 /*
@@ -462,8 +580,12 @@ static void slot_free_locked(struct swap_device *dev, size_t off, unsigned cpu)
 	uint16_t owner = swap_cgroup_clear(&dev->records, off, 1);
 
 	mem_cgroup_uncharge_swap_id(dev->engine, owner, 1);
-	swap_slot_set(dev, off, 0);
 	dev->shadow[off] = 0;
+	if (dev->sum && sum_load(dev, off) == SWAP_SUM_BAD) {
+		swap_slot_set(dev, off, SWAP_MAP_BAD);	/* used for good */
+		return;
+	}
+	swap_slot_set(dev, off, 0);
 	if (ci->count == 1 || ci->count == cluster_size(dev, c)) {
 		pthread_mutex_lock(&dev->list_lock);
 		cluster_move(dev, (uint32_t)c, ci->count == 1 ? CLUSTER_FREE :
@@ -533,12 +655,13 @@ bool swap_slot_put(struct swap_device *dev, size_t off, bool cache,
 
 	pthread_mutex_lock(&ci->lock);
 	m = dev->swap_map[off];
-	if (cache ? !(m & SWAP_HAS_CACHE) : !(m & SWAP_MAP_MAX)) {
+	if (cache ? !(m & SWAP_HAS_CACHE) : !(m & SWAP_MAP_MAX) ||
+	    swap_slot_bad_free_locked(dev, off)) {
 		fprintf(stderr, "libmemcg: swap slot %zu put with state %#x\n",
 			off, m);
 		abort();
 	}
-	m = cache ? (uint8_t)(m & ~SWAP_HAS_CACHE) : (uint8_t)(m - 1);
+	m = cache ? (uint8_t)(m & ~SWAP_HAS_CACHE) : count_dec_locked(dev, off, m);
 	if (m) {
 		swap_slot_set(dev, off, m);
 		pthread_mutex_unlock(&ci->lock);
@@ -568,8 +691,7 @@ void swap_slots_drain(struct swap_device *dev, unsigned cpu)
 static bool slots_cache_switch(struct swap_device *dev, bool active)
 {
 	long per_cpu = (long)dev->nr_cpus * SWAP_SLOTS_CACHE_SIZE;
-	/* the device's count without the CPUs' deltas: close enough */
-	long nr_free = atomic_load_explicit(&dev->nr_free, memory_order_relaxed);
+	long nr_free = (long)swap_nr_free_approx(dev);
 
 	return active ? nr_free < 2 * per_cpu : nr_free > 5 * per_cpu;
 }
@@ -589,22 +711,42 @@ bool swap_slots_cache_check(struct swap_device *dev)
 	return deactivated;
 }
 
+void swap_slots_cache_disable(struct swap_device *dev)
+{
+	unsigned cpu;
+
+	pthread_mutex_lock(&dev->lock);
+	atomic_store(&dev->slots_cache_active, false);
+	pthread_mutex_unlock(&dev->lock);
+	for (cpu = 0; cpu < dev->nr_cpus; cpu++)
+		swap_slots_drain(dev, cpu);
+}
+
 int swap_slot_dup(struct swap_device *dev, size_t off)
 {
 	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
 	uint8_t m;
-	int err = 0;
+	int err;
 
 	pthread_mutex_lock(&ci->lock);
 	m = dev->swap_map[off];
-	if (!m)
-		err = -EINVAL;
-	else if ((m & SWAP_MAP_MAX) == SWAP_MAP_MAX)
-		err = -ENOMEM;
-	else
-		swap_slot_set(dev, off, (uint8_t)(m + 1));
+	err = m && !swap_slot_bad_free_locked(dev, off) ?
+	      count_inc_locked(dev, off, m) : -EINVAL;
 	pthread_mutex_unlock(&ci->lock);
 	return err;
+}
+
+unsigned long swap_slot_count(struct swap_device *dev, size_t off)
+{
+	struct swap_cluster *ci = &dev->clusters[cluster_of(off)];
+	unsigned long n;
+
+	pthread_mutex_lock(&ci->lock);
+	n = dev->swap_map[off] & SWAP_MAP_MAX;
+	if (n == SWAP_MAP_CONTINUED)
+		n = ci->cont ? *cont_of(dev, off) : 0;	/* 0: a bad slot */
+	pthread_mutex_unlock(&ci->lock);
+	return n;
 }
 
 /* --- I/O --- */
@@ -654,18 +796,28 @@ int swap_write(struct swap_device *dev, size_t off, const void *data, size_t nr)
 		return -EIO;
 	if (f == SWAP_FAULT_ENOSPC)
 		return -ENOSPC;
+	size_t i;
+	int err;
+
 	if (dev->dataless || !data)
 		return f == SWAP_FAULT_SHORT ? -ENOSPC : 0;
-	return write_all(dev->fd, data, nr * MEMCG_PAGE_SIZE,
-			 (off_t)(off * MEMCG_PAGE_SIZE), f == SWAP_FAULT_SHORT);
+	err = write_all(dev->fd, data, nr * MEMCG_PAGE_SIZE,
+			(off_t)(off * MEMCG_PAGE_SIZE), f == SWAP_FAULT_SHORT);
+	for (i = 0; !err && i < nr; i++)
+		sum_store(dev, off + i, page_sum((const char *)data +
+						 i * MEMCG_PAGE_SIZE));
+	return err;
 }
 
 int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr)
 {
-	size_t len = nr * MEMCG_PAGE_SIZE, done = 0;
+	size_t len = nr * MEMCG_PAGE_SIZE, done = 0, i;
 
 	if (dev->dataless || !data)
 		return 0;
+	for (i = 0; i < nr; i++)
+		if (sum_load(dev, off + i) == SWAP_SUM_BAD)
+			return -EIO;
 	while (done < len) {
 		ssize_t n = pread(dev->fd, (char *)data + done, len - done,
 				  (off_t)(off * MEMCG_PAGE_SIZE + done));
@@ -673,8 +825,16 @@ int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr)
 		if (n < 0)
 			return -errno;
 		if (n == 0)
-			return -EIO;
+			return -EIO;	/* past the end: truncated */
 		done += (size_t)n;
+	}
+	for (i = 0; i < nr; i++) {
+		uint32_t want = sum_load(dev, off + i);
+
+		/* 0: never written (its write failed): nothing to compare */
+		if (want && page_sum((const char *)data + i * MEMCG_PAGE_SIZE) !=
+			    want)
+			return -EIO;
 	}
 	return 0;
 }

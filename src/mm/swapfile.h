@@ -37,7 +37,21 @@
 #include "core/swap_cgroup.h"
 
 #define SWAP_HAS_CACHE 0x80
-#define SWAP_MAP_MAX 0x7f
+#define SWAP_MAP_MAX 0x7f		/* the count bits */
+/*
+ * A count past SWAP_MAP_MAX - 1 continues in the cluster's continuation
+ * table (the kernel's COUNT_CONTINUED and add_swap_count_continuation()):
+ * the byte keeps SWAP_MAP_CONTINUED and the table the whole count, up to
+ * SWAP_CONT_MAX references.
+ */
+#define SWAP_MAP_CONTINUED SWAP_MAP_MAX
+#define SWAP_CONT_MAX UINT32_MAX
+/*
+ * A freed slot whose data could not be read back stays out of the free
+ * map for good (the kernel's SWAP_MAP_BAD): its byte reads this, with no
+ * continued count behind it.
+ */
+#define SWAP_MAP_BAD SWAP_MAP_MAX
 
 #define SWAPFILE_CLUSTER 512
 /* Orders with a per-CPU cluster; larger runs take whole free clusters. */
@@ -45,7 +59,11 @@
 
 /* Slots a CPU keeps before returning them (the kernel's SWAP_BATCH). */
 #define SWAP_SLOTS_CACHE_SIZE 64
-/* A CPU's free-count delta folded into the device's past this. */
+/*
+ * A CPU's free-count delta is folded into the device's past this, or past
+ * 1/64 of the device's slots per CPU when that is less, so that the
+ * folded count is never off by more than 1/64 of the device.
+ */
 #define SWAP_FREE_BATCH 64
 
 /* One CPU's freed slots not yet returned (swap_slots.c's slots_ret). */
@@ -64,6 +82,8 @@ enum swap_cluster_list {
 
 struct swap_cluster {
 	pthread_mutex_t lock;
+	uint32_t *cont;		/* per slot: a continued count, or 0;
+				 * allocated at the first; under lock */
 	uint16_t count;		/* slots in use; under lock */
 	uint8_t list;		/* enum swap_cluster_list; under list_lock */
 	uint32_t next, prev;	/* on its list; under list_lock */
@@ -99,6 +119,11 @@ struct swap_device {
 	uint8_t *swap_map;
 	uint32_t *cache;		/* pfn + 1 of the cached folio, 0: none */
 	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
+	uint32_t *sum;			/* per slot: its page's checksum as
+					 * written (odd), SWAP_SUM_BAD, or 0
+					 * if never written; NULL if dataless;
+					 * atomic loads and stores */
+	_Atomic long nr_bad;		/* slots marked bad */
 	uint32_t *folio_swap;		/* per frame: a cached folio's entry
 					 * (the kernel's folio->swap), or 0;
 					 * atomic loads and stores */
@@ -108,6 +133,7 @@ struct swap_device {
 	pthread_mutex_t list_lock;
 	struct swap_cluster_list_head free_clusters, nonfull_clusters;
 	unsigned nr_cpus;
+	long free_batch;		/* SWAP_FREE_BATCH or less */
 	struct swap_pcp *pcp;			/* per CPU */
 	struct swap_slots_ret *slots_ret;	/* per CPU */
 	_Atomic bool slots_cache_active;	/* written under lock */
@@ -196,13 +222,40 @@ void swap_slots_drain(struct swap_device *dev, unsigned cpu);
 bool swap_slots_cache_check(struct swap_device *dev);
 
 /**
+ * swap_slots_cache_disable - deactivate the return caches and drain
+ * them, for good (swapoff's disable_swap_slots_cache_lock()): a slot
+ * freed afterwards goes straight back to the free map
+ * @dev: device
+ *
+ * A put that saw the caches active finds them inactive under its return
+ * cache's lock (slot_return()) and frees the slot itself.
+ */
+void swap_slots_cache_disable(struct swap_device *dev);
+
+/**
  * swap_slot_dup - take one more page-table reference
  * @dev: device
  * @off: a slot in use
  *
- * Return: 0, -EINVAL for a free slot, -ENOMEM at SWAP_MAP_MAX.
+ * Past SWAP_MAP_MAX - 1 references the count continues in the cluster's
+ * continuation table, allocated at the first such count (the kernel's
+ * swap_duplicate(), then add_swap_count_continuation() and again).
+ *
+ * Return: 0, -EINVAL for a free slot, -ENOMEM when the table cannot be
+ * allocated or at SWAP_CONT_MAX references.
  */
 int swap_slot_dup(struct swap_device *dev, size_t off);
+
+/**
+ * swap_slot_count - the page-table references to a slot, continuation
+ * included
+ * @dev: device
+ * @off: slot
+ */
+unsigned long swap_slot_count(struct swap_device *dev, size_t off);
+
+/* Whether @off is a freed bad slot; call with its cluster locked. */
+bool swap_slot_bad_free_locked(struct swap_device *dev, size_t off);
 
 /* The slot's count and cache bit, as one byte; under no lock: a hint. */
 static inline uint8_t swap_slot_state(struct swap_device *dev, size_t off)
@@ -234,6 +287,21 @@ void swap_unlock_range(struct swap_device *dev, size_t off, size_t nr);
 size_t swap_nr_free(struct swap_device *dev);
 
 /**
+ * swap_nr_free_approx - the free slots without the CPUs' deltas, off by
+ * at most nr_cpus * free_batch (the kernel's get_nr_swap_pages(), which
+ * the per-CPU slot caches make approximate too): one load of a line
+ * written once per free_batch operations of a CPU, where the exact sum
+ * reads every CPU's line, each written on every operation
+ * @dev: device
+ */
+static inline size_t swap_nr_free_approx(struct swap_device *dev)
+{
+	long n = atomic_load_explicit(&dev->nr_free, memory_order_relaxed);
+
+	return n > 0 ? (size_t)n : 0;
+}
+
+/**
  * swap_write - write @nr pages of @data to the slots from @off
  * @dev: device
  * @off: first slot
@@ -245,8 +313,41 @@ size_t swap_nr_free(struct swap_device *dev);
  */
 int swap_write(struct swap_device *dev, size_t off, const void *data, size_t nr);
 
-/** swap_read - read @nr pages from the slots at @off; 0 or an errno */
+/*
+ * A slot whose page could not be read back as written: its checksum's
+ * place holds this (even: a checksum is odd) until the slot is freed.
+ */
+#define SWAP_SUM_BAD 2u
+
+/**
+ * swap_read - read @nr pages from the slots at @off
+ * @dev: device
+ * @off: first slot
+ * @data: where to
+ * @nr: pages
+ *
+ * The file is not ours alone: another process may truncate it (a read
+ * past its end), grow it back (zeros), or write into it. The kernel
+ * forbids both to an active swap file (ETXTBSY); here each page read is
+ * checked against the checksum its write left, which catches all three
+ * (a page that reads back as written is good, whatever happened to the
+ * file). A slot already marked bad fails at once.
+ *
+ * Return: 0; -EIO for a short read, a page not as written, or a bad
+ * slot (the caller marks it: swap_slot_mark_bad()); or a pread errno.
+ */
 int swap_read(struct swap_device *dev, size_t off, void *data, size_t nr);
+
+/**
+ * swap_slot_mark_bad - a slot whose data is lost: every later swap-in of
+ * it fails, and once its last reference and its record go, it never
+ * returns to the free map (the kernel's SWAP_MAP_BAD)
+ * @dev: device
+ * @off: a slot swap_read() failed with -EIO
+ *
+ * Counted once per slot in nr_bad (memcg_swap_nr_bad()).
+ */
+void swap_slot_mark_bad(struct swap_device *dev, size_t off);
 
 /*
  * The swap cache's folio at @off, or FOLIO_NONE. Stored as pfn + 1 so

@@ -212,6 +212,21 @@ static void shrink_node_memcgs(struct scan_control *sc)
 	rcu_read_unlock();
 }
 
+/*
+ * One pass at this priority (shrink_node): under MGLRU, reclaim with the
+ * root as target picks cgroups from the memcg LRU (root_reclaim()); any
+ * other walks the target's subtree.
+ */
+static void shrink_node(struct scan_control *sc)
+{
+	if (lru_gen_enabled(sc->target->engine) && mem_cgroup_is_root(sc->target)) {
+		lru_gen_shrink_node(sc);
+		return;
+	}
+	prepare_scan_count(sc);
+	shrink_node_memcgs(sc);
+}
+
 static __thread struct mem_cgroup *current_reclaim_target;
 
 struct mem_cgroup *reclaim_target(void)
@@ -234,8 +249,7 @@ static long do_try_to_free_pages(struct scan_control *sc)
 retry:
 	for (sc->priority = DEF_PRIORITY; sc->priority >= 0; sc->priority--) {
 		sc->nr_unqueued_dirty = sc->nr_file_taken = 0;
-		prepare_scan_count(sc);
-		shrink_node_memcgs(sc);
+		shrink_node(sc);
 		if (sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	}
@@ -269,7 +283,9 @@ retry:
  * @memcg: the reclaim target; its own protection is ignored
  * @nr_pages: pages wanted (at least SWAP_CLUSTER_MAX are aimed for)
  * @gfp: MEMCG_GFP_* flags of the charge that needs the pages
- * @options: MEMCG_RECLAIM_MAY_SWAP, MEMCG_RECLAIM_PROACTIVE
+ * @options: MEMCG_RECLAIM_MAY_SWAP, MEMCG_RECLAIM_PROACTIVE,
+ *	MEMCG_RECLAIM_KSWAPD (the machine is full: the root as target, full
+ *	walks, under MGLRU every pass aims at the whole goal)
  * @swappiness: 0..200, SWAPPINESS_ANON_ONLY, or -1 for the default
  *
  * Return: pages reclaimed.
@@ -285,6 +301,9 @@ long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 		.may_swap = options & MEMCG_RECLAIM_MAY_SWAP,
 		.gfp = gfp,
 		.proactive = options & MEMCG_RECLAIM_PROACTIVE,
+		/* kswapd walks every cgroup each pass */
+		.memcg_full_walk = options & MEMCG_RECLAIM_KSWAPD,
+		.kswapd = options & MEMCG_RECLAIM_KSWAPD,
 	};
 
 	long reclaimed;

@@ -46,6 +46,7 @@ struct scan_control {
 	bool skipped_deactivate;	/* an active list was left unaged */
 	bool cache_trim_mode;		/* plenty of inactive file: file only */
 	bool memcg_full_walk;		/* 6.12: no partial walk this time */
+	bool kswapd;			/* the machine's reclaim (kswapd's) */
 	long nr_unqueued_dirty;		/* MGLRU, per pass: dirty pages taken */
 	long nr_file_taken;		/* and file pages taken */
 };
@@ -139,8 +140,9 @@ struct reclaim_stat {
  *	each to be shrunk in turn, if there is room for them all
  * @stat: what the batch held (zeroed by the caller)
  *
- * Freed folios leave the array; the rest are compacted at its start,
- * still isolated, PG_active set on those to activate.
+ * Freed folios leave the array, uncharged together (folio_free_batch:
+ * 6.12 flushes every 31, 6.1 at the end); the rest are compacted at its
+ * start, still isolated, PG_active set on those to activate.
  *
  * Return: pages freed; *@n becomes the folios left.
  */
@@ -182,10 +184,32 @@ void shrink_active_list(struct mem_cgroup *memcg, enum lru_list lru,
 /**
  * lru_gen_shrink_lruvec - MGLRU reclaim from one cgroup's own lists:
  * evict from the oldest generations, aging when they run short, until
- * the scan target at this priority is met or the goal reached
+ * the scan target at this priority is met or the goal reached; a cgroup
+ * that aged goes to the young generation of the memcg LRU
  * @memcg: cgroup, not below its effective min
  * @sc: scan control
  */
 void lru_gen_shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc);
+
+/**
+ * lru_gen_shrink_one - global reclaim from one cgroup of the memcg LRU
+ * (shrink_one): skipped below min, once below low; then its lists and
+ * shrinkers
+ * @memcg: cgroup, referenced
+ * @sc: scan control, its target the root
+ *
+ * Return: how to rotate it: MEMCG_LRU_YOUNG once aged, below min or too
+ * small twice; MEMCG_LRU_TAIL once below low, offline or too small; 0 to
+ * leave it where it is.
+ */
+int lru_gen_shrink_one(struct mem_cgroup *memcg, struct scan_control *sc);
+
+/**
+ * lru_gen_shrink_node - MGLRU reclaim with the root as target (global
+ * reclaim, memory.reclaim on the root): the first priority from the
+ * inactive pages, then the cgroups in the memcg LRU's order
+ * @sc: scan control, its target the root
+ */
+void lru_gen_shrink_node(struct scan_control *sc);
 
 #endif /* MEMCG_MM_VMSCAN_H */

@@ -13,6 +13,7 @@
 
 #include "core/memcg_walk.h"
 #include "mm/host_lru.h"
+#include "mm/swapfile.h"
 #include "mm/vmscan.h"
 
 /* Pages on @list of @memcg's own lists. */
@@ -60,7 +61,8 @@ long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru)
 long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg)
 {
 	struct memcg_engine *e = memcg->engine;
-	long nr = e->swap ? memcg_swap_nr_free(e) : 0;
+	/* approximate, as the kernel's get_nr_swap_pages() (swapfile.h) */
+	long nr = e->swap ? (long)swap_nr_free_approx(e->swap) : 0;
 
 	if (e->v1)
 		return nr;

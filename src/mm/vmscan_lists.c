@@ -292,12 +292,25 @@ static long shrink_folio(struct memcg_engine *e, struct folio *folio,
 	return freed;
 }
 
+/*
+ * Freed folios are uncharged together: 6.12 flushes a folio_batch of
+ * PAGEVEC_SIZE (31), 6.1 gathers the whole pass on a list.
+ */
+#define PAGEVEC_SIZE 31
+#define RECLAIM_BATCH_MAX (MIN_LRU_BATCH + HPAGE_PMD_NR)
+
 long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
 		       unsigned *n, unsigned cap, struct reclaim_stat *stat)
 {
 	struct shrink_batch b = { folios, *n, cap };
+	struct folio *space[RECLAIM_BATCH_MAX];
+	struct folio_free_batch free_folios;
 	long reclaimed = 0, freed;
 	unsigned i, left = 0;
+
+	folio_free_batch_begin(&free_folios, e, space,
+			       e->cfg.kernel == MEMCG_KERNEL_6_12 ? PAGEVEC_SIZE :
+			       cap < RECLAIM_BATCH_MAX ? cap : RECLAIM_BATCH_MAX);
 
 	/* b.n grows past i as splits add pages; left never passes i */
 	for (i = 0; i < b.n; i++) {
@@ -306,6 +319,7 @@ long shrink_folio_list(struct memcg_engine *e, struct folio **folios,
 		if (!freed)
 			folios[left++] = folios[i];
 	}
+	folio_free_batch_end(&free_folios);
 	*n = left;
 	return reclaimed;
 }

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Memory cgroup reclaim under the multi-generational LRU (mm/vmscan.c's
- * lru_gen part, Linux 6.12), for one cgroup's lists at a time; vmscan.c
- * walks the tree and skips protected cgroups as for the classic LRU.
+ * lru_gen part, Linux 6.12), for one cgroup's lists at a time; for a
+ * cgroup below the root vmscan.c walks its subtree and skips protected
+ * cgroups as for the classic LRU.
  *
  * Eviction takes from the oldest generation of the type the PID
  * controller picks, sorting out folios aging promoted and folios of
@@ -12,9 +13,15 @@
  * tables and reported each young mapping (memcg_folio_young()). The
  * eviction's rmap walk reports young neighbours of a young mapping
  * too (look-around).
+ *
+ * Global reclaim (the root as target) visits cgroups in the order of the
+ * memcg LRU instead (lru_gen_shrink_node, lru_gen_memcg.c), each with
+ * its own protection checks (lru_gen_shrink_one).
  */
 #include "mm/host_lru.h"
 #include "mm/lru_gen.h"
+#include "mm/lru_gen_memcg.h"
+#include "mm/shrinker.h"
 #include "mm/vmscan.h"
 #include "mm/writeback.h"
 
@@ -372,7 +379,13 @@ static void shrink_host_lists(struct mem_cgroup *memcg, struct scan_control *sc)
 						inactive, sc);
 }
 
-void lru_gen_shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
+/*
+ * Evict from one cgroup until the scan target at this priority or the
+ * goal is met (try_to_shrink_lruvec). Return: whether it stopped to age
+ * (or is below min): the memcg LRU then rotates it young.
+ */
+static bool try_to_shrink_lruvec(struct mem_cgroup *memcg,
+				 struct scan_control *sc)
 {
 	struct lru_gen_walk walk = { memcg, true, sc->proactive };
 	struct lru_gen_walk *saved = current_walk;
@@ -398,6 +411,110 @@ void lru_gen_shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
 		wakeup_flusher_threads(memcg->engine);
 	if (sc->nr_reclaimed < sc->nr_to_reclaim)
 		shrink_host_lists(memcg, sc);
+	return nr_to_scan < 0;
+}
+
+void lru_gen_shrink_lruvec(struct mem_cgroup *memcg, struct scan_control *sc)
+{
+	if (try_to_shrink_lruvec(memcg, sc))
+		lru_gen_rotate_memcg(memcg, MEMCG_LRU_YOUNG);
+}
+
+/* Whether @memcg has enough to be worth a visit at this priority. */
+static bool lruvec_is_sizable(struct mem_cgroup *memcg, struct scan_control *sc)
+{
+	const struct lru_gen_folio *lrugen = memcg->lruvec.lrugen;
+	bool can_swap = get_swappiness(memcg, sc);
+	unsigned long seq;
+	long total = 0, size;
+	int type;
+
+	pthread_mutex_lock(&memcg->lruvec.lock);
+	for (type = !can_swap; type < ANON_AND_FILE; type++) {
+		for (seq = lrugen->min_seq[type]; seq <= lrugen->max_seq; seq++) {
+			size = lrugen->nr_pages[lru_gen_from_seq(seq)][type];
+			total += size > 0 ? size : 0;
+		}
+	}
+	pthread_mutex_unlock(&memcg->lruvec.lock);
+	return atomic_load(&memcg->online) ? total >> sc->priority : total;
+}
+
+/* Effective protection from the root down to @memcg, parents first. */
+static void calculate_protection_path(struct mem_cgroup *root,
+				      struct mem_cgroup *memcg)
+{
+	if (memcg == root)
+		return;
+	calculate_protection_path(root, memcg->parent);
+	page_counter_calculate_protection(&root->memory, &memcg->memory,
+					  memcg->engine->cfg.memory_recursiveprot);
+}
+
+int lru_gen_shrink_one(struct mem_cgroup *memcg, struct scan_control *sc)
+{
+	struct mem_cgroup *root = sc->target;
+	long usage = page_counter_read(&memcg->memory);
+	bool success;
+
+	calculate_protection_path(root, memcg);
+	if (memcg != root && atomic_load(&memcg->memory.emin) >= usage)
+		return MEMCG_LRU_YOUNG;
+	if (memcg != root && atomic_load(&memcg->memory.elow) >= usage) {
+		if (lru_gen_memcg_seg(memcg) != MEMCG_LRU_TAIL)
+			return MEMCG_LRU_TAIL;
+		memcg_memory_event(memcg, MEMCG_LOW);
+	}
+	success = try_to_shrink_lruvec(memcg, sc);
+	/* not counted in nr_reclaimed: freed slab is not attributable */
+	shrink_slab(memcg, sc->gfp, sc->priority);
+	if (success && atomic_load(&memcg->online))
+		return MEMCG_LRU_YOUNG;
+	if (!success && lruvec_is_sizable(memcg, sc))
+		return 0;
+	/* one more try if offline or too small */
+	return lru_gen_memcg_seg(memcg) != MEMCG_LRU_TAIL ? MEMCG_LRU_TAIL :
+							    MEMCG_LRU_YOUNG;
+}
+
+/* Bits to hold @x: the kernel's fls_long(). */
+static int fls_long(unsigned long x)
+{
+	return x ? (int)(sizeof(x) * 8) - __builtin_clzl(x) : 0;
+}
+
+/*
+ * The first priority of a large enough global reclaim, from the node's
+ * inactive pages: (inactive >> priority) is about the goal.
+ */
+static void set_initial_priority(struct scan_control *sc)
+{
+	long sizes[NR_SCAN_LISTS], reclaimable;
+	int priority;
+
+	if (sc->priority != DEF_PRIORITY || sc->nr_to_reclaim < MIN_LRU_BATCH)
+		return;
+	subtree_sizes(sc->target, sizes);
+	reclaimable = sizes[LRU_INACTIVE_FILE];
+	if (mem_cgroup_get_nr_swap_pages(sc->target) > 0)
+		reclaimable += sizes[LRU_INACTIVE_ANON];
+	priority = fls_long((unsigned long)reclaimable) - 1 -
+		   fls_long((unsigned long)sc->nr_to_reclaim - 1);
+	sc->priority = priority < DEF_PRIORITY / 2 ? DEF_PRIORITY / 2 :
+		       priority > DEF_PRIORITY ? DEF_PRIORITY : priority;
+}
+
+void lru_gen_shrink_node(struct scan_control *sc)
+{
+	long reclaimed = sc->nr_reclaimed;
+
+	set_initial_priority(sc);
+	/* kswapd aims at its whole goal in every pass */
+	if (sc->kswapd)
+		sc->nr_reclaimed = 0;
+	shrink_many(sc->target->engine, sc, lru_gen_shrink_one);
+	if (sc->kswapd)
+		sc->nr_reclaimed += reclaimed;
 }
 
 bool memcg_folio_young(struct memcg_engine *e, struct folio *folio)

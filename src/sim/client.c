@@ -63,15 +63,8 @@ static void sim_release(void *priv)
 {
 	struct memcg_sim *sim = priv;
 	struct memcg_engine *e = sim->e;
-	struct memcg_task *t, *next;
 
-	for (t = sim->tasks; t; t = next) {
-		next = t->next;
-		if (t->mm)
-			task_free_memory(t);
-		free(t->name);
-		free(t);
-	}
+	sim_tasks_free(sim);
 	filemap_destroy(e, sim);
 	free(sim->mms);
 	free(sim->rmap);
@@ -168,4 +161,25 @@ int memcg_sim_set_thp(struct memcg_engine *e, enum memcg_thp thp)
 		return err;
 	sim_of(e)->thp = thp == MEMCG_THP_ALWAYS;
 	return 0;
+}
+
+int memcg_sim_set_progress(struct memcg_engine *e, memcg_sim_progress_fn fn,
+			   void *priv)
+{
+	int err = memcg_sim_attach(e);
+
+	if (err)
+		return err;
+	sim_of(e)->progress = fn;
+	sim_of(e)->progress_priv = priv;
+	return 0;
+}
+
+void sim_return_to_user(struct memcg_task *t, long nr_pages)
+{
+	struct memcg_sim *sim = sim_of(t->e);
+
+	mem_cgroup_handle_over_high(t->e);
+	if (sim->progress && nr_pages)
+		sim->progress(sim->progress_priv, t, nr_pages);
 }

@@ -182,7 +182,7 @@ static int filemap_access(struct memcg_task *t, const char *name,
 		return ret;
 	for (idx = 0; idx < nr_pages; idx++) {
 		ret = access_page(t, f, idx, write);
-		mem_cgroup_handle_over_high(t->e);
+		sim_return_to_user(t, ret ? 0 : 1);
 		if (ret)
 			return ret;
 		if (t->oom_victim)

@@ -88,6 +88,47 @@ int pte_reserve(struct mm_struct *mm, size_t nr)
 	return 0;
 }
 
+/* int_sqrt() */
+static unsigned long isqrt(unsigned long x)
+{
+	unsigned long r = 0, b;
+
+	for (b = 1UL << 30; b; b >>= 1)
+		if ((r + b) * (r + b) <= x)
+			r += b;
+	return r;
+}
+
+/*
+ * Pages reclaim frees when the machine is full. The kernel wakes kswapd
+ * as free memory falls below the low watermark and it reclaims up to the
+ * high one; the engine, with no kswapd, reclaims that much at once when
+ * the arena is empty. The watermarks from the machine's size, as
+ * calculate_min_free_kbytes() and __setup_per_zone_wmarks() (scale
+ * factor 10): min = int_sqrt(KiB * 16) KiB, high = min + 2 * max(min / 4,
+ * pages / 1000).
+ */
+static long kswapd_goal(struct memcg_engine *e)
+{
+	unsigned long pages = folio_arena_nr_frames(e->arena);
+	unsigned long min_kb = isqrt(pages * (MEMCG_PAGE_SIZE >> 10) * 16);
+	unsigned long min, step;
+
+	min_kb = min_kb < 128 ? 128 : min_kb > 262144 ? 262144 : min_kb;
+	min = min_kb / (MEMCG_PAGE_SIZE >> 10);
+	step = min / 4 > pages / 1000 ? min / 4 : pages / 1000;
+	return (long)(min + 2 * step);
+}
+
+bool sim_reclaim_machine(struct memcg_engine *e);
+bool sim_reclaim_machine(struct memcg_engine *e)
+{
+	return try_to_free_mem_cgroup_pages(e->root, kswapd_goal(e),
+					    MEMCG_GFP_KERNEL,
+					    MEMCG_RECLAIM_MAY_SWAP |
+					    MEMCG_RECLAIM_KSWAPD, -1) > 0;
+}
+
 /*
  * A free frame for a new folio: when the machine is full, reclaim from
  * the root, then call the global OOM killer.
@@ -103,9 +144,7 @@ static struct folio *alloc_folio(struct memcg_engine *e, enum folio_type type)
 			return folio;
 		if (current_task && current_task->oom_victim)
 			return NULL;
-		if (try_to_free_mem_cgroup_pages(e->root, MEMCG_CHARGE_BATCH,
-						 MEMCG_GFP_KERNEL,
-						 MEMCG_RECLAIM_MAY_SWAP, -1) > 0)
+		if (sim_reclaim_machine(e))
 			continue;
 		if (!mem_cgroup_out_of_memory(e, NULL, 1))
 			return NULL;
@@ -120,6 +159,21 @@ struct folio *sim_alloc_folio(struct memcg_engine *e, enum folio_type type)
 }
 
 /* Map a new anonymous page at the end of the area. */
+/*
+ * The task writes its new page (frames with memory only): the address
+ * space and the page's index, so that a page swapped out and read back is
+ * the page written, not zeros.
+ */
+static void anon_stamp(struct memcg_engine *e, struct folio *folio,
+		       struct mm_struct *mm)
+{
+	uint64_t stamp = (uint64_t)mm->id << 32 | (mm->nr_pte + 1);
+	void *data = folio_address(e->arena, folio);
+
+	if (data)
+		memcpy(data, &stamp, sizeof(stamp));
+}
+
 static int fault_one(struct memcg_task *t, bool mlock)
 {
 	struct memcg_engine *e = t->e;
@@ -136,6 +190,7 @@ static int fault_one(struct memcg_task *t, bool mlock)
 	folio = alloc_folio(e, FOLIO_ANON);
 	if (!folio)
 		return -ENOMEM;
+	anon_stamp(e, folio, t->mm);
 	ret = mem_cgroup_charge(folio, t->memcg, MEMCG_GFP_KERNEL);
 	if (ret || t->oom_victim) {
 		memcg_folio_put(e, folio);
@@ -260,7 +315,8 @@ int mm_fault_anon(struct memcg_task *t, size_t nr_pages, bool mlock)
 			i += PTES_PER_PMD;
 		else if (ret == -EAGAIN && !(ret = fault_one(t, mlock)))
 			i++;
-		mem_cgroup_handle_over_high(t->e);	/* return to user */
+		/* return to user */
+		sim_return_to_user(t, ret ? 0 : huge ? PTES_PER_PMD : 1);
 		/*
 		 * The task then writes the huge range's other pages: each
 		 * an access through the PMD, whose accessed bit that return's
@@ -297,13 +353,23 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	struct mm_struct *mm = t->mm;
 	memcg_swp_entry_t head = entry;
 	struct folio *folio;
-	int ret = memcg_swapin(e, entry, t->memcg, MEMCG_GFP_KERNEL, &folio);
-	bool mapped = false;
+	bool mapped = false, new_folio;
+	int ret = swapin_folio(e, entry, t->memcg, MEMCG_GFP_KERNEL, &folio,
+			       &new_folio);
 	uint32_t sub = 0;
 
+	if (ret == -EIO)
+		t->sigbus = true;	/* the page is lost: SIGBUS */
 	if (ret)
 		return ret;
 	folio_lock(folio);
+	/*
+	 * A folio read now joins the LRU, locked, as the kernel's read into
+	 * the swap cache adds it; one found in the cache is on a list
+	 * already, or isolated by a reclaim that puts it back.
+	 */
+	if (new_folio)
+		folio_add_lru_fault(e, folio);
 	if (sim_folio_large(e, folio)) {
 		head = folio_swap_entry(e, folio);
 		sub = entry.val - head.val;
@@ -332,11 +398,14 @@ static int swapin_one(struct memcg_task *t, size_t idx, memcg_swp_entry_t entry)
 	memcg_swap_free(e, entry);
 	/* a write fault on an exclusive page frees its swap copy */
 	memcg_folio_free_swap(e, folio, head);
-	folio_unlock(folio);
-	if (!folio_test_flag(folio, PG_lru))
-		folio_add_lru_fault(e, folio);
+	/*
+	 * Still under the folio lock: the page table's is the only
+	 * reference left, and once unlocked, reclaim may swap the folio out
+	 * and free it.
+	 */
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGMAJFAULT, 1);
 	mod_memcg_state(folio_memcg(e, folio), MEMCG_PGFAULT, 1);
+	folio_unlock(folio);
 	return 0;
 }
 
@@ -362,7 +431,7 @@ static int mm_access(struct memcg_task *t, size_t start, size_t end)
 		pthread_mutex_unlock(&sim->lock);
 		if (pte & PTE_SWAP) {
 			ret = swapin_one(t, i, (memcg_swp_entry_t){ pte & ~PTE_SWAP });
-			mem_cgroup_handle_over_high(e);
+			sim_return_to_user(t, ret ? 0 : 1);
 		}
 	}
 	return t->oom_victim ? -ENOMEM : ret;

@@ -15,6 +15,8 @@
 
 #include "sim/sim.h"
 
+bool sim_reclaim_machine(struct memcg_engine *e);
+
 static struct mem_cgroup *objcg_memcg(struct memcg_engine *e,
 				      struct folio *folio)
 {
@@ -36,12 +38,19 @@ int pgtable_alloc(struct memcg_task *t)
 	size_t b = mm->nr_pte / PTES_PER_PMD;
 	struct obj_cgroup *objcg;
 	struct folio *folio;
-	int ret;
+	int ret, tries;
 
 	if (mm->nr_pte % PTES_PER_PMD)
 		return 0;
 	objcg = memcg_objcg_get(t->memcg);
-	ret = memcg_kmem_charge_page(e, objcg, MEMCG_GFP_KERNEL, 0, &folio);
+	for (tries = 0;; tries++) {
+		ret = memcg_kmem_charge_page(e, objcg, MEMCG_GFP_KERNEL, 0,
+					     &folio);
+		/* the machine is full: reclaim, as the page allocator would */
+		if (ret != -ENOMEM || tries == 4 ||
+		    folio_arena_nr_free(e->arena) || !sim_reclaim_machine(e))
+			break;
+	}
 	memcg_objcg_put(objcg);
 	if (ret)
 		return ret;

@@ -17,6 +17,7 @@
 #include <stdint.h>
 
 #include "core/memcontrol.h"
+#include "lib/strtab.h"
 #include "memcg/sim.h"
 #include "mm/oom.h"
 
@@ -142,6 +143,9 @@ struct memcg_task {
 	int oom_score_adj;
 	bool killed;			/* by the OOM killer */
 	bool oom_victim;		/* killed, memory not yet reaped */
+	bool sigbus;			/* killed by SIGBUS: a page it
+					 * faulted could not be read back
+					 * from swap */
 	struct memcg_task *next;	/* creation order */
 };
 
@@ -149,6 +153,9 @@ struct memcg_sim {
 	struct memcg_engine *e;
 	pthread_mutex_t lock;
 	struct memcg_task *tasks, **tasks_tail;
+	struct strtab task_names;	/* name -> index in named */
+	struct memcg_task **named;	/* the newest task of each name */
+	size_t nr_named, cap_named;
 	struct mm_struct **mms;		/* by id; NULL when free */
 	uint32_t nr_mms;
 	struct memcg_file_pages **files;
@@ -156,6 +163,8 @@ struct memcg_sim {
 	uint64_t *rmap;			/* per frame */
 	atomic_ullong clock_ns;		/* the virtual clock */
 	bool thp;			/* huge folios at anon faults */
+	memcg_sim_progress_fn progress;	/* memcg_sim_set_progress() */
+	void *progress_priv;
 };
 
 /* The task the calling thread is running, or NULL (library callers). */
@@ -266,7 +275,17 @@ int filemap_read_back(struct memcg_engine *e, struct memcg_file_pages *f,
 bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio);
 void filemap_destroy(struct memcg_engine *e, struct memcg_sim *sim);
 
+/**
+ * sim_return_to_user - where a task's step returns to user space: pay the
+ * memory.high penalty, then report the step's progress
+ * @t: the task
+ * @nr_pages: the pages the step faulted in, swapped in, read or wrote
+ */
+void sim_return_to_user(struct memcg_task *t, long nr_pages);
+
 /* task.c */
 void task_free_memory(struct memcg_task *t);
+/** sim_tasks_free - free every task (exiting the live ones) and the index */
+void sim_tasks_free(struct memcg_sim *sim);
 
 #endif /* MEMCG_SIM_SIM_H */

@@ -7,6 +7,7 @@
  * the caller.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,9 +21,15 @@ __thread struct memcg_task *current_task;
 static long task_badness_pages(void *priv)
 {
 	struct memcg_task *t = priv;
+	struct memcg_sim *sim = sim_of(t->e);
+	long n;
 
-	return t->mm->rss + t->mm->swapents +
-	       (long)(t->mm->nr_pte * sizeof(uint32_t) / MEMCG_PAGE_SIZE);
+	/* reclaim on other threads unmaps under the lock */
+	pthread_mutex_lock(&sim->lock);
+	n = t->mm->rss + t->mm->swapents +
+	    (long)(t->mm->nr_pte * sizeof(uint32_t) / MEMCG_PAGE_SIZE);
+	pthread_mutex_unlock(&sim->lock);
+	return n;
 }
 
 /*
@@ -43,6 +50,37 @@ static const struct memcg_victim_ops task_victim_ops = {
 	.badness_pages = task_badness_pages,
 	.kill = task_oom_kill,
 };
+
+/*
+ * Index @t by its name, under sim->lock: sim->task_names maps each name
+ * to a slot of sim->named, which holds the newest task of that name (the
+ * key is the first one's name: tasks live until the simulator does).
+ */
+static int task_index_add(struct memcg_sim *sim, struct memcg_task *t)
+{
+	int i = strtab_get(&sim->task_names, t->name);
+
+	if (i >= 0) {
+		sim->named[i] = t;
+		return 0;
+	}
+	if (sim->nr_named == sim->cap_named) {
+		size_t cap = sim->cap_named ? 2 * sim->cap_named : 64;
+		struct memcg_task **named;
+
+		if (cap > INT_MAX)
+			return -ENOMEM;
+		named = realloc(sim->named, cap * sizeof(*named));
+		if (!named)
+			return -ENOMEM;
+		sim->named = named;
+		sim->cap_named = cap;
+	}
+	if (strtab_put(&sim->task_names, t->name, (int)sim->nr_named))
+		return -ENOMEM;
+	sim->named[sim->nr_named++] = t;
+	return 0;
+}
 
 int memcg_task_create(struct memcg_engine *e, const char *name,
 		      struct mem_cgroup *memcg, struct memcg_task **out)
@@ -67,42 +105,70 @@ int memcg_task_create(struct memcg_engine *e, const char *name,
 		return -ENOMEM;
 	}
 	err = memcg_attach_task(memcg);
-	if (!err) {
-		err = memcg_victim_register(memcg, &task_victim_ops, t,
-					    &t->victim);
-		if (err)
-			memcg_detach_task(memcg);
-	}
-	if (err) {
-		mm_free(e, sim, t->mm);
-		free(t->name);
-		free(t);
-		return err;
-	}
+	if (err)
+		goto free;
+	err = memcg_victim_register(memcg, &task_victim_ops, t, &t->victim);
+	if (err)
+		goto detach;
 	css_get(memcg);
 	t->e = e;
 	t->memcg = memcg;
 	pthread_mutex_lock(&sim->lock);
-	*sim->tasks_tail = t;
-	sim->tasks_tail = &t->next;
+	err = task_index_add(sim, t);
+	if (!err) {
+		*sim->tasks_tail = t;
+		sim->tasks_tail = &t->next;
+	}
 	pthread_mutex_unlock(&sim->lock);
+	if (err)
+		goto unregister;
 	*out = t;
 	return 0;
+unregister:
+	memcg_victim_unregister(t->victim);
+	css_put(memcg);
+detach:
+	memcg_detach_task(memcg);
+free:
+	mm_free(e, sim, t->mm);
+	free(t->name);
+	free(t);
+	return err;
 }
 
 struct memcg_task *memcg_task_find(struct memcg_engine *e, const char *name)
 {
 	struct memcg_sim *sim = sim_of(e);
-	struct memcg_task *t, *found = NULL;
+	struct memcg_task *found = NULL;
+	int i;
 
-	if (!sim)
+	if (!sim || !name)
 		return NULL;
 	pthread_mutex_lock(&sim->lock);
-	for (t = sim->tasks; t; t = t->next)
-		if (!strcmp(t->name, name))
-			found = t;	/* the newest of that name */
+	i = strtab_get(&sim->task_names, name);
+	if (i >= 0)
+		found = sim->named[i];
 	pthread_mutex_unlock(&sim->lock);
 	return found;
+}
+
+void sim_tasks_free(struct memcg_sim *sim)
+{
+	struct memcg_task *t, *next;
+
+	for (t = sim->tasks; t; t = next) {
+		next = t->next;
+		if (t->mm)
+			task_free_memory(t);
+		free(t->name);
+		free(t);
+	}
+	sim->tasks = NULL;
+	sim->tasks_tail = &sim->tasks;
+	strtab_free(&sim->task_names);
+	free(sim->named);
+	sim->named = NULL;
+	sim->nr_named = sim->cap_named = 0;
 }
 
 /**
@@ -113,12 +179,17 @@ void task_free_memory(struct memcg_task *t)
 {
 	struct memcg_engine *e = t->e;
 	struct mem_cgroup *memcg = t->memcg;
+	struct mm_struct *mm;
 
 	memcg_victim_unregister(t->victim);	/* before its mm goes */
 	t->victim = NULL;
 	mm_unmap(t, t->mm->nr_pte);
-	mm_free(e, sim_of(e), t->mm);
+	/* MGLRU's walk finds a task's mm under the lock: gone before freed */
+	pthread_mutex_lock(&sim_of(e)->lock);
+	mm = t->mm;
 	t->mm = NULL;
+	pthread_mutex_unlock(&sim_of(e)->lock);
+	mm_free(e, sim_of(e), mm);
 	t->oom_victim = false;
 	memcg_detach_task(memcg);
 	/* the handle keeps the name and state; the cgroup is let go */
@@ -145,6 +216,10 @@ static int task_leave(struct memcg_task *t, int ret)
 	if (t->oom_victim) {
 		task_free_memory(t);
 		return -ENOMEM;
+	}
+	if (t->sigbus) {	/* do_swap_page()'s VM_FAULT_SIGBUS: it exits */
+		task_free_memory(t);
+		return -EIO;
 	}
 	mem_cgroup_release_pending(t->e);
 	return ret;
@@ -275,8 +350,11 @@ int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
 	if (err)
 		return err;
 	css_get(to);
+	/* MGLRU's walk of a cgroup's tasks reads it under the lock */
+	pthread_mutex_lock(&sim_of(t->e)->lock);
 	from = t->memcg;
 	t->memcg = to;
+	pthread_mutex_unlock(&sim_of(t->e)->lock);
 	if (from != to)
 		atomic_store(&t->mm->lru_gen_new, true);	/* lru_gen_migrate_mm() */
 	memcg_victim_move(t->victim, to);
@@ -296,6 +374,11 @@ int memcg_task_set_oom_score_adj(struct memcg_task *t, int adj)
 		return -EINVAL;
 	t->oom_score_adj = adj;
 	return 0;
+}
+
+bool memcg_task_sigbus(struct memcg_task *t)
+{
+	return t && t->sigbus;
 }
 
 bool memcg_task_killed(struct memcg_task *t)

@@ -32,6 +32,7 @@ struct audit_cg {
 				 * what released children left here */
 	long sock;		/* socket pages */
 	long subtree_kmem, subtree_sock;
+	long subtree_tasks;	/* nr_tasks of the subtree */
 	long pages;		/* charged by memcg_charge_pages() */
 };
 
@@ -651,9 +652,16 @@ static void audit_subtree(struct audit *a, struct mem_cgroup *root)
 		cg->subtree_records += cg->records;
 		cg->subtree_kmem += cg->kmem;
 		cg->subtree_sock += cg->sock;
+		cg->subtree_tasks += atomic_load(&memcg->nr_tasks);
+		if (atomic_load(&memcg->nr_tasks_subtree) != cg->subtree_tasks)
+			report(a, "%s: nr_tasks_subtree %ld, its subtree has %ld "
+			       "tasks", memcg->name,
+			       (long)atomic_load(&memcg->nr_tasks_subtree),
+			       cg->subtree_tasks);
 		if (memcg == root)
 			break;
 		pc = &a->cg[memcg->parent->slot];
+		pc->subtree_tasks += cg->subtree_tasks;
 		pc->subtree_pages += cg->subtree_pages;
 		pc->subtree_records += cg->subtree_records;
 		pc->subtree_kmem += cg->subtree_kmem;

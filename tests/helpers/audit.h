@@ -34,7 +34,8 @@ struct audit_hold {
  *   tasks + the id's reference + the online reference + @holds;
  * - local stats (anon, file, shmem, *_thp, swapcached, swap) = charged
  *   folios, the swap cache and the records;
- * - nr_descendants and nr_dying_descendants match the tree;
+ * - nr_descendants and nr_dying_descendants match the tree, and
+ *   nr_tasks_subtree the tasks attached in the subtree;
  * - kernel memory: every objcg's references = its pointers (the cgroup's
  *   objcg and orig_objcg, object stock slots, kernel folios, live
  *   objects, handles); it charges an online cgroup and is that cgroup's

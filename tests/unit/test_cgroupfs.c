@@ -67,14 +67,16 @@
 /* helpers                                                             */
 /* ------------------------------------------------------------------ */
 
-static struct memcg_engine *engine_new_policy(enum memcg_mode mode,
+static struct memcg_engine *engine_new_kernel(enum memcg_mode mode,
 					       bool localevents,
-					       enum memcg_policy policy)
+					       enum memcg_policy policy,
+					       enum memcg_kernel kernel)
 {
 	struct memcg_engine *e = NULL;
 	struct memcg_config cfg;
 
 	memcg_config_init(&cfg);
+	cfg.kernel = kernel;
 	cfg.mode = mode;
 	cfg.policy = policy;
 	cfg.memory_bytes = 64UL << 20;
@@ -85,6 +87,13 @@ static struct memcg_engine *engine_new_policy(enum memcg_mode mode,
 	assert_non_null(e);
 	memcg_set_cpu(0);
 	return e;
+}
+
+static struct memcg_engine *engine_new_policy(enum memcg_mode mode,
+					       bool localevents,
+					       enum memcg_policy policy)
+{
+	return engine_new_kernel(mode, localevents, policy, MEMCG_KERNEL_6_1);
 }
 
 static struct memcg_engine *engine_new(enum memcg_mode mode, bool localevents)
@@ -313,12 +322,19 @@ struct row {
 	R(V2, CHILD, f, "\n", -EINVAL, back),				\
 	R(V2, CHILD, f, "", 0, back)
 
-#define PEAK_ROWS(f)							\
-	R(V2, CHILD, f, NULL, 0, "0\n"),				\
-	R(V2, CHILD, f, "reset", 0, "0\n"),				\
-	R(V2, CHILD, f, "\n", 0, "0\n"),				\
-	R(V2, CHILD, f, "", 0, "0\n"),					\
-	NOENT(V2, ROOT, f)
+/*
+ * Under 6.1, the default profile, memory.peak is read-only and
+ * memory.swap.peak absent (6.5); 6.12's writes: test_errno.c and
+ * test_v2_peak_per_fd.
+ */
+#define PEAK_ROWS_6_1							\
+	R(V2, CHILD, "memory.peak", NULL, 0, "0\n"),			\
+	R(V2, CHILD, "memory.peak", "reset", -EINVAL, "0\n"),		\
+	R(V2, CHILD, "memory.peak", "\n", -EINVAL, "0\n"),		\
+	R(V2, CHILD, "memory.peak", "", 0, "0\n"),			\
+	NOENT(V2, ROOT, "memory.peak"),					\
+	NOENT(V2, CHILD, "memory.swap.peak"),				\
+	NOENT(V2, ROOT, "memory.swap.peak")
 
 static const struct row rows[] = {
 	/* ---- v2: limits and protections ---- */
@@ -356,8 +372,7 @@ static const struct row rows[] = {
 	R(V2, ROOT, "cgroup.stat", "", 0, NULL),
 
 	/* ---- v2: memory.peak, memory.swap.peak ---- */
-	PEAK_ROWS("memory.peak"),
-	PEAK_ROWS("memory.swap.peak"),
+	PEAK_ROWS_6_1,
 
 	/* ---- v2: memory.reclaim ("SIZE" on 6.1, the default profile; 6.12's
 	 * "swappiness=N" argument is in test_errno.c), write-only; nothing
@@ -604,6 +619,22 @@ static const struct row rows[] = {
 	R(V1, CHILD, "memory.kmem.tcp.max_usage_in_bytes", "0", 0, "0\n"),
 	R(V1, ROOT, "memory.kmem.tcp.max_usage_in_bytes", "0", 0, "0\n"),
 
+	/* ---- v1: soft limit, oom_control, force_empty, event_control,
+	 * pressure_level (the errno of more inputs: test_errno.c) ---- */
+	R(V1, CHILD, "memory.soft_limit_in_bytes", NULL, 0, UNLIMITED),
+	R(V1, CHILD, "memory.soft_limit_in_bytes", "1M", 0, "1048576\n"),
+	R(V1, ROOT, "memory.soft_limit_in_bytes", "-1", 0, UNLIMITED),
+	R(V1, CHILD, "memory.oom_control", "0", 0,
+	  "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n"),
+	R(V1, CHILD, "memory.oom_control", "1", -EOPNOTSUPP, NULL),
+	R(V1, ROOT, "memory.oom_control", "0", -EINVAL, NULL),
+	W(V1, CHILD, "memory.force_empty", "0", 0),
+	W(V1, ROOT, "memory.force_empty", "0", -EINVAL),
+	W(V1, CHILD, "cgroup.event_control", "3 4", -EBADF),
+	W(V1, ROOT, "cgroup.event_control", "3", -EINVAL),
+	W(V1, CHILD, "memory.pressure_level", "low", -EINVAL),
+	W(V1, ROOT, "memory.pressure_level", "", 0),
+
 	/* ---- v1: names that do not exist (the v2 files among them) ---- */
 	NOENT(V1, CHILD, "memory.max"),
 	NOENT(V1, CHILD, "memory.current"),
@@ -707,14 +738,17 @@ static char *row_name(const struct row *r)
 /* ------------------------------------------------------------------ */
 
 /*
- * memory.peak: without a write the fd shows the all-time watermark; a
+ * memory.peak (6.12: writable): without a write the fd shows the
+ * all-time watermark; a
  * write sets the fd's value and local_watermark to the usage and raises
  * every other registered fd to at least the usage (peak_write()); reads
  * then show max(fd value, local_watermark) (peak_show()).
  */
 static void test_v2_peak_per_fd(void **state)
 {
-	struct memcg_engine *e = engine_new(V2, false);
+	struct memcg_engine *e = engine_new_kernel(V2, false,
+						   MEMCG_POLICY_REPARENT,
+						   MEMCG_KERNEL_6_12);
 	struct mem_cgroup *a = mkdir_h(e, "A");
 	struct memcg_file *fd1, *fd2, *fd3, *sw;
 	struct folio *v[8];

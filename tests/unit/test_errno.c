@@ -8,7 +8,9 @@
  * equal them except where the table says why.
  *
  * Then the rows that need memory charged (v1 limits below usage, as
- * tests/kernel/errno_v1_resize.scn runs them on the kernel).
+ * tests/kernel/errno_v1_resize.scn runs them on the kernel), checks of
+ * the table itself (no input twice, the engine's columns the kernel's),
+ * and cgroup.max.depth / cgroup.max.descendants beyond single rows.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -234,6 +236,122 @@ static void test_v1_limit_below_mlocked(void **state)
 	engine_done(e);
 }
 
+/* ---- the table itself ---- */
+
+static bool rows_same_input(const struct errno_row *a, const struct errno_row *b)
+{
+	return a->op == b->op && a->v1 == b->v1 && a->fix == b->fix &&
+	       !strcmp(a->path, b->path) &&
+	       !strcmp(a->file ? a->file : "", b->file ? b->file : "") &&
+	       !strcmp(a->pre_path ? a->pre_path : "",
+		       b->pre_path ? b->pre_path : "") &&
+	       !strcmp(a->pre_file ? a->pre_file : "",
+		       b->pre_file ? b->pre_file : "") &&
+	       !strcmp(a->pre_value ? a->pre_value : "",
+		       b->pre_value ? b->pre_value : "") &&
+	       a->len == b->len && !a->value == !b->value &&
+	       (!a->value || !memcmp(a->value, b->value, a->len));
+}
+
+/* No input twice: each row counts once in docs/ERRNO.md's N of N. */
+static void test_rows_distinct(void **state)
+{
+	unsigned same = 0;
+
+	for (size_t i = 0; i < ERRNO_NR_ROWS; i++)
+		for (size_t j = i + 1; j < ERRNO_NR_ROWS; j++)
+			if (rows_same_input(&errno_rows[i], &errno_rows[j])) {
+				print_error("rows %zu and %zu are the same input\n",
+					    i + 1, j + 1);
+				same++;
+			}
+	assert_int_equal(same, 0);
+}
+
+/* The engine's columns are the kernel's: every row agrees. */
+static void test_rows_agree(void **state)
+{
+	for (size_t i = 0; i < ERRNO_NR_ROWS; i++) {
+		const struct errno_row *r = &errno_rows[i];
+
+		if (r->e61 != r->k61 || r->e612 != r->k612)
+			fail_msg("row %zu: the engine differs from the kernel",
+				 i + 1);
+		if (r->v1 && r->k612 != ERRNO_NA)
+			fail_msg("row %zu: a v1 row with a 6.12 result", i + 1);
+	}
+}
+
+/* ---- cgroup.max.depth and cgroup.max.descendants ---- */
+
+/*
+ * The descendants limit counts live cgroups only: a removed one, even
+ * while pinned (dying), frees its place; a limit below the count stays
+ * and blocks only new ones. The depth limit counts levels below each
+ * ancestor that has one, the root's too; "max" lifts both.
+ */
+static void test_hierarchy_limits(void **state)
+{
+	struct memcg_engine *e = engine_new(false, MEMCG_KERNEL_6_12);
+	struct mem_cgroup *root = memcg_root(e), *a, *pinned;
+	char buf[64];
+
+	assert_int_equal(memcg_mkdir(e, "A", &a), 0);
+	assert_int_equal(memcg_write(a, "cgroup.max.descendants", "2"), 0);
+	assert_int_equal(memcg_mkdir(e, "A/B", &pinned), 0);
+	assert_int_equal(memcg_mkdir(e, "A/C", NULL), 0);
+	assert_int_equal(memcg_mkdir(e, "A/D", NULL), -EAGAIN);
+	assert_int_equal(memcg_mkdir(e, "A/B/D", NULL), -EAGAIN);
+	assert_int_equal(memcg_rmdir(e, "A/B"), 0);	/* dying: pinned */
+	assert_int_equal(memcg_mkdir(e, "A/D", NULL), 0);
+	assert_int_equal(memcg_write(a, "cgroup.max.descendants", "1"), 0);
+	assert_int_equal(memcg_read(a, "cgroup.max.descendants", buf,
+				    sizeof(buf)), 2);
+	assert_string_equal(buf, "1\n");
+	assert_int_equal(memcg_mkdir(e, "A/E", NULL), -EAGAIN);
+	assert_int_equal(memcg_rmdir(e, "A/C"), 0);
+	assert_int_equal(memcg_mkdir(e, "A/E", NULL), -EAGAIN);
+	assert_int_equal(memcg_rmdir(e, "A/D"), 0);
+	assert_int_equal(memcg_mkdir(e, "A/E", NULL), 0);
+	assert_int_equal(memcg_write(a, "cgroup.max.descendants", "max"), 0);
+	memcg_put(pinned);
+
+	/* depth: 2 below the root, 1 below A */
+	assert_int_equal(memcg_write(root, "cgroup.max.depth", "2"), 0);
+	assert_int_equal(memcg_write(a, "cgroup.max.depth", "1"), 0);
+	assert_int_equal(memcg_mkdir(e, "A/E/F", NULL), -EAGAIN);
+	assert_int_equal(memcg_write(a, "cgroup.max.depth", "max"), 0);
+	assert_int_equal(memcg_mkdir(e, "A/E/F", NULL), -EAGAIN);
+	assert_int_equal(memcg_write(root, "cgroup.max.depth", "3"), 0);
+	assert_int_equal(memcg_mkdir(e, "A/E/F", NULL), 0);
+	assert_int_equal(memcg_mkdir(e, "A/E/F/G", NULL), -EAGAIN);
+	assert_int_equal(memcg_mkdir(e, "X", NULL), 0);
+	/* the root's descendants: A, A/E, A/E/F, X */
+	assert_int_equal(memcg_write(root, "cgroup.max.descendants", "4"), 0);
+	assert_int_equal(memcg_mkdir(e, "Y", NULL), -EAGAIN);
+	assert_int_equal(memcg_mkdir(e, "X", NULL), -EEXIST);
+	assert_int_equal(memcg_write(root, "cgroup.max.descendants", "max"), 0);
+	assert_int_equal(memcg_write(root, "cgroup.max.depth", "max"), 0);
+	assert_int_equal(memcg_mkdir(e, "A/E/F/G", NULL), 0);
+	memcg_put(a);
+	engine_done(e);
+}
+
+/* v1 has no such files; its mkdir is never limited by them. */
+static void test_hierarchy_limits_v1(void **state)
+{
+	struct memcg_engine *e = engine_new(true, MEMCG_KERNEL_6_1);
+	struct mem_cgroup *a;
+
+	assert_int_equal(memcg_mkdir(e, "A", &a), 0);
+	assert_int_equal(memcg_write(a, "cgroup.max.depth", "0"), -ENOENT);
+	assert_int_equal(memcg_write(memcg_root(e), "cgroup.max.descendants",
+				     "0"), -ENOENT);
+	assert_int_equal(memcg_mkdir(e, "A/B", NULL), 0);
+	memcg_put(a);
+	engine_done(e);
+}
+
 /* The rows of the table, one case per row and profile. */
 static size_t errno_cases(struct errno_case *cases)
 {
@@ -265,6 +383,10 @@ int main(void)
 	static const struct CMUnitTest charged[] = {
 		cmocka_unit_test(test_v1_limit_below_usage_reclaims),
 		cmocka_unit_test(test_v1_limit_below_mlocked),
+		cmocka_unit_test(test_rows_distinct),
+		cmocka_unit_test(test_rows_agree),
+		cmocka_unit_test(test_hierarchy_limits),
+		cmocka_unit_test(test_hierarchy_limits_v1),
 	};
 	struct errno_case *cases = calloc(2 * ERRNO_NR_ROWS, sizeof(*cases));
 	struct CMUnitTest *tests = calloc(2 * ERRNO_NR_ROWS, sizeof(*tests));

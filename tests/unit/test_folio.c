@@ -17,6 +17,7 @@
 
 #include "memcg/memcg.h"
 #include "mm/folio.h"
+#include "seed.h"
 
 #define FRAME_SIZE 4096
 
@@ -199,7 +200,7 @@ static void test_huge_split_coalesce(void **state)
 	struct folio_arena *a = arena_new(N, false, 9);
 	struct folio *h = folio_alloc(a, FOLIO_FILE, 9);
 	uint32_t order_of[N];
-	uint64_t seed = 42;
+	uint64_t seed = test_seed("test_huge_split_coalesce", 42);
 	char *base;
 
 	assert_non_null(h);
@@ -538,7 +539,7 @@ static void test_random_mixed(void **state)
 	struct folio **held = calloc(CAP, sizeof(*held));
 	bool *used = calloc(NR, sizeof(*used));
 	size_t nr_held = 0, in_use = 0;
-	uint64_t seed = 12345;
+	uint64_t seed = test_seed("test_random_mixed", 12345);
 
 	assert_non_null(held);
 	assert_non_null(used);
@@ -688,9 +689,10 @@ static void test_concurrent(void **state)
 	enum { NR_THREADS = 4, NR = 1024 };
 	struct folio_arena *a = arena_new(NR, false, 3);
 	struct worker w[NR_THREADS];
+	uint64_t seed = test_seed("test_concurrent", 99);
 
 	for (int i = 0; i < NR_THREADS; i++) {
-		w[i] = (struct worker){ .a = a, .seed = 99 + i, .id = i };
+		w[i] = (struct worker){ .a = a, .seed = seed + i, .id = i };
 		assert_int_equal(pthread_create(&w[i].tid, NULL, worker_fn, &w[i]), 0);
 	}
 	for (int i = 0; i < NR_THREADS; i++) {
@@ -1008,11 +1010,12 @@ static void test_pcp_concurrent(void **state)
 	struct folio_arena *a = arena_new(NR, false, 3);
 	struct worker w[NR_THREADS];
 	struct drainer d = { .a = a };
+	uint64_t seed = test_seed("test_pcp_concurrent", 7);
 
 	folio_arena_set_deterministic(a, false);
 	assert_int_equal(pthread_create(&d.tid, NULL, drainer_fn, &d), 0);
 	for (int i = 0; i < NR_THREADS; i++) {
-		w[i] = (struct worker){ .a = a, .seed = 7 + i, .id = i };
+		w[i] = (struct worker){ .a = a, .seed = seed + i, .id = i };
 		assert_int_equal(pthread_create(&w[i].tid, NULL, worker_fn, &w[i]), 0);
 	}
 	for (int i = 0; i < NR_THREADS; i++) {

@@ -18,6 +18,7 @@
 
 #include "fixture.h"
 #include "memcg/pages.h"
+#include "seed.h"
 
 #define NR_CPUS 2
 #define PG ((long)MEMCG_PAGE_SIZE)
@@ -198,11 +199,12 @@ static void test_threads(void **state)
 	struct fixture *f = *state;
 	struct worker w[NR_THREADS];
 	pthread_t th[NR_THREADS];
+	unsigned seed = (unsigned)test_seed("test_pages threads", 1);
 	int i;
 
 	assert_int_equal(memcg_write(f->a, "memory.max", "2M"), 0);
 	for (i = 0; i < NR_THREADS; i++) {
-		w[i] = (struct worker){ i % 2 ? f->a : f->b, (unsigned)i + 1 };
+		w[i] = (struct worker){ i % 2 ? f->a : f->b, seed + (unsigned)i };
 		assert_int_equal(pthread_create(&th[i], NULL, worker, &w[i]), 0);
 	}
 	for (i = 0; i < NR_THREADS; i++)

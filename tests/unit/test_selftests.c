@@ -176,12 +176,30 @@ static long peak_fd(struct memcg_file *f)
 	return atol(buf);
 }
 
+/*
+ * 6.1 has a read-only memory.peak and no memory.swap.peak (6.5), nor the
+ * selftests of their resets: it shows that much, and the test is skipped.
+ */
+static bool peaks_skipped(struct memcg_engine *e, struct mem_cgroup *m)
+{
+	if (profile.kernel != MEMCG_KERNEL_6_1)
+		return false;
+	assert_int_equal(memcg_write(m, "memory.peak", "reset\n"), -EINVAL);
+	assert_int_equal(memcg_write(m, "memory.swap.peak", "reset\n"),
+			 -ENOENT);
+	engine_done(e);
+	return true;
+}
+
 /* test_memcg_current_peak */
 static void test_memcg_current_peak(void **state)
 {
 	struct memcg_engine *e = engine(false);
 	struct mem_cgroup *m = cg(e, "memcg_test");
 	struct memcg_file *fd1, *fd2, *fd3, *fd4;
+
+	if (peaks_skipped(e, m))
+		skip();
 
 	assert_int_equal(rd(m, "memory.current"), 0);
 	assert_int_equal(rd(m, "memory.peak"), 0);
@@ -417,6 +435,8 @@ static void test_memcg_swap_max_peak(void **state)
 	struct memcg_file *mem_fd, *swap_fd;
 	struct memcg_task *t;
 
+	if (peaks_skipped(e, m))
+		skip();
 	assert_int_equal(rd(m, "memory.swap.current"), 0);
 	assert_int_equal(rd(m, "memory.peak"), 0);
 	assert_int_equal(rd(m, "memory.swap.peak"), 0);

@@ -44,6 +44,7 @@
 #include "oracle.h"
 #include "jsonl.h"
 #include "oracle_int.h"
+#include "oracle_plot.h"
 #include "report.h"
 #include "scenario.h"
 #include "vm.h"
@@ -720,6 +721,7 @@ int oracle_compare_main(int argc, char **argv)
 {
 	struct events E = { 0 };
 	struct oracle_boots b = { 0 };
+	struct oracle_plot plot;
 	struct oracle_opts o;
 	struct scenario *s;
 	char tmp[64] = "";
@@ -746,6 +748,20 @@ int oracle_compare_main(int argc, char **argv)
 		file = tmp;
 	}
 
+	if (o.plot) {
+		ret = oracle_plot_open(&plot, argv[0], o.plot, s, true);
+		if (ret)
+			goto out;
+		o.plot_sink = &plot;
+		if (o.nr_fwd + 2 > ORACLE_MAX_FWD) {
+			fprintf(stderr, "memcg compare: too many options\n");
+			ret = 2;
+			goto out;
+		}
+		/* the engine's samples, as text lines (plot_lines.h) */
+		o.fwd[o.nr_fwd++] = "--plot";
+		o.fwd[o.nr_fwd++] = plot.engine_tmp;
+	}
 	ret = compare_engine(&o, file, s, &E);
 	if (ret)
 		goto out;
@@ -756,7 +772,15 @@ int oracle_compare_main(int argc, char **argv)
 		fprintf(stderr, "memcg compare: %u engine and %u kernel lines "
 			"were not events\n", E.bad, kernel_bad_lines(&b));
 	ret = oracle_compare_print(&o, s, &E, &b);
+	if (o.plot_sink) {
+		int err = oracle_plot_finish(&plot, argv[0]);
+
+		o.plot_sink = NULL;
+		ret = err ? err : ret;
+	}
 out:
+	if (o.plot_sink)
+		oracle_plot_abort(&plot);
 	if (tmp[0])
 		unlink(tmp);
 	oracle_boots_free(&b);

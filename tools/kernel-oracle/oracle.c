@@ -15,6 +15,7 @@
 #include "initramfs.h"
 #include "oracle.h"
 #include "oracle_int.h"
+#include "oracle_plot.h"
 #include "qemu.h"
 #include "report.h"
 #include "scenario.h"
@@ -92,7 +93,7 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 	static const char *const valued[] = {
 		"--seed", "--memory", "--swap", "--cpus", "--mode", "--policy",
 		"--timeout", "--cmd-timeout", "--thp", "--accel", "--tolerance",
-		"--kernel", "--lru-gen", "--repeat",
+		"--kernel", "--lru-gen", "--repeat", "--plot",
 	};
 	const char *cmd = argv[0];
 
@@ -236,6 +237,9 @@ int oracle_parse_args(int argc, char **argv, bool compare,
 						   v);
 			break;
 		}
+		case 14:
+			o->plot = v;
+			break;
 		default:
 			if (parse_vm_opt(cmd, a, v, o))
 				return 2;
@@ -450,7 +454,7 @@ int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 	struct qemu_opts q = { 0 };
 	char err[1024], base[1200], rundir[1200], initrd[1300], env[1024];
 	const char *lru_gen;
-	int ret = 3;
+	int ret = 3, failed;
 
 	memset(res, 0, sizeof(*res));
 	if (host_prepare(&h, scn_kernel_str(m->kernel), err, sizeof(err)) ||
@@ -483,19 +487,29 @@ int oracle_kernel_run(const struct oracle_opts *o, const char *text,
 	snprintf(env, sizeof(env),
 		 "MODE=%s\nSWAP_BYTES=%" PRIu64 "\nSCRATCH_BYTES=%" PRIu64 "\n"
 		 "THP=%s\nLRU_GEN=%s\nRAM_MB=%" PRIu64 "\nHZ=%u\n"
-		 "PLAYER_ARGS=\"--cmd-timeout %u --mode %s%s%s\"\n",
+		 "PLAYER_ARGS=\"--cmd-timeout %u --mode %s%s%s%s\"\n",
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
 		 m->swap_bytes & ~(uint64_t)4095, scratch_bytes(s),
 		 o->thp ? o->thp : scn_thp_str(m->thp), lru_gen ? lru_gen : "",
 		 q.ram_bytes >> 20, h.hz, o->cmd_timeout_s,
 		 m->mode == SCN_MODE_V1 ? "v1" : "v2",
-		 o->json ? " --json" : "", o->keep_going ? " --keep-going" : "");
+		 o->json ? " --json" : "", o->keep_going ? " --keep-going" : "",
+		 o->plot_sink ? " --samples" : "");
 	snprintf(initrd, sizeof(initrd), "%s/initrd.cpio", rundir);
 	if (initramfs_run(base, initrd, text, len, env)) {
 		fprintf(stderr, "kernel-oracle: cannot write %s\n", initrd);
 		goto out;
 	}
-	if (boot(&h, initrd, rundir, &q, fn, arg, res))
+	if (o->plot_sink) {	/* samples to the plot, the rest to @fn */
+		o->plot_sink->fn = fn;
+		o->plot_sink->arg = arg;
+		fn = oracle_plot_line;
+		arg = o->plot_sink;
+	}
+	failed = boot(&h, initrd, rundir, &q, fn, arg, res);
+	if (o->plot_sink)
+		o->plot_sink->boots++;
+	if (failed)
 		goto out;
 	if (res->ended && res->rc <= 1) {
 		ret = 0;
@@ -744,6 +758,7 @@ static void kernel_summary(const struct oracle_opts *o,
 int oracle_kernel_main(int argc, char **argv)
 {
 	struct kernel_print p = { 0 };
+	struct oracle_plot plot;
 	struct oracle_opts o;
 	struct qemu_result res;
 	struct scenario *s;
@@ -759,9 +774,15 @@ int oracle_kernel_main(int argc, char **argv)
 	ret = oracle_load(&o, &text, &len, &s);
 	if (ret)
 		return ret;
+	if (o.plot) {
+		ret = oracle_plot_open(&plot, argv[0], o.plot, s, false);
+		if (ret)
+			goto out;
+		o.plot_sink = &plot;
+	}
 	if (o.repeat > 1) {
 		ret = kernel_repeat(&o, text, len, s);
-		goto out;
+		goto out_plot;
 	}
 	p.json = o.json;
 	p.s = s;
@@ -771,6 +792,14 @@ int oracle_kernel_main(int argc, char **argv)
 		print_vm_once(&p);
 		ret = res.rc ? res.rc : p.write_failed ? 1 : 0;
 		kernel_summary(&o, &p);
+	}
+out_plot:
+	if (o.plot_sink && ret <= 1) {
+		int err = oracle_plot_finish(&plot, argv[0]);
+
+		ret = err ? err : ret;
+	} else if (o.plot_sink) {
+		oracle_plot_abort(&plot);	/* the kernel side failed */
 	}
 out:
 	scenario_free(s);

@@ -16,6 +16,8 @@
 
 #define ORACLE_MAX_FWD 16
 
+struct oracle_plot;
+
 /**
  * struct oracle_opts - the command line of "memcg kernel" and "compare"
  * @file: the scenario file ("-": stdin)
@@ -39,6 +41,9 @@
  * @repeat: boots (--repeat; 1 without it)
  * @given: machine keys overridden (SCN_GIVEN_*)
  * @m: the overriding values
+ * @plot: --plot OUT, or NULL
+ * @plot_sink: while a plot is made, where oracle_kernel_run() sends the
+ *             player's lines (oracle_plot.h), asking it for samples
  * @fwd: the engine's options, forwarded as given (--seed, --memory, ...)
  * @nr_fwd: how many strings in @fwd
  */
@@ -61,6 +66,8 @@ struct oracle_opts {
 	unsigned repeat;
 	unsigned given;
 	struct scn_machine m;
+	const char *plot;
+	struct oracle_plot *plot_sink;
 	char *fwd[ORACLE_MAX_FWD];
 	int nr_fwd;
 };

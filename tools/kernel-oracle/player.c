@@ -5,9 +5,10 @@
  * child) and prints the same lines as the engine (report.h).
  *
  *   player [--json] [--root DIR] [--cmd-timeout SECONDS] [--mode v1|v2]
- *          [--keep-going] FILE
+ *          [--keep-going] [--samples] FILE
  *
  * --mode overrides the scenario's machine line (as "memcg kernel --mode").
+ * --samples adds sample lines every 10 ms (player_sample.h), for plots.
  * --root is where the cgroup hierarchy is mounted (/sys/fs/cgroup):
  * cgroup2 with the memory controller enabled at the root, or for a
  * "mode=v1" scenario the v1 memory hierarchy. Data files are created in
@@ -46,6 +47,7 @@
 #include <unistd.h>
 
 #include "datafile.h"
+#include "player_sample.h"
 #include "player_task.h"
 #include "report.h"
 #include "scenario.h"
@@ -393,13 +395,15 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: player [--json] [--root DIR] "
 		"[--cmd-timeout SECONDS] [--mode v1|v2] [--keep-going] "
-		"FILE\n");
+		"[--samples] FILE\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	struct player p = { .root = "/sys/fs/cgroup", .timeout_ms = 120000 };
+	struct psample *ps = NULL;
+	bool samples = false;
 	struct scenario *s;
 	const char *file = NULL;
 	const char *mode = NULL;
@@ -412,6 +416,8 @@ int main(int argc, char **argv)
 			json = true;
 		else if (!strcmp(argv[i], "--keep-going"))
 			p.keep_going = true;
+		else if (!strcmp(argv[i], "--samples"))
+			samples = true;
 		else if (!strcmp(argv[i], "--root") && i + 1 < argc)
 			p.root = argv[++i];
 		else if (!strcmp(argv[i], "--mode") && i + 1 < argc)
@@ -455,9 +461,19 @@ int main(int argc, char **argv)
 	}
 	report_init(&p.rep, stdout, json);
 
-	for (size_t i = 0; i < s->nr_cmds; i++)
-		if (step(&p, &s->cmds[i]))
+	if (samples && psample_start(&ps, s, p.root, p.v1))
+		fprintf(stderr, "player: cannot sample: the plot will be "
+			"missing\n");
+	for (size_t i = 0; i < s->nr_cmds; i++) {
+		bool stop;
+
+		psample_command(ps, (int)i);
+		stop = step(&p, &s->cmds[i]);
+		psample_end(ps, (int)i, stdout);
+		if (stop)
 			break;
+	}
+	psample_stop(ps);
 
 	for (size_t i = 0; i < s->nr_tasks; i++)
 		ptask_kill(&p.tasks[i], false);

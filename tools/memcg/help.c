@@ -14,6 +14,10 @@ static const char summary[] =
 "                                      run it, plot every cgroup's memory\n"
 "       memcg kernel FILE [options]    run it on a real kernel under qemu\n"
 "       memcg compare FILE [options]   both, side by side\n"
+"       memcg sweep FILE --set A/memory.low=0..60M:10M --show OUTPUTS\n"
+"                                      run it over a range of values\n"
+"       memcg mount DIR [FILE] [options]\n"
+"                                      the cgroup tree as files at DIR\n"
 "       memcg help [COMMAND]           this, or one command's options\n"
 "       memcg --version\n"
 "\n"
@@ -87,7 +91,10 @@ static const char summary[] =
 "  --paths             print where the player, its scripts and the cache\n" \
 "                      are, and run nothing\n" \
 "  --keep-going        run on after a failed write, on both sides\n" \
-"  --seed N            the engine's CPU placement (compare)\n"
+"  --seed N            the engine's CPU placement (compare)\n" \
+"  --plot OUT          draw the kernel's timeline, sampled every 10 ms in\n" \
+"                      the VM (.svg or .html); compare: the engine's\n" \
+"                      (solid) and the kernel's (lighter) on one plot\n"
 
 static const char run_help[] =
 "usage: memcg run FILE [options]\n"
@@ -106,6 +113,12 @@ ENGINE_OPTIONS
 "                      diagnostics\n"
 "  --show-tree         print the cgroup tree after the run\n"
 "  --utf8              box-drawing characters in the tree\n"
+"  --top               a live table of the cgroups (current, swap, high,\n"
+"                      max, events): redrawn in place on a terminal, the\n"
+"                      run's lines after it; else a table every 10\n"
+"                      commands and at the end\n"
+"  --plot OUT          also draw the run's timeline, as memcg plot -o OUT\n"
+"                      (.svg, .html, or .samples: the samples as text)\n"
 MACHINE_OPTIONS
 HELP_OPTION
 ENGINE_EXIT;
@@ -127,15 +140,19 @@ HELP_OPTION
 ENGINE_EXIT;
 
 static const char plot_help[] =
-"usage: memcg plot FILE -o OUT.svg [options]\n"
+"usage: memcg plot FILE -o OUT.svg|OUT.html [options]\n"
 "\n"
-"Run a scenario on the engine, sampling every cgroup after each command,\n"
-"and draw memory.current, memory.swap.current, memory.high and\n"
-"memory.max of every cgroup as SVG, with markers where memory.events\n"
-"grow.\n"
+"Run a scenario on the engine, sampling every cgroup within each command\n"
+"(every 1 MiB a task charges, or 10 ms of the virtual clock) and where\n"
+"it ends, and draw every cgroup's memory.current and memory.swap.current\n"
+"as lines, memory.min, low, high and max dashed, markers with counts\n"
+"where memory.events low, high, max, oom and oom_kill grow, and a\n"
+"removed cgroup still charged until it is freed. OUT.html is a\n"
+"self-contained page that shows the values under the pointer.\n"
 "\n"
 "options:\n"
-"  -o, --output FILE   the SVG to write (\"-\": stdout); required\n"
+"  -o, --output FILE   .svg, .html (or .htm), or .samples (the samples as\n"
+"                      text lines); \"-\": SVG on stdout; required\n"
 ENGINE_OPTIONS
 MACHINE_OPTIONS
 HELP_OPTION
@@ -185,12 +202,72 @@ HELP_OPTION
 "     model\n"
 KERNEL_EXIT;
 
+/* memcg sweep (sweep.h) */
+static const char sweep_help[] =
+"usage: memcg sweep FILE (--set CG/FILE=VALUES | --seed VALUES)...\n"
+"                   --show CG/FILE[:KEY],... [options]\n"
+"       memcg sweep --merge SHARD... [--plot OUT.svg]\n"
+"\n"
+"Run a scenario once per value of one or two parameters, each run a\n"
+"worker process of its own, and print a table: a row per point, a column\n"
+"per parameter and per output, and the run's exit status. VALUES is\n"
+"LO..HI:STEP (sizes; --seed may leave out :STEP) or V1,V2,... A --set\n"
+"replaces the value of every \"write CG/FILE\" line of the scenario, or\n"
+"adds the write after the line \"mkdir CG\". The outputs are read after\n"
+"the scenario's last command (\"-\": none).\n"
+"\n"
+"options:\n"
+"  --set CG/FILE=VALUES  sweep the value written to CG/FILE\n"
+"  --seed VALUES       sweep the seed (CPU placement, as memcg run --seed)\n"
+"  --show OUTPUTS      CG/FILE or CG/FILE:KEY, comma separated\n"
+"  -j, --jobs N        workers at a time (default: the CPUs; 1 with\n"
+"                      --kernel)\n"
+"  --plot OUT.svg      plot the outputs against the first parameter\n"
+"  --kernel            each point on a real kernel under qemu (memcg\n"
+"                      kernel), not the engine\n"
+"  --keep-going        each run goes on after a failed write\n"
+"  --shard I/N         run the I-th of N disjoint parts of the points and\n"
+"                      write JSON Lines instead of the table\n"
+"  --merge             the arguments are shards' JSON Lines: print their\n"
+"                      table (and plot)\n"
+HELP_OPTION
+"\n"
+"exit status:\n"
+"  0  every point's run exited 0\n"
+"  1  a point's expect or write failed\n"
+"  2  bad usage, a malformed scenario or range, an unknown file, shards\n"
+"     of different sweeps or missing points\n"
+"  3  a kernel point or a worker failed\n";
+static const char mount_help[] =
+"usage: memcg mount DIR [FILE] [options]\n"
+"\n"
+"Mount the engine's cgroup tree at DIR with FUSE, laid out as the\n"
+"kernel's cgroupfs (v1 or v2): mkdir, rmdir, ls, cat, echo VALUE > FILE\n"
+"and poll() on memory.events, with the kernel's errno for each failure.\n"
+"With a scenario FILE the tree shows its state while it runs, and its\n"
+"lines are printed as run prints them. The tree stays mounted after the\n"
+"last command, until fusermount3 -u DIR, SIGINT (Ctrl-C), SIGTERM or\n"
+"SIGHUP, which unmount and exit (during a command: when it is over).\n"
+"\n"
+"options:\n"
+"  --pause             stop before each command until Enter on standard\n"
+"                      input or SIGUSR1 (kill -USR1 PID)\n"
+ENGINE_OPTIONS
+MACHINE_OPTIONS
+HELP_OPTION
+"\n"
+"exit status:\n"
+"  0  unmounted, every expect held and every write succeeded so far\n"
+"  1  an expect or a write failed\n"
+"  2  bad usage, a malformed scenario, a machine the engine does not\n"
+"     model, or DIR missing, not a directory or busy (nothing mounted)\n";
+
 static const char help_help[] =
 "usage: memcg help [COMMAND]\n"
 "       memcg COMMAND --help\n"
 "\n"
 "Print the summary of every command, or the usage, options and exit\n"
-"status of one: run, tree, plot, kernel, compare, help.\n";
+"status of one: run, tree, plot, kernel, compare, sweep, mount, help.\n";
 
 static const struct {
 	const char *name;
@@ -201,6 +278,8 @@ static const struct {
 	{ "plot", plot_help },
 	{ "kernel", kernel_help },
 	{ "compare", compare_help },
+	{ "sweep", sweep_help },
+	{ "mount", mount_help },
 	{ "help", help_help },
 };
 

@@ -21,19 +21,26 @@
 #include "plot.h"
 #include "run.h"
 #include "scenario.h"
+#include "sweep.h"
+#include "top.h"
 #include "tree.h"
 
 #ifdef MEMCG_HAVE_ORACLE
 #include "oracle.h"
+#endif
+#ifdef MEMCG_HAVE_FUSE
+#include "mount.h"
 #endif
 
 struct cli {
 	const char *cmd;
 	const char *file;
 	const char *output;
+	const char *plot;	/* run --plot OUT */
 	struct run_opts run;
 	bool show_tree;
 	bool utf8;
+	bool top;		/* --top: the live view (top.h) */
 	/* machine overrides */
 	unsigned given;
 	struct scn_machine m;
@@ -64,6 +71,8 @@ static int usage_error(const char *cmd, const char *fmt, ...)
 enum opt_id {
 	OPT_SEED, OPT_MEMORY, OPT_SWAP, OPT_CPUS, OPT_MODE, OPT_POLICY,
 	OPT_OUTPUT, OPT_JSON, OPT_SHOW_TREE, OPT_UTF8, OPT_KEEP_GOING, OPT_TAP,
+	OPT_TOP,
+	OPT_PLOT,
 };
 
 static const struct opt {
@@ -85,6 +94,8 @@ static const struct opt {
 	{ "--show-tree", NULL, OPT_SHOW_TREE, false, FOR_RUN },
 	{ "--utf8", NULL, OPT_UTF8, false, FOR_RUN | FOR_TREE },
 	{ "--keep-going", NULL, OPT_KEEP_GOING, false, FOR_ENGINE },
+	{ "--top", NULL, OPT_TOP, false, FOR_RUN },
+	{ "--plot", NULL, OPT_PLOT, true, FOR_RUN },
 };
 
 static unsigned cmd_bit(const char *cmd)
@@ -186,6 +197,12 @@ static int set_opt(struct cli *c, const struct opt *o, const char *a,
 	case OPT_TAP:
 		c->run.tap = true;
 		break;
+	case OPT_TOP:
+		c->top = true;
+		break;
+	case OPT_PLOT:
+		c->plot = v;
+		break;
 	}
 	(void)a;
 	return 0;
@@ -228,6 +245,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 	if (!c->file)
 		return usage_error(c->cmd, "which scenario file? (memcg %s "
 				   "--help)", c->cmd);
+	if (c->top && (c->run.json || c->run.tap))
+		return usage_error(c->cmd, "--top draws a table: not with %s",
+				   c->run.json ? "--json" : "--tap");
 	if (c->run.tap && (c->run.json || c->show_tree))
 		return usage_error(c->cmd, "--tap is the output: not with %s",
 				   c->run.json ? "--json" : "--show-tree");
@@ -276,31 +296,52 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	char *tap = NULL;
 	size_t tap_len = 0;
 	FILE *out = tree ? NULL : stdout;
+	/* KTAP's plan comes first, and --top redraws the terminal: the
+	 * run's lines wait in memory */
+	bool held = c->run.tap || (c->top && top_wants_tty(stdout));
+	struct plot_out plot;
 	struct run *r;
-	int err, ret;
+	int err, ret, plot_err;
 
-	/* KTAP's plan comes first: the run's lines wait in memory */
-	if (c->run.tap) {
+	if (held) {
 		out = open_memstream(&tap, &tap_len);
 		if (!out) {
 			fprintf(stderr, "memcg: %s\n", strerror(errno));
 			return MEMCG_EXIT_USAGE;
 		}
 	}
-	err = run_create(s, &c->run, out, &r);
-	if (err) {
-		if (c->run.tap) {
+	if (c->plot && plot_open(&plot, c->cmd, c->plot)) {
+		if (held) {
 			fclose(out);
 			free(tap);
 		}
+		return MEMCG_EXIT_USAGE;
+	}
+	err = run_create(s, &c->run, out, &r);
+	if (err) {
+		if (held) {
+			fclose(out);
+			free(tap);
+		}
+		if (c->plot)
+			plot_out_abort(&plot);
 		run_create_error(s, err);
 		return MEMCG_EXIT_USAGE;
 	}
-	run_all(r);
+	if (c->plot) {
+		plot_err = plot_run(r, &plot);
+	} else {
+		top_run_all(r, s, c->top, stdout);
+		plot_err = 0;
+	}
 	if (c->run.tap) {
 		fclose(out);
 		report_tap_finish(run_report(r), stdout, tap, tap_len, s,
 				  run_stopped_at(r));
+		free(tap);
+	} else if (held) {
+		fclose(out);
+		fwrite(tap, 1, tap_len, stdout);	/* after --top's table */
 		free(tap);
 	}
 	if (tree || c->show_tree)
@@ -308,23 +349,30 @@ static int cmd_run(const struct cli *c, const struct scenario *s, bool tree)
 	ret = run_exit_code(r);
 	run_summary(c, s, r);
 	run_destroy(r);
+	if (plot_err) {
+		char esc[4096];
+
+		fprintf(stderr, "memcg %s: %s: %s\n", c->cmd,
+			scn_escape(c->plot, esc, sizeof(esc)), errname(plot_err));
+		return MEMCG_EXIT_USAGE;
+	}
 	return ret;
 }
 
 static int cmd_plot(const struct cli *c, const struct scenario *s)
 {
+	char esc[4096];
 	int ret;
 
 	if (!c->output)
-		return usage_error(c->cmd, "-o OUT.svg is required");
+		return usage_error(c->cmd, "-o OUT.svg (or OUT.html) is "
+				   "required");
 	ret = plot_scenario(s, &c->run, c->output);
-	if (ret < 0) {
-		fprintf(stderr, "memcg plot: %s: %s\n", c->output,
-			errname(ret));
-		return MEMCG_EXIT_USAGE;
-	}
+	if (ret < 0)
+		return MEMCG_EXIT_USAGE;	/* plot_scenario() said why */
 	if (strcmp(c->output, "-"))
-		fprintf(stderr, "memcg plot: wrote %s\n", c->output);
+		fprintf(stderr, "memcg plot: wrote %s\n",
+			scn_escape(c->output, esc, sizeof(esc)));
 	return ret;
 }
 
@@ -338,6 +386,20 @@ static int oracle(const char *cmd, int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	fprintf(stderr, "memcg %s: not built\n", cmd);
+	return MEMCG_EXIT_USAGE;
+#endif
+}
+
+/* memcg mount: mount.c, when libmemcg-fuse is built */
+static int fuse_mount_cmd(int argc, char **argv)
+{
+#ifdef MEMCG_HAVE_FUSE
+	return mount_main(argc - 1, argv + 1);
+#else
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "memcg mount: not built (libfuse3-dev, "
+		"-DMEMCG_BUILD_FUSE=ON)\n");
 	return MEMCG_EXIT_USAGE;
 #endif
 }
@@ -366,8 +428,8 @@ static int help(int argc, char **argv)
 					   "'%s'", argv[3]);
 		if (!help_command(argv[2], stdout))
 			return usage_error("help", "no command '%s' (run, tree, "
-					   "plot, kernel, compare, help)",
-					   argv[2]);
+					   "plot, kernel, compare, sweep, "
+					   "mount, help)", argv[2]);
 		return MEMCG_EXIT_OK;
 	}
 	if (!help_is_command(cmd))
@@ -416,6 +478,10 @@ static int dispatch(int argc, char **argv)
 	c.cmd = argv[1];
 	if (!strcmp(c.cmd, "kernel") || !strcmp(c.cmd, "compare"))
 		return oracle(c.cmd, argc, argv);
+	if (!strcmp(c.cmd, "sweep"))
+		return sweep_main(argc - 1, argv + 1);
+	if (!strcmp(c.cmd, "mount"))
+		return fuse_mount_cmd(argc, argv);
 	if (strcmp(c.cmd, "run") && strcmp(c.cmd, "tree") &&
 	    strcmp(c.cmd, "plot")) {
 		if (c.cmd[0] == '-')

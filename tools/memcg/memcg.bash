@@ -8,12 +8,12 @@
 _memcg()
 {
 	local cur=${COMP_WORDS[COMP_CWORD]} prev= cmd=${COMP_WORDS[1]:-}
-	local cmds="run tree plot kernel compare help"
+	local cmds="run tree plot kernel compare sweep mount help"
 	local machine="--memory --swap --cpus --mode --policy"
 	local engine="--seed --keep-going $machine --help"
 	local oracle="--json --kernel --lru-gen --thp --repeat --timeout
 		--cmd-timeout --accel --console --keep --paths --keep-going
-		--seed $machine --help"
+		--seed --plot $machine --help"
 	local opts
 
 	((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
@@ -46,21 +46,24 @@ _memcg()
 	--accel)
 		mapfile -t COMPREPLY < <(compgen -W "kvm tcg" -- "$cur")
 		return ;;
-	-o | --output)
+	-o | --output | --plot)
 		compopt -o filenames 2>/dev/null
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--seed | --memory | --swap | --cpus | --repeat | --timeout | \
-	--cmd-timeout | --tolerance)
+	--cmd-timeout | --tolerance | -j | --jobs | --shard | --set | --show)
 		COMPREPLY=()	# a number or a size: nothing to offer
 		return ;;
 	esac
 	case $cmd in
-	run) opts="$engine --json --tap --show-tree --utf8" ;;
+	run) opts="$engine --json --tap --show-tree --utf8 --top --plot" ;;
 	tree) opts="$engine --json --utf8" ;;
 	plot) opts="$engine -o --output" ;;
 	kernel) opts="$oracle" ;;
 	compare) opts="$oracle --tolerance --tap" ;;
+	sweep) opts="--set --seed --show -j --jobs --plot --kernel --keep-going
+		--shard --merge --help" ;;
+	mount) opts="$engine --pause" ;;
 	help)
 		((COMP_CWORD == 2)) &&
 			mapfile -t COMPREPLY < <(compgen -W "$cmds" -- "$cur")
@@ -73,7 +76,8 @@ _memcg()
 		mapfile -t COMPREPLY < <(compgen -W "$opts" -- "$cur")
 		return
 	fi
-	# the scenario: *.scn files, and directories to reach them
+	# the scenario: *.scn files, and directories to reach them (and
+	# mount's DIR)
 	compopt -o filenames 2>/dev/null
 	mapfile -t COMPREPLY < <(compgen -f -X '!*.scn' -- "$cur"; compgen -d -- "$cur")
 }

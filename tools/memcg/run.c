@@ -96,6 +96,10 @@ void run_create_error(const struct scenario *s, int err)
 		fprintf(stderr, "memcg: %s:%d: reclaim=mglru with kernel=6.1: "
 			"the engine models 6.12's MGLRU only; add kernel=6.12\n",
 			s->filename, m->line);
+	} else if (m->line) {	/* sizes the engine cannot hold, mostly */
+		fprintf(stderr, "memcg: %s:%d: cannot create the engine for "
+			"this machine: %s\n", s->filename, m->line,
+			errname(err));
 	} else {
 		fprintf(stderr, "memcg: %s: cannot create the engine for its "
 			"machine: %s\n", s->filename, errname(err));
@@ -441,6 +445,12 @@ void run_all(struct run *r)
 size_t run_next_index(const struct run *r)
 {
 	return r->next;
+}
+
+/** run_scenario - the run's scenario */
+const struct scenario *run_scenario(const struct run *r)
+{
+	return r->s;
 }
 
 /** run_engine - the run's engine (for tree and plot) */

@@ -85,6 +85,9 @@ void run_all(struct run *r);
 /** run_next_index - the index of the next command (== nr_cmds at the end) */
 size_t run_next_index(const struct run *r);
 
+/** run_scenario - the run's scenario */
+const struct scenario *run_scenario(const struct run *r);
+
 /** run_engine - the run's engine (for tree and plot) */
 struct memcg_engine *run_engine(struct run *r);
 

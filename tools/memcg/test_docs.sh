@@ -56,7 +56,7 @@ same_words() {
 }
 
 # 1. Options: help page = completion, and each in memcg(1).
-for cmd in run tree plot kernel compare; do
+for cmd in run tree plot kernel compare sweep mount; do
 	"$MEMCG" help "$cmd" >"$TMP/help" || fail "memcg help $cmd"
 	opts=$(sed -n 's/^  \(-[a-z]\), \(--[a-z0-9-]*\).*/\1 \2/p; s/^  \(--[a-z0-9-]*\).*/\1/p' \
 		"$TMP/help" | tr '\n' ' ')
@@ -66,7 +66,11 @@ for cmd in run tree plot kernel compare; do
 		[[ $o == -h ]] && continue
 		in_doc "$MAN1" "*$o*"
 	done
-	in_doc "$MAN1" "*memcg $cmd* _FILE_"
+	if [[ $cmd == mount ]]; then
+		in_doc "$MAN1" "*memcg mount* _DIR_ [_FILE_]"
+	else
+		in_doc "$MAN1" "*memcg $cmd* _FILE_"
+	fi
 	# the oracle's README lists every option of kernel and compare
 	if [[ $cmd == kernel || $cmd == compare ]]; then
 		for o in $opts; do
@@ -84,7 +88,7 @@ in_doc "$SRC/tools/kernel-oracle/README.md" "| 6.12 (\`--kernel 6.12\`"
 
 # 2. The completion's other answers.
 same_words "memcg <TAB>" "$(complete_words memcg '' | tr '\n' ' ')" \
-	"run tree plot kernel compare help --help --version"
+	"run tree plot kernel compare sweep mount help --help --version"
 same_words "memcg help k<TAB>" "$(complete_words memcg help k | tr '\n' ' ')" "kernel"
 same_words "--mode" "$(complete_words memcg run x.scn --mode '' | tr '\n' ' ')" "v1 v2"
 same_words "--mode=v" "$(complete_words memcg run --mode = v | tr '\n' ' ')" "v1 v2"
@@ -104,7 +108,7 @@ same_words "-o" "$(cd "$TMP/files" && complete_words memcg plot a.scn -o b | tr 
 	"b.txt"
 
 # 3. Commands and exit statuses in memcg(1).
-for cmd in run tree plot kernel compare help; do
+for cmd in run tree plot kernel compare sweep mount help; do
 	in_doc "$MAN1" "*$cmd*"
 done
 for st in 0 1 2 3; do

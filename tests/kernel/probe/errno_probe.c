@@ -8,11 +8,12 @@
  *   MEMCG_ORACLE_PLAYER=build/tests/errno-probe memcg kernel \
  *       tests/kernel/probe/errno_probe.scn [--kernel 6.12] [--mode v1]
  *
- * It takes the player's arguments (--root DIR, --mode v1|v2; the rest and
+ * (scripts/errno-kernel.sh does it for each kernel and mode). It takes the player's arguments (--root DIR, --mode v1|v2; the rest and
  * the scenario are ignored), runs the rows of that mode, each on a fresh
  * hierarchy, and prints "ok ROW" or "FAIL ROW: got X, want Y" against the
  * column of the kernel it runs on (/proc/sys/kernel/osrelease), so the
- * oracle counts failures as failed expects.
+ * oracle counts failures as failed expects, then "# errno-probe: N rows,
+ * F failed". Paths go below the root's directory fd (row_at()).
  *
  *   errno-probe --markdown    the rows as docs/ERRNO.md's table, on the host
  *
@@ -45,6 +46,7 @@ struct probe {
 	const char *root;
 	bool v1;
 	bool k612;
+	int rootfd;		/* the root's directory, for row_at() */
 	unsigned failed;
 };
 
@@ -55,31 +57,57 @@ static void join(const struct probe *p, const char *path, const char *file,
 		 file ? file : "");
 }
 
-/* Remove every cgroup below @dir, children first. */
-static void clean(const char *dir)
+/*
+ * Where a row's path goes: below the root's directory fd, as the engine's
+ * API takes paths below the root, so that PATH_MAX counts the same bytes;
+ * "" and paths from "/" through the mount point's path ("/sys/fs/cgroup//A").
+ */
+static int row_at(const struct probe *p, const char *path, const char *file,
+		  char *out, size_t size)
 {
-	char sub[8192];
+	if (!*path || *path == '/') {
+		join(p, path, file, out, size);
+		return AT_FDCWD;
+	}
+	snprintf(out, size, "%s%s%s", path, file ? "/" : "", file ? file : "");
+	return p->rootfd;
+}
+
+/* Remove every cgroup below the directory @dirfd, children first. */
+static void clean_at(int dirfd)
+{
 	struct dirent *d;
-	DIR *dp = opendir(dir);
+	DIR *dp = fdopendir(dup(dirfd));
 
 	if (!dp)
 		return;
+	rewinddir(dp);		/* the dup shares the offset of earlier calls */
 	while ((d = readdir(dp))) {
+		int sub;
+
 		if (d->d_type != DT_DIR || !strcmp(d->d_name, ".") ||
 		    !strcmp(d->d_name, ".."))
 			continue;
-		snprintf(sub, sizeof(sub), "%s/%s", dir, d->d_name);
-		clean(sub);
-		if (rmdir(sub))
-			fprintf(stderr, "errno-probe: rmdir %s: %s\n", sub,
-				strerror(errno));
+		sub = openat(dirfd, d->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (sub >= 0) {
+			clean_at(sub);
+			close(sub);
+		}
+		if (unlinkat(dirfd, d->d_name, AT_REMOVEDIR))
+			fprintf(stderr, "errno-probe: rmdir %.64s: %s\n",
+				d->d_name, strerror(errno));
 	}
 	closedir(dp);
 }
 
-static int write_buf(const char *path, const char *buf, size_t len)
+static void clean(const struct probe *p)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+	clean_at(p->rootfd);
+}
+
+static int write_at(int dirfd, const char *path, const char *buf, size_t len)
+{
+	int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC), err = 0;
 
 	if (fd < 0)
 		return -errno;
@@ -89,10 +117,15 @@ static int write_buf(const char *path, const char *buf, size_t len)
 	return err;
 }
 
-/* The first bytes of @path into @buf, NUL-terminated. */
-static int read_buf(const char *path, char *buf, size_t size)
+static int write_buf(const char *path, const char *buf, size_t len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return write_at(AT_FDCWD, path, buf, len);
+}
+
+/* The first bytes of @path into @buf, NUL-terminated. */
+static int read_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
 	ssize_t n;
 
 	buf[0] = '\0';
@@ -130,22 +163,20 @@ static int fixture(const struct probe *p, const struct errno_row *r)
 static int run_op(const struct probe *p, const struct errno_row *r)
 {
 	char path[8192], buf[8192];
-	int ret;
+	int dirfd = row_at(p, r->path, r->file, path, sizeof(path));
 
-	join(p, r->path, r->file, path, sizeof(path));
 	switch (r->op) {
 	case ERRNO_OP_WRITE:
 		if (r->value)
-			return write_buf(path, r->value, r->len);
+			return write_at(dirfd, path, r->value, r->len);
 		memset(buf, '0', r->len);
-		return write_buf(path, buf, r->len);
+		return write_at(dirfd, path, buf, r->len);
 	case ERRNO_OP_READ:
-		return read_buf(path, buf, sizeof(buf));
+		return read_at(dirfd, path, buf, sizeof(buf));
 	case ERRNO_OP_MKDIR:
-		return mkdir(path, 0755) ? -errno : 0;
+		return mkdirat(dirfd, path, 0755) ? -errno : 0;
 	case ERRNO_OP_RMDIR:
-		ret = rmdir(path) ? -errno : 0;
-		return ret;
+		return unlinkat(dirfd, path, AT_REMOVEDIR) ? -errno : 0;
 	}
 	return -EINVAL;
 }
@@ -160,12 +191,13 @@ static bool check_show(const struct probe *p, const struct errno_row *r,
 	if (!r->show)
 		return true;
 	if (r->op == ERRNO_OP_MKDIR) {
-		join(p, r->show, NULL, path, sizeof(path));
-		snprintf(got, size, "no directory %s", r->show);
-		return !stat(path, &st) && S_ISDIR(st.st_mode);
+		int dirfd = row_at(p, r->show, NULL, path, sizeof(path));
+
+		snprintf(got, size, "no directory %.64s", r->show);
+		return !fstatat(dirfd, path, &st, 0) && S_ISDIR(st.st_mode);
 	}
-	join(p, r->path, r->file, path, sizeof(path));
-	read_buf(path, got, size);
+	read_at(row_at(p, r->path, r->file, path, sizeof(path)), path, got,
+		size);
 	return !strcmp(got, r->show);
 }
 
@@ -175,7 +207,7 @@ static void probe_row(struct probe *p, const struct errno_row *r)
 	char label[600], shown[8192], esc[300];
 
 	errno_row_label(r, label, sizeof(label));
-	clean(p->root);
+	clean(p);
 	got = fixture(p, r);
 	if (!got && r->pre_file) {
 		join(p, r->pre_path ? r->pre_path : r->path, r->pre_file,
@@ -200,7 +232,7 @@ static void probe_row(struct probe *p, const struct errno_row *r)
 		printf("ok %s: %s\n", label, res_name(got));
 	}
 	fflush(stdout);
-	clean(p->root);
+	clean(p);
 }
 
 static bool kernel_is_612(void)
@@ -238,7 +270,7 @@ static void list_files(const struct probe *p)
 	struct errno_row r = { .fix = ERRNO_FIX_AB };
 	char path[8192];
 
-	clean(p->root);
+	clean(p);
 	if (fixture(p, &r))
 		return;
 	list_dir("root", p->root);
@@ -246,7 +278,7 @@ static void list_files(const struct probe *p)
 	list_dir("A", path);
 	join(p, "A/B", NULL, path, sizeof(path));
 	list_dir("A/B", path);
-	clean(p->root);
+	clean(p);
 }
 
 /* --- the table for docs/ERRNO.md --- */
@@ -341,6 +373,11 @@ int main(int argc, char **argv)
 			i++;
 	}
 	p.k612 = kernel_is_612();
+	p.rootfd = open(p.root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p.rootfd < 0) {
+		printf("FAIL open %s: %s\n", p.root, strerror(errno));
+		return 1;
+	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	list_files(&p);
 	for (unsigned i = 0; i < ERRNO_NR_ROWS; i++) {

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A string-to-index table for the scenario parser: open addressing,
- * FNV-1a, doubling at half full. Keys are borrowed: the caller keeps
- * them alive and unchanged while they are in the table.
+ * A string-to-index table: open addressing, FNV-1a, doubling at half
+ * full. Keys are borrowed: the caller keeps them alive and unchanged
+ * while they are in the table. Used by the scenario parser (names of
+ * tasks and cgroups) and the simulator (tasks by name); not thread-safe.
  */
-#ifndef MEMCG_TOOLS_STRTAB_H
-#define MEMCG_TOOLS_STRTAB_H
+#ifndef MEMCG_LIB_STRTAB_H
+#define MEMCG_LIB_STRTAB_H
 
 #include <stddef.h>
 
@@ -35,6 +36,7 @@ int strtab_get(const struct strtab *t, const char *key);
  */
 int strtab_put(struct strtab *t, const char *key, int val);
 
+/** strtab_free - free the table (not the keys); it is empty after */
 void strtab_free(struct strtab *t);
 
-#endif /* MEMCG_TOOLS_STRTAB_H */
+#endif /* MEMCG_LIB_STRTAB_H */
