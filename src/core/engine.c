@@ -142,6 +142,7 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	err = check_config(cfg);
 	if (err)
 		return err;
+	memcg_rcu_fork_init();
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;

@@ -423,6 +423,9 @@ static inline bool folio_of_engine(const struct memcg_engine *e,
 /* release.c: report a misused void entry point (the call does nothing) */
 void memcg_folio_misuse(const char *fn, const struct folio *folio);
 
+/* rcu_fork.c */
+void memcg_rcu_fork_init(void);
+
 /* css_ref.c: references; every pointer to a cgroup holds one. */
 void css_ref_init(struct mem_cgroup *memcg);
 void css_get(struct mem_cgroup *memcg);
