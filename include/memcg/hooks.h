@@ -27,8 +27,11 @@ extern "C" {
 /* --- the clock --- */
 
 /**
- * struct memcg_clock_ops - a clock for throttling and pressure
- * @now_ns: monotonic time in nanoseconds
+ * struct memcg_clock_ops - a clock for throttling, pressure and the
+ * periodic statistics flush
+ * @now_ns: monotonic time in nanoseconds; called on the charge path too
+ *          (once per stock refill), so it must not take a lock the
+ *          charging thread may hold
  * @sleep_ns: let @ns pass for the calling thread (a virtual clock advances)
  */
 struct memcg_clock_ops {

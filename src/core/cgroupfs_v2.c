@@ -439,6 +439,9 @@ static size_t memory_stat_items(const struct memory_stat *st,
 		items[0] = MEMCG_SLAB_RECLAIMABLE;
 		items[1] = MEMCG_SLAB_UNRECLAIMABLE;
 		return 2;
+	case STAT_LRU:
+		items[0] = (enum memcg_stat_item)(MEMCG_LRU_BASE + st->idx);
+		return 1;
 	}
 	return 0;
 }
@@ -471,8 +474,7 @@ static void memory_stat_show(struct memcg_file *f, struct seqbuf *s)
 			n += 2;
 			break;
 		case STAT_LRU:
-			v = lruvec_page_state(f->memcg, (enum lru_list)st->idx) *
-			    (long)MEMCG_PAGE_SIZE;
+			v = val[n++] * (long)MEMCG_PAGE_SIZE;
 			break;
 		default:	/* STAT_ZERO */
 			v = 0;

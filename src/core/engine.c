@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "core/memcontrol.h"
+#include "core/rstat.h"
 #include "mm/lru_gen_memcg.h"
 #include "mm/swapfile.h"
 #include "mm/oom.h"
@@ -114,6 +115,7 @@ static void engine_free(struct memcg_engine *e)
 	free(e->slots);
 	free(e->ids);
 	free(e->id_bitmap);
+	memcg_rstat_exit(e);
 	lru_gen_memcg_destroy(e);
 	pthread_mutex_destroy(&e->cgroup_mutex);
 	pthread_mutex_destroy(&e->drain_mutex);
@@ -140,6 +142,7 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 	err = check_config(cfg);
 	if (err)
 		return err;
+	memcg_rcu_fork_init();
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return -ENOMEM;
@@ -169,6 +172,8 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 				 sizeof(struct folio);
 		err = engine_alloc_tables(e);
 	}
+	if (!err)
+		err = memcg_rstat_init(e);
 	if (!err && !(e->root = mem_cgroup_alloc_root(e)))
 		err = -ENOMEM;
 	if (err) {

@@ -3,15 +3,16 @@
  * Statistics (memory.stat) and events (memory.events).
  *
  * Stats are per-CPU sums, updated under the CPU's lock with no atomic
- * instruction, or on a shared atomic when that lock is busy. Reads add
- * up every CPU, and for hierarchical values every descendant, so they are
- * exact when nothing is changing and may lag by in-flight updates
- * otherwise (the kernel's are approximate too: rstat flushes lag). A
- * reader of many items sums them all in one walk (memcg_page_state_many).
+ * instruction, or on a shared atomic when that lock is busy; each update
+ * tells rstat (rstat.h), which flushes them into hierarchical sums. A
+ * cgroup's own value adds up its CPUs (memcg_page_state_local(), exact);
+ * a hierarchical value is a flush of what changed in the subtree, then a
+ * read of the sums (memcg_page_state()).
  */
 #include "core/cgroup.h"
 #include "core/memcontrol.h"
 #include "core/memcg_walk.h"
+#include "core/rstat.h"
 
 /**
  * mod_memcg_state_local - add @val to a stat, holding @cpu's lock
@@ -24,6 +25,15 @@ void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
 			   enum memcg_stat_item idx, long val)
 {
 	local_add(&memcg->pcpu[cpu].stat[idx], val);
+	memcg_rstat_updated(memcg, cpu, val);
+}
+
+/* The shared slot: a seq_cst add, paired with the flusher's (rstat.c). */
+static void mod_memcg_state_shared(struct mem_cgroup *memcg,
+				   enum memcg_stat_item idx, long val)
+{
+	atomic_fetch_add(&memcg->stat_shared[idx], val);
+	memcg_rstat_updated_shared(memcg, val);
 }
 
 /**
@@ -43,17 +53,7 @@ void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx,
 		memcg_cpu_unlock(e, cpu);
 		return;
 	}
-	atomic_fetch_add_explicit(&memcg->stat_shared[idx], val,
-				  memory_order_relaxed);
-}
-
-static void mod_state(struct mem_cgroup *memcg, int cpu,
-		      enum memcg_stat_item idx, long val)
-{
-	if (cpu >= 0)
-		mod_memcg_state_local(memcg, (unsigned)cpu, idx, val);
-	else
-		mod_memcg_state(memcg, idx, val);
+	mod_memcg_state_shared(memcg, idx, val);
 }
 
 /**
@@ -70,8 +70,50 @@ void memcg_stat_folio(struct mem_cgroup *memcg, int cpu,
 	long nr = folio_nr_pages(folio) * sign;
 	int i, n = folio_stat_items(folio, items);
 
+	if (cpu < 0) {
+		for (i = 0; i < n; i++)
+			mod_memcg_state(memcg, items[i], nr);
+		return;
+	}
 	for (i = 0; i < n; i++)
-		mod_state(memcg, cpu, items[i], nr);
+		local_add(&memcg->pcpu[cpu].stat[items[i]], nr);
+	memcg_rstat_updated(memcg, (unsigned)cpu, nr * n);
+}
+
+/**
+ * memcg_stat_folio_charge - a charged folio's items and pgpgin, with one
+ * rstat update for all of them
+ * @memcg: cgroup
+ * @cpu: CPU whose lock the caller holds
+ * @folio: folio
+ */
+void memcg_stat_folio_charge(struct mem_cgroup *memcg, unsigned cpu,
+			     const struct folio *folio)
+{
+	enum memcg_stat_item items[FOLIO_MAX_STAT_ITEMS];
+	atomic_long *stat = memcg->pcpu[cpu].stat;
+	long nr = folio_nr_pages(folio);
+	int i, n = folio_stat_items(folio, items);
+
+	for (i = 0; i < n; i++)
+		local_add(&stat[items[i]], nr);
+	local_add(&stat[MEMCG_PGPGIN], 1);
+	memcg_rstat_updated(memcg, cpu, nr * n + 1);
+}
+
+/**
+ * memcg_lru_size_stat - count a change of an LRU list's size in the
+ * list's memory.stat item (the kernel's update_lru_size())
+ * @lruvec: a cgroup's lists, lock held
+ * @lru: list
+ * @nr: pages added (negative: removed)
+ */
+void memcg_lru_size_stat(struct lruvec *lruvec, enum lru_list lru, long nr)
+{
+	struct mem_cgroup *memcg = caa_container_of(lruvec, struct mem_cgroup,
+						    lruvec);
+
+	mod_memcg_state(memcg, (enum memcg_stat_item)(MEMCG_LRU_BASE + lru), nr);
 }
 
 /*
@@ -110,32 +152,17 @@ long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx)
 	return sum;
 }
 
-/* Call with rcu_read_lock held. */
-static void page_state_subtree_add(struct mem_cgroup *root,
-				   const enum memcg_stat_item *items, size_t nr,
-				   long *out)
-{
-	struct mem_cgroup *memcg;
-	size_t i;
-
-	memcg_for_each_descendant_pre(memcg, root) {
-		page_state_local_add(memcg, items, nr, out);
-		for (i = 0; i < nr; i++)
-			out[i] += atomic_load_explicit(&memcg->stat_dead[items[i]],
-						       memory_order_relaxed);
-	}
-}
-
 /**
- * memcg_page_state_many - stats of @memcg and its descendants, in one walk
- * @memcg: cgroup
- * @items: the items to sum
+ * memcg_page_state_many - stats of @memcg and its descendants
+ * @memcg: cgroup; call with no CPU area lock held
+ * @items: the items to read
  * @nr: how many
  * @out: receives @nr sums, out[i] for items[i]
  *
- * Each cgroup of the subtree is visited once and each of its per-CPU areas
- * read once for all the items, where @nr calls of memcg_page_state() would
- * walk the subtree @nr times. The sums are those memcg_page_state() gives.
+ * One flush for all the items (memcg_stats_flush_for_read()), then a read
+ * of the flushed sums: the cost is the changed cgroups', not the
+ * subtree's. Released descendants are in the sums: their last flush
+ * handed them to their parents.
  */
 void memcg_page_state_many(struct mem_cgroup *memcg,
 			   const enum memcg_stat_item *items, size_t nr,
@@ -143,11 +170,10 @@ void memcg_page_state_many(struct mem_cgroup *memcg,
 {
 	size_t i;
 
+	memcg_stats_flush_for_read(memcg);
 	for (i = 0; i < nr; i++)
-		out[i] = 0;
-	rcu_read_lock();
-	page_state_subtree_add(memcg, items, nr, out);
-	rcu_read_unlock();
+		out[i] = atomic_load_explicit(&memcg->vmstats->state[items[i]],
+					      memory_order_relaxed);
 }
 
 /**
@@ -167,12 +193,16 @@ long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx)
  * memcg_stat_fold_dead - hand a released cgroup's stats to its parent
  * @memcg: cgroup being unlinked; call with cgroup_mutex held
  *
- * A reader summing the tree at this moment may count the values twice or
- * not at all; stats are allowed to lag (see the top of this file).
+ * Its last flush hands its deltas to the parent's hierarchical sums; its
+ * own values, and those its released descendants left it, go to the
+ * parent's stat_dead for the readers of one level's exact values
+ * (objcg.c's kernel charge left at release).
  */
 void memcg_stat_fold_dead(struct mem_cgroup *memcg)
 {
 	int i;
+
+	css_rstat_flush_released(memcg);
 
 	for (i = 0; i < MEMCG_NR_STAT; i++)
 		atomic_fetch_add(&memcg->parent->stat_dead[i],

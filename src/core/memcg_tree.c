@@ -24,6 +24,7 @@
 #include "core/memcg_path.h"
 #include "core/memcontrol.h"
 #include "core/memcg_walk.h"
+#include "core/rstat.h"
 #include "mm/lru_gen.h"
 #include "mm/lru_gen_memcg.h"
 #include "mm/shrinker.h"
@@ -106,6 +107,7 @@ static void mem_cgroup_free(struct mem_cgroup *memcg)
 	lruvec_destroy(&memcg->lruvec);
 	pthread_mutex_destroy(&memcg->peaks_lock);
 	memcg_names_free(memcg);
+	memcg_rstat_free(memcg);
 	free(memcg->pcpu);
 	free(memcg->name);
 	free(memcg);
@@ -158,6 +160,9 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	if (!memcg->pcpu || !memcg->name)
 		goto out_free;
 	memset(memcg->pcpu, 0, e->nr_cpus * sizeof(*memcg->pcpu));
+	err = memcg_rstat_alloc(memcg);
+	if (err)
+		goto out_free;
 	err = memcg_slot_alloc(e, memcg);
 	if (err)
 		goto out_free;
@@ -193,6 +198,7 @@ out_id:
 out_slot:
 	memcg_slot_free(e, memcg);
 out_free:
+	memcg_rstat_free(memcg);
 	free(memcg->pcpu);
 	free(memcg->name);
 	free(memcg);

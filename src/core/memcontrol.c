@@ -17,10 +17,12 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/objcg.h"
 #include "core/psi.h"
+#include "core/rstat.h"
 #include "core/stock.h"
 #include "mm/oom.h"
 
@@ -92,6 +94,7 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 
 	if (mem_cgroup_is_root(memcg))
 		return 0;
+	memcg_rstat_periodic(memcg->engine);
 	goto charge;
 retry:
 	if (consume_stock(memcg, nr))
@@ -191,8 +194,7 @@ static bool charge_from_stock(struct folio *folio, struct mem_cgroup *memcg)
 	}
 	css_get_local(memcg, cpu, 1);
 	commit_charge(folio, memcg);
-	memcg_stat_folio(memcg, (int)cpu, folio, 1);
-	mod_memcg_state_local(memcg, cpu, MEMCG_PGPGIN, 1);
+	memcg_stat_folio_charge(memcg, cpu, folio);
 	memcg_cpu_unlock(e, cpu);
 	return true;
 }
@@ -281,6 +283,7 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 	struct obj_cgroup *objcg = ug->objcg;
 	struct mem_cgroup *memcg;
 	atomic_long *stat;
+	long updates = 0;
 	bool release;
 	unsigned cpu;
 	int i;
@@ -292,14 +295,19 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 		if (!(ug->stats & (1u << i)) || !ug->stat[i])
 			continue;
 		local_add(&stat[ug_items[i]], ug->stat[i]);
-		if (ug_items[i] != MEMCG_PGPGOUT)
+		updates += labs(ug->stat[i]);
+		if (ug_items[i] != MEMCG_PGPGOUT) {
 			local_add(&stat[objcg_twin(ug_items[i])], ug->stat[i]);
+			updates += labs(ug->stat[i]);
+		}
 	}
 	/* the counters under the lock too: the objcg's cgroup stays put */
 	if (!mem_cgroup_is_root(memcg)) {
 		memcg_uncharge(memcg, ug->nr_memory);
 		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
+		updates++;
 	}
+	memcg_rstat_updated(memcg, cpu, updates);
 	release = obj_cgroup_put_local(objcg, cpu, ug->nr_folios);
 	memcg_cpu_unlock(e, cpu);
 	if (release)
@@ -310,6 +318,8 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 {
 	struct mem_cgroup *memcg = ug->memcg;
+	atomic_long *stat;
+	long updates = 0;
 	unsigned cpu;
 	int i;
 
@@ -322,12 +332,19 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 	if (!mem_cgroup_is_root(memcg))
 		memcg_uncharge(memcg, ug->nr_memory);
 	cpu = memcg_cpu_lock_this(e);
+	stat = memcg->pcpu[cpu].stat;
 	/* per CPU, a test's count: no line shared between cgroups is written */
-	if (!mem_cgroup_is_root(memcg))
-		mod_memcg_state_local(memcg, cpu, MEMCG_UNCHARGE_BATCHES, 1);
+	if (!mem_cgroup_is_root(memcg)) {
+		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
+		updates++;
+	}
 	for (i = 0; i < NR_UG_ITEMS; i++)
-		if ((ug->stats & (1u << i)) && ug->stat[i])
-			mod_memcg_state_local(memcg, cpu, ug_items[i], ug->stat[i]);
+		if ((ug->stats & (1u << i)) && ug->stat[i]) {
+			local_add(&stat[ug_items[i]], ug->stat[i]);
+			updates += labs(ug->stat[i]);
+		}
+	/* one rstat update for the batch's items */
+	memcg_rstat_updated(memcg, cpu, updates);
 	/* the folios' references, held until the counters were updated */
 	css_put_local(memcg, cpu, ug->nr_folios);
 	memcg_cpu_unlock(e, cpu);

@@ -91,7 +91,9 @@ enum memcg_stat_item {
 	MEMCG_THP_FAULT_ALLOC,	/* huge folios mapped at a fault */
 	MEMCG_THP_SWPOUT,	/* huge folios swapped out whole */
 	MEMCG_THP_SWPOUT_FALLBACK,	/* huge folios split to swap out */
-	MEMCG_NR_STAT
+	/* pages on each LRU list, enum lru_list's order (lru_size_add()) */
+	MEMCG_LRU_BASE,
+	MEMCG_NR_STAT = MEMCG_LRU_BASE + NR_LRU_LISTS
 };
 
 enum memcg_memory_event {
@@ -119,10 +121,17 @@ struct css_ref {
 	atomic_bool atomic_mode;/* set by kill: per-CPU refs are folded in */
 };
 
+struct memcg_rstat_cpu;
+struct memcg_vmstats;
+struct memcg_rstat;
+
 struct mem_cgroup {
 	struct css_ref ref;
 	struct memcg_engine *engine;
 	struct memcg_pcpu *pcpu;		/* engine->nr_cpus entries */
+	/* rstat (rstat.h): nr_cpus + 1 slots, and the flushed sums */
+	struct memcg_rstat_cpu *rstat_cpu;
+	struct memcg_vmstats *vmstats;
 
 	struct page_counter memory;
 	struct lruvec lruvec;
@@ -136,7 +145,8 @@ struct mem_cgroup {
 
 	atomic_long memory_events[MEMCG_NR_MEMORY_EVENTS];
 	atomic_long memory_events_local[MEMCG_NR_MEMORY_EVENTS];
-	atomic_long stat_shared[MEMCG_NR_STAT];	/* updates off the per-CPU path */
+	atomic_long stat_shared[MEMCG_NR_STAT];	/* updates off the per-CPU path:
+						   rstat's shared slot */
 	atomic_long stat_dead[MEMCG_NR_STAT];	/* left by freed descendants */
 	atomic_long nr_pages_charged;	/* by memcg_charge_pages() (memcontrol_pages.c) */
 
@@ -252,6 +262,10 @@ struct memcg_engine {
 	uint64_t *id_bitmap;
 
 	_Atomic(struct mem_cgroup *) release_list;
+
+	/* rstat (rstat.h); reads flush only past the threshold if set */
+	struct memcg_rstat *rstat;
+	bool stats_kernel_flush;
 
 	atomic_long nr_memcgs;		/* allocated and not yet released */
 
@@ -413,6 +427,9 @@ static inline bool folio_of_engine(const struct memcg_engine *e,
 /* release.c: report a misused void entry point (the call does nothing) */
 void memcg_folio_misuse(const char *fn, const struct folio *folio);
 
+/* rcu_fork.c */
+void memcg_rcu_fork_init(void);
+
 /* css_ref.c: references; every pointer to a cgroup holds one. */
 void css_ref_init(struct mem_cgroup *memcg);
 void css_get(struct mem_cgroup *memcg);
@@ -518,6 +535,8 @@ static inline int folio_state_items(const struct folio *folio,
 }
 void memcg_stat_folio(struct mem_cgroup *memcg, int cpu, const struct folio *folio,
 		      long sign);
+void memcg_stat_folio_charge(struct mem_cgroup *memcg, unsigned cpu,
+			     const struct folio *folio);
 long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx);
 long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx);
 void memcg_page_state_many(struct mem_cgroup *memcg,

@@ -27,6 +27,7 @@
 #include <errno.h>
 
 #include "core/objcg.h"
+#include "core/rstat.h"
 #include "core/stock.h"
 
 /* The twins only (@both: the visible items too), under @cpu's lock. */
@@ -44,6 +45,7 @@ static void objcg_folio_stat(struct mem_cgroup *memcg, unsigned cpu,
 		if (both)
 			local_add(&stat[items[i]], nr);
 	}
+	memcg_rstat_updated(memcg, cpu, nr * n * (both ? 2 : 1));
 }
 
 /*

@@ -132,11 +132,15 @@ void flist_del(struct folio_arena *a, struct flist *l, struct folio *folio);
 /* Move all of @from before @to's head: both keep their order. */
 void flist_splice(struct folio_arena *a, struct flist *from, struct flist *to);
 
+/* memcg_stat.c: the list's memory.stat item follows its size */
+void memcg_lru_size_stat(struct lruvec *lruvec, enum lru_list lru, long nr);
+
 /* List sizes are read without the lock as scan targets. */
 static inline void lru_size_add(struct lruvec *lruvec, enum lru_list lru, long nr)
 {
 	__atomic_store_n(&lruvec->nr_pages[lru], lruvec->nr_pages[lru] + nr,
 			 __ATOMIC_RELAXED);
+	memcg_lru_size_stat(lruvec, lru, nr);
 }
 
 /**

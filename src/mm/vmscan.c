@@ -229,7 +229,19 @@ static void shrink_node_memcgs(struct scan_control *sc)
 	rcu_read_lock();
 	memcg = mem_cgroup_iter(sc->target, NULL, partial);
 	do {
+		/*
+		 * mem_cgroup_iter()'s css_tryget(): a cgroup on its way to
+		 * release is skipped, and one being shrunk is not released
+		 * until its reclaim stats are counted. RCU alone keeps it
+		 * allocated, not live: a stat counted after its release
+		 * (memcg_stat_fold_dead()) would be lost to its parent's
+		 * exact values and would link a freed cgroup into rstat's
+		 * updated tree.
+		 */
+		if (!css_tryget(memcg))
+			continue;
 		shrink_memcg(memcg, sc);
+		css_put(memcg);
 		if (partial && sc->nr_reclaimed >= sc->nr_to_reclaim)
 			break;
 	} while ((memcg = mem_cgroup_iter(sc->target, memcg, partial)));

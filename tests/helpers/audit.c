@@ -7,6 +7,7 @@
 #include "audit.h"
 #include "core/memcg_walk.h"
 #include "core/objcg.h"
+#include "core/rstat.h"
 #include "mm/host_lru.h"
 #include "mm/lru_gen.h"
 #include "mm/swapfile.h"
@@ -882,6 +883,69 @@ static void audit_host_lru(struct audit *a, struct audit_cg *cg)
 	}
 }
 
+/* One cgroup's rstat state after a flush of the root: nothing pending. */
+static void audit_rstat_idle(struct audit *a, struct mem_cgroup *m)
+{
+	unsigned slot;
+	int i;
+
+	for (slot = 0; slot <= a->e->nr_cpus; slot++) {
+		struct memcg_rstat_cpu *rc = &m->rstat_cpu[slot];
+
+		if (atomic_load(&rc->updated_next) || rc->updated_children != m)
+			report(a, "%s: still on slot %u's updated tree after a "
+			       "flush", m->name, slot);
+	}
+	for (i = 0; i < MEMCG_NR_STAT; i++)
+		if (m->vmstats->state_pending[i])
+			report(a, "%s: stat %d has %ld pending after a flush",
+			       m->name, i, m->vmstats->state_pending[i]);
+	for (i = 0; i < NR_LRU_LISTS; i++)
+		if (memcg_page_state_local(m, MEMCG_LRU_BASE + i) !=
+		    m->lruvec.nr_pages[i])
+			report(a, "%s: LRU stat %d is %ld, the list has %ld",
+			       m->name, i,
+			       memcg_page_state_local(m, MEMCG_LRU_BASE + i),
+			       m->lruvec.nr_pages[i]);
+}
+
+/*
+ * rstat: flush the root, then each cgroup's flushed sums must equal its
+ * subtree's per-CPU counters (and what released cgroups left, stat_dead),
+ * summed here bottom-up, and no update may be left pending.
+ */
+static void audit_rstat(struct audit *a)
+{
+	struct mem_cgroup *root = a->e->root, *m = NULL;
+	long *sum = calloc((size_t)a->e->slot_next_unused * MEMCG_NR_STAT,
+			   sizeof(*sum));
+	int i;
+
+	if (!sum)
+		abort();
+	css_rstat_flush(root);
+	while ((m = memcg_next_descendant_post(m, root))) {
+		long *own = sum + (size_t)m->slot * MEMCG_NR_STAT;
+
+		for (i = 0; i < MEMCG_NR_STAT; i++) {
+			own[i] += memcg_page_state_local(m, i) +
+				  atomic_load(&m->stat_dead[i]);
+			if (atomic_load(&m->vmstats->state[i]) != own[i])
+				report(a, "%s: flushed stat %d is %ld, its "
+				       "subtree's CPUs say %ld", m->name, i,
+				       atomic_load(&m->vmstats->state[i]),
+				       own[i]);
+			if (m->parent)
+				sum[(size_t)m->parent->slot * MEMCG_NR_STAT + i] +=
+					own[i];
+		}
+		audit_rstat_idle(a, m);
+		if (m == root)
+			break;
+	}
+	free(sum);
+}
+
 static void audit_stats(struct audit *a, struct audit_cg *cg)
 {
 	static const enum memcg_stat_item items[] = {
@@ -948,6 +1012,7 @@ int memcg_audit(struct memcg_engine *e, const struct audit_hold *holds,
 	audit_kmem_stats(&a, kmem_pages, obj_bytes);
 	audit_swap(&a);
 	audit_subtree(&a, e->root);
+	audit_rstat(&a);
 	for (slot = 1; slot < e->slot_next_unused; slot++) {
 		if (!a.cg[slot].memcg)
 			continue;

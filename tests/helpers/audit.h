@@ -50,7 +50,11 @@ struct audit_hold {
  *   one reference each, and in the anon stat;
  * - LRU lists: each links folios of that cgroup and list with PG_lru,
  *   and the sizes match;
- * - watermark >= usage; every charged folio points to a live cgroup.
+ * - watermark >= usage; every charged folio points to a live cgroup;
+ * - rstat, after a flush of the root: each cgroup's flushed sums = its
+ *   subtree's per-CPU counters plus what released cgroups left; no
+ *   cgroup left on an updated tree or with pending deltas; each LRU
+ *   list's stat = the list's size.
  *
  * Return: 0, or -1 after printing each violation to stderr.
  */

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "core/memcontrol.h"
+#include "core/rstat.h"
 
 #define NR_CPUS 4
 #define HUGE_ORDER 3
@@ -353,9 +354,10 @@ static void op_event(struct world *w)
 	long val = 1 + (long)pick(w, 100);
 	unsigned cpu = pick(w, NR_CPUS + 1);
 
-	if (cpu == NR_CPUS)
+	if (cpu == NR_CPUS) {
 		atomic_fetch_add(&m->stat_shared[idx], val);
-	else
+		memcg_rstat_updated_shared(m, val);
+	} else
 		mod_memcg_state_local(m, cpu, idx, val);
 }
 

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "audit.h"
+#include "core/memcontrol.h"
 #include "fixture.h"
 #include "memcg/sim.h"
 #include "mm/vmscan.h"
@@ -363,6 +365,68 @@ static void test_young_anon_beats_streaming_anon(void **state)
  * is within the active list's 2M comes back active. Without swap, anon
  * does not count in the workingset.
  */
+/* The cgroup the next folio_referenced() removes, and its path. */
+static struct mem_cgroup *remove_victim;
+static const char *remove_path;
+
+static int remove_referenced(void *priv, struct folio *folio)
+{
+	struct memcg_engine *e = priv;
+
+	(void)folio;
+	if (remove_victim) {
+		assert_int_equal(memcg_rmdir(e, remove_path), 0);
+		memcg_put(remove_victim);
+		remove_victim = NULL;
+	}
+	return 0;
+}
+
+static const struct memcg_folio_client_ops remove_client = {
+	.try_to_unmap = fake_unmap,
+	.referenced = remove_referenced,
+};
+
+/*
+ * A cgroup removed while reclaim deactivates its pages (rmdir racing with
+ * memory.reclaim of its parent): the pages move to the parent as they are
+ * put back, the last of them drops the cgroup's last reference, and the
+ * put releases it. The walk holds a reference on the cgroup it shrinks
+ * (mem_cgroup_iter()'s css_tryget()), so the release waits until the
+ * cgroup's pgdeactivate is counted and its last flush hands it to the
+ * parent; counted after the release, it reached the parent's flushed sums
+ * but not the stat_dead the release had left, and the cgroup sat on the
+ * parent's updated tree when RCU freed it.
+ */
+static void test_rmdir_during_shrink(void **state)
+{
+	struct memcg_engine *e = engine(64UL << 20, MEMCG_KERNEL_6_12);
+	struct mem_cgroup *p, *c;
+	struct folio *folios[32];
+	struct audit_hold hold;
+
+	(void)state;
+	assert_int_equal(memcg_set_folio_client(e, NULL, NULL), 0);
+	assert_int_equal(memcg_set_folio_client(e, &remove_client, e), 0);
+	assert_int_equal(memcg_swapon(e, NULL, 16UL << 20), 0);
+	assert_int_equal(memcg_mkdir(e, "P", &p), 0);
+	assert_int_equal(memcg_mkdir(e, "P/C", &c), 0);
+	fill(e, c, MEMCG_FOLIO_ANON, 32, true, folios);
+	remove_victim = c;
+	remove_path = "P/C";
+	memcg_write(p, "memory.reclaim", "4K");
+	assert_null(remove_victim);
+	assert_int_equal(atomic_load(&e->nr_memcgs), 2);	/* C released */
+	hold.memcg = p;
+	hold.nr = 1;
+	assert_int_equal(memcg_audit(e, &hold, 1), 0);
+	assert_int_equal(test_file_key(p, "memory.stat", "pgdeactivate"), 32);
+	put_all(e, folios, 32);
+	memcg_put(p);
+	assert_int_equal(memcg_audit(e, NULL, 0), 0);
+	memcg_engine_destroy(e);
+}
+
 static void test_refault_activates_recent_evictions(void **state)
 {
 	struct memcg_engine *e = test_engine_new(256UL << 20);
@@ -407,6 +471,7 @@ int main(void)
 		cmocka_unit_test(test_young_working_set_survives),
 		cmocka_unit_test(test_young_anon_beats_streaming_anon),
 		cmocka_unit_test(test_refault_activates_recent_evictions),
+		cmocka_unit_test(test_rmdir_during_shrink),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
