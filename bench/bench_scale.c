@@ -16,8 +16,8 @@
  *      and 256, runs interleaved: no per-operation cost may grow with
  *      the CPU count.
  *   p  the cost of sharing a cache line between two CPUs, for the paper
- *      model in README.md: two threads pinned to CPUs 0 and 1 hand one
- *      line back and forth (ns per one-way transfer, half a round trip),
+ *      model in README.md: two threads pinned to the first two CPUs the
+ *      process may use hand one line back and forth (ns per one-way transfer, half a round trip),
  *      and both atomically add to one line (ns per add per thread).
  *
  * Every section prints the CPU time the rest of the machine used
@@ -329,10 +329,18 @@ static void measure_path(const struct path *p, struct path_result *res)
 	scale_engine_fini(&se);
 }
 
+/* BENCH_FORCE=1: print ratios the threads' overlap does not support. */
+static bool bench_force(void)
+{
+	const char *env = getenv("BENCH_FORCE");
+
+	return env && strcmp(env, "0");
+}
+
 /* "1.23x", or why not. */
 static const char *ratio(char *buf, size_t len, double x, double par)
 {
-	if (par < ENOUGH_OVERLAP && !getenv("BENCH_FORCE"))
+	if (par < ENOUGH_OVERLAP && !bench_force())
 		snprintf(buf, len, "- (%.2f CPUs)", par);
 	else
 		snprintf(buf, len, "%.2fx%s", x,
@@ -370,7 +378,7 @@ static void section_t(void)
 	}
 	printf("   CPUs: the threads' CPU time / the wall time they spanned; "
 	       "other load: CPUs the rest of the machine used\n");
-	if (refused && !getenv("BENCH_FORCE"))
+	if (refused && !bench_force())
 		printf("   a ratio is left out where the threads overlapped less "
 		       "than %.1f CPUs: they did not contend all along (an idle "
 		       "machine is needed; BENCH_FORCE=1 prints it anyway)\n",
@@ -475,7 +483,8 @@ static void *pp_main(void *p)
 
 	CPU_ZERO(&set);
 	CPU_SET(t->cpu, &set);
-	t->pinned = !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	t->pinned = t->cpu >= 0 &&
+		    !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	pthread_barrier_wait(t->barrier);
 	t0 = now_ns();
 	for (i = 0; i < PP_TRIPS; i++) {
@@ -494,8 +503,22 @@ static void *pp_main(void *p)
 	return NULL;
 }
 
+/* The first two CPUs this process may run on, or -1. */
+static void pp_cpus(int cpu[2])
+{
+	cpu_set_t set;
+	int i, n = 0;
+
+	cpu[0] = cpu[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &set))
+			cpu[n++] = i;
+}
+
 /* One run: ns per one-way transfer (ping-pong) or per add per thread. */
-static double pp_run(bool add, bool *pinned)
+static double pp_run(bool add, const int cpu[2], bool *pinned)
 {
 	struct pp_thread t[2];
 	pthread_barrier_t barrier;
@@ -505,7 +528,7 @@ static double pp_run(bool add, bool *pinned)
 	atomic_store(&pp_line.word, 0);
 	pthread_barrier_init(&barrier, NULL, 2);
 	for (i = 0; i < 2; i++) {
-		t[i] = (struct pp_thread){ .cpu = i, .parity = i, .add = add,
+		t[i] = (struct pp_thread){ .cpu = cpu[i], .parity = i, .add = add,
 					   .barrier = &barrier };
 		if (pthread_create(&t[i].tid, NULL, pp_main, &t[i]))
 			die("pthread_create", EAGAIN);
@@ -525,17 +548,18 @@ static void section_p(void)
 	double pp[PP_RUNS], add[PP_RUNS], pp_med, add_med, one;
 	struct load_mark m0, m1;
 	bool pinned = true;
-	int r;
+	int cpu[2], r;
 
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2) {
+	pp_cpus(cpu);
+	if (cpu[1] < 0) {
 		printf("== p: needs 2 CPUs; skipped\n\n");
 		return;
 	}
 	wait_idle();
 	load_mark(&m0);
 	for (r = 0; r < PP_RUNS; r++) {
-		pp[r] = pp_run(false, &pinned);
-		add[r] = pp_run(true, &pinned);
+		pp[r] = pp_run(false, cpu, &pinned);
+		add[r] = pp_run(true, cpu, &pinned);
 	}
 	{
 		double t0 = now_ns();
@@ -548,9 +572,9 @@ static void section_p(void)
 	load_mark(&m1);
 	pp_med = median(pp, PP_RUNS);	/* sorts: pp[0] is the minimum */
 	add_med = median(add, PP_RUNS);
-	printf("== p: one cache line, threads on CPUs 0 and 1%s (median of %d "
-	       "runs of %ld)\n", pinned ? "" : " (NOT pinned)", PP_RUNS,
-	       PP_TRIPS);
+	printf("== p: one cache line, threads on CPUs %d and %d%s (median of %d "
+	       "runs of %ld)\n", cpu[0], cpu[1], pinned ? "" : " (NOT pinned)",
+	       PP_RUNS, PP_TRIPS);
 	printf("%-48s %8.1f ns  (min %.1f)\n",
 	       "ping-pong, one-way transfer (half a round trip)", pp_med, pp[0]);
 	printf("%-48s %8.1f ns  (min %.1f)\n",
