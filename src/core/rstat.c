@@ -10,6 +10,9 @@
 #include "core/clock.h"
 #include "core/rstat.h"
 
+/* a leaf's state_pending: it has no child to hand it deltas */
+long memcg_pending_zero[MEMCG_NR_STAT];
+
 /**
  * memcg_rstat_init - the engine's flush lock and updated-tree locks
  * @e: engine, before its root cgroup is allocated
@@ -76,6 +79,7 @@ int memcg_rstat_alloc(struct mem_cgroup *memcg)
 		return -ENOMEM;
 	}
 	memset(memcg->rstat_cpu, 0, nr * sizeof(*memcg->rstat_cpu));
+	atomic_init(&memcg->vmstats->state_pending, memcg_pending_zero);
 	/* an empty updated_children list ends at the cgroup itself */
 	for (slot = 0; slot < nr; slot++)
 		memcg->rstat_cpu[slot].updated_children = memcg;
@@ -88,6 +92,11 @@ int memcg_rstat_alloc(struct mem_cgroup *memcg)
  */
 void memcg_rstat_free(struct mem_cgroup *memcg)
 {
+	long *pending = memcg->vmstats ?
+			atomic_load(&memcg->vmstats->state_pending) : NULL;
+
+	if (pending != memcg_pending_zero)
+		free(pending);
 	free(memcg->rstat_cpu);
 	free(memcg->vmstats);
 	memcg->rstat_cpu = NULL;
@@ -257,14 +266,18 @@ static void rstat_flush_one(struct mem_cgroup *memcg, unsigned slot)
 	bool shared = slot == memcg_rstat_shared_slot(e);
 	atomic_long *src = shared ? memcg->stat_shared : memcg->pcpu[slot].stat;
 	memory_order order = shared ? memory_order_seq_cst : memory_order_relaxed;
+	long *pending = atomic_load_explicit(&vs->state_pending,
+					     memory_order_relaxed);
+	long *ppending = parent ? atomic_load_explicit(
+		&parent->vmstats->state_pending, memory_order_relaxed) : NULL;
 	int i;
 
 	for (i = 0; i < MEMCG_NR_STAT; i++) {
-		long delta = vs->state_pending[i];
+		long delta = pending[i];
 		long v = atomic_load_explicit(&src[i], order);
 
 		if (delta)
-			vs->state_pending[i] = 0;
+			pending[i] = 0;
 		if (v != rc->prev[i]) {
 			delta += v - rc->prev[i];
 			rc->prev[i] = v;
@@ -275,8 +288,8 @@ static void rstat_flush_one(struct mem_cgroup *memcg, unsigned slot)
 				      atomic_load_explicit(&vs->state[i],
 							   memory_order_relaxed) + delta,
 				      memory_order_relaxed);
-		if (parent)
-			parent->vmstats->state_pending[i] += delta;
+		if (ppending)
+			ppending[i] += delta;
 	}
 	/* racing with the CPU's own count: a lost count only delays a flush */
 	atomic_store_explicit(&rc->stats_updates, 0, memory_order_relaxed);

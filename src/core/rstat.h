@@ -25,7 +25,9 @@
  *                                 the flusher's, under rstat->lock
  *   per cgroup, struct memcg_vmstats, memcg->vmstats:
  *     state[]          the subtree's sums, flushed (memory.stat)
- *     state_pending[]  children's deltas not yet added here
+ *     state_pending[]  children's deltas not yet added here: allocated
+ *                      with the first child (memcg_stat_alloc_parent()),
+ *                      a leaf's is memcg_pending_zero, never written
  *     stats_updates    pending updates in the subtree, for the threshold
  *   per engine, struct memcg_rstat, e->rstat:
  *     lock             the kernel's cgroup_rstat_lock: one flusher
@@ -67,9 +69,11 @@ struct memcg_rstat_cpu {
 
 struct memcg_vmstats {
 	atomic_long state[MEMCG_NR_STAT];
-	long state_pending[MEMCG_NR_STAT];
+	_Atomic(long *) state_pending;		/* MEMCG_NR_STAT entries */
 	atomic_long stats_updates;
 };
+
+extern long memcg_pending_zero[];
 
 struct memcg_rstat_tree {
 	pthread_mutex_t lock;

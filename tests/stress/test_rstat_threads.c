@@ -127,8 +127,7 @@ static void *remover_fn(void *arg)
 		snprintf(path, sizeof(path), "a/d%d", i);
 		assert_int_equal(memcg_mkdir(w->e, path, &d), 0);
 		mod_memcg_state(d, MEMCG_PGFAULT, 5);
-		atomic_fetch_add(&d->stat_shared[MEMCG_PGFAULT], 2);
-		memcg_rstat_updated_shared(d, 2);
+		mod_memcg_state_shared(d, MEMCG_PGFAULT, 2);
 		faults += 7;
 		assert_int_equal(memcg_rmdir(w->e, path), 0);
 		memcg_put(d);
