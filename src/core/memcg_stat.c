@@ -35,10 +35,9 @@ void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
 atomic_long memcg_stat_zero[MEMCG_NR_STAT];
 
 /*
- * @memcg's shared slot counters, allocated at its first update made
- * without the CPU's lock; NULL if that allocation failed. Racing first
- * updates publish one array by a seq_cst exchange, which orders it before
- * their adds, and so before the flusher's read of the pointer (rstat.c).
+ * @memcg's shared counters, allocated at its first update made without
+ * the CPU's lock; NULL if that allocation failed. Racing first updates
+ * publish one array by a compare-exchange; the loser frees its own.
  */
 static atomic_long *memcg_stat_shared_alloc(struct mem_cgroup *memcg)
 {
@@ -57,8 +56,8 @@ static atomic_long *memcg_stat_shared_alloc(struct mem_cgroup *memcg)
 }
 
 /**
- * mod_memcg_state_shared - add @val to a stat without a CPU lock: rstat's
- * shared slot, a seq_cst add paired with the flusher's (rstat.c)
+ * mod_memcg_state_shared - add @val to a stat without a CPU lock: to the
+ * cgroup's own shared counter and straight to the sums (rstat.c)
  * @memcg: cgroup
  * @idx: item
  * @val: delta
@@ -77,8 +76,8 @@ void mod_memcg_state_shared(struct mem_cgroup *memcg,
 		memcg_cpu_unlock(memcg->engine, cpu);
 		return;
 	}
-	atomic_fetch_add(&shared[idx], val);
-	memcg_rstat_updated_shared(memcg, val);
+	atomic_fetch_add_explicit(&shared[idx], val, memory_order_relaxed);
+	memcg_rstat_updated_shared(memcg, idx, val);
 }
 
 /**

@@ -150,7 +150,7 @@ struct memcg_v1 {
  *        cgroup, rcu                                      ...
  *  sizeof(struct mem_cgroup) <= 1024, a static_assert in memcg_tree.c.
  * Allocated beside it: vmstats (rstat.h), the rstat slots and memcg_pcpu
- * (per CPU, plus rstat's shared slot), name, objcg; only when needed:
+ * (per CPU), name, objcg; only when needed:
  * stat_shared (the first update made without the CPU lock), stat_dead
  * and vmstats->state_pending (the first child, memcg_stat_alloc_parent())
  * and v1.
@@ -159,11 +159,11 @@ struct mem_cgroup {
 	struct css_ref ref;
 	struct memcg_engine *engine;
 	struct memcg_pcpu *pcpu;		/* engine->nr_cpus entries */
-	/* rstat (rstat.h): nr_cpus + 1 slots, and the flushed sums */
+	/* rstat (rstat.h): nr_cpus slots, and the flushed sums */
 	struct memcg_rstat_cpu *rstat_cpu;
 	struct memcg_vmstats *vmstats;
 	/*
-	 * Updates made off the per-CPU path (rstat's shared slot), and the
+	 * Updates made off the per-CPU path (memcg_stat.c), and the
 	 * own values released descendants left (memcg_stat_fold_dead()):
 	 * memcg_stat_zero (all zeros, never written) until allocated, at the
 	 * first such update and at the first child (memcg_stat.c).

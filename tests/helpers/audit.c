@@ -889,7 +889,7 @@ static void audit_rstat_idle(struct audit *a, struct mem_cgroup *m)
 	unsigned slot;
 	int i;
 
-	for (slot = 0; slot <= a->e->nr_cpus; slot++) {
+	for (slot = 0; slot < a->e->nr_cpus; slot++) {
 		struct memcg_rstat_cpu *rc = &m->rstat_cpu[slot];
 
 		if (atomic_load(&rc->updated_next) || rc->updated_children != m)
