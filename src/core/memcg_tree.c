@@ -109,7 +109,6 @@ _Static_assert(sizeof(struct mem_cgroup) <= 1024,
 static void mem_cgroup_free(struct mem_cgroup *memcg)
 {
 	lruvec_destroy(&memcg->lruvec);
-	pthread_mutex_destroy(&memcg->peaks_lock);
 	memcg_names_free(memcg);
 	memcg_rstat_free(memcg);
 	memcg_stat_free(memcg);
@@ -196,9 +195,6 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	mem_cgroup_init_counters(memcg, parent);
 	css_ref_init(memcg);
 	CDS_INIT_LIST_HEAD(&memcg->children);
-	CDS_INIT_LIST_HEAD(&memcg->memory_peaks);
-	CDS_INIT_LIST_HEAD(&memcg->swap_peaks);
-	pthread_mutex_init(&memcg->peaks_lock, NULL);
 	memcg->swappiness = parent ? parent->swappiness : 60;
 	if (parent)
 		css_get(parent);	/* a child points at its parent */

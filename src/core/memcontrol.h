@@ -138,22 +138,28 @@ struct memcg_v1 {
 };
 
 /*
- * Layout (x86-64, glibc; test_memcg_layout.c pins the total). Per cgroup,
- * not per CPU:
+ * Layout (x86-64, glibc; tests/unit/test_memcg_layout.c pins it), bytes:
  *     0  ref, engine, pcpu, rstat_cpu, vmstats, stat_shared,
- *        stat_dead, v1                                     72
- *    72  memory (page_counter)                            128
- *   200  lruvec (lock 40, lists, sizes, host lists)        216
- *   416  swap / memsw (page_counter)                      128
- *   544  memory_events, memory_events_local [9] each      144
- *   688  the tree, names, tasks, ids, flags, peaks, objcg,
- *        cgroup, rcu                                      ...
- *  sizeof(struct mem_cgroup) <= 1024, a static_assert in memcg_tree.c.
- * Allocated beside it: vmstats (rstat.h), the rstat slots and memcg_pcpu
- * (per CPU), name, objcg; only when needed:
- * stat_shared (the first update made without the CPU lock), stat_dead
- * and vmstats->state_pending (the first child, memcg_stat_alloc_parent())
- * and v1.
+ *        stat_dead, v1                                          72
+ *    72  memory (page_counter)                                 128
+ *   200  lruvec (lock 40, lists, sizes, host lists, costs)     216
+ *   416  swap / memsw (page_counter)                           128
+ *   544  memory_events, memory_events_local                    144
+ *   688  nr_pages_charged, reclaim_iter(_gen), tree counts      32
+ *   720  parent, children, sibling, name, child_names,
+ *        name_node, nr_tasks_subtree                            88
+ *   808  id, online, released, id_ref, slot, oom_group,
+ *        swappiness (7 bytes of holes)                          24
+ *   832  release_next, objcg, orig_objcg, objcg_list, cgroup,
+ *        rcu                                                    64
+ *   896  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
+ * Beside it, per cgroup: vmstats (392: state[] and stats_updates, rstat.h),
+ * the objcg (96), the name. Per CPU: memcg_pcpu (448), one rstat slot
+ * (448), the objcg's per-CPU part (64). Only where needed: stat_shared
+ * (the first update made without the CPU lock), stat_dead and
+ * vmstats->state_pending (the first child, memcg_stat_alloc_parent()),
+ * struct memcg_v1 (v1 engines), struct cgroup (cgroup.h: notifying files,
+ * psi, memory.peak fds written).
  */
 struct mem_cgroup {
 	struct css_ref ref;
@@ -206,9 +212,6 @@ struct mem_cgroup {
 	uint32_t slot;			/* folio->memcg_data value */
 	bool oom_group;
 	int swappiness;
-	pthread_mutex_t peaks_lock;
-	struct cds_list_head memory_peaks;	/* open memory.peak fds */
-	struct cds_list_head swap_peaks;
 
 	struct mem_cgroup *release_next;	/* engine->release_list */
 

@@ -35,7 +35,7 @@ _Static_assert(sizeof(struct mem_cgroup) <= 1024,
  * struct mem_cgroup, vmstats (state[] only), the objcg, the name and the
  * parent's name table; bench_charge d prints the parts.
  */
-#define LEAF_HEAP_MAX 1664
+#define LEAF_HEAP_MAX 1600
 /* per CPU: memcg_pcpu, one rstat slot, the objcg's per-CPU part */
 #define PER_CPU_HEAP_MAX 1024
 #define NR_LEAVES 256
