@@ -62,7 +62,8 @@ static atomic_long *memcg_stat_shared_alloc(struct mem_cgroup *memcg)
  * @idx: item
  * @val: delta
  *
- * If the slot's counters cannot be allocated, waits for this CPU's lock.
+ * If the counters cannot be allocated, waits for this CPU's lock instead
+ * (the caller does not hold it: mod_memcg_state_local() is for that).
  */
 void mod_memcg_state_shared(struct mem_cgroup *memcg,
 				   enum memcg_stat_item idx, long val)

@@ -244,10 +244,11 @@ static void rstat_flush_one(struct mem_cgroup *memcg, unsigned slot)
 	struct memcg_vmstats *vs = memcg->vmstats;
 	struct mem_cgroup *parent = memcg->parent;
 	atomic_long *src = memcg->pcpu[slot].stat;
+	/* acquire: a mkdir may allocate them meanwhile (memcg_stat.c) */
 	long *pending = atomic_load_explicit(&vs->state_pending,
-					     memory_order_relaxed);
+					     memory_order_acquire);
 	long *ppending = parent ? atomic_load_explicit(
-		&parent->vmstats->state_pending, memory_order_relaxed) : NULL;
+		&parent->vmstats->state_pending, memory_order_acquire) : NULL;
 	int i;
 
 	for (i = 0; i < MEMCG_NR_STAT; i++) {
