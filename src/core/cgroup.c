@@ -38,6 +38,9 @@ static struct cgroup *cgroup_new(struct mem_cgroup *memcg,
 		cgrp->files[id].event = 1;	/* an open file starts at 0 */
 	pthread_mutex_init(&cgrp->file_lock, NULL);
 	CDS_INIT_LIST_HEAD(&cgrp->open_files);
+	pthread_mutex_init(&cgrp->peaks_lock, NULL);
+	CDS_INIT_LIST_HEAD(&cgrp->memory_peaks);
+	CDS_INIT_LIST_HEAD(&cgrp->swap_peaks);
 	psi_group_init(&cgrp->psi, parent ? &parent->psi : NULL, memcg,
 		       memcg_clock_now(memcg->engine));
 	return cgrp;
@@ -47,6 +50,7 @@ static void cgroup_delete(struct cgroup *cgrp)
 {
 	psi_group_destroy(&cgrp->psi);
 	pthread_mutex_destroy(&cgrp->file_lock);
+	pthread_mutex_destroy(&cgrp->peaks_lock);
 	free(cgrp);
 }
 
@@ -102,5 +106,9 @@ void cgroup_free(struct mem_cgroup *memcg)
 	if (!cds_list_empty(&cgrp->open_files))
 		fprintf(stderr, "libmemcg: released cgroup has open "
 			"notifying files\n");
+	if (!cds_list_empty(&cgrp->memory_peaks) ||
+	    !cds_list_empty(&cgrp->swap_peaks))
+		fprintf(stderr, "libmemcg: released cgroup has open peak "
+			"files\n");
 	cgroup_delete(cgrp);
 }

@@ -85,6 +85,9 @@ struct cgroup {
 	struct cds_list_head open_files;	/* cgroup_file_ctx */
 	atomic_int nr_open_files;		/* for lock-free "none" */
 	struct psi_group psi;
+	pthread_mutex_t peaks_lock;
+	struct cds_list_head memory_peaks;	/* memory.peak fds written */
+	struct cds_list_head swap_peaks;
 	int max_depth;		/* INT_MAX: "max" */
 	int max_descendants;
 };
