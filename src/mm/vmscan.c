@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/memcg_walk.h"
+#include "mm/host_lru.h"
 #include "mm/lru_gen.h"
 #include "mm/shrinker.h"
 #include "mm/vmscan.h"
@@ -317,6 +318,33 @@ retry:
 		goto retry;
 	}
 	return 0;
+}
+
+/**
+ * mem_cgroup_reclaim_is_noop - whether reclaim from @memcg can change nothing
+ * @memcg: the reclaim target
+ *
+ * True when a pass of try_to_free_mem_cgroup_pages() on @memcg would
+ * neither reclaim nor change any state: nothing is charged in the subtree
+ * (so no folio is on any of its lists, and the walk skips every
+ * descendant, reclaim_next()), no host unit is on the target's own lists,
+ * no shrinker is registered, and reclaim is classic (MGLRU may age even
+ * empty lists, opening generations). The answer may be stale as soon as
+ * it is given: a charge may land in the subtree right after.
+ */
+bool mem_cgroup_reclaim_is_noop(struct mem_cgroup *memcg)
+{
+	struct memcg_engine *e = memcg->engine;
+	bool no_shrinker;
+
+	if (lru_gen_enabled(e) || page_counter_read(&memcg->memory) ||
+	    host_lru_pages(&memcg->lruvec, HOST_LRU_INACTIVE) ||
+	    host_lru_pages(&memcg->lruvec, HOST_LRU_ACTIVE))
+		return false;
+	pthread_rwlock_rdlock(&e->shrinker_rwsem);
+	no_shrinker = cds_list_empty(&e->shrinkers);
+	pthread_rwlock_unlock(&e->shrinker_rwsem);
+	return no_shrinker;
 }
 
 /**
