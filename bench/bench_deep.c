@@ -21,6 +21,8 @@
  *      BENCH_CLOCK=cpu build/bench/bench_deep   # thread CPU time, for a
  *                                               # busy machine
  *      build/bench/bench_deep 100 65534     # depths of your own
+ *      BENCH_DEEP_KERNEL=6.12 build/bench/bench_deep  # 6.12's profile
+ *                                               # (MGLRU), default 6.1
  */
 #include <errno.h>
 #include <stdio.h>
@@ -100,6 +102,9 @@ static double run_depth(struct result *r, enum memcg_charge_retries retries)
 	cfg.deterministic = true;
 	cfg.dataless = true;
 	cfg.charge_retries = retries;
+	if (getenv("BENCH_DEEP_KERNEL") &&
+	    !strcmp(getenv("BENCH_DEEP_KERNEL"), "6.12"))
+		cfg.kernel = MEMCG_KERNEL_6_12;
 	if (memcg_engine_create(&cfg, &e)) {
 		fprintf(stderr, "bench_deep: engine\n");
 		exit(1);

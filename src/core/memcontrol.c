@@ -98,6 +98,26 @@ static int skip_noop_retries(struct mem_cgroup *over, struct page_counter *fail,
 }
 
 /*
+ * Whether a retry's charge walk must fail at @fail again, so that
+ * MEMCG_RETRIES_SKIP_NOOP counts its failcnt instead of walking (and
+ * cancelling) every level from the charging cgroup up (docs/FIDELITY.md,
+ * "Charge retries that cannot change anything"). The last walk found room
+ * at every level below @fail with this size, and this thread has only
+ * uncharged since (reclaim, the drain, a kill), so @fail alone decides,
+ * and the watermarks below are already at what the walk would set. A
+ * charge racing in below (or made by a shrinker during reclaim) could
+ * make the kernel's walk fail lower down; that walk would be as racy.
+ */
+static bool charge_fails_again(struct page_counter *fail, unsigned nr)
+{
+	if (page_counter_read(fail) + (long)nr <= atomic_load(&fail->max))
+		return false;
+	if (fail->track_failcnt)
+		atomic_fetch_add_explicit(&fail->failcnt, 1, memory_order_relaxed);
+	return true;
+}
+
+/*
  * try_charge_memcg() past the stock: charges a batch and stocks the
  * surplus. Over a limit: retries with the exact size, raises
  * MEMCG_MAX, reclaims, drains every stock once, retries up to
@@ -115,6 +135,8 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 	struct page_counter *fail = NULL;
 	bool drained = false, raised_max = false, passed_oom = false;
 	unsigned options = MEMCG_RECLAIM_MAY_SWAP;
+	bool skip_walks = memcg->engine->cfg.charge_retries ==
+			  MEMCG_RETRIES_SKIP_NOOP;
 	struct psi_stall stall;
 	long reclaimed;
 
@@ -125,6 +147,8 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 retry:
 	if (consume_stock(memcg, nr))
 		return 0;
+	if (raised_max && skip_walks && charge_fails_again(fail, nr))
+		goto over_limit;
 charge:
 	if (charge_counters(memcg, batch, &over, &fail, &options))
 		goto done_restock;
@@ -134,6 +158,7 @@ charge:
 	}
 	if (gfp & MEMCG_GFP_NOWAIT)
 		goto nomem;
+over_limit:
 	memcg_memory_event(over, MEMCG_MAX);
 	raised_max = true;
 	psi_memstall_enter(memcg, &stall);
