@@ -59,8 +59,9 @@ enum memcg_reclaim {
 };
 
 /*
- * A failing charge's retries once reclaim can do nothing (docs/FIDELITY.md,
- * "Charge retries that cannot change anything").
+ * A failing charge's retries: the charge walks that must fail again and
+ * the reclaims that can change nothing (docs/FIDELITY.md, "Charge retries
+ * that cannot change anything").
  */
 enum memcg_charge_retries {
 	MEMCG_RETRIES_SKIP_NOOP,	/* count them, do not run them */

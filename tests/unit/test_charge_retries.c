@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 /*
- * memcg_config.charge_retries: a failing charge whose limiting cgroup has
- * nothing charged in its subtree (so reclaim can change nothing) counts
- * its 16 retries without running them under MEMCG_RETRIES_SKIP_NOOP, and
- * runs each under MEMCG_RETRIES_KERNEL. On a clock that stands still
+ * memcg_config.charge_retries: under MEMCG_RETRIES_SKIP_NOOP a failing
+ * charge's retries skip the charge walk that must fail at the same
+ * counter again, and, when the limiting cgroup has nothing charged in its
+ * subtree (reclaim can change nothing), the retries themselves, counted;
+ * MEMCG_RETRIES_KERNEL runs everything. On a clock that stands still
  * during the charge (the simulator's), every control file reads the same
  * under both: memory.events and .local, memory.stat, memory.pressure,
- * memory.peak, failcnt (v1). Where reclaim has something to scan, both
- * run every retry. On a clock that ticks each time it is read, the
- * skipped stalls are what is missing from memory.pressure.
+ * memory.peak, failcnt (v1); with a page to scan and under MGLRU too.
+ * On a clock that ticks each time it is read, the skipped stalls are what
+ * is missing from memory.pressure.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -61,6 +62,7 @@ struct run {
 	enum memcg_mode mode;
 	enum memcg_kernel kernel;
 	enum memcg_charge_retries retries;
+	enum memcg_reclaim reclaim;
 	uint64_t tick;		/* ns added per clock read */
 	bool charged_page;	/* a page in B under P's limit: reclaim scans */
 };
@@ -106,7 +108,7 @@ static void run_scenario(const struct run *r, char *out)
 	test_config_init(&cfg, 64UL << 20);
 	cfg.mode = r->mode;
 	cfg.kernel = r->kernel;
-	cfg.reclaim = MEMCG_RECLAIM_CLASSIC;
+	cfg.reclaim = r->reclaim ? r->reclaim : MEMCG_RECLAIM_CLASSIC;
 	cfg.charge_retries = r->retries;
 	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
 	memcg_set_cpu(0);
@@ -181,6 +183,10 @@ static void test_v2_same_files(void **state)
 	compare(r, skip, kernel);
 	assert_int_equal(key_of(skip, "1 memory.events\n", "max"), 0);
 	assert_int_equal(key_of(skip, "0 memory.events.local\n", "max"), 3 * 18);
+	/* MGLRU: every retry's reclaim runs, only the walks are skipped */
+	r.reclaim = MEMCG_RECLAIM_MGLRU;
+	compare(r, skip, kernel);
+	assert_int_equal(key_of(skip, "0 memory.events\n", "max"), 3 * 18);
 	free(skip);
 	free(kernel);
 }
@@ -203,7 +209,7 @@ static void test_v1_same_failcnt(void **state)
 	free(kernel);
 }
 
-/* With a page to scan, nothing is skipped: same files on a ticking clock. */
+/* With a page to scan only the walks are skipped: same files, ticking clock. */
 static void test_scanning_runs_every_retry(void **state)
 {
 	char *skip = malloc(OUT_SIZE), *kernel = malloc(OUT_SIZE);
@@ -215,6 +221,9 @@ static void test_scanning_runs_every_retry(void **state)
 	assert_non_null(kernel);
 	compare(r, skip, kernel);
 	assert_int_equal(key_of(skip, "0 memory.events\n", "max"), 3 * 18);
+	r.kernel = MEMCG_KERNEL_6_12;
+	r.reclaim = MEMCG_RECLAIM_MGLRU;
+	compare(r, skip, kernel);
 	free(skip);
 	free(kernel);
 }
