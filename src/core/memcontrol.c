@@ -161,7 +161,14 @@ charge:
 over_limit:
 	memcg_memory_event(over, MEMCG_MAX);
 	raised_max = true;
-	psi_memstall_enter(memcg, &stall);
+	/*
+	 * MEMCG_RETRIES_SKIP_NOOP: once the stocks are drained, a reclaim
+	 * of an empty subtree takes microseconds outside a stall, not a
+	 * stall through every ancestor's PSI group (docs/FIDELITY.md).
+	 */
+	stall.memcg = NULL;
+	if (!(skip_walks && drained && mem_cgroup_reclaim_is_trivial(over)))
+		psi_memstall_enter(memcg, &stall);
 	reclaimed = try_to_free_mem_cgroup_pages(over, nr, gfp, options, -1);
 	psi_memstall_leave(&stall);
 	if (mem_cgroup_margin(over) >= nr)

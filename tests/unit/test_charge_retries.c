@@ -7,7 +7,8 @@
  * MEMCG_RETRIES_KERNEL runs everything. On a clock that stands still
  * during the charge (the simulator's), every control file reads the same
  * under both: memory.events and .local, memory.stat, memory.pressure,
- * memory.peak, failcnt (v1); with a page to scan and under MGLRU too.
+ * memory.peak, failcnt (v1); with a page to scan and under MGLRU too
+ * (whose retries reclaim an empty subtree outside a stall).
  * On a clock that ticks each time it is read, the skipped stalls are what
  * is missing from memory.pressure.
  */
@@ -228,15 +229,18 @@ static void test_scanning_runs_every_retry(void **state)
 	free(kernel);
 }
 
-/* On a ticking clock the skipped stalls' time is what differs. */
-static void test_skipped_stalls_take_no_time(void **state)
+/*
+ * On a ticking clock the skipped stalls' time is what differs: the
+ * skipped retries' under classic reclaim, the retries' reclaims run
+ * outside a stall under MGLRU.
+ */
+static void stalls_take_no_time(enum memcg_kernel k, enum memcg_reclaim rec)
 {
 	char *skip = malloc(OUT_SIZE), *kernel = malloc(OUT_SIZE);
-	struct run r = { .mode = MEMCG_MODE_V2, .kernel = MEMCG_KERNEL_6_1,
+	struct run r = { .mode = MEMCG_MODE_V2, .kernel = k, .reclaim = rec,
 			 .tick = 1000 };
 	const char *ps, *pk;
 
-	(void)state;
 	assert_non_null(skip);
 	assert_non_null(kernel);
 	r.retries = MEMCG_RETRIES_SKIP_NOOP;
@@ -253,6 +257,13 @@ static void test_skipped_stalls_take_no_time(void **state)
 	assert_true(atoll(ps + 6) < atoll(pk + 6));
 	free(skip);
 	free(kernel);
+}
+
+static void test_skipped_stalls_take_no_time(void **state)
+{
+	(void)state;
+	stalls_take_no_time(MEMCG_KERNEL_6_1, MEMCG_RECLAIM_CLASSIC);
+	stalls_take_no_time(MEMCG_KERNEL_6_12, MEMCG_RECLAIM_MGLRU);
 }
 
 static void test_bad_config(void **state)
