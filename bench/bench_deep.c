@@ -11,8 +11,8 @@
  * the median of RUNS failing charges with the default, which skips the
  * retries' charge walks that must fail again, counts the 16 retries that
  * reclaim cannot help without running them (under 6.12's MGLRU runs their
- * reclaim, outside a stall): 2 walks of the chain and 1 stall per charge;
- * and with MEMCG_RETRIES_KERNEL, which runs everything (18 walks and 18
+ * reclaim, outside a stall): 1 walk of the chain and 1 stall per charge;
+ * and with MEMCG_RETRIES_KERNEL, which runs everything (19 walks and 18
  * stalls); then the ratios against the shallowest depth, in
  * the same process. Also the time to build and remove the chain (mkdir,
  * like the kernel's, walks the ancestors: a chain costs O(depth^2) in

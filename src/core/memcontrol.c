@@ -101,12 +101,13 @@ static int skip_noop_retries(struct mem_cgroup *over, struct page_counter *fail,
  * Whether a retry's charge walk must fail at @fail again, so that
  * MEMCG_RETRIES_SKIP_NOOP counts its failcnt instead of walking (and
  * cancelling) every level from the charging cgroup up (docs/FIDELITY.md,
- * "Charge retries that cannot change anything"). The last walk found room
- * at every level below @fail with this size, and this thread has only
- * uncharged since (reclaim, the drain, a kill), so @fail alone decides,
- * and the watermarks below are already at what the walk would set. A
- * charge racing in below (or made by a shrinker during reclaim) could
- * make the kernel's walk fail lower down; that walk would be as racy.
+ * "Charge retries that cannot change anything"). The last walk, of this
+ * size or larger (the batch), found room at every level below @fail, and
+ * this thread has only uncharged since (reclaim, the drain, a kill), so
+ * @fail alone decides, and the watermarks below are already at what the
+ * walk would set. A charge racing in below (or made by a shrinker during
+ * reclaim) could make the kernel's walk fail lower down; that walk would
+ * be as racy.
  */
 static bool charge_fails_again(struct page_counter *fail, unsigned nr)
 {
@@ -147,7 +148,7 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 retry:
 	if (consume_stock(memcg, nr))
 		return 0;
-	if (raised_max && skip_walks && charge_fails_again(fail, nr))
+	if (fail && skip_walks && charge_fails_again(fail, batch))
 		goto over_limit;
 charge:
 	if (charge_counters(memcg, batch, &over, &fail, &options))
@@ -156,9 +157,9 @@ charge:
 		batch = nr;
 		goto retry;
 	}
+over_limit:
 	if (gfp & MEMCG_GFP_NOWAIT)
 		goto nomem;
-over_limit:
 	memcg_memory_event(over, MEMCG_MAX);
 	raised_max = true;
 	/*
