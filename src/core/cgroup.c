@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/cgroup.h"
 #include "core/clock.h"
@@ -23,14 +24,22 @@ struct psi_group *cgroup_psi(struct mem_cgroup *memcg)
 	return cgrp ? &cgrp->psi : NULL;
 }
 
+#define CGROUP_ALIGN ((size_t)64)
+
 static struct cgroup *cgroup_new(struct mem_cgroup *memcg,
 				 struct cgroup *parent)
 {
-	struct cgroup *cgrp = calloc(1, sizeof(*cgrp));
+	/*
+	 * A stall touches the start of the psi group of every ancestor:
+	 * on a line boundary, that is two cache lines per level, not three.
+	 */
+	size_t size = (sizeof(struct cgroup) + CGROUP_ALIGN - 1) & ~(CGROUP_ALIGN - 1);
+	struct cgroup *cgrp = aligned_alloc(CGROUP_ALIGN, size);
 	int id;
 
 	if (!cgrp)
 		return NULL;
+	memset(cgrp, 0, size);
 	cgrp->memcg = memcg;
 	cgrp->max_depth = INT_MAX;
 	cgrp->max_descendants = INT_MAX;

@@ -669,6 +669,8 @@ int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
 #define SWAPPINESS_ANON_ONLY	201
 long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 				  unsigned gfp, unsigned options, int swappiness);
+bool mem_cgroup_reclaim_is_trivial(struct mem_cgroup *memcg);
+bool mem_cgroup_reclaim_is_noop(struct mem_cgroup *memcg);
 long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg);
 long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru);
 void invalidate_reclaim_iterators(struct mem_cgroup *dead);
