@@ -23,7 +23,7 @@ static const char summary[] =
 "\n"
 "FILE (\"-\": stdin) is a scenario, one command a line (# comments):\n"
 "  machine memory=1G swap=512M cpus=2 mode=v2 policy=reparent\n"
-"          kernel=6.1|6.12 reclaim=classic|mglru\n"
+"          kernel=6.1|6.12 reclaim=classic|mglru retries=skip|kernel\n"
 "  mkdir A/B | rmdir A/B | write A/memory.max 50M | show A/memory.current\n"
 "  task t1 A | move t1 A/B\n"
 "  t1 anon 100M | t1 unmap 20M | t1 read FILE 50M | t1 write FILE 50M\n"

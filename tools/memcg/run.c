@@ -70,6 +70,8 @@ static void machine_config(const struct scn_machine *m,
 	cfg->deterministic = true;
 	cfg->kernel = config_kernel(m->kernel);
 	cfg->reclaim = config_reclaim(m->reclaim);
+	cfg->charge_retries = m->retries == SCN_RETRIES_KERNEL ?
+		MEMCG_RETRIES_KERNEL : MEMCG_RETRIES_SKIP_NOOP;
 }
 
 /**

@@ -714,6 +714,20 @@ static int machine_thp(struct parser *p, struct scn_machine *m, const char *v)
 	return 0;
 }
 
+static int machine_retries(struct parser *p, struct scn_machine *m,
+			   const char *v)
+{
+	if (!strcmp(v, "skip"))
+		m->retries = SCN_RETRIES_SKIP;
+	else if (!strcmp(v, "kernel"))
+		m->retries = SCN_RETRIES_KERNEL;
+	else
+		return perr(p, "bad retries '%.*s': expected retries=skip or "
+			    "retries=kernel", TOK(v));
+	m->given |= SCN_GIVEN_RETRIES;
+	return 0;
+}
+
 static int machine_kernel(struct parser *p, struct scn_machine *m,
 			  const char *v)
 {
@@ -816,10 +830,14 @@ static int parse_machine(struct parser *p, const struct line *l)
 		} else if (klen == 3 && !strncmp(t, "thp", 3)) {
 			if (machine_thp(p, m, v))
 				return -EINVAL;
+		} else if (klen == 7 && !strncmp(t, "retries", 7)) {
+			if (machine_retries(p, m, v))
+				return -EINVAL;
 		} else {
 			return perr(p, "unknown machine setting '%.*s': expected "
 				    "memory=, swap=, cpus=, mode=, policy=, "
-				    "kernel=, reclaim= or thp=", TOK(t));
+				    "kernel=, reclaim=, thp= or retries=",
+				    TOK(t));
 		}
 	}
 	return machine_check(p, m);

@@ -5,6 +5,7 @@
  *
  *   machine memory=1G swap=512M cpus=2 mode=v2 policy=reparent  # optional
  *           kernel=6.1 reclaim=classic thp=never                # (issue 18)
+ *           retries=skip                                        # (issue 16)
  *   mkdir A/B                 rmdir A/B
  *   write A/memory.max 50M    show A/memory.current
  *   task t1 A                 move t1 A/B
@@ -94,6 +95,12 @@ enum scn_thp {
 	SCN_THP_ALWAYS,
 };
 
+/* Retries of a failing charge that reclaim cannot help (retries=skip|kernel). */
+enum scn_retries {
+	SCN_RETRIES_SKIP,
+	SCN_RETRIES_KERNEL,
+};
+
 /* Which keys the machine line set explicitly (struct scn_machine.given). */
 #define SCN_GIVEN_MEMORY	(1u << 0)
 #define SCN_GIVEN_SWAP		(1u << 1)
@@ -103,6 +110,7 @@ enum scn_thp {
 #define SCN_GIVEN_KERNEL	(1u << 5)
 #define SCN_GIVEN_RECLAIM	(1u << 6)
 #define SCN_GIVEN_THP		(1u << 7)
+#define SCN_GIVEN_RETRIES	(1u << 8)
 
 struct scn_machine {
 	uint64_t memory_bytes;
@@ -113,6 +121,7 @@ struct scn_machine {
 	enum scn_kernel kernel;		/* default 6.1 */
 	enum scn_reclaim reclaim;	/* default: the kernel's */
 	enum scn_thp thp;		/* default never */
+	enum scn_retries retries;	/* default skip */
 	unsigned given;		/* SCN_GIVEN_* */
 	int line;		/* line of the machine command, 0 if none */
 };

@@ -98,19 +98,22 @@ static void test_machine(void **state)
 	assert_int_equal(s->machine.cpus, 2);
 	assert_int_equal(s->machine.mode, SCN_MODE_V2);
 	assert_int_equal(s->machine.policy, SCN_POLICY_REPARENT);
+	assert_int_equal(s->machine.retries, SCN_RETRIES_SKIP);
 	assert_int_equal(s->machine.given, 0);
 	assert_int_equal(s->machine.line, 0);
 	scenario_free(s);
 
 	s = parse_ok("# header\n\nmachine memory=256M swap=0 cpus=4 mode=v1 "
-		     "policy=kernel  # comment\nmkdir A\n");
+		     "policy=kernel retries=kernel  # comment\nmkdir A\n");
 	assert_int_equal(s->machine.memory_bytes, 256ULL << 20);
 	assert_int_equal(s->machine.swap_bytes, 0);
 	assert_int_equal(s->machine.cpus, 4);
 	assert_int_equal(s->machine.mode, SCN_MODE_V1);
 	assert_int_equal(s->machine.policy, SCN_POLICY_KERNEL);
+	assert_int_equal(s->machine.retries, SCN_RETRIES_KERNEL);
 	assert_int_equal(s->machine.given, SCN_GIVEN_MEMORY | SCN_GIVEN_SWAP |
-			 SCN_GIVEN_CPUS | SCN_GIVEN_MODE | SCN_GIVEN_POLICY);
+			 SCN_GIVEN_CPUS | SCN_GIVEN_MODE | SCN_GIVEN_POLICY |
+			 SCN_GIVEN_RETRIES);
 	assert_int_equal(s->machine.line, 3);
 	assert_int_equal(s->nr_cmds, 1);
 	assert_int_equal(s->cmds[0].line, 4);
@@ -508,7 +511,10 @@ static void test_malformed(void **state)
 		  "without CONFIG_MEMCG_V1");
 	parse_bad("machine kernel=6.12 colour=blue\n", 1,
 		  "expected memory=, swap=, cpus=, mode=, policy=, kernel=, "
-		  "reclaim= or thp=");
+		  "reclaim=, thp= or retries=");
+	parse_bad("machine retries=none\n", 1,
+		  "bad retries 'none': expected retries=skip or retries=kernel");
+	parse_bad("# r\nmachine retries=\n", 2, "bad retries ''");
 	parse_bad("machine memory=512M thp=madvise\n", 1,
 		  "bad thp 'madvise': expected thp=always or thp=never");
 	parse_bad("# huge\nmachine thp=\n", 2, "bad thp ''");
