@@ -948,11 +948,13 @@ static int profile_loop(int op, int depth)
 }
 
 /*
- * "mt OP NR_CPUS THREADS": OP in THREADS threads, each in its own cgroup,
- * on an engine of NR_CPUS CPUs (0: the machine's), for A/B comparisons.
+ * "mt OP NR_CPUS THREADS": OP in THREADS threads, each in its own cgroup
+ * (BENCH_SAME=1: all in one), on an engine of NR_CPUS CPUs (0: the
+ * machine's), for A/B comparisons.
  */
 static int profile_mt(int op, unsigned nr_cpus, int nr)
 {
+	bool same = getenv("BENCH_SAME") != NULL;
 	struct memcg_engine *e;
 	static struct naive_node root_node, nodes[MAX_THREADS];
 	struct mem_cgroup *cg[MAX_THREADS];
@@ -968,10 +970,15 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 	for (i = 0; i < nr; i++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "t%d", i);
-		err = memcg_mkdir(e, name, &cg[i]);
-		if (err)
-			die("memcg_mkdir", err);
+		if (same && i) {
+			memcg_get(cg[0]);
+			cg[i] = cg[0];
+		} else {
+			snprintf(name, sizeof(name), "t%d", i);
+			err = memcg_mkdir(e, name, &cg[i]);
+			if (err)
+				die("memcg_mkdir", err);
+		}
 		nodes[i] = (struct naive_node){ .max = PAGE_COUNTER_MAX,
 						.parent = &root_node };
 		args[i] = (struct op_arg){ .e = e, .memcg = cg[i], .node = &nodes[i],
@@ -980,9 +987,10 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 	load_mark(&m0);
 	measure_mt(ops[op].fn, args, nr, iters, &ns, &mops, &par);
 	load_mark(&m1);
-	printf("%s, nr_cpus %u, %d threads: cpu %.2f ns, %.1f Mops/s, on %.2f "
-	       "CPUs (other load %.2f CPUs)\n", ops[op].name, e->nr_cpus, nr, ns,
-	       mops, par, other_cpus(&m0, &m1));
+	printf("%s, nr_cpus %u, %d threads%s: cpu %.2f ns, %.1f Mops/s, on "
+	       "%.2f CPUs (other load %.2f CPUs)\n", ops[op].name, e->nr_cpus,
+	       nr, same ? " in one cgroup" : "", ns, mops, par,
+	       other_cpus(&m0, &m1));
 	for (i = 0; i < nr; i++) {
 		memcg_folio_put(e, args[i].folio);
 		memcg_put(cg[i]);
