@@ -163,7 +163,7 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	if (!memcg->pcpu || !memcg->name)
 		goto out_free;
 	memset(memcg->pcpu, 0, e->nr_cpus * sizeof(*memcg->pcpu));
-	err = memcg_rstat_alloc(memcg);
+	err = memcg_rstat_alloc(memcg, parent);
 	if (err)
 		goto out_free;
 	err = memcg_slot_alloc(e, memcg);

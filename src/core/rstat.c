@@ -61,10 +61,11 @@ void memcg_rstat_exit(struct memcg_engine *e)
 /**
  * memcg_rstat_alloc - a new cgroup's per-slot state and flushed sums
  * @memcg: cgroup being allocated (its engine set)
+ * @parent: its parent, or NULL for the root; it outlives @memcg
  *
  * Return: 0 or -ENOMEM (nothing to free then).
  */
-int memcg_rstat_alloc(struct mem_cgroup *memcg)
+int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
 	unsigned slot, nr = memcg->engine->nr_cpus + 1;
 
@@ -77,8 +78,13 @@ int memcg_rstat_alloc(struct mem_cgroup *memcg)
 	}
 	memset(memcg->rstat_cpu, 0, nr * sizeof(*memcg->rstat_cpu));
 	/* an empty updated_children list ends at the cgroup itself */
-	for (slot = 0; slot < nr; slot++)
-		memcg->rstat_cpu[slot].updated_children = memcg;
+	for (slot = 0; slot < nr; slot++) {
+		struct memcg_rstat_cpu *rc = &memcg->rstat_cpu[slot];
+
+		rc->updated_children = memcg;
+		rc->parent = parent ? &parent->rstat_cpu[slot] : NULL;
+		rc->vmstats = memcg->vmstats;
+	}
 	return 0;
 }
 
@@ -141,7 +147,7 @@ void css_rstat_updated(struct mem_cgroup *memcg, unsigned slot)
 void memcg_rstat_updated_shared(struct mem_cgroup *memcg, long val)
 {
 	unsigned slot = memcg_rstat_shared_slot(memcg->engine);
-	struct mem_cgroup *m;
+	struct memcg_rstat_cpu *rc;
 
 	if (!val)
 		return;
@@ -149,17 +155,17 @@ void memcg_rstat_updated_shared(struct mem_cgroup *memcg, long val)
 		css_rstat_updated(memcg, slot);
 	if (val < 0)
 		val = -val;
-	for (m = memcg; m; m = m->parent) {
-		atomic_long *pending = &m->rstat_cpu[slot].stats_updates;
-		long x = atomic_fetch_add_explicit(pending, val,
+	for (rc = &memcg->rstat_cpu[slot]; rc; rc = rc->parent) {
+		long x = atomic_fetch_add_explicit(&rc->stats_updates, val,
 						   memory_order_relaxed) + val;
 
 		if (x < MEMCG_CHARGE_BATCH)
 			continue;
-		x = atomic_exchange_explicit(pending, 0, memory_order_relaxed);
-		if (x > 0 && !memcg_vmstats_needs_flush(m))
-			atomic_fetch_add_explicit(&m->vmstats->stats_updates, x,
-						  memory_order_relaxed);
+		x = atomic_exchange_explicit(&rc->stats_updates, 0,
+					     memory_order_relaxed);
+		if (x > 0)
+			memcg_rstat_count(rc, x,
+					  memcg_rstat_threshold(memcg->engine));
 	}
 }
 
