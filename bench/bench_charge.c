@@ -949,12 +949,14 @@ static int profile_loop(int op, int depth)
 
 /*
  * "mt OP NR_CPUS THREADS": OP in THREADS threads, each in its own cgroup
- * (BENCH_SAME=1: all in one), on an engine of NR_CPUS CPUs (0: the
- * machine's), for A/B comparisons.
+ * (BENCH_SAME=1: all in one; BENCH_PARENT=1: below one parent, "p"), on
+ * an engine of NR_CPUS CPUs (0: the machine's), for A/B comparisons.
  */
 static int profile_mt(int op, unsigned nr_cpus, int nr)
 {
 	bool same = getenv("BENCH_SAME") != NULL;
+	bool parent = getenv("BENCH_PARENT") != NULL;
+	struct mem_cgroup *p = NULL;
 	struct memcg_engine *e;
 	static struct naive_node root_node, nodes[MAX_THREADS];
 	struct mem_cgroup *cg[MAX_THREADS];
@@ -967,6 +969,8 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 		return 2;
 	e = engine_new(nr_cpus, 64 << 20);
 	naive_chain(&root_node, 0);
+	if (parent && (err = memcg_mkdir(e, "p", &p)))
+		die("memcg_mkdir", err);
 	for (i = 0; i < nr; i++) {
 		char name[32];
 
@@ -974,7 +978,7 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 			memcg_get(cg[0]);
 			cg[i] = cg[0];
 		} else {
-			snprintf(name, sizeof(name), "t%d", i);
+			snprintf(name, sizeof(name), "%st%d", p ? "p/" : "", i);
 			err = memcg_mkdir(e, name, &cg[i]);
 			if (err)
 				die("memcg_mkdir", err);
@@ -987,15 +991,16 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 	load_mark(&m0);
 	measure_mt(ops[op].fn, args, nr, iters, &ns, &mops, &par);
 	load_mark(&m1);
-	printf("%s, nr_cpus %u, %d threads%s: cpu %.2f ns, %.1f Mops/s, on "
+	printf("%s, nr_cpus %u, %d threads%s%s: cpu %.2f ns, %.1f Mops/s, on "
 	       "%.2f CPUs (other load %.2f CPUs)\n", ops[op].name, e->nr_cpus,
-	       nr, same ? " in one cgroup" : "", ns, mops, par,
-	       other_cpus(&m0, &m1));
+	       nr, same ? " in one cgroup" : "", p ? " under one parent" : "",
+	       ns, mops, par, other_cpus(&m0, &m1));
 	for (i = 0; i < nr; i++) {
 		memcg_folio_put(e, args[i].folio);
 		memcg_put(cg[i]);
 	}
 	put_spares(e);
+	memcg_put(p);
 	memcg_engine_destroy(e);
 	return 0;
 }
