@@ -5,18 +5,26 @@
  * leaf. Reclaim finds nothing at any level and the OOM killer no task, so
  * the charge fails with -ENOMEM after every retry: the whole failing path.
  * Its cost should grow linearly with the depth (the charge walks the
- * ancestors' counters and reclaim walks the subtree under the top).
+ * ancestors' counters, the stall their PSI groups).
  *
- * Each depth: the median of RUNS failing charges; then the ratios against
- * the shallowest depth, in the same process. Also the time to build and
- * remove the chain (mkdir, like the kernel's, walks the ancestors: a chain
- * costs O(depth^2) in pointer steps, by far the cheap part here).
+ * Each depth, in one engine per retry policy (memcg_config.charge_retries):
+ * the median of RUNS failing charges with the default, which skips the
+ * retries' charge walks that must fail again, counts the 16 retries that
+ * reclaim cannot help without running them (under 6.12's MGLRU runs their
+ * reclaim, outside a stall): 1 walk of the chain and 1 stall per charge;
+ * and with MEMCG_RETRIES_KERNEL, which runs everything (19 walks and 18
+ * stalls); then the ratios against the shallowest depth, in
+ * the same process. Also the time to build and remove the chain (mkdir,
+ * like the kernel's, walks the ancestors: a chain costs O(depth^2) in
+ * pointer steps), in the first engine.
  *
  * Run: build/bench/bench_deep               # depths 100, 2048, 10000
  *      BENCH_DEEP_RUNS=200 build/bench/bench_deep 10000  # for a profile
  *      BENCH_CLOCK=cpu build/bench/bench_deep   # thread CPU time, for a
  *                                               # busy machine
  *      build/bench/bench_deep 100 65534     # depths of your own
+ *      BENCH_DEEP_KERNEL=6.12 build/bench/bench_deep  # 6.12's profile
+ *                                               # (MGLRU), default 6.1
  */
 #include <errno.h>
 #include <stdio.h>
@@ -40,7 +48,7 @@ static double clock_ns(void)
 
 struct result {
 	long depth;
-	double charge_ns, build_ns, remove_ns;
+	double charge_ns, kernel_ns, build_ns, remove_ns;
 };
 
 /* A chain of @depth cgroups "a": h[0] is the root, h[depth] the leaf. */
@@ -76,7 +84,8 @@ static void remove_chain(struct mem_cgroup **h, long depth)
 	free(h);
 }
 
-static void run_depth(struct result *r)
+/* Median failing charge at the depth of @r under @retries; fills build/remove. */
+static double run_depth(struct result *r, enum memcg_charge_retries retries)
 {
 	struct memcg_config cfg;
 	struct memcg_engine *e;
@@ -94,6 +103,10 @@ static void run_depth(struct result *r)
 	cfg.nr_cpus = 1;
 	cfg.deterministic = true;
 	cfg.dataless = true;
+	cfg.charge_retries = retries;
+	if (getenv("BENCH_DEEP_KERNEL") &&
+	    !strcmp(getenv("BENCH_DEEP_KERNEL"), "6.12"))
+		cfg.kernel = MEMCG_KERNEL_6_12;
 	if (memcg_engine_create(&cfg, &e)) {
 		fprintf(stderr, "bench_deep: engine\n");
 		exit(1);
@@ -121,11 +134,11 @@ static void run_depth(struct result *r)
 			exit(1);
 		}
 	}
-	r->charge_ns = median(t, runs);
 	t0 = clock_ns();
 	remove_chain(h, r->depth);
 	r->remove_ns = clock_ns() - t0;
 	memcg_engine_destroy(e);
+	return median(t, runs);
 }
 
 int main(int argc, char **argv)
@@ -143,12 +156,17 @@ int main(int argc, char **argv)
 	use_cpu_clock = bench_cpu_clock();
 	wait_idle();
 	load_mark(&a);
-	printf("%8s %14s %10s %12s %12s\n", "depth", "failing charge",
-	       "ratio", "build", "remove");
+	printf("%8s %14s %8s %14s %8s %12s %12s\n", "depth", "failing charge",
+	       "ratio", "kernel retries", "ratio", "build", "remove");
 	for (i = 0; i < n; i++) {
-		run_depth(&r[i]);
-		printf("%8ld %11.3f ms %9.1fx %9.1f ms %9.1f ms\n", r[i].depth,
-		       r[i].charge_ns / 1e6, r[i].charge_ns / r[0].charge_ns,
+		struct result k = r[i];
+
+		r[i].kernel_ns = run_depth(&k, MEMCG_RETRIES_KERNEL);
+		r[i].charge_ns = run_depth(&r[i], MEMCG_RETRIES_SKIP_NOOP);
+		printf("%8ld %11.3f ms %7.1fx %11.3f ms %7.1fx %9.1f ms %9.1f ms\n",
+		       r[i].depth, r[i].charge_ns / 1e6,
+		       r[i].charge_ns / r[0].charge_ns, r[i].kernel_ns / 1e6,
+		       r[i].kernel_ns / r[0].kernel_ns,
 		       r[i].build_ns / 1e6, r[i].remove_ns / 1e6);
 	}
 	load_mark(&b);

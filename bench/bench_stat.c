@@ -18,7 +18,8 @@
  *      the folio charge pair, the public alloc+charge+put, a memory.stat
  *      read of one cgroup; each as a ratio to the machine-CPUs engine.
  *
- * Timing: CLOCK_MONOTONIC, the median of 5 runs; nothing is pinned.
+ * Timing: CLOCK_MONOTONIC (section c: the thread's CPU time with
+ * BENCH_CLOCK=cpu), the median of 5 runs; nothing is pinned.
  * Arguments pick sections ("s", "c"; both by default). BENCH_ITERS sets
  * the iterations of section c (default 2000000).
  */
@@ -29,8 +30,7 @@
 
 #include "core/memcg_walk.h"
 #include "core/rstat.h"
-#include "core/stock.h"
-
+#include "bench_paths.h"
 #include "bench_util.h"
 
 #define RUNS 5
@@ -231,62 +231,22 @@ static void section_s(void)
 
 /* --- c: single-CPU paths against the number of CPUs --- */
 
-struct op_arg {
-	struct memcg_engine *e;
-	struct mem_cgroup *memcg;
-	struct folio *folio;
-};
-
-typedef void (*op_fn)(struct op_arg *a, long n);
-
 __attribute__((noinline))
-static void loop_stat(struct op_arg *a, long n)
+static void loop_stat(struct bench_path_arg *a, long n)
 {
 	for (long i = 0; i < n; i++)
 		mod_memcg_state(a->memcg, MEMCG_PGFAULT, 1);
 }
 
 __attribute__((noinline))
-static void loop_stock(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		if (try_charge_memcg(a->memcg, MEMCG_GFP_KERNEL, 1))
-			abort();
-		refill_stock(a->memcg, 1);
-	}
-}
-
-__attribute__((noinline))
-static void loop_folio(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		if (mem_cgroup_charge(a->folio, a->memcg, MEMCG_GFP_KERNEL))
-			abort();
-		mem_cgroup_uncharge_folios(a->e, &a->folio, 1);
-	}
-}
-
-__attribute__((noinline))
-static void loop_public(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		struct folio *f = memcg_folio_alloc(a->e, MEMCG_FOLIO_ANON, 0);
-
-		if (!f || memcg_charge(a->e, f, a->memcg, MEMCG_GFP_KERNEL))
-			abort();
-		memcg_folio_put(a->e, f);
-	}
-}
-
-__attribute__((noinline))
-static void loop_current(struct op_arg *a, long n)
+static void loop_current(struct bench_path_arg *a, long n)
 {
 	for (long i = 0; i < n; i++)
 		memcg_read(a->memcg, "memory.current", buf, 64);
 }
 
 __attribute__((noinline))
-static void loop_stat_read(struct op_arg *a, long n)
+static void loop_stat_read(struct bench_path_arg *a, long n)
 {
 	for (long i = 0; i < n; i++) {
 		mod_memcg_state(a->memcg, MEMCG_PGFAULT, 1);
@@ -294,11 +254,11 @@ static void loop_stat_read(struct op_arg *a, long n)
 	}
 }
 
-static const struct { const char *name; op_fn fn; long div; } ops[] = {
+static const struct { const char *name; bench_path_fn fn; long div; } ops[] = {
 	{ "stat update (mod_memcg_state)", loop_stat, 1 },
-	{ "stock-hit charge pair", loop_stock, 1 },
-	{ "folio charge pair", loop_folio, 1 },
-	{ "public alloc+charge+put", loop_public, 1 },
+	{ "stock-hit charge pair", bench_path_stock, 1 },
+	{ "folio charge pair", bench_path_folio, 1 },
+	{ "public alloc+charge+put", bench_path_public, 1 },
 	{ "memory.current read", loop_current, 4 },
 	{ "update + memory.stat read", loop_stat_read, 400 },
 };
@@ -308,9 +268,10 @@ static const struct { const char *name; op_fn fn; long div; } ops[] = {
 static void section_c(void)
 {
 	static const unsigned cpus[NR_CPU_CASES] = { 0, 64, 256 };
+	bool cpu_clock = bench_cpu_clock();
 	double ns[NR_CPU_CASES][NR_OPS];
 	struct memcg_engine *e[NR_CPU_CASES];
-	struct op_arg a[NR_CPU_CASES];
+	struct bench_path_arg a[NR_CPU_CASES];
 	unsigned c, o;
 	int r, err;
 
@@ -325,7 +286,7 @@ static void section_c(void)
 		    (err = memcg_mkdir(e[c], "a/b", NULL)) ||
 		    (err = memcg_mkdir(e[c], "a/b/c", &m)))
 			die("memcg_mkdir", err);
-		a[c] = (struct op_arg){ .e = e[c], .memcg = m,
+		a[c] = (struct bench_path_arg){ .e = e[c], .memcg = m,
 			.folio = memcg_folio_alloc(e[c], MEMCG_FOLIO_ANON, 0) };
 	}
 	for (o = 0; o < NR_OPS; o++) {
@@ -336,10 +297,11 @@ static void section_c(void)
 			ops[o].fn(&a[c], n / 4 + 1);	/* warm-up */
 		for (r = 0; r < RUNS; r++)
 			for (c = 0; c < NR_CPU_CASES; c++) {
-				double t0 = now_ns();
+				double t0 = bench_clock_ns(cpu_clock);
 
 				ops[o].fn(&a[c], n);
-				v[c][r] = (now_ns() - t0) / (double)n;
+				v[c][r] = (bench_clock_ns(cpu_clock) - t0) /
+					  (double)n;
 			}
 		for (c = 0; c < NR_CPU_CASES; c++)
 			ns[c][o] = median(v[c], RUNS);
@@ -350,8 +312,9 @@ static void section_c(void)
 		printf("%-32s %12.2f %10.2f %10.2f %7.2fx %7.2fx\n", ops[o].name,
 		       ns[0][o], ns[1][o], ns[2][o], ns[1][o] / ns[0][o],
 		       ns[2][o] / ns[0][o]);
-	printf("   machine: %u CPUs; CPU locks %s\n\n", e[0]->nr_cpus,
-	       e[0]->rseq_locks ? "rseq" : "atomic");
+	printf("   machine: %u CPUs; CPU locks %s; %s\n\n", e[0]->nr_cpus,
+	       e[0]->rseq_locks ? "rseq" : "atomic",
+	       cpu_clock ? "thread CPU time (BENCH_CLOCK=cpu)" : "wall time");
 	for (c = 0; c < NR_CPU_CASES; c++) {
 		memcg_folio_put(e[c], a[c].folio);
 		memcg_put(a[c].memcg);

@@ -73,6 +73,16 @@ enum memcg_reclaim {
 	MEMCG_RECLAIM_MGLRU,
 };
 
+/*
+ * A failing charge's retries: the charge walks that must fail again and
+ * the reclaims that can change nothing (docs/FIDELITY.md, "Charge retries
+ * that cannot change anything").
+ */
+enum memcg_charge_retries {
+	MEMCG_RETRIES_SKIP_NOOP,	/* count them, do not run them */
+	MEMCG_RETRIES_KERNEL,		/* run every one, as the kernel */
+};
+
 struct memcg_config {
 	enum memcg_mode mode;
 	enum memcg_policy policy;
@@ -87,6 +97,7 @@ struct memcg_config {
 	enum memcg_kernel kernel;	/* default 6.1 */
 	enum memcg_reclaim reclaim;
 	enum memcg_uncharge uncharge;	/* default MEMCG_UNCHARGE_KERNEL */
+	enum memcg_charge_retries charge_retries;
 };
 
 enum memcg_folio_type {

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/cgroup.h"
 #include "core/clock.h"
@@ -23,14 +24,22 @@ struct psi_group *cgroup_psi(struct mem_cgroup *memcg)
 	return cgrp ? &cgrp->psi : NULL;
 }
 
+#define CGROUP_ALIGN ((size_t)64)
+
 static struct cgroup *cgroup_new(struct mem_cgroup *memcg,
 				 struct cgroup *parent)
 {
-	struct cgroup *cgrp = calloc(1, sizeof(*cgrp));
+	/*
+	 * A stall touches the start of the psi group of every ancestor:
+	 * on a line boundary, that is two cache lines per level, not three.
+	 */
+	size_t size = (sizeof(struct cgroup) + CGROUP_ALIGN - 1) & ~(CGROUP_ALIGN - 1);
+	struct cgroup *cgrp = aligned_alloc(CGROUP_ALIGN, size);
 	int id;
 
 	if (!cgrp)
 		return NULL;
+	memset(cgrp, 0, size);
 	cgrp->memcg = memcg;
 	cgrp->max_depth = INT_MAX;
 	cgrp->max_descendants = INT_MAX;
@@ -38,6 +47,9 @@ static struct cgroup *cgroup_new(struct mem_cgroup *memcg,
 		cgrp->files[id].event = 1;	/* an open file starts at 0 */
 	pthread_mutex_init(&cgrp->file_lock, NULL);
 	CDS_INIT_LIST_HEAD(&cgrp->open_files);
+	pthread_mutex_init(&cgrp->peaks_lock, NULL);
+	CDS_INIT_LIST_HEAD(&cgrp->memory_peaks);
+	CDS_INIT_LIST_HEAD(&cgrp->swap_peaks);
 	psi_group_init(&cgrp->psi, parent ? &parent->psi : NULL, memcg,
 		       memcg_clock_now(memcg->engine));
 	return cgrp;
@@ -47,6 +59,7 @@ static void cgroup_delete(struct cgroup *cgrp)
 {
 	psi_group_destroy(&cgrp->psi);
 	pthread_mutex_destroy(&cgrp->file_lock);
+	pthread_mutex_destroy(&cgrp->peaks_lock);
 	free(cgrp);
 }
 
@@ -102,5 +115,9 @@ void cgroup_free(struct mem_cgroup *memcg)
 	if (!cds_list_empty(&cgrp->open_files))
 		fprintf(stderr, "libmemcg: released cgroup has open "
 			"notifying files\n");
+	if (!cds_list_empty(&cgrp->memory_peaks) ||
+	    !cds_list_empty(&cgrp->swap_peaks))
+		fprintf(stderr, "libmemcg: released cgroup has open peak "
+			"files\n");
 	cgroup_delete(cgrp);
 }

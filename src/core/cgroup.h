@@ -79,12 +79,15 @@ struct cgroup_file_ctx {
 };
 
 struct cgroup {
+	struct psi_group psi;	/* first: cache-line aligned (cgroup_new()) */
 	struct mem_cgroup *memcg;
 	pthread_mutex_t file_lock;
 	struct cgroup_file files[NR_CGROUP_NOTIFY_FILES];
 	struct cds_list_head open_files;	/* cgroup_file_ctx */
 	atomic_int nr_open_files;		/* for lock-free "none" */
-	struct psi_group psi;
+	pthread_mutex_t peaks_lock;
+	struct cds_list_head memory_peaks;	/* memory.peak fds written */
+	struct cds_list_head swap_peaks;
 	int max_depth;		/* INT_MAX: "max" */
 	int max_descendants;
 };

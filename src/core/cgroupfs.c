@@ -157,9 +157,11 @@ void memcg_file_close(struct memcg_file *f)
 		return;
 	e = f->memcg->engine;
 	if (f->peak_list) {
-		pthread_mutex_lock(&f->memcg->peaks_lock);
+		struct cgroup *cgrp = memcg_cgroup(f->memcg);	/* set by the write */
+
+		pthread_mutex_lock(&cgrp->peaks_lock);
 		cds_list_del(&f->peak_node);
-		pthread_mutex_unlock(&f->memcg->peaks_lock);
+		pthread_mutex_unlock(&cgrp->peaks_lock);
 	}
 	cgroup_file_release(f);	/* its pollfd and trigger */
 	css_put(f->memcg);
@@ -172,15 +174,13 @@ void memcg_file_close(struct memcg_file *f)
  * @memcg: a released cgroup
  *
  * Open files pin their cgroup, so a released cgroup has no registered
- * memory.peak fd; this checks it. It frees the cgroup core state
- * (cgroup.h: notifications, psi), which nothing can use any more.
+ * memory.peak fd (cgroup_free() checks it). It frees the cgroup core
+ * state (cgroup.h: notifications, psi, peak fds), which nothing can use
+ * any more.
  */
 void memcg_peaks_release(struct mem_cgroup *memcg)
 {
 	cgroup_free(memcg);
-	if (!cds_list_empty(&memcg->memory_peaks) ||
-	    !cds_list_empty(&memcg->swap_peaks))
-		fprintf(stderr, "libmemcg: released cgroup has open peak files\n");
 }
 
 int memcg_file_read(struct memcg_file *f, char *buf, size_t len)

@@ -111,7 +111,7 @@ static int memsw_limit_write(struct memcg_file *f, char *buf)
  */
 static void soft_limit_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->soft_limit)));
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->v1->soft_limit)));
 }
 
 static int soft_limit_write(struct memcg_file *f, char *buf)
@@ -121,7 +121,7 @@ static int soft_limit_write(struct memcg_file *f, char *buf)
 
 	if (err)
 		return err;
-	atomic_store(&f->memcg->soft_limit, pages);
+	atomic_store(&f->memcg->v1->soft_limit, pages);
 	return 0;
 }
 
@@ -284,7 +284,7 @@ static int swappiness_write(struct memcg_file *f, char *buf)
  */
 static void move_charge_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%u\n", f->memcg->move_charge_at_immigrate);
+	seq_printf(s, "%u\n", f->memcg->v1->move_charge_at_immigrate);
 }
 
 static int move_charge_write(struct memcg_file *f, char *buf)
@@ -296,7 +296,7 @@ static int move_charge_write(struct memcg_file *f, char *buf)
 		return err;
 	if (v & ~3ULL)
 		return -EINVAL;
-	f->memcg->move_charge_at_immigrate = (unsigned)v;
+	f->memcg->v1->move_charge_at_immigrate = (unsigned)v;
 	return 0;
 }
 
@@ -369,12 +369,12 @@ static void v1_stat_show(struct memcg_file *f, struct seqbuf *s)
  */
 static void kmem_usage_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->kmem)));
+	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->v1->kmem)));
 }
 
 static void kmem_limit_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->kmem.max)));
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->v1->kmem.max)));
 }
 
 static int kmem_limit_write(struct memcg_file *f, char *buf)
@@ -389,34 +389,34 @@ static int kmem_limit_write(struct memcg_file *f, char *buf)
 
 static void kmem_max_usage_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->kmem.watermark)));
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->v1->kmem.watermark)));
 }
 
 static int kmem_max_usage_write(struct memcg_file *f, char *buf)
 {
-	reset_watermarks(&f->memcg->kmem);
+	reset_watermarks(&f->memcg->v1->kmem);
 	return 0;
 }
 
 static void kmem_failcnt_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%ld\n", atomic_load(&f->memcg->kmem.failcnt));
+	seq_printf(s, "%ld\n", atomic_load(&f->memcg->v1->kmem.failcnt));
 }
 
 static int kmem_failcnt_write(struct memcg_file *f, char *buf)
 {
-	atomic_store(&f->memcg->kmem.failcnt, 0);
+	atomic_store(&f->memcg->v1->kmem.failcnt, 0);
 	return 0;
 }
 
 static void tcp_usage_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->tcpmem)));
+	seq_printf(s, "%llu\n", bytes(page_counter_read(&f->memcg->v1->tcpmem)));
 }
 
 static void tcp_limit_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->tcpmem.max)));
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->v1->tcpmem.max)));
 }
 
 /* memcg_update_tcp_max: -EBUSY below usage; the first success activates. */
@@ -432,32 +432,32 @@ static int tcp_limit_write(struct memcg_file *f, char *buf)
 	if (mem_cgroup_is_root(memcg))
 		return -EINVAL;
 	pthread_mutex_lock(&tcp_max_mutex);
-	err = page_counter_set_max(&memcg->tcpmem, max);
+	err = page_counter_set_max(&memcg->v1->tcpmem, max);
 	if (!err)
-		__atomic_store_n(&memcg->tcpmem_active, true, __ATOMIC_RELEASE);
+		__atomic_store_n(&memcg->v1->tcpmem_active, true, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&tcp_max_mutex);
 	return err;
 }
 
 static void tcp_max_usage_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->tcpmem.watermark)));
+	seq_printf(s, "%llu\n", bytes(atomic_load(&f->memcg->v1->tcpmem.watermark)));
 }
 
 static int tcp_max_usage_write(struct memcg_file *f, char *buf)
 {
-	reset_watermarks(&f->memcg->tcpmem);
+	reset_watermarks(&f->memcg->v1->tcpmem);
 	return 0;
 }
 
 static void tcp_failcnt_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_printf(s, "%ld\n", atomic_load(&f->memcg->tcpmem.failcnt));
+	seq_printf(s, "%ld\n", atomic_load(&f->memcg->v1->tcpmem.failcnt));
 }
 
 static int tcp_failcnt_write(struct memcg_file *f, char *buf)
 {
-	atomic_store(&f->memcg->tcpmem.failcnt, 0);
+	atomic_store(&f->memcg->v1->tcpmem.failcnt, 0);
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 
 #include "mm/oom.h"
 
+#include "core/cgroup.h"
 #include "core/cgroupfs.h"
 #include "lib/kstrtox.h"
 #include "lib/string_helpers.h"
@@ -255,14 +256,18 @@ static void peak_show(struct memcg_file *f, struct seqbuf *s,
 	seq_printf(s, "%llu\n", bytes(peak));
 }
 
-static int peak_write(struct memcg_file *f, struct page_counter *pc,
-		      struct cds_list_head *watchers)
+/* @swap: memory.swap.peak; the fds written sit in the cgroup core state */
+static int peak_write(struct memcg_file *f, struct page_counter *pc, bool swap)
 {
-	struct mem_cgroup *memcg = f->memcg;
+	struct cgroup *cgrp = memcg_cgroup_alloc(f->memcg);
+	struct cds_list_head *watchers;
 	struct memcg_file *peer;
 	long usage;
 
-	pthread_mutex_lock(&memcg->peaks_lock);
+	if (!cgrp)
+		return -ENOMEM;
+	watchers = swap ? &cgrp->swap_peaks : &cgrp->memory_peaks;
+	pthread_mutex_lock(&cgrp->peaks_lock);
 	usage = page_counter_read(pc);
 	page_counter_reset_watermark(pc);
 	cds_list_for_each_entry(peer, watchers, peak_node)
@@ -273,7 +278,7 @@ static int peak_write(struct memcg_file *f, struct page_counter *pc,
 		f->peak_list = watchers;
 	}
 	f->peak = usage;
-	pthread_mutex_unlock(&memcg->peaks_lock);
+	pthread_mutex_unlock(&cgrp->peaks_lock);
 	return 0;
 }
 
@@ -284,7 +289,7 @@ static void memory_peak_show(struct memcg_file *f, struct seqbuf *s)
 
 static int memory_peak_write(struct memcg_file *f, char *buf)
 {
-	return peak_write(f, &f->memcg->memory, &f->memcg->memory_peaks);
+	return peak_write(f, &f->memcg->memory, false);
 }
 
 static void swap_peak_show(struct memcg_file *f, struct seqbuf *s)
@@ -294,7 +299,7 @@ static void swap_peak_show(struct memcg_file *f, struct seqbuf *s)
 
 static int swap_peak_write(struct memcg_file *f, char *buf)
 {
-	return peak_write(f, &f->memcg->swap, &f->memcg->swap_peaks);
+	return peak_write(f, &f->memcg->swap, true);
 }
 
 static void events_show(struct seqbuf *s, atomic_long *ev)

@@ -39,6 +39,18 @@ static void css_ref_sub_atomic(struct mem_cgroup *memcg, long nr)
 		css_ref_zero(memcg);
 }
 
+/* one more reference on the shared count, unless it reached zero */
+static bool css_ref_inc_not_zero(struct mem_cgroup *memcg)
+{
+	long count = atomic_load(&memcg->ref.count);
+
+	while (count > 0)
+		if (atomic_compare_exchange_weak(&memcg->ref.count, &count,
+						 count + 1))
+			return true;
+	return false;
+}
+
 /**
  * css_ref_init - one reference, the one rmdir drops
  * @memcg: a new cgroup
@@ -147,8 +159,14 @@ bool css_tryget_online(struct mem_cgroup *memcg)
 		return ok;
 	}
 	if (!atomic_load(&memcg->ref.atomic_mode)) {
-		atomic_fetch_add(&memcg->ref.count, 1);
-		/* lost a race with css_kill(): the kill's fold counted us */
+		/*
+		 * Not zero: css_kill() may fold and drop the last reference
+		 * between the load above and this add; a plain add would bring
+		 * the cgroup back from zero and queue its release twice.
+		 */
+		if (!css_ref_inc_not_zero(memcg))
+			return false;
+		/* still online: the kill's fold, if it comes, counts us */
 		if (!atomic_load(&memcg->ref.atomic_mode))
 			return true;
 		css_put(memcg);
@@ -165,17 +183,10 @@ bool css_tryget_online(struct mem_cgroup *memcg)
  */
 bool css_tryget(struct mem_cgroup *memcg)
 {
-	long count;
-
 	if (css_tryget_online(memcg))
 		return true;
 	/* atomic mode: the shared count is exact (or biased, never 0) */
-	count = atomic_load(&memcg->ref.count);
-	while (count > 0)
-		if (atomic_compare_exchange_weak(&memcg->ref.count, &count,
-						 count + 1))
-			return true;
-	return false;
+	return css_ref_inc_not_zero(memcg);
 }
 
 /**

@@ -51,7 +51,8 @@ static int check_config(const struct memcg_config *cfg)
 	if (cfg->memory_bytes < MEMCG_PAGE_SIZE || cfg->huge_order > 12 ||
 	    cfg->nr_cpus > 4096)
 		return -EINVAL;
-	if (cfg->kernel > MEMCG_KERNEL_6_12 || cfg->reclaim > MEMCG_RECLAIM_MGLRU)
+	if (cfg->kernel > MEMCG_KERNEL_6_12 || cfg->reclaim > MEMCG_RECLAIM_MGLRU ||
+	    cfg->charge_retries > MEMCG_RETRIES_KERNEL)
 		return -EINVAL;
 	if (cfg->uncharge > MEMCG_UNCHARGE_STOCK)
 		return -EINVAL;

@@ -190,7 +190,7 @@ int memcg_sock_alloc(struct mem_cgroup *memcg, struct memcg_sock **out)
 	 */
 	if (!mem_cgroup_is_root(memcg) &&
 	    (!memcg->engine->v1 ||
-	     __atomic_load_n(&memcg->tcpmem_active, __ATOMIC_ACQUIRE)) &&
+	     __atomic_load_n(&memcg->v1->tcpmem_active, __ATOMIC_ACQUIRE)) &&
 	    css_tryget_online(memcg))
 		sk->memcg = memcg;
 	*out = sk;
@@ -225,10 +225,10 @@ int memcg_sock_charge(struct memcg_sock *sk, unsigned nr_pages, unsigned gfp)
 		return 0;
 	if (memcg->engine->v1) {
 		/* memcg1_charge_skmem: the tcpmem counter only */
-		if (!page_counter_try_charge(&memcg->tcpmem, nr_pages, &fail)) {
+		if (!page_counter_try_charge(&memcg->v1->tcpmem, nr_pages, &fail)) {
 			if (!(gfp & MEMCG_GFP_NOFAIL))
 				return -ENOMEM;
-			page_counter_charge(&memcg->tcpmem, nr_pages);
+			page_counter_charge(&memcg->v1->tcpmem, nr_pages);
 		}
 		/* not shown by v1, kept so that the auditor can count */
 		mod_memcg_state(memcg, MEMCG_SOCK, nr_pages);
@@ -250,7 +250,7 @@ void memcg_sock_uncharge(struct memcg_sock *sk, unsigned nr_pages)
 		return;
 	mod_memcg_state(memcg, MEMCG_SOCK, -(long)nr_pages);
 	if (memcg->engine->v1)
-		page_counter_uncharge(&memcg->tcpmem, nr_pages);
+		page_counter_uncharge(&memcg->v1->tcpmem, nr_pages);
 	else if (atomic_load(&memcg->online))
 		refill_stock(memcg, nr_pages);
 	else

@@ -9,6 +9,9 @@
  * a hierarchical value is a flush of what changed in the subtree, then a
  * read of the sums (memcg_page_state()).
  */
+#include <errno.h>
+#include <stdlib.h>
+
 #include "core/cgroup.h"
 #include "core/memcontrol.h"
 #include "core/memcg_walk.h"
@@ -28,12 +31,101 @@ void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
 	memcg_rstat_updated(memcg, cpu, val);
 }
 
-/* The shared slot: a seq_cst add, paired with the flusher's (rstat.c). */
-static void mod_memcg_state_shared(struct mem_cgroup *memcg,
+/* memcg->stat_shared and stat_dead until their first write: never written */
+atomic_long memcg_stat_zero[MEMCG_NR_STAT];
+
+/*
+ * @memcg's shared counters, allocated at its first update made without
+ * the CPU's lock; NULL if that allocation failed. Racing first updates
+ * publish one array by a compare-exchange; the loser frees its own.
+ */
+static atomic_long *memcg_stat_shared_alloc(struct mem_cgroup *memcg)
+{
+	atomic_long *cur = atomic_load(&memcg->stat_shared), *new;
+
+	if (cur != memcg_stat_zero)
+		return cur;
+	new = calloc(MEMCG_NR_STAT, sizeof(*new));
+	if (!new)
+		return NULL;
+	if (!atomic_compare_exchange_strong(&memcg->stat_shared, &cur, new)) {
+		free(new);
+		return cur;
+	}
+	return new;
+}
+
+/**
+ * mod_memcg_state_shared - add @val to a stat without a CPU lock: to the
+ * cgroup's own shared counter and straight to the sums (rstat.c)
+ * @memcg: cgroup
+ * @idx: item
+ * @val: delta
+ *
+ * If the counters cannot be allocated, waits for this CPU's lock instead
+ * (the caller does not hold it: mod_memcg_state_local() is for that).
+ */
+void mod_memcg_state_shared(struct mem_cgroup *memcg,
 				   enum memcg_stat_item idx, long val)
 {
-	atomic_fetch_add(&memcg->stat_shared[idx], val);
-	memcg_rstat_updated_shared(memcg, val);
+	atomic_long *shared = memcg_stat_shared_alloc(memcg);
+	unsigned cpu;
+
+	if (!shared) {
+		cpu = memcg_cpu_lock_this(memcg->engine);
+		mod_memcg_state_local(memcg, cpu, idx, val);
+		memcg_cpu_unlock(memcg->engine, cpu);
+		return;
+	}
+	atomic_fetch_add_explicit(&shared[idx], val, memory_order_relaxed);
+	memcg_rstat_updated_shared(memcg, idx, val);
+}
+
+/**
+ * memcg_stat_alloc_parent - what a cgroup needs once it has a child: the
+ * array its released children leave their stats in, and rstat's pending
+ * deltas from its children
+ * @parent: cgroup getting a child; call with cgroup_mutex held
+ *
+ * Leaves, most cgroups in a large tree, go without both (memcontrol.h).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memcg_stat_alloc_parent(struct mem_cgroup *parent)
+{
+	atomic_long *dead = atomic_load(&parent->stat_dead);
+	long *pending = atomic_load(&parent->vmstats->state_pending);
+
+	if (dead == memcg_stat_zero) {
+		dead = calloc(MEMCG_NR_STAT, sizeof(*dead));
+		if (!dead)
+			return -ENOMEM;
+		atomic_store(&parent->stat_dead, dead);
+	}
+	if (pending == memcg_pending_zero) {
+		pending = calloc(MEMCG_NR_STAT, sizeof(*pending));
+		if (!pending)
+			return -ENOMEM;
+		atomic_store(&parent->vmstats->state_pending, pending);
+	}
+	return 0;
+}
+
+/**
+ * memcg_stat_free - free @memcg's shared and dead counters if allocated
+ * @memcg: cgroup being freed
+ */
+void memcg_stat_free(struct mem_cgroup *memcg)
+{
+	atomic_long *shared = atomic_load(&memcg->stat_shared);
+	atomic_long *dead = atomic_load(&memcg->stat_dead);
+
+	if (shared != memcg_stat_zero)
+		free(shared);
+	if (dead != memcg_stat_zero)
+		free(dead);
+	atomic_store(&memcg->stat_shared, memcg_stat_zero);
+	atomic_store(&memcg->stat_dead, memcg_stat_zero);
 }
 
 /**
@@ -125,10 +217,12 @@ static void page_state_local_add(struct mem_cgroup *memcg,
 				 long *out)
 {
 	unsigned cpu, nr_cpus = memcg->engine->nr_cpus;
+	atomic_long *shared = atomic_load_explicit(&memcg->stat_shared,
+						   memory_order_acquire);
 	size_t i;
 
 	for (i = 0; i < nr; i++)
-		out[i] += atomic_load_explicit(&memcg->stat_shared[items[i]],
+		out[i] += atomic_load_explicit(&shared[items[i]],
 					       memory_order_relaxed);
 	for (cpu = 0; cpu < nr_cpus; cpu++) {
 		struct memcg_pcpu *pcpu = &memcg->pcpu[cpu];
@@ -200,14 +294,14 @@ long memcg_page_state(struct mem_cgroup *memcg, enum memcg_stat_item idx)
  */
 void memcg_stat_fold_dead(struct mem_cgroup *memcg)
 {
+	atomic_long *dead = atomic_load(&memcg->parent->stat_dead);
 	int i;
 
 	css_rstat_flush_released(memcg);
 
 	for (i = 0; i < MEMCG_NR_STAT; i++)
-		atomic_fetch_add(&memcg->parent->stat_dead[i],
-				 memcg_page_state_local(memcg, i) +
-				 atomic_load(&memcg->stat_dead[i]));
+		atomic_fetch_add(&dead[i], memcg_page_state_local(memcg, i) +
+					   atomic_load(&memcg->stat_dead[i]));
 }
 
 /**

@@ -102,12 +102,17 @@ static void memcg_slot_free(struct memcg_engine *e, struct mem_cgroup *memcg)
 	memcg->slot = 0;
 }
 
+/* memcontrol.h's layout promise: 1 KiB per cgroup before its arrays */
+_Static_assert(sizeof(struct mem_cgroup) <= 1024,
+	       "struct mem_cgroup grew past 1 KiB");
+
 static void mem_cgroup_free(struct mem_cgroup *memcg)
 {
 	lruvec_destroy(&memcg->lruvec);
-	pthread_mutex_destroy(&memcg->peaks_lock);
 	memcg_names_free(memcg);
 	memcg_rstat_free(memcg);
+	memcg_stat_free(memcg);
+	free(memcg->v1);
 	free(memcg->pcpu);
 	free(memcg->name);
 	free(memcg);
@@ -137,10 +142,15 @@ static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
 	memcg->swap.track_failcnt = v1;
 	page_counter_set_high(&memcg->memory, PAGE_COUNTER_MAX);
 	page_counter_set_high(&memcg->swap, PAGE_COUNTER_MAX);
-	/* v1 memory.kmem.* and memory.kmem.tcp.* (objcg.c, kmem.c) */
-	page_counter_init(&memcg->kmem, parent ? &parent->kmem : NULL, false);
-	page_counter_init(&memcg->tcpmem, parent ? &parent->tcpmem : NULL, false);
-	memcg->tcpmem.track_failcnt = v1;
+	if (!v1)
+		return;
+	/* memory.kmem.* and memory.kmem.tcp.* (objcg.c, kmem.c) */
+	page_counter_init(&memcg->v1->kmem, parent ? &parent->v1->kmem : NULL,
+			  false);
+	page_counter_init(&memcg->v1->tcpmem,
+			  parent ? &parent->v1->tcpmem : NULL, false);
+	memcg->v1->tcpmem.track_failcnt = true;
+	atomic_init(&memcg->v1->soft_limit, PAGE_COUNTER_MAX);
 }
 
 /* css_alloc; call with cgroup_mutex held */
@@ -150,17 +160,22 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	struct mem_cgroup *memcg;
 	int err = -ENOMEM;
 
-	/* room in the parent's names for mem_cgroup_online() */
-	if (parent && memcg_names_reserve(parent))
+	/* room in the parent's names for mem_cgroup_online(), its arrays */
+	if (parent && (memcg_names_reserve(parent) ||
+		       memcg_stat_alloc_parent(parent)))
 		return -ENOMEM;
 	memcg = calloc(1, sizeof(*memcg));
 	if (!memcg)
 		return -ENOMEM;
 	memcg->engine = e;
+	atomic_init(&memcg->stat_shared, memcg_stat_zero);
+	atomic_init(&memcg->stat_dead, memcg_stat_zero);
 	memcg->pcpu = aligned_alloc(MEMCG_CACHELINE,
 				    e->nr_cpus * sizeof(*memcg->pcpu));
 	memcg->name = strdup(name);
-	if (!memcg->pcpu || !memcg->name)
+	if (e->v1)
+		memcg->v1 = calloc(1, sizeof(*memcg->v1));
+	if (!memcg->pcpu || !memcg->name || (e->v1 && !memcg->v1))
 		goto out_free;
 	memset(memcg->pcpu, 0, e->nr_cpus * sizeof(*memcg->pcpu));
 	err = memcg_rstat_alloc(memcg, parent);
@@ -183,11 +198,7 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	mem_cgroup_init_counters(memcg, parent);
 	css_ref_init(memcg);
 	CDS_INIT_LIST_HEAD(&memcg->children);
-	CDS_INIT_LIST_HEAD(&memcg->memory_peaks);
-	CDS_INIT_LIST_HEAD(&memcg->swap_peaks);
-	pthread_mutex_init(&memcg->peaks_lock, NULL);
 	memcg->swappiness = parent ? parent->swappiness : 60;
-	atomic_init(&memcg->soft_limit, PAGE_COUNTER_MAX);
 	if (parent)
 		css_get(parent);	/* a child points at its parent */
 	atomic_fetch_add(&e->nr_memcgs, 1);
@@ -202,6 +213,8 @@ out_slot:
 	memcg_slot_free(e, memcg);
 out_free:
 	memcg_rstat_free(memcg);
+	memcg_stat_free(memcg);
+	free(memcg->v1);
 	free(memcg->pcpu);
 	free(memcg->name);
 	free(memcg);

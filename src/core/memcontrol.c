@@ -34,20 +34,19 @@
  * memsw failure means swapping cannot help: reclaim without it.
  */
 static bool charge_counters(struct mem_cgroup *memcg, unsigned nr,
-			    struct mem_cgroup **over, unsigned *options)
+			    struct mem_cgroup **over, struct page_counter **fail,
+			    unsigned *options)
 {
-	struct page_counter *fail;
-
 	if (do_memsw_account(memcg) &&
-	    !page_counter_try_charge(&memcg->memsw, nr, &fail)) {
-		*over = memcg_of(fail, memsw);
+	    !page_counter_try_charge(&memcg->memsw, nr, fail)) {
+		*over = memcg_of(*fail, memsw);
 		*options &= ~MEMCG_RECLAIM_MAY_SWAP;
 		return false;
 	}
-	if (!page_counter_try_charge(&memcg->memory, nr, &fail)) {
+	if (!page_counter_try_charge(&memcg->memory, nr, fail)) {
 		if (do_memsw_account(memcg))
 			page_counter_uncharge(&memcg->memsw, nr);
-		*over = memcg_of(fail, memory);
+		*over = memcg_of(*fail, memory);
 		return false;
 	}
 	return true;
@@ -73,6 +72,53 @@ static bool mem_cgroup_oom(struct mem_cgroup *memcg, unsigned nr)
 }
 
 /*
+ * The retries of a failing charge that reclaim cannot help, counted
+ * without being run (MEMCG_RETRIES_SKIP_NOOP; docs/FIDELITY.md, "Charge
+ * retries that cannot change anything"). Each would take nothing from
+ * the drained stock, fail its charge at @fail again (one failcnt), count
+ * MEMCG_MAX on @over, and stall in a reclaim that changes nothing:
+ * O(depth) for the charge and the stall, for no effect. Counts them while
+ * reclaim from @over stays a no-op and its margin stays short; a retry
+ * that could differ is left to run. Return: the retries left.
+ */
+static int skip_noop_retries(struct mem_cgroup *over, struct page_counter *fail,
+			     unsigned nr, int nr_retries)
+{
+	if (over->engine->cfg.charge_retries != MEMCG_RETRIES_SKIP_NOOP)
+		return nr_retries;
+	while (nr_retries > 0 && mem_cgroup_reclaim_is_noop(over) &&
+	       mem_cgroup_margin(over) < (long)nr) {
+		nr_retries--;
+		if (fail->track_failcnt)
+			atomic_fetch_add_explicit(&fail->failcnt, 1,
+						  memory_order_relaxed);
+		memcg_memory_event(over, MEMCG_MAX);
+	}
+	return nr_retries;
+}
+
+/*
+ * Whether a retry's charge walk must fail at @fail again, so that
+ * MEMCG_RETRIES_SKIP_NOOP counts its failcnt instead of walking (and
+ * cancelling) every level from the charging cgroup up (docs/FIDELITY.md,
+ * "Charge retries that cannot change anything"). The last walk, of this
+ * size or larger (the batch), found room at every level below @fail, and
+ * this thread has only uncharged since (reclaim, the drain, a kill), so
+ * @fail alone decides, and the watermarks below are already at what the
+ * walk would set. A charge racing in below (or made by a shrinker during
+ * reclaim) could make the kernel's walk fail lower down; that walk would
+ * be as racy.
+ */
+static bool charge_fails_again(struct page_counter *fail, unsigned nr)
+{
+	if (page_counter_read(fail) + (long)nr <= atomic_load(&fail->max))
+		return false;
+	if (fail->track_failcnt)
+		atomic_fetch_add_explicit(&fail->failcnt, 1, memory_order_relaxed);
+	return true;
+}
+
+/*
  * try_charge_memcg() past the stock: charges a batch and stocks the
  * surplus. Over a limit: retries with the exact size, raises
  * MEMCG_MAX, reclaims, drains every stock once, retries up to
@@ -87,8 +133,11 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 	unsigned batch = nr > MEMCG_CHARGE_BATCH ? nr : MEMCG_CHARGE_BATCH;
 	int nr_retries = MAX_RECLAIM_RETRIES;
 	struct mem_cgroup *over = NULL;
+	struct page_counter *fail = NULL;
 	bool drained = false, raised_max = false, passed_oom = false;
 	unsigned options = MEMCG_RECLAIM_MAY_SWAP;
+	bool skip_walks = memcg->engine->cfg.charge_retries ==
+			  MEMCG_RETRIES_SKIP_NOOP;
 	struct psi_stall stall;
 	long reclaimed;
 
@@ -99,18 +148,28 @@ static int try_charge_slow(struct mem_cgroup *memcg, unsigned gfp,
 retry:
 	if (consume_stock(memcg, nr))
 		return 0;
+	if (fail && skip_walks && charge_fails_again(fail, batch))
+		goto over_limit;
 charge:
-	if (charge_counters(memcg, batch, &over, &options))
+	if (charge_counters(memcg, batch, &over, &fail, &options))
 		goto done_restock;
 	if (batch > nr) {
 		batch = nr;
 		goto retry;
 	}
+over_limit:
 	if (gfp & MEMCG_GFP_NOWAIT)
 		goto nomem;
 	memcg_memory_event(over, MEMCG_MAX);
 	raised_max = true;
-	psi_memstall_enter(memcg, &stall);
+	/*
+	 * MEMCG_RETRIES_SKIP_NOOP: once the stocks are drained, a reclaim
+	 * of an empty subtree takes microseconds outside a stall, not a
+	 * stall through every ancestor's PSI group (docs/FIDELITY.md).
+	 */
+	stall.memcg = NULL;
+	if (!(skip_walks && drained && mem_cgroup_reclaim_is_trivial(over)))
+		psi_memstall_enter(memcg, &stall);
 	reclaimed = try_to_free_mem_cgroup_pages(over, nr, gfp, options, -1);
 	psi_memstall_leave(&stall);
 	if (mem_cgroup_margin(over) >= nr)
@@ -124,6 +183,7 @@ charge:
 		goto nomem;
 	if (reclaimed && nr <= (1u << PAGE_ALLOC_COSTLY_ORDER))
 		goto retry;
+	nr_retries = skip_noop_retries(over, fail, nr, nr_retries);
 	if (nr_retries--)
 		goto retry;
 	if (gfp & MEMCG_GFP_RETRY_MAYFAIL)

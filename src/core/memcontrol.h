@@ -125,19 +125,61 @@ struct memcg_rstat_cpu;
 struct memcg_vmstats;
 struct memcg_rstat;
 
+/*
+ * v1-only state, allocated only on a v1 engine (memcg->v1 is NULL on v2):
+ * memory.kmem.*, memory.kmem.tcp.*, the soft limit and move_charge.
+ */
+struct memcg_v1 {
+	struct page_counter kmem;		/* memory.kmem.* (objcg.c) */
+	struct page_counter tcpmem;		/* memory.kmem.tcp.* (kmem.c) */
+	atomic_long soft_limit;		/* pages, only shown (no soft reclaim) */
+	unsigned move_charge_at_immigrate;	/* 1 anon, 2 file */
+	bool tcpmem_active;			/* tcp limit was written */
+};
+
+/*
+ * Layout (x86-64, glibc; tests/unit/test_memcg_layout.c pins it), bytes:
+ *     0  ref, engine, pcpu, rstat_cpu, vmstats, stat_shared,
+ *        stat_dead, v1                                          72
+ *    72  memory (page_counter)                                 128
+ *   200  lruvec (lock 40, lists, sizes, host lists, costs)     216
+ *   416  swap / memsw (page_counter)                           128
+ *   544  memory_events, memory_events_local                    144
+ *   688  nr_pages_charged, reclaim_iter(_gen), tree counts      32
+ *   720  parent, children, sibling, name, child_names,
+ *        name_node, nr_tasks_subtree                            88
+ *   808  id, online, released, id_ref, slot, oom_group,
+ *        swappiness (7 bytes of holes)                          24
+ *   832  release_next, objcg, orig_objcg, objcg_list, cgroup,
+ *        rcu                                                    64
+ *   896  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
+ * Beside it, per cgroup: vmstats (392: state[] and stats_updates, rstat.h),
+ * the objcg (96), the name. Per CPU: memcg_pcpu (448), one rstat slot
+ * (448), the objcg's per-CPU part (64). Only where needed: stat_shared
+ * (the first update made without the CPU lock), stat_dead and
+ * vmstats->state_pending (the first child, memcg_stat_alloc_parent()),
+ * struct memcg_v1 (v1 engines), struct cgroup (cgroup.h: notifying files,
+ * psi, memory.peak fds written).
+ */
 struct mem_cgroup {
 	struct css_ref ref;
 	struct memcg_engine *engine;
 	struct memcg_pcpu *pcpu;		/* engine->nr_cpus entries */
-	/* rstat (rstat.h): nr_cpus + 1 slots, and the flushed sums */
+	/* rstat (rstat.h): nr_cpus slots, and the flushed sums */
 	struct memcg_rstat_cpu *rstat_cpu;
 	struct memcg_vmstats *vmstats;
+	/*
+	 * Updates made off the per-CPU path (memcg_stat.c), and the
+	 * own values released descendants left (memcg_stat_fold_dead()):
+	 * memcg_stat_zero (all zeros, never written) until allocated, at the
+	 * first such update and at the first child (memcg_stat.c).
+	 */
+	_Atomic(atomic_long *) stat_shared;
+	_Atomic(atomic_long *) stat_dead;	/* set under cgroup_mutex */
+	struct memcg_v1 *v1;			/* v1 engines only */
 
 	struct page_counter memory;
 	struct lruvec lruvec;
-	/* where 6.12's partial reclaim walks of this subtree go on (vmscan.c) */
-	_Atomic(struct mem_cgroup *) reclaim_iter;
-	atomic_uint reclaim_iter_gen;
 	union {
 		struct page_counter swap;	/* v2 */
 		struct page_counter memsw;	/* v1 */
@@ -145,37 +187,31 @@ struct mem_cgroup {
 
 	atomic_long memory_events[MEMCG_NR_MEMORY_EVENTS];
 	atomic_long memory_events_local[MEMCG_NR_MEMORY_EVENTS];
-	atomic_long stat_shared[MEMCG_NR_STAT];	/* updates off the per-CPU path:
-						   rstat's shared slot */
-	atomic_long stat_dead[MEMCG_NR_STAT];	/* left by freed descendants */
 	atomic_long nr_pages_charged;	/* by memcg_charge_pages() (memcontrol_pages.c) */
+	/* where 6.12's partial reclaim walks of this subtree go on (vmscan.c) */
+	_Atomic(struct mem_cgroup *) reclaim_iter;
+	atomic_uint reclaim_iter_gen;
 
-	/* the tree; children and sibling are RCU lists */
-	struct mem_cgroup *parent;
 	/* next to parent: mkdir and rmdir update them in every ancestor */
 	int nr_descendants;		/* under cgroup_mutex */
 	int nr_dying_descendants;
+	atomic_int nr_tasks;
+	/* the tree; children and sibling are RCU lists */
+	struct mem_cgroup *parent;
 	struct cds_list_head children;
 	struct cds_list_head sibling;
 	char *name;
 	struct memcg_names child_names;	/* online children (memcg_names.c) */
 	struct memcg_name_node name_node;	/* in the parent's child_names */
-	atomic_int nr_tasks;
 	atomic_long nr_tasks_subtree;	/* nr_tasks of it and its descendants */
 
 	uint16_t id;
-	atomic_int id_ref;		/* online state + swap records */
-	uint32_t slot;			/* folio->memcg_data value */
 	atomic_bool online;
 	bool released;
-
+	atomic_int id_ref;		/* online state + swap records */
+	uint32_t slot;			/* folio->memcg_data value */
 	bool oom_group;
 	int swappiness;
-	unsigned move_charge_at_immigrate;	/* v1: 1 anon, 2 file */
-	atomic_long soft_limit;		/* v1: pages, only shown (no soft reclaim) */
-	pthread_mutex_t peaks_lock;
-	struct cds_list_head memory_peaks;	/* open memory.peak fds */
-	struct cds_list_head swap_peaks;
 
 	struct mem_cgroup *release_next;	/* engine->release_list */
 
@@ -183,13 +219,13 @@ struct mem_cgroup {
 	_Atomic(struct obj_cgroup *) objcg;	/* NULL once offline */
 	struct obj_cgroup *orig_objcg;		/* a reference, put at release */
 	struct cds_list_head objcg_list;	/* objcgs reparented to us */
-	struct page_counter kmem;		/* v1: memory.kmem.* */
-	struct page_counter tcpmem;		/* v1: memory.kmem.tcp.* */
-	bool tcpmem_active;			/* v1: tcp limit was written */
 	/* cgroup core: notifying open files, psi (cgroup.h); set once, lazily */
 	_Atomic(struct cgroup *) cgroup;
 	struct rcu_head rcu;
 };
+
+/* stat_shared and stat_dead until written: MEMCG_NR_STAT zeros */
+extern atomic_long memcg_stat_zero[];
 
 /* One CPU's stock: up to NR_MEMCG_STOCK cached cgroups. */
 struct memcg_stock_pcp {
@@ -480,6 +516,8 @@ void mem_cgroup_reparent_folio(struct memcg_engine *e, struct folio *folio);
 
 /* memcg_stat.c: statistics and events */
 void mod_memcg_state(struct mem_cgroup *memcg, enum memcg_stat_item idx, long val);
+void mod_memcg_state_shared(struct mem_cgroup *memcg, enum memcg_stat_item idx,
+			    long val);
 void mod_memcg_state_local(struct mem_cgroup *memcg, unsigned cpu,
 			   enum memcg_stat_item idx, long val);
 #define FOLIO_MAX_STAT_ITEMS 3
@@ -557,6 +595,8 @@ void memcg_page_state_many(struct mem_cgroup *memcg,
 void memcg_memory_event(struct mem_cgroup *memcg, enum memcg_memory_event ev);
 long mem_cgroup_nr_tasks(struct mem_cgroup *memcg, long stop_above);
 void memcg_stat_fold_dead(struct mem_cgroup *memcg);
+int memcg_stat_alloc_parent(struct mem_cgroup *parent);
+void memcg_stat_free(struct mem_cgroup *memcg);
 
 /* objcg.c, obj_stock.c: kernel memory; the hooks run under cgroup_mutex */
 int memcg_alloc_kmem(struct mem_cgroup *memcg);
@@ -641,6 +681,8 @@ int mem_cgroup_move_swap_account(struct memcg_engine *e, size_t off,
 #define SWAPPINESS_ANON_ONLY	201
 long try_to_free_mem_cgroup_pages(struct mem_cgroup *memcg, long nr_pages,
 				  unsigned gfp, unsigned options, int swappiness);
+bool mem_cgroup_reclaim_is_trivial(struct mem_cgroup *memcg);
+bool mem_cgroup_reclaim_is_noop(struct mem_cgroup *memcg);
 long mem_cgroup_get_nr_swap_pages(struct mem_cgroup *memcg);
 long lruvec_page_state(struct mem_cgroup *memcg, enum lru_list lru);
 void invalidate_reclaim_iterators(struct mem_cgroup *dead);

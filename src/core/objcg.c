@@ -279,9 +279,9 @@ void memcg_account_kmem(struct mem_cgroup *memcg, long nr)
 	if (!memcg->engine->v1 || !nr)
 		return;
 	if (nr > 0)
-		page_counter_charge(&memcg->kmem, nr);
+		page_counter_charge(&memcg->v1->kmem, nr);
 	else
-		page_counter_uncharge(&memcg->kmem, -nr);
+		page_counter_uncharge(&memcg->v1->kmem, -nr);
 }
 
 /**
@@ -497,7 +497,7 @@ void memcg_free_kmem(struct mem_cgroup *memcg)
 				if (root)
 					page_counter_cancel(&parent->memsw, kmem);
 				/* the root's kmem counts its own charges */
-				page_counter_cancel(&memcg->kmem, kmem);
+				page_counter_cancel(&memcg->v1->kmem, kmem);
 			}
 		}
 	}

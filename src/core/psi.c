@@ -265,8 +265,22 @@ static void psi_task_change(struct mem_cgroup *memcg, int delta)
 	uint64_t now = memcg_clock_now(memcg->engine);
 	struct psi_group *group;
 
-	for (group = cgroup_psi(memcg); group; group = group->parent)
+	for (group = cgroup_psi(memcg); group; group = group->parent) {
+		struct psi_group *next = group->parent;
+
+		/*
+		 * Up a deep chain each level is out of cache: fetch the
+		 * next group's two lines and its cgroup's task count (which
+		 * a stall entering reads) while this one is changed.
+		 */
+		if (next) {
+			__builtin_prefetch(next, 1);
+			__builtin_prefetch((char *)next + 64, 1);
+			if (delta > 0)
+				__builtin_prefetch(&next->memcg->nr_tasks_subtree);
+		}
 		psi_group_change(group, delta, now);
+	}
 }
 
 void psi_memstall_enter(struct mem_cgroup *memcg, struct psi_stall *s)

@@ -135,17 +135,26 @@ struct psi_trigger_params {
  * Every field is under @lock.
  */
 struct psi_group {
+	/*
+	 * A stall enters and leaves every group up to the root: what that
+	 * touches comes first, the lock and the state in two cache lines
+	 * on x86-64 glibc, the averages and triggers after.
+	 */
 	pthread_mutex_t lock;
 	struct psi_group *parent;
 	struct mem_cgroup *memcg;
-	struct memcg_engine *engine;
+	uint64_t last_now;		/* latest time seen */
 
 	/* the current state, and the times it accrued before state_start */
 	unsigned nr_memstall;
 	unsigned state_mask;
 	uint64_t state_start;
-	uint64_t last_now;		/* latest time seen */
 	uint64_t times[NR_PSI_STATES];
+	uint64_t avgs_work_at;		/* next averages run or PSI_NEVER */
+	unsigned poll_states;
+	uint64_t poll_work_at;		/* next poll run or PSI_NEVER */
+
+	struct memcg_engine *engine;
 
 	/* times as each aggregator last collected them */
 	uint64_t total[NR_PSI_AGGREGATORS][NR_PSI_STATES];
@@ -155,17 +164,14 @@ struct psi_group {
 	uint64_t avg_last_update;
 	uint64_t avg_next_update;
 	unsigned long avg[NR_PSI_STATES - 1][3];
-	uint64_t avgs_work_at;		/* next worker run or PSI_NEVER */
 
 	/* triggers and the poll worker */
 	struct cds_list_head triggers;
 	unsigned nr_triggers[NR_PSI_STATES - 1];
-	unsigned poll_states;
 	uint64_t poll_min_period;
 	uint64_t polling_total[NR_PSI_STATES - 1];
 	uint64_t polling_next_update;
 	uint64_t polling_until;
-	uint64_t poll_work_at;		/* next poll run or PSI_NEVER */
 };
 
 /**

@@ -10,6 +10,9 @@
 #include "core/clock.h"
 #include "core/rstat.h"
 
+/* a leaf's state_pending: it has no child to hand it deltas */
+long memcg_pending_zero[MEMCG_NR_STAT];
+
 /**
  * memcg_rstat_init - the engine's flush lock and updated-tree locks
  * @e: engine, before its root cgroup is allocated
@@ -18,7 +21,7 @@
  */
 int memcg_rstat_init(struct memcg_engine *e)
 {
-	unsigned slot, nr = e->nr_cpus + 1;
+	unsigned slot, nr = e->nr_cpus;
 	struct memcg_rstat *rs = calloc(1, sizeof(*rs));
 
 	if (!rs)
@@ -49,7 +52,7 @@ void memcg_rstat_exit(struct memcg_engine *e)
 
 	if (!rs)
 		return;
-	for (slot = 0; slot <= e->nr_cpus; slot++)
+	for (slot = 0; slot < e->nr_cpus; slot++)
 		pthread_mutex_destroy(&rs->tree[slot].lock);
 	pthread_mutex_destroy(&rs->lock);
 	free(rs->tree);
@@ -67,7 +70,7 @@ void memcg_rstat_exit(struct memcg_engine *e)
  */
 int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
-	unsigned slot, nr = memcg->engine->nr_cpus + 1;
+	unsigned slot, nr = memcg->engine->nr_cpus;
 
 	memcg->rstat_cpu = aligned_alloc(MEMCG_CACHELINE,
 					 nr * sizeof(*memcg->rstat_cpu));
@@ -77,6 +80,7 @@ int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 		return -ENOMEM;
 	}
 	memset(memcg->rstat_cpu, 0, nr * sizeof(*memcg->rstat_cpu));
+	atomic_init(&memcg->vmstats->state_pending, memcg_pending_zero);
 	/* an empty updated_children list ends at the cgroup itself */
 	for (slot = 0; slot < nr; slot++) {
 		struct memcg_rstat_cpu *rc = &memcg->rstat_cpu[slot];
@@ -94,6 +98,11 @@ int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent)
  */
 void memcg_rstat_free(struct mem_cgroup *memcg)
 {
+	long *pending = memcg->vmstats ?
+			atomic_load(&memcg->vmstats->state_pending) : NULL;
+
+	if (pending != memcg_pending_zero)
+		free(pending);
 	free(memcg->rstat_cpu);
 	free(memcg->vmstats);
 	memcg->rstat_cpu = NULL;
@@ -104,7 +113,7 @@ void memcg_rstat_free(struct mem_cgroup *memcg)
  * css_rstat_updated - link @memcg and its ancestors into @slot's updated
  * tree, as far up as they are not on it
  * @memcg: cgroup whose counters of @slot changed
- * @slot: a CPU, or the shared slot
+ * @slot: a CPU
  *
  * Both links and unlinks go bottom-up under the tree's lock: when a cgroup
  * is on the tree, so are its ancestors. The root is marked busy by
@@ -135,38 +144,22 @@ void css_rstat_updated(struct mem_cgroup *memcg, unsigned slot)
 }
 
 /**
- * memcg_rstat_updated_shared - memcg_rstat_updated() for an update made
- * on the shared slot, without a CPU lock
- * @memcg: cgroup whose stat_shared[] changed (by a seq_cst add)
+ * memcg_rstat_updated_shared - an update made without a CPU lock, to
+ * @memcg's own shared counter (memcg_stat.c), goes straight into the sums
+ * @memcg: cgroup
+ * @idx: item
  * @val: the change
  *
- * The seq_cst test of updated_next pairs with the flusher's seq_cst
- * unlink and counter read (rstat_flush_one()): either the flush sees the
- * add, or this sees the cgroup off the tree and links it again.
+ * The sums of @memcg and every ancestor take @val at once, by atomic adds
+ * that the flusher's adds (rstat_flush_one()) cannot lose: no slot, no
+ * updated tree and no flush is needed for it.
  */
-void memcg_rstat_updated_shared(struct mem_cgroup *memcg, long val)
+void memcg_rstat_updated_shared(struct mem_cgroup *memcg,
+				enum memcg_stat_item idx, long val)
 {
-	unsigned slot = memcg_rstat_shared_slot(memcg->engine);
-	struct memcg_rstat_cpu *rc;
-
-	if (!val)
-		return;
-	if (!atomic_load(&memcg->rstat_cpu[slot].updated_next))
-		css_rstat_updated(memcg, slot);
-	if (val < 0)
-		val = -val;
-	for (rc = &memcg->rstat_cpu[slot]; rc; rc = rc->parent) {
-		long x = atomic_fetch_add_explicit(&rc->stats_updates, val,
-						   memory_order_relaxed) + val;
-
-		if (x < MEMCG_CHARGE_BATCH)
-			continue;
-		x = atomic_exchange_explicit(&rc->stats_updates, 0,
-					     memory_order_relaxed);
-		if (x > 0)
-			memcg_rstat_count(rc, x,
-					  memcg_rstat_threshold(memcg->engine));
-	}
+	for (; memcg; memcg = memcg->parent)
+		atomic_fetch_add_explicit(&memcg->vmstats->state[idx], val,
+					  memory_order_relaxed);
 }
 
 /* Unlink @root from its parent's updated_children in @slot; tree lock held. */
@@ -237,10 +230,7 @@ static struct mem_cgroup *rstat_pop_updated(struct mem_cgroup *root,
  * After the trees are taken, before the counters are read: an updater
  * that saw its cgroup still on the tree did so under its CPU's area lock,
  * so taking every area lock once waits for it to finish, and an updater
- * after that sees the cgroup off the tree and links it again. The shared
- * slot's updaters need no lock: their add and test of updated_next, and
- * the flusher's unlink and read of the counters, are all seq_cst, so one
- * of the two sees the other's write.
+ * after that sees the cgroup off the tree and links it again.
  */
 static void rstat_barrier(struct memcg_engine *e)
 {
@@ -256,33 +246,34 @@ static void rstat_barrier(struct memcg_engine *e)
  */
 static void rstat_flush_one(struct mem_cgroup *memcg, unsigned slot)
 {
-	struct memcg_engine *e = memcg->engine;
 	struct memcg_rstat_cpu *rc = &memcg->rstat_cpu[slot];
 	struct memcg_vmstats *vs = memcg->vmstats;
 	struct mem_cgroup *parent = memcg->parent;
-	bool shared = slot == memcg_rstat_shared_slot(e);
-	atomic_long *src = shared ? memcg->stat_shared : memcg->pcpu[slot].stat;
-	memory_order order = shared ? memory_order_seq_cst : memory_order_relaxed;
+	atomic_long *src = memcg->pcpu[slot].stat;
+	/* acquire: a mkdir may allocate them meanwhile (memcg_stat.c) */
+	long *pending = atomic_load_explicit(&vs->state_pending,
+					     memory_order_acquire);
+	long *ppending = parent ? atomic_load_explicit(
+		&parent->vmstats->state_pending, memory_order_acquire) : NULL;
 	int i;
 
 	for (i = 0; i < MEMCG_NR_STAT; i++) {
-		long delta = vs->state_pending[i];
-		long v = atomic_load_explicit(&src[i], order);
+		long delta = pending[i];
+		long v = atomic_load_explicit(&src[i], memory_order_relaxed);
 
 		if (delta)
-			vs->state_pending[i] = 0;
+			pending[i] = 0;
 		if (v != rc->prev[i]) {
 			delta += v - rc->prev[i];
 			rc->prev[i] = v;
 		}
 		if (!delta)
 			continue;
-		atomic_store_explicit(&vs->state[i],
-				      atomic_load_explicit(&vs->state[i],
-							   memory_order_relaxed) + delta,
-				      memory_order_relaxed);
-		if (parent)
-			parent->vmstats->state_pending[i] += delta;
+		/* an add: lockless updates add to it too */
+		atomic_fetch_add_explicit(&vs->state[i], delta,
+					  memory_order_relaxed);
+		if (ppending)
+			ppending[i] += delta;
 	}
 	/* racing with the CPU's own count: a lost count only delays a flush */
 	atomic_store_explicit(&rc->stats_updates, 0, memory_order_relaxed);
@@ -296,7 +287,7 @@ static void rstat_flush_locked(struct mem_cgroup *root, bool barrier)
 {
 	struct memcg_engine *e = root->engine;
 	struct memcg_rstat *rs = e->rstat;
-	unsigned slot, nr = e->nr_cpus + 1;
+	unsigned slot, nr = e->nr_cpus;
 	struct mem_cgroup *pos;
 	unsigned long visited = 0;
 	bool any = false;

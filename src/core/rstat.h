@@ -5,14 +5,15 @@
  * (mem_cgroup_css_rstat_flush()) and its update threshold
  * (memcg_rstat_updated()).
  *
- * Layout. A cgroup has nr_cpus + 1 update slots: one per CPU, and one
- * shared slot (index nr_cpus) for updates made without the CPU's lock.
+ * Layout. A cgroup has nr_cpus update slots, one per CPU. An update made
+ * without the CPU's lock (memcg_rstat_updated_shared()) is rare: it adds
+ * to memcg->stat_shared[] (the cgroup's own value) and straight to the
+ * sums of the cgroup and every ancestor, so it needs no slot and no flush.
  *
  *   per cgroup, per slot:
- *     counters   memcg->pcpu[cpu].stat[MEMCG_NR_STAT] (memcontrol.h), or
- *                memcg->stat_shared[] for the shared slot: cumulative,
- *                never reset; written by the CPU's lock holder
- *                (local_add), the shared slot by atomic adds
+ *     counters   memcg->pcpu[cpu].stat[MEMCG_NR_STAT] (memcontrol.h):
+ *                cumulative, never reset; written by the CPU's lock
+ *                holder (local_add)
  *     struct memcg_rstat_cpu, memcg->rstat_cpu[slot], 448 bytes:
  *       line 0   updated_next     NULL: not on the slot's updated tree;
  *                                 read locklessly by updaters
@@ -27,8 +28,11 @@
  *       lines 1-5 prev[MEMCG_NR_STAT]  the counters at the last flush;
  *                                 the flusher's, under rstat->lock
  *   per cgroup, struct memcg_vmstats, memcg->vmstats:
- *     state[]          the subtree's sums, flushed (memory.stat)
- *     state_pending[]  children's deltas not yet added here
+ *     state[]          the subtree's sums, flushed (memory.stat); atomic
+ *                      adds, by the flusher and by lockless updates
+ *     state_pending[]  children's deltas not yet added here: allocated
+ *                      with the first child (memcg_stat_alloc_parent()),
+ *                      a leaf's is memcg_pending_zero, never written
  *     stats_updates    pending updates in the subtree, for the threshold
  *   per engine, struct memcg_rstat, e->rstat:
  *     lock             the kernel's cgroup_rstat_lock: one flusher
@@ -72,9 +76,11 @@ struct memcg_rstat_cpu {
 
 struct memcg_vmstats {
 	atomic_long state[MEMCG_NR_STAT];
-	long state_pending[MEMCG_NR_STAT];
+	_Atomic(long *) state_pending;		/* MEMCG_NR_STAT entries */
 	atomic_long stats_updates;
 };
+
+extern long memcg_pending_zero[];
 
 struct memcg_rstat_tree {
 	pthread_mutex_t lock;
@@ -82,18 +88,12 @@ struct memcg_rstat_tree {
 
 struct memcg_rstat {
 	pthread_mutex_t lock;
-	struct memcg_rstat_tree *tree;		/* nr_cpus + 1 slots */
+	struct memcg_rstat_tree *tree;		/* nr_cpus slots */
 	struct mem_cgroup **lists;		/* a flush's lists, per slot */
 	atomic_ullong last_flush_ns;
 	atomic_ulong nr_flushes;		/* flushes that found work */
 	atomic_ulong nr_visited;		/* (cgroup, slot) pairs flushed */
 };
-
-/* the shared slot: updates made without a CPU lock */
-static inline unsigned memcg_rstat_shared_slot(const struct memcg_engine *e)
-{
-	return e->nr_cpus;
-}
 
 int memcg_rstat_init(struct memcg_engine *e);
 void memcg_rstat_exit(struct memcg_engine *e);
@@ -107,7 +107,8 @@ void mem_cgroup_flush_stats(struct mem_cgroup *memcg);
 void mem_cgroup_flush_stats_ratelimited(struct mem_cgroup *memcg);
 void memcg_stats_flush_for_read(struct mem_cgroup *memcg);
 void memcg_rstat_periodic(struct memcg_engine *e);
-void memcg_rstat_updated_shared(struct mem_cgroup *memcg, long val);
+void memcg_rstat_updated_shared(struct mem_cgroup *memcg,
+				enum memcg_stat_item idx, long val);
 
 /**
  * memcg_rstat_threshold - pending updates before a read must flush: the

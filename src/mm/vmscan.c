@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/memcg_walk.h"
+#include "mm/host_lru.h"
 #include "mm/lru_gen.h"
 #include "mm/shrinker.h"
 #include "mm/vmscan.h"
@@ -317,6 +318,48 @@ retry:
 		goto retry;
 	}
 	return 0;
+}
+
+/**
+ * mem_cgroup_reclaim_is_trivial - whether reclaim from @memcg has nothing
+ * to scan and no shrinker to call
+ * @memcg: the reclaim target
+ *
+ * True when nothing is charged in the subtree (so no folio is on any of
+ * its lists, and the walk skips every descendant, reclaim_next()), no
+ * host unit is on the target's own lists and no shrinker is registered:
+ * a pass costs O(1), and under MGLRU only ages the target's empty lists.
+ * The answer may be stale as soon as it is given: a charge may land in
+ * the subtree right after.
+ */
+bool mem_cgroup_reclaim_is_trivial(struct mem_cgroup *memcg)
+{
+	struct memcg_engine *e = memcg->engine;
+	bool no_shrinker;
+
+	if (page_counter_read(&memcg->memory) ||
+	    host_lru_pages(&memcg->lruvec, HOST_LRU_INACTIVE) ||
+	    host_lru_pages(&memcg->lruvec, HOST_LRU_ACTIVE))
+		return false;
+	pthread_rwlock_rdlock(&e->shrinker_rwsem);
+	no_shrinker = cds_list_empty(&e->shrinkers);
+	pthread_rwlock_unlock(&e->shrinker_rwsem);
+	return no_shrinker;
+}
+
+/**
+ * mem_cgroup_reclaim_is_noop - whether reclaim from @memcg can change nothing
+ * @memcg: the reclaim target
+ *
+ * True when a pass of try_to_free_mem_cgroup_pages() on @memcg would
+ * neither reclaim nor change any state: a trivial reclaim
+ * (mem_cgroup_reclaim_is_trivial()) under classic reclaim (MGLRU ages
+ * even empty lists, opening generations).
+ */
+bool mem_cgroup_reclaim_is_noop(struct mem_cgroup *memcg)
+{
+	return !lru_gen_enabled(memcg->engine) &&
+	       mem_cgroup_reclaim_is_trivial(memcg);
 }
 
 /**

@@ -412,7 +412,7 @@ int memcg_task_move(struct memcg_task *t, struct mem_cgroup *to)
 	if (from != to)
 		atomic_store(&t->mm->lru_gen_new, true);	/* lru_gen_migrate_mm() */
 	memcg_victim_move(t->victim, to);
-	if (t->e->v1 && (to->move_charge_at_immigrate & 1) && from != to)
+	if (t->e->v1 && (to->v1->move_charge_at_immigrate & 1) && from != to)
 		move_charge(t, from, to);
 	memcg_detach_task(from);
 	css_put(from);

@@ -699,15 +699,15 @@ static void audit_counters(struct audit *a, struct audit_cg *cg)
 		report(a, "%s: swap usage %ld, swap records %ld", m->name,
 		       page_counter_read(&m->swap), records);
 	/* v1: kmem follows every objcg charge, the root's own included */
-	if (m->engine->v1 && page_counter_read(&m->kmem) != cg->subtree_kmem)
+	if (m->engine->v1 && page_counter_read(&m->v1->kmem) != cg->subtree_kmem)
 		report(a, "%s: kmem usage %ld, kernel pages through objcgs %ld",
-		       m->name, page_counter_read(&m->kmem), cg->subtree_kmem);
-	if (m->engine->v1 && page_counter_read(&m->tcpmem) != cg->subtree_sock)
+		       m->name, page_counter_read(&m->v1->kmem), cg->subtree_kmem);
+	if (m->engine->v1 && page_counter_read(&m->v1->tcpmem) != cg->subtree_sock)
 		report(a, "%s: tcpmem usage %ld, socket pages %ld", m->name,
-		       page_counter_read(&m->tcpmem), cg->subtree_sock);
-	if (!m->engine->v1 && (page_counter_read(&m->kmem) ||
-			       page_counter_read(&m->tcpmem)))
-		report(a, "%s: v1 kmem/tcpmem counters used on v2", m->name);
+		       page_counter_read(&m->v1->tcpmem), cg->subtree_sock);
+	if (!m->engine->v1 != !m->v1)
+		report(a, "%s: v1 state %s on a v%d engine", m->name,
+		       m->v1 ? "allocated" : "missing", m->engine->v1 ? 1 : 2);
 	if (atomic_load(&m->memory.watermark) < usage)
 		report(a, "%s: watermark %ld below usage %ld", m->name,
 		       atomic_load(&m->memory.watermark), usage);
@@ -892,7 +892,7 @@ static void audit_rstat_idle(struct audit *a, struct mem_cgroup *m)
 	unsigned slot;
 	int i;
 
-	for (slot = 0; slot <= a->e->nr_cpus; slot++) {
+	for (slot = 0; slot < a->e->nr_cpus; slot++) {
 		struct memcg_rstat_cpu *rc = &m->rstat_cpu[slot];
 
 		if (atomic_load(&rc->updated_next) || rc->updated_children != m)

@@ -8,8 +8,8 @@
  * Two updater threads charge and free folios and count page faults in
  * eight cgroups below "a", tallying what they did; a flusher flushes the
  * root, "a" and single cgroups, and reads memory.stat; a remover makes
- * cgroups below "a", counts faults in them from its CPU and the shared
- * slot, and removes them. At the end one flush must give every counter's
+ * cgroups below "a", counts faults in them from its CPU and without the
+ * CPU lock, and removes them. At the end one flush must give every counter's
  * exact total at "a" and the root, and the auditor must find each
  * cgroup's sums equal to its CPUs' counters, nothing left pending.
  */
@@ -113,7 +113,7 @@ static void *flusher_fn(void *arg)
 	return NULL;
 }
 
-/* Cgroups that live briefly, updated on a CPU and on the shared slot. */
+/* Cgroups that live briefly, updated on a CPU and without the lock. */
 static void *remover_fn(void *arg)
 {
 	struct world *w = arg;
@@ -127,8 +127,7 @@ static void *remover_fn(void *arg)
 		snprintf(path, sizeof(path), "a/d%d", i);
 		assert_int_equal(memcg_mkdir(w->e, path, &d), 0);
 		mod_memcg_state(d, MEMCG_PGFAULT, 5);
-		atomic_fetch_add(&d->stat_shared[MEMCG_PGFAULT], 2);
-		memcg_rstat_updated_shared(d, 2);
+		mod_memcg_state_shared(d, MEMCG_PGFAULT, 2);
 		faults += 7;
 		assert_int_equal(memcg_rmdir(w->e, path), 0);
 		memcg_put(d);

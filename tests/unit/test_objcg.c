@@ -458,7 +458,7 @@ static void test_v1_kmem_reparent(void **state)
 	memcg_objcg_put(objcg);
 	memcg_drain_all_stock(memcg_root(f->e));
 	fixture_audit(f);
-	assert_int_equal(page_counter_read(&f->a->kmem), 0);
+	assert_int_equal(page_counter_read(&f->a->v1->kmem), 0);
 	assert_int_equal(page_counter_read(&f->a->memsw), 0);
 	assert_int_equal(usage(f->a), 0);
 }

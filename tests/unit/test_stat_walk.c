@@ -355,8 +355,7 @@ static void op_event(struct world *w)
 	unsigned cpu = pick(w, NR_CPUS + 1);
 
 	if (cpu == NR_CPUS) {
-		atomic_fetch_add(&m->stat_shared[idx], val);
-		memcg_rstat_updated_shared(m, val);
+		mod_memcg_state_shared(m, idx, val);
 	} else
 		mod_memcg_state_local(m, cpu, idx, val);
 }

@@ -1,0 +1,616 @@
+// SPDX-License-Identifier: MIT
+/*
+ * bench_scale: how the charge paths scale with threads, cgroups and CPUs
+ * (issue 15, points 2 and 5), ratios taken within one run.
+ *
+ *   t  the scaling table: each path of bench_paths.h (stock, folio,
+ *      public, object) and a data-less swap-out + swap-in round trip, in
+ *      1 thread, 2 threads in separate cgroups (t0, t1) and 2 threads in
+ *      one cgroup (t0), runs of the three interleaved. Per path and case:
+ *      the mean per-thread CPU time per pair (time descheduled left out),
+ *      its ratio to one thread, and how many CPUs the threads used at
+ *      once (their CPU time over the wall time from the first start to
+ *      the last end). Two threads contend only when both run: below 1.8
+ *      CPUs the ratio is not printed, unless BENCH_FORCE=1.
+ *   c  one thread, each path on engines of nr_cpus 0 (the machine's), 64
+ *      and 256, runs interleaved: no per-operation cost may grow with
+ *      the CPU count.
+ *   p  the cost of sharing a cache line between two CPUs, for the paper
+ *      model in README.md: two threads pinned to the first two CPUs the
+ *      process may use hand one line back and forth (ns per one-way transfer, half a round trip),
+ *      and both atomically add to one line (ns per add per thread).
+ *
+ * Every section prints the CPU time the rest of the machine used
+ * meanwhile. BENCH_RUN_MS sets the length of a timed run per thread
+ * (default 100); BENCH_CLOCK=cpu makes section c time the thread's CPU
+ * time (the table always does). Arguments pick sections ("t c p"; all
+ * by default).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_paths.h"
+#include "bench_util.h"
+
+#define RUNS 5
+#define NR_THREADS 2
+#define ENOUGH_OVERLAP 1.8
+#define SWAP_BYTES (16L << 20)
+
+static double run_ms = 100;
+
+static void die(const char *what, int err)
+{
+	fprintf(stderr, "bench_scale: %s: %s\n", what, strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+static void check(int err, const char *what)
+{
+	if (err)
+		die(what, err);
+}
+
+static double thread_cpu_ns(void)
+{
+	return bench_clock_ns(true);
+}
+
+/* --- the swap path --- */
+
+/* a->folio, charged to a->memcg, out and back in: charged again, slot free. */
+__attribute__((noinline))
+static void path_swap(struct bench_path_arg *a, long n)
+{
+	memcg_swp_entry_t entry;
+	struct folio *f;
+
+	for (long i = 0; i < n; i++) {
+		check(memcg_swap_out(a->e, a->folio, &entry), "memcg_swap_out");
+		check(memcg_swapin(a->e, entry, a->memcg, MEMCG_GFP_KERNEL, &f),
+		      "memcg_swapin");
+		check(memcg_swap_free(a->e, entry), "memcg_swap_free");
+		check(memcg_folio_free_swap(a->e, f, entry),
+		      "memcg_folio_free_swap");
+		a->folio = f;
+	}
+}
+
+enum path_folio {
+	PATH_NO_FOLIO,
+	PATH_UNCHARGED,		/* the folio path charges and uncharges it */
+	PATH_CHARGED,		/* the swap path swaps it out and in */
+};
+
+static const struct path {
+	const char *name;
+	bench_path_fn fn;
+	enum path_folio folio;
+} paths[] = {
+	{ "stock: try_charge + refill_stock", bench_path_stock, PATH_NO_FOLIO },
+	{ "folio: charge + uncharge_folios", bench_path_folio, PATH_UNCHARGED },
+	{ "public: alloc + charge + put", bench_path_public, PATH_NO_FOLIO },
+	{ "object: obj_charge + uncharge 64 B", bench_path_object, PATH_NO_FOLIO },
+	{ "swap: out + in, data-less 4 KiB", path_swap, PATH_CHARGED },
+};
+#define NR_PATHS (sizeof(paths) / sizeof(paths[0]))
+
+/* --- engines and per-thread arguments --- */
+
+static struct memcg_engine *engine_new(unsigned nr_cpus)
+{
+	struct memcg_config cfg;
+	struct memcg_engine *e;
+
+	memcg_config_init(&cfg);
+	cfg.memory_bytes = 64 << 20;
+	cfg.dataless = true;
+	cfg.nr_cpus = nr_cpus;
+	bench_cpu_locks(&cfg);
+	check(memcg_engine_create(&cfg, &e), "memcg_engine_create");
+	check(memcg_swapon(e, NULL, SWAP_BYTES), "memcg_swapon");
+	return e;
+}
+
+/* An engine, its cgroups t0 and t1 (children of the root), their objcgs. */
+struct scale_engine {
+	struct memcg_engine *e;
+	struct mem_cgroup *cg[NR_THREADS];
+	struct obj_cgroup *objcg[NR_THREADS];
+	long swap_free;			/* free slots at the start */
+	struct folio *spares[64];	/* see alloc_own_line() */
+	int nr_spares;
+};
+
+/*
+ * A folio whose 16-byte descriptor starts a cache line: the threads'
+ * folios must not share one (bench_charge's section c has the
+ * measurement). The folios skipped are held until put_spares().
+ */
+static struct folio *alloc_own_line(struct scale_engine *se)
+{
+	struct folio *f;
+
+	for (;;) {
+		f = memcg_folio_alloc(se->e, MEMCG_FOLIO_ANON, 0);
+		if (!f)
+			die("memcg_folio_alloc", ENOMEM);
+		if (!((uintptr_t)f & (MEMCG_CACHELINE - 1)) || se->nr_spares == 64)
+			return f;
+		se->spares[se->nr_spares++] = f;
+	}
+}
+
+static void put_spares(struct scale_engine *se)
+{
+	while (se->nr_spares)
+		memcg_folio_put(se->e, se->spares[--se->nr_spares]);
+}
+
+static void scale_engine_init(struct scale_engine *se, unsigned nr_cpus)
+{
+	char name[8];
+	int i;
+
+	se->e = engine_new(nr_cpus);
+	se->nr_spares = 0;
+	se->swap_free = memcg_swap_nr_free(se->e);
+	memcg_set_cpu(-1);
+	for (i = 0; i < NR_THREADS; i++) {
+		snprintf(name, sizeof(name), "t%d", i);
+		check(memcg_mkdir(se->e, name, &se->cg[i]), "memcg_mkdir");
+		se->objcg[i] = memcg_objcg_get(se->cg[i]);
+	}
+}
+
+/* Every slot must be back: a path that leaks one is not measured right. */
+static void scale_engine_fini(struct scale_engine *se)
+{
+	put_spares(se);
+	memcg_drain_all_stock(memcg_root(se->e));
+	swap_slots_drain_all(se->e);	/* freed slots a CPU still holds */
+	if (memcg_swap_nr_free(se->e) != se->swap_free)
+		die("swap slots did not come back", EINVAL);
+	for (int i = 0; i < NR_THREADS; i++) {
+		memcg_objcg_put(se->objcg[i]);
+		memcg_put(se->cg[i]);
+	}
+	memcg_engine_destroy(se->e);
+}
+
+/* Thread @i's argument for @p, in cgroup t0 or t@i (@separate). */
+static void arg_begin(struct bench_path_arg *a, struct scale_engine *se,
+		      const struct path *p, int i, bool separate)
+{
+	int c = separate ? i : 0;
+
+	*a = (struct bench_path_arg){ .e = se->e, .memcg = se->cg[c],
+				      .objcg = se->objcg[c] };
+	if (p->folio == PATH_NO_FOLIO)
+		return;
+	a->folio = alloc_own_line(se);
+	if (p->folio == PATH_CHARGED)
+		check(memcg_charge(se->e, a->folio, a->memcg, MEMCG_GFP_KERNEL),
+		      "memcg_charge");
+}
+
+static void arg_end(struct bench_path_arg *a)
+{
+	if (a->folio)
+		memcg_folio_put(a->e, a->folio);
+	a->folio = NULL;
+}
+
+/* --- t: threads --- */
+
+struct scale_thread {
+	pthread_t tid;
+	struct bench_path_arg *a;
+	bench_path_fn fn;
+	long n;
+	pthread_barrier_t *barrier;
+	double t0, t1;		/* wall, ns */
+	double cpu_ns;		/* the thread's CPU time in the timed loop */
+};
+
+static void *scale_thread_main(void *p)
+{
+	struct scale_thread *t = p;
+	double c0;
+
+	memcg_set_cpu(-1);
+	t->fn(t->a, t->n / 8 + 1);	/* warm-up, and fill the stocks */
+	pthread_barrier_wait(t->barrier);
+	t->t0 = now_ns();
+	c0 = thread_cpu_ns();
+	t->fn(t->a, t->n);
+	t->cpu_ns = thread_cpu_ns() - c0;
+	t->t1 = now_ns();
+	return NULL;
+}
+
+/*
+ * One run of @nr threads at once, @n pairs each: the mean per-thread CPU
+ * ns per pair, and in @par the threads' CPU time over the wall time they
+ * spanned (2.0: both ran all along).
+ */
+static double run_threads(const struct path *p, struct bench_path_arg *args,
+			  int nr, long n, double *par)
+{
+	struct scale_thread t[NR_THREADS];
+	pthread_barrier_t barrier;
+	double first = 0, last = 0, sum = 0, cpu = 0;
+	int i;
+
+	pthread_barrier_init(&barrier, NULL, (unsigned)nr);
+	for (i = 0; i < nr; i++) {
+		t[i] = (struct scale_thread){ .a = &args[i], .fn = p->fn, .n = n,
+					      .barrier = &barrier };
+		if (pthread_create(&t[i].tid, NULL, scale_thread_main, &t[i]))
+			die("pthread_create", EAGAIN);
+	}
+	for (i = 0; i < nr; i++) {
+		pthread_join(t[i].tid, NULL);
+		if (!i || t[i].t0 < first)
+			first = t[i].t0;
+		if (!i || t[i].t1 > last)
+			last = t[i].t1;
+		sum += t[i].cpu_ns / (double)n;
+		cpu += t[i].cpu_ns;
+	}
+	pthread_barrier_destroy(&barrier);
+	*par = cpu / (last - first);
+	return sum / nr;
+}
+
+enum { CASE_ONE, CASE_SEPARATE, CASE_SAME, NR_CASES };
+
+static const struct { int threads; bool separate; const char *name; } cases[] = {
+	[CASE_ONE] = { 1, false, "1 thread" },
+	[CASE_SEPARATE] = { 2, true, "2 threads, separate cgroups" },
+	[CASE_SAME] = { 2, false, "2 threads, one cgroup" },
+};
+
+struct path_result {
+	double ns[NR_CASES], par[NR_CASES];
+	double other;		/* other load, CPUs */
+};
+
+/* Pairs in a run of run_ms on one thread, from a short timed run. */
+static long pairs_per_run(const struct path *p, struct scale_engine *se)
+{
+	struct bench_path_arg a;
+	double c0, one;
+
+	arg_begin(&a, se, p, 0, false);
+	p->fn(&a, 10000);
+	c0 = thread_cpu_ns();
+	p->fn(&a, 100000);
+	one = (thread_cpu_ns() - c0) / 100000;
+	arg_end(&a);
+	return (long)(run_ms * 1e6 / one) + 1;
+}
+
+static void measure_path(const struct path *p, struct path_result *res)
+{
+	struct bench_path_arg args[NR_CASES][NR_THREADS];
+	double ns[NR_CASES][RUNS], par[NR_CASES][RUNS];
+	struct scale_engine se;
+	struct load_mark m0, m1;
+	long n;
+	int c, i, r;
+
+	scale_engine_init(&se, 0);
+	n = pairs_per_run(p, &se);
+	for (c = 0; c < NR_CASES; c++)
+		for (i = 0; i < NR_THREADS; i++)
+			arg_begin(&args[c][i], &se, p, i, cases[c].separate);
+	wait_idle();
+	load_mark(&m0);
+	/* interleaved: a burst of load elsewhere hits every case */
+	for (r = 0; r < RUNS; r++)
+		for (c = 0; c < NR_CASES; c++)
+			ns[c][r] = run_threads(p, args[c], cases[c].threads, n,
+					       &par[c][r]);
+	load_mark(&m1);
+	for (c = 0; c < NR_CASES; c++) {
+		res->ns[c] = median(ns[c], RUNS);
+		res->par[c] = median(par[c], RUNS);
+		for (i = 0; i < NR_THREADS; i++)
+			arg_end(&args[c][i]);
+	}
+	res->other = other_cpus(&m0, &m1);
+	scale_engine_fini(&se);
+}
+
+/* BENCH_FORCE=1: print ratios the threads' overlap does not support. */
+static bool bench_force(void)
+{
+	const char *env = getenv("BENCH_FORCE");
+
+	return env && strcmp(env, "0");
+}
+
+/* "1.23x", or why not. */
+static const char *ratio(char *buf, size_t len, double x, double par)
+{
+	if (par < ENOUGH_OVERLAP && !bench_force())
+		snprintf(buf, len, "- (%.2f CPUs)", par);
+	else
+		snprintf(buf, len, "%.2fx%s", x,
+			 par < ENOUGH_OVERLAP ? " (forced)" : "");
+	return buf;
+}
+
+static void section_t(void)
+{
+	struct path_result res[NR_PATHS];
+	bool refused = false;
+	size_t p;
+
+	printf("== t: threads, cgroups at depth 1, runs of %.0f ms per thread "
+	       "(median of %d, cases interleaved)\n", run_ms, RUNS);
+	for (p = 0; p < NR_PATHS; p++)
+		measure_path(&paths[p], &res[p]);
+	printf("| path, CPU ns per pair per thread | 1 thread | 2 separate "
+	       "| ratio | CPUs | 2 same | ratio | CPUs | other load |\n");
+	printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+	for (p = 0; p < NR_PATHS; p++) {
+		const struct path_result *r = &res[p];
+		char b1[32], b2[32];
+
+		printf("| %s | %.2f | %.2f | %s | %.2f | %.2f | %s | %.2f | %.2f |\n",
+		       paths[p].name, r->ns[CASE_ONE], r->ns[CASE_SEPARATE],
+		       ratio(b1, sizeof(b1), r->ns[CASE_SEPARATE] / r->ns[CASE_ONE],
+			     r->par[CASE_SEPARATE]),
+		       r->par[CASE_SEPARATE], r->ns[CASE_SAME],
+		       ratio(b2, sizeof(b2), r->ns[CASE_SAME] / r->ns[CASE_ONE],
+			     r->par[CASE_SAME]),
+		       r->par[CASE_SAME], r->other);
+		refused |= r->par[CASE_SEPARATE] < ENOUGH_OVERLAP ||
+			   r->par[CASE_SAME] < ENOUGH_OVERLAP;
+	}
+	printf("   CPUs: the threads' CPU time / the wall time they spanned; "
+	       "other load: CPUs the rest of the machine used\n");
+	if (refused && !bench_force())
+		printf("   a ratio is left out where the threads overlapped less "
+		       "than %.1f CPUs: they did not contend all along (an idle "
+		       "machine is needed; BENCH_FORCE=1 prints it anyway)\n",
+		       ENOUGH_OVERLAP);
+	printf("\n");
+}
+
+/* --- c: one thread against nr_cpus --- */
+
+#define NR_CPU_CASES 3
+
+static void section_c(void)
+{
+	static const unsigned cpus[NR_CPU_CASES] = { 0, 64, 256 };
+	struct scale_engine se[NR_CPU_CASES];
+	struct bench_path_arg a[NR_CPU_CASES];
+	bool cpu_clock = bench_cpu_clock();
+	double ns[NR_PATHS][NR_CPU_CASES];
+	struct load_mark m0, m1;
+	unsigned c;
+	size_t p;
+	int r;
+
+	for (c = 0; c < NR_CPU_CASES; c++)
+		scale_engine_init(&se[c], cpus[c]);
+	wait_idle();
+	load_mark(&m0);
+	for (p = 0; p < NR_PATHS; p++) {
+		double v[NR_CPU_CASES][RUNS];
+		long n = pairs_per_run(&paths[p], &se[0]);
+
+		for (c = 0; c < NR_CPU_CASES; c++) {
+			arg_begin(&a[c], &se[c], &paths[p], 0, false);
+			paths[p].fn(&a[c], n / 4 + 1);	/* warm-up */
+		}
+		for (r = 0; r < RUNS; r++)
+			for (c = 0; c < NR_CPU_CASES; c++) {
+				double t0 = bench_clock_ns(cpu_clock);
+
+				paths[p].fn(&a[c], n);
+				v[c][r] = (bench_clock_ns(cpu_clock) - t0) /
+					  (double)n;
+			}
+		for (c = 0; c < NR_CPU_CASES; c++) {
+			ns[p][c] = median(v[c], RUNS);
+			arg_end(&a[c]);
+		}
+	}
+	load_mark(&m1);
+	printf("== c: one thread, cgroup at depth 1, ns per pair against the "
+	       "engine's nr_cpus (median of %d, runs interleaved; %s)\n", RUNS,
+	       cpu_clock ? "thread CPU time" : "wall time");
+	printf("| path | nr_cpus %u (machine) | 64 | 256 | 64 / machine "
+	       "| 256 / machine |\n", se[0].e->nr_cpus);
+	printf("|---|--:|--:|--:|--:|--:|\n");
+	for (p = 0; p < NR_PATHS; p++)
+		printf("| %s | %.2f | %.2f | %.2f | %.2fx | %.2fx |\n",
+		       paths[p].name, ns[p][0], ns[p][1], ns[p][2],
+		       ns[p][1] / ns[p][0], ns[p][2] / ns[p][0]);
+	printf("   CPU locks: %s; other load on the machine: %.2f CPUs\n\n",
+	       memcg_engine_cpu_locks(se[0].e) == MEMCG_CPU_LOCKS_RSEQ ?
+	       "rseq" : "atomic exchange", other_cpus(&m0, &m1));
+	for (c = 0; c < NR_CPU_CASES; c++)
+		scale_engine_fini(&se[c]);
+}
+
+/* --- p: one cache line between two CPUs --- */
+
+#define PP_RUNS 7
+#define PP_TRIPS 200000L
+
+static struct {
+	_Alignas(64) atomic_long word;
+	char pad[64 - sizeof(atomic_long)];
+} pp_line;
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ __volatile__("yield" ::: "memory");
+#endif
+}
+
+struct pp_thread {
+	pthread_t tid;
+	int cpu;
+	long parity;		/* ping-pong: writes when word % 2 == parity */
+	bool add;		/* both add instead */
+	pthread_barrier_t *barrier;
+	bool pinned;
+	double ns;		/* wall ns of the run */
+};
+
+static void *pp_main(void *p)
+{
+	struct pp_thread *t = p;
+	cpu_set_t set;
+	double t0;
+	long i, v;
+
+	CPU_ZERO(&set);
+	CPU_SET(t->cpu, &set);
+	t->pinned = t->cpu >= 0 &&
+		    !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	pthread_barrier_wait(t->barrier);
+	t0 = now_ns();
+	for (i = 0; i < PP_TRIPS; i++) {
+		if (t->add) {
+			atomic_fetch_add_explicit(&pp_line.word, 1,
+						  memory_order_relaxed);
+			continue;
+		}
+		while (((v = atomic_load_explicit(&pp_line.word,
+						  memory_order_acquire)) & 1) !=
+		       t->parity)
+			cpu_relax();
+		atomic_store_explicit(&pp_line.word, v + 1, memory_order_release);
+	}
+	t->ns = now_ns() - t0;
+	return NULL;
+}
+
+/* The first two CPUs this process may run on, or -1. */
+static void pp_cpus(int cpu[2])
+{
+	cpu_set_t set;
+	int i, n = 0;
+
+	cpu[0] = cpu[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &set))
+			cpu[n++] = i;
+}
+
+/* One run: ns per one-way transfer (ping-pong) or per add per thread. */
+static double pp_run(bool add, const int cpu[2], bool *pinned)
+{
+	struct pp_thread t[2];
+	pthread_barrier_t barrier;
+	double ns = 0;
+	int i;
+
+	atomic_store(&pp_line.word, 0);
+	pthread_barrier_init(&barrier, NULL, 2);
+	for (i = 0; i < 2; i++) {
+		t[i] = (struct pp_thread){ .cpu = cpu[i], .parity = i, .add = add,
+					   .barrier = &barrier };
+		if (pthread_create(&t[i].tid, NULL, pp_main, &t[i]))
+			die("pthread_create", EAGAIN);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(t[i].tid, NULL);
+		ns = ns > t[i].ns ? ns : t[i].ns;
+		*pinned = *pinned && t[i].pinned;
+	}
+	pthread_barrier_destroy(&barrier);
+	/* a round trip is two transfers: each thread writes once per trip */
+	return ns / (double)PP_TRIPS / (add ? 1 : 2);
+}
+
+static void section_p(void)
+{
+	double pp[PP_RUNS], add[PP_RUNS], pp_med, add_med, one;
+	struct load_mark m0, m1;
+	bool pinned = true;
+	int cpu[2], r;
+
+	pp_cpus(cpu);
+	if (cpu[1] < 0) {
+		printf("== p: needs 2 CPUs; skipped\n\n");
+		return;
+	}
+	wait_idle();
+	load_mark(&m0);
+	for (r = 0; r < PP_RUNS; r++) {
+		pp[r] = pp_run(false, cpu, &pinned);
+		add[r] = pp_run(true, cpu, &pinned);
+	}
+	{
+		double t0 = now_ns();
+
+		for (long i = 0; i < PP_TRIPS; i++)
+			atomic_fetch_add_explicit(&pp_line.word, 1,
+						  memory_order_relaxed);
+		one = (now_ns() - t0) / PP_TRIPS;
+	}
+	load_mark(&m1);
+	pp_med = median(pp, PP_RUNS);	/* sorts: pp[0] is the minimum */
+	add_med = median(add, PP_RUNS);
+	printf("== p: one cache line, threads on CPUs %d and %d%s (median of %d "
+	       "runs of %ld)\n", cpu[0], cpu[1], pinned ? "" : " (NOT pinned)",
+	       PP_RUNS, PP_TRIPS);
+	printf("%-48s %8.1f ns  (min %.1f)\n",
+	       "ping-pong, one-way transfer (half a round trip)", pp_med, pp[0]);
+	printf("%-48s %8.1f ns  (min %.1f)\n",
+	       "both atomic_fetch_add on it, per add per thread", add_med,
+	       add[0]);
+	printf("%-48s %8.1f ns\n", "one thread atomic_fetch_add, line not shared",
+	       one);
+	printf("   other load on the machine: %.2f CPUs\n\n", other_cpus(&m0, &m1));
+}
+
+int main(int argc, char **argv)
+{
+	const char *env = getenv("BENCH_RUN_MS");
+	const char *want = argc < 2 ? "tcp" : NULL;
+	bool t = false, c = false, p = false;
+	int i;
+
+	if (env && atof(env) > 0)
+		run_ms = atof(env);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = want ? 0 : 1; i < (want ? 1 : argc); i++) {
+		const char *s = want ? want : argv[i];
+
+		if (strspn(s, "tcp") != strlen(s)) {
+			fprintf(stderr, "usage: %s [t] [c] [p]\n", argv[0]);
+			return 2;
+		}
+		t |= strchr(s, 't') != NULL;
+		c |= strchr(s, 'c') != NULL;
+		p |= strchr(s, 'p') != NULL;
+	}
+	if (t)
+		section_t();
+	if (c)
+		section_c();
+	if (p)
+		section_p();
+	return 0;
+}

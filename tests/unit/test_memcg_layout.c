@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+/*
+ * What a cgroup costs (the layout in src/core/memcontrol.h): struct
+ * mem_cgroup within 1 KiB, v1 state only on v1 engines, the arrays only
+ * parents and contended cgroups need left out of leaves, and the heap a
+ * mkdir takes, split into its per-cgroup and per-CPU parts.
+ */
+#include <malloc.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "core/objcg.h"
+#include "core/rstat.h"
+
+#include "audit.h"
+#include "fixture.h"
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define HEAP_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define HEAP_SANITIZED 1
+#endif
+#endif
+
+_Static_assert(sizeof(struct mem_cgroup) <= 1024,
+	       "struct mem_cgroup grew past 1 KiB");
+
+/*
+ * Heap per leaf cgroup that is not per CPU, malloc's headers included:
+ * struct mem_cgroup, vmstats (state[] only), the objcg, the name and the
+ * parent's name table; bench_charge d prints the parts.
+ */
+#define LEAF_HEAP_MAX 1600
+/* per CPU: memcg_pcpu, one rstat slot, the objcg's per-CPU part */
+#define PER_CPU_HEAP_MAX 1024
+#define NR_LEAVES 256
+
+static struct memcg_engine *engine_new(enum memcg_mode mode, unsigned nr_cpus)
+{
+	struct memcg_config cfg;
+	struct memcg_engine *e;
+
+	test_config_init(&cfg, 64 << 20);
+	cfg.mode = mode;
+	cfg.nr_cpus = nr_cpus;
+	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
+	memcg_set_cpu(0);
+	return e;
+}
+
+static void destroy(struct memcg_engine *e)
+{
+	assert_int_equal(memcg_audit(e, NULL, 0), 0);
+	memcg_engine_destroy(e);
+	memcg_set_cpu(-1);
+}
+
+static struct mem_cgroup *mkdir_get(struct memcg_engine *e, const char *path)
+{
+	struct mem_cgroup *m;
+
+	assert_int_equal(memcg_mkdir(e, path, &m), 0);
+	return m;
+}
+
+static bool leaf_arrays_shared(struct mem_cgroup *m)
+{
+	return atomic_load(&m->stat_shared) == memcg_stat_zero &&
+	       atomic_load(&m->stat_dead) == memcg_stat_zero &&
+	       atomic_load(&m->vmstats->state_pending) == memcg_pending_zero;
+}
+
+/* v1 state exists on v1 engines only; leaves have no arrays of their own. */
+static void test_lazy_parts(void **state)
+{
+	enum memcg_mode modes[] = { MEMCG_MODE_V2, MEMCG_MODE_V1 };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 2; i++) {
+		struct memcg_engine *e = engine_new(modes[i], 1);
+		struct mem_cgroup *a = mkdir_get(e, "a");
+
+		assert_int_equal(a->v1 != NULL, modes[i] == MEMCG_MODE_V1);
+		assert_true(leaf_arrays_shared(a));
+		/* the per-CPU path leaves stat_shared alone */
+		mod_memcg_state(a, MEMCG_PGFAULT, 3);
+		assert_true(leaf_arrays_shared(a));
+		assert_int_equal(memcg_page_state_local(a, MEMCG_PGFAULT), 3);
+		/* a first child gives a its dead and pending arrays */
+		assert_int_equal(memcg_mkdir(e, "a/b", NULL), 0);
+		assert_ptr_not_equal(atomic_load(&a->stat_dead), memcg_stat_zero);
+		assert_ptr_not_equal(atomic_load(&a->vmstats->state_pending),
+				     memcg_pending_zero);
+		assert_ptr_equal(atomic_load(&a->stat_shared), memcg_stat_zero);
+		memcg_put(a);
+		destroy(e);
+	}
+}
+
+/* The shared counters appear at the first update without the lock. */
+static void test_shared_on_demand(void **state)
+{
+	struct memcg_engine *e = engine_new(MEMCG_MODE_V2, 2);
+	struct mem_cgroup *root = memcg_root(e), *a = mkdir_get(e, "a");
+
+	(void)state;
+	mod_memcg_state(a, MEMCG_PGFAULT, 5);
+	memcg_cpu_lock(e, 0);
+	mod_memcg_state(a, MEMCG_PGFAULT, 4);	/* the lock is busy */
+	memcg_cpu_unlock(e, 0);
+	assert_ptr_not_equal(atomic_load(&a->stat_shared), memcg_stat_zero);
+	assert_int_equal(atomic_load(&a->stat_shared[MEMCG_PGFAULT]), 4);
+	assert_int_equal(memcg_page_state_local(a, MEMCG_PGFAULT), 9);
+	assert_int_equal(memcg_page_state(root, MEMCG_PGFAULT), 9);
+	assert_true(memcg_stat_zero[MEMCG_PGFAULT] == 0);
+	memcg_put(a);
+	destroy(e);
+}
+
+/* A released leaf's own values reach its parent's stat_dead, exactly. */
+static void test_dead_fold(void **state)
+{
+	struct memcg_engine *e = engine_new(MEMCG_MODE_V2, 1);
+	struct mem_cgroup *a = mkdir_get(e, "a"), *b = mkdir_get(e, "a/b");
+
+	(void)state;
+	mod_memcg_state(b, MEMCG_PGMAJFAULT, 6);
+	assert_int_equal(memcg_rmdir(e, "a/b"), 0);
+	memcg_put(b);
+	mem_cgroup_release_pending(e);
+	assert_int_equal(atomic_load(&a->stat_dead[MEMCG_PGMAJFAULT]), 6);
+	assert_int_equal(memcg_page_state_local(a, MEMCG_PGMAJFAULT), 0);
+	assert_int_equal(memcg_page_state(a, MEMCG_PGMAJFAULT), 6);
+	assert_true(memcg_stat_zero[MEMCG_PGMAJFAULT] == 0);
+	memcg_put(a);
+	destroy(e);
+}
+
+/* Heap growth per leaf over NR_LEAVES mkdirs under one parent. */
+static double heap_per_leaf(enum memcg_mode mode, unsigned nr_cpus)
+{
+	struct memcg_engine *e = engine_new(mode, nr_cpus);
+	char path[32];
+	size_t before;
+	double per;
+	int i;
+
+	assert_int_equal(memcg_mkdir(e, "p", NULL), 0);
+	assert_int_equal(memcg_mkdir(e, "p/warm", NULL), 0);
+	before = mallinfo2().uordblks;
+	for (i = 0; i < NR_LEAVES; i++) {
+		snprintf(path, sizeof(path), "p/c%d", i);
+		assert_int_equal(memcg_mkdir(e, path, NULL), 0);
+	}
+	per = (double)(mallinfo2().uordblks - before) / NR_LEAVES;
+	destroy(e);
+	return per;
+}
+
+/*
+ * The per-CPU part is the growth from 1 to 3 CPUs, halved; the rest is
+ * per cgroup. v1 adds struct memcg_v1 and its malloc header.
+ */
+static void test_heap_per_cgroup(void **state)
+{
+	double v2_1, v2_3, v1_1, per_cpu, leaf;
+
+	(void)state;
+#ifdef HEAP_SANITIZED
+	skip();		/* the sanitizer's allocator: mallinfo2() says nothing */
+#endif
+	v2_1 = heap_per_leaf(MEMCG_MODE_V2, 1);
+	v2_3 = heap_per_leaf(MEMCG_MODE_V2, 3);
+	v1_1 = heap_per_leaf(MEMCG_MODE_V1, 1);
+	per_cpu = (v2_3 - v2_1) / 2;
+	leaf = v2_1 - per_cpu;
+	printf("# heap per leaf: %.0f B + %.0f B per CPU (v2); v1 +%.0f B\n",
+	       leaf, per_cpu, v1_1 - v2_1);
+	assert_true(per_cpu >= sizeof(struct memcg_pcpu) +
+				sizeof(struct memcg_rstat_cpu));
+	assert_true(per_cpu <= PER_CPU_HEAP_MAX);
+	assert_true(leaf >= sizeof(struct mem_cgroup) +
+			    sizeof(struct memcg_vmstats));
+	assert_true(leaf <= LEAF_HEAP_MAX);
+	assert_true(v1_1 - v2_1 >= sizeof(struct memcg_v1));
+	assert_true(v1_1 - v2_1 <= sizeof(struct memcg_v1) + 32);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lazy_parts),
+		cmocka_unit_test(test_shared_on_demand),
+		cmocka_unit_test(test_dead_fold),
+		cmocka_unit_test(test_heap_per_cgroup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
