@@ -354,6 +354,7 @@ static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
 {
 	struct memcg_config cfg;
 	struct memcg_engine *e;
+	const char *env;
 	int err;
 
 	memcg_config_init(&cfg);
@@ -361,6 +362,10 @@ static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
 	cfg.dataless = true;
 	cfg.nr_cpus = nr_cpus;
 	bench_cpu_locks(&cfg);
+	/* BENCH_UNCHARGE=stock: frees go to the stock (memcg_config.uncharge) */
+	env = getenv("BENCH_UNCHARGE");
+	if (env && !strcmp(env, "stock"))
+		cfg.uncharge = MEMCG_UNCHARGE_STOCK;
 	err = memcg_engine_create(&cfg, &e);
 	if (err)
 		die("memcg_engine_create", err);
@@ -948,11 +953,15 @@ static int profile_loop(int op, int depth)
 }
 
 /*
- * "mt OP NR_CPUS THREADS": OP in THREADS threads, each in its own cgroup,
- * on an engine of NR_CPUS CPUs (0: the machine's), for A/B comparisons.
+ * "mt OP NR_CPUS THREADS": OP in THREADS threads, each in its own cgroup
+ * (BENCH_SAME=1: all in one; BENCH_PARENT=1: below one parent, "p"), on
+ * an engine of NR_CPUS CPUs (0: the machine's), for A/B comparisons.
  */
 static int profile_mt(int op, unsigned nr_cpus, int nr)
 {
+	bool same = getenv("BENCH_SAME") != NULL;
+	bool parent = getenv("BENCH_PARENT") != NULL;
+	struct mem_cgroup *p = NULL;
 	struct memcg_engine *e;
 	static struct naive_node root_node, nodes[MAX_THREADS];
 	struct mem_cgroup *cg[MAX_THREADS];
@@ -965,13 +974,20 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 		return 2;
 	e = engine_new(nr_cpus, 64 << 20);
 	naive_chain(&root_node, 0);
+	if (parent && (err = memcg_mkdir(e, "p", &p)))
+		die("memcg_mkdir", err);
 	for (i = 0; i < nr; i++) {
 		char name[32];
 
-		snprintf(name, sizeof(name), "t%d", i);
-		err = memcg_mkdir(e, name, &cg[i]);
-		if (err)
-			die("memcg_mkdir", err);
+		if (same && i) {
+			memcg_get(cg[0]);
+			cg[i] = cg[0];
+		} else {
+			snprintf(name, sizeof(name), "%st%d", p ? "p/" : "", i);
+			err = memcg_mkdir(e, name, &cg[i]);
+			if (err)
+				die("memcg_mkdir", err);
+		}
 		nodes[i] = (struct naive_node){ .max = PAGE_COUNTER_MAX,
 						.parent = &root_node };
 		args[i] = (struct op_arg){ .e = e, .memcg = cg[i], .node = &nodes[i],
@@ -980,14 +996,16 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 	load_mark(&m0);
 	measure_mt(ops[op].fn, args, nr, iters, &ns, &mops, &par);
 	load_mark(&m1);
-	printf("%s, nr_cpus %u, %d threads: cpu %.2f ns, %.1f Mops/s, on %.2f "
-	       "CPUs (other load %.2f CPUs)\n", ops[op].name, e->nr_cpus, nr, ns,
-	       mops, par, other_cpus(&m0, &m1));
+	printf("%s, nr_cpus %u, %d threads%s%s: cpu %.2f ns, %.1f Mops/s, on "
+	       "%.2f CPUs (other load %.2f CPUs)\n", ops[op].name, e->nr_cpus,
+	       nr, same ? " in one cgroup" : "", p ? " under one parent" : "",
+	       ns, mops, par, other_cpus(&m0, &m1));
 	for (i = 0; i < nr; i++) {
 		memcg_folio_put(e, args[i].folio);
 		memcg_put(cg[i]);
 	}
 	put_spares(e);
+	memcg_put(p);
 	memcg_engine_destroy(e);
 	return 0;
 }

@@ -45,6 +45,21 @@ enum memcg_cpu_locks {
 	MEMCG_CPU_LOCKS_RSEQ,	/* restartable sequences, no atomic */
 };
 
+/*
+ * Where the charge of a freed folio goes. The stock policy departs from
+ * the kernel on purpose, so that cgroups charging side by side below one
+ * parent do not write the parent's counter for every page: the pages go
+ * to this CPU's charge stock, which drains to the counters once it holds
+ * more than a batch (64 pages), as a refill does. memory.current then
+ * lags frees by at most 64 pages per CPU and cgroup, the bound the stock
+ * already puts on charges; rmdir, memcg_drain_all_stock() and a charge
+ * that meets the limit drain it.
+ */
+enum memcg_uncharge {
+	MEMCG_UNCHARGE_KERNEL,	/* to the page counters, as the kernel */
+	MEMCG_UNCHARGE_STOCK,	/* to this CPU's stock, drained past a batch */
+};
+
 /* The kernel whose behaviour the engine follows where kernels differ. */
 enum memcg_kernel {
 	MEMCG_KERNEL_6_1,	/* Debian 12's linux-image-amd64 */
@@ -81,6 +96,7 @@ struct memcg_config {
 	enum memcg_cpu_locks cpu_locks;
 	enum memcg_kernel kernel;	/* default 6.1 */
 	enum memcg_reclaim reclaim;
+	enum memcg_uncharge uncharge;	/* default MEMCG_UNCHARGE_KERNEL */
 	enum memcg_charge_retries charge_retries;
 };
 

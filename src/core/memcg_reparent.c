@@ -65,12 +65,16 @@ static struct mem_cgroup *online_ancestor(struct mem_cgroup *memcg)
 /*
  * The levels whose counters stop holding a charge that moves from @from to
  * @to: those below @to, which already counts it; and the root itself when
- * it is @to, since the root's own charges are not counted.
+ * it is @to and counts its descendants' charges (v1), since the root's own
+ * charges are not counted.
  */
 static void cancel_levels(struct mem_cgroup *from, struct mem_cgroup *to,
 			  bool swap, long nr)
 {
-	struct mem_cgroup *m, *end = mem_cgroup_is_root(to) ? NULL : to;
+	struct mem_cgroup *m, *end = to;
+
+	if (mem_cgroup_is_root(to) && mem_cgroup_root_counted(to->engine))
+		end = NULL;
 
 	for (m = from; m != end; m = m->parent) {
 		if (swap) {

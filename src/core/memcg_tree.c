@@ -132,9 +132,12 @@ static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
 				     struct mem_cgroup *parent)
 {
 	bool v1 = memcg->engine->v1;
+	/* v2: no charge walks to the root (mem_cgroup_root_counted()) */
+	struct mem_cgroup *up = parent && (parent->parent ||
+			mem_cgroup_root_counted(memcg->engine)) ? parent : NULL;
 
-	page_counter_init(&memcg->memory, parent ? &parent->memory : NULL, !v1);
-	page_counter_init(&memcg->swap, parent ? &parent->swap : NULL, false);
+	page_counter_init(&memcg->memory, up ? &up->memory : NULL, !v1);
+	page_counter_init(&memcg->swap, up ? &up->swap : NULL, false);
 	memcg->memory.track_failcnt = v1;
 	memcg->swap.track_failcnt = v1;
 	page_counter_set_high(&memcg->memory, PAGE_COUNTER_MAX);
@@ -175,7 +178,7 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	if (!memcg->pcpu || !memcg->name || (e->v1 && !memcg->v1))
 		goto out_free;
 	memset(memcg->pcpu, 0, e->nr_cpus * sizeof(*memcg->pcpu));
-	err = memcg_rstat_alloc(memcg);
+	err = memcg_rstat_alloc(memcg, parent);
 	if (err)
 		goto out_free;
 	err = memcg_slot_alloc(e, memcg);

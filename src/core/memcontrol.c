@@ -332,6 +332,28 @@ static void ug_add(struct uncharge_gather *ug, int i, long val)
 	ug->stat[i] += val;
 }
 
+static bool uncharge_to_stock(const struct memcg_engine *e)
+{
+	return e->cfg.uncharge == MEMCG_UNCHARGE_STOCK;
+}
+
+/*
+ * MEMCG_UNCHARGE_STOCK: a batch's pages go to @cpu's stock (its lock
+ * held), which drains past MEMCG_CHARGE_BATCH as a refill does. An
+ * offline cgroup is uncharged instead: a slot would pin it, and
+ * offline's drain, which took every CPU lock after the cgroup went
+ * offline, is over.
+ */
+static void uncharge_stock_locked(struct memcg_engine *e, unsigned cpu,
+				  struct mem_cgroup *memcg, long nr)
+{
+	if (nr <= MEMCG_CHARGE_BATCH &&
+	    atomic_load_explicit(&memcg->online, memory_order_relaxed))
+		refill_stock_locked(e, cpu, memcg, (unsigned)nr);
+	else
+		memcg_uncharge(memcg, nr);
+}
+
 /*
  * A run of folios charged through one objcg (memcontrol_objcg.c): the
  * statistics, their hidden twins and the counters, once for the run,
@@ -363,7 +385,10 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 	}
 	/* the counters under the lock too: the objcg's cgroup stays put */
 	if (!mem_cgroup_is_root(memcg)) {
-		memcg_uncharge(memcg, ug->nr_memory);
+		if (uncharge_to_stock(e))
+			uncharge_stock_locked(e, cpu, memcg, ug->nr_memory);
+		else
+			memcg_uncharge(memcg, ug->nr_memory);
 		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
 		updates++;
 	}
@@ -389,12 +414,14 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 	}
 	if (!memcg)
 		return;
-	if (!mem_cgroup_is_root(memcg))
+	if (!mem_cgroup_is_root(memcg) && !uncharge_to_stock(e))
 		memcg_uncharge(memcg, ug->nr_memory);
 	cpu = memcg_cpu_lock_this(e);
 	stat = memcg->pcpu[cpu].stat;
 	/* per CPU, a test's count: no line shared between cgroups is written */
 	if (!mem_cgroup_is_root(memcg)) {
+		if (uncharge_to_stock(e))
+			uncharge_stock_locked(e, cpu, memcg, ug->nr_memory);
 		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
 		updates++;
 	}

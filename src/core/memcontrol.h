@@ -325,6 +325,18 @@ static inline bool do_memsw_account(const struct mem_cgroup *memcg)
 	return memcg->engine->v1;
 }
 
+/*
+ * Whether the root's memory and swap counters count its descendants'
+ * charges: v1 only. v2 shows none of them at the root (its files are
+ * CFTYPE_NOT_ON_ROOT) and nothing else reads them, so its children's
+ * counters stop below it (memcg_tree.c) and two cgroups charging side
+ * by side share no counter line. The root's own charges never count.
+ */
+static inline bool mem_cgroup_root_counted(const struct memcg_engine *e)
+{
+	return e->v1;
+}
+
 static inline struct memcg_engine *memcg_engine(struct mem_cgroup *memcg)
 {
 	return memcg->engine;

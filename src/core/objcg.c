@@ -486,7 +486,8 @@ void memcg_free_kmem(struct mem_cgroup *memcg)
 				"%ld kernel pages\n", memcg->name, kmem);
 		if (kmem > 0) {
 			struct mem_cgroup *parent = memcg->parent;
-			bool root = mem_cgroup_is_root(parent);
+			bool root = mem_cgroup_is_root(parent) &&
+				    mem_cgroup_root_counted(memcg->engine);
 
 			page_counter_cancel(&memcg->memory, kmem);
 			if (root)

@@ -299,7 +299,8 @@ void page_counter_calculate_protection(struct page_counter *root,
 	if (usage <= 0)
 		return;
 
-	if (parent == root) {
+	/* no parent: a top-level counter in v2, whose root counts nothing */
+	if (parent == root || !parent) {
 		atomic_store_explicit(&c->emin,
 			atomic_load_explicit(&c->min, MO_RELAXED), MO_RELAXED);
 		atomic_store_explicit(&c->elow,

@@ -64,10 +64,11 @@ void memcg_rstat_exit(struct memcg_engine *e)
 /**
  * memcg_rstat_alloc - a new cgroup's per-slot state and flushed sums
  * @memcg: cgroup being allocated (its engine set)
+ * @parent: its parent, or NULL for the root; it outlives @memcg
  *
  * Return: 0 or -ENOMEM (nothing to free then).
  */
-int memcg_rstat_alloc(struct mem_cgroup *memcg)
+int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
 	unsigned slot, nr = memcg->engine->nr_cpus;
 
@@ -81,8 +82,13 @@ int memcg_rstat_alloc(struct mem_cgroup *memcg)
 	memset(memcg->rstat_cpu, 0, nr * sizeof(*memcg->rstat_cpu));
 	atomic_init(&memcg->vmstats->state_pending, memcg_pending_zero);
 	/* an empty updated_children list ends at the cgroup itself */
-	for (slot = 0; slot < nr; slot++)
-		memcg->rstat_cpu[slot].updated_children = memcg;
+	for (slot = 0; slot < nr; slot++) {
+		struct memcg_rstat_cpu *rc = &memcg->rstat_cpu[slot];
+
+		rc->updated_children = memcg;
+		rc->parent = parent ? &parent->rstat_cpu[slot] : NULL;
+		rc->vmstats = memcg->vmstats;
+	}
 	return 0;
 }
 

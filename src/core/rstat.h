@@ -14,7 +14,7 @@
  *     counters   memcg->pcpu[cpu].stat[MEMCG_NR_STAT] (memcontrol.h):
  *                cumulative, never reset; written by the CPU's lock
  *                holder (local_add)
- *     struct memcg_rstat_cpu, memcg->rstat_cpu[slot], 384 bytes:
+ *     struct memcg_rstat_cpu, memcg->rstat_cpu[slot], 448 bytes:
  *       line 0   updated_next     NULL: not on the slot's updated tree;
  *                                 read locklessly by updaters
  *                updated_children children on the tree, a list ended by
@@ -22,6 +22,9 @@
  *                flush_next       the flusher's list, under rstat->lock
  *                stats_updates    updates not yet counted in
  *                                 vmstats->stats_updates (the threshold)
+ *                parent, vmstats  the threshold walk's chain, fixed at
+ *                                 mkdir (the kernel's statc->parent): a
+ *                                 level costs this line only
  *       lines 1-5 prev[MEMCG_NR_STAT]  the counters at the last flush;
  *                                 the flusher's, under rstat->lock
  *   per cgroup, struct memcg_vmstats, memcg->vmstats:
@@ -66,6 +69,8 @@ struct memcg_rstat_cpu {
 	struct mem_cgroup *updated_children;
 	struct mem_cgroup *flush_next;
 	atomic_long stats_updates;
+	struct memcg_rstat_cpu *parent;	/* the parent's same slot, or NULL */
+	struct memcg_vmstats *vmstats;	/* the cgroup's */
 	long prev[MEMCG_NR_STAT];
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
@@ -92,7 +97,7 @@ struct memcg_rstat {
 
 int memcg_rstat_init(struct memcg_engine *e);
 void memcg_rstat_exit(struct memcg_engine *e);
-int memcg_rstat_alloc(struct mem_cgroup *memcg);
+int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent);
 void memcg_rstat_free(struct mem_cgroup *memcg);
 
 void css_rstat_updated(struct mem_cgroup *memcg, unsigned slot);
@@ -127,6 +132,19 @@ static inline bool memcg_vmstats_needs_flush(struct mem_cgroup *memcg)
 	       memcg_rstat_threshold(memcg->engine);
 }
 
+/*
+ * Count @x updates in @rc's cgroup's shared count, unless it is already
+ * over @threshold (flush-able: spare the shared line).
+ */
+static inline void memcg_rstat_count(struct memcg_rstat_cpu *rc, long x,
+				     long threshold)
+{
+	atomic_long *shared = &rc->vmstats->stats_updates;
+
+	if (atomic_load_explicit(shared, memory_order_relaxed) <= threshold)
+		atomic_fetch_add_explicit(shared, x, memory_order_relaxed);
+}
+
 /**
  * memcg_rstat_updated - note @val updates of @memcg's stats on @cpu
  * @memcg: cgroup whose counters of slot @cpu changed
@@ -143,28 +161,26 @@ static inline bool memcg_vmstats_needs_flush(struct mem_cgroup *memcg)
 static inline void memcg_rstat_updated(struct mem_cgroup *memcg, unsigned cpu,
 				       long val)
 {
-	struct mem_cgroup *m;
+	struct memcg_rstat_cpu *rc = &memcg->rstat_cpu[cpu];
 
 	if (!val)
 		return;
-	if (!atomic_load_explicit(&memcg->rstat_cpu[cpu].updated_next,
-				  memory_order_relaxed))
+	if (!atomic_load_explicit(&rc->updated_next, memory_order_relaxed))
 		css_rstat_updated(memcg, cpu);
 	if (val < 0)
 		val = -val;
-	for (m = memcg; m; m = m->parent) {
-		atomic_long *pending = &m->rstat_cpu[cpu].stats_updates;
-		long x = atomic_load_explicit(pending, memory_order_relaxed) + val;
+	for (; rc; rc = rc->parent) {
+		long x = atomic_load_explicit(&rc->stats_updates,
+					      memory_order_relaxed) + val;
 
 		if (x < MEMCG_CHARGE_BATCH) {
-			atomic_store_explicit(pending, x, memory_order_relaxed);
+			atomic_store_explicit(&rc->stats_updates, x,
+					      memory_order_relaxed);
 			continue;
 		}
-		/* already flush-able: spare the shared line */
-		if (!memcg_vmstats_needs_flush(m))
-			atomic_fetch_add_explicit(&m->vmstats->stats_updates, x,
-						  memory_order_relaxed);
-		atomic_store_explicit(pending, 0, memory_order_relaxed);
+		memcg_rstat_count(rc, x, memcg_rstat_threshold(memcg->engine));
+		atomic_store_explicit(&rc->stats_updates, 0,
+				      memory_order_relaxed);
 	}
 }
 

@@ -41,8 +41,16 @@ static void drain_stock_slot(struct memcg_engine *e, unsigned cpu, int i)
 	css_put_local(old, cpu, 1);
 }
 
-static void refill_stock_locked(struct memcg_engine *e, unsigned cpu,
-				struct mem_cgroup *memcg, unsigned nr)
+/**
+ * refill_stock_locked - cache @nr pre-charged pages of @memcg in @cpu's
+ * stock, draining the slot to the counters past MEMCG_CHARGE_BATCH
+ * @e: engine
+ * @cpu: the CPU whose area lock the caller holds
+ * @memcg: cgroup the pages are charged to, not the root
+ * @nr: pages, at most MEMCG_CHARGE_BATCH
+ */
+void refill_stock_locked(struct memcg_engine *e, unsigned cpu,
+			 struct mem_cgroup *memcg, unsigned nr)
 {
 	struct memcg_stock_pcp *stock = &e->cpus[cpu].stock;
 	int i, empty = -1;

@@ -191,6 +191,8 @@ refill_stock_fast(struct mem_cgroup *memcg, unsigned nr)
 }
 
 void refill_stock_slow(struct mem_cgroup *memcg, unsigned nr);
+void refill_stock_locked(struct memcg_engine *e, unsigned cpu,
+			 struct mem_cgroup *memcg, unsigned nr);
 
 /**
  * refill_stock - cache @nr pre-charged pages of @memcg on this CPU
