@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <urcu-bp.h>
 
 #include "audit.h"
 #include "memcg/sim.h"
@@ -204,11 +205,15 @@ static long churn(enum memcg_policy policy, int n, long *heap_growth)
 		assert_int_equal(memcg_task_exit(t), 0);
 		memcg_put(c);
 		assert_int_equal(memcg_rmdir(e, name), 0);
-		if (i == n / 10)
+		if (i == n / 10) {
+			rcu_barrier();	/* removed cgroups are freed by RCU */
 			heap_early = mallinfo2().uordblks;
+		}
 	}
 	audit(e, p);
 	dying = rd(p, "cgroup.stat", "nr_dying_descendants");
+	/* on a busy machine, RCU can lag thousands of cgroups behind */
+	rcu_barrier();
 	*heap_growth = (long)mallinfo2().uordblks - (long)heap_early;
 	memcg_put(p);
 	memcg_engine_destroy(e);
