@@ -354,18 +354,13 @@ static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
 {
 	struct memcg_config cfg;
 	struct memcg_engine *e;
-	const char *env;
 	int err;
 
 	memcg_config_init(&cfg);
 	cfg.memory_bytes = bytes;
 	cfg.dataless = true;
 	cfg.nr_cpus = nr_cpus;
-	bench_cpu_locks(&cfg);
-	/* BENCH_UNCHARGE=stock: frees go to the stock (memcg_config.uncharge) */
-	env = getenv("BENCH_UNCHARGE");
-	if (env && !strcmp(env, "stock"))
-		cfg.uncharge = MEMCG_UNCHARGE_STOCK;
+	bench_config_env(&cfg);
 	err = memcg_engine_create(&cfg, &e);
 	if (err)
 		die("memcg_engine_create", err);

@@ -151,7 +151,7 @@ static struct memcg_engine *engine_new(void)
 	memcg_config_init(&cfg);
 	cfg.memory_bytes = 64 << 20;
 	cfg.dataless = true;
-	bench_cpu_locks(&cfg);
+	bench_config_env(&cfg);
 	err = memcg_engine_create(&cfg, &e);
 	if (err)
 		die("memcg_engine_create", err);

@@ -112,7 +112,7 @@ static struct memcg_engine *engine_new(unsigned nr_cpus)
 	cfg.memory_bytes = 64 << 20;
 	cfg.dataless = true;
 	cfg.nr_cpus = nr_cpus;
-	bench_cpu_locks(&cfg);
+	bench_config_env(&cfg);
 	check(memcg_engine_create(&cfg, &e), "memcg_engine_create");
 	check(memcg_swapon(e, NULL, SWAP_BYTES), "memcg_swapon");
 	return e;

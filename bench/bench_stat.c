@@ -56,7 +56,7 @@ static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
 	cfg.memory_bytes = bytes;
 	cfg.dataless = true;
 	cfg.nr_cpus = nr_cpus;
-	bench_cpu_locks(&cfg);
+	bench_config_env(&cfg);
 	err = memcg_engine_create(&cfg, &e);
 	if (err)
 		die("memcg_engine_create", err);

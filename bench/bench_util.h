@@ -109,13 +109,19 @@ static inline void wait_idle(void)
 	fprintf(stderr, "bench: the machine stays busy; going on\n");
 }
 
-/* BENCH_CPU_LOCKS=atomic: compare with the atomic-exchange CPU locks. */
-static inline void bench_cpu_locks(struct memcg_config *cfg)
+/*
+ * Config from the environment: BENCH_CPU_LOCKS=atomic (the atomic-exchange
+ * CPU locks), BENCH_UNCHARGE=stock (memcg_config.uncharge).
+ */
+static inline void bench_config_env(struct memcg_config *cfg)
 {
 	const char *env = getenv("BENCH_CPU_LOCKS");
 
 	if (env && !strcmp(env, "atomic"))
 		cfg->cpu_locks = MEMCG_CPU_LOCKS_ATOMIC;
+	env = getenv("BENCH_UNCHARGE");
+	if (env && !strcmp(env, "stock"))
+		cfg->uncharge = MEMCG_UNCHARGE_STOCK;
 }
 
 #endif /* MEMCG_BENCH_UTIL_H */
