@@ -38,15 +38,23 @@ void test_config_init(struct memcg_config *cfg, size_t bytes)
 	cfg->dataless = true;
 }
 
-struct memcg_engine *test_engine_new(size_t bytes)
+struct memcg_engine *test_engine_mode(enum memcg_mode mode,
+				      enum memcg_policy policy, size_t bytes)
 {
 	struct memcg_config cfg;
 	struct memcg_engine *e;
 
 	test_config_init(&cfg, bytes);
+	cfg.mode = mode;
+	cfg.policy = policy;
 	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
 	memcg_set_cpu(0);
 	return e;
+}
+
+struct memcg_engine *test_engine_new(size_t bytes)
+{
+	return test_engine_mode(MEMCG_MODE_V2, MEMCG_POLICY_REPARENT, bytes);
 }
 
 long long test_file_key(struct mem_cgroup *m, const char *file,

@@ -42,6 +42,15 @@ void test_config_init(struct memcg_config *cfg, size_t bytes);
 struct memcg_engine *test_engine_new(size_t bytes);
 
 /**
+ * test_engine_mode - test_engine_new() in @mode under @policy
+ * @mode: v1 or v2
+ * @policy: what rmdir does
+ * @bytes: arena size
+ */
+struct memcg_engine *test_engine_mode(enum memcg_mode mode,
+				      enum memcg_policy policy, size_t bytes);
+
+/**
  * test_file_key - the value of @key in a flat-keyed control file
  * ("memory.stat", "memory.events", ...); the test fails if it is missing
  * @m: cgroup

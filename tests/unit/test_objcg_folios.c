@@ -31,15 +31,7 @@ static long uncharge_batches(struct memcg_engine *e)
 static struct memcg_engine *engine(enum memcg_mode mode,
 				   enum memcg_policy policy)
 {
-	struct memcg_config cfg;
-	struct memcg_engine *e;
-
-	test_config_init(&cfg, 64UL << 20);
-	cfg.mode = mode;
-	cfg.policy = policy;
-	assert_int_equal(memcg_engine_create(&cfg, &e), 0);
-	memcg_set_cpu(0);
-	return e;
+	return test_engine_mode(mode, policy, 64UL << 20);
 }
 
 static struct folio *charge(struct memcg_engine *e, struct mem_cgroup *m,
