@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <urcu-bp.h>
 
 #include "audit.h"
 #include "memcg/memcg.h"
@@ -732,7 +733,8 @@ static void op_huge_sizes(struct world *w)
 
 /*
  * A cgroup put once too often, in a child: the engine aborts, naming the
- * cgroup, at the put when the cgroup is offline, or at its rmdir.
+ * cgroup, at the put when the cgroup is offline (while the memory is still
+ * there to read), or at its rmdir.
  */
 static void op_double_put(struct world *w)
 {
@@ -758,11 +760,20 @@ static void op_double_put(struct world *w)
 		if (memcg_engine_create(NULL, &e) ||
 		    memcg_mkdir(e, "victim", &cg))
 			_exit(3);
-		memcg_put(cg);
 		if (after_rmdir) {
+			/*
+			 * The first put frees the cgroup after a grace
+			 * period; a put after the free is a use after free
+			 * that nothing can catch. Reading as an RCU reader
+			 * keeps the memory, so the second put is caught.
+			 */
 			memcg_rmdir(e, "victim");
+			rcu_read_lock();
 			memcg_put(cg);
+			memcg_put(cg);
+			rcu_read_unlock();
 		} else {
+			memcg_put(cg);
 			memcg_put(cg);
 			memcg_rmdir(e, "victim");
 		}
