@@ -21,6 +21,7 @@ FUZZ_DIR=${SOAK_FUZZ_DIR-build-fuzz}
 FUZZ_SECONDS=${SOAK_FUZZ_SECONDS:-60}
 # Every test that draws random numbers takes MEMCG_SEED (tests/helpers/seed.h).
 TESTS=(test_random_ops test_thp test_swap_cgroup test_folio test_pages
+       test_folio_threads
        test_stress_threads test_hooks_threads test_swap_full test_psi_threads
        test_thp_threads test_swap_clusters)
 LOG=$(mktemp /tmp/soak.XXXXXX) || exit 2
