@@ -118,7 +118,9 @@ in_doc "$MAN1" "# EXIT STATUS"
 
 # 4. The scenario language, from the parser's own tables, in
 # memcg-scenario(5).
-P=$SRC/tools/memcg/scenario.c
+# the parser's files (scenario_parser.h), as one
+P=$TMP/scenario.c
+cat "$SRC"/tools/memcg/scenario*.c >"$P"
 keywords=$(sed -n '/^static const char \*const keywords\[\] = {/,/};/p' "$P" |
 	grep -o '"[a-z_]*"' | tr -d '"')
 verbs=$(grep -o '{ "[a-z_]*", SCN_[A-Z_]* }' "$P" | grep -o '"[a-z_]*"' | tr -d '"')
