@@ -24,82 +24,12 @@
  *   rmdir for a put made before);
  * - sizes near 2^64 at every size entry point: refused, never wrapped.
  *
+ * The misuse is fuzz_api_misuse.c's.
+ *
  * Built by tools/memcg/CMakeLists.txt with Clang only; scripts/fuzz.sh
  * runs it for a bounded time.
  */
-#include <errno.h>
-#include <signal.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
-#include <urcu-bp.h>
-
-#include "audit.h"
-#include "memcg/memcg.h"
-#include "memcg/sim.h"
-#include "mm/folio.h"
-
-#define HUGE_ORDER	2u		/* 4-page huge folios: cheap splits */
-#define NR_CG		16
-#define NR_FOLIOS	64
-#define NR_ENTRIES	64
-#define NR_OBJS		32
-#define NR_KPAGES	32
-#define NR_SMALL	4		/* objcgs, sockets, files */
-#define NR_TASKS	4
-#define MAX_OPS		256
-
-#define CHECK(cond)							\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz_api:%d: %s\n", __LINE__,	\
-				#cond);					\
-			abort();					\
-		}							\
-	} while (0)
-
-struct obj {
-	struct obj_cgroup *objcg;	/* a handle of its own */
-	size_t size;
-	unsigned gfp;
-};
-
-struct sock {
-	struct memcg_sock *sk;
-	struct mem_cgroup *memcg;	/* the reference it holds, or NULL */
-	unsigned charged;
-};
-
-struct world {
-	const uint8_t *data;
-	size_t size, pos;
-	struct memcg_engine *a, *b;
-	struct folio *b_folio;		/* B's, one reference */
-	struct mem_cgroup *b_cg;	/* B's, one reference */
-	struct mem_cgroup *cg[NR_CG];	/* A's, one reference each */
-	int nr_cg;
-	struct folio *folio[NR_FOLIOS];	/* A's, one reference each */
-	int nr_folio;
-	memcg_swp_entry_t entry[NR_ENTRIES];	/* one reference each */
-	int nr_entry;
-	struct obj_cgroup *objcg[NR_SMALL];
-	int nr_objcg;
-	struct obj obj[NR_OBJS];
-	int nr_obj;
-	struct folio *kpage[NR_KPAGES];	/* kernel folios, exclusively held */
-	int nr_kpage;
-	struct sock sock[NR_SMALL];
-	int nr_sock;
-	struct memcg_file *file[NR_SMALL];
-	struct mem_cgroup *file_cg[NR_SMALL];
-	int nr_file;
-	struct memcg_task *task[NR_TASKS];
-	int nr_task;
-	bool forked;
-};
+#include "fuzz_api.h"
 
 static const char *const paths[] = {
 	"A", "B", "A/C", "A/D", "B/E", "A/C/F", ".", "A/./C", "A/../B",
@@ -130,12 +60,12 @@ static const char *const values[] = {
 /* Sizes for the size_t entry points: small ones and ones near 2^64. */
 static size_t pick_size(struct world *w, size_t small_max);
 
-static uint8_t byte(struct world *w)
+uint8_t byte(struct world *w)
 {
 	return w->pos < w->size ? w->data[w->pos++] : 0;
 }
 
-static unsigned pick(struct world *w, unsigned n)
+unsigned pick(struct world *w, unsigned n)
 {
 	return n ? byte(w) % n : 0;
 }
@@ -171,7 +101,7 @@ static void audit(struct world *w)
 	CHECK(memcg_audit(w->b, holds, 1) == 0);
 }
 
-static struct mem_cgroup *any_cg(struct world *w)
+struct mem_cgroup *any_cg(struct world *w)
 {
 	unsigned i = pick(w, (unsigned)w->nr_cg + 1);
 
@@ -206,7 +136,7 @@ static void drop_entry(struct world *w, int i)
 	w->entry[i] = w->entry[--w->nr_entry];
 }
 
-static int any_folio(struct world *w)
+int any_folio(struct world *w)
 {
 	return w->nr_folio ? (int)pick(w, (unsigned)w->nr_folio) : -1;
 }
@@ -643,163 +573,6 @@ static void op_task(struct world *w)
 	if (bytes > SIZE_MAX - 4095)	/* pages would wrap */
 		CHECK(!memcg_task_alive(t) || memcg_task_anon(t, bytes) ==
 		      -EINVAL);
-}
-
-/* --- misuse --- */
-
-/* B's folio and cgroup at A's entry points: -EINVAL, nothing changes. */
-static void op_foreign(struct world *w)
-{
-	struct mem_cgroup *owner = memcg_folio_memcg(w->b, w->b_folio);
-	int i = any_folio(w), ret = -EINVAL;
-	memcg_swp_entry_t entry = { 1 };
-	struct memcg_task *t;
-	struct folio *f = i >= 0 ? w->folio[i] : NULL;
-
-	switch (pick(w, 14)) {
-	case 0:
-		ret = memcg_charge(w->a, w->b_folio, any_cg(w), 0);
-		break;
-	case 1:
-		ret = f ? memcg_charge(w->a, f, w->b_cg, 0) : -EINVAL;
-		break;
-	case 2:
-		ret = f ? memcg_migrate(w->a, w->b_folio, f) : -EINVAL;
-		break;
-	case 3:
-		ret = f ? memcg_migrate(w->a, f, w->b_folio) : -EINVAL;
-		break;
-	case 4:
-		ret = f ? memcg_replace_folio(w->a, f, w->b_folio) : -EINVAL;
-		break;
-	case 5:
-		ret = memcg_split_folio(w->a, w->b_folio, NULL);
-		break;
-	case 6:
-		ret = f ? memcg_move_account(w->a, f, w->b_cg) :
-			  memcg_move_account(w->a, w->b_folio, any_cg(w));
-		break;
-	case 7:
-		ret = memcg_swap_out(w->a, w->b_folio, &entry);
-		break;
-	case 8:
-		ret = memcg_folio_free_swap(w->a, w->b_folio, entry);
-		break;
-	case 9:
-		ret = memcg_kmem_uncharge_page(w->a, w->b_folio);
-		break;
-	case 10:
-		ret = memcg_task_create(w->a, "x", w->b_cg, &t);
-		break;
-	case 11:	/* a dead task is -ESRCH whatever the cgroup */
-		if (w->nr_task)
-			ret = memcg_task_move(w->task[0], w->b_cg);
-		if (w->nr_task && !memcg_task_alive(w->task[0]) &&
-		    ret == -ESRCH)
-			ret = -EINVAL;
-		break;
-	case 12:	/* reported on stderr, left alone */
-		memcg_folio_put(w->a, w->b_folio);
-		memcg_folio_get(w->a, w->b_folio);
-		break;
-	default:
-		memcg_put(NULL);
-		memcg_folio_put(w->a, NULL);
-		memcg_objcg_put(NULL);
-		memcg_sock_free(NULL);
-		memcg_file_close(NULL);
-		break;
-	}
-	CHECK(ret == -EINVAL);
-	CHECK(folio_ref_count(w->b_folio) == 1);
-	CHECK(memcg_folio_memcg(w->b, w->b_folio) == owner);
-}
-
-/* Sizes near 2^64 where engines and swap devices are made. */
-static void op_huge_sizes(struct world *w)
-{
-	struct memcg_engine *e = NULL;
-	struct memcg_config cfg;
-	size_t bytes = SIZE_MAX - (size_t)pick(w, 64) * 4096 - pick(w, 4096);
-
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = bytes;
-	cfg.dataless = true;
-	cfg.deterministic = true;
-	CHECK(memcg_engine_create(&cfg, &e) != 0);
-	CHECK(memcg_swapon(w->b, NULL, bytes) != 0);
-	CHECK(memcg_swap_nr_free(w->b) == -ENODEV);
-}
-
-/*
- * A cgroup put once too often, in a child: the engine aborts, naming the
- * cgroup, at the put when the cgroup is offline (while the memory is still
- * there to read), or at its rmdir.
- */
-static void op_double_put(struct world *w)
-{
-	bool after_rmdir = byte(w) & 1;
-	char msg[4096];
-	int fds[2], status;
-	size_t len = 0;
-	ssize_t n;
-	pid_t pid;
-
-	if (w->forked || pipe(fds))
-		return;
-	w->forked = true;
-	fflush(NULL);
-	pid = fork();
-	CHECK(pid >= 0);
-	if (pid == 0) {
-		struct memcg_engine *e;
-		struct mem_cgroup *cg;
-
-		signal(SIGABRT, SIG_DFL);
-		dup2(fds[1], 2);
-		if (memcg_engine_create(NULL, &e) ||
-		    memcg_mkdir(e, "victim", &cg))
-			_exit(3);
-		if (after_rmdir) {
-			/*
-			 * The first put frees the cgroup after a grace
-			 * period; a put after the free is a use after free
-			 * that nothing can catch. Reading as an RCU reader
-			 * keeps the memory, so the second put is caught.
-			 */
-			memcg_rmdir(e, "victim");
-			rcu_read_lock();
-			memcg_put(cg);
-			memcg_put(cg);
-			rcu_read_unlock();
-		} else {
-			memcg_put(cg);
-			memcg_put(cg);
-			memcg_rmdir(e, "victim");
-		}
-		_exit(0);
-	}
-	close(fds[1]);
-	/* libFuzzer's timer (SIGALRM) interrupts the reads and the wait */
-	while (len < sizeof(msg) - 1) {
-		n = read(fds[0], msg + len, sizeof(msg) - 1 - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	msg[len] = '\0';
-	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		CHECK(errno == EINTR);
-	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT ||
-	    !strstr(msg, "victim")) {
-		fprintf(stderr, "fuzz_api: double put (%s rmdir): status %#x, "
-			"message '%s'\n", after_rmdir ? "after" : "before",
-			status, msg);
-		abort();
-	}
 }
 
 /* --- the run --- */
