@@ -345,6 +345,17 @@ static inline bool folio_ref_freeze(struct folio *folio, unsigned count)
 	return true;
 }
 
+/**
+ * folio_ref_unfreeze - give back the references folio_ref_freeze() took,
+ * when the caller finds it may not free the folio after all
+ * @folio: folio, frozen by the caller
+ * @count: the count it had
+ */
+static inline void folio_ref_unfreeze(struct folio *folio, unsigned count)
+{
+	atomic_fetch_add_explicit(&folio->refflags, count, memory_order_release);
+}
+
 static inline bool folio_test_flag(const struct folio *folio, enum folio_flag f)
 {
 	return atomic_load_explicit(&folio->refflags, memory_order_relaxed) &

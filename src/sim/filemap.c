@@ -239,6 +239,15 @@ int filemap_write(struct memcg_task *t, const char *name, size_t first,
 	return filemap_access(t, name, first, end, true);
 }
 
+/* Unfreeze @folio if it is dirty; return whether it was. */
+static bool folio_unfreeze_if_dirty(struct folio *folio, unsigned count)
+{
+	if (!folio_test_flag(folio, PG_dirty))
+		return false;
+	folio_ref_unfreeze(folio, count);
+	return true;
+}
+
 bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
 {
 	struct memcg_sim *sim = sim_of(e);
@@ -253,9 +262,15 @@ bool filemap_remove_folio(struct memcg_engine *e, struct folio *folio)
 	if (who & RMAP_FILE) {
 		f = sim->files[(uint32_t)(who >> 32) & 0x3fffffff];
 		idx = (uint32_t)who;
-		/* the page cache's and reclaim's references, no other */
+		/*
+		 * The page cache's and reclaim's references, no other; and
+		 * clean once frozen, as __remove_mapping() checks: a writer
+		 * may have dirtied it after reclaim looked and before its
+		 * reference went.
+		 */
 		if (radix_lookup(&f->pages, idx) == (uint64_t)pfn + 1 &&
-		    folio_ref_freeze(folio, 2)) {
+		    folio_ref_freeze(folio, 2) &&
+		    !folio_unfreeze_if_dirty(folio, 2)) {
 			/* replaces an entry: allocates nothing, cannot fail */
 			radix_store(&f->pages, idx,
 				    memcg_workingset_eviction(e, folio));
