@@ -380,6 +380,13 @@ static inline bool folio_test_set_flag(struct folio *folio, enum folio_flag f)
 					memory_order_acquire) & (1u << f);
 }
 
+/* Test-and-clear; returns the old value: one of racing clearers sees it. */
+static inline bool folio_test_clear_flag(struct folio *folio, enum folio_flag f)
+{
+	return atomic_fetch_and_explicit(&folio->refflags, ~(1u << f),
+					 memory_order_acq_rel) & (1u << f);
+}
+
 /* Drop PG_locked, the bit lock folio_test_set_flag() took. */
 static inline void folio_unlock(struct folio *folio)
 {

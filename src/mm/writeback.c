@@ -20,14 +20,22 @@ void folio_mark_dirty(struct memcg_engine *e, struct folio *folio)
 		folio_stat(e, folio, MEMCG_FILE_DIRTY, 1);
 }
 
+/*
+ * Writeback set before dirty is cleared, so that the folio is never seen
+ * clean while it goes; both bits by test-and-set/clear, so that a
+ * truncation cancelling the dirty state meanwhile counts it once, as the
+ * kernel's folio lock orders folio_clear_dirty_for_io() and
+ * folio_cancel_dirty().
+ */
 bool folio_start_writeback(struct memcg_engine *e, struct folio *folio)
 {
-	if (folio_test_flag(folio, PG_writeback) ||
-	    !folio_test_flag(folio, PG_dirty))
+	if (folio_test_set_flag(folio, PG_writeback))
 		return false;
-	folio_set_flag(folio, PG_writeback);
+	if (!folio_test_clear_flag(folio, PG_dirty)) {
+		folio_clear_flag(folio, PG_writeback);
+		return false;
+	}
 	folio_stat(e, folio, MEMCG_FILE_WRITEBACK, 1);
-	folio_clear_flag(folio, PG_dirty);
 	folio_stat(e, folio, MEMCG_FILE_DIRTY, -1);
 	return true;
 }
@@ -44,10 +52,8 @@ void folio_end_writeback(struct memcg_engine *e, struct folio *folio)
 
 void folio_cancel_dirty(struct memcg_engine *e, struct folio *folio)
 {
-	if (folio_test_flag(folio, PG_dirty)) {
-		folio_clear_flag(folio, PG_dirty);
+	if (folio_test_clear_flag(folio, PG_dirty))
 		folio_stat(e, folio, MEMCG_FILE_DIRTY, -1);
-	}
 }
 
 static void client_writeback(struct memcg_engine *e, struct mem_cgroup *memcg,

@@ -34,6 +34,10 @@ void audit_folio_stats(struct audit_cg *cg, const struct folio *folio)
 	case FOLIO_FILE:
 		cg->stat[MEMCG_FILE] += nr;
 		cg->stat[MEMCG_FILE_THP] += thp ? nr : 0;
+		if (folio_test_flag(folio, PG_dirty))
+			cg->stat[MEMCG_FILE_DIRTY] += nr;
+		if (folio_test_flag(folio, PG_writeback))
+			cg->stat[MEMCG_FILE_WRITEBACK] += nr;
 		break;
 	default:
 		cg->stat[MEMCG_KERNEL] += nr;
@@ -315,6 +319,7 @@ static void audit_stats(struct audit *a, struct audit_cg *cg)
 	static const enum memcg_stat_item items[] = {
 		/* MEMCG_KERNEL includes objcg charges: audit_kmem_stats() */
 		MEMCG_ANON, MEMCG_FILE, MEMCG_SHMEM,
+		MEMCG_FILE_DIRTY, MEMCG_FILE_WRITEBACK,
 		MEMCG_ANON_THP, MEMCG_FILE_THP, MEMCG_SHMEM_THP,
 		MEMCG_OBJCG_ANON, MEMCG_OBJCG_ANON_THP, MEMCG_OBJCG_SHMEM,
 		MEMCG_OBJCG_SHMEM_THP, MEMCG_OBJCG_FILE, MEMCG_OBJCG_FILE_THP,
