@@ -6,6 +6,8 @@
  *
  *   stock   try_charge_memcg(1) + refill_stock(1): the per-CPU stock hit
  *           both ways, counters only
+ *   counters try_charge_memcg(1) + memcg_uncharge(1): the charge hits the
+ *           stock, the uncharge goes to the hierarchical page counters
  *   folio   mem_cgroup_charge() + mem_cgroup_uncharge_folios() on one
  *           folio: stock, reference, statistics and memcg_data; the
  *           uncharge goes to the page counters, as the kernel's does
@@ -32,6 +34,7 @@ struct bench_path_arg {
 	struct mem_cgroup *memcg;
 	struct folio *folio;		/* folio: allocated, uncharged */
 	struct obj_cgroup *objcg;	/* object: memcg's objcg */
+	struct naive_node *node;	/* bench_baselines.h's baselines */
 };
 
 typedef void (*bench_path_fn)(struct bench_path_arg *a, long n);
@@ -46,6 +49,16 @@ void bench_path_stock(struct bench_path_arg *a, long n)
 		if (try_charge_memcg(a->memcg, MEMCG_GFP_KERNEL, 1))
 			abort();
 		refill_stock(a->memcg, 1);
+	}
+}
+
+static __attribute__((noinline, unused))
+void bench_path_counters(struct bench_path_arg *a, long n)
+{
+	for (long i = 0; i < n; i++) {
+		if (try_charge_memcg(a->memcg, MEMCG_GFP_KERNEL, 1))
+			abort();
+		memcg_uncharge(a->memcg, 1);
 	}
 }
 
