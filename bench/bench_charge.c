@@ -537,19 +537,14 @@ static void tree_bench(bool nested, unsigned nr_cpus, struct tree_result *res)
 
 static void section_e(void)
 {
-	static const struct { bool nested; unsigned cpus; const char *name; } cases[] = {
-		{ false, 0, "flat, machine CPUs" },
-		{ true, 0, "nested 10x10x100, machine CPUs" },
-		{ false, 64, "flat, nr_cpus 64" },
-		{ true, 64, "nested 10x10x100, nr_cpus 64" },
-	};
+	const struct bench_tree_case *cases = bench_tree_cases;
 	unsigned i;
 
 	printf("== e: 10,000 cgroups, one folio charged to each leaf (median "
 	       "of %d reads)\n", RUNS);
 	printf("%-36s %8s %10s %12s %12s %12s\n", "tree", "cgroups",
 	       "mkdir ms", "B/cgroup*", "root stat ms", "leaf stat ms");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < BENCH_NR_TREE_CASES; i++) {
 		struct tree_result r;
 
 		tree_bench(cases[i].nested, cases[i].cpus, &r);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Threads running one path of bench_paths.h at once, the timing shared by
- * bench_charge (section c, "mt"), bench_scale (section t) and bench_swap
- * ("mt"). Each thread runs a warm-up of n / 8 pairs (it fills the stocks),
+ * bench_charge (section c, "mt"), bench_scale (section t) and bench_objcg
+ * (section b). Each thread runs a warm-up of n / 8 pairs (it fills the stocks),
  * waits at a barrier with the others, then times n pairs: the wall clock
  * at its start and end, and its own CPU time (time descheduled left out).
  *
@@ -13,7 +13,7 @@
  * along, at 1.0 they took turns.
  *
  * Also here: folios whose descriptor starts a cache line, so that
- * threads' folios do not share one.
+ * threads' folios do not share one (bench_swap's "mt" takes them too).
  */
 #ifndef MEMCG_BENCH_MT_H
 #define MEMCG_BENCH_MT_H
@@ -29,6 +29,7 @@
 
 struct bench_mt_result {
 	double ns;		/* mean per-thread CPU ns per pair */
+	double wall_ns;		/* mean per-thread wall ns per pair */
 	double mops;		/* all pairs / wall span, millions per second */
 	double par;		/* the threads' CPU time / wall span: CPUs */
 };
@@ -82,7 +83,7 @@ bench_mt_run(bench_path_fn fn, struct bench_path_arg *args, int nr, long n,
 {
 	struct bench_mt_thread t[BENCH_MT_MAX];
 	pthread_barrier_t barrier;
-	double first = 0, last = 0, sum = 0, cpu = 0;
+	double first = 0, last = 0, sum = 0, wall = 0, cpu = 0;
 	struct bench_mt_result res;
 	int i;
 
@@ -101,10 +102,12 @@ bench_mt_run(bench_path_fn fn, struct bench_path_arg *args, int nr, long n,
 		if (!i || t[i].t1 > last)
 			last = t[i].t1;
 		sum += t[i].cpu_ns / (double)n;
+		wall += (t[i].t1 - t[i].t0) / (double)n;
 		cpu += t[i].cpu_ns;
 	}
 	pthread_barrier_destroy(&barrier);
 	res.ns = sum / nr;
+	res.wall_ns = wall / nr;
 	res.mops = (double)n * nr / (last - first) * 1e3;
 	res.par = cpu / (last - first);
 	return res;

@@ -384,32 +384,20 @@ static void section_c(void)
 	struct load_mark m0, m1;
 	unsigned c;
 	size_t p;
-	int r;
 
 	for (c = 0; c < NR_CPU_CASES; c++)
 		scale_engine_init(&se[c], cpus[c]);
 	wait_idle();
 	load_mark(&m0);
 	for (p = 0; p < NR_PATHS; p++) {
-		double v[NR_CPU_CASES][RUNS];
 		long n = pairs_per_run(&paths[p], &se[0], run_ms);
 
-		for (c = 0; c < NR_CPU_CASES; c++) {
+		for (c = 0; c < NR_CPU_CASES; c++)
 			arg_begin(&a[c], &se[c], &paths[p], 0, false);
-			paths[p].fn(&a[c], n / 4 + 1);	/* warm-up */
-		}
-		for (r = 0; r < RUNS; r++)
-			for (c = 0; c < NR_CPU_CASES; c++) {
-				double t0 = bench_clock_ns(cpu_clock);
-
-				paths[p].fn(&a[c], n);
-				v[c][r] = (bench_clock_ns(cpu_clock) - t0) /
-					  (double)n;
-			}
-		for (c = 0; c < NR_CPU_CASES; c++) {
-			ns[p][c] = median(v[c], RUNS);
+		bench_time_interleaved(paths[p].fn, a, NR_CPU_CASES, n, RUNS,
+				       cpu_clock, ns[p]);
+		for (c = 0; c < NR_CPU_CASES; c++)
 			arg_end(&a[c]);
-		}
 	}
 	load_mark(&m1);
 	printf("== c: one thread, cgroup at depth 1, ns per pair against the "

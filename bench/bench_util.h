@@ -125,6 +125,27 @@ static inline void bench_config_env(struct memcg_config *cfg)
 		cfg->uncharge = MEMCG_UNCHARGE_STOCK;
 }
 
+/*
+ * The four 10,000-cgroup trees of bench_charge (section e) and bench_stat
+ * (section s): flat (children of the root) and nested (10 x 10 x 100), on
+ * the machine's CPUs and on an engine of 64.
+ */
+struct bench_tree_case {
+	bool nested;
+	unsigned cpus;		/* nr_cpus, 0: the machine's */
+	const char *name;
+};
+
+#define BENCH_NR_TREE_CASES 4
+
+static const struct bench_tree_case bench_tree_cases[BENCH_NR_TREE_CASES]
+__attribute__((unused)) = {
+	{ false, 0, "flat, machine CPUs" },
+	{ true, 0, "nested 10x10x100, machine CPUs" },
+	{ false, 64, "flat, nr_cpus 64" },
+	{ true, 64, "nested 10x10x100, nr_cpus 64" },
+};
+
 /* Print "PROGRAM: @what: strerror(@err)" (either sign) and exit(1). */
 static inline __attribute__((noreturn)) void bench_die(const char *what, int err)
 {
