@@ -7,8 +7,10 @@
  *      public, object) and a data-less swap-out + swap-in round trip, in
  *      1 thread, 2 threads in separate cgroups (t0, t1) and 2 threads in
  *      one cgroup (t0). Many short trials, the three cases in rotation
- *      (the first rotation a warm-up, discarded), each thread pinned to
- *      its own CPU (the one thread to either in turn). Per trial: the
+ *      (the first rotation a warm-up, discarded), thread i pinned to the
+ *      i-th CPU the process may use (a thread that moved would free its
+ *      folios to another CPU's lists, and the threads' folios would come
+ *      to share cache lines). Per trial: the
  *      mean per-thread CPU time per pair (time descheduled left out) and
  *      how many CPUs the threads used at once (their CPU time over the
  *      wall time from the first start to the last end). A trial's ratio
@@ -247,18 +249,6 @@ static const int *t_cpus(void)
 	return cpu;
 }
 
-/* Rotation @k's trial of case @c: thread i on @cpus[i], one thread on either. */
-static struct bench_mt_result trial(const struct path *p,
-				    struct bench_path_arg *args, int c, long n,
-				    const int *cpus, int k)
-{
-	const int *pin = cpus;
-
-	if (cpus && cases[c].threads == 1)
-		pin = &cpus[k % 2];
-	return bench_mt_run(p->fn, args, cases[c].threads, n, pin, NULL);
-}
-
 /* Rotation @k counts for case @c: both its trials overlapped enough. */
 static bool rotation_kept(int c, double par[][MAX_TRIALS], int k)
 {
@@ -312,7 +302,8 @@ static void measure_path(const struct path *p, const int *cpus,
 	/* in rotation: a burst of load elsewhere hits every case; k 0 warms up */
 	for (k = 0; k <= trials; k++)
 		for (c = 0; c < NR_CASES; c++) {
-			struct bench_mt_result r = trial(p, args[c], c, n, cpus, k);
+			struct bench_mt_result r = bench_mt_run(p->fn, args[c],
+					cases[c].threads, n, cpus, NULL);
 
 			if (!k)
 				continue;
