@@ -10,15 +10,15 @@
  *      (the first rotation a warm-up, discarded), thread i pinned to the
  *      i-th CPU the process may use (a thread that moved would free its
  *      folios to another CPU's lists, and the threads' folios would come
- *      to share cache lines). Per trial: the
- *      mean per-thread CPU time per pair (time descheduled left out) and
- *      how many CPUs the threads used at once (their CPU time over the
- *      wall time from the first start to the last end). A trial's ratio
- *      is its two-thread time over the one-thread time of its rotation;
- *      a rotation counts only where the threads ran at once all along
- *      (>= 0.9 CPUs per thread, both trials): two threads contend only
- *      when both run. Printed: the medians over the rotations kept, the
- *      spread (min-max) of their ratios and how many were kept.
+ *      to share cache lines). Per trial: the mean per-thread CPU time per
+ *      pair (time descheduled left out) and how many CPUs the threads
+ *      used at once (their CPU time over the wall time from the first
+ *      start to the last end). A trial's ratio is its two-thread time
+ *      over the one-thread time of its rotation; a rotation counts only
+ *      where the threads ran at once all along (>= 0.9 CPUs per thread,
+ *      both trials): two threads contend only when both run. Printed:
+ *      the medians over the rotations kept, the spread (min-max) of their
+ *      ratios and how many were kept.
  *   c  one thread, each path on engines of nr_cpus 0 (the machine's), 64
  *      and 256, runs interleaved: no per-operation cost may grow with
  *      the CPU count.
