@@ -178,6 +178,11 @@ static void arg_end(struct bench_path_arg *a)
 
 /* --- t: threads --- */
 
+#define LINE_TRIPS 20000L	/* a line's one-way transfer, around each rotation */
+#define LINE_FAR 2.0		/* far: a transfer over twice the fastest seen */
+
+static double pp_run(bool add, const int cpu[2], bool *pinned, long trips);
+
 enum { CASE_ONE, CASE_SEPARATE, CASE_SAME, NR_CASES };
 
 static const struct { int threads; bool separate; const char *name; } cases[] = {
@@ -195,9 +200,22 @@ struct case_result {
 };
 
 struct path_result {
-	struct case_result c[NR_CASES];
+	struct case_result c[NR_CASES];		/* near rotations */
+	struct case_result far[NR_CASES];	/* far ones */
+	double line, line_min, line_max; /* one-way transfer, ns, rotations' */
 	double other;		/* other load, CPUs */
 };
+
+/* A path's rotations: per case and rotation, and per rotation. */
+struct rotations {
+	double ns[NR_CASES][MAX_TRIALS];	/* mean CPU ns per pair */
+	double par[NR_CASES][MAX_TRIALS];	/* CPUs used at once */
+	double line[MAX_TRIALS];	/* the slower transfer around it, ns */
+	bool far[MAX_TRIALS];
+};
+
+/* The fastest one-way transfer seen in this process, ns. */
+static double line_floor = 1e9;
 
 /* Pairs in a run of @ms on one thread, from a short timed run. */
 static long pairs_per_run(const struct path *p, struct scale_engine *se,
@@ -250,28 +268,29 @@ static const int *t_cpus(void)
 }
 
 /* Rotation @k counts for case @c: both its trials overlapped enough. */
-static bool rotation_kept(int c, double par[][MAX_TRIALS], int k)
+static bool rotation_kept(int c, const struct rotations *rot, int k)
 {
 	return bench_force() ||
-	       (par[c][k] >= ENOUGH_OVERLAP * cases[c].threads &&
-		par[CASE_ONE][k] >= ENOUGH_OVERLAP);
+	       (rot->par[c][k] >= ENOUGH_OVERLAP * cases[c].threads &&
+		rot->par[CASE_ONE][k] >= ENOUGH_OVERLAP);
 }
 
-/* @c's figures from the @nr rotations in @ns and @par. */
-static void case_stats(struct case_result *res, int c, double ns[][MAX_TRIALS],
-		       double par[][MAX_TRIALS], int nr)
+/* @c's figures from the @nr rotations of @rot that are @far or not. */
+static void case_stats(struct case_result *res, int c,
+		       const struct rotations *rot, int nr, bool far)
 {
 	static double v[MAX_TRIALS], ratio[MAX_TRIALS];
 	int k, kept = 0;
 
+	*res = (struct case_result){ 0 };
 	for (k = 0; k < nr; k++)
-		v[k] = par[c][k];
+		v[k] = rot->par[c][k];
 	res->par = median(v, nr);
 	for (k = 0; k < nr; k++) {
-		if (!rotation_kept(c, par, k))
+		if (rot->far[k] != far || !rotation_kept(c, rot, k))
 			continue;
-		v[kept] = ns[c][k];
-		ratio[kept++] = ns[c][k] / ns[CASE_ONE][k];
+		v[kept] = rot->ns[c][k];
+		ratio[kept++] = rot->ns[c][k] / rot->ns[CASE_ONE][k];
 	}
 	res->kept = kept;
 	if (!kept)
@@ -282,10 +301,49 @@ static void case_stats(struct case_result *res, int c, double ns[][MAX_TRIALS],
 	res->max = ratio[kept - 1];
 }
 
-static void measure_path(const struct path *p, const int *cpus,
-			 struct path_result *res)
+/*
+ * What a shared line costs now, ns per one-way transfer: the hypervisor
+ * moves the vCPUs, and a line between two that share no cache costs
+ * several times as much (26 against 200 ns on the 2-vCPU KVM guest).
+ */
+static double line_now(const int *cpus)
 {
-	static double ns[NR_CASES][MAX_TRIALS], par[NR_CASES][MAX_TRIALS];
+	bool pinned = true;
+	double ns;
+
+	if (!cpus)
+		return 0;
+	ns = pp_run(false, cpus, &pinned, LINE_TRIPS);
+	if (ns < line_floor)
+		line_floor = ns;
+	return ns;
+}
+
+/* Rotation @k (0: the warm-up, not kept) into @rot. */
+static void rotation(const struct path *p, struct bench_path_arg args[][NR_THREADS],
+		     long n, const int *cpus, int k, struct rotations *rot)
+{
+	double before = line_now(cpus), after;
+	int c;
+
+	for (c = 0; c < NR_CASES; c++) {
+		struct bench_mt_result r = bench_mt_run(p->fn, args[c],
+				cases[c].threads, n, cpus, NULL);
+
+		if (k) {
+			rot->ns[c][k - 1] = r.ns;
+			rot->par[c][k - 1] = r.par;
+		}
+	}
+	after = line_now(cpus);
+	if (k)
+		rot->line[k - 1] = before > after ? before : after;
+}
+
+/* @p's rotations into @rot, and the other load meanwhile into @res. */
+static void measure_path(const struct path *p, const int *cpus,
+			 struct rotations *rot, struct path_result *res)
+{
 	struct bench_path_arg args[NR_CASES][NR_THREADS];
 	struct scale_engine se;
 	struct load_mark m0, m1;
@@ -299,30 +357,41 @@ static void measure_path(const struct path *p, const int *cpus,
 			arg_begin(&args[c][i], &se, p, i, cases[c].separate);
 	wait_idle();
 	load_mark(&m0);
-	/* in rotation: a burst of load elsewhere hits every case; k 0 warms up */
+	/* in rotation: a burst of load elsewhere hits every case */
 	for (k = 0; k <= trials; k++)
-		for (c = 0; c < NR_CASES; c++) {
-			struct bench_mt_result r = bench_mt_run(p->fn, args[c],
-					cases[c].threads, n, cpus, NULL);
-
-			if (!k)
-				continue;
-			ns[c][k - 1] = r.ns;
-			par[c][k - 1] = r.par;
-		}
+		rotation(p, args, n, cpus, k, rot);
 	load_mark(&m1);
-	for (c = 0; c < NR_CASES; c++) {
-		case_stats(&res->c[c], c, ns, par, trials);
+	for (c = 0; c < NR_CASES; c++)
 		for (i = 0; i < NR_THREADS; i++)
 			arg_end(&args[c][i]);
-	}
 	res->other = other_cpus(&m0, &m1);
 	scale_engine_fini(&se);
 }
 
-/* "ns | 1.23x | 1.10-1.40 | 40/45", or why there is no ratio. */
-static void print_case(const struct case_result *r)
+/* @res from @rot, once every path ran: line_floor is the run's. */
+static void path_stats(struct rotations *rot, const int *cpus,
+		       struct path_result *res)
 {
+	int c, k;
+
+	for (k = 0; k < trials; k++)
+		rot->far[k] = cpus && rot->line[k] > LINE_FAR * line_floor;
+	for (c = 0; c < NR_CASES; c++) {
+		case_stats(&res->c[c], c, rot, trials, false);
+		case_stats(&res->far[c], c, rot, trials, true);
+	}
+	res->line = median(rot->line, trials);	/* sorts */
+	res->line_min = rot->line[0];
+	res->line_max = rot->line[trials - 1];
+}
+
+/* "ns | 1.23x | 1.10-1.40 | 40/45", or why there is no ratio. */
+static void print_case(const struct case_result *r, const struct case_result *far)
+{
+	if (!r->kept && far->kept) {
+		printf(" - | - (all far) | - | 0/%d |", trials);
+		return;
+	}
 	if (!r->kept) {
 		printf(" - | - (%.2f CPUs) | - | 0/%d |", r->par, trials);
 		return;
@@ -331,8 +400,23 @@ static void print_case(const struct case_result *r)
 	       bench_force() ? " (forced)" : "", r->min, r->max, r->kept, trials);
 }
 
+/* The far rotations: "N: separate / same" ratios (medians), or "0". */
+static void print_far(const struct path_result *r)
+{
+	const struct case_result *sep = &r->far[CASE_SEPARATE];
+	const struct case_result *same = &r->far[CASE_SAME];
+
+	if (!sep->kept && !same->kept) {
+		printf(" 0 |");
+		return;
+	}
+	printf(" %d: %.2fx / %.2fx |", sep->kept > same->kept ? sep->kept :
+	       same->kept, sep->ratio, same->ratio);
+}
+
 static void section_t(void)
 {
+	static struct rotations rot[NR_PATHS];
 	struct path_result res[NR_PATHS];
 	const int *cpus = t_cpus();
 	size_t p;
@@ -341,24 +425,41 @@ static void section_t(void)
 	       "%.0f ms per thread and trial, threads %s\n", trials, trial_ms,
 	       cpus ? "pinned to CPUs" : "NOT pinned");
 	for (p = 0; p < NR_PATHS; p++)
-		measure_path(&paths[p], cpus, &res[p]);
+		measure_path(&paths[p], cpus, &rot[p], &res[p]);
+	for (p = 0; p < NR_PATHS; p++)
+		path_stats(&rot[p], cpus, &res[p]);
 	printf("| path, CPU ns per pair per thread | 1 thread | 2 separate "
 	       "| ratio | min-max | kept | 2 same | ratio | min-max | kept "
-	       "| other load |\n");
-	printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+	       "| far: separate / same | line ns | other load |\n");
+	printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (p = 0; p < NR_PATHS; p++) {
-		printf("| %s | %.2f |", paths[p].name, res[p].c[CASE_ONE].ns);
-		print_case(&res[p].c[CASE_SEPARATE]);
-		print_case(&res[p].c[CASE_SAME]);
-		printf(" %.2f |\n", res[p].other);
+		const struct path_result *r = &res[p];
+
+		printf("| %s |", paths[p].name);
+		if (r->c[CASE_ONE].kept)
+			printf(" %.2f |", r->c[CASE_ONE].ns);
+		else
+			printf(" - |");
+		print_case(&r->c[CASE_SEPARATE], &r->far[CASE_SEPARATE]);
+		print_case(&r->c[CASE_SAME], &r->far[CASE_SAME]);
+		print_far(r);
+		printf(" %.0f (%.0f-%.0f) | %.2f |\n", r->line, r->line_min,
+		       r->line_max, r->other);
 	}
-	printf("   medians over the rotations kept; ratio: the median of the "
-	       "rotations' ratios to their one thread, min-max their spread;\n"
+	printf("   medians over the near rotations kept; ratio: the median of "
+	       "the rotations' ratios to their one thread, min-max their "
+	       "spread;\n"
 	       "   kept: rotations where the threads ran at once all along (>= "
 	       "%.1f CPUs per thread; BENCH_FORCE=1 keeps all); where none was, "
 	       "the median CPUs used at once;\n"
+	       "   line ns: a cache line's one-way transfer between the two "
+	       "CPUs (section p), the slower of before and after each "
+	       "rotation, median (min-max);\n"
+	       "   far: rotations whose transfer took over %.0fx the fastest "
+	       "seen (%.0f ns; the hypervisor placed the vCPUs apart), kept "
+	       "apart: how many, their median ratios;\n"
 	       "   other load: CPUs the rest of the machine used\n\n",
-	       ENOUGH_OVERLAP);
+	       ENOUGH_OVERLAP, LINE_FAR, line_floor);
 }
 
 /* --- c: one thread against nr_cpus --- */
@@ -431,6 +532,7 @@ struct pp_thread {
 	pthread_t tid;
 	int cpu;
 	long parity;		/* ping-pong: writes when word % 2 == parity */
+	long trips;
 	bool add;		/* both add instead */
 	pthread_barrier_t *barrier;
 	bool pinned;
@@ -450,7 +552,7 @@ static void *pp_main(void *p)
 		    !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	pthread_barrier_wait(t->barrier);
 	t0 = now_ns();
-	for (i = 0; i < PP_TRIPS; i++) {
+	for (i = 0; i < t->trips; i++) {
 		if (t->add) {
 			atomic_fetch_add_explicit(&pp_line.word, 1,
 						  memory_order_relaxed);
@@ -467,7 +569,7 @@ static void *pp_main(void *p)
 }
 
 /* One run: ns per one-way transfer (ping-pong) or per add per thread. */
-static double pp_run(bool add, const int cpu[2], bool *pinned)
+static double pp_run(bool add, const int cpu[2], bool *pinned, long trips)
 {
 	struct pp_thread t[2];
 	pthread_barrier_t barrier;
@@ -477,7 +579,8 @@ static double pp_run(bool add, const int cpu[2], bool *pinned)
 	atomic_store(&pp_line.word, 0);
 	pthread_barrier_init(&barrier, NULL, 2);
 	for (i = 0; i < 2; i++) {
-		t[i] = (struct pp_thread){ .cpu = cpu[i], .parity = i, .add = add,
+		t[i] = (struct pp_thread){ .cpu = cpu[i], .parity = i,
+					   .trips = trips, .add = add,
 					   .barrier = &barrier };
 		if (pthread_create(&t[i].tid, NULL, pp_main, &t[i]))
 			bench_die("pthread_create", EAGAIN);
@@ -489,7 +592,7 @@ static double pp_run(bool add, const int cpu[2], bool *pinned)
 	}
 	pthread_barrier_destroy(&barrier);
 	/* a round trip is two transfers: each thread writes once per trip */
-	return ns / (double)PP_TRIPS / (add ? 1 : 2);
+	return ns / (double)trips / (add ? 1 : 2);
 }
 
 static void section_p(void)
@@ -507,8 +610,8 @@ static void section_p(void)
 	wait_idle();
 	load_mark(&m0);
 	for (r = 0; r < PP_RUNS; r++) {
-		pp[r] = pp_run(false, cpu, &pinned);
-		add[r] = pp_run(true, cpu, &pinned);
+		pp[r] = pp_run(false, cpu, &pinned, PP_TRIPS);
+		add[r] = pp_run(true, cpu, &pinned, PP_TRIPS);
 	}
 	{
 		double t0 = now_ns();
