@@ -2,11 +2,12 @@
 /*
  * Threads running one path of bench_paths.h at once, the timing shared by
  * bench_charge (section c, "mt"), bench_scale (section t) and bench_objcg
- * (section b). Each thread runs a warm-up of n / 8 pairs (it fills the stocks),
- * waits at a barrier with the others, then times n pairs: the wall clock
- * at its start and end, and its own CPU time (time descheduled left out).
+ * (section b). Each thread runs a warm-up of n / 8 pairs (it fills the
+ * stocks), waits at a barrier with the others, then times n pairs: the
+ * wall clock at its start and end, and its own CPU time (time descheduled
+ * left out).
  *
- * A run gives the mean per-thread CPU ns per pair, the pairs of all
+ * A run gives the mean per-thread CPU (and wall) ns per pair, the pairs of all
  * threads per second of the wall span (first start to last end), and how
  * many CPUs the threads really used at once: their CPU time over that
  * span. Two threads contend only while both run; near 2.0 they did all
