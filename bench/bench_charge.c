@@ -29,27 +29,21 @@
  * each section. "loop OP DEPTH" and "mt OP NR_CPUS THREADS" run a single
  * case, for profilers and A/B comparisons. See README.md.
  */
-#include <errno.h>
 #include <malloc.h>
-#include <pthread.h>
-#include <sched.h>
-#include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "core/stock.h"
-
+#include "bench_baselines.h"
+#include "bench_mt.h"
+#include "bench_paths.h"
 #include "bench_util.h"
 
 #define RUNS 5
 #define MAX_DEPTH 8
-#define MAX_THREADS 4
-#define TRACKER_BATCH 64
+#define MAX_THREADS BENCH_MT_MAX
 
 static long iters = 4000000;
 
@@ -70,253 +64,21 @@ static void end_section(void)
 	       other_cpus(&section_start, &end));
 }
 
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "bench_charge: %s: %s\n", what, strerror(-err));
-	exit(1);
-}
-
-/* --- baselines --- */
-
-/* A level of a plain atomic hierarchy, one cache line each. */
-struct naive_node {
-	_Alignas(64) atomic_long usage;
-	long max;
-	struct naive_node *parent;
-};
-
-__attribute__((noinline))
-static bool naive_charge(struct naive_node *n, long nr)
-{
-	struct naive_node *p, *q;
-
-	for (p = n; p; p = p->parent) {
-		if (atomic_fetch_add_explicit(&p->usage, nr,
-					      memory_order_relaxed) + nr > p->max) {
-			for (q = n; q != p->parent; q = q->parent)
-				atomic_fetch_sub_explicit(&q->usage, nr,
-							  memory_order_relaxed);
-			return false;
-		}
-	}
-	return true;
-}
-
-__attribute__((noinline))
-static void naive_uncharge(struct naive_node *n, long nr)
-{
-	for (; n; n = n->parent)
-		atomic_fetch_sub_explicit(&n->usage, nr, memory_order_relaxed);
-}
-
-/* The batching tracker: a thread-local reservation of one node. */
-struct tracker_tls {
-	struct naive_node *owner;
-	long reserved;
-};
-
-static __thread struct tracker_tls tracker;
-
-__attribute__((noinline))
-static bool tracker_charge_slow(struct naive_node *n, long nr)
-{
-	struct tracker_tls *t = &tracker;
-
-	if (t->owner != n) {
-		if (t->owner)
-			naive_uncharge(t->owner, t->reserved);
-		t->owner = n;
-		t->reserved = 0;
-	}
-	if (naive_charge(n, nr + TRACKER_BATCH)) {
-		t->reserved += TRACKER_BATCH;
-		return true;
-	}
-	return naive_charge(n, nr);
-}
-
-__attribute__((noinline))
-static bool tracker_charge(struct naive_node *n, long nr)
-{
-	struct tracker_tls *t = &tracker;
-
-	if (t->owner == n && t->reserved >= nr) {
-		t->reserved -= nr;
-		return true;
-	}
-	return tracker_charge_slow(n, nr);
-}
-
-__attribute__((noinline))
-static void tracker_uncharge(struct naive_node *n, long nr)
-{
-	struct tracker_tls *t = &tracker;
-
-	if (t->owner != n) {
-		naive_uncharge(n, nr);
-		return;
-	}
-	t->reserved += nr;
-	if (t->reserved > 2 * TRACKER_BATCH) {
-		naive_uncharge(n, t->reserved - TRACKER_BATCH);
-		t->reserved = TRACKER_BATCH;
-	}
-}
-
-static void tracker_flush(void)
-{
-	if (tracker.owner)
-		naive_uncharge(tracker.owner, tracker.reserved);
-	tracker.owner = NULL;
-	tracker.reserved = 0;
-}
-
-/* --- the operations, each a loop of @n charge+uncharge pairs --- */
-
-struct op_arg {
-	struct memcg_engine *e;
-	struct mem_cgroup *memcg;
-	struct naive_node *node;
-	struct folio *folio;
-};
-
-static __thread long tl_counter;
-
-__attribute__((noinline))
-static void loop_floor(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		tl_counter++;
-		__asm__ __volatile__("" ::: "memory");
-		tl_counter--;
-		__asm__ __volatile__("" ::: "memory");
-	}
-}
-
-__attribute__((noinline))
-static void loop_naive(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		if (!naive_charge(a->node, 1))
-			abort();
-		naive_uncharge(a->node, 1);
-	}
-}
-
-__attribute__((noinline))
-static void loop_tracker(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		if (!tracker_charge(a->node, 1))
-			abort();
-		tracker_uncharge(a->node, 1);
-	}
-}
-
-__attribute__((noinline))
-static void loop_stock(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		if (try_charge_memcg(a->memcg, MEMCG_GFP_KERNEL, 1))
-			abort();
-		refill_stock(a->memcg, 1);
-	}
-}
-
-__attribute__((noinline))
-static void loop_counters(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		if (try_charge_memcg(a->memcg, MEMCG_GFP_KERNEL, 1))
-			abort();
-		memcg_uncharge(a->memcg, 1);
-	}
-}
-
-__attribute__((noinline))
-static void loop_folio(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		if (mem_cgroup_charge(a->folio, a->memcg, MEMCG_GFP_KERNEL))
-			abort();
-		/* the folio keeps its reference: only the charge goes */
-		mem_cgroup_uncharge_folios(a->e, &a->folio, 1);
-	}
-}
-
-__attribute__((noinline))
-static void loop_public(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		struct folio *f = memcg_folio_alloc(a->e, MEMCG_FOLIO_ANON, 0);
-
-		if (!f || memcg_charge(a->e, f, a->memcg, MEMCG_GFP_KERNEL))
-			abort();
-		memcg_folio_put(a->e, f);
-	}
-}
-
-/* Components of the fast path, for the analysis. */
-__attribute__((noinline))
-static void loop_this_cpu(struct op_arg *a, long n)
-{
-	unsigned sum = 0;
-
-	for (long i = 0; i < n; i++) {
-		sum += memcg_this_cpu(a->e);
-		__asm__ __volatile__("" : "+r"(sum) :: "memory");
-	}
-}
-
-__attribute__((noinline))
-static void loop_getcpu(struct op_arg *a, long n)
-{
-	int sum = 0;
-
-	for (long i = 0; i < n; i++) {
-		sum += sched_getcpu();
-		__asm__ __volatile__("" : "+r"(sum) :: "memory");
-	}
-}
-
-__attribute__((noinline))
-static void loop_trylock(struct op_arg *a, long n)
-{
-	struct memcg_engine *e = a->e;
-
-	for (long i = 0; i < n; i++) {
-		unsigned cpu = memcg_this_cpu(e);
-
-		if (!memcg_cpu_trylock(e, cpu))
-			continue;	/* migrated: rare, and cheaper */
-		memcg_cpu_unlock(e, cpu);
-	}
-}
-
-__attribute__((noinline))
-static void loop_atomic_pair(struct op_arg *a, long n)
-{
-	for (long i = 0; i < n; i++) {
-		atomic_fetch_add_explicit(&a->node->usage, 1, memory_order_relaxed);
-		atomic_fetch_sub_explicit(&a->node->usage, 1, memory_order_relaxed);
-	}
-}
-
-typedef void (*loop_fn)(struct op_arg *, long);
+/* --- the operations: bench_paths.h's and the baselines --- */
 
 struct op {
 	const char *name;
-	loop_fn fn;
+	bench_path_fn fn;
 };
 
 static const struct op ops[] = {
 	{ "floor: thread-local inc+dec", loop_floor },
 	{ "naive hierarchical atomics", loop_naive },
 	{ "batching tracker (64-page TLS)", loop_tracker },
-	{ "memcg stock: try_charge+refill_stock", loop_stock },
-	{ "memcg counters: try_charge+uncharge", loop_counters },
-	{ "memcg folio: charge+uncharge_folios", loop_folio },
-	{ "memcg public: alloc+charge+put", loop_public },
+	{ "memcg stock: try_charge+refill_stock", bench_path_stock },
+	{ "memcg counters: try_charge+uncharge", bench_path_counters },
+	{ "memcg folio: charge+uncharge_folios", bench_path_folio },
+	{ "memcg public: alloc+charge+put", bench_path_public },
 };
 enum { OP_FLOOR, OP_NAIVE, OP_TRACKER, OP_STOCK, OP_COUNTERS, OP_FOLIO,
        OP_PUBLIC, NR_OPS };
@@ -328,7 +90,7 @@ static long op_iters(int op)
 }
 
 /* ns per iteration of one run of @fn. */
-static double time_once(loop_fn fn, struct op_arg *a, long n)
+static double time_once(bench_path_fn fn, struct bench_path_arg *a, long n)
 {
 	double t0 = now_ns();
 
@@ -337,7 +99,7 @@ static double time_once(loop_fn fn, struct op_arg *a, long n)
 }
 
 /* Median ns per iteration of @fn over RUNS runs, after a warm-up. */
-static double measure(loop_fn fn, struct op_arg *a, long n)
+static double measure(bench_path_fn fn, struct bench_path_arg *a, long n)
 {
 	double v[RUNS];
 	int r;
@@ -350,23 +112,6 @@ static double measure(loop_fn fn, struct op_arg *a, long n)
 
 /* --- setup --- */
 
-static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
-{
-	struct memcg_config cfg;
-	struct memcg_engine *e;
-	int err;
-
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = bytes;
-	cfg.dataless = true;
-	cfg.nr_cpus = nr_cpus;
-	bench_config_env(&cfg);
-	err = memcg_engine_create(&cfg, &e);
-	if (err)
-		die("memcg_engine_create", err);
-	return e;
-}
-
 /* "p/b1/b2/.../bN" below @prefix; returns handles to every level. */
 static void make_chain(struct memcg_engine *e, const char *prefix, int depth,
 		       struct mem_cgroup **levels)
@@ -378,26 +123,15 @@ static void make_chain(struct memcg_engine *e, const char *prefix, int depth,
 	snprintf(path, sizeof(path), "%s", prefix);
 	err = memcg_mkdir(e, path, &levels[1]);
 	if (err)
-		die("memcg_mkdir", err);
+		bench_die("memcg_mkdir", err);
 	for (d = 2; d <= depth; d++) {
 		len = strlen(path);
 		snprintf(path + len, sizeof(path) - len, "/b%d", d);
 		err = memcg_mkdir(e, path, &levels[d]);
 		if (err)
-			die("memcg_mkdir", err);
+			bench_die("memcg_mkdir", err);
 	}
 	levels[0] = memcg_root(e);
-}
-
-static void naive_chain(struct naive_node *nodes, int depth)
-{
-	int d;
-
-	for (d = 0; d <= depth; d++) {
-		atomic_init(&nodes[d].usage, 0);
-		nodes[d].max = PAGE_COUNTER_MAX;
-		nodes[d].parent = d ? &nodes[d - 1] : NULL;
-	}
 }
 
 /* --- a and b: one thread --- */
@@ -406,11 +140,11 @@ static void section_ab(void)
 {
 	static const int depths[] = { 1, 3, 5, 8 };
 	enum { ND = sizeof(depths) / sizeof(depths[0]) };
-	struct memcg_engine *e = engine_new(0, 64 << 20);
+	struct memcg_engine *e = bench_engine_new(0, 64 << 20);
 	struct mem_cgroup *levels[MAX_DEPTH + 1];
 	static struct naive_node nodes[MAX_DEPTH + 1];
 	double ns[NR_OPS][ND];
-	struct op_arg a = { .e = e };
+	struct bench_path_arg a = { .e = e };
 	int i, d;
 
 	memcg_set_cpu(-1);
@@ -491,107 +225,28 @@ static void section_ab(void)
 
 /* --- c: threads --- */
 
-/*
- * A folio whose 16-byte descriptor starts a cache line: folios of
- * different threads must not share one (4 descriptors fit in a line, and
- * charging writes memcg_data). BENCH_ADJACENT_FOLIOS=1 takes the next
- * folio instead, to measure that false sharing. The skipped folios are
- * kept on @spare and freed by put_spares().
- */
-static struct folio *spares[64];
-static int nr_spares;
-
-static struct folio *alloc_own_line(struct memcg_engine *e)
-{
-	struct folio *f;
-
-	for (;;) {
-		f = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
-		if (!f)
-			die("memcg_folio_alloc", -ENOMEM);
-		if (getenv("BENCH_ADJACENT_FOLIOS") ||
-		    !((uintptr_t)f & (MEMCG_CACHELINE - 1)) || nr_spares == 64)
-			return f;
-		spares[nr_spares++] = f;
-	}
-}
-
-static void put_spares(struct memcg_engine *e)
-{
-	while (nr_spares)
-		memcg_folio_put(e, spares[--nr_spares]);
-}
-
-struct mt_thread {
-	pthread_t tid;
-	struct op_arg a;
-	loop_fn fn;
-	long n;
-	pthread_barrier_t *barrier;
-	double t0, t1;		/* wall */
-	double cpu_ns;		/* the thread's CPU time in the timed loop */
-};
-
-static double thread_cpu_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static void *mt_main(void *p)
-{
-	struct mt_thread *t = p;
-	double c0;
-
-	memcg_set_cpu(-1);
-	t->fn(&t->a, t->n / 8 + 1);	/* warm-up, and fill the stock */
-	pthread_barrier_wait(t->barrier);
-	t->t0 = now_ns();
-	c0 = thread_cpu_ns();
-	t->fn(&t->a, t->n);
-	t->cpu_ns = thread_cpu_ns() - c0;
-	t->t1 = now_ns();
-	tracker_flush();
-	return NULL;
-}
+/* The spare folios of bench_folio_own_line(), given back with the engine. */
+static struct bench_spares spares;
 
 /*
  * Median over RUNS of the mean per-thread CPU ns per pair (time spent
  * descheduled left out, so oversubscription and other load on the machine
- * do not count) and of the aggregate pairs per second (wall clock).
+ * do not count), of the aggregate pairs per second (wall clock) and of the
+ * CPUs the threads used at once. Not pinned: 4 threads share 2 CPUs.
  */
-static void measure_mt(loop_fn fn, struct op_arg *args, int nr, long n,
-		       double *ns_op, double *mops, double *par)
+static void measure_mt(bench_path_fn fn, struct bench_path_arg *args, int nr,
+		       long n, double *ns_op, double *mops, double *par)
 {
 	double v_ns[RUNS], v_mops[RUNS], v_par[RUNS];
-	struct mt_thread t[MAX_THREADS];
-	pthread_barrier_t barrier;
-	int r, i;
+	int r;
 
 	for (r = 0; r < RUNS; r++) {
-		double first = 0, last = 0, sum = 0, cpu = 0;
+		struct bench_mt_result res = bench_mt_run(fn, args, nr, n, NULL,
+							  tracker_flush);
 
-		pthread_barrier_init(&barrier, NULL, (unsigned)nr);
-		for (i = 0; i < nr; i++) {
-			t[i] = (struct mt_thread){ .a = args[i], .fn = fn, .n = n,
-						   .barrier = &barrier };
-			pthread_create(&t[i].tid, NULL, mt_main, &t[i]);
-		}
-		for (i = 0; i < nr; i++) {
-			pthread_join(t[i].tid, NULL);
-			if (!i || t[i].t0 < first)
-				first = t[i].t0;
-			if (!i || t[i].t1 > last)
-				last = t[i].t1;
-			sum += t[i].cpu_ns / (double)n;
-			cpu += t[i].cpu_ns;
-		}
-		pthread_barrier_destroy(&barrier);
-		v_ns[r] = sum / nr;
-		v_mops[r] = (double)n * nr / (last - first) * 1e3;
-		v_par[r] = cpu / (last - first);
+		v_ns[r] = res.ns;
+		v_mops[r] = res.mops;
+		v_par[r] = res.par;
 	}
 	*ns_op = median(v_ns, RUNS);
 	*mops = median(v_mops, RUNS);
@@ -624,9 +279,9 @@ static void section_c(void)
 		sep_nodes[i] = (struct naive_node){ .max = PAGE_COUNTER_MAX,
 						    .parent = &root_node };
 	for (m = 0; m < NM; m++) {
-		struct memcg_engine *e = engine_new(modes[m].nr_cpus, 64 << 20);
+		struct memcg_engine *e = bench_engine_new(modes[m].nr_cpus, 64 << 20);
 		struct mem_cgroup *cg[MAX_THREADS];
-		struct op_arg args[MAX_THREADS];
+		struct bench_path_arg args[MAX_THREADS];
 
 		if (!modes[m].nr_cpus)
 			machine_cpus = e->nr_cpus;
@@ -641,13 +296,13 @@ static void section_c(void)
 				snprintf(name, sizeof(name), "t%d", i);
 				err = memcg_mkdir(e, name, &cg[i]);
 				if (err)
-					die("memcg_mkdir", err);
+					bench_die("memcg_mkdir", err);
 			}
-			args[i] = (struct op_arg){
+			args[i] = (struct bench_path_arg){
 				.e = e,
 				.memcg = cg[i],
 				.node = modes[m].separate ? &sep_nodes[i] : &shared_node,
-				.folio = alloc_own_line(e),
+				.folio = bench_folio_own_line(e, &spares),
 			};
 		}
 		for (o = 0; o < NO; o++) {
@@ -665,7 +320,7 @@ static void section_c(void)
 			memcg_folio_put(e, args[i].folio);
 			memcg_put(cg[i]);
 		}
-		put_spares(e);
+		bench_spares_put(e, &spares);
 		memcg_engine_destroy(e);
 	}
 
@@ -718,9 +373,9 @@ static double measured_bytes_per_page(void)
 	double h0, h1, h2;
 
 	h0 = heap_bytes();
-	e1 = engine_new(0, small);
+	e1 = bench_engine_new(0, small);
 	h1 = heap_bytes();
-	e2 = engine_new(0, big);
+	e2 = bench_engine_new(0, big);
 	h2 = heap_bytes();
 	memcg_engine_destroy(e2);
 	memcg_engine_destroy(e1);
@@ -732,7 +387,7 @@ static double measured_bytes_per_page(void)
 /* Heap growth per cgroup, over @n cgroups on @nr_cpus CPUs. */
 static double measured_bytes_per_cgroup(unsigned nr_cpus, int n)
 {
-	struct memcg_engine *e = engine_new(nr_cpus, 16 << 20);
+	struct memcg_engine *e = bench_engine_new(nr_cpus, 16 << 20);
 	char name[32];
 	double h0 = heap_bytes(), h1;
 	int i, err;
@@ -741,7 +396,7 @@ static double measured_bytes_per_cgroup(unsigned nr_cpus, int n)
 		snprintf(name, sizeof(name), "c%d", i);
 		err = memcg_mkdir(e, name, NULL);
 		if (err)
-			die("memcg_mkdir", err);
+			bench_die("memcg_mkdir", err);
 	}
 	h1 = heap_bytes();
 	memcg_engine_destroy(e);
@@ -806,7 +461,7 @@ static double read_ms(struct mem_cgroup *m, const char *file)
 		ret = memcg_read(m, file, buf, sizeof(buf));
 		v[r] = (now_ns() - t0) / 1e6;
 		if (ret < 0)
-			die("memcg_read", ret);
+			bench_die("memcg_read", ret);
 	}
 	return median(v, RUNS);
 }
@@ -823,7 +478,7 @@ struct tree_result {
 static void tree_bench(bool nested, unsigned nr_cpus, struct tree_result *res)
 {
 	enum { N = 10000 };
-	struct memcg_engine *e = engine_new(nr_cpus, 64 << 20);
+	struct memcg_engine *e = bench_engine_new(nr_cpus, 64 << 20);
 	struct mem_cgroup **leaf = calloc(N, sizeof(*leaf));
 	struct folio **folios = calloc(N, sizeof(*folios));
 	double t0, heap0;
@@ -838,23 +493,23 @@ static void tree_bench(bool nested, unsigned nr_cpus, struct tree_result *res)
 			snprintf(path, sizeof(path), "c%d", i);
 			err = memcg_mkdir(e, path, &leaf[n++]);
 			if (err)
-				die("memcg_mkdir", err);
+				bench_die("memcg_mkdir", err);
 		}
 	} else {
 		for (i = 0; i < 10; i++) {
 			snprintf(path, sizeof(path), "n%d", i);
 			if ((err = memcg_mkdir(e, path, NULL)))
-				die("memcg_mkdir", err);
+				bench_die("memcg_mkdir", err);
 			for (j = 0; j < 10; j++) {
 				snprintf(path, sizeof(path), "n%d/m%d", i, j);
 				if ((err = memcg_mkdir(e, path, NULL)))
-					die("memcg_mkdir", err);
+					bench_die("memcg_mkdir", err);
 				for (k = 0; k < 100; k++) {
 					snprintf(path, sizeof(path), "n%d/m%d/l%d",
 						 i, j, k);
 					err = memcg_mkdir(e, path, &leaf[n++]);
 					if (err)
-						die("memcg_mkdir", err);
+						bench_die("memcg_mkdir", err);
 				}
 			}
 		}
@@ -866,7 +521,7 @@ static void tree_bench(bool nested, unsigned nr_cpus, struct tree_result *res)
 	for (i = 0; i < N; i++) {
 		folios[i] = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
 		if (!folios[i] || memcg_charge(e, folios[i], leaf[i], 0))
-			die("memcg_charge", -ENOMEM);
+			bench_die("memcg_charge", -ENOMEM);
 	}
 	read_ms(memcg_root(e), "memory.stat");	/* warm-up */
 	res->root_stat_ms = read_ms(memcg_root(e), "memory.stat");
@@ -882,19 +537,14 @@ static void tree_bench(bool nested, unsigned nr_cpus, struct tree_result *res)
 
 static void section_e(void)
 {
-	static const struct { bool nested; unsigned cpus; const char *name; } cases[] = {
-		{ false, 0, "flat, machine CPUs" },
-		{ true, 0, "nested 10x10x100, machine CPUs" },
-		{ false, 64, "flat, nr_cpus 64" },
-		{ true, 64, "nested 10x10x100, nr_cpus 64" },
-	};
+	const struct bench_tree_case *cases = bench_tree_cases;
 	unsigned i;
 
 	printf("== e: 10,000 cgroups, one folio charged to each leaf (median "
 	       "of %d reads)\n", RUNS);
 	printf("%-36s %8s %10s %12s %12s %12s\n", "tree", "cgroups",
 	       "mkdir ms", "B/cgroup*", "root stat ms", "leaf stat ms");
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (i = 0; i < BENCH_NR_TREE_CASES; i++) {
 		struct tree_result r;
 
 		tree_bench(cases[i].nested, cases[i].cpus, &r);
@@ -912,10 +562,10 @@ static void section_e(void)
  */
 static int profile_loop(int op, int depth)
 {
-	struct memcg_engine *e = engine_new(0, 64 << 20);
+	struct memcg_engine *e = bench_engine_new(0, 64 << 20);
 	struct mem_cgroup *levels[MAX_DEPTH + 1];
 	static struct naive_node nodes[MAX_DEPTH + 1];
-	struct op_arg a = { .e = e };
+	struct bench_path_arg a = { .e = e };
 	int d;
 
 	if (op < 0 || op >= NR_OPS || depth < 1 || depth > MAX_DEPTH)
@@ -960,17 +610,17 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 	struct memcg_engine *e;
 	static struct naive_node root_node, nodes[MAX_THREADS];
 	struct mem_cgroup *cg[MAX_THREADS];
-	struct op_arg args[MAX_THREADS];
+	struct bench_path_arg args[MAX_THREADS];
 	struct load_mark m0, m1;
 	double ns, mops, par;
 	int i, err;
 
 	if (op < 0 || op >= NR_OPS || nr < 1 || nr > MAX_THREADS)
 		return 2;
-	e = engine_new(nr_cpus, 64 << 20);
+	e = bench_engine_new(nr_cpus, 64 << 20);
 	naive_chain(&root_node, 0);
 	if (parent && (err = memcg_mkdir(e, "p", &p)))
-		die("memcg_mkdir", err);
+		bench_die("memcg_mkdir", err);
 	for (i = 0; i < nr; i++) {
 		char name[32];
 
@@ -981,12 +631,12 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 			snprintf(name, sizeof(name), "%st%d", p ? "p/" : "", i);
 			err = memcg_mkdir(e, name, &cg[i]);
 			if (err)
-				die("memcg_mkdir", err);
+				bench_die("memcg_mkdir", err);
 		}
 		nodes[i] = (struct naive_node){ .max = PAGE_COUNTER_MAX,
 						.parent = &root_node };
-		args[i] = (struct op_arg){ .e = e, .memcg = cg[i], .node = &nodes[i],
-			.folio = alloc_own_line(e) };
+		args[i] = (struct bench_path_arg){ .e = e, .memcg = cg[i], .node = &nodes[i],
+			.folio = bench_folio_own_line(e, &spares) };
 	}
 	load_mark(&m0);
 	measure_mt(ops[op].fn, args, nr, iters, &ns, &mops, &par);
@@ -999,7 +649,7 @@ static int profile_mt(int op, unsigned nr_cpus, int nr)
 		memcg_folio_put(e, args[i].folio);
 		memcg_put(cg[i]);
 	}
-	put_spares(e);
+	bench_spares_put(e, &spares);
 	memcg_put(p);
 	memcg_engine_destroy(e);
 	return 0;

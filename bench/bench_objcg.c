@@ -39,18 +39,14 @@
 #include "core/objcg.h"
 #include "core/stock.h"
 
+#include "bench_mt.h"
+#include "bench_paths.h"
 #include "bench_util.h"
 
 #define RUNS 5
 #define MAX_THREADS 4
 
 static long iters = 4000000;
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "bench_objcg: %s: %s\n", what, strerror(-err));
-	exit(1);
-}
 
 struct bench_ctx {
 	struct memcg_engine *e;
@@ -67,7 +63,7 @@ static void obj_hit(struct bench_ctx *c, long n)
 
 	for (long i = 0; i < n; i++) {
 		if (memcg_obj_charge(objcg, 64, 0))
-			die("memcg_obj_charge", -12);
+			bench_die("memcg_obj_charge", -12);
 		memcg_obj_uncharge(objcg, 64, 0);
 	}
 }
@@ -78,7 +74,7 @@ static void obj_miss_pages(struct bench_ctx *c, long n)
 
 	for (long i = 0; i < n; i++) {
 		if (memcg_obj_charge(objcg, 5000, 0))
-			die("memcg_obj_charge", -12);
+			bench_die("memcg_obj_charge", -12);
 		memcg_obj_uncharge(objcg, 5000, 0);
 	}
 }
@@ -89,7 +85,7 @@ static void obj_miss_thrash(struct bench_ctx *c, long n)
 		struct obj_cgroup *objcg = c->objcg[i % (NR_OBJ_STOCK + 1)];
 
 		if (memcg_obj_charge(objcg, 64, 0))
-			die("memcg_obj_charge", -12);
+			bench_die("memcg_obj_charge", -12);
 		memcg_obj_uncharge(objcg, 64, 0);
 	}
 }
@@ -98,7 +94,7 @@ static void page_stock(struct bench_ctx *c, long n)
 {
 	for (long i = 0; i < n; i++) {
 		if (try_charge_memcg(c->memcg, 0, 1))
-			die("try_charge_memcg", -12);
+			bench_die("try_charge_memcg", -12);
 		refill_stock(c->memcg, 1);
 	}
 }
@@ -107,7 +103,7 @@ static void page_counters(struct bench_ctx *c, long n)
 {
 	for (long i = 0; i < n; i++) {
 		if (try_charge_memcg(c->memcg, 0, 1))
-			die("try_charge_memcg", -12);
+			bench_die("try_charge_memcg", -12);
 		memcg_uncharge(c->memcg, 1);
 	}
 }
@@ -120,7 +116,7 @@ static void kmem_page(struct bench_ctx *c, long n)
 	for (long i = 0; i < n; i++) {
 		err = memcg_kmem_charge_page(c->e, c->objcg[0], 0, 0, &folio);
 		if (err)
-			die("memcg_kmem_charge_page", err);
+			bench_die("memcg_kmem_charge_page", err);
 		memcg_kmem_uncharge_page(c->e, folio);
 	}
 }
@@ -142,28 +138,12 @@ static double measure(struct bench_ctx *c, pair_fn fn, long n)
 	return t[RUNS / 2];
 }
 
-static struct memcg_engine *engine_new(void)
-{
-	struct memcg_engine *e;
-	struct memcg_config cfg;
-	int err;
-
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = 64 << 20;
-	cfg.dataless = true;
-	bench_config_env(&cfg);
-	err = memcg_engine_create(&cfg, &e);
-	if (err)
-		die("memcg_engine_create", err);
-	return e;
-}
-
 static void ctx_init(struct bench_ctx *c, const char *name)
 {
 	char path[64];
 	int err, i;
 
-	c->e = engine_new();
+	c->e = bench_engine_new(0, 64 << 20);
 	/*
 	 * One frame held for the whole run: otherwise every order-0 free
 	 * merges the arena block back and the next allocation breaks it again
@@ -172,7 +152,7 @@ static void ctx_init(struct bench_ctx *c, const char *name)
 	c->pin = memcg_folio_alloc(c->e, MEMCG_FOLIO_ANON, 0);
 	err = memcg_mkdir(c->e, name, &c->memcg);
 	if (err)
-		die("memcg_mkdir", err);
+		bench_die("memcg_mkdir", err);
 	c->objcg[0] = memcg_objcg_get(c->memcg);
 	for (i = 1; i <= NR_OBJ_STOCK; i++) {
 		struct mem_cgroup *m;
@@ -180,7 +160,7 @@ static void ctx_init(struct bench_ctx *c, const char *name)
 		snprintf(path, sizeof(path), "%s/t%d", name, i);
 		err = memcg_mkdir(c->e, path, &m);
 		if (err)
-			die("memcg_mkdir", err);
+			bench_die("memcg_mkdir", err);
 		c->objcg[i] = memcg_objcg_get(m);
 		memcg_put(m);
 	}
@@ -221,64 +201,30 @@ static void section_a(void)
 	/* the objcg of a removed cgroup: reparented, atomic refcount */
 	err = memcg_mkdir(c.e, "A/dead", &m);
 	if (err)
-		die("memcg_mkdir", err);
+		bench_die("memcg_mkdir", err);
 	memcg_objcg_put(c.objcg[0]);
 	c.objcg[0] = memcg_objcg_get(m);
 	memcg_put(m);
 	err = memcg_rmdir(c.e, "A/dead");
 	if (err)
-		die("memcg_rmdir", err);
+		bench_die("memcg_rmdir", err);
 	printf("   %-46s %7.1f\n", "obj hit, objcg of a removed cgroup",
 	       measure(&c, obj_hit, iters));
 	printf("   the kernel: 49-82 ns of accounting per slab alloc+free pair\n\n");
 	ctx_done(&c);
 }
 
-struct thread_arg {
-	struct bench_ctx *c;
-	struct obj_cgroup *objcg;
-	long n;
-	pthread_barrier_t *barrier;
-	double ns;
-};
-
-static void *thread_fn(void *p)
-{
-	struct thread_arg *t = p;
-	struct bench_ctx c = *t->c;
-	double t0;
-
-	c.objcg[0] = t->objcg;
-	obj_hit(&c, t->n / 10 + 1);
-	pthread_barrier_wait(t->barrier);
-	t0 = now_ns();
-	obj_hit(&c, t->n);
-	t->ns = (now_ns() - t0) / (double)t->n;
-	return NULL;
-}
-
+/* Wall ns per pair per thread, @nr threads at once (bench_mt.h). */
 static double run_threads(struct bench_ctx *c, int nr, bool separate)
 {
-	struct thread_arg args[MAX_THREADS];
-	pthread_t th[MAX_THREADS];
-	pthread_barrier_t barrier;
-	double sum = 0;
+	struct bench_path_arg args[MAX_THREADS];
 	int i;
 
-	pthread_barrier_init(&barrier, NULL, (unsigned)nr);
-	for (i = 0; i < nr; i++) {
-		args[i] = (struct thread_arg){
-			c, separate ? c->objcg[i + 1] : c->objcg[0],
-			iters / 2, &barrier, 0,
-		};
-		pthread_create(&th[i], NULL, thread_fn, &args[i]);
-	}
-	for (i = 0; i < nr; i++) {
-		pthread_join(th[i], NULL);
-		sum += args[i].ns;
-	}
-	pthread_barrier_destroy(&barrier);
-	return sum / nr;
+	for (i = 0; i < nr; i++)
+		args[i] = (struct bench_path_arg){ .e = c->e, .memcg = c->memcg,
+			.objcg = separate ? c->objcg[i + 1] : c->objcg[0] };
+	return bench_mt_run(bench_path_object, args, nr, iters / 2, NULL,
+			    NULL).wall_ns;
 }
 
 static void section_b(void)

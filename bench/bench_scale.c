@@ -6,12 +6,19 @@
  *   t  the scaling table: each path of bench_paths.h (stock, folio,
  *      public, object) and a data-less swap-out + swap-in round trip, in
  *      1 thread, 2 threads in separate cgroups (t0, t1) and 2 threads in
- *      one cgroup (t0), runs of the three interleaved. Per path and case:
- *      the mean per-thread CPU time per pair (time descheduled left out),
- *      its ratio to one thread, and how many CPUs the threads used at
- *      once (their CPU time over the wall time from the first start to
- *      the last end). Two threads contend only when both run: below 1.8
- *      CPUs the ratio is not printed, unless BENCH_FORCE=1.
+ *      one cgroup (t0). Many short trials, the three cases in rotation
+ *      (the first rotation a warm-up, discarded), thread i pinned to the
+ *      i-th CPU the process may use (a thread that moved would free its
+ *      folios to another CPU's lists, and the threads' folios would come
+ *      to share cache lines). Per trial: the mean per-thread CPU time per
+ *      pair (time descheduled left out) and how many CPUs the threads
+ *      used at once (their CPU time over the wall time from the first
+ *      start to the last end). A trial's ratio is its two-thread time
+ *      over the one-thread time of its rotation; a rotation counts only
+ *      where the threads ran at once all along (>= 0.9 CPUs per thread,
+ *      both trials): two threads contend only when both run. Printed:
+ *      the medians over the rotations kept, the spread (min-max) of their
+ *      ratios and how many were kept.
  *   c  one thread, each path on engines of nr_cpus 0 (the machine's), 64
  *      and 256, runs interleaved: no per-operation cost may grow with
  *      the CPU count.
@@ -21,40 +28,35 @@
  *      and both atomically add to one line (ns per add per thread).
  *
  * Every section prints the CPU time the rest of the machine used
- * meanwhile. BENCH_RUN_MS sets the length of a timed run per thread
- * (default 100); BENCH_CLOCK=cpu makes section c time the thread's CPU
- * time (the table always does). Arguments pick sections ("t c p"; all
- * by default).
+ * meanwhile. Section t: BENCH_TRIALS rotations (default 45) of
+ * BENCH_TRIAL_MS per thread and trial (default 20), BENCH_PIN=0 leaves
+ * the threads unpinned, BENCH_FORCE=1 keeps every rotation. Section c:
+ * BENCH_RUN_MS per timed run (default 100); BENCH_CLOCK=cpu times the
+ * thread's CPU time. Arguments pick sections ("t c p"; all by default).
  */
-#include <errno.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdatomic.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_mt.h"
 #include "bench_paths.h"
 #include "bench_util.h"
 
 #define RUNS 5
 #define NR_THREADS 2
-#define ENOUGH_OVERLAP 1.8
+#define ENOUGH_OVERLAP 0.9	/* CPUs per thread */
+#define MAX_TRIALS 1000
 #define SWAP_BYTES (16L << 20)
 
-static double run_ms = 100;
-
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "bench_scale: %s: %s\n", what, strerror(err < 0 ? -err : err));
-	exit(1);
-}
+static double run_ms = 100;	/* section c */
+static double trial_ms = 20;	/* section t */
+static int trials = 45;
 
 static void check(int err, const char *what)
 {
 	if (err)
-		die(what, err);
+		bench_die(what, err);
 }
 
 static double thread_cpu_ns(void)
@@ -105,15 +107,8 @@ static const struct path {
 
 static struct memcg_engine *engine_new(unsigned nr_cpus)
 {
-	struct memcg_config cfg;
-	struct memcg_engine *e;
+	struct memcg_engine *e = bench_engine_new(nr_cpus, 64 << 20);
 
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = 64 << 20;
-	cfg.dataless = true;
-	cfg.nr_cpus = nr_cpus;
-	bench_config_env(&cfg);
-	check(memcg_engine_create(&cfg, &e), "memcg_engine_create");
 	check(memcg_swapon(e, NULL, SWAP_BYTES), "memcg_swapon");
 	return e;
 }
@@ -124,34 +119,8 @@ struct scale_engine {
 	struct mem_cgroup *cg[NR_THREADS];
 	struct obj_cgroup *objcg[NR_THREADS];
 	long swap_free;			/* free slots at the start */
-	struct folio *spares[64];	/* see alloc_own_line() */
-	int nr_spares;
+	struct bench_spares spares;	/* bench_folio_own_line()'s */
 };
-
-/*
- * A folio whose 16-byte descriptor starts a cache line: the threads'
- * folios must not share one (bench_charge's section c has the
- * measurement). The folios skipped are held until put_spares().
- */
-static struct folio *alloc_own_line(struct scale_engine *se)
-{
-	struct folio *f;
-
-	for (;;) {
-		f = memcg_folio_alloc(se->e, MEMCG_FOLIO_ANON, 0);
-		if (!f)
-			die("memcg_folio_alloc", ENOMEM);
-		if (!((uintptr_t)f & (MEMCG_CACHELINE - 1)) || se->nr_spares == 64)
-			return f;
-		se->spares[se->nr_spares++] = f;
-	}
-}
-
-static void put_spares(struct scale_engine *se)
-{
-	while (se->nr_spares)
-		memcg_folio_put(se->e, se->spares[--se->nr_spares]);
-}
 
 static void scale_engine_init(struct scale_engine *se, unsigned nr_cpus)
 {
@@ -159,7 +128,7 @@ static void scale_engine_init(struct scale_engine *se, unsigned nr_cpus)
 	int i;
 
 	se->e = engine_new(nr_cpus);
-	se->nr_spares = 0;
+	se->spares.nr = 0;
 	se->swap_free = memcg_swap_nr_free(se->e);
 	memcg_set_cpu(-1);
 	for (i = 0; i < NR_THREADS; i++) {
@@ -172,11 +141,11 @@ static void scale_engine_init(struct scale_engine *se, unsigned nr_cpus)
 /* Every slot must be back: a path that leaks one is not measured right. */
 static void scale_engine_fini(struct scale_engine *se)
 {
-	put_spares(se);
+	bench_spares_put(se->e, &se->spares);
 	memcg_drain_all_stock(memcg_root(se->e));
 	swap_slots_drain_all(se->e);	/* freed slots a CPU still holds */
 	if (memcg_swap_nr_free(se->e) != se->swap_free)
-		die("swap slots did not come back", EINVAL);
+		bench_die("swap slots did not come back", EINVAL);
 	for (int i = 0; i < NR_THREADS; i++) {
 		memcg_objcg_put(se->objcg[i]);
 		memcg_put(se->cg[i]);
@@ -194,7 +163,7 @@ static void arg_begin(struct bench_path_arg *a, struct scale_engine *se,
 				      .objcg = se->objcg[c] };
 	if (p->folio == PATH_NO_FOLIO)
 		return;
-	a->folio = alloc_own_line(se);
+	a->folio = bench_folio_own_line(se->e, &se->spares);
 	if (p->folio == PATH_CHARGED)
 		check(memcg_charge(se->e, a->folio, a->memcg, MEMCG_GFP_KERNEL),
 		      "memcg_charge");
@@ -209,65 +178,10 @@ static void arg_end(struct bench_path_arg *a)
 
 /* --- t: threads --- */
 
-struct scale_thread {
-	pthread_t tid;
-	struct bench_path_arg *a;
-	bench_path_fn fn;
-	long n;
-	pthread_barrier_t *barrier;
-	double t0, t1;		/* wall, ns */
-	double cpu_ns;		/* the thread's CPU time in the timed loop */
-};
+#define LINE_TRIPS 20000L	/* a line's one-way transfer, around each rotation */
+#define LINE_FAR 2.0		/* far: a transfer over twice the fastest seen */
 
-static void *scale_thread_main(void *p)
-{
-	struct scale_thread *t = p;
-	double c0;
-
-	memcg_set_cpu(-1);
-	t->fn(t->a, t->n / 8 + 1);	/* warm-up, and fill the stocks */
-	pthread_barrier_wait(t->barrier);
-	t->t0 = now_ns();
-	c0 = thread_cpu_ns();
-	t->fn(t->a, t->n);
-	t->cpu_ns = thread_cpu_ns() - c0;
-	t->t1 = now_ns();
-	return NULL;
-}
-
-/*
- * One run of @nr threads at once, @n pairs each: the mean per-thread CPU
- * ns per pair, and in @par the threads' CPU time over the wall time they
- * spanned (2.0: both ran all along).
- */
-static double run_threads(const struct path *p, struct bench_path_arg *args,
-			  int nr, long n, double *par)
-{
-	struct scale_thread t[NR_THREADS];
-	pthread_barrier_t barrier;
-	double first = 0, last = 0, sum = 0, cpu = 0;
-	int i;
-
-	pthread_barrier_init(&barrier, NULL, (unsigned)nr);
-	for (i = 0; i < nr; i++) {
-		t[i] = (struct scale_thread){ .a = &args[i], .fn = p->fn, .n = n,
-					      .barrier = &barrier };
-		if (pthread_create(&t[i].tid, NULL, scale_thread_main, &t[i]))
-			die("pthread_create", EAGAIN);
-	}
-	for (i = 0; i < nr; i++) {
-		pthread_join(t[i].tid, NULL);
-		if (!i || t[i].t0 < first)
-			first = t[i].t0;
-		if (!i || t[i].t1 > last)
-			last = t[i].t1;
-		sum += t[i].cpu_ns / (double)n;
-		cpu += t[i].cpu_ns;
-	}
-	pthread_barrier_destroy(&barrier);
-	*par = cpu / (last - first);
-	return sum / nr;
-}
+static double pp_run(bool add, const int cpu[2], bool *pinned, long trips);
 
 enum { CASE_ONE, CASE_SEPARATE, CASE_SAME, NR_CASES };
 
@@ -277,13 +191,35 @@ static const struct { int threads; bool separate; const char *name; } cases[] = 
 	[CASE_SAME] = { 2, false, "2 threads, one cgroup" },
 };
 
+/* Per case, over the rotations kept. */
+struct case_result {
+	double ns;		/* median CPU ns per pair per thread */
+	double ratio, min, max;	/* median per-rotation ratio to 1 thread */
+	double par;		/* median CPUs used at once, all rotations */
+	int kept;
+};
+
 struct path_result {
-	double ns[NR_CASES], par[NR_CASES];
+	struct case_result c[NR_CASES];		/* near rotations */
+	struct case_result far[NR_CASES];	/* far ones */
+	double line, line_min, line_max; /* one-way transfer, ns, rotations' */
 	double other;		/* other load, CPUs */
 };
 
-/* Pairs in a run of run_ms on one thread, from a short timed run. */
-static long pairs_per_run(const struct path *p, struct scale_engine *se)
+/* A path's rotations: per case and rotation, and per rotation. */
+struct rotations {
+	double ns[NR_CASES][MAX_TRIALS];	/* mean CPU ns per pair */
+	double par[NR_CASES][MAX_TRIALS];	/* CPUs used at once */
+	double line[MAX_TRIALS];	/* the slower transfer around it, ns */
+	bool far[MAX_TRIALS];
+};
+
+/* The fastest one-way transfer seen in this process, ns. */
+static double line_floor = 1e9;
+
+/* Pairs in a run of @ms on one thread, from a short timed run. */
+static long pairs_per_run(const struct path *p, struct scale_engine *se,
+			  double ms)
 {
 	struct bench_path_arg a;
 	double c0, one;
@@ -294,42 +230,10 @@ static long pairs_per_run(const struct path *p, struct scale_engine *se)
 	p->fn(&a, 100000);
 	one = (thread_cpu_ns() - c0) / 100000;
 	arg_end(&a);
-	return (long)(run_ms * 1e6 / one) + 1;
+	return (long)(ms * 1e6 / one) + 1;
 }
 
-static void measure_path(const struct path *p, struct path_result *res)
-{
-	struct bench_path_arg args[NR_CASES][NR_THREADS];
-	double ns[NR_CASES][RUNS], par[NR_CASES][RUNS];
-	struct scale_engine se;
-	struct load_mark m0, m1;
-	long n;
-	int c, i, r;
-
-	scale_engine_init(&se, 0);
-	n = pairs_per_run(p, &se);
-	for (c = 0; c < NR_CASES; c++)
-		for (i = 0; i < NR_THREADS; i++)
-			arg_begin(&args[c][i], &se, p, i, cases[c].separate);
-	wait_idle();
-	load_mark(&m0);
-	/* interleaved: a burst of load elsewhere hits every case */
-	for (r = 0; r < RUNS; r++)
-		for (c = 0; c < NR_CASES; c++)
-			ns[c][r] = run_threads(p, args[c], cases[c].threads, n,
-					       &par[c][r]);
-	load_mark(&m1);
-	for (c = 0; c < NR_CASES; c++) {
-		res->ns[c] = median(ns[c], RUNS);
-		res->par[c] = median(par[c], RUNS);
-		for (i = 0; i < NR_THREADS; i++)
-			arg_end(&args[c][i]);
-	}
-	res->other = other_cpus(&m0, &m1);
-	scale_engine_fini(&se);
-}
-
-/* BENCH_FORCE=1: print ratios the threads' overlap does not support. */
+/* BENCH_FORCE=1: keep the rotations the threads' overlap does not support. */
 static bool bench_force(void)
 {
 	const char *env = getenv("BENCH_FORCE");
@@ -337,53 +241,225 @@ static bool bench_force(void)
 	return env && strcmp(env, "0");
 }
 
-/* "1.23x", or why not. */
-static const char *ratio(char *buf, size_t len, double x, double par)
+/* The first two CPUs this process may run on, or -1. */
+static void first_cpus(int cpu[2])
 {
-	if (par < ENOUGH_OVERLAP && !bench_force())
-		snprintf(buf, len, "- (%.2f CPUs)", par);
-	else
-		snprintf(buf, len, "%.2fx%s", x,
-			 par < ENOUGH_OVERLAP ? " (forced)" : "");
-	return buf;
+	cpu_set_t set;
+	int i, n = 0;
+
+	cpu[0] = cpu[1] = -1;
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return;
+	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
+		if (CPU_ISSET(i, &set))
+			cpu[n++] = i;
+}
+
+/* Where section t pins its threads: NULL (not pinned), or 2 CPUs. */
+static const int *t_cpus(void)
+{
+	static int cpu[2];
+	const char *env = getenv("BENCH_PIN");
+
+	first_cpus(cpu);
+	if ((env && !strcmp(env, "0")) || cpu[1] < 0)
+		return NULL;
+	return cpu;
+}
+
+/* Rotation @k counts for case @c: both its trials overlapped enough. */
+static bool rotation_kept(int c, const struct rotations *rot, int k)
+{
+	return bench_force() ||
+	       (rot->par[c][k] >= ENOUGH_OVERLAP * cases[c].threads &&
+		rot->par[CASE_ONE][k] >= ENOUGH_OVERLAP);
+}
+
+/* @c's figures from the @nr rotations of @rot that are @far or not. */
+static void case_stats(struct case_result *res, int c,
+		       const struct rotations *rot, int nr, bool far)
+{
+	static double v[MAX_TRIALS], ratio[MAX_TRIALS];
+	int k, kept = 0;
+
+	*res = (struct case_result){ 0 };
+	for (k = 0; k < nr; k++)
+		v[k] = rot->par[c][k];
+	res->par = median(v, nr);
+	for (k = 0; k < nr; k++) {
+		if (rot->far[k] != far || !rotation_kept(c, rot, k))
+			continue;
+		v[kept] = rot->ns[c][k];
+		ratio[kept++] = rot->ns[c][k] / rot->ns[CASE_ONE][k];
+	}
+	res->kept = kept;
+	if (!kept)
+		return;
+	res->ns = median(v, kept);
+	res->ratio = median(ratio, kept);	/* sorts: [0] the minimum */
+	res->min = ratio[0];
+	res->max = ratio[kept - 1];
+}
+
+/*
+ * What a shared line costs now, ns per one-way transfer: the hypervisor
+ * moves the vCPUs, and a line between two that share no cache costs
+ * several times as much (26 against 200 ns on the 2-vCPU KVM guest).
+ */
+static double line_now(const int *cpus)
+{
+	bool pinned = true;
+	double ns;
+
+	if (!cpus)
+		return 0;
+	ns = pp_run(false, cpus, &pinned, LINE_TRIPS);
+	if (ns < line_floor)
+		line_floor = ns;
+	return ns;
+}
+
+/* Rotation @k (0: the warm-up, not kept) into @rot. */
+static void rotation(const struct path *p, struct bench_path_arg args[][NR_THREADS],
+		     long n, const int *cpus, int k, struct rotations *rot)
+{
+	double before = line_now(cpus), after;
+	int c;
+
+	for (c = 0; c < NR_CASES; c++) {
+		struct bench_mt_result r = bench_mt_run(p->fn, args[c],
+				cases[c].threads, n, cpus, NULL);
+
+		if (k) {
+			rot->ns[c][k - 1] = r.ns;
+			rot->par[c][k - 1] = r.par;
+		}
+	}
+	after = line_now(cpus);
+	if (k)
+		rot->line[k - 1] = before > after ? before : after;
+}
+
+/* @p's rotations into @rot, and the other load meanwhile into @res. */
+static void measure_path(const struct path *p, const int *cpus,
+			 struct rotations *rot, struct path_result *res)
+{
+	struct bench_path_arg args[NR_CASES][NR_THREADS];
+	struct scale_engine se;
+	struct load_mark m0, m1;
+	long n;
+	int c, i, k;
+
+	scale_engine_init(&se, 0);
+	n = pairs_per_run(p, &se, trial_ms);
+	for (c = 0; c < NR_CASES; c++)
+		for (i = 0; i < NR_THREADS; i++)
+			arg_begin(&args[c][i], &se, p, i, cases[c].separate);
+	wait_idle();
+	load_mark(&m0);
+	/* in rotation: a burst of load elsewhere hits every case */
+	for (k = 0; k <= trials; k++)
+		rotation(p, args, n, cpus, k, rot);
+	load_mark(&m1);
+	for (c = 0; c < NR_CASES; c++)
+		for (i = 0; i < NR_THREADS; i++)
+			arg_end(&args[c][i]);
+	res->other = other_cpus(&m0, &m1);
+	scale_engine_fini(&se);
+}
+
+/* @res from @rot, once every path ran: line_floor is the run's. */
+static void path_stats(struct rotations *rot, const int *cpus,
+		       struct path_result *res)
+{
+	int c, k;
+
+	for (k = 0; k < trials; k++)
+		rot->far[k] = cpus && rot->line[k] > LINE_FAR * line_floor;
+	for (c = 0; c < NR_CASES; c++) {
+		case_stats(&res->c[c], c, rot, trials, false);
+		case_stats(&res->far[c], c, rot, trials, true);
+	}
+	res->line = median(rot->line, trials);	/* sorts */
+	res->line_min = rot->line[0];
+	res->line_max = rot->line[trials - 1];
+}
+
+/* "ns | 1.23x | 1.10-1.40 | 40/45", or why there is no ratio. */
+static void print_case(const struct case_result *r, const struct case_result *far)
+{
+	if (!r->kept && far->kept) {
+		printf(" - | - (all far) | - | 0/%d |", trials);
+		return;
+	}
+	if (!r->kept) {
+		printf(" - | - (%.2f CPUs) | - | 0/%d |", r->par, trials);
+		return;
+	}
+	printf(" %.2f | %.2fx%s | %.2f-%.2f | %d/%d |", r->ns, r->ratio,
+	       bench_force() ? " (forced)" : "", r->min, r->max, r->kept, trials);
+}
+
+/* The far rotations: "N: separate / same" ratios (medians), or "0". */
+static void print_far(const struct path_result *r)
+{
+	const struct case_result *sep = &r->far[CASE_SEPARATE];
+	const struct case_result *same = &r->far[CASE_SAME];
+
+	if (!sep->kept && !same->kept) {
+		printf(" 0 |");
+		return;
+	}
+	printf(" %d: %.2fx / %.2fx |", sep->kept > same->kept ? sep->kept :
+	       same->kept, sep->ratio, same->ratio);
 }
 
 static void section_t(void)
 {
+	static struct rotations rot[NR_PATHS];
 	struct path_result res[NR_PATHS];
-	bool refused = false;
+	const int *cpus = t_cpus();
 	size_t p;
 
-	printf("== t: threads, cgroups at depth 1, runs of %.0f ms per thread "
-	       "(median of %d, cases interleaved)\n", run_ms, RUNS);
+	printf("== t: threads, cgroups at depth 1, %d rotations of the 3 cases, "
+	       "%.0f ms per thread and trial, threads %s\n", trials, trial_ms,
+	       cpus ? "pinned to CPUs" : "NOT pinned");
 	for (p = 0; p < NR_PATHS; p++)
-		measure_path(&paths[p], &res[p]);
+		measure_path(&paths[p], cpus, &rot[p], &res[p]);
+	for (p = 0; p < NR_PATHS; p++)
+		path_stats(&rot[p], cpus, &res[p]);
 	printf("| path, CPU ns per pair per thread | 1 thread | 2 separate "
-	       "| ratio | CPUs | 2 same | ratio | CPUs | other load |\n");
-	printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+	       "| ratio | min-max | kept | 2 same | ratio | min-max | kept "
+	       "| far: separate / same | line ns | other load |\n");
+	printf("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
 	for (p = 0; p < NR_PATHS; p++) {
 		const struct path_result *r = &res[p];
-		char b1[32], b2[32];
 
-		printf("| %s | %.2f | %.2f | %s | %.2f | %.2f | %s | %.2f | %.2f |\n",
-		       paths[p].name, r->ns[CASE_ONE], r->ns[CASE_SEPARATE],
-		       ratio(b1, sizeof(b1), r->ns[CASE_SEPARATE] / r->ns[CASE_ONE],
-			     r->par[CASE_SEPARATE]),
-		       r->par[CASE_SEPARATE], r->ns[CASE_SAME],
-		       ratio(b2, sizeof(b2), r->ns[CASE_SAME] / r->ns[CASE_ONE],
-			     r->par[CASE_SAME]),
-		       r->par[CASE_SAME], r->other);
-		refused |= r->par[CASE_SEPARATE] < ENOUGH_OVERLAP ||
-			   r->par[CASE_SAME] < ENOUGH_OVERLAP;
+		printf("| %s |", paths[p].name);
+		if (r->c[CASE_ONE].kept)
+			printf(" %.2f |", r->c[CASE_ONE].ns);
+		else
+			printf(" - |");
+		print_case(&r->c[CASE_SEPARATE], &r->far[CASE_SEPARATE]);
+		print_case(&r->c[CASE_SAME], &r->far[CASE_SAME]);
+		print_far(r);
+		printf(" %.0f (%.0f-%.0f) | %.2f |\n", r->line, r->line_min,
+		       r->line_max, r->other);
 	}
-	printf("   CPUs: the threads' CPU time / the wall time they spanned; "
-	       "other load: CPUs the rest of the machine used\n");
-	if (refused && !bench_force())
-		printf("   a ratio is left out where the threads overlapped less "
-		       "than %.1f CPUs: they did not contend all along (an idle "
-		       "machine is needed; BENCH_FORCE=1 prints it anyway)\n",
-		       ENOUGH_OVERLAP);
-	printf("\n");
+	printf("   medians over the near rotations kept; ratio: the median of "
+	       "the rotations' ratios to their one thread, min-max their "
+	       "spread;\n"
+	       "   kept: rotations where the threads ran at once all along (>= "
+	       "%.1f CPUs per thread; BENCH_FORCE=1 keeps all); where none was, "
+	       "the median CPUs used at once;\n"
+	       "   line ns: a cache line's one-way transfer between the two "
+	       "CPUs (section p), the slower of before and after each "
+	       "rotation, median (min-max);\n"
+	       "   far: rotations whose transfer took over %.0fx the fastest "
+	       "seen (%.0f ns; the hypervisor placed the vCPUs apart), kept "
+	       "apart: how many, their median ratios;\n"
+	       "   other load: CPUs the rest of the machine used\n\n",
+	       ENOUGH_OVERLAP, LINE_FAR, line_floor);
 }
 
 /* --- c: one thread against nr_cpus --- */
@@ -400,32 +476,20 @@ static void section_c(void)
 	struct load_mark m0, m1;
 	unsigned c;
 	size_t p;
-	int r;
 
 	for (c = 0; c < NR_CPU_CASES; c++)
 		scale_engine_init(&se[c], cpus[c]);
 	wait_idle();
 	load_mark(&m0);
 	for (p = 0; p < NR_PATHS; p++) {
-		double v[NR_CPU_CASES][RUNS];
-		long n = pairs_per_run(&paths[p], &se[0]);
+		long n = pairs_per_run(&paths[p], &se[0], run_ms);
 
-		for (c = 0; c < NR_CPU_CASES; c++) {
+		for (c = 0; c < NR_CPU_CASES; c++)
 			arg_begin(&a[c], &se[c], &paths[p], 0, false);
-			paths[p].fn(&a[c], n / 4 + 1);	/* warm-up */
-		}
-		for (r = 0; r < RUNS; r++)
-			for (c = 0; c < NR_CPU_CASES; c++) {
-				double t0 = bench_clock_ns(cpu_clock);
-
-				paths[p].fn(&a[c], n);
-				v[c][r] = (bench_clock_ns(cpu_clock) - t0) /
-					  (double)n;
-			}
-		for (c = 0; c < NR_CPU_CASES; c++) {
-			ns[p][c] = median(v[c], RUNS);
+		bench_time_interleaved(paths[p].fn, a, NR_CPU_CASES, n, RUNS,
+				       cpu_clock, ns[p]);
+		for (c = 0; c < NR_CPU_CASES; c++)
 			arg_end(&a[c]);
-		}
 	}
 	load_mark(&m1);
 	printf("== c: one thread, cgroup at depth 1, ns per pair against the "
@@ -468,6 +532,7 @@ struct pp_thread {
 	pthread_t tid;
 	int cpu;
 	long parity;		/* ping-pong: writes when word % 2 == parity */
+	long trips;
 	bool add;		/* both add instead */
 	pthread_barrier_t *barrier;
 	bool pinned;
@@ -487,7 +552,7 @@ static void *pp_main(void *p)
 		    !pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	pthread_barrier_wait(t->barrier);
 	t0 = now_ns();
-	for (i = 0; i < PP_TRIPS; i++) {
+	for (i = 0; i < t->trips; i++) {
 		if (t->add) {
 			atomic_fetch_add_explicit(&pp_line.word, 1,
 						  memory_order_relaxed);
@@ -503,22 +568,8 @@ static void *pp_main(void *p)
 	return NULL;
 }
 
-/* The first two CPUs this process may run on, or -1. */
-static void pp_cpus(int cpu[2])
-{
-	cpu_set_t set;
-	int i, n = 0;
-
-	cpu[0] = cpu[1] = -1;
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return;
-	for (i = 0; i < CPU_SETSIZE && n < 2; i++)
-		if (CPU_ISSET(i, &set))
-			cpu[n++] = i;
-}
-
 /* One run: ns per one-way transfer (ping-pong) or per add per thread. */
-static double pp_run(bool add, const int cpu[2], bool *pinned)
+static double pp_run(bool add, const int cpu[2], bool *pinned, long trips)
 {
 	struct pp_thread t[2];
 	pthread_barrier_t barrier;
@@ -528,10 +579,11 @@ static double pp_run(bool add, const int cpu[2], bool *pinned)
 	atomic_store(&pp_line.word, 0);
 	pthread_barrier_init(&barrier, NULL, 2);
 	for (i = 0; i < 2; i++) {
-		t[i] = (struct pp_thread){ .cpu = cpu[i], .parity = i, .add = add,
+		t[i] = (struct pp_thread){ .cpu = cpu[i], .parity = i,
+					   .trips = trips, .add = add,
 					   .barrier = &barrier };
 		if (pthread_create(&t[i].tid, NULL, pp_main, &t[i]))
-			die("pthread_create", EAGAIN);
+			bench_die("pthread_create", EAGAIN);
 	}
 	for (i = 0; i < 2; i++) {
 		pthread_join(t[i].tid, NULL);
@@ -540,7 +592,7 @@ static double pp_run(bool add, const int cpu[2], bool *pinned)
 	}
 	pthread_barrier_destroy(&barrier);
 	/* a round trip is two transfers: each thread writes once per trip */
-	return ns / (double)PP_TRIPS / (add ? 1 : 2);
+	return ns / (double)trips / (add ? 1 : 2);
 }
 
 static void section_p(void)
@@ -550,7 +602,7 @@ static void section_p(void)
 	bool pinned = true;
 	int cpu[2], r;
 
-	pp_cpus(cpu);
+	first_cpus(cpu);
 	if (cpu[1] < 0) {
 		printf("== p: needs 2 CPUs; skipped\n\n");
 		return;
@@ -558,8 +610,8 @@ static void section_p(void)
 	wait_idle();
 	load_mark(&m0);
 	for (r = 0; r < PP_RUNS; r++) {
-		pp[r] = pp_run(false, cpu, &pinned);
-		add[r] = pp_run(true, cpu, &pinned);
+		pp[r] = pp_run(false, cpu, &pinned, PP_TRIPS);
+		add[r] = pp_run(true, cpu, &pinned, PP_TRIPS);
 	}
 	{
 		double t0 = now_ns();
@@ -594,6 +646,12 @@ int main(int argc, char **argv)
 
 	if (env && atof(env) > 0)
 		run_ms = atof(env);
+	env = getenv("BENCH_TRIAL_MS");
+	if (env && atof(env) > 0)
+		trial_ms = atof(env);
+	env = getenv("BENCH_TRIALS");
+	if (env && atoi(env) > 0)
+		trials = atoi(env) < MAX_TRIALS ? atoi(env) : MAX_TRIALS;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	for (i = want ? 0 : 1; i < (want ? 1 : argc); i++) {
 		const char *s = want ? want : argv[i];

@@ -40,36 +40,13 @@
 static long iters = 2000000;
 static char buf[32768];
 
-static void die(const char *what, int err)
-{
-	fprintf(stderr, "bench_stat: %s: %s\n", what, strerror(-err));
-	exit(1);
-}
-
-static struct memcg_engine *engine_new(unsigned nr_cpus, size_t bytes)
-{
-	struct memcg_config cfg;
-	struct memcg_engine *e;
-	int err;
-
-	memcg_config_init(&cfg);
-	cfg.memory_bytes = bytes;
-	cfg.dataless = true;
-	cfg.nr_cpus = nr_cpus;
-	bench_config_env(&cfg);
-	err = memcg_engine_create(&cfg, &e);
-	if (err)
-		die("memcg_engine_create", err);
-	return e;
-}
-
 static double read_us(struct mem_cgroup *m, const char *file)
 {
 	double t0 = now_ns();
 	int ret = memcg_read(m, file, buf, sizeof(buf));
 
 	if (ret < 0)
-		die("memcg_read", ret);
+		bench_die("memcg_read", ret);
 	return (now_ns() - t0) / 1e3;
 }
 
@@ -124,31 +101,31 @@ static void tree_build(struct tree *t, bool nested, unsigned nr_cpus)
 	char path[64];
 	int i, j, k, n = 0, err;
 
-	t->e = engine_new(nr_cpus, 64 << 20);
+	t->e = bench_engine_new(nr_cpus, 64 << 20);
 	for (i = 0; !nested && i < N_CGROUPS; i++) {
 		snprintf(path, sizeof(path), "c%d", i);
 		if ((err = memcg_mkdir(t->e, path, &t->leaf[n++])))
-			die("memcg_mkdir", err);
+			bench_die("memcg_mkdir", err);
 	}
 	for (i = 0; nested && i < 10; i++) {
 		snprintf(path, sizeof(path), "n%d", i);
 		if ((err = memcg_mkdir(t->e, path, NULL)))
-			die("memcg_mkdir", err);
+			bench_die("memcg_mkdir", err);
 		for (j = 0; j < 10; j++) {
 			snprintf(path, sizeof(path), "n%d/m%d", i, j);
 			if ((err = memcg_mkdir(t->e, path, NULL)))
-				die("memcg_mkdir", err);
+				bench_die("memcg_mkdir", err);
 			for (k = 0; k < 100; k++) {
 				snprintf(path, sizeof(path), "n%d/m%d/l%d", i, j, k);
 				if ((err = memcg_mkdir(t->e, path, &t->leaf[n++])))
-					die("memcg_mkdir", err);
+					bench_die("memcg_mkdir", err);
 			}
 		}
 	}
 	for (i = 0; i < N_CGROUPS; i++) {
 		t->folio[i] = memcg_folio_alloc(t->e, MEMCG_FOLIO_ANON, 0);
 		if (!t->folio[i] || memcg_charge(t->e, t->folio[i], t->leaf[i], 0))
-			die("memcg_charge", -ENOMEM);
+			bench_die("memcg_charge", -ENOMEM);
 	}
 }
 
@@ -174,32 +151,27 @@ static void update_leaves(struct tree *t, int round)
 		struct folio *f = memcg_folio_alloc(t->e, MEMCG_FOLIO_ANON, 0);
 
 		if (!f || memcg_charge(t->e, f, m, 0))
-			die("memcg_charge", -ENOMEM);
+			bench_die("memcg_charge", -ENOMEM);
 		t->extra[round][i] = f;
 	}
 }
 
 static void section_s(void)
 {
-	static const struct { bool nested; unsigned cpus; const char *name; } cases[] = {
-		{ false, 0, "flat, machine CPUs" },
-		{ true, 0, "nested 10x10x100, machine CPUs" },
-		{ false, 64, "flat, nr_cpus 64" },
-		{ true, 64, "nested 10x10x100, nr_cpus 64" },
-	};
+	const struct bench_tree_case *cases = bench_tree_cases;
 	unsigned c;
 
 	printf("== s: root memory.stat with 10,000 cgroups, us (median of %d)\n",
 	       RUNS);
 	printf("%-32s %10s %12s %10s %12s %10s %12s\n", "tree", "unchanged",
 	       "100 updated", "old walk", "old/unch.", "old/100", "current ns");
-	for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+	for (c = 0; c < BENCH_NR_TREE_CASES; c++) {
 		struct tree *t = calloc(1, sizeof(*t));
 		double still[RUNS], upd[RUNS], old[RUNS], cur[RUNS];
 		int r, i;
 
 		if (!t)
-			die("calloc", -ENOMEM);
+			bench_die("calloc", -ENOMEM);
 		tree_build(t, cases[c].nested, cases[c].cpus);
 		memcg_set_cpu(-1);
 		read_us(memcg_root(t->e), "memory.stat");	/* the first flush */
@@ -269,11 +241,11 @@ static void section_c(void)
 {
 	static const unsigned cpus[NR_CPU_CASES] = { 0, 64, 256 };
 	bool cpu_clock = bench_cpu_clock();
-	double ns[NR_CPU_CASES][NR_OPS];
+	double ns[NR_OPS][NR_CPU_CASES];
 	struct memcg_engine *e[NR_CPU_CASES];
 	struct bench_path_arg a[NR_CPU_CASES];
 	unsigned c, o;
-	int r, err;
+	int err;
 
 	printf("== c: one thread, depth 3, ns per operation against nr_cpus "
 	       "(median of %d, runs interleaved)\n", RUNS);
@@ -281,37 +253,23 @@ static void section_c(void)
 	for (c = 0; c < NR_CPU_CASES; c++) {
 		struct mem_cgroup *m = NULL;
 
-		e[c] = engine_new(cpus[c], 64 << 20);
+		e[c] = bench_engine_new(cpus[c], 64 << 20);
 		if ((err = memcg_mkdir(e[c], "a", NULL)) ||
 		    (err = memcg_mkdir(e[c], "a/b", NULL)) ||
 		    (err = memcg_mkdir(e[c], "a/b/c", &m)))
-			die("memcg_mkdir", err);
+			bench_die("memcg_mkdir", err);
 		a[c] = (struct bench_path_arg){ .e = e[c], .memcg = m,
 			.folio = memcg_folio_alloc(e[c], MEMCG_FOLIO_ANON, 0) };
 	}
-	for (o = 0; o < NR_OPS; o++) {
-		double v[NR_CPU_CASES][RUNS];
-		long n = iters / ops[o].div;
-
-		for (c = 0; c < NR_CPU_CASES; c++)
-			ops[o].fn(&a[c], n / 4 + 1);	/* warm-up */
-		for (r = 0; r < RUNS; r++)
-			for (c = 0; c < NR_CPU_CASES; c++) {
-				double t0 = bench_clock_ns(cpu_clock);
-
-				ops[o].fn(&a[c], n);
-				v[c][r] = (bench_clock_ns(cpu_clock) - t0) /
-					  (double)n;
-			}
-		for (c = 0; c < NR_CPU_CASES; c++)
-			ns[c][o] = median(v[c], RUNS);
-	}
+	for (o = 0; o < NR_OPS; o++)
+		bench_time_interleaved(ops[o].fn, a, NR_CPU_CASES,
+				       iters / ops[o].div, RUNS, cpu_clock, ns[o]);
 	printf("%-32s %12s %10s %10s %8s %8s\n", "operation", "machine ns",
 	       "64 ns", "256 ns", "64/m", "256/m");
 	for (o = 0; o < NR_OPS; o++)
 		printf("%-32s %12.2f %10.2f %10.2f %7.2fx %7.2fx\n", ops[o].name,
-		       ns[0][o], ns[1][o], ns[2][o], ns[1][o] / ns[0][o],
-		       ns[2][o] / ns[0][o]);
+		       ns[o][0], ns[o][1], ns[o][2], ns[o][1] / ns[o][0],
+		       ns[o][2] / ns[o][0]);
 	printf("   machine: %u CPUs; CPU locks %s; %s\n\n", e[0]->nr_cpus,
 	       e[0]->rseq_locks ? "rseq" : "atomic",
 	       cpu_clock ? "thread CPU time (BENCH_CLOCK=cpu)" : "wall time");

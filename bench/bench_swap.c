@@ -78,6 +78,7 @@
 #include "core/memcontrol.h"
 #include "mm/folio.h"
 
+#include "bench_mt.h"
 #include "bench_util.h"
 
 #define RUNS 5
@@ -695,29 +696,12 @@ static void mt_once(struct mt_thread *t, int nr, long n, double *wall,
 }
 
 /*
- * A folio whose 16-byte descriptor starts a cache line (as bench_charge's
- * section c): the threads' folios must not share one, or every reference
- * and flag change bounces it. The folios skipped are held until the end;
- * a round trip frees its folio and the swap-in takes the same frame back
- * from the CPU's free list. BENCH_ADJACENT_FOLIOS=1 takes the next one.
+ * The threads' folios on cache lines of their own (bench_mt.h), or every
+ * reference and flag change bounces the line; a round trip frees its
+ * folio and the swap-in takes the same frame back from the CPU's free
+ * list. The folios skipped are held until the end.
  */
-static struct folio *mt_spares[64];
-static int mt_nr_spares;
-
-static struct folio *alloc_own_line(struct memcg_engine *e)
-{
-	struct folio *f;
-
-	for (;;) {
-		f = memcg_folio_alloc(e, MEMCG_FOLIO_ANON, 0);
-		if (!f)
-			die("memcg_folio_alloc", ENOMEM);
-		if (getenv("BENCH_ADJACENT_FOLIOS") ||
-		    !((uintptr_t)f & 63) || mt_nr_spares == 64)
-			return f;
-		mt_spares[mt_nr_spares++] = f;
-	}
-}
+static struct bench_spares mt_spares;
 
 static int run_mt(void)
 {
@@ -738,7 +722,7 @@ static int run_mt(void)
 		check(memcg_mkdir(e, name, &cg[i]), "memcg_mkdir");
 		t[i].a.e = e;
 		t[i].a.memcg = cg[i];
-		t[i].a.folio = alloc_own_line(e);
+		t[i].a.folio = bench_folio_own_line(e, &mt_spares);
 		check(memcg_charge(e, t[i].a.folio, cg[i], MEMCG_GFP_KERNEL),
 		      "memcg_charge");
 	}
@@ -779,8 +763,7 @@ static int run_mt(void)
 		memcg_folio_put(e, t[i].a.folio);
 		memcg_put(cg[i]);
 	}
-	while (mt_nr_spares)
-		memcg_folio_put(e, mt_spares[--mt_nr_spares]);
+	bench_spares_put(e, &mt_spares);
 	memcg_drain_all_stock(memcg_root(e));
 	swap_slots_drain_all(e);	/* freed slots a CPU still holds */
 	if (memcg_swap_nr_free(e) != nr_free)

@@ -3,6 +3,7 @@
 #ifndef MEMCG_BENCH_UTIL_H
 #define MEMCG_BENCH_UTIL_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,6 +123,56 @@ static inline void bench_config_env(struct memcg_config *cfg)
 	env = getenv("BENCH_UNCHARGE");
 	if (env && !strcmp(env, "stock"))
 		cfg->uncharge = MEMCG_UNCHARGE_STOCK;
+}
+
+/*
+ * The four 10,000-cgroup trees of bench_charge (section e) and bench_stat
+ * (section s): flat (children of the root) and nested (10 x 10 x 100), on
+ * the machine's CPUs and on an engine of 64.
+ */
+struct bench_tree_case {
+	bool nested;
+	unsigned cpus;		/* nr_cpus, 0: the machine's */
+	const char *name;
+};
+
+#define BENCH_NR_TREE_CASES 4
+
+static const struct bench_tree_case bench_tree_cases[BENCH_NR_TREE_CASES]
+__attribute__((unused)) = {
+	{ false, 0, "flat, machine CPUs" },
+	{ true, 0, "nested 10x10x100, machine CPUs" },
+	{ false, 64, "flat, nr_cpus 64" },
+	{ true, 64, "nested 10x10x100, nr_cpus 64" },
+};
+
+/* Print "PROGRAM: @what: strerror(@err)" (either sign) and exit(1). */
+static inline __attribute__((noreturn)) void bench_die(const char *what, int err)
+{
+	fprintf(stderr, "%s: %s: %s\n", program_invocation_short_name, what,
+		strerror(err < 0 ? -err : err));
+	exit(1);
+}
+
+/*
+ * A data-less engine of @bytes on @nr_cpus CPUs (0: the machine's), with
+ * the environment's config (bench_config_env()); exits on failure.
+ */
+static inline struct memcg_engine *bench_engine_new(unsigned nr_cpus, size_t bytes)
+{
+	struct memcg_config cfg;
+	struct memcg_engine *e;
+	int err;
+
+	memcg_config_init(&cfg);
+	cfg.memory_bytes = bytes;
+	cfg.dataless = true;
+	cfg.nr_cpus = nr_cpus;
+	bench_config_env(&cfg);
+	err = memcg_engine_create(&cfg, &e);
+	if (err)
+		bench_die("memcg_engine_create", err);
+	return e;
 }
 
 #endif /* MEMCG_BENCH_UTIL_H */
