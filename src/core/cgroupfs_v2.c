@@ -25,7 +25,7 @@ static void memory_current_show(struct memcg_file *f, struct seqbuf *s)
 
 static void memory_min_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory.min));
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory_prot.min));
 }
 
 static int memory_min_write(struct memcg_file *f, char *buf)
@@ -35,13 +35,13 @@ static int memory_min_write(struct memcg_file *f, char *buf)
 
 	if (err)
 		return err;
-	page_counter_set_min(&f->memcg->memory, min);
+	page_counter_set_min(&f->memcg->memory_prot, min);
 	return 0;
 }
 
 static void memory_low_show(struct memcg_file *f, struct seqbuf *s)
 {
-	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory.low));
+	seq_puts_memcg_tunable(s, atomic_load(&f->memcg->memory_prot.low));
 }
 
 static int memory_low_write(struct memcg_file *f, char *buf)
@@ -51,7 +51,7 @@ static int memory_low_write(struct memcg_file *f, char *buf)
 
 	if (err)
 		return err;
-	page_counter_set_low(&f->memcg->memory, low);
+	page_counter_set_low(&f->memcg->memory_prot, low);
 	return 0;
 }
 

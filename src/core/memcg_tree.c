@@ -136,8 +136,9 @@ static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
 	struct mem_cgroup *up = parent && (parent->parent ||
 			mem_cgroup_root_counted(memcg->engine)) ? parent : NULL;
 
-	page_counter_init(&memcg->memory, up ? &up->memory : NULL, !v1);
-	page_counter_init(&memcg->swap, up ? &up->swap : NULL, false);
+	page_counter_init_prot(&memcg->memory_prot,
+			       up ? &up->memory_prot : NULL, !v1);
+	page_counter_init(&memcg->swap, up ? &up->swap : NULL);
 	memcg->memory.track_failcnt = v1;
 	memcg->swap.track_failcnt = v1;
 	page_counter_set_high(&memcg->memory, PAGE_COUNTER_MAX);
@@ -145,10 +146,9 @@ static void mem_cgroup_init_counters(struct mem_cgroup *memcg,
 	if (!v1)
 		return;
 	/* memory.kmem.* and memory.kmem.tcp.* (objcg.c, kmem.c) */
-	page_counter_init(&memcg->v1->kmem, parent ? &parent->v1->kmem : NULL,
-			  false);
+	page_counter_init(&memcg->v1->kmem, parent ? &parent->v1->kmem : NULL);
 	page_counter_init(&memcg->v1->tcpmem,
-			  parent ? &parent->v1->tcpmem : NULL, false);
+			  parent ? &parent->v1->tcpmem : NULL);
 	memcg->v1->tcpmem.track_failcnt = true;
 	atomic_init(&memcg->v1->soft_limit, PAGE_COUNTER_MAX);
 }
@@ -253,10 +253,10 @@ static void mem_cgroup_offline(struct mem_cgroup *memcg)
 		p->nr_dying_descendants++;
 	}
 	/* unset ones need no walk of the ancestors: nothing to propagate */
-	if (atomic_load(&memcg->memory.min))
-		page_counter_set_min(&memcg->memory, 0);
-	if (atomic_load(&memcg->memory.low))
-		page_counter_set_low(&memcg->memory, 0);
+	if (atomic_load(&memcg->memory_prot.min))
+		page_counter_set_min(&memcg->memory_prot, 0);
+	if (atomic_load(&memcg->memory_prot.low))
+		page_counter_set_low(&memcg->memory_prot, 0);
 	drain_all_stock_sync(memcg);
 	mem_cgroup_reparent(memcg);
 	reparent_shrinker_deferred(memcg);

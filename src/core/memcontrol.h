@@ -141,18 +141,18 @@ struct memcg_v1 {
  * Layout (x86-64, glibc; tests/unit/test_memcg_layout.c pins it), bytes:
  *     0  ref, engine, pcpu, rstat_cpu, vmstats, stat_shared,
  *        stat_dead, v1                                          72
- *    72  memory (page_counter)                                 128
+ *    72  memory (page_counter 64 + min/low 64: page_counter_prot)   128
  *   200  lruvec (lock 40, lists, sizes, host lists, costs)     216
- *   416  swap / memsw (page_counter)                           128
- *   544  memory_events, memory_events_local                    144
- *   688  nr_pages_charged, reclaim_iter(_gen), tree counts      32
- *   720  parent, children, sibling, name, child_names,
+ *   416  swap / memsw (page_counter, no protection)             64
+ *   480  memory_events, memory_events_local                    144
+ *   624  nr_pages_charged, reclaim_iter(_gen), tree counts      32
+ *   656  parent, children, sibling, name, child_names,
  *        name_node, nr_tasks_subtree                            88
- *   808  id, online, released, id_ref, slot, oom_group,
+ *   744  id, online, released, id_ref, slot, oom_group,
  *        swappiness (7 bytes of holes)                          24
- *   832  release_next, objcg, orig_objcg, objcg_list, cgroup,
+ *   768  release_next, objcg, orig_objcg, objcg_list, cgroup,
  *        rcu                                                    64
- *   896  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
+ *   832  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
  * Beside it, per cgroup: vmstats (392: state[] and stats_updates, rstat.h),
  * the objcg (96), the name. Per CPU: memcg_pcpu (448), one rstat slot
  * (448), the objcg's per-CPU part (64). Only where needed: stat_shared
@@ -178,7 +178,10 @@ struct mem_cgroup {
 	_Atomic(atomic_long *) stat_dead;	/* set under cgroup_mutex */
 	struct memcg_v1 *v1;			/* v1 engines only */
 
-	struct page_counter memory;
+	union {
+		struct page_counter memory;
+		struct page_counter_prot memory_prot;	/* memory.min/low */
+	};
 	struct lruvec lruvec;
 	union {
 		struct page_counter swap;	/* v2 */

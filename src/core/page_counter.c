@@ -4,8 +4,8 @@
  *
  * A charge adds to every level from a counter up to the root; a limited
  * charge adds speculatively and backs out when a level goes over its max.
- * Protection (min/low) is tracked as the protected part of each counter's
- * usage, summed into the parent, so reclaim can split a parent's effective
+ * Protection (min/low) of memory counters is tracked as the protected part
+ * of each one's usage, summed into the parent, so reclaim can split a parent's effective
  * protection among its children (page_counter_calculate_protection()).
  */
 #include "core/page_counter.h"
@@ -31,26 +31,40 @@ static inline long clamp_nonneg(long v)
 	return v < 0 ? 0 : v;
 }
 
-void page_counter_init(struct page_counter *c, struct page_counter *parent,
-		       bool protection_support)
+void page_counter_init(struct page_counter *c, struct page_counter *parent)
 {
 	atomic_init(&c->usage, 0);
-	atomic_init(&c->emin, 0);
-	atomic_init(&c->min_usage, 0);
-	atomic_init(&c->children_min_usage, 0);
-	atomic_init(&c->elow, 0);
-	atomic_init(&c->low_usage, 0);
-	atomic_init(&c->children_low_usage, 0);
 	atomic_init(&c->watermark, 0);
 	atomic_init(&c->local_watermark, 0);
 	atomic_init(&c->failcnt, 0);
-	atomic_init(&c->min, 0);
-	atomic_init(&c->low, 0);
 	atomic_init(&c->high, PAGE_COUNTER_MAX);
 	atomic_init(&c->max, PAGE_COUNTER_MAX);
-	c->protection_support = protection_support;
-	c->track_failcnt = false;
 	c->parent = parent;
+	c->protection_support = false;
+	c->track_failcnt = false;
+}
+
+void page_counter_init_prot(struct page_counter_prot *pc,
+			    struct page_counter_prot *parent,
+			    bool protection_support)
+{
+	page_counter_init(&pc->counter, parent ? &parent->counter : NULL);
+	pc->counter.protection_support = protection_support;
+	atomic_init(&pc->emin, 0);
+	atomic_init(&pc->min_usage, 0);
+	atomic_init(&pc->children_min_usage, 0);
+	atomic_init(&pc->elow, 0);
+	atomic_init(&pc->low_usage, 0);
+	atomic_init(&pc->children_low_usage, 0);
+	atomic_init(&pc->min, 0);
+	atomic_init(&pc->low, 0);
+}
+
+/* The protected counter @c is part of; its parent is one too. */
+static inline struct page_counter_prot *to_prot(struct page_counter *c)
+{
+	return c ? (struct page_counter_prot *)((char *)c -
+			offsetof(struct page_counter_prot, counter)) : NULL;
 }
 
 /*
@@ -73,15 +87,20 @@ static void propagate_one(long usage, atomic_long *setting,
 		atomic_fetch_add(parent_sum, protected - old);
 }
 
+/* protection_support: @c and its parent are page_counter_prot */
 static void propagate_protected_usage(struct page_counter *c, long usage)
 {
+	struct page_counter_prot *pc, *parent;
+
 	if (!c->parent || !c->protection_support)
 		return;
+	pc = to_prot(c);
+	parent = to_prot(c->parent);
 	usage = clamp_nonneg(usage);
-	propagate_one(usage, &c->min, &c->min_usage,
-		      &c->parent->children_min_usage);
-	propagate_one(usage, &c->low, &c->low_usage,
-		      &c->parent->children_low_usage);
+	propagate_one(usage, &pc->min, &pc->min_usage,
+		      &parent->children_min_usage);
+	propagate_one(usage, &pc->low, &pc->low_usage,
+		      &parent->children_low_usage);
 }
 
 /* Raise @wm to @val unless it is already at least @val. */
@@ -215,16 +234,16 @@ static void propagate_to_root(struct page_counter *c)
 		propagate_protected_usage(c, page_counter_read(c));
 }
 
-void page_counter_set_min(struct page_counter *c, long nr)
+void page_counter_set_min(struct page_counter_prot *pc, long nr)
 {
-	atomic_store_explicit(&c->min, nr, MO_RELAXED);
-	propagate_to_root(c);
+	atomic_store_explicit(&pc->min, nr, MO_RELAXED);
+	propagate_to_root(&pc->counter);
 }
 
-void page_counter_set_low(struct page_counter *c, long nr)
+void page_counter_set_low(struct page_counter_prot *pc, long nr)
 {
-	atomic_store_explicit(&c->low, nr, MO_RELAXED);
-	propagate_to_root(c);
+	atomic_store_explicit(&pc->low, nr, MO_RELAXED);
+	propagate_to_root(&pc->counter);
 }
 
 void page_counter_reset_watermark(struct page_counter *c)
@@ -283,11 +302,11 @@ static long effective_protection(long usage, long parent_usage, long setting,
 	return ep;
 }
 
-void page_counter_calculate_protection(struct page_counter *root,
-				       struct page_counter *c,
+void page_counter_calculate_protection(struct page_counter_prot *root,
+				       struct page_counter_prot *c,
 				       bool recursive_protection)
 {
-	struct page_counter *parent = c->parent;
+	struct page_counter_prot *parent = to_prot(c->counter.parent);
 	long usage, parent_usage;
 
 	/* The reclaim target's own protection is ignored; leave it stale. */
@@ -295,7 +314,7 @@ void page_counter_calculate_protection(struct page_counter *root,
 		return;
 
 	/* Nothing to protect: keep the last values, as the kernel does. */
-	usage = page_counter_read(c);
+	usage = page_counter_read(&c->counter);
 	if (usage <= 0)
 		return;
 
@@ -308,7 +327,7 @@ void page_counter_calculate_protection(struct page_counter *root,
 		return;
 	}
 
-	parent_usage = page_counter_read(parent);
+	parent_usage = page_counter_read(&parent->counter);
 	atomic_store_explicit(&c->emin,
 		effective_protection(usage, parent_usage,
 			atomic_load_explicit(&c->min, MO_RELAXED),

@@ -21,8 +21,29 @@
 /* LONG_MAX / PAGE_SIZE, as the kernel's include/linux/page_counter.h. */
 #define PAGE_COUNTER_MAX (LONG_MAX / (long)MEMCG_PAGE_SIZE)
 
+/*
+ * Every counter: 64 bytes, one cache line. The counters that take
+ * memory.min and memory.low are a struct page_counter_prot (below); the
+ * others (swap, memsw, kmem, tcpmem) never pay for protection.
+ */
 struct page_counter {
 	atomic_long usage;
+	atomic_long watermark;		/* all-time peak */
+	atomic_long local_watermark;	/* peak since the last memory.peak reset */
+	atomic_long failcnt;
+	atomic_long high;
+	atomic_long max;
+	struct page_counter *parent;
+	bool protection_support;	/* in a page_counter_prot, on v2 only */
+	bool track_failcnt;		/* v1 only */
+};
+
+/*
+ * A counter with protection: a cgroup's memory counter. Its parent, if
+ * any, is one too. The kernel keeps these fields in every page_counter.
+ */
+struct page_counter_prot {
+	struct page_counter counter;
 
 	/* effective protection, recomputed top-down by reclaim */
 	atomic_long emin;
@@ -33,30 +54,30 @@ struct page_counter {
 	atomic_long low_usage;
 	atomic_long children_low_usage;
 
-	atomic_long watermark;		/* all-time peak */
-	atomic_long local_watermark;	/* peak since the last memory.peak reset */
-	atomic_long failcnt;
-
 	atomic_long min;
 	atomic_long low;
-	atomic_long high;
-	atomic_long max;
-
-	bool protection_support;	/* memory counter on v2 only */
-	bool track_failcnt;		/* v1 only */
-	struct page_counter *parent;
 };
 
 /**
- * page_counter_init - initialise a counter
+ * page_counter_init - initialise a counter without protection
  * @c: counter
  * @parent: parent counter or NULL for a root
- * @protection_support: propagate min/low usage to the parent
  *
- * Usage 0, max and high PAGE_COUNTER_MAX, no protection.
+ * Usage 0, max and high PAGE_COUNTER_MAX.
  */
-void page_counter_init(struct page_counter *c, struct page_counter *parent,
-		       bool protection_support);
+void page_counter_init(struct page_counter *c, struct page_counter *parent);
+
+/**
+ * page_counter_init_prot - initialise a counter with protection
+ * @pc: counter
+ * @parent: parent counter or NULL for a root
+ * @protection_support: propagate min/low usage to the parent (v2)
+ *
+ * As page_counter_init(), no protection.
+ */
+void page_counter_init_prot(struct page_counter_prot *pc,
+			    struct page_counter_prot *parent,
+			    bool protection_support);
 
 static inline long page_counter_read(const struct page_counter *c)
 {
@@ -114,17 +135,17 @@ int page_counter_set_max(struct page_counter *c, long nr);
 
 /**
  * page_counter_set_min - set hard protection and propagate usage upward
- * @c: counter
+ * @pc: counter
  * @nr: pages
  */
-void page_counter_set_min(struct page_counter *c, long nr);
+void page_counter_set_min(struct page_counter_prot *pc, long nr);
 
 /**
  * page_counter_set_low - set best-effort protection and propagate upward
- * @c: counter
+ * @pc: counter
  * @nr: pages
  */
-void page_counter_set_low(struct page_counter *c, long nr);
+void page_counter_set_low(struct page_counter_prot *pc, long nr);
 
 static inline void page_counter_set_high(struct page_counter *c, long nr)
 {
@@ -143,8 +164,8 @@ void page_counter_reset_watermark(struct page_counter *c);
  * @c: a descendant of @root; its parent must have been computed first
  * @recursive_protection: cgroup2's memory_recursiveprot mount option
  */
-void page_counter_calculate_protection(struct page_counter *root,
-				       struct page_counter *c,
+void page_counter_calculate_protection(struct page_counter_prot *root,
+				       struct page_counter_prot *c,
 				       bool recursive_protection);
 
 /**

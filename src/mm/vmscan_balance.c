@@ -235,8 +235,8 @@ static long scan_target(struct mem_cgroup *memcg, struct scan_control *sc,
 
 	/* a targeted reclaim ignores the target's own protection */
 	if (memcg != sc->target) {
-		min = atomic_load(&memcg->memory.emin);
-		low = atomic_load(&memcg->memory.elow);
+		min = atomic_load(&memcg->memory_prot.emin);
+		low = atomic_load(&memcg->memory_prot.elow);
 	}
 	if (min || low) {
 		long usage = page_counter_read(&memcg->memory);

@@ -463,8 +463,8 @@ static void calculate_protection_path(struct mem_cgroup *root,
 		for (i = n - 1; i >= 0; i--, m = m->parent)
 			chunk[i] = m;
 		for (i = 0; i < n; i++)
-			page_counter_calculate_protection(&root->memory,
-				&chunk[i]->memory,
+			page_counter_calculate_protection(&root->memory_prot,
+				&chunk[i]->memory_prot,
 				memcg->engine->cfg.memory_recursiveprot);
 	}
 }
@@ -476,9 +476,9 @@ int lru_gen_shrink_one(struct mem_cgroup *memcg, struct scan_control *sc)
 	bool success;
 
 	calculate_protection_path(root, memcg);
-	if (memcg != root && atomic_load(&memcg->memory.emin) >= usage)
+	if (memcg != root && atomic_load(&memcg->memory_prot.emin) >= usage)
 		return MEMCG_LRU_YOUNG;
-	if (memcg != root && atomic_load(&memcg->memory.elow) >= usage) {
+	if (memcg != root && atomic_load(&memcg->memory_prot.elow) >= usage) {
 		if (lru_gen_memcg_seg(memcg) != MEMCG_LRU_TAIL)
 			return MEMCG_LRU_TAIL;
 		memcg_memory_event(memcg, MEMCG_LOW);

@@ -31,12 +31,12 @@ struct chain {
 	struct page_counter root, a, b, c;
 };
 
-static void chain_init(struct chain *t, bool protection)
+static void chain_init(struct chain *t)
 {
-	page_counter_init(&t->root, NULL, protection);
-	page_counter_init(&t->a, &t->root, protection);
-	page_counter_init(&t->b, &t->a, protection);
-	page_counter_init(&t->c, &t->b, protection);
+	page_counter_init(&t->root, NULL);
+	page_counter_init(&t->a, &t->root);
+	page_counter_init(&t->b, &t->a);
+	page_counter_init(&t->c, &t->b);
 }
 
 static void assert_chain_usage(struct chain *t, long root, long a, long b,
@@ -50,22 +50,26 @@ static void assert_chain_usage(struct chain *t, long root, long a, long b,
 
 static void test_init_defaults(void **state)
 {
-	struct page_counter root, c;
+	struct page_counter_prot root, c;
+	struct page_counter plain;
 
-	page_counter_init(&root, NULL, true);
-	page_counter_init(&c, &root, true);
-	assert_ptr_equal(c.parent, &root);
-	assert_null(root.parent);
-	assert_long_equal(page_counter_read(&c), 0);
-	assert_long_equal(rd(&c.max), PAGE_COUNTER_MAX);
-	assert_long_equal(rd(&c.high), PAGE_COUNTER_MAX);
+	page_counter_init_prot(&root, NULL, true);
+	page_counter_init_prot(&c, &root, true);
+	assert_ptr_equal(c.counter.parent, &root.counter);
+	assert_null(root.counter.parent);
+	assert_long_equal(page_counter_read(&c.counter), 0);
+	assert_long_equal(rd(&c.counter.max), PAGE_COUNTER_MAX);
+	assert_long_equal(rd(&c.counter.high), PAGE_COUNTER_MAX);
 	assert_long_equal(rd(&c.min), 0);
 	assert_long_equal(rd(&c.low), 0);
-	assert_long_equal(rd(&c.watermark), 0);
-	assert_long_equal(rd(&c.local_watermark), 0);
-	assert_long_equal(rd(&c.failcnt), 0);
-	assert_true(c.protection_support);
-	assert_false(c.track_failcnt);
+	assert_long_equal(rd(&c.counter.watermark), 0);
+	assert_long_equal(rd(&c.counter.local_watermark), 0);
+	assert_long_equal(rd(&c.counter.failcnt), 0);
+	assert_true(c.counter.protection_support);
+	assert_false(c.counter.track_failcnt);
+	page_counter_init(&plain, &c.counter);
+	assert_false(plain.protection_support);
+	assert_int_equal(sizeof(plain), 64);
 	assert_long_equal(PAGE_COUNTER_MAX, LONG_MAX / 4096);
 }
 
@@ -74,8 +78,8 @@ static void test_charge_uncharge_hierarchy(void **state)
 	struct chain t;
 	struct page_counter sib;
 
-	chain_init(&t, false);
-	page_counter_init(&sib, &t.a, false);
+	chain_init(&t);
+	page_counter_init(&sib, &t.a);
 
 	page_counter_charge(&t.c, 10);
 	assert_chain_usage(&t, 10, 10, 10, 10);
@@ -103,7 +107,7 @@ static void test_try_charge_success(void **state)
 	struct chain t;
 	struct page_counter *fail = NULL;
 
-	chain_init(&t, false);
+	chain_init(&t);
 	atomic_store(&t.b.max, 10);
 	assert_true(page_counter_try_charge(&t.c, 10, &fail));
 	assert_null(fail);
@@ -119,7 +123,7 @@ static void test_try_charge_rollback_middle(void **state)
 	struct chain t;
 	struct page_counter *fail = NULL;
 
-	chain_init(&t, false);
+	chain_init(&t);
 	atomic_store(&t.a.max, 50);
 	assert_true(page_counter_try_charge(&t.c, 40, &fail));
 
@@ -145,7 +149,7 @@ static void test_try_charge_rollback_each_level(void **state)
 	int i;
 
 	for (i = 0; i < 4; i++) {
-		chain_init(&t, false);
+		chain_init(&t);
 		levels[0] = &t.c;
 		levels[1] = &t.b;
 		levels[2] = &t.a;
@@ -167,7 +171,7 @@ static void test_try_charge_fail_pointer_optional(void **state)
 {
 	struct page_counter c;
 
-	page_counter_init(&c, NULL, false);
+	page_counter_init(&c, NULL);
 	atomic_store(&c.max, 1);
 	assert_false(page_counter_try_charge(&c, 2, NULL));
 	assert_long_equal(page_counter_read(&c), 0);
@@ -178,7 +182,7 @@ static void test_failcnt_only_when_tracked(void **state)
 	struct chain t;
 	struct page_counter *fail;
 
-	chain_init(&t, false);
+	chain_init(&t);
 	atomic_store(&t.b.max, 1);
 	assert_false(page_counter_try_charge(&t.c, 2, &fail));
 	assert_long_equal(rd(&t.b.failcnt), 0);
@@ -201,7 +205,7 @@ static void test_cancel_underflow_clamps(void **state)
 {
 	struct chain t;
 
-	chain_init(&t, false);
+	chain_init(&t);
 	page_counter_charge(&t.c, 5);
 	assert_true(page_counter_cancel(&t.c, 8));
 	assert_long_equal(page_counter_read(&t.c), 0);
@@ -223,8 +227,8 @@ static void test_watermarks(void **state)
 {
 	struct page_counter root, c;
 
-	page_counter_init(&root, NULL, false);
-	page_counter_init(&c, &root, false);
+	page_counter_init(&root, NULL);
+	page_counter_init(&c, &root);
 
 	page_counter_charge(&c, 10);
 	page_counter_uncharge(&c, 5);
@@ -273,7 +277,7 @@ static void test_set_max(void **state)
 {
 	struct page_counter c;
 
-	page_counter_init(&c, NULL, false);
+	page_counter_init(&c, NULL);
 	page_counter_charge(&c, 10);
 
 	assert_int_equal(page_counter_set_max(&c, 9), -EBUSY);
@@ -298,37 +302,37 @@ static void test_set_max(void **state)
 /* parent <- a, b with protection support: usage crossing min and low. */
 static void test_protection_propagation(void **state)
 {
-	struct page_counter root, p, a, b;
+	struct page_counter_prot root, p, a, b;
 
-	page_counter_init(&root, NULL, true);
-	page_counter_init(&p, &root, true);
-	page_counter_init(&a, &p, true);
-	page_counter_init(&b, &p, true);
+	page_counter_init_prot(&root, NULL, true);
+	page_counter_init_prot(&p, &root, true);
+	page_counter_init_prot(&a, &p, true);
+	page_counter_init_prot(&b, &p, true);
 	page_counter_set_min(&a, 10);
 	page_counter_set_low(&a, 20);
 	page_counter_set_min(&b, 100);
 	assert_long_equal(rd(&p.children_min_usage), 0);
 
-	page_counter_charge(&a, 5);
+	page_counter_charge(&a.counter, 5);
 	assert_long_equal(rd(&a.min_usage), 5);
 	assert_long_equal(rd(&p.children_min_usage), 5);
 	assert_long_equal(rd(&p.children_low_usage), 5);
 
 	/* Crosses min: min usage caps, low usage keeps growing. */
-	assert_true(page_counter_try_charge(&a, 10, NULL));
+	assert_true(page_counter_try_charge(&a.counter, 10, NULL));
 	assert_long_equal(rd(&p.children_min_usage), 10);
 	assert_long_equal(rd(&p.children_low_usage), 15);
 
-	page_counter_charge(&a, 10);
+	page_counter_charge(&a.counter, 10);
 	assert_long_equal(rd(&p.children_min_usage), 10);
 	assert_long_equal(rd(&p.children_low_usage), 20);
 
-	page_counter_charge(&b, 7);
+	page_counter_charge(&b.counter, 7);
 	assert_long_equal(rd(&p.children_min_usage), 17);
 	assert_long_equal(rd(&p.children_low_usage), 20);
 
 	/* Back below min. */
-	page_counter_uncharge(&a, 17);
+	page_counter_uncharge(&a.counter, 17);
 	assert_long_equal(rd(&a.min_usage), 8);
 	assert_long_equal(rd(&p.children_min_usage), 15);
 	assert_long_equal(rd(&p.children_low_usage), 8);
@@ -346,26 +350,26 @@ static void test_protection_propagation(void **state)
 	assert_long_equal(rd(&root.children_min_usage), 12);
 
 	/* A failed try_charge leaves the sums as they were. */
-	atomic_store(&p.max, 15);
-	assert_false(page_counter_try_charge(&a, 1, NULL));
+	atomic_store(&p.counter.max, 15);
+	assert_false(page_counter_try_charge(&a.counter, 1, NULL));
 	assert_long_equal(rd(&p.children_min_usage), 10);
 	assert_long_equal(rd(&a.min_usage), 3);
 
-	page_counter_uncharge(&a, 8);
-	page_counter_uncharge(&b, 7);
+	page_counter_uncharge(&a.counter, 8);
+	page_counter_uncharge(&b.counter, 7);
 	assert_long_equal(rd(&p.children_min_usage), 0);
 	assert_long_equal(rd(&root.children_min_usage), 0);
 }
 
 static void test_protection_needs_support(void **state)
 {
-	struct page_counter p, a;
+	struct page_counter_prot p, a;
 
-	page_counter_init(&p, NULL, false);
-	page_counter_init(&a, &p, false);
+	page_counter_init_prot(&p, NULL, false);
+	page_counter_init_prot(&a, &p, false);
 	page_counter_set_min(&a, 10);
 	page_counter_set_low(&a, 10);
-	page_counter_charge(&a, 5);
+	page_counter_charge(&a.counter, 5);
 	assert_long_equal(rd(&a.min_usage), 0);
 	assert_long_equal(rd(&p.children_min_usage), 0);
 	assert_long_equal(rd(&p.children_low_usage), 0);
@@ -495,7 +499,7 @@ static void test_memparse_v1_minus_one(void **state)
 #define HOLD 8	/* HOLD * NR > LIMIT: one thread alone hits the limit */
 
 struct mt {
-	struct page_counter root, parent, child[NTHREADS];
+	struct page_counter_prot root, parent, child[NTHREADS];
 	atomic_int running;
 	long ok[NTHREADS];
 	long failed[NTHREADS];
@@ -527,7 +531,8 @@ static void *mt_charger(void *arg)
 	struct page_counter **ctx = arg;
 	struct mt *mt = (struct mt *)ctx[0];
 	long id = (long)(intptr_t)ctx[1];
-	struct page_counter *targets[2] = { &mt->child[id], &mt->child[0] };
+	struct page_counter *targets[2] = { &mt->child[id].counter,
+					     &mt->child[0].counter };
 	long held[2] = { 0, 0 };
 	struct page_counter *fail;
 	int i, t;
@@ -541,7 +546,7 @@ static void *mt_charger(void *arg)
 				continue;
 		} else {
 			mt->failed[id]++;
-			if (fail != &mt->parent)
+			if (fail != &mt->parent.counter)
 				mt->bad_fail[id]++;
 		}
 		mt_drop(mt, id, targets, held);
@@ -556,11 +561,11 @@ static void *mt_sampler(void *arg)
 	struct mt *mt = arg;
 
 	while (atomic_load(&mt->running) > 0) {
-		long u = page_counter_read(&mt->parent);
+		long u = page_counter_read(&mt->parent.counter);
 
 		if (u > mt->max_seen)
 			mt->max_seen = u;
-		u = page_counter_read(&mt->root);
+		u = page_counter_read(&mt->root.counter);
 		if (u > mt->root_max_seen)
 			mt->root_max_seen = u;
 		mt->samples++;
@@ -576,13 +581,13 @@ static void test_threaded_try_charge(void **state)
 	long ok = 0, failed = 0;
 	int i;
 
-	page_counter_init(&mt.root, NULL, true);
-	page_counter_init(&mt.parent, &mt.root, true);
+	page_counter_init_prot(&mt.root, NULL, true);
+	page_counter_init_prot(&mt.parent, &mt.root, true);
 	for (i = 0; i < NTHREADS; i++)
-		page_counter_init(&mt.child[i], &mt.parent, true);
+		page_counter_init_prot(&mt.child[i], &mt.parent, true);
 	page_counter_set_min(&mt.child[0], 2);
 	page_counter_set_low(&mt.parent, 4);
-	assert_int_equal(page_counter_set_max(&mt.parent, LIMIT), 0);
+	assert_int_equal(page_counter_set_max(&mt.parent.counter, LIMIT), 0);
 	atomic_store(&mt.running, NTHREADS);
 
 	assert_int_equal(pthread_create(&sampler, NULL, mt_sampler, &mt), 0);
@@ -615,14 +620,14 @@ static void test_threaded_try_charge(void **state)
 	 */
 	assert_true(mt.root_max_seen <= NTHREADS * HOLD * NR);
 
-	assert_long_equal(page_counter_read(&mt.root), 0);
-	assert_long_equal(page_counter_read(&mt.parent), 0);
+	assert_long_equal(page_counter_read(&mt.root.counter), 0);
+	assert_long_equal(page_counter_read(&mt.parent.counter), 0);
 	for (i = 0; i < NTHREADS; i++)
-		assert_long_equal(page_counter_read(&mt.child[i]), 0);
+		assert_long_equal(page_counter_read(&mt.child[i].counter), 0);
 	/* Only successful charges raise peaks, and those are within max. */
-	assert_true(rd(&mt.parent.watermark) <= LIMIT);
-	assert_true(rd(&mt.parent.watermark) >= NR);
-	assert_true(rd(&mt.root.watermark) <= NTHREADS * HOLD * NR);
+	assert_true(rd(&mt.parent.counter.watermark) <= LIMIT);
+	assert_true(rd(&mt.parent.counter.watermark) >= NR);
+	assert_true(rd(&mt.root.counter.watermark) <= NTHREADS * HOLD * NR);
 	/* Protection sums settle with usage. */
 	assert_long_equal(rd(&mt.parent.children_min_usage), 0);
 	assert_long_equal(rd(&mt.parent.children_low_usage), 0);
@@ -639,7 +644,7 @@ static void *mt_limit_setter(void *arg)
 	do {
 		long nr = (i++ & 1) ? LIMIT : PAGE_COUNTER_MAX;
 
-		if (page_counter_set_max(&mt->parent, nr) == 0)
+		if (page_counter_set_max(&mt->parent.counter, nr) == 0)
 			mt->samples++;
 		else
 			mt->max_seen++;	/* -EBUSY count */
@@ -654,10 +659,10 @@ static void test_threaded_set_max(void **state)
 	pthread_t th[NTHREADS], setter;
 	int i;
 
-	page_counter_init(&mt.root, NULL, false);
-	page_counter_init(&mt.parent, &mt.root, false);
+	page_counter_init_prot(&mt.root, NULL, false);
+	page_counter_init_prot(&mt.parent, &mt.root, false);
 	for (i = 0; i < NTHREADS; i++)
-		page_counter_init(&mt.child[i], &mt.parent, false);
+		page_counter_init_prot(&mt.child[i], &mt.parent, false);
 	atomic_store(&mt.running, NTHREADS);
 
 	assert_int_equal(pthread_create(&setter, NULL, mt_limit_setter, &mt),
@@ -674,9 +679,9 @@ static void test_threaded_set_max(void **state)
 
 	print_message("set_max ok %ld busy %ld\n", mt.samples, mt.max_seen);
 	assert_true(mt.samples > 0);
-	assert_long_equal(page_counter_read(&mt.parent), 0);
-	assert_long_equal(page_counter_read(&mt.root), 0);
-	assert_int_equal(page_counter_set_max(&mt.parent, 0), 0);
+	assert_long_equal(page_counter_read(&mt.parent.counter), 0);
+	assert_long_equal(page_counter_read(&mt.root.counter), 0);
+	assert_int_equal(page_counter_set_max(&mt.parent.counter, 0), 0);
 }
 
 int main(void)

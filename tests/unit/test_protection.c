@@ -31,7 +31,7 @@ static long rd(atomic_long *v)
 
 /* root <- p <- kids[n]: the usual shape; root is the reclaim target. */
 struct tree {
-	struct page_counter root, p, kids[4];
+	struct page_counter_prot root, p, kids[4];
 	int n;
 };
 
@@ -40,10 +40,10 @@ static void tree_init(struct tree *t, int n)
 	int i;
 
 	t->n = n;
-	page_counter_init(&t->root, NULL, true);
-	page_counter_init(&t->p, &t->root, true);
+	page_counter_init_prot(&t->root, NULL, true);
+	page_counter_init_prot(&t->p, &t->root, true);
 	for (i = 0; i < n; i++)
-		page_counter_init(&t->kids[i], &t->p, true);
+		page_counter_init_prot(&t->kids[i], &t->p, true);
 }
 
 /* The top-down walk reclaim does: target first, then p, then p's kids. */
@@ -65,7 +65,7 @@ static void test_parent_is_root(void **state)
 	tree_init(&t, 0);
 	page_counter_set_min(&t.p, 10);
 	page_counter_set_low(&t.p, 20);
-	page_counter_charge(&t.p, 5);
+	page_counter_charge(&t.p.counter, 5);
 	tree_calc(&t, false);
 	/* The setting as is, even above usage. */
 	assert_long_equal(rd(&t.p.emin), 10);
@@ -82,7 +82,7 @@ static void test_root_ignored(void **state)
 
 	tree_init(&t, 1);
 	page_counter_set_min(&t.root, 100);
-	page_counter_charge(&t.kids[0], 50);
+	page_counter_charge(&t.kids[0].counter, 50);
 	atomic_store(&t.root.emin, 7);
 	atomic_store(&t.root.elow, 9);
 	tree_calc(&t, true);
@@ -107,11 +107,11 @@ static void test_usage_zero_keeps_stale(void **state)
 	tree_init(&t, 2);
 	page_counter_set_low(&t.p, 30);
 	page_counter_set_low(&t.kids[0], 100);
-	page_counter_charge(&t.kids[0], 20);
+	page_counter_charge(&t.kids[0].counter, 20);
 	tree_calc(&t, false);
 	assert_long_equal(rd(&t.kids[0].elow), 20);
 
-	page_counter_uncharge(&t.kids[0], 20);
+	page_counter_uncharge(&t.kids[0].counter, 20);
 	page_counter_set_low(&t.kids[0], 0);
 	tree_calc(&t, false);
 	assert_long_equal(rd(&t.kids[0].elow), 20);
@@ -134,9 +134,9 @@ static void test_overcommit_proportional(void **state)
 	page_counter_set_min(&t.kids[0], 40);
 	page_counter_set_min(&t.kids[1], 60);	/* claims 60, uses 20 */
 	page_counter_set_min(&t.kids[2], 0);
-	page_counter_charge(&t.kids[0], 50);	/* protected 40 */
-	page_counter_charge(&t.kids[1], 20);	/* protected 20 */
-	page_counter_charge(&t.kids[2], 10);
+	page_counter_charge(&t.kids[0].counter, 50);	/* protected 40 */
+	page_counter_charge(&t.kids[1].counter, 20);	/* protected 20 */
+	page_counter_charge(&t.kids[2].counter, 10);
 	assert_long_equal(rd(&t.p.children_min_usage), 60);
 
 	tree_calc(&t, false);
@@ -166,8 +166,8 @@ static void test_undercommit_and_floating(void **state)
 	tree_init(&t, 2);
 	page_counter_set_low(&t.p, 100);
 	page_counter_set_low(&t.kids[0], 40);
-	page_counter_charge(&t.kids[0], 50);
-	page_counter_charge(&t.kids[1], 50);
+	page_counter_charge(&t.kids[0].counter, 50);
+	page_counter_charge(&t.kids[1].counter, 50);
 
 	tree_calc(&t, false);
 	assert_long_equal(rd(&t.kids[0].elow), 40);
@@ -187,14 +187,14 @@ static void test_undercommit_and_floating(void **state)
 /* Floating protection flows down levels that claim nothing. */
 static void test_recursive_deep(void **state)
 {
-	struct page_counter root, p, q, l;
+	struct page_counter_prot root, p, q, l;
 
-	page_counter_init(&root, NULL, true);
-	page_counter_init(&p, &root, true);
-	page_counter_init(&q, &p, true);
-	page_counter_init(&l, &q, true);
+	page_counter_init_prot(&root, NULL, true);
+	page_counter_init_prot(&p, &root, true);
+	page_counter_init_prot(&q, &p, true);
+	page_counter_init_prot(&l, &q, true);
 	page_counter_set_low(&p, 100);
-	page_counter_charge(&l, 80);
+	page_counter_charge(&l.counter, 80);
 
 	page_counter_calculate_protection(&root, &p, true);
 	page_counter_calculate_protection(&root, &q, true);
@@ -218,13 +218,13 @@ static void test_recursive_huge_parent(void **state)
 
 	tree_init(&t, 2);
 	page_counter_set_low(&t.p, PAGE_COUNTER_MAX);
-	page_counter_charge(&t.kids[0], 1L << 20);
-	page_counter_charge(&t.kids[1], 1L << 20);
+	page_counter_charge(&t.kids[0].counter, 1L << 20);
+	page_counter_charge(&t.kids[1].counter, 1L << 20);
 	tree_calc(&t, true);
 	assert_long_equal(rd(&t.kids[0].elow), PAGE_COUNTER_MAX / 2);
 	assert_long_equal(rd(&t.kids[1].elow), PAGE_COUNTER_MAX / 2);
 	/* Still "fully protected". */
-	assert_true(rd(&t.kids[0].elow) >= page_counter_read(&t.kids[0]));
+	assert_true(rd(&t.kids[0].elow) >= page_counter_read(&t.kids[0].counter));
 }
 
 /* Mirrors mem_cgroup_below_min/low: the reclaim decision. */
@@ -235,11 +235,11 @@ static void test_below_min_low(void **state)
 	tree_init(&t, 2);
 	page_counter_set_min(&t.p, 100);
 	page_counter_set_min(&t.kids[0], 100);
-	page_counter_charge(&t.kids[0], 30);
-	page_counter_charge(&t.kids[1], 30);
+	page_counter_charge(&t.kids[0].counter, 30);
+	page_counter_charge(&t.kids[1].counter, 30);
 	tree_calc(&t, false);
-	assert_true(rd(&t.kids[0].emin) >= page_counter_read(&t.kids[0]));
-	assert_false(rd(&t.kids[1].emin) >= page_counter_read(&t.kids[1]));
+	assert_true(rd(&t.kids[0].emin) >= page_counter_read(&t.kids[0].counter));
+	assert_false(rd(&t.kids[1].emin) >= page_counter_read(&t.kids[1].counter));
 }
 
 /*
@@ -255,7 +255,7 @@ static void test_below_min_low(void **state)
 #define MODEL_EPS (1e-7 * (1 << 18))
 
 struct model {
-	struct page_counter a, b, kid[MODEL_KIDS];
+	struct page_counter_prot a, b, kid[MODEL_KIDS];
 	int steps;
 };
 
@@ -264,18 +264,18 @@ static const long model_use[MODEL_KIDS] = { MB(50), MB(50), MB(50), 0 };
 
 static void model_init(struct model *m, bool use_min)
 {
-	void (*set)(struct page_counter *, long) =
+	void (*set)(struct page_counter_prot *, long) =
 		use_min ? page_counter_set_min : page_counter_set_low;
 	int i;
 
-	page_counter_init(&m->a, NULL, true);
-	page_counter_init(&m->b, &m->a, true);
+	page_counter_init_prot(&m->a, NULL, true);
+	page_counter_init_prot(&m->b, &m->a, true);
 	set(&m->b, MB(50));
 	for (i = 0; i < MODEL_KIDS; i++) {
-		page_counter_init(&m->kid[i], &m->b, true);
+		page_counter_init_prot(&m->kid[i], &m->b, true);
 		set(&m->kid[i], model_prot[i]);
 		if (model_use[i])
-			page_counter_charge(&m->kid[i], model_use[i]);
+			page_counter_charge(&m->kid[i].counter, model_use[i]);
 	}
 	m->steps = 0;
 }
@@ -296,7 +296,7 @@ static bool model_step(struct model *m, bool use_min, bool recursive)
 		page_counter_calculate_protection(&m->a, &m->kid[i], recursive);
 
 	for (i = 0; i < MODEL_KIDS; i++) {
-		double c = (double)page_counter_read(&m->kid[i]);
+		double c = (double)page_counter_read(&m->kid[i].counter);
 		double e = (double)model_eff(m, i, use_min);
 		double sz = e > c ? e : c;
 
@@ -309,7 +309,7 @@ static bool model_step(struct model *m, bool use_min, bool recursive)
 		return false;
 
 	for (i = 0; i < MODEL_KIDS; i++) {
-		long c = page_counter_read(&m->kid[i]);
+		long c = page_counter_read(&m->kid[i].counter);
 		long nr = 0;
 
 		if (r[i] > MODEL_EPS)
@@ -318,7 +318,7 @@ static bool model_step(struct model *m, bool use_min, bool recursive)
 		if (nr > c)
 			nr = c;
 		if (nr)
-			page_counter_uncharge(&m->kid[i], nr);
+			page_counter_uncharge(&m->kid[i].counter, nr);
 	}
 	return true;
 }
@@ -331,10 +331,10 @@ static void model_run(struct model *m, bool use_min, bool recursive)
 	print_message("%s, recursive %s: %d steps, C %.3fM D %.3fM E %.3fM F %.3fM; e: C %.3fM D %.3fM E %.3fM\n",
 		      use_min ? "min" : "low", recursive ? "on" : "off",
 		      m->steps,
-		      page_counter_read(&m->kid[0]) / 256.0,
-		      page_counter_read(&m->kid[1]) / 256.0,
-		      page_counter_read(&m->kid[2]) / 256.0,
-		      page_counter_read(&m->kid[3]) / 256.0,
+		      page_counter_read(&m->kid[0].counter) / 256.0,
+		      page_counter_read(&m->kid[1].counter) / 256.0,
+		      page_counter_read(&m->kid[2].counter) / 256.0,
+		      page_counter_read(&m->kid[3].counter) / 256.0,
 		      model_eff(m, 0, use_min) / 256.0,
 		      model_eff(m, 1, use_min) / 256.0,
 		      model_eff(m, 2, use_min) / 256.0);
@@ -356,16 +356,16 @@ static void assert_close_mb(const char *what, long pages, double want_mb)
 /* The reference: 45 steps to C=28.78M, D=21.05M, E=0.13M, F=0. */
 static void check_model_reference(struct model *m, bool use_min)
 {
-	assert_close_mb("C", page_counter_read(&m->kid[0]), 28.78);
-	assert_close_mb("D", page_counter_read(&m->kid[1]), 21.05);
-	assert_close_mb("E", page_counter_read(&m->kid[2]), 0.13);
-	assert_long_equal(page_counter_read(&m->kid[3]), 0);
+	assert_close_mb("C", page_counter_read(&m->kid[0].counter), 28.78);
+	assert_close_mb("D", page_counter_read(&m->kid[1].counter), 21.05);
+	assert_close_mb("E", page_counter_read(&m->kid[2].counter), 0.13);
+	assert_long_equal(page_counter_read(&m->kid[3].counter), 0);
 	/* e equals c where the claim is used up; E is fully protected. */
 	assert_close_mb("e(C)", model_eff(m, 0, use_min), 28.78);
 	assert_close_mb("e(D)", model_eff(m, 1, use_min), 21.05);
-	assert_true(model_eff(m, 2, use_min) >= page_counter_read(&m->kid[2]));
+	assert_true(model_eff(m, 2, use_min) >= page_counter_read(&m->kid[2].counter));
 	/* B is where the selftest expects it: 50M, within 3%. */
-	assert_close_mb("B", page_counter_read(&m->b), 49.96);
+	assert_close_mb("B", page_counter_read(&m->b.counter), 49.96);
 	assert_int_equal(m->steps, 45);
 }
 
@@ -397,10 +397,10 @@ static void test_model_not_recursive(void **state)
 
 	for (use_min = 0; use_min < 2; use_min++) {
 		model_run(&m, use_min, false);
-		assert_close_mb("C", page_counter_read(&m.kid[0]), 28.78);
-		assert_close_mb("D", page_counter_read(&m.kid[1]), 21.05);
-		assert_long_equal(page_counter_read(&m.kid[2]), 0);
-		assert_long_equal(page_counter_read(&m.kid[3]), 0);
+		assert_close_mb("C", page_counter_read(&m.kid[0].counter), 28.78);
+		assert_close_mb("D", page_counter_read(&m.kid[1].counter), 21.05);
+		assert_long_equal(page_counter_read(&m.kid[2].counter), 0);
+		assert_long_equal(page_counter_read(&m.kid[3].counter), 0);
 	}
 }
 

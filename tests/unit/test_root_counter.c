@@ -152,12 +152,13 @@ static void test_v2_top_level_protection(void **state)
 	assert_int_equal(memcg_write(a, "memory.min", "4K"), 0);
 	assert_int_equal(memcg_write(a, "memory.low", "8K"), 0);
 	f = charge(e, a);
-	page_counter_calculate_protection(&root->memory, &a->memory, true);
-	assert_int_equal(atomic_load(&a->memory.emin), 1);
-	assert_int_equal(atomic_load(&a->memory.elow), 2);
+	page_counter_calculate_protection(&root->memory_prot, &a->memory_prot,
+					  true);
+	assert_int_equal(atomic_load(&a->memory_prot.emin), 1);
+	assert_int_equal(atomic_load(&a->memory_prot.elow), 2);
 	/* nothing went to the root's sums of protected usage */
-	assert_int_equal(atomic_load(&root->memory.children_min_usage), 0);
-	assert_int_equal(atomic_load(&root->memory.children_low_usage), 0);
+	assert_int_equal(atomic_load(&root->memory_prot.children_min_usage), 0);
+	assert_int_equal(atomic_load(&root->memory_prot.children_low_usage), 0);
 	memcg_folio_put(e, f);
 	audit(e, a, NULL);
 	memcg_put(a);
