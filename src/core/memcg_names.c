@@ -76,7 +76,7 @@ static int memcg_names_resize(struct memcg_names *t, uint32_t bits)
 	for (i = 0; i < old_size; i++) {
 		for (c = old[i]; c; c = next) {
 			next = c->name_node.next;
-			b = name_bucket(t, c->name_node.hash);
+			b = name_bucket(t, c->name_hash);
 			c->name_node.next = *b;
 			*b = c;
 		}
@@ -118,7 +118,7 @@ void memcg_names_link(struct mem_cgroup *parent, struct mem_cgroup *memcg)
 	uint32_t hash = memcg_name_hash(memcg->name, strlen(memcg->name));
 	struct mem_cgroup **b = name_bucket(t, hash);
 
-	memcg->name_node.hash = hash;
+	memcg->name_hash = hash;
 	memcg->name_node.next = *b;
 	*b = memcg;
 	t->nr++;
@@ -133,7 +133,7 @@ void memcg_names_link(struct mem_cgroup *parent, struct mem_cgroup *memcg)
 void memcg_names_unlink(struct mem_cgroup *parent, struct mem_cgroup *memcg)
 {
 	struct memcg_names *t = &parent->child_names;
-	struct mem_cgroup **pp = name_bucket(t, memcg->name_node.hash);
+	struct mem_cgroup **pp = name_bucket(t, memcg->name_hash);
 
 	while (*pp != memcg)
 		pp = &(*pp)->name_node.next;
@@ -163,7 +163,7 @@ struct mem_cgroup *memcg_names_find(struct mem_cgroup *parent,
 		return NULL;
 	hash = memcg_name_hash(name, len);
 	for (c = *name_bucket(t, hash); c; c = c->name_node.next)
-		if (c->name_node.hash == hash && !strncmp(c->name, name, len) &&
+		if (c->name_hash == hash && !strncmp(c->name, name, len) &&
 		    !c->name[len])
 			return c;
 	return NULL;

@@ -22,10 +22,12 @@ struct memcg_names {
 	uint32_t bits;			/* 1 << bits buckets */
 };
 
-/* A child's link in its parent's table, while it is online. */
+/*
+ * A child's link in its parent's table, while it is online; the hash of
+ * its name is memcg->name_hash (beside other 4-byte fields, no hole).
+ */
 struct memcg_name_node {
 	struct mem_cgroup *next;	/* bucket chain */
-	uint32_t hash;			/* memcg_name_hash() of its name */
 };
 
 uint32_t memcg_name_hash(const char *name, size_t len);

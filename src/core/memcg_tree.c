@@ -106,6 +106,49 @@ static void memcg_slot_free(struct memcg_engine *e, struct mem_cgroup *memcg)
 _Static_assert(sizeof(struct mem_cgroup) <= 1024,
 	       "struct mem_cgroup grew past 1 KiB");
 
+/*
+ * A cgroup in two allocations: the struct, its flushed sums and its name
+ * (one malloc header, no rounding of the name); and, cache-line aligned,
+ * its nr_cpus memcg_pcpu then its nr_cpus memcg_rstat_cpu (one alignment
+ * instead of two). Its objcg (which may outlive it) and v1 state are
+ * apart.
+ */
+struct memcg_block {
+	struct mem_cgroup memcg;
+	struct memcg_vmstats vmstats;
+	char name[];
+};
+
+static struct mem_cgroup *memcg_block_alloc(struct memcg_engine *e,
+					    const char *name)
+{
+	size_t nr = e->nr_cpus, len = strlen(name) + 1;
+	size_t pcpu = nr * (sizeof(struct memcg_pcpu) +
+			    sizeof(struct memcg_rstat_cpu));
+	struct memcg_block *b = calloc(1, sizeof(*b) + len);
+	struct mem_cgroup *memcg;
+
+	if (!b)
+		return NULL;
+	memcg = &b->memcg;
+	memcg->pcpu = aligned_alloc(MEMCG_CACHELINE, pcpu);
+	if (!memcg->pcpu) {
+		free(b);
+		return NULL;
+	}
+	memset(memcg->pcpu, 0, pcpu);
+	memcg->rstat_cpu = (struct memcg_rstat_cpu *)(memcg->pcpu + nr);
+	memcg->vmstats = &b->vmstats;
+	memcg->name = memcpy(b->name, name, len);
+	return memcg;
+}
+
+static void memcg_block_free(struct mem_cgroup *memcg)
+{
+	free(memcg->pcpu);	/* and rstat_cpu */
+	free(memcg);		/* its struct memcg_block */
+}
+
 static void mem_cgroup_free(struct mem_cgroup *memcg)
 {
 	lruvec_destroy(&memcg->lruvec);
@@ -113,9 +156,7 @@ static void mem_cgroup_free(struct mem_cgroup *memcg)
 	memcg_rstat_free(memcg);
 	memcg_stat_free(memcg);
 	free(memcg->v1);
-	free(memcg->pcpu);
-	free(memcg->name);
-	free(memcg);
+	memcg_block_free(memcg);
 }
 
 static void mem_cgroup_free_rcu(struct rcu_head *head)
@@ -164,23 +205,18 @@ static int mem_cgroup_alloc(struct memcg_engine *e, struct mem_cgroup *parent,
 	if (parent && (memcg_names_reserve(parent) ||
 		       memcg_stat_alloc_parent(parent)))
 		return -ENOMEM;
-	memcg = calloc(1, sizeof(*memcg));
+	memcg = memcg_block_alloc(e, name);
 	if (!memcg)
 		return -ENOMEM;
 	memcg->engine = e;
 	atomic_init(&memcg->stat_shared, memcg_stat_zero);
 	atomic_init(&memcg->stat_dead, memcg_stat_zero);
-	memcg->pcpu = aligned_alloc(MEMCG_CACHELINE,
-				    e->nr_cpus * sizeof(*memcg->pcpu));
-	memcg->name = strdup(name);
-	if (e->v1)
+	if (e->v1) {
 		memcg->v1 = calloc(1, sizeof(*memcg->v1));
-	if (!memcg->pcpu || !memcg->name || (e->v1 && !memcg->v1))
-		goto out_free;
-	memset(memcg->pcpu, 0, e->nr_cpus * sizeof(*memcg->pcpu));
-	err = memcg_rstat_alloc(memcg, parent);
-	if (err)
-		goto out_free;
+		if (!memcg->v1)
+			goto out_free;
+	}
+	memcg_rstat_setup(memcg, parent);
 	err = memcg_slot_alloc(e, memcg);
 	if (err)
 		goto out_free;
@@ -215,9 +251,7 @@ out_free:
 	memcg_rstat_free(memcg);
 	memcg_stat_free(memcg);
 	free(memcg->v1);
-	free(memcg->pcpu);
-	free(memcg->name);
-	free(memcg);
+	memcg_block_free(memcg);
 	return err;
 }
 

@@ -141,21 +141,23 @@ struct memcg_v1 {
  * Layout (x86-64, glibc; tests/unit/test_memcg_layout.c pins it), bytes:
  *     0  ref, engine, pcpu, rstat_cpu, vmstats, stat_shared,
  *        stat_dead, v1                                          72
- *    72  memory (page_counter 64 + min/low 64: page_counter_prot)   128
+ *    72  memory (page_counter 64 + min/low: page_counter_prot) 128
  *   200  lruvec (lock 40, lists, sizes, host lists, costs)     216
  *   416  swap / memsw (page_counter, no protection)             64
  *   480  memory_events, memory_events_local                    144
  *   624  nr_pages_charged, reclaim_iter(_gen), tree counts      32
  *   656  parent, children, sibling, name, child_names,
- *        name_node, nr_tasks_subtree                            88
- *   744  id, online, released, id_ref, slot, oom_group,
- *        swappiness (7 bytes of holes)                          24
- *   768  release_next, objcg, orig_objcg, objcg_list, cgroup,
+ *        name_node, nr_tasks_subtree                            80
+ *   736  id, online, released, id_ref, slot, swappiness,
+ *        name_hash, oom_group (3 bytes of holes)                24
+ *   760  release_next, objcg, orig_objcg, objcg_list, cgroup,
  *        rcu                                                    64
- *   832  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
- * Beside it, per cgroup: vmstats (392: state[] and stats_updates, rstat.h),
- * the objcg (96), the name. Per CPU: memcg_pcpu (448), one rstat slot
- * (448), the objcg's per-CPU part (64). Only where needed: stat_shared
+ *   824  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
+ * Allocated with it (memcg_tree.c, struct memcg_block): vmstats (400:
+ * state[] and stats_updates, rstat.h) and the name; in one cache-aligned
+ * block per cgroup, its per-CPU parts: memcg_pcpu (448) and the rstat
+ * slot (448) per CPU. Apart: the objcg (88, it may outlive the cgroup)
+ * and its per-CPU part (64). Only where needed: stat_shared
  * (the first update made without the CPU lock), stat_dead and
  * vmstats->state_pending (the first child, memcg_stat_alloc_parent()),
  * struct memcg_v1 (v1 engines), struct cgroup (cgroup.h: notifying files,
@@ -213,8 +215,9 @@ struct mem_cgroup {
 	bool released;
 	atomic_int id_ref;		/* online state + swap records */
 	uint32_t slot;			/* folio->memcg_data value */
-	bool oom_group;
 	int swappiness;
+	uint32_t name_hash;		/* memcg_name_hash(name) (memcg_names.c) */
+	bool oom_group;
 
 	struct mem_cgroup *release_next;	/* engine->release_list */
 

@@ -48,12 +48,12 @@ struct obj_cgroup {
 	struct objcg_pcpu *pcpu;	/* engine->nr_cpus entries */
 	atomic_long count;		/* percpu_ref-like, as css_ref.c */
 	atomic_bool atomic_mode;	/* set by the kill at offline */
+	uint32_t slot;			/* in the objcg table */
 	_Atomic(struct mem_cgroup *) memcg;	/* see "Locking" above */
 	atomic_long nr_charged_bytes;	/* charged, cached in no stock */
 	atomic_long nr_handles;		/* memcg_objcg_get() handles */
 	struct memcg_engine *engine;
 	struct cds_list_head list;	/* on a memcg's objcg_list once reparented */
-	uint32_t slot;			/* in the objcg table */
 	struct rcu_head rcu;
 };
 

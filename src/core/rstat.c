@@ -62,24 +62,15 @@ void memcg_rstat_exit(struct memcg_engine *e)
 }
 
 /**
- * memcg_rstat_alloc - a new cgroup's per-slot state and flushed sums
- * @memcg: cgroup being allocated (its engine set)
+ * memcg_rstat_setup - a new cgroup's update slots
+ * @memcg: cgroup being allocated, zeroed with its vmstats and rstat_cpu
+ *         (one allocation, memcg_tree.c)
  * @parent: its parent, or NULL for the root; it outlives @memcg
- *
- * Return: 0 or -ENOMEM (nothing to free then).
  */
-int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent)
+void memcg_rstat_setup(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
 	unsigned slot, nr = memcg->engine->nr_cpus;
 
-	memcg->rstat_cpu = aligned_alloc(MEMCG_CACHELINE,
-					 nr * sizeof(*memcg->rstat_cpu));
-	memcg->vmstats = calloc(1, sizeof(*memcg->vmstats));
-	if (!memcg->rstat_cpu || !memcg->vmstats) {
-		memcg_rstat_free(memcg);
-		return -ENOMEM;
-	}
-	memset(memcg->rstat_cpu, 0, nr * sizeof(*memcg->rstat_cpu));
 	atomic_init(&memcg->vmstats->state_pending, memcg_pending_zero);
 	/* an empty updated_children list ends at the cgroup itself */
 	for (slot = 0; slot < nr; slot++) {
@@ -89,24 +80,19 @@ int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 		rc->parent = parent ? &parent->rstat_cpu[slot] : NULL;
 		rc->vmstats = memcg->vmstats;
 	}
-	return 0;
 }
 
 /**
- * memcg_rstat_free - free a cgroup's rstat state
+ * memcg_rstat_free - free a cgroup's pending deltas, if it had any
  * @memcg: cgroup off every updated tree (css_rstat_flush_released())
  */
 void memcg_rstat_free(struct mem_cgroup *memcg)
 {
-	long *pending = memcg->vmstats ?
-			atomic_load(&memcg->vmstats->state_pending) : NULL;
+	long *pending = atomic_exchange(&memcg->vmstats->state_pending,
+					memcg_pending_zero);
 
 	if (pending != memcg_pending_zero)
 		free(pending);
-	free(memcg->rstat_cpu);
-	free(memcg->vmstats);
-	memcg->rstat_cpu = NULL;
-	memcg->vmstats = NULL;
 }
 
 /**

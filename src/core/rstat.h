@@ -27,7 +27,8 @@
  *                                 level costs this line only
  *       lines 1-5 prev[MEMCG_NR_STAT]  the counters at the last flush;
  *                                 the flusher's, under rstat->lock
- *   per cgroup, struct memcg_vmstats, memcg->vmstats:
+ *   per cgroup, struct memcg_vmstats, memcg->vmstats (allocated with
+ *   struct mem_cgroup; rstat_cpu follows memcg->pcpu: memcg_tree.c):
  *     state[]          the subtree's sums, flushed (memory.stat); atomic
  *                      adds, by the flusher and by lockless updates
  *     state_pending[]  children's deltas not yet added here: allocated
@@ -97,7 +98,7 @@ struct memcg_rstat {
 
 int memcg_rstat_init(struct memcg_engine *e);
 void memcg_rstat_exit(struct memcg_engine *e);
-int memcg_rstat_alloc(struct mem_cgroup *memcg, struct mem_cgroup *parent);
+void memcg_rstat_setup(struct mem_cgroup *memcg, struct mem_cgroup *parent);
 void memcg_rstat_free(struct mem_cgroup *memcg);
 
 void css_rstat_updated(struct mem_cgroup *memcg, unsigned slot);

@@ -88,7 +88,7 @@ static void check_names(struct mem_cgroup *parent, long nr_online)
 		for (c = t->buckets[i]; c; c = c->name_node.next) {
 			assert_true(memcg_is_online(c));
 			assert_ptr_equal(c->parent, parent);
-			assert_int_equal(c->name_node.hash,
+			assert_int_equal(c->name_hash,
 					 memcg_name_hash(c->name, strlen(c->name)));
 			found++;
 		}
