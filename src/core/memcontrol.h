@@ -156,8 +156,8 @@ struct memcg_v1 {
  * Allocated with it (memcg_tree.c, struct memcg_block): vmstats (400:
  * state[] and stats_updates, rstat.h) and the name; in one cache-aligned
  * block per cgroup, its per-CPU parts: memcg_pcpu (448) and the rstat
- * slot (448) per CPU. Apart: the objcg (88, it may outlive the cgroup)
- * and its per-CPU part (64). Only where needed: stat_shared
+ * slot (448) per CPU. Apart, as it may outlive the cgroup: the objcg
+ * (88) after its per-CPU part (64 per CPU). Only where needed: stat_shared
  * (the first update made without the CPU lock), stat_dead and
  * vmstats->state_pending (the first child, memcg_stat_alloc_parent()),
  * struct memcg_v1 (v1 engines), struct cgroup (cgroup.h: notifying files,

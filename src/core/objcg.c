@@ -101,10 +101,27 @@ static void objcg_slot_free(struct objcg_table *t, struct obj_cgroup *objcg)
 
 /* --- references --- */
 
+/*
+ * An objcg in one cache-aligned allocation: its nr_cpus objcg_pcpu, then
+ * the objcg itself (88 bytes, no line of its own to fill).
+ */
+static struct obj_cgroup *objcg_alloc(unsigned nr_cpus)
+{
+	size_t pcpu = nr_cpus * sizeof(struct objcg_pcpu);
+	struct obj_cgroup *objcg;
+	void *p;
+
+	if (posix_memalign(&p, MEMCG_CACHELINE, pcpu + sizeof(*objcg)))
+		return NULL;
+	memset(p, 0, pcpu + sizeof(*objcg));
+	objcg = (struct obj_cgroup *)((char *)p + pcpu);
+	objcg->pcpu = p;
+	return objcg;
+}
+
 static void objcg_free(struct obj_cgroup *objcg)
 {
-	free(objcg->pcpu);
-	free(objcg);
+	free(objcg->pcpu);	/* and the objcg after it */
 }
 
 static void objcg_free_rcu(struct rcu_head *head)
@@ -392,16 +409,9 @@ int memcg_alloc_kmem(struct mem_cgroup *memcg)
 		if (err)
 			return err;
 	}
-	objcg = calloc(1, sizeof(*objcg));
+	objcg = objcg_alloc(e->nr_cpus);
 	if (!objcg)
 		return -ENOMEM;
-	objcg->pcpu = aligned_alloc(MEMCG_CACHELINE,
-				    e->nr_cpus * sizeof(*objcg->pcpu));
-	if (!objcg->pcpu) {
-		free(objcg);
-		return -ENOMEM;
-	}
-	memset(objcg->pcpu, 0, e->nr_cpus * sizeof(*objcg->pcpu));
 	objcg->engine = e;
 	CDS_INIT_LIST_HEAD(&objcg->list);
 	atomic_init(&objcg->count, OBJCG_REF_BIAS + 2);

@@ -45,7 +45,8 @@ struct objcg_pcpu {
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
 struct obj_cgroup {
-	struct objcg_pcpu *pcpu;	/* engine->nr_cpus entries */
+	/* engine->nr_cpus entries, then this objcg: one allocation (objcg.c) */
+	struct objcg_pcpu *pcpu;
 	atomic_long count;		/* percpu_ref-like, as css_ref.c */
 	atomic_bool atomic_mode;	/* set by the kill at offline */
 	uint32_t slot;			/* in the objcg table */
