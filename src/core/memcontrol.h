@@ -138,20 +138,22 @@ struct memcg_v1 {
 };
 
 /*
- * Layout (x86-64, glibc; tests/unit/test_memcg_layout.c pins it), bytes:
+ * Layout (x86-64, glibc; tests/unit/test_memcg_layout.c pins it), bytes;
+ * the struct starts a cache line (memcg_tree.c), so the memory counter,
+ * written by every charge, has line 1 to itself:
  *     0  ref, engine, pcpu, rstat_cpu, vmstats, stat_shared,
- *        stat_dead, v1                                          72
- *    72  memory (page_counter 64 + min/low: page_counter_prot) 128
- *   200  lruvec (lock 40, lists, sizes, host lists, costs)     216
- *   416  swap / memsw (page_counter, no protection)             64
- *   480  memory_events, memory_events_local                    144
- *   624  nr_pages_charged, reclaim_iter(_gen), tree counts      32
- *   656  parent, children, sibling, name, child_names,
+ *        stat_dead (read-mostly)                                64
+ *    64  memory (page_counter 64 + min/low: page_counter_prot) 128
+ *   192  lruvec (lock 40, lists, sizes, host lists, costs)     216
+ *   408  swap / memsw (page_counter, no protection)             64
+ *   472  memory_events, memory_events_local                    144
+ *   616  nr_pages_charged, reclaim_iter(_gen), tree counts      32
+ *   648  parent, children, sibling, name, child_names,
  *        name_node, nr_tasks_subtree                            80
- *   736  id, online, released, id_ref, slot, swappiness,
+ *   728  id, online, released, id_ref, slot, swappiness,
  *        name_hash, oom_group (3 bytes of holes)                24
- *   760  release_next, objcg, orig_objcg, objcg_list, cgroup,
- *        rcu                                                    64
+ *   752  release_next, objcg, orig_objcg, objcg_list, cgroup,
+ *        v1, rcu                                                72
  *   824  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
  * Allocated with it (memcg_tree.c, struct memcg_block): vmstats (400:
  * state[] and stats_updates, rstat.h) and the name; in one cache-aligned
@@ -178,7 +180,6 @@ struct mem_cgroup {
 	 */
 	_Atomic(atomic_long *) stat_shared;
 	_Atomic(atomic_long *) stat_dead;	/* set under cgroup_mutex */
-	struct memcg_v1 *v1;			/* v1 engines only */
 
 	union {
 		struct page_counter memory;
@@ -227,6 +228,7 @@ struct mem_cgroup {
 	struct cds_list_head objcg_list;	/* objcgs reparented to us */
 	/* cgroup core: notifying open files, psi (cgroup.h); set once, lazily */
 	_Atomic(struct cgroup *) cgroup;
+	struct memcg_v1 *v1;			/* v1 engines only */
 	struct rcu_head rcu;
 };
 

@@ -32,6 +32,9 @@ _Static_assert(sizeof(struct mem_cgroup) <= 1024,
 /* the layout in memcontrol.h: the struct and its sums, 824 + 400 */
 _Static_assert(sizeof(struct mem_cgroup) + sizeof(struct memcg_vmstats) <=
 	       1224, "struct mem_cgroup + vmstats grew past 1224 bytes");
+/* the memory counter has line 1 of the (cache-aligned) struct to itself */
+_Static_assert(offsetof(struct mem_cgroup, memory) == 64,
+	       "the memory counter moved off its cache line");
 /* only the memory counter has min/low (struct page_counter_prot) */
 _Static_assert(sizeof(struct page_counter) == 64,
 	       "struct page_counter is not one cache line");
@@ -98,6 +101,7 @@ static void test_lazy_parts(void **state)
 		struct mem_cgroup *a = mkdir_get(e, "a");
 
 		assert_int_equal(a->v1 != NULL, modes[i] == MEMCG_MODE_V1);
+		assert_int_equal((uintptr_t)a % 64, 0);	/* memcg_tree.c */
 		assert_true(leaf_arrays_shared(a));
 		/* the per-CPU path leaves stat_shared alone */
 		mod_memcg_state(a, MEMCG_PGFAULT, 3);
