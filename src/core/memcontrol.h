@@ -183,7 +183,7 @@ struct mem_cgroup {
 
 	union {
 		struct page_counter memory;
-		struct page_counter_prot memory_prot;	/* memory.min/low */
+		struct page_counter_prot memory_prot;	/* with min/low */
 	};
 	struct lruvec lruvec;
 	union {
@@ -217,7 +217,7 @@ struct mem_cgroup {
 	atomic_int id_ref;		/* online state + swap records */
 	uint32_t slot;			/* folio->memcg_data value */
 	int swappiness;
-	uint32_t name_hash;		/* memcg_name_hash(name) (memcg_names.c) */
+	uint32_t name_hash;		/* name's hash (memcg_names.c) */
 	bool oom_group;
 
 	struct mem_cgroup *release_next;	/* engine->release_list */

@@ -5,8 +5,9 @@
  * A charge adds to every level from a counter up to the root; a limited
  * charge adds speculatively and backs out when a level goes over its max.
  * Protection (min/low) of memory counters is tracked as the protected part
- * of each one's usage, summed into the parent, so reclaim can split a parent's effective
- * protection among its children (page_counter_calculate_protection()).
+ * of each one's usage, summed into the parent, so reclaim can split a
+ * parent's effective protection among its children
+ * (page_counter_calculate_protection()).
  */
 #include "core/page_counter.h"
 #include "lib/kstrtox.h"

@@ -29,7 +29,7 @@
 struct page_counter {
 	atomic_long usage;
 	atomic_long watermark;		/* all-time peak */
-	atomic_long local_watermark;	/* peak since the last memory.peak reset */
+	atomic_long local_watermark;	/* peak since the last peak reset */
 	atomic_long failcnt;
 	atomic_long high;
 	atomic_long max;

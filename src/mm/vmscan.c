@@ -198,9 +198,11 @@ static void shrink_memcg(struct mem_cgroup *memcg, struct scan_control *sc)
 					  &memcg->memory_prot,
 					  e->cfg.memory_recursiveprot);
 	usage = page_counter_read(&memcg->memory);
-	if (memcg != sc->target && atomic_load(&memcg->memory_prot.emin) >= usage)
+	if (memcg != sc->target &&
+	    atomic_load(&memcg->memory_prot.emin) >= usage)
 		return;		/* below min: hard protection */
-	if (memcg != sc->target && atomic_load(&memcg->memory_prot.elow) >= usage) {
+	if (memcg != sc->target &&
+	    atomic_load(&memcg->memory_prot.elow) >= usage) {
 		if (!sc->memcg_low_reclaim) {
 			sc->memcg_low_skipped = true;
 			return;
