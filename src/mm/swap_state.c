@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "core/memcontrol.h"
+#include "lib/lazymap.h"
 #include "mm/swapfile.h"
 #include "mm/workingset.h"
 
@@ -44,6 +45,31 @@ static int entry_slot(struct memcg_engine *e, memcg_swp_entry_t entry,
 	return 0;
 }
 
+/*
+ * folio_swap holds the kernel's folio->swap, a field of the folio there.
+ * Here the entries of the frames whose descriptors share a cache line
+ * (the unit the arena's per-CPU lists take) share a line, padded, and no
+ * other frame's: two CPUs swapping folios of lines of their own write no
+ * line in common. Packed, one line held 16 frames' entries, and two
+ * threads' folios 4 frames apart wrote it 4 times each per round trip.
+ * 16 bytes a frame, its pages allocated as they are touched.
+ */
+#define FOLIO_SWAP_PER_LINE (MEMCG_CACHELINE / sizeof(struct folio))
+#define FOLIO_SWAP_STRIDE (MEMCG_CACHELINE / sizeof(uint32_t))
+
+static size_t folio_swap_bytes(size_t nr_frames)
+{
+	return (nr_frames + FOLIO_SWAP_PER_LINE - 1) / FOLIO_SWAP_PER_LINE *
+	       MEMCG_CACHELINE;
+}
+
+/* @pfn's entry in folio_swap; atomic loads and stores. */
+static uint32_t *folio_swap_of(struct swap_device *dev, uint32_t pfn)
+{
+	return &dev->folio_swap[pfn / FOLIO_SWAP_PER_LINE * FOLIO_SWAP_STRIDE +
+				pfn % FOLIO_SWAP_PER_LINE];
+}
+
 int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
 {
 	if (!e)
@@ -58,8 +84,8 @@ int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)
 				 e->nr_cpus, e, &dev);
 	if (err)
 		return err;
-	dev->folio_swap = calloc(folio_arena_nr_frames(e->arena),
-				 sizeof(*dev->folio_swap));
+	dev->folio_swap_bytes = folio_swap_bytes(folio_arena_nr_frames(e->arena));
+	dev->folio_swap = lazymap_alloc(dev->folio_swap_bytes, false);
 	if (!dev->folio_swap) {
 		swap_device_destroy(dev);
 		return -ENOMEM;
@@ -82,7 +108,8 @@ memcg_swp_entry_t folio_swap_entry(struct memcg_engine *e, struct folio *folio)
 	if (!e->swap || !folio_test_flag(folio, PG_swapcache))
 		return entry;
 	/* written under the slots' cluster lock; 0 once it left the cache */
-	entry.val = __atomic_load_n(&e->swap->folio_swap[folio_pfn(e->arena, folio)],
+	entry.val = __atomic_load_n(folio_swap_of(e->swap,
+						  folio_pfn(e->arena, folio)),
 				    __ATOMIC_RELAXED);
 	return entry;
 }
@@ -110,7 +137,7 @@ static void add_to_swap_cache(struct memcg_engine *e, struct folio *folio,
 		swap_slot_set(dev, off + i, swap_slot_state(dev, off + i) |
 			      SWAP_HAS_CACHE);
 	}
-	__atomic_store_n(&dev->folio_swap[pfn], (uint32_t)off + 1,
+	__atomic_store_n(folio_swap_of(dev, pfn), (uint32_t)off + 1,
 			 __ATOMIC_RELAXED);
 	swap_unlock_range(dev, off, (size_t)nr);
 	swapcache_stat(e, folio, 1);
@@ -144,7 +171,7 @@ static int swap_cache_claim(struct memcg_engine *e, struct folio *folio,
 	for (i = 0; i < nr && !err; i++)
 		swap_cache_set_pfn(dev, off + i, FOLIO_NONE);
 	if (!err)
-		__atomic_store_n(&dev->folio_swap[pfn], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(folio_swap_of(dev, pfn), 0, __ATOMIC_RELAXED);
 	swap_unlock_range(dev, off, (size_t)nr);
 	return err;
 }
@@ -425,9 +452,9 @@ int swap_cache_migrate(struct memcg_engine *e, struct folio *old,
 	if (!err) {
 		for (i = off; i < off + nr; i++)
 			swap_cache_set_pfn(dev, i, npfn);
-		__atomic_store_n(&dev->folio_swap[npfn], entry.val,
+		__atomic_store_n(folio_swap_of(dev, npfn), entry.val,
 				 __ATOMIC_RELAXED);
-		__atomic_store_n(&dev->folio_swap[opfn], 0, __ATOMIC_RELAXED);
+		__atomic_store_n(folio_swap_of(dev, opfn), 0, __ATOMIC_RELAXED);
 		folio_get(new);			/* the cache's */
 		folio_set_flag(new, PG_swapcache);
 		folio_clear_flag(old, PG_swapcache);
@@ -574,7 +601,7 @@ static enum swapin_publish swap_cache_add_new(struct memcg_engine *e,
 		ret = SWAPIN_FREED;
 	if (ret == SWAPIN_ADDED) {
 		swap_cache_set_pfn(dev, off, folio_pfn(e->arena, folio));
-		__atomic_store_n(&dev->folio_swap[swap_cache_pfn(dev, off)],
+		__atomic_store_n(folio_swap_of(dev, swap_cache_pfn(dev, off)),
 				 (uint32_t)off + 1, __ATOMIC_RELAXED);
 		swap_slot_set(dev, off, m | SWAP_HAS_CACHE);
 	}

@@ -9,6 +9,7 @@
 
 #include "core/memcontrol.h"
 #include "mm/folio.h"
+#include "lib/lazymap.h"
 #include "lib/tmpfile.h"
 #include "mm/swapfile.h"
 
@@ -244,7 +245,7 @@ void swap_device_destroy(struct swap_device *dev)
 	free(dev->slots_ret);
 	free(dev->pcp);
 	swap_cgroup_destroy(&dev->records);
-	free(dev->folio_swap);
+	lazymap_free(dev->folio_swap, dev->folio_swap_bytes);
 	free(dev->sum);
 	free(dev->shadow);
 	free(dev->cache);
