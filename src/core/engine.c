@@ -184,6 +184,7 @@ int memcg_engine_create(const struct memcg_config *cfg, struct memcg_engine **ou
 		return err;
 	}
 	folio_arena_set_deterministic(e->arena, e->cfg.deterministic);
+	folio_arena_set_rseq(e->arena, e->rseq_locks);
 	*out = e;
 	return 0;
 }

@@ -71,13 +71,14 @@
 _Static_assert(PCP_BATCH_MAX % PCP_LINE == 0, "batches of whole lines");
 
 /*
- * One CPU's cached free frames, behind a pcp_lock of the arena's own,
- * always in atomic mode. The arena knows nothing of the engine and its
- * lock mode; atomic mode works whatever CPU the thread is really on
- * (rseq mode needs the thread on the list's CPU, and a membarrier for
- * every remote drain); and a failed trylock simply goes to the buddy.
- * The exchange touches a line of this CPU's, where the arena mutex it
- * bypasses is one line for every CPU.
+ * One CPU's cached free frames, behind a pcpu_lock of the arena's own.
+ * By default in atomic mode, which works whatever CPU the thread is
+ * really on, memcg_set_cpu() included. The engine switches an arena to
+ * rseq mode when its own CPU locks are (folio_arena_set_rseq()): the
+ * thread takes the list of the CPU it runs on with no atomic instruction,
+ * and a remote drain pays a membarrier. Either way a failed trylock
+ * simply goes to the buddy, and the lock is a line of this CPU's, where
+ * the arena mutex it bypasses is one line for every CPU.
  */
 struct per_cpu_pages {
 	struct pcpu_lock lock;
@@ -103,6 +104,7 @@ struct folio_arena {
 	unsigned pcp_batch;	/* frames per refill and drain, whole lines */
 	unsigned pcp_high;	/* a list at this count drains a batch */
 	bool deterministic;	/* CPU from memcg_set_cpu() only */
+	bool rseq;		/* lists locked by rseq: the real CPU */
 };
 
 __attribute__((noreturn, cold, format(printf, 2, 3)))
@@ -348,14 +350,22 @@ static void free_pcppages_bulk(struct folio_arena *a,
 static struct per_cpu_pages *pcp_trylock_this(struct folio_arena *a)
 {
 	struct per_cpu_pages *pcp;
+	unsigned cpu;
 
+	if (a->rseq) {
+		/* fails off the list's CPU: a CPU id wrapped to nr_cpus */
+		cpu = real_cpu(a->nr_cpus);
+		pcp = &a->pcp[cpu];
+		return pcpu_rseq_trylock(&pcp->lock, cpu) ? pcp : NULL;
+	}
 	pcp = &a->pcp[this_cpu(a->nr_cpus, a->deterministic)];
 	return pcpu_atomic_trylock(&pcp->lock) ? pcp : NULL;
 }
 
-static void pcp_unlock(struct per_cpu_pages *pcp)
+/* After pcp_trylock_this(). */
+static void pcp_unlock(struct folio_arena *a, struct per_cpu_pages *pcp)
 {
-	pcpu_unlock_trylocked(&pcp->lock, false);
+	pcpu_unlock_trylocked(&pcp->lock, a->rseq);
 }
 
 /* Under the list's lock: a frame from it, refilled if empty, or FOLIO_NONE. */
@@ -408,7 +418,7 @@ static uint32_t alloc_small(struct folio_arena *a)
 
 	if (pcp) {
 		pfn = pcp_take(a, pcp);
-		pcp_unlock(pcp);
+		pcp_unlock(a, pcp);
 	} else {
 		pfn = buddy_take(a, 0);	/* the list is busy: skip it */
 	}
@@ -421,7 +431,7 @@ static void free_small(struct folio_arena *a, uint32_t pfn)
 
 	if (pcp) {
 		pcp_give(a, pcp, pfn);
-		pcp_unlock(pcp);
+		pcp_unlock(a, pcp);
 		return;
 	}
 	pthread_mutex_lock(&a->lock);
@@ -581,11 +591,11 @@ void folio_arena_drain_all(struct folio_arena *a)
 		/* a list filled after this look keeps its frames: tolerated */
 		if (!pcp_count(pcp))
 			continue;
-		pcpu_lock(&pcp->lock, cpu, false);
+		pcpu_lock(&pcp->lock, cpu, a->rseq);
 		pthread_mutex_lock(&a->lock);
 		free_pcppages_bulk(a, pcp, pcp_count(pcp));
 		pthread_mutex_unlock(&a->lock);
-		pcp_unlock(pcp);
+		pcpu_unlock(&pcp->lock);
 	}
 }
 
@@ -593,6 +603,14 @@ void folio_arena_set_deterministic(struct folio_arena *a, bool deterministic)
 {
 	folio_arena_drain_all(a);
 	a->deterministic = deterministic;
+	if (deterministic)
+		a->rseq = false;
+}
+
+void folio_arena_set_rseq(struct folio_arena *a, bool rseq)
+{
+	folio_arena_drain_all(a);
+	a->rseq = rseq && !a->deterministic;
 }
 
 unsigned folio_arena_nr_cpus(const struct folio_arena *a)

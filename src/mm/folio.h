@@ -135,6 +135,18 @@ unsigned folio_arena_huge_order(const struct folio_arena *a);
 void folio_arena_set_deterministic(struct folio_arena *a, bool deterministic);
 
 /**
+ * folio_arena_set_rseq - how the per-CPU lists are locked
+ * @a: arena, before other threads use it
+ * @rseq: true (only where pcpu_rseq_available()): the list of the CPU the
+ *	thread runs on, by a restartable sequence, no atomic instruction;
+ *	memcg_set_cpu() is ignored, as by an engine with rseq CPU locks.
+ *	false (the default): an atomic exchange, the CPU as this_cpu() says
+ *
+ * Drains the per-CPU lists. A deterministic arena stays atomic.
+ */
+void folio_arena_set_rseq(struct folio_arena *a, bool rseq);
+
+/**
  * folio_arena_drain_all - return every CPU's cached frames to the buddy
  * @a: arena
  *
