@@ -366,15 +366,16 @@ static void uncharge_objcg_batch(struct memcg_engine *e,
 	struct mem_cgroup *memcg;
 	atomic_long *stat;
 	long updates = 0;
+	unsigned cpu, bits;
 	bool release;
-	unsigned cpu;
 	int i;
 
 	cpu = memcg_cpu_lock_this(e);
 	memcg = objcg_memcg(objcg);
 	stat = memcg->pcpu[cpu].stat;
-	for (i = 0; i < NR_UG_ITEMS; i++) {
-		if (!(ug->stats & (1u << i)) || !ug->stat[i])
+	for (bits = ug->stats; bits; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
+		if (!ug->stat[i])
 			continue;
 		local_add(&stat[ug_items[i]], ug->stat[i]);
 		updates += labs(ug->stat[i]);
@@ -405,7 +406,7 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 	struct mem_cgroup *memcg = ug->memcg;
 	atomic_long *stat;
 	long updates = 0;
-	unsigned cpu;
+	unsigned cpu, bits;
 	int i;
 
 	if (ug->objcg) {
@@ -425,11 +426,13 @@ static void uncharge_batch(struct memcg_engine *e, struct uncharge_gather *ug)
 		local_add(&stat[MEMCG_UNCHARGE_BATCHES], 1);
 		updates++;
 	}
-	for (i = 0; i < NR_UG_ITEMS; i++)
-		if ((ug->stats & (1u << i)) && ug->stat[i]) {
+	for (bits = ug->stats; bits; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
+		if (ug->stat[i]) {
 			local_add(&stat[ug_items[i]], ug->stat[i]);
 			updates += labs(ug->stat[i]);
 		}
+	}
 	/* one rstat update for the batch's items */
 	memcg_rstat_updated(memcg, cpu, updates);
 	/* the folios' references, held until the counters were updated */
