@@ -385,7 +385,33 @@ static uint32_t pcp_take(struct folio_arena *a, struct per_cpu_pages *pcp)
 	return pcp->pfns[n - 1];
 }
 
-/* Under the list's lock: cache @pfn, first draining a batch if full. */
+/*
+ * Whether a frame of @pfn's descriptor line other than @pfn is allocated
+ * (neither free nor on a list). Its holder may run on another CPU; the
+ * loads are racy and only steer where a freed frame goes. The line is
+ * the one the caller is writing anyway.
+ */
+static bool line_mate_in_use(const struct folio_arena *a, uint32_t pfn)
+{
+	uint32_t line = pfn & ~(PCP_LINE - 1);
+
+	for (uint32_t p = line; p < line + PCP_LINE && p < a->nr_frames; p++) {
+		if (p != pfn && !(atomic_load_explicit(&a->folios[p].refflags,
+						       memory_order_relaxed) &
+				  (1u << PG_free)))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Under the list's lock: cache @pfn, first draining a batch if full. Hot
+ * on top, unless a line-mate is in use: then at the cold end (the coldest
+ * frame moves up). Two threads each recycling the top of its CPU's list
+ * would otherwise write one descriptor line on every allocation and free
+ * once a migration has put line-mates on both lists (a descriptor is a
+ * quarter of a line, where the kernel's struct page is a whole one).
+ */
 static void pcp_give(struct folio_arena *a, struct per_cpu_pages *pcp,
 		     uint32_t pfn)
 {
@@ -397,7 +423,12 @@ static void pcp_give(struct folio_arena *a, struct per_cpu_pages *pcp,
 		pthread_mutex_unlock(&a->lock);
 		n = pcp_count(pcp);
 	}
-	pcp->pfns[n] = pfn;
+	if (n && line_mate_in_use(a, pfn)) {
+		pcp->pfns[n] = pcp->pfns[0];
+		pcp->pfns[0] = pfn;
+	} else {
+		pcp->pfns[n] = pfn;
+	}
 	pcp_set_count(pcp, n + 1);
 }
 
