@@ -15,6 +15,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -56,6 +57,16 @@ static uint64_t rnd(uint64_t *s)
 	return *s;
 }
 
+/*
+ * The updaters start once the flusher has flushed: on a loaded machine
+ * they could otherwise all finish before it is first scheduled.
+ */
+static void wait_first_flush(struct world *w)
+{
+	while (atomic_load(&w->flushes) == 0)
+		sched_yield();
+}
+
 static void *updater_fn(void *arg)
 {
 	struct updater *u = arg;
@@ -64,6 +75,7 @@ static void *updater_fn(void *arg)
 	long faults = 0;
 	int i, k;
 
+	wait_first_flush(w);
 	for (i = 0; i < ITERS; i++) {
 		struct mem_cgroup *m = w->leaf[rnd(&u->rng) % NR_LEAVES];
 		long n = 1 + (long)(rnd(&u->rng) % 3);
@@ -121,6 +133,7 @@ static void *remover_fn(void *arg)
 	char path[32];
 	int i;
 
+	wait_first_flush(w);
 	for (i = 0; i < NR_DYING; i++) {
 		struct mem_cgroup *d;
 
