@@ -10,31 +10,7 @@ set -uo pipefail
 MEMCG=$1
 DATA=$2
 SRC=$3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# expect_rc WANT CMD...: run CMD (stdout -> $TMP/out, stderr -> $TMP/err).
-expect_rc() {
-	local want=$1 rc
-	shift
-	checks=$((checks + 1))
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	if ((rc != want)); then
-		fail "$* exited $rc, want $want"
-		sed 's/^/  | /' "$TMP/err" >&2
-		return 1
-	fi
-	return 0
-}
+. "$(dirname "$0")/test_lib.sh"
 
 # contains FILE TEXT: FILE has a line containing TEXT.
 contains() {
@@ -557,5 +533,4 @@ if have_oracle; then
 	expect_rc 2 "$MEMCG" compare "$DATA/failing.scn" --tap --json && one_line "$TMP/err"
 fi
 
-echo "test_cli: $checks checks, $failures failed"
-((failures == 0))
+tests_done test_cli

@@ -17,16 +17,7 @@ MAN=$3
 MAN1=$SRC/docs/man/memcg.1.scd
 MAN5=$SRC/docs/man/memcg-scenario.5.scd
 COMPLETION=$SRC/tools/memcg/memcg.bash
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
+. "$(dirname "$0")/test_lib.sh"
 
 # in_doc FILE TEXT: FILE contains TEXT.
 in_doc() {
@@ -224,5 +215,4 @@ sys.exit(1 if bad else 0)
 PY
 fi
 
-echo "test_docs: $checks checks, $failures failed"
-((failures == 0))
+tests_done test_docs

@@ -38,7 +38,7 @@ if ! command -v python3 >/dev/null; then
 	exit 1
 fi
 
-TMP=$(mktemp -d)
+. "$(dirname "$0")/test_lib.sh"
 PIDS=()
 
 is_mounted() {
@@ -61,20 +61,6 @@ cleanup() {
 	rm -rf --one-file-system "$TMP"
 }
 trap cleanup EXIT
-
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# check WHAT GOT WANT
-check() {
-	checks=$((checks + 1))
-	[[ $2 == "$3" ]] || fail "$1: got '$2', want '$3'"
-}
 
 # check_err WHAT ERRNO-STRING CMD...: CMD fails and says ERRNO-STRING.
 check_err() {
@@ -125,7 +111,7 @@ finish() {
 	until_true "$name: exits" eval "! kill -0 $pid 2>/dev/null"
 	wait "$pid"
 	st=$?
-	check "$name: exit status" "$st" "$want"
+	check_eq "$name: exit status" "$st" "$want"
 }
 
 lsdir() {
@@ -136,26 +122,26 @@ lsdir() {
 M=$TMP/mnt1
 mkdir "$M"
 start v2 "$M"
-check "v2: fuse.memcg mounted" "$(awk -v d="$M" '$2 == d { print $3 }' /proc/mounts)" \
+check_eq "v2: fuse.memcg mounted" "$(awk -v d="$M" '$2 == d { print $3 }' /proc/mounts)" \
 	"fuse.memcg"
-check "v2: root files" "$(lsdir "$M")" \
+check_eq "v2: root files" "$(lsdir "$M")" \
 	"cgroup.max.depth cgroup.max.descendants cgroup.stat memory.pressure memory.reclaim memory.stat "
 mkdir "$M/A" && mkdir "$M/A/B"
-check "mkdir A A/B: ls" "$(lsdir "$M")" \
+check_eq "mkdir A A/B: ls" "$(lsdir "$M")" \
 	"A cgroup.max.depth cgroup.max.descendants cgroup.stat memory.pressure memory.reclaim memory.stat "
-check "A's files" "$(lsdir "$M/A")" \
+check_eq "A's files" "$(lsdir "$M/A")" \
 	"B cgroup.max.depth cgroup.max.descendants cgroup.stat memory.current memory.events memory.events.local memory.high memory.low memory.max memory.min memory.oom.group memory.peak memory.pressure memory.reclaim memory.stat memory.swap.current memory.swap.events memory.swap.high memory.swap.max "
-check "modes" "$(cd "$M/A" && stat -c '%n %A %s' B memory.max memory.current memory.reclaim | tr '\n' ' ')" \
+check_eq "modes" "$(cd "$M/A" && stat -c '%n %A %s' B memory.max memory.current memory.reclaim | tr '\n' ' ')" \
 	"B drwxr-xr-x 0 memory.max -rw-r--r-- 0 memory.current -r--r--r-- 0 memory.reclaim --w------- 0 "
-check "A's links: 2 + its subdirectory" "$(stat -c %h "$M/A")" 3
-check "cat memory.max" "$(cat "$M/A/memory.max")" max
+check_eq "A's links: 2 + its subdirectory" "$(stat -c %h "$M/A")" 3
+check_eq "cat memory.max" "$(cat "$M/A/memory.max")" max
 echo 64M >"$M/A/memory.max"
-check "echo 64M > memory.max" "$(cat "$M/A/memory.max")" 67108864
+check_eq "echo 64M > memory.max" "$(cat "$M/A/memory.max")" 67108864
 check_err "echo 5Q > memory.max" "write error: Invalid argument" \
 	bash -c "echo 5Q > '$M/A/memory.max'"
-check "memory.max after 5Q" "$(cat "$M/A/memory.max")" 67108864
+check_eq "memory.max after 5Q" "$(cat "$M/A/memory.max")" 67108864
 echo 32M >>"$M/A/memory.max"	# kernfs: the offset does not matter
-check "echo 32M >> memory.max" "$(cat "$M/A/memory.max")" 33554432
+check_eq "echo 32M >> memory.max" "$(cat "$M/A/memory.max")" 33554432
 check_err "write 4097 bytes" "Argument list too long" python3 -c "
 import os, sys
 fd = os.open(sys.argv[1], os.O_WRONLY)
@@ -165,7 +151,7 @@ import os, sys
 fd = os.open(sys.argv[1], os.O_WRONLY)
 assert os.write(fd, b'0' * 4096) == 4096" "$M/A/memory.max" ||
 	fail "write of 4096 bytes"
-check "4096 zeros: memory.max 0" "$(cat "$M/A/memory.max")" 0
+check_eq "4096 zeros: memory.max 0" "$(cat "$M/A/memory.max")" 0
 check_err "echo 1 > memory.current (read-only)" "write error: Invalid argument" \
 	bash -c "echo 1 > '$M/A/memory.current'"
 check_err "cat memory.reclaim (write-only)" "Invalid argument" \
@@ -181,7 +167,7 @@ check_err "mkdir X/Y" "No such file or directory" mkdir "$M/X/Y"
 check_err "touch A/new" "Permission denied" touch "$M/A/new"
 check_err "rm A/memory.max" "Operation not permitted" rm -f "$M/A/memory.max"
 check_err "mv A C" "Operation not permitted" mv "$M/A" "$M/C"
-check "memory.stat's first line" "$(head -1 "$M/A/memory.stat")" "anon 0"
+check_eq "memory.stat's first line" "$(head -1 "$M/A/memory.stat")" "anon 0"
 # an fd kept across rmdir: the kernel's ENODEV
 python3 - "$M/A/B" >"$TMP/enodev" 2>&1 <<'PY'
 import errno, os, sys
@@ -194,10 +180,10 @@ try:
 except OSError as e:
     print("read after rmdir:", errno.errorcode[e.errno])
 PY
-check "read through an fd after rmdir" "$(tr '\n' ' ' <"$TMP/enodev")" \
+check_eq "read through an fd after rmdir" "$(tr '\n' ' ' <"$TMP/enodev")" \
 	"max read after rmdir: ENODEV "
 rmdir "$M/A" || fail "rmdir A"
-check "rmdir A: ls" "$(lsdir "$M")" \
+check_eq "rmdir A: ls" "$(lsdir "$M")" \
 	"cgroup.max.depth cgroup.max.descendants cgroup.stat memory.pressure memory.reclaim memory.stat "
 fusermount3 -u "$M" || fail "fusermount3 -u"
 finish v2 "$PID" 0
@@ -209,12 +195,12 @@ M=$TMP/mnt2
 mkdir "$M"
 start v1 "$M" --mode v1
 mkdir "$M/A"
-check "v1: A's files" "$(lsdir "$M/A")" \
+check_eq "v1: A's files" "$(lsdir "$M/A")" \
 	"cgroup.event_control memory.failcnt memory.force_empty memory.kmem.failcnt memory.kmem.limit_in_bytes memory.kmem.max_usage_in_bytes memory.kmem.tcp.failcnt memory.kmem.tcp.limit_in_bytes memory.kmem.tcp.max_usage_in_bytes memory.kmem.tcp.usage_in_bytes memory.kmem.usage_in_bytes memory.limit_in_bytes memory.max_usage_in_bytes memory.memsw.failcnt memory.memsw.limit_in_bytes memory.memsw.max_usage_in_bytes memory.memsw.usage_in_bytes memory.move_charge_at_immigrate memory.oom_control memory.pressure_level memory.soft_limit_in_bytes memory.stat memory.swappiness memory.usage_in_bytes memory.use_hierarchy "
-check "v1: modes" "$(cd "$M/A" && stat -c '%n %a' memory.limit_in_bytes memory.usage_in_bytes | tr '\n' ' ')" \
+check_eq "v1: modes" "$(cd "$M/A" && stat -c '%n %a' memory.limit_in_bytes memory.usage_in_bytes | tr '\n' ' ')" \
 	"memory.limit_in_bytes 644 memory.usage_in_bytes 444 "
 echo 64M >"$M/A/memory.limit_in_bytes"
-check "v1: limit_in_bytes" "$(cat "$M/A/memory.limit_in_bytes")" 67108864
+check_eq "v1: limit_in_bytes" "$(cat "$M/A/memory.limit_in_bytes")" 67108864
 check_err "v1: echo 5Q > limit_in_bytes" "write error: Invalid argument" \
 	bash -c "echo 5Q > '$M/A/memory.limit_in_bytes'"
 check_err "v1: cat memory.events" "No such file or directory" \
@@ -244,14 +230,14 @@ paused() {
 		"paused before $SCN:$1:"
 }
 paused 2
-check "before mkdir A" "$(lsdir "$M")" \
+check_eq "before mkdir A" "$(lsdir "$M")" \
 	"cgroup.max.depth cgroup.max.descendants cgroup.stat memory.pressure memory.reclaim memory.stat "
 echo >&3			# Enter
 paused 3
-check "after mkdir A: memory.max" "$(cat "$M/A/memory.max")" max
+check_eq "after mkdir A: memory.max" "$(cat "$M/A/memory.max")" max
 echo >&3
 paused 4
-check "after the write: memory.max" "$(cat "$M/A/memory.max")" 8388608
+check_eq "after the write: memory.max" "$(cat "$M/A/memory.max")" 8388608
 echo >&3
 paused 5
 # the poller: a fresh open polls changed, a read re-arms, then it waits
@@ -282,16 +268,16 @@ until_true "poller armed" has_line "$TMP/poll.out" "armed"
 kill -USR1 "$PID"		# SIGUSR1 runs "t anon 16M": the OOM kill
 paused 6
 until_true "poller woken" eval "! kill -0 $POLLER 2>/dev/null"
-check "poll() on memory.events" "$(tr '\n' '|' <"$TMP/poll.out")" \
+check_eq "poll() on memory.events" "$(tr '\n' '|' <"$TMP/poll.out")" \
 	"fresh: PRI|after read: none|after read, POLLIN: True|armed|woken: True|max > 0: True|"
 echo >&3
 until_true "scenario over" has_line "$TMP/scn.err" "over; $M stays mounted"
-check "scenario output" "$(cat "$TMP/scn.out")" "t killed
+check_eq "scenario output" "$(cat "$TMP/scn.out")" "t killed
 ok t killed (killed)"
-check "the same as memcg run's, reads between commands notwithstanding" \
+check_eq "the same as memcg run's, reads between commands notwithstanding" \
 	"$(cat "$TMP/scn.out")" "$("$MEMCG" run "$SCN")"
 is_mounted "$M" || fail "scenario: not mounted after its end"
-check "after the OOM: memory.events" \
+check_eq "after the OOM: memory.events" \
 	"$(grep -E '^oom(_kill)? ' "$M/A/memory.events" | tr '\n' ' ')" \
 	"oom 1 oom_kill 1 "
 kill -INT "$PID"
@@ -308,9 +294,9 @@ bad() {
 	shift 2
 	"$MEMCG" mount "$@" </dev/null >"$TMP/bad.out" 2>"$TMP/bad.err"
 	st=$?
-	check "$name: exit status" "$st" 2
-	check "$name: stderr" "$(cat "$TMP/bad.err")" "$want"
-	check "$name: stdout" "$(cat "$TMP/bad.out")" ""
+	check_eq "$name: exit status" "$st" 2
+	check_eq "$name: stderr" "$(cat "$TMP/bad.err")" "$want"
+	check_eq "$name: stdout" "$(cat "$TMP/bad.out")" ""
 }
 bad "missing mount point" \
 	"memcg mount: $TMP/nosuch: No such file or directory" "$TMP/nosuch"
@@ -329,10 +315,9 @@ M=$TMP/mnt4
 mkdir "$M"
 start busy "$M"
 bad "busy mount point" "memcg mount: $M: already a mount point (busy)" "$M"
-check "busy: one mount at $M" "$(awk -v d="$M" '$2 == d' /proc/mounts | wc -l)" 1
+check_eq "busy: one mount at $M" "$(awk -v d="$M" '$2 == d' /proc/mounts | wc -l)" 1
 fusermount3 -u "$M" || fail "busy: fusermount3 -u"
 finish busy "$PID" 0
-check "nothing left mounted" "$(wc -l </proc/mounts)" "$mounts_before"
+check_eq "nothing left mounted" "$(wc -l </proc/mounts)" "$mounts_before"
 
-echo "test_mount: $checks checks, $failures failed"
-((failures == 0))
+tests_done test_mount

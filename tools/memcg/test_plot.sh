@@ -10,39 +10,7 @@ set -uo pipefail
 MEMCG=$1
 DATA=$2
 SRC=$3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# expect_rc WANT CMD...: run CMD (stdout -> $TMP/out, stderr -> $TMP/err).
-expect_rc() {
-	local want=$1 rc
-	shift
-	checks=$((checks + 1))
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	if ((rc != want)); then
-		fail "$* exited $rc, want $want"
-		sed 's/^/  | /' "$TMP/err" >&2
-		return 1
-	fi
-	return 0
-}
-
-# check WHAT CONDITION...: a test that CONDITION holds.
-check() {
-	local what=$1
-	shift
-	checks=$((checks + 1))
-	"$@" || fail "$what"
-}
+. "$(dirname "$0")/test_lib.sh"
 
 # svg_query FILE EXPR: a python expression over the parsed SVG (root r,
 # every element of class C: cls(C), with data attribute A: e.get('data-A')).
@@ -182,5 +150,4 @@ printf 'mkdir A\nbogus\n' >"$TMP/bad.scn"
 expect_rc 2 "$MEMCG" plot "$TMP/bad.scn" -o "$TMP/empty/x.svg"
 check "malformed scenario: left files" test -z "$(ls -A "$TMP/empty")"
 
-echo "test_plot: $checks checks, $failures failures"
-((failures == 0))
+tests_done test_plot

@@ -22,22 +22,13 @@ set -uo pipefail
 MEMCG=$1
 DATA=$2
 SRC=$3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/test_lib.sh"
 
 CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
 if [[ -z $CHROMIUM ]]; then
 	echo "test_plot_browser: no chromium (scripts/deps.sh installs it): skipped"
 	exit 77
 fi
-
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
 
 # browse PAGE: the DOM of PAGE after its scripts ran, on stdout.
 browse() {
@@ -220,5 +211,4 @@ print('browser checks: %d failed' % len(bad))
 sys.exit(1 if bad else 0)
 EOF
 
-echo "test_plot_browser: $checks checks, $failures failures"
-((failures == 0))
+tests_done test_plot_browser

@@ -10,30 +10,7 @@ set -uo pipefail
 MEMCG=$1
 DATA=$2
 SCN=$DATA/sweep.scn
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# expect_rc WANT CMD...: run CMD (stdout -> $TMP/out, stderr -> $TMP/err).
-expect_rc() {
-	local want=$1 rc
-	shift
-	checks=$((checks + 1))
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	rc=$?
-	if ((rc != want)); then
-		fail "$* exited $rc, want $want"
-		sed 's/^/  | /' "$TMP/err" >&2
-		return 1
-	fi
-}
+. "$(dirname "$0")/test_lib.sh"
 
 # same WHAT FILE1 FILE2: byte for byte.
 same() {
@@ -145,5 +122,4 @@ bad "point 0 given twice" --merge "$TMP/shard1.jsonl" "$TMP/shard1.jsonl"
 bad "not a memcg sweep shard" --merge "$SCN"
 bad "--merge takes --plot only" --merge "$TMP/shard1.jsonl" --seed 1..2
 
-echo "test_sweep: $checks checks, $failures failed"
-((failures == 0))
+tests_done test_sweep

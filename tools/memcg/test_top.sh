@@ -11,24 +11,7 @@ set -uo pipefail
 MEMCG=$1
 SRC=$2
 SCN=$SRC/examples/limit-and-swap.scn
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-
-failures=0
-checks=0
-
-fail() {
-	echo "FAIL: $*" >&2
-	failures=$((failures + 1))
-}
-
-# check WHAT CONDITION...
-check() {
-	local what=$1
-	shift
-	checks=$((checks + 1))
-	"$@" || fail "$what"
-}
+. "$(dirname "$0")/test_lib.sh"
 
 # onpty OUT ERR ENV... -- CMD...: CMD with stdout (OUT=tty) or stderr
 # (ERR=tty) on a pseudo-terminal, the other a pipe; what each got goes to
@@ -127,5 +110,4 @@ check "--top --json exits 2" [ $? -eq 2 ]
 check "--top --json: one line" [ "$(cat "$TMP/err")" == \
 	"memcg run: --top draws a table: not with --json" ]
 
-echo "test_top: $checks checks, $failures failed"
-((failures == 0))
+tests_done test_top
