@@ -86,7 +86,7 @@ static bool leaf_arrays_shared(struct mem_cgroup *m)
 {
 	return atomic_load(&m->stat_shared) == memcg_stat_zero &&
 	       atomic_load(&m->stat_dead) == memcg_stat_zero &&
-	       atomic_load(&m->vmstats->state_pending) == memcg_pending_zero;
+	       atomic_load(&m->vmstats->sums) == NULL;
 }
 
 /* v1 state exists on v1 engines only; leaves have no arrays of their own. */
@@ -107,11 +107,10 @@ static void test_lazy_parts(void **state)
 		mod_memcg_state(a, MEMCG_PGFAULT, 3);
 		assert_true(leaf_arrays_shared(a));
 		assert_int_equal(memcg_page_state_local(a, MEMCG_PGFAULT), 3);
-		/* a first child gives a its dead and pending arrays */
+		/* a first child gives a its dead array and its sums */
 		assert_int_equal(memcg_mkdir(e, "a/b", NULL), 0);
 		assert_ptr_not_equal(atomic_load(&a->stat_dead), memcg_stat_zero);
-		assert_ptr_not_equal(atomic_load(&a->vmstats->state_pending),
-				     memcg_pending_zero);
+		assert_non_null(atomic_load(&a->vmstats->sums));
 		assert_ptr_equal(atomic_load(&a->stat_shared), memcg_stat_zero);
 		memcg_put(a);
 		destroy(e);
