@@ -82,31 +82,28 @@ void mod_memcg_state_shared(struct mem_cgroup *memcg,
 }
 
 /**
- * memcg_stat_alloc_parent - what a cgroup needs once it has a child: the
- * array its released children leave their stats in, and rstat's pending
- * deltas from its children
+ * memcg_stat_alloc_parent - what a cgroup needs once it has a child:
+ * rstat's flushed sums and pending deltas (memcg_rstat_alloc_sums()),
+ * and the array its released children leave their stats in
  * @parent: cgroup getting a child; call with cgroup_mutex held
  *
  * Leaves, most cgroups in a large tree, go without both (memcontrol.h).
+ * The sums come first: a cgroup with stat_dead has sums (rstat.h).
  *
  * Return: 0 or -ENOMEM.
  */
 int memcg_stat_alloc_parent(struct mem_cgroup *parent)
 {
 	atomic_long *dead = atomic_load(&parent->stat_dead);
-	long *pending = atomic_load(&parent->vmstats->state_pending);
+	int err = memcg_rstat_alloc_sums(parent);
 
+	if (err)
+		return err;
 	if (dead == memcg_stat_zero) {
 		dead = calloc(MEMCG_NR_STAT, sizeof(*dead));
 		if (!dead)
 			return -ENOMEM;
 		atomic_store(&parent->stat_dead, dead);
-	}
-	if (pending == memcg_pending_zero) {
-		pending = calloc(MEMCG_NR_STAT, sizeof(*pending));
-		if (!pending)
-			return -ENOMEM;
-		atomic_store(&parent->vmstats->state_pending, pending);
 	}
 	return 0;
 }
@@ -255,19 +252,15 @@ long memcg_page_state_local(struct mem_cgroup *memcg, enum memcg_stat_item idx)
  *
  * One flush for all the items (memcg_stats_flush_for_read()), then a read
  * of the flushed sums: the cost is the changed cgroups', not the
- * subtree's. Released descendants are in the sums: their last flush
+ * subtree's; a leaf's read sums its CPUs' last flushed values (rstat.h). Released descendants are in the sums: their last flush
  * handed them to their parents.
  */
 void memcg_page_state_many(struct mem_cgroup *memcg,
 			   const enum memcg_stat_item *items, size_t nr,
 			   long *out)
 {
-	size_t i;
-
 	memcg_stats_flush_for_read(memcg);
-	for (i = 0; i < nr; i++)
-		out[i] = atomic_load_explicit(&memcg->vmstats->state[items[i]],
-					      memory_order_relaxed);
+	memcg_vmstats_read(memcg, items, nr, out);
 }
 
 /**

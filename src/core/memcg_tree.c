@@ -107,8 +107,9 @@ _Static_assert(sizeof(struct mem_cgroup) <= 1024,
 	       "struct mem_cgroup grew past 1 KiB");
 
 /*
- * A cgroup in two cache-aligned allocations: the struct, its flushed sums
- * and its name (one malloc header, no rounding of the name); and its
+ * A cgroup in two cache-aligned allocations: the struct, its vmstats (the
+ * threshold count; the sums only a parent has are apart, rstat.h) and its
+ * name (one malloc header, no rounding of the name); and its
  * nr_cpus memcg_pcpu then its nr_cpus memcg_rstat_cpu (one alignment
  * instead of two). The struct's alignment puts the memory counter on a
  * line of its own (memcontrol.h): with the struct at any 16-byte offset,

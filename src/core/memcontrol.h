@@ -155,15 +155,17 @@ struct memcg_v1 {
  *   752  release_next, objcg, orig_objcg, objcg_list, cgroup,
  *        v1, rcu                                                72
  *   824  total: sizeof(struct mem_cgroup) <= 1024 is a _Static_assert.
- * Allocated with it (memcg_tree.c, struct memcg_block): vmstats (400:
- * state[] and stats_updates, rstat.h) and the name; in one cache-aligned
- * block per cgroup, its per-CPU parts: memcg_pcpu (448) and the rstat
- * slot (448) per CPU. Apart, as it may outlive the cgroup: the objcg
- * (88) after its per-CPU part (64 per CPU). Only where needed: stat_shared
- * (the first update made without the CPU lock), stat_dead and
- * vmstats->state_pending (the first child, memcg_stat_alloc_parent()),
- * struct memcg_v1 (v1 engines), struct cgroup (cgroup.h: notifying files,
- * psi, memory.peak fds written).
+ * Allocated with it (memcg_tree.c, struct memcg_block): vmstats (16:
+ * the sums pointer and stats_updates, rstat.h) and the name; in one
+ * cache-aligned block per cgroup, its per-CPU parts: memcg_pcpu (448) and
+ * the rstat slot (448) per CPU. Apart, as it may outlive the cgroup: the
+ * objcg (88) after its per-CPU part (64 per CPU). Only where needed:
+ * stat_shared (the first update made without the CPU lock), stat_dead and
+ * the flushed sums with their pending deltas (768, the first child,
+ * memcg_stat_alloc_parent(); a leaf's flushed values are its rstat slots'
+ * prev[], rstat.h), struct memcg_v1 (v1 engines), struct cgroup
+ * (cgroup.h: notifying files, psi, memory.peak fds written). Heap per
+ * leaf, v2, x86-64 glibc: 1,016 B + 960 B per CPU (test_memcg_layout.c).
  */
 struct mem_cgroup {
 	struct css_ref ref;

@@ -10,9 +10,6 @@
 #include "core/clock.h"
 #include "core/rstat.h"
 
-/* a leaf's state_pending: it has no child to hand it deltas */
-long memcg_pending_zero[MEMCG_NR_STAT];
-
 /**
  * memcg_rstat_init - the engine's flush lock and updated-tree locks
  * @e: engine, before its root cgroup is allocated
@@ -71,7 +68,7 @@ void memcg_rstat_setup(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 {
 	unsigned slot, nr = memcg->engine->nr_cpus;
 
-	atomic_init(&memcg->vmstats->state_pending, memcg_pending_zero);
+	atomic_init(&memcg->vmstats->sums, NULL);	/* a leaf */
 	/* an empty updated_children list ends at the cgroup itself */
 	for (slot = 0; slot < nr; slot++) {
 		struct memcg_rstat_cpu *rc = &memcg->rstat_cpu[slot];
@@ -83,16 +80,92 @@ void memcg_rstat_setup(struct mem_cgroup *memcg, struct mem_cgroup *parent)
 }
 
 /**
- * memcg_rstat_free - free a cgroup's pending deltas, if it had any
+ * memcg_rstat_alloc_sums - give @memcg flushed sums before its first
+ * child: what a leaf's readers derived from its slots' prev[]
+ * @memcg: cgroup getting a child; call with cgroup_mutex held
+ *
+ * Under rstat->lock no flush moves prev[] meanwhile, and the sums take
+ * the value the leaf's readers saw (rstat.h): the next flush adds what
+ * changed since, as it would have. The cgroup's own lockless updates do
+ * not enter its sums (rstat.h), so one racing with this is not lost.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int memcg_rstat_alloc_sums(struct mem_cgroup *memcg)
+{
+	struct memcg_rstat *rs = memcg->engine->rstat;
+	struct memcg_vmstats_sums *sums;
+	long acc[MEMCG_NR_STAT] = { 0 };
+	unsigned slot;
+	int i;
+
+	if (atomic_load_explicit(&memcg->vmstats->sums, memory_order_relaxed))
+		return 0;	/* sums stay once a cgroup had a child */
+	sums = calloc(1, sizeof(*sums));
+	if (!sums)
+		return -ENOMEM;
+	pthread_mutex_lock(&rs->lock);
+	for (slot = 0; slot < memcg->engine->nr_cpus; slot++)
+		for (i = 0; i < MEMCG_NR_STAT; i++)
+			acc[i] += atomic_load_explicit(
+				&memcg->rstat_cpu[slot].prev[i],
+				memory_order_relaxed);
+	for (i = 0; i < MEMCG_NR_STAT; i++)
+		atomic_init(&sums->state[i], acc[i]);
+	/* release: lockless readers and updaters load it with acquire */
+	atomic_store_explicit(&memcg->vmstats->sums, sums,
+			      memory_order_release);
+	pthread_mutex_unlock(&rs->lock);
+	return 0;
+}
+
+/**
+ * memcg_rstat_free - free a cgroup's sums, if it had any
  * @memcg: cgroup off every updated tree (css_rstat_flush_released())
  */
 void memcg_rstat_free(struct mem_cgroup *memcg)
 {
-	long *pending = atomic_exchange(&memcg->vmstats->state_pending,
-					memcg_pending_zero);
+	free(atomic_exchange(&memcg->vmstats->sums, NULL));
+}
 
-	if (pending != memcg_pending_zero)
-		free(pending);
+/**
+ * memcg_vmstats_read - @memcg's flushed values of @items, with no flush
+ * @memcg: cgroup
+ * @items: the items to read
+ * @nr: how many
+ * @out: receives @nr values
+ *
+ * state[] + stat_shared[], or for a leaf its slots' prev[] summed +
+ * stat_shared[] (rstat.h). A read racing with a flush may see some slots
+ * before it and some after, as a read of state[] sees part of a flush.
+ */
+void memcg_vmstats_read(struct mem_cgroup *memcg,
+			const enum memcg_stat_item *items, size_t nr,
+			long *out)
+{
+	struct memcg_vmstats_sums *sums = atomic_load_explicit(
+		&memcg->vmstats->sums, memory_order_acquire);
+	atomic_long *shared = atomic_load_explicit(&memcg->stat_shared,
+						   memory_order_acquire);
+	unsigned slot, nr_cpus = memcg->engine->nr_cpus;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		out[i] = atomic_load_explicit(&shared[items[i]],
+					      memory_order_relaxed);
+	if (sums) {
+		for (i = 0; i < nr; i++)
+			out[i] += atomic_load_explicit(&sums->state[items[i]],
+						       memory_order_relaxed);
+		return;
+	}
+	for (slot = 0; slot < nr_cpus; slot++) {
+		atomic_long *prev = memcg->rstat_cpu[slot].prev;
+
+		for (i = 0; i < nr; i++)
+			out[i] += atomic_load_explicit(&prev[items[i]],
+						       memory_order_relaxed);
+	}
 }
 
 /**
@@ -136,16 +209,22 @@ void css_rstat_updated(struct mem_cgroup *memcg, unsigned slot)
  * @idx: item
  * @val: the change
  *
- * The sums of @memcg and every ancestor take @val at once, by atomic adds
- * that the flusher's adds (rstat_flush_one()) cannot lose: no slot, no
- * updated tree and no flush is needed for it.
+ * The sums of every ancestor take @val at once, by atomic adds that the
+ * flusher's adds (rstat_flush_one()) cannot lose: no slot, no updated
+ * tree and no flush is needed for it. @memcg's own value reads its
+ * stat_shared (rstat.h). Each ancestor has sums: they were allocated
+ * before its first child (memcg_stat_alloc_parent()) and are kept.
  */
 void memcg_rstat_updated_shared(struct mem_cgroup *memcg,
 				enum memcg_stat_item idx, long val)
 {
-	for (; memcg; memcg = memcg->parent)
-		atomic_fetch_add_explicit(&memcg->vmstats->state[idx], val,
+	while ((memcg = memcg->parent)) {
+		struct memcg_vmstats_sums *sums = atomic_load_explicit(
+			&memcg->vmstats->sums, memory_order_acquire);
+
+		atomic_fetch_add_explicit(&sums->state[idx], val,
 					  memory_order_relaxed);
+	}
 }
 
 /* Unlink @root from its parent's updated_children in @slot; tree lock held. */
@@ -225,10 +304,63 @@ static void rstat_barrier(struct memcg_engine *e)
 }
 
 /*
+ * A leaf's part of rstat_flush_one(): its changes on @rc's slot go to
+ * @ppending, its parent's pending deltas (NULL: the root); its own value
+ * is its prev[] (rstat.h).
+ */
+static void rstat_flush_leaf(struct memcg_rstat_cpu *rc, atomic_long *src,
+			     long *ppending)
+{
+	int i;
+
+	for (i = 0; i < MEMCG_NR_STAT; i++) {
+		long v = atomic_load_explicit(&src[i], memory_order_relaxed);
+		long p = atomic_load_explicit(&rc->prev[i],
+					      memory_order_relaxed);
+
+		if (v == p)
+			continue;
+		atomic_store_explicit(&rc->prev[i], v, memory_order_relaxed);
+		if (ppending)
+			ppending[i] += v - p;
+	}
+}
+
+/* A parent's part of rstat_flush_one(): into @sums, then to @ppending. */
+static void rstat_flush_sums(struct memcg_rstat_cpu *rc, atomic_long *src,
+			     struct memcg_vmstats_sums *sums, long *ppending)
+{
+	int i;
+
+	for (i = 0; i < MEMCG_NR_STAT; i++) {
+		long delta = sums->state_pending[i];
+		long v = atomic_load_explicit(&src[i], memory_order_relaxed);
+		long p = atomic_load_explicit(&rc->prev[i],
+					      memory_order_relaxed);
+
+		if (delta)
+			sums->state_pending[i] = 0;
+		if (v != p) {
+			delta += v - p;
+			atomic_store_explicit(&rc->prev[i], v,
+					      memory_order_relaxed);
+		}
+		if (!delta)
+			continue;
+		/* an add: lockless updates add to it too */
+		atomic_fetch_add_explicit(&sums->state[i], delta,
+					  memory_order_relaxed);
+		if (ppending)
+			ppending[i] += delta;
+	}
+}
+
+/*
  * mem_cgroup_css_rstat_flush(): add @memcg's changes on @slot since the
  * last flush, and what its children handed up, to its sums, and hand them
  * to its parent. Children's pending deltas are taken by the first slot
  * that visits @memcg; a later slot visits it after its children there.
+ * The sums' pointers are stable here: set under rstat->lock.
  */
 static void rstat_flush_one(struct mem_cgroup *memcg, unsigned slot)
 {
@@ -236,31 +368,16 @@ static void rstat_flush_one(struct mem_cgroup *memcg, unsigned slot)
 	struct memcg_vmstats *vs = memcg->vmstats;
 	struct mem_cgroup *parent = memcg->parent;
 	atomic_long *src = memcg->pcpu[slot].stat;
-	/* acquire: a mkdir may allocate them meanwhile (memcg_stat.c) */
-	long *pending = atomic_load_explicit(&vs->state_pending,
-					     memory_order_acquire);
-	long *ppending = parent ? atomic_load_explicit(
-		&parent->vmstats->state_pending, memory_order_acquire) : NULL;
-	int i;
+	struct memcg_vmstats_sums *sums = atomic_load_explicit(
+		&vs->sums, memory_order_relaxed);
+	struct memcg_vmstats_sums *psums = parent ? atomic_load_explicit(
+		&parent->vmstats->sums, memory_order_relaxed) : NULL;
+	long *ppending = psums ? psums->state_pending : NULL;
 
-	for (i = 0; i < MEMCG_NR_STAT; i++) {
-		long delta = pending[i];
-		long v = atomic_load_explicit(&src[i], memory_order_relaxed);
-
-		if (delta)
-			pending[i] = 0;
-		if (v != rc->prev[i]) {
-			delta += v - rc->prev[i];
-			rc->prev[i] = v;
-		}
-		if (!delta)
-			continue;
-		/* an add: lockless updates add to it too */
-		atomic_fetch_add_explicit(&vs->state[i], delta,
-					  memory_order_relaxed);
-		if (ppending)
-			ppending[i] += delta;
-	}
+	if (sums)
+		rstat_flush_sums(rc, src, sums, ppending);
+	else
+		rstat_flush_leaf(rc, src, ppending);
 	/* racing with the CPU's own count: a lost count only delays a flush */
 	atomic_store_explicit(&rc->stats_updates, 0, memory_order_relaxed);
 	if (atomic_load_explicit(&vs->stats_updates, memory_order_relaxed))

@@ -26,15 +26,28 @@
  *                                 mkdir (the kernel's statc->parent): a
  *                                 level costs this line only
  *       lines 1-5 prev[MEMCG_NR_STAT]  the counters at the last flush;
- *                                 the flusher's, under rstat->lock
+ *                                 written by the flusher under
+ *                                 rstat->lock, read by a leaf's readers
  *   per cgroup, struct memcg_vmstats, memcg->vmstats (allocated with
  *   struct mem_cgroup; rstat_cpu follows memcg->pcpu: memcg_tree.c):
- *     state[]          the subtree's sums, flushed (memory.stat); atomic
- *                      adds, by the flusher and by lockless updates
- *     state_pending[]  children's deltas not yet added here: allocated
- *                      with the first child (memcg_stat_alloc_parent()),
- *                      a leaf's is memcg_pending_zero, never written
+ *     sums             NULL for a cgroup that never had a child; else
+ *                      struct memcg_vmstats_sums, allocated at the first
+ *                      child (memcg_stat_alloc_parent()) and kept:
+ *       state[]          the subtree's sums, flushed, less the cgroup's
+ *                        own stat_shared; atomic adds, by the flusher and
+ *                        by the descendants' lockless updates
+ *       state_pending[]  children's deltas not yet added here
  *     stats_updates    pending updates in the subtree, for the threshold
+ *
+ * The flushed value (memory.stat) of a cgroup is state[] + stat_shared[]
+ * with sums, else, a leaf, the sum of its slots' prev[] + stat_shared[]:
+ * what state[] would hold after the same flushes (no child hands it
+ * deltas, and stat_dead is only written through a child), at a read cost
+ * of nr_cpus lines instead of one. The sums are materialised from prev[]
+ * under rstat->lock (memcg_rstat_alloc_sums()); they leave the cgroup's
+ * own stat_shared out so that a lockless update racing with that needs
+ * no lock: it adds to stat_shared and to the sums of the ancestors only,
+ * which all have sums.
  *   per engine, struct memcg_rstat, e->rstat:
  *     lock             the kernel's cgroup_rstat_lock: one flusher
  *     tree[slot].lock  each slot's updated tree (the per-CPU rstat lock)
@@ -58,6 +71,7 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/memcontrol.h"
@@ -72,16 +86,19 @@ struct memcg_rstat_cpu {
 	atomic_long stats_updates;
 	struct memcg_rstat_cpu *parent;	/* the parent's same slot, or NULL */
 	struct memcg_vmstats *vmstats;	/* the cgroup's */
-	long prev[MEMCG_NR_STAT];
+	atomic_long prev[MEMCG_NR_STAT];	/* relaxed: no atomic insn */
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
-struct memcg_vmstats {
+/* A parent's flushed sums (memcg_rstat_alloc_sums()). */
+struct memcg_vmstats_sums {
 	atomic_long state[MEMCG_NR_STAT];
-	_Atomic(long *) state_pending;		/* MEMCG_NR_STAT entries */
-	atomic_long stats_updates;
+	long state_pending[MEMCG_NR_STAT];	/* under rstat->lock */
 };
 
-extern long memcg_pending_zero[];
+struct memcg_vmstats {
+	_Atomic(struct memcg_vmstats_sums *) sums;	/* NULL: a leaf */
+	atomic_long stats_updates;
+};
 
 struct memcg_rstat_tree {
 	pthread_mutex_t lock;
@@ -99,7 +116,11 @@ struct memcg_rstat {
 int memcg_rstat_init(struct memcg_engine *e);
 void memcg_rstat_exit(struct memcg_engine *e);
 void memcg_rstat_setup(struct mem_cgroup *memcg, struct mem_cgroup *parent);
+int memcg_rstat_alloc_sums(struct mem_cgroup *memcg);
 void memcg_rstat_free(struct mem_cgroup *memcg);
+void memcg_vmstats_read(struct mem_cgroup *memcg,
+			const enum memcg_stat_item *items, size_t nr,
+			long *out);
 
 void css_rstat_updated(struct mem_cgroup *memcg, unsigned slot);
 void css_rstat_flush(struct mem_cgroup *memcg);

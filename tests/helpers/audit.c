@@ -252,6 +252,37 @@ static void audit_refs(struct audit *a, struct audit_cg *cg)
 		       (int)atomic_load(&m->online), cg->pages);
 }
 
+/*
+ * A leaf's flushed value is its slots' prev[] (rstat.h): after a flush of
+ * the root, each slot's prev[] must equal its counters, and a cgroup
+ * without sums must never have had a child (no stat_dead).
+ */
+static void audit_rstat_prev(struct audit *a, struct mem_cgroup *m)
+{
+	struct memcg_vmstats_sums *sums = atomic_load(&m->vmstats->sums);
+	unsigned slot;
+	int i;
+
+	for (slot = 0; slot < a->e->nr_cpus; slot++)
+		for (i = 0; i < MEMCG_NR_STAT; i++)
+			if (atomic_load(&m->rstat_cpu[slot].prev[i]) !=
+			    atomic_load(&m->pcpu[slot].stat[i]))
+				report(a, "%s: slot %u stat %d flushed at %ld, "
+				       "its counter is %ld", m->name, slot, i,
+				       atomic_load(&m->rstat_cpu[slot].prev[i]),
+				       atomic_load(&m->pcpu[slot].stat[i]));
+	if (sums) {
+		for (i = 0; i < MEMCG_NR_STAT; i++)
+			if (sums->state_pending[i])
+				report(a, "%s: stat %d has %ld pending after a "
+				       "flush", m->name, i,
+				       sums->state_pending[i]);
+	} else if (!cds_list_empty(&m->children) ||
+		   atomic_load(&m->stat_dead) != memcg_stat_zero) {
+		report(a, "%s: children or stat_dead without sums", m->name);
+	}
+}
+
 static void audit_rstat_idle(struct audit *a, struct mem_cgroup *m)
 {
 	unsigned slot;
@@ -264,10 +295,7 @@ static void audit_rstat_idle(struct audit *a, struct mem_cgroup *m)
 			report(a, "%s: still on slot %u's updated tree after a "
 			       "flush", m->name, slot);
 	}
-	for (i = 0; i < MEMCG_NR_STAT; i++)
-		if (m->vmstats->state_pending[i])
-			report(a, "%s: stat %d has %ld pending after a flush",
-			       m->name, i, m->vmstats->state_pending[i]);
+	audit_rstat_prev(a, m);
 	for (i = 0; i < NR_LRU_LISTS; i++)
 		if (memcg_page_state_local(m, MEMCG_LRU_BASE + i) !=
 		    m->lruvec.nr_pages[i])
@@ -278,31 +306,36 @@ static void audit_rstat_idle(struct audit *a, struct mem_cgroup *m)
 }
 
 /*
- * rstat: flush the root, then each cgroup's flushed sums must equal its
- * subtree's per-CPU counters (and what released cgroups left, stat_dead),
- * summed here bottom-up, and no update may be left pending.
+ * rstat: flush the root, then each cgroup's flushed values (its sums, or a
+ * leaf's slots: memcg_vmstats_read()) must equal its subtree's per-CPU
+ * counters (and what released cgroups left, stat_dead), summed here
+ * bottom-up, and no update may be left pending.
  */
 static void audit_rstat(struct audit *a)
 {
 	struct mem_cgroup *root = a->e->root, *m = NULL;
 	long *sum = calloc((size_t)a->e->slot_next_unused * MEMCG_NR_STAT,
 			   sizeof(*sum));
+	enum memcg_stat_item items[MEMCG_NR_STAT];
+	long flushed[MEMCG_NR_STAT];
 	int i;
 
 	if (!sum)
 		abort();
+	for (i = 0; i < MEMCG_NR_STAT; i++)
+		items[i] = (enum memcg_stat_item)i;
 	css_rstat_flush(root);
 	while ((m = memcg_next_descendant_post(m, root))) {
 		long *own = sum + (size_t)m->slot * MEMCG_NR_STAT;
 
+		memcg_vmstats_read(m, items, MEMCG_NR_STAT, flushed);
 		for (i = 0; i < MEMCG_NR_STAT; i++) {
 			own[i] += memcg_page_state_local(m, i) +
 				  atomic_load(&m->stat_dead[i]);
-			if (atomic_load(&m->vmstats->state[i]) != own[i])
+			if (flushed[i] != own[i])
 				report(a, "%s: flushed stat %d is %ld, its "
 				       "subtree's CPUs say %ld", m->name, i,
-				       atomic_load(&m->vmstats->state[i]),
-				       own[i]);
+				       flushed[i], own[i]);
 			if (m->parent)
 				sum[(size_t)m->parent->slot * MEMCG_NR_STAT + i] +=
 					own[i];

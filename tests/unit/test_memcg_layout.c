@@ -29,9 +29,12 @@
 
 _Static_assert(sizeof(struct mem_cgroup) <= 1024,
 	       "struct mem_cgroup grew past 1 KiB");
-/* the layout in memcontrol.h: the struct and its sums, 824 + 400 */
+/* the layout in memcontrol.h: the struct and its vmstats, 824 + 16 */
 _Static_assert(sizeof(struct mem_cgroup) + sizeof(struct memcg_vmstats) <=
-	       1224, "struct mem_cgroup + vmstats grew past 1224 bytes");
+	       840, "struct mem_cgroup + vmstats grew past 840 bytes");
+/* a parent's sums and pending deltas, apart (rstat.h) */
+_Static_assert(sizeof(struct memcg_vmstats_sums) == 2 * 8 * MEMCG_NR_STAT,
+	       "struct memcg_vmstats_sums is not two arrays of items");
 /* the memory counter has line 1 of the (cache-aligned) struct to itself */
 _Static_assert(offsetof(struct mem_cgroup, memory) == 64,
 	       "the memory counter moved off its cache line");
@@ -43,13 +46,19 @@ _Static_assert(sizeof(struct obj_cgroup) <= 88,
 
 /*
  * Heap per leaf cgroup that is not per CPU, malloc's headers included:
- * struct mem_cgroup with vmstats (state[] only) and the name, the objcg,
- * the parent's name table; bench_charge d prints the parts. Measured
- * 1,383 B on x86-64 glibc 2.36 (was 1,551 with a 128-byte swap counter,
- * and vmstats, name, rstat slots and the objcg's per-CPU part allocated
- * apart).
+ * struct mem_cgroup with vmstats (no sums: a leaf's are its rstat slots,
+ * rstat.h) and the name, the objcg, the parent's name table; bench_charge
+ * d prints the parts. Measured 1,016 B on x86-64 glibc 2.36 (was 1,383
+ * with the sums in every cgroup, 1,551 with a 128-byte swap counter and
+ * vmstats, name, rstat slots and the objcg's per-CPU part apart).
  */
-#define LEAF_HEAP_MAX 1424
+#define LEAF_HEAP_MAX 1024
+/*
+ * What a cgroup's first child adds to it (not to the child): the sums and
+ * pending deltas (784 with malloc's header), stat_dead (400), the name
+ * table. Measured 1,243 B: a parent is 2,258 B + its per-CPU part.
+ */
+#define PARENT_EXTRA_HEAP_MAX 1264
 /* per CPU: memcg_pcpu, one rstat slot, the objcg's per-CPU part (960) */
 #define PER_CPU_HEAP_MAX 1024
 #define NR_LEAVES 256
@@ -86,7 +95,7 @@ static bool leaf_arrays_shared(struct mem_cgroup *m)
 {
 	return atomic_load(&m->stat_shared) == memcg_stat_zero &&
 	       atomic_load(&m->stat_dead) == memcg_stat_zero &&
-	       atomic_load(&m->vmstats->state_pending) == memcg_pending_zero;
+	       atomic_load(&m->vmstats->sums) == NULL;
 }
 
 /* v1 state exists on v1 engines only; leaves have no arrays of their own. */
@@ -107,11 +116,10 @@ static void test_lazy_parts(void **state)
 		mod_memcg_state(a, MEMCG_PGFAULT, 3);
 		assert_true(leaf_arrays_shared(a));
 		assert_int_equal(memcg_page_state_local(a, MEMCG_PGFAULT), 3);
-		/* a first child gives a its dead and pending arrays */
+		/* a first child gives a its dead array and its sums */
 		assert_int_equal(memcg_mkdir(e, "a/b", NULL), 0);
 		assert_ptr_not_equal(atomic_load(&a->stat_dead), memcg_stat_zero);
-		assert_ptr_not_equal(atomic_load(&a->vmstats->state_pending),
-				     memcg_pending_zero);
+		assert_non_null(atomic_load(&a->vmstats->sums));
 		assert_ptr_equal(atomic_load(&a->stat_shared), memcg_stat_zero);
 		memcg_put(a);
 		destroy(e);
@@ -179,12 +187,40 @@ static double heap_per_leaf(enum memcg_mode mode, unsigned nr_cpus)
 }
 
 /*
+ * Heap growth per first child of NR_LEAVES leaves: the child's own heap
+ * and what its parent allocates for it.
+ */
+static double heap_per_first_child(unsigned nr_cpus)
+{
+	struct memcg_engine *e = engine_new(MEMCG_MODE_V2, nr_cpus);
+	char path[32];
+	size_t before;
+	double per;
+	int i;
+
+	assert_int_equal(memcg_mkdir(e, "p", NULL), 0);
+	assert_int_equal(memcg_mkdir(e, "p/warm", NULL), 0);
+	for (i = 0; i < NR_LEAVES; i++) {
+		snprintf(path, sizeof(path), "p/c%d", i);
+		assert_int_equal(memcg_mkdir(e, path, NULL), 0);
+	}
+	before = mallinfo2().uordblks;
+	for (i = 0; i < NR_LEAVES; i++) {
+		snprintf(path, sizeof(path), "p/c%d/g", i);
+		assert_int_equal(memcg_mkdir(e, path, NULL), 0);
+	}
+	per = (double)(mallinfo2().uordblks - before) / NR_LEAVES;
+	destroy(e);
+	return per;
+}
+
+/*
  * The per-CPU part is the growth from 1 to 3 CPUs, halved; the rest is
  * per cgroup. v1 adds struct memcg_v1 and its malloc header.
  */
 static void test_heap_per_cgroup(void **state)
 {
-	double v2_1, v2_3, v1_1, per_cpu, leaf;
+	double v2_1, v2_3, v1_1, per_cpu, leaf, parent_extra;
 
 	(void)state;
 #ifdef HEAP_SANITIZED
@@ -195,8 +231,12 @@ static void test_heap_per_cgroup(void **state)
 	v1_1 = heap_per_leaf(MEMCG_MODE_V1, 1);
 	per_cpu = (v2_3 - v2_1) / 2;
 	leaf = v2_1 - per_cpu;
+	parent_extra = heap_per_first_child(1) - v2_1;
 	printf("# heap per leaf: %.0f B + %.0f B per CPU (v2); v1 +%.0f B\n",
 	       leaf, per_cpu, v1_1 - v2_1);
+	printf("# a parent: %.0f B more (its first child's sums, stat_dead, "
+	       "names): %.0f B + per CPU\n", parent_extra,
+	       leaf + parent_extra);
 	assert_true(per_cpu >= sizeof(struct memcg_pcpu) +
 				sizeof(struct memcg_rstat_cpu));
 	assert_true(per_cpu <= PER_CPU_HEAP_MAX);
@@ -205,6 +245,9 @@ static void test_heap_per_cgroup(void **state)
 	assert_true(leaf <= LEAF_HEAP_MAX);
 	assert_true(v1_1 - v2_1 >= sizeof(struct memcg_v1));
 	assert_true(v1_1 - v2_1 <= sizeof(struct memcg_v1) + 32);
+	assert_true(parent_extra >= sizeof(struct memcg_vmstats_sums) +
+				    MEMCG_NR_STAT * sizeof(atomic_long));
+	assert_true(parent_extra <= PARENT_EXTRA_HEAP_MAX);
 }
 
 int main(void)

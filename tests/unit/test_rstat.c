@@ -48,9 +48,19 @@ static bool linked(struct mem_cgroup *m, unsigned slot)
 	return atomic_load(&m->rstat_cpu[slot].updated_next) != NULL;
 }
 
+/* the flushed value, no flush: the sums, or a leaf's slots (rstat.h) */
 static long flushed(struct mem_cgroup *m, enum memcg_stat_item idx)
 {
-	return atomic_load(&m->vmstats->state[idx]);
+	long v;
+
+	memcg_vmstats_read(m, &idx, 1, &v);
+	return v;
+}
+
+/* a parent's deltas from its children, not yet in its sums */
+static long pending(struct mem_cgroup *m, enum memcg_stat_item idx)
+{
+	return atomic_load(&m->vmstats->sums)->state_pending[idx];
 }
 
 static unsigned long visited(struct memcg_engine *e)
@@ -133,7 +143,7 @@ static void test_subtree_flush(void **state)
 	assert_int_equal(flushed(c, MEMCG_PGMAJFAULT), 5);
 	assert_int_equal(flushed(b, MEMCG_PGMAJFAULT), 5);
 	assert_int_equal(flushed(a, MEMCG_PGMAJFAULT), 0);
-	assert_int_equal(a->vmstats->state_pending[MEMCG_PGMAJFAULT], 5);
+	assert_int_equal(pending(a, MEMCG_PGMAJFAULT), 5);
 	assert_true(linked(a, 0) && linked(root, 0));
 	assert_false(linked(b, 0) || linked(c, 0));
 	assert_int_equal(a->rstat_cpu[0].updated_children, a);
@@ -141,7 +151,7 @@ static void test_subtree_flush(void **state)
 	css_rstat_flush(root);
 	assert_int_equal(flushed(a, MEMCG_PGMAJFAULT), 7);
 	assert_int_equal(flushed(root, MEMCG_PGMAJFAULT), 7);
-	assert_int_equal(a->vmstats->state_pending[MEMCG_PGMAJFAULT], 0);
+	assert_int_equal(pending(a, MEMCG_PGMAJFAULT), 0);
 	memcg_put(a);
 	memcg_put(b);
 	memcg_put(c);
@@ -275,8 +285,8 @@ static void test_released(void **state)
 	assert_int_equal(atomic_load(&e->nr_memcgs), 2);
 
 	/* its last flush left the deltas with a, still on both trees */
-	assert_int_equal(a->vmstats->state_pending[MEMCG_PGFAULT], 7);
-	assert_int_equal(a->vmstats->state_pending[MEMCG_PGMAJFAULT], 2);
+	assert_int_equal(pending(a, MEMCG_PGFAULT), 7);
+	assert_int_equal(pending(a, MEMCG_PGMAJFAULT), 2);
 	assert_true(linked(a, 0) && linked(a, 1));
 	assert_ptr_equal(a->rstat_cpu[1].updated_children, a);
 	assert_int_equal(memcg_page_state(a, MEMCG_PGFAULT), 7);
@@ -313,6 +323,103 @@ static void test_shared_update(void **state)
 	destroy(e);
 }
 
+static struct memcg_vmstats_sums *sums_of(struct mem_cgroup *m)
+{
+	return atomic_load(&m->vmstats->sums);
+}
+
+/*
+ * A leaf has no sums: its flushed value is its slots' prev[] plus its
+ * shared counter, stale between flushes exactly as sums would be. Its
+ * first child gives it sums holding that value, less the shared counter;
+ * they stay after the child's rmdir.
+ */
+static void test_leaf_sums(void **state)
+{
+	struct memcg_engine *e = engine_new();
+	struct mem_cgroup *root = memcg_root(e), *a, *b;
+
+	(void)state;
+	a = mkdir_get(e, "a");
+	assert_null(sums_of(a));
+	assert_non_null(sums_of(root));
+	mod_memcg_state(a, MEMCG_PGFAULT, 3);
+	memcg_set_cpu(1);
+	mod_memcg_state(a, MEMCG_PGFAULT, 4);
+	css_rstat_flush(root);
+	assert_int_equal(flushed(a, MEMCG_PGFAULT), 7);
+	mod_memcg_state(a, MEMCG_PGFAULT, 5);	/* not flushed */
+	assert_int_equal(flushed(a, MEMCG_PGFAULT), 7);
+	mod_memcg_state_shared(a, MEMCG_PGFAULT, 2);
+	assert_int_equal(flushed(a, MEMCG_PGFAULT), 9);
+	assert_int_equal(flushed(root, MEMCG_PGFAULT), 9);
+	memcg_set_cpu(0);
+
+	/* the first child: sums from prev[], the same value read */
+	b = mkdir_get(e, "a/b");
+	assert_non_null(sums_of(a));
+	assert_int_equal(atomic_load(&sums_of(a)->state[MEMCG_PGFAULT]), 7);
+	assert_int_equal(flushed(a, MEMCG_PGFAULT), 9);
+	mod_memcg_state_shared(a, MEMCG_PGFAULT, 1);	/* not into a's sums */
+	assert_int_equal(atomic_load(&sums_of(a)->state[MEMCG_PGFAULT]), 7);
+	mod_memcg_state(b, MEMCG_PGFAULT, 6);
+	assert_int_equal(memcg_page_state(a, MEMCG_PGFAULT), 21);
+	assert_int_equal(memcg_page_state(b, MEMCG_PGFAULT), 6);
+	assert_int_equal(memcg_page_state(root, MEMCG_PGFAULT), 21);
+
+	/* the last child goes: the sums stay, with its share */
+	assert_int_equal(memcg_rmdir(e, "a/b"), 0);
+	memcg_put(b);
+	mem_cgroup_release_pending(e);
+	assert_non_null(sums_of(a));
+	assert_int_equal(memcg_page_state(a, MEMCG_PGFAULT), 21);
+	assert_int_equal(atomic_load(&a->stat_dead[MEMCG_PGFAULT]), 6);
+	memcg_put(a);
+	destroy(e);
+}
+
+/* The root too is a leaf until its first mkdir. */
+static void test_root_leaf(void **state)
+{
+	struct memcg_engine *e = engine_new();
+	struct mem_cgroup *root = memcg_root(e);
+
+	(void)state;
+	assert_null(sums_of(root));
+	mod_memcg_state(root, MEMCG_PGMAJFAULT, 4);
+	mod_memcg_state_shared(root, MEMCG_PGMAJFAULT, 1);
+	assert_int_equal(memcg_page_state(root, MEMCG_PGMAJFAULT), 5);
+	assert_int_equal(memcg_mkdir(e, "a", NULL), 0);
+	assert_non_null(sums_of(root));
+	assert_int_equal(atomic_load(&sums_of(root)->state[MEMCG_PGMAJFAULT]),
+			 4);
+	assert_int_equal(memcg_page_state(root, MEMCG_PGMAJFAULT), 5);
+	destroy(e);
+}
+
+/*
+ * With the kernel's flush (stats_kernel_flush), a leaf read below the
+ * threshold is as stale as the kernel's, from prev[], not the counters.
+ */
+static void test_leaf_kernel_flush(void **state)
+{
+	struct memcg_engine *e = engine_new();
+	struct mem_cgroup *root = memcg_root(e), *a = mkdir_get(e, "a");
+
+	(void)state;
+	e->stats_kernel_flush = true;
+	mod_memcg_state(a, MEMCG_PGFAULT, 10);
+	css_rstat_flush(root);
+	mod_memcg_state(a, MEMCG_PGFAULT, 1);
+	assert_false(memcg_vmstats_needs_flush(a));
+	assert_int_equal(memcg_page_state(a, MEMCG_PGFAULT), 10);
+	assert_int_equal(memcg_page_state_local(a, MEMCG_PGFAULT), 11);
+	e->stats_kernel_flush = false;
+	assert_int_equal(memcg_page_state(a, MEMCG_PGFAULT), 11);
+	memcg_put(a);
+	destroy(e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +429,9 @@ int main(void)
 		cmocka_unit_test(test_periodic),
 		cmocka_unit_test(test_released),
 		cmocka_unit_test(test_shared_update),
+		cmocka_unit_test(test_leaf_sums),
+		cmocka_unit_test(test_root_leaf),
+		cmocka_unit_test(test_leaf_kernel_flush),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
