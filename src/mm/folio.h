@@ -101,6 +101,12 @@ _Static_assert(sizeof(struct folio) == 16, "16 bytes of metadata per frame");
  */
 #define FOLIO_LINE_GROUP 16
 
+/*
+ * Frees into a group a CPU's list found idle that skip the look at its
+ * other frames (folio.c, pcp_goes_cold()).
+ */
+#define FOLIO_PCP_IDLE_TRUST 8
+
 struct folio_arena;
 
 /**
