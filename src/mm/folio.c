@@ -19,7 +19,9 @@
  * field free pages do not use): set and cleared under the arena lock only.
  *
  * Per-CPU lists (pcp). Order-0 frames are allocated from and freed to the
- * current CPU's list, a stack of frame numbers. An empty list takes a
+ * current CPU's list, a ring of frame numbers used at its hot end (a
+ * frame whose group-mate is in use is freed to its cold end, pcp_give()
+ * says why). An empty list takes a
  * batch from the buddy (rmqueue_bulk), whole line groups where it can
  * (FOLIO_LINE_GROUP: 16 frames, 4 descriptor lines, one line of swap
  * entries): the small list's first frame and every group-mate of it that
@@ -405,38 +407,24 @@ static uint32_t pcp_take(struct folio_arena *a, struct per_cpu_pages *pcp)
 }
 
 /*
- * group_mate_in_use() for a group the arena's end cuts short (blocks
- * smaller than a group); frames of a block not yet set up read as in use.
- */
-static bool group_mate_in_use_clipped(const struct folio_arena *a,
-				      uint32_t group)
-{
-	uint32_t all = 1u << PG_free;
-
-	for (uint32_t p = group; p < a->nr_frames; p++)
-		all &= atomic_load_explicit(&a->folios[p].refflags,
-					    memory_order_relaxed);
-	return !all;
-}
-
-/*
  * Whether a frame of @pfn's line group is allocated (neither free nor on
  * a list); @pfn itself is free already. Its holder may run on another
  * CPU: the loads are racy, tolerated as they only steer where a freed
  * frame goes. A line at a time, stopping at the first with one in use.
+ * Where blocks are smaller than a group, frames of a block not yet set
+ * up read as in use.
  */
 static bool group_mate_in_use(const struct folio_arena *a, uint32_t pfn)
 {
-	uint32_t group = pfn & ~(PCP_GROUP - 1);
-	const struct folio *f = &a->folios[group];
+	uint32_t p = pfn & ~(PCP_GROUP - 1), end = p + PCP_GROUP;
 
-	if (group + PCP_GROUP > a->nr_frames)
-		return group_mate_in_use_clipped(a, group);
-	for (uint32_t l = 0; l < PCP_GROUP; l += PCP_LINE, f += PCP_LINE) {
+	if (end > a->nr_frames)
+		end = (uint32_t)a->nr_frames;
+	while (p < end) {
 		uint32_t all = 1u << PG_free;
 
-		for (uint32_t i = 0; i < PCP_LINE; i++)
-			all &= atomic_load_explicit(&f[i].refflags,
+		for (uint32_t stop = p + PCP_LINE; p < stop && p < end; p++)
+			all &= atomic_load_explicit(&a->folios[p].refflags,
 						    memory_order_relaxed);
 		if (!all)
 			return true;
