@@ -91,8 +91,6 @@ struct per_cpu_pages {
 	struct pcpu_lock lock;
 	atomic_uint count;		/* frames in pfns[]; read without the lock */
 	uint32_t cold;			/* index of the coldest frame */
-	uint32_t idle_group;		/* last group found idle by pcp_give() */
-	uint32_t idle_left;		/* frees it is trusted for */
 	uint32_t pfns[PCP_MAX];		/* a ring from cold to hot (pcp_at()) */
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
@@ -102,6 +100,8 @@ struct folio_arena {
 	size_t uninit;		/* first block never handed out: the rest is free */
 	unsigned char *data;	/* nr_frames * FRAME_SIZE bytes, NULL if dataless */
 	uint32_t *block_free;	/* per block: its frames on the small list */
+	uint16_t *group_owner;	/* per group: CPU + 1 whose list last took it
+				 * from the buddy, 0: none; relaxed atomics */
 	size_t nr_frames;	/* a multiple of the block size */
 	size_t nr_free;		/* free frames in the buddy (not on pcp lists) */
 	unsigned huge_order;
@@ -316,6 +316,7 @@ static void pcp_set_count(struct per_cpu_pages *pcp, unsigned n)
  */
 static void rmqueue_bulk(struct folio_arena *a, struct per_cpu_pages *pcp)
 {
+	uint16_t self = (uint16_t)(pcp - a->pcp + 1);
 	unsigned n = 0;
 
 	while (n < a->pcp_batch) {
@@ -331,6 +332,9 @@ static void rmqueue_bulk(struct folio_arena *a, struct per_cpu_pages *pcp)
 		take_frame(a, pfn);
 		pcp->pfns[n++] = pfn;	/* from cold = 0, set below */
 		group = pfn & ~(PCP_GROUP - 1);
+		if (a->group_owner[group / PCP_GROUP] != self)
+			__atomic_store_n(&a->group_owner[group / PCP_GROUP],
+					 self, __ATOMIC_RELAXED);
 		for (uint32_t p = group; p < group + PCP_GROUP && p < a->nr_frames; p++) {
 			if (on_small_list(a, p)) {
 				take_frame(a, p);
@@ -433,27 +437,21 @@ static bool group_mate_in_use(const struct folio_arena *a, uint32_t pfn)
 }
 
 /*
- * Under the list's lock: whether to cache @pfn at the cold end. A group
- * found idle is trusted for FOLIO_PCP_IDLE_TRUST more frees of this CPU
- * into it without a look (16 loads over 4 lines: 1-2 ns of the public
- * path's 45 when made on every free). Tolerated: two CPUs recycling
- * frames of one group write its lines in common for at most that many
- * rounds before one of them looks and moves away.
+ * Under the list's lock: whether to cache @pfn at the cold end. A frame
+ * of a group this CPU's list took from the buddy is hot whatever its
+ * mates do: they are this CPU's users' (often idle holders) or a
+ * migrated thread's, whose own frees of them go cold. Only another
+ * CPU's frame is looked at (the look then costs no common path).
  */
 static bool pcp_goes_cold(const struct folio_arena *a,
-			  struct per_cpu_pages *pcp, uint32_t pfn)
+			  const struct per_cpu_pages *pcp, uint32_t pfn)
 {
-	uint32_t group = pfn / PCP_GROUP;
+	uint16_t self = (uint16_t)(pcp - a->pcp + 1);
 
-	if (group == pcp->idle_group && pcp->idle_left) {
-		pcp->idle_left--;
+	if (__atomic_load_n(&a->group_owner[pfn / PCP_GROUP],
+			    __ATOMIC_RELAXED) == self)
 		return false;
-	}
-	if (group_mate_in_use(a, pfn))
-		return true;
-	pcp->idle_group = group;
-	pcp->idle_left = FOLIO_PCP_IDLE_TRUST;
-	return false;
+	return group_mate_in_use(a, pfn);
 }
 
 /*
@@ -540,8 +538,10 @@ static int arena_alloc_memory(struct folio_arena *a, bool dataless)
 	a->folios_bytes = bytes;
 	a->folios = lazymap_alloc(bytes, false);
 	a->block_free = calloc(nr_blocks, sizeof(*a->block_free));
+	a->group_owner = calloc(a->nr_frames / PCP_GROUP + 1,
+				sizeof(*a->group_owner));
 	a->pcp = aligned_alloc(MEMCG_CACHELINE, a->nr_cpus * sizeof(*a->pcp));
-	if (!a->folios || !a->block_free || !a->pcp)
+	if (!a->folios || !a->block_free || !a->group_owner || !a->pcp)
 		return -ENOMEM;
 	memset(a->pcp, 0, a->nr_cpus * sizeof(*a->pcp));
 	if (dataless)
@@ -556,6 +556,7 @@ static void arena_free_memory(struct folio_arena *a)
 {
 	lazymap_free(a->data, a->nr_frames * FRAME_SIZE);
 	free(a->pcp);
+	free(a->group_owner);
 	free(a->block_free);
 	lazymap_free(a->folios, a->folios_bytes);
 	free(a);

@@ -95,17 +95,11 @@ _Static_assert(sizeof(struct folio) == 16, "16 bytes of metadata per frame");
  * The unit of cache-line ownership: 16 frames, whose descriptors fill 4
  * lines and whose 4-byte swap entries (swap_state.c's folio_swap, the
  * kernel's folio->swap) fill one. A per-CPU list takes whole groups, and
- * a frame freed while a group-mate is in use goes to its cold end, so
- * that two CPUs rarely write a line of one group. A huge folio is whole
- * groups.
+ * a frame of another CPU's group freed while a group-mate is in use goes
+ * to its cold end, so that two CPUs rarely write a line of one group. A
+ * huge folio is whole groups.
  */
 #define FOLIO_LINE_GROUP 16
-
-/*
- * Frees into a group a CPU's list found idle that skip the look at its
- * other frames (folio.c, pcp_goes_cold()).
- */
-#define FOLIO_PCP_IDLE_TRUST 8
 
 struct folio_arena;
 
