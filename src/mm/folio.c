@@ -456,17 +456,20 @@ static bool pcp_goes_cold(const struct folio_arena *a,
 
 /*
  * Under the list's lock: cache @pfn, first draining a batch if full. Hot
- * on top, unless a group-mate is in use: then at the cold end. Two threads each recycling the top of its
- * CPU's list would otherwise write one line (a descriptor line, or the
- * group's swap entries) on every allocation and free once a migration
- * has put group-mates on both lists (a descriptor is a quarter of a line
- * and a swap entry a sixteenth, where the kernel's struct page, swap
- * entry included, is a whole one).
+ * on top, unless pcp_goes_cold(): then at the cold end, an empty list
+ * first taking a batch (a frame alone on a list is on top). Two threads
+ * each recycling the top of its CPU's list would otherwise write one
+ * line (a descriptor line, or the group's swap entries) on every
+ * allocation and free once a migration has put group-mates on both
+ * lists (a descriptor is a quarter of a line and a swap entry a
+ * sixteenth, where the kernel's struct page, swap entry included, is a
+ * whole one).
  */
 static void pcp_give(struct folio_arena *a, struct per_cpu_pages *pcp,
 		     uint32_t pfn)
 {
 	unsigned n = pcp_count(pcp);
+	bool cold;
 
 	if (n >= a->pcp_high) {
 		pthread_mutex_lock(&a->lock);
@@ -474,7 +477,14 @@ static void pcp_give(struct folio_arena *a, struct per_cpu_pages *pcp,
 		pthread_mutex_unlock(&a->lock);
 		n = pcp_count(pcp);
 	}
-	if (n && pcp_goes_cold(a, pcp, pfn)) {
+	cold = pcp_goes_cold(a, pcp, pfn);
+	if (cold && !n) {
+		pthread_mutex_lock(&a->lock);
+		rmqueue_bulk(a, pcp);
+		pthread_mutex_unlock(&a->lock);
+		n = pcp_count(pcp);
+	}
+	if (cold && n) {
 		pcp->cold = (pcp->cold - 1) & (PCP_MAX - 1);
 		pcp->pfns[pcp->cold] = pfn;
 	} else {
@@ -533,16 +543,19 @@ static int arena_alloc_memory(struct folio_arena *a, bool dataless)
 {
 	size_t nr_blocks = a->nr_frames >> a->huge_order;
 	size_t bytes = a->nr_frames * sizeof(*a->folios);
+	/* read on every free: on lines of its own, not a heap neighbour's */
+	size_t owner_bytes = (a->nr_frames / PCP_GROUP * sizeof(*a->group_owner) +
+			      MEMCG_CACHELINE) & ~(size_t)(MEMCG_CACHELINE - 1);
 
 	/* page-aligned, hence line-aligned; touched only as blocks are used */
 	a->folios_bytes = bytes;
 	a->folios = lazymap_alloc(bytes, false);
 	a->block_free = calloc(nr_blocks, sizeof(*a->block_free));
-	a->group_owner = calloc(a->nr_frames / PCP_GROUP + 1,
-				sizeof(*a->group_owner));
+	a->group_owner = aligned_alloc(MEMCG_CACHELINE, owner_bytes);
 	a->pcp = aligned_alloc(MEMCG_CACHELINE, a->nr_cpus * sizeof(*a->pcp));
 	if (!a->folios || !a->block_free || !a->group_owner || !a->pcp)
 		return -ENOMEM;
+	memset(a->group_owner, 0, owner_bytes);
 	memset(a->pcp, 0, a->nr_cpus * sizeof(*a->pcp));
 	if (dataless)
 		return 0;
