@@ -259,6 +259,41 @@ static void test_own_group_stays_hot(void **state)
 }
 
 /*
+ * A frame of CPU 0's group freed on CPU 1's empty list while its mate is
+ * in use: CPU 1 takes a batch of its own first, so its next frames are of
+ * other groups (alone on the list, the frame would have come back at
+ * once: bench_scale's swap threads shared a group that way).
+ */
+static void test_empty_list_takes_batch(void **state)
+{
+	struct folio_arena *a = arena_new(1024);
+	struct folio *held, *moved, *f[4];
+
+	(void)state;
+	memcg_set_cpu(0);
+	held = folio_alloc(a, FOLIO_ANON, 0);
+	moved = folio_alloc(a, FOLIO_ANON, 0);
+	assert_int_equal(group_of(a, held), group_of(a, moved));
+	memcg_set_cpu(1);
+	assert_int_equal(folio_arena_pcp_count(a, 1), 0);
+	put_free(a, moved);
+	assert_true(folio_arena_pcp_count(a, 1) > 1);
+	for (int i = 0; i < 4; i++) {
+		f[i] = folio_alloc(a, FOLIO_ANON, 0);
+		assert_non_null(f[i]);
+		assert_int_not_equal(group_of(a, f[i]), group_of(a, held));
+	}
+	for (int i = 0; i < 4; i++)
+		put_free(a, f[i]);
+	memcg_set_cpu(0);
+	put_free(a, held);
+	memcg_set_cpu(-1);
+	folio_arena_drain_all(a);
+	assert_int_equal(folio_arena_nr_free(a), folio_arena_nr_frames(a));
+	folio_arena_destroy(a);
+}
+
+/*
  * rseq mode (where the machine has it): the real CPU's list, whatever
  * memcg_set_cpu() says; a deterministic arena stays in atomic mode.
  */
@@ -304,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_groups_per_cpu),
 		cmocka_unit_test(test_migrated_groups_stay_apart),
 		cmocka_unit_test(test_own_group_stays_hot),
+		cmocka_unit_test(test_empty_list_takes_batch),
 		cmocka_unit_test(test_rseq_mode),
 	};
 
