@@ -20,9 +20,9 @@
  *
  * Per-CPU lists (pcp). Order-0 frames are allocated from and freed to the
  * current CPU's list, a ring of frame numbers used at its hot end (a
- * frame whose group-mate is in use is freed to its cold end, pcp_give()
- * says why). An empty list takes a
- * batch from the buddy (rmqueue_bulk), whole line groups where it can
+ * frame of another CPU's group whose mate is in use goes to its cold
+ * end: pcp_give()). An empty list takes a batch from the buddy
+ * (rmqueue_bulk), whole line groups where it can
  * (FOLIO_LINE_GROUP: 16 frames, 4 descriptor lines, one line of swap
  * entries): the small list's first frame and every group-mate of it that
  * is on the small list. A list at its high mark gives its coldest batch
