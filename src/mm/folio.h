@@ -15,8 +15,8 @@
  *
  * Order-0 frames pass through per-CPU lists (pcp) that take them from
  * the buddy a batch of whole line groups (FOLIO_LINE_GROUP) at a time,
- * so that folios charged on different CPUs rarely share a line. Frames on those
- * lists count as free.
+ * so that folios charged on different CPUs rarely share a line. Frames on
+ * those lists count as free.
  *
  * Locking: each CPU's list is behind its own pcp_lock, taken before the
  * arena lock, which guards the buddy's free lists. The refcount
