@@ -19,12 +19,15 @@
  * field free pages do not use): set and cleared under the arena lock only.
  *
  * Per-CPU lists (pcp). Order-0 frames are allocated from and freed to the
- * current CPU's list, a stack of frame numbers. An empty list takes a
- * batch from the buddy (rmqueue_bulk), whole descriptor cache lines where
- * it can: the small list's first frame and every line-mate of it that is
- * on the small list. A list at its high mark gives its coldest batch back
- * (free_pcppages_bulk). So a CPU gets lines of four descriptors to itself,
- * and two CPUs rarely charge folios that share a line. Frames on a list
+ * current CPU's list, a ring of frame numbers used at its hot end (a
+ * frame of another CPU's group whose mate is in use goes to its cold
+ * end: pcp_give()). An empty list takes a batch from the buddy
+ * (rmqueue_bulk), whole line groups where it can
+ * (FOLIO_LINE_GROUP: 16 frames, 4 descriptor lines, one line of swap
+ * entries): the small list's first frame and every group-mate of it that
+ * is on the small list. A list at its high mark gives its coldest batch
+ * back (free_pcppages_bulk). So a CPU gets groups to itself, and two CPUs
+ * rarely charge or swap folios that share a line. Frames on a list
  * count as free; an allocation that finds nothing drains every list and
  * tries the buddy again before it fails.
  *
@@ -62,13 +65,17 @@
 /* On a free frame: on the buddy's small list (see above). */
 #define PG_buddy PG_tail
 
-/* Descriptors per cache line: the unit a per-CPU list takes. */
+/* The unit a per-CPU list takes: a line group (folio.h), of whole lines. */
 #define PCP_LINE ((uint32_t)(MEMCG_CACHELINE / sizeof(struct folio)))
+#define PCP_GROUP ((uint32_t)FOLIO_LINE_GROUP)
 #define PCP_BATCH_MAX 32
 #define PCP_MAX (PCP_BATCH_MAX * FOLIO_PCP_HIGH_BATCHES)
 #define PCP_MAX_CPUS 4096
 
-_Static_assert(PCP_BATCH_MAX % PCP_LINE == 0, "batches of whole lines");
+_Static_assert((PCP_GROUP & (PCP_GROUP - 1)) == 0, "a power of two");
+_Static_assert(PCP_GROUP % PCP_LINE == 0, "a group is whole descriptor lines");
+_Static_assert(PCP_BATCH_MAX % PCP_GROUP == 0, "batches of whole groups");
+_Static_assert((PCP_MAX & (PCP_MAX - 1)) == 0, "a ring indexed by a mask");
 
 /*
  * One CPU's cached free frames, behind a pcpu_lock of the arena's own.
@@ -83,7 +90,8 @@ _Static_assert(PCP_BATCH_MAX % PCP_LINE == 0, "batches of whole lines");
 struct per_cpu_pages {
 	struct pcpu_lock lock;
 	atomic_uint count;		/* frames in pfns[]; read without the lock */
-	uint32_t pfns[PCP_MAX];		/* a stack: hot on top, coldest at [0] */
+	uint32_t cold;			/* index of the coldest frame */
+	uint32_t pfns[PCP_MAX];		/* a ring from cold to hot (pcp_at()) */
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
 struct folio_arena {
@@ -92,6 +100,8 @@ struct folio_arena {
 	size_t uninit;		/* first block never handed out: the rest is free */
 	unsigned char *data;	/* nr_frames * FRAME_SIZE bytes, NULL if dataless */
 	uint32_t *block_free;	/* per block: its frames on the small list */
+	uint16_t *group_owner;	/* per group: CPU + 1 whose list last took it
+				 * from the buddy, 0: none; relaxed atomics */
 	size_t nr_frames;	/* a multiple of the block size */
 	size_t nr_free;		/* free frames in the buddy (not on pcp lists) */
 	unsigned huge_order;
@@ -101,7 +111,7 @@ struct folio_arena {
 
 	struct per_cpu_pages *pcp;	/* nr_cpus lists */
 	unsigned nr_cpus;
-	unsigned pcp_batch;	/* frames per refill and drain, whole lines */
+	unsigned pcp_batch;	/* frames per refill and drain, whole groups */
 	unsigned pcp_high;	/* a list at this count drains a batch */
 	bool deterministic;	/* CPU from memcg_set_cpu() only */
 	bool rseq;		/* lists locked by rseq: the real CPU */
@@ -163,12 +173,16 @@ static void small_unlink(struct folio_arena *a, uint32_t pfn)
 /*
  * Under the lock. Other threads may be storing to the refflags of frames
  * that are not on the small list (allocated, or on a CPU's list), but
- * PG_buddy is only ever set or cleared under the lock.
+ * PG_buddy is only ever set or cleared on a free frame under the lock;
+ * on an allocated one the bit is PG_tail (a group may span blocks, one
+ * of them a huge folio's), and PG_free is clear.
  */
 static bool on_small_list(const struct folio_arena *a, uint32_t pfn)
 {
-	return atomic_load_explicit(&a->folios[pfn].refflags,
-				    memory_order_relaxed) & (1u << PG_buddy);
+	const uint32_t buddy = (1u << PG_free) | (1u << PG_buddy);
+
+	return (atomic_load_explicit(&a->folios[pfn].refflags,
+				     memory_order_relaxed) & buddy) == buddy;
 }
 
 static void huge_push(struct folio_arena *a, uint32_t pfn)
@@ -283,6 +297,12 @@ static unsigned pcp_count(const struct per_cpu_pages *pcp)
 	return atomic_load_explicit(&pcp->count, memory_order_relaxed);
 }
 
+/* Under the list's lock: the @i-th frame from the cold end. */
+static uint32_t *pcp_at(struct per_cpu_pages *pcp, unsigned i)
+{
+	return &pcp->pfns[(pcp->cold + i) & (PCP_MAX - 1)];
+}
+
 /* Under the list's lock; folio_arena_nr_free() reads it without. */
 static void pcp_set_count(struct per_cpu_pages *pcp, unsigned n)
 {
@@ -290,28 +310,32 @@ static void pcp_set_count(struct per_cpu_pages *pcp, unsigned n)
 }
 
 /*
- * Under both locks, on an empty list: take a batch from the buddy, line
- * by line, in the order the buddy would have handed the frames out. A
- * free block is broken only to get a first line.
+ * Under both locks, on an empty list: take a batch from the buddy, group
+ * by group, in the order the buddy would have handed the frames out. A
+ * free block is broken only to get a first group (or block, if smaller).
  */
 static void rmqueue_bulk(struct folio_arena *a, struct per_cpu_pages *pcp)
 {
+	uint16_t self = (uint16_t)(pcp - a->pcp + 1);
 	unsigned n = 0;
 
 	while (n < a->pcp_batch) {
-		uint32_t pfn, line;
+		uint32_t pfn, group;
 
 		if (a->small_head == FOLIO_NONE) {
-			if (n >= PCP_LINE ||
+			if (n >= PCP_GROUP || n >= block_frames(a) ||
 			    (a->huge_head == FOLIO_NONE && !huge_refill(a)))
 				break;
 			block_break(a, huge_pop(a));
 		}
 		pfn = a->small_head;
 		take_frame(a, pfn);
-		pcp->pfns[n++] = pfn;
-		line = pfn & ~(PCP_LINE - 1);
-		for (uint32_t p = line; p < line + PCP_LINE && p < a->nr_frames; p++) {
+		pcp->pfns[n++] = pfn;	/* from cold = 0, set below */
+		group = pfn & ~(PCP_GROUP - 1);
+		if (a->group_owner[group / PCP_GROUP] != self)
+			__atomic_store_n(&a->group_owner[group / PCP_GROUP],
+					 self, __ATOMIC_RELAXED);
+		for (uint32_t p = group; p < group + PCP_GROUP && p < a->nr_frames; p++) {
 			if (on_small_list(a, p)) {
 				take_frame(a, p);
 				pcp->pfns[n++] = p;
@@ -325,6 +349,7 @@ static void rmqueue_bulk(struct folio_arena *a, struct per_cpu_pages *pcp)
 		pcp->pfns[i] = pcp->pfns[n - 1 - i];
 		pcp->pfns[n - 1 - i] = t;
 	}
+	pcp->cold = 0;
 	pcp_set_count(pcp, n);
 }
 
@@ -337,8 +362,8 @@ static void free_pcppages_bulk(struct folio_arena *a,
 	if (nr > n)
 		nr = n;
 	for (unsigned i = 0; i < nr; i++)
-		give_small(a, pcp->pfns[i]);
-	memmove(pcp->pfns, pcp->pfns + nr, (n - nr) * sizeof(pcp->pfns[0]));
+		give_small(a, *pcp_at(pcp, i));
+	pcp->cold = (pcp->cold + nr) & (PCP_MAX - 1);
 	pcp_set_count(pcp, n - nr);
 }
 
@@ -382,40 +407,69 @@ static uint32_t pcp_take(struct folio_arena *a, struct per_cpu_pages *pcp)
 			return FOLIO_NONE;
 	}
 	pcp_set_count(pcp, n - 1);
-	return pcp->pfns[n - 1];
+	return *pcp_at(pcp, n - 1);
 }
 
 /*
- * Whether a frame of @pfn's descriptor line other than @pfn is allocated
- * (neither free nor on a list). Its holder may run on another CPU; the
- * loads are racy and only steer where a freed frame goes. The line is
- * the one the caller is writing anyway.
+ * Whether a frame of @pfn's line group is allocated (neither free nor on
+ * a list); @pfn itself is free already. Its holder may run on another
+ * CPU: the loads are racy, tolerated as they only steer where a freed
+ * frame goes. A line at a time, stopping at the first with one in use.
+ * Where blocks are smaller than a group, frames of a block not yet set
+ * up read as in use.
  */
-static bool line_mate_in_use(const struct folio_arena *a, uint32_t pfn)
+static bool group_mate_in_use(const struct folio_arena *a, uint32_t pfn)
 {
-	uint32_t line = pfn & ~(PCP_LINE - 1);
+	uint32_t p = pfn & ~(PCP_GROUP - 1), end = p + PCP_GROUP;
 
-	for (uint32_t p = line; p < line + PCP_LINE && p < a->nr_frames; p++) {
-		if (p != pfn && !(atomic_load_explicit(&a->folios[p].refflags,
-						       memory_order_relaxed) &
-				  (1u << PG_free)))
+	if (end > a->nr_frames)
+		end = (uint32_t)a->nr_frames;
+	while (p < end) {
+		uint32_t all = 1u << PG_free;
+
+		for (uint32_t stop = p + PCP_LINE; p < stop && p < end; p++)
+			all &= atomic_load_explicit(&a->folios[p].refflags,
+						    memory_order_relaxed);
+		if (!all)
 			return true;
 	}
 	return false;
 }
 
 /*
+ * Under the list's lock: whether to cache @pfn at the cold end. A frame
+ * of a group this CPU's list took from the buddy is hot whatever its
+ * mates do: they are this CPU's users' (often idle holders) or a
+ * migrated thread's, whose own frees of them go cold. Only another
+ * CPU's frame is looked at (the look then costs no common path).
+ */
+static bool pcp_goes_cold(const struct folio_arena *a,
+			  const struct per_cpu_pages *pcp, uint32_t pfn)
+{
+	uint16_t self = (uint16_t)(pcp - a->pcp + 1);
+
+	if (__atomic_load_n(&a->group_owner[pfn / PCP_GROUP],
+			    __ATOMIC_RELAXED) == self)
+		return false;
+	return group_mate_in_use(a, pfn);
+}
+
+/*
  * Under the list's lock: cache @pfn, first draining a batch if full. Hot
- * on top, unless a line-mate is in use: then at the cold end (the coldest
- * frame moves up). Two threads each recycling the top of its CPU's list
- * would otherwise write one descriptor line on every allocation and free
- * once a migration has put line-mates on both lists (a descriptor is a
- * quarter of a line, where the kernel's struct page is a whole one).
+ * on top, unless pcp_goes_cold(): then at the cold end, an empty list
+ * first taking a batch (a frame alone on a list is on top). Two threads
+ * each recycling the top of its CPU's list would otherwise write one
+ * line (a descriptor line, or the group's swap entries) on every
+ * allocation and free once a migration has put group-mates on both
+ * lists (a descriptor is a quarter of a line and a swap entry a
+ * sixteenth, where the kernel's struct page, swap entry included, is a
+ * whole one).
  */
 static void pcp_give(struct folio_arena *a, struct per_cpu_pages *pcp,
 		     uint32_t pfn)
 {
 	unsigned n = pcp_count(pcp);
+	bool cold;
 
 	if (n >= a->pcp_high) {
 		pthread_mutex_lock(&a->lock);
@@ -423,11 +477,18 @@ static void pcp_give(struct folio_arena *a, struct per_cpu_pages *pcp,
 		pthread_mutex_unlock(&a->lock);
 		n = pcp_count(pcp);
 	}
-	if (n && line_mate_in_use(a, pfn)) {
-		pcp->pfns[n] = pcp->pfns[0];
-		pcp->pfns[0] = pfn;
+	cold = pcp_goes_cold(a, pcp, pfn);
+	if (cold && !n) {
+		pthread_mutex_lock(&a->lock);
+		rmqueue_bulk(a, pcp);
+		pthread_mutex_unlock(&a->lock);
+		n = pcp_count(pcp);
+	}
+	if (cold && n) {
+		pcp->cold = (pcp->cold - 1) & (PCP_MAX - 1);
+		pcp->pfns[pcp->cold] = pfn;
 	} else {
-		pcp->pfns[n] = pfn;
+		*pcp_at(pcp, n) = pfn;
 	}
 	pcp_set_count(pcp, n + 1);
 }
@@ -482,14 +543,19 @@ static int arena_alloc_memory(struct folio_arena *a, bool dataless)
 {
 	size_t nr_blocks = a->nr_frames >> a->huge_order;
 	size_t bytes = a->nr_frames * sizeof(*a->folios);
+	/* read on every free: on lines of its own, not a heap neighbour's */
+	size_t owner_bytes = (a->nr_frames / PCP_GROUP * sizeof(*a->group_owner) +
+			      MEMCG_CACHELINE) & ~(size_t)(MEMCG_CACHELINE - 1);
 
 	/* page-aligned, hence line-aligned; touched only as blocks are used */
 	a->folios_bytes = bytes;
 	a->folios = lazymap_alloc(bytes, false);
 	a->block_free = calloc(nr_blocks, sizeof(*a->block_free));
+	a->group_owner = aligned_alloc(MEMCG_CACHELINE, owner_bytes);
 	a->pcp = aligned_alloc(MEMCG_CACHELINE, a->nr_cpus * sizeof(*a->pcp));
-	if (!a->folios || !a->block_free || !a->pcp)
+	if (!a->folios || !a->block_free || !a->group_owner || !a->pcp)
 		return -ENOMEM;
+	memset(a->group_owner, 0, owner_bytes);
 	memset(a->pcp, 0, a->nr_cpus * sizeof(*a->pcp));
 	if (dataless)
 		return 0;
@@ -503,6 +569,7 @@ static void arena_free_memory(struct folio_arena *a)
 {
 	lazymap_free(a->data, a->nr_frames * FRAME_SIZE);
 	free(a->pcp);
+	free(a->group_owner);
 	free(a->block_free);
 	lazymap_free(a->folios, a->folios_bytes);
 	free(a);
@@ -510,9 +577,9 @@ static void arena_free_memory(struct folio_arena *a)
 
 /*
  * A list per configured CPU, at least two so that memcg_set_cpu(0) and
- * (1) get lists of their own anywhere. The batch is a line at least and
- * 32 frames at most, so that the lists hold at most ~1/16 of a small
- * arena.
+ * (1) get lists of their own anywhere. The batch is a group at least and
+ * 32 frames at most, so that the lists hold at most ~1/16 of an arena of
+ * 1024 frames per CPU or more (below, 64 frames a CPU).
  */
 static void pcp_init_params(struct folio_arena *a)
 {
@@ -523,9 +590,9 @@ static void pcp_init_params(struct folio_arena *a)
 		cpus = 2;
 	a->nr_cpus = cpus > PCP_MAX_CPUS ? PCP_MAX_CPUS : (unsigned)cpus;
 	batch = a->nr_frames / a->nr_cpus / (16 * FOLIO_PCP_HIGH_BATCHES);
-	batch &= ~(size_t)(PCP_LINE - 1);
-	if (batch < PCP_LINE)
-		batch = PCP_LINE;
+	batch &= ~(size_t)(PCP_GROUP - 1);
+	if (batch < PCP_GROUP)
+		batch = PCP_GROUP;
 	if (batch > PCP_BATCH_MAX)
 		batch = PCP_BATCH_MAX;
 	a->pcp_batch = (unsigned)batch;

@@ -14,9 +14,9 @@
  * refflags (lru.h, lru_gen.c).
  *
  * Order-0 frames pass through per-CPU lists (pcp) that take them from
- * the buddy a batch of whole descriptor cache lines at a time, so that
- * folios charged on different CPUs rarely share a line. Frames on those
- * lists count as free.
+ * the buddy a batch of whole line groups (FOLIO_LINE_GROUP) at a time,
+ * so that folios charged on different CPUs rarely share a line. Frames on
+ * those lists count as free.
  *
  * Locking: each CPU's list is behind its own pcp_lock, taken before the
  * arena lock, which guards the buddy's free lists. The refcount
@@ -90,6 +90,16 @@ struct folio {
 };
 
 _Static_assert(sizeof(struct folio) == 16, "16 bytes of metadata per frame");
+
+/*
+ * The unit of cache-line ownership: 16 frames, whose descriptors fill 4
+ * lines and whose 4-byte swap entries (swap_state.c's folio_swap, the
+ * kernel's folio->swap) fill one. A per-CPU list takes whole groups, and
+ * a frame of another CPU's group freed while a group-mate is in use goes
+ * to its cold end, so that two CPUs rarely write a line of one group. A
+ * huge folio is whole groups.
+ */
+#define FOLIO_LINE_GROUP 16
 
 struct folio_arena;
 
@@ -169,7 +179,7 @@ unsigned folio_arena_nr_cpus(const struct folio_arena *a);
  * folio_arena_pcp_batch - frames a list takes or gives back at once
  * @a: arena
  *
- * Whole descriptor lines: 4 to 32 frames, by the arena's size per CPU.
+ * Whole line groups: 16 or 32 frames, by the arena's size per CPU.
  */
 unsigned folio_arena_pcp_batch(const struct folio_arena *a);
 

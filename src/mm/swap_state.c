@@ -46,28 +46,26 @@ static int entry_slot(struct memcg_engine *e, memcg_swp_entry_t entry,
 }
 
 /*
- * folio_swap holds the kernel's folio->swap, a field of the folio there.
- * Here the entries of the frames whose descriptors share a cache line
- * (the unit the arena's per-CPU lists take) share a line, padded, and no
- * other frame's: two CPUs swapping folios of lines of their own write no
- * line in common. Packed, one line held 16 frames' entries, and two
- * threads' folios 4 frames apart wrote it 4 times each per round trip.
- * 16 bytes a frame, its pages allocated as they are touched.
+ * folio_swap holds the kernel's folio->swap, a field of the folio there:
+ * 4 bytes a frame, packed, its pages allocated as they are touched. A
+ * line holds the entries of one line group (FOLIO_LINE_GROUP), the unit
+ * the arena's per-CPU lists take and keep to one CPU, so two CPUs
+ * swapping folios of groups of their own write no entry line in common.
+ * (Laid out by descriptor line instead, 4 frames to a padded line, it
+ * took 16 bytes a frame.)
  */
-#define FOLIO_SWAP_PER_LINE (MEMCG_CACHELINE / sizeof(struct folio))
-#define FOLIO_SWAP_STRIDE (MEMCG_CACHELINE / sizeof(uint32_t))
+_Static_assert(FOLIO_LINE_GROUP * sizeof(uint32_t) == MEMCG_CACHELINE,
+	       "a group's entries fill one line");
 
 static size_t folio_swap_bytes(size_t nr_frames)
 {
-	return (nr_frames + FOLIO_SWAP_PER_LINE - 1) / FOLIO_SWAP_PER_LINE *
-	       MEMCG_CACHELINE;
+	return nr_frames * sizeof(uint32_t);
 }
 
 /* @pfn's entry in folio_swap; atomic loads and stores. */
 static uint32_t *folio_swap_of(struct swap_device *dev, uint32_t pfn)
 {
-	return &dev->folio_swap[pfn / FOLIO_SWAP_PER_LINE * FOLIO_SWAP_STRIDE +
-				pfn % FOLIO_SWAP_PER_LINE];
+	return &dev->folio_swap[pfn];
 }
 
 int memcg_swapon(struct memcg_engine *e, const char *path, size_t bytes)

@@ -126,8 +126,8 @@ struct swap_device {
 	_Atomic long nr_bad;		/* slots marked bad */
 	uint32_t *folio_swap;		/* per frame: a cached folio's entry
 					 * (the kernel's folio->swap), or 0;
-					 * atomic loads and stores; laid out
-					 * by descriptor line (swap_state.c) */
+					 * atomic loads and stores; packed,
+					 * a line per line group (swap_state.c) */
 	size_t folio_swap_bytes;
 	struct swap_cgroup records;
 	size_t nr_clusters;
