@@ -126,6 +126,22 @@ static void *cacheline_calloc(size_t n, size_t size)
 	return p;
 }
 
+/*
+ * A per-slot array (swap_map, cache, shadow, sum): page-aligned, so that
+ * a cluster's slots (SWAPFILE_CLUSTER of them, a multiple of a line in
+ * every array) share no cache line with another cluster's, which another
+ * CPU allocates from; zeroed, its pages allocated as they are touched.
+ */
+static void *slot_array_alloc(size_t nr, size_t size)
+{
+	return lazymap_alloc(nr * size, false);
+}
+
+static void slot_array_free(void *p, size_t nr, size_t size)
+{
+	lazymap_free(p, nr * size);
+}
+
 static int swap_clusters_init(struct swap_device *dev)
 {
 	uint32_t c;
@@ -171,10 +187,10 @@ int swap_device_create(const char *path, size_t bytes, bool dataless,
 		dev->free_batch = 1;
 	pthread_mutex_init(&dev->lock, NULL);
 	pthread_mutex_init(&dev->list_lock, NULL);
-	dev->swap_map = calloc(nr, 1);
-	dev->cache = calloc(nr, sizeof(*dev->cache));	/* all empty */
-	dev->shadow = calloc(nr, sizeof(*dev->shadow));
-	if (!dataless && !(dev->sum = calloc(nr, sizeof(*dev->sum))))
+	dev->swap_map = slot_array_alloc(nr, 1);
+	dev->cache = slot_array_alloc(nr, sizeof(*dev->cache));	/* all empty */
+	dev->shadow = slot_array_alloc(nr, sizeof(*dev->shadow));
+	if (!dataless && !(dev->sum = slot_array_alloc(nr, sizeof(*dev->sum))))
 		goto fail;
 	dev->pcp = cacheline_calloc(nr_cpus, sizeof(*dev->pcp));
 	dev->slots_ret = cacheline_calloc(nr_cpus, sizeof(*dev->slots_ret));
@@ -210,10 +226,10 @@ fail:
 	free(dev->clusters);
 	free(dev->slots_ret);
 	free(dev->pcp);
-	free(dev->sum);
-	free(dev->shadow);
-	free(dev->cache);
-	free(dev->swap_map);
+	slot_array_free(dev->sum, nr, sizeof(*dev->sum));
+	slot_array_free(dev->shadow, nr, sizeof(*dev->shadow));
+	slot_array_free(dev->cache, nr, sizeof(*dev->cache));
+	slot_array_free(dev->swap_map, nr, 1);
 	pthread_mutex_destroy(&dev->list_lock);
 	pthread_mutex_destroy(&dev->lock);
 	free(dev);
@@ -246,10 +262,10 @@ void swap_device_destroy(struct swap_device *dev)
 	free(dev->pcp);
 	swap_cgroup_destroy(&dev->records);
 	lazymap_free(dev->folio_swap, dev->folio_swap_bytes);
-	free(dev->sum);
-	free(dev->shadow);
-	free(dev->cache);
-	free(dev->swap_map);
+	slot_array_free(dev->sum, dev->nr_slots, sizeof(*dev->sum));
+	slot_array_free(dev->shadow, dev->nr_slots, sizeof(*dev->shadow));
+	slot_array_free(dev->cache, dev->nr_slots, sizeof(*dev->cache));
+	slot_array_free(dev->swap_map, dev->nr_slots, 1);
 	free(dev);
 }
 

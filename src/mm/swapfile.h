@@ -116,6 +116,7 @@ struct swap_device {
 	int fd;
 	bool dataless;
 	size_t nr_slots;
+	/* per-slot arrays, page-aligned: a cluster's slots own their lines */
 	uint8_t *swap_map;
 	uint32_t *cache;		/* pfn + 1 of the cached folio, 0: none */
 	uint64_t *shadow;		/* an evicted page's shadow, or 0 */
