@@ -12,9 +12,6 @@
 #define SHADOW_AGE_BITS 46
 #define SHADOW_AGE_MASK ((1ULL << SHADOW_AGE_BITS) - 1)
 
-/* MEMCG_AGE_BATCH: pages a CPU's batch may owe its chain (< 64 between ops) */
-#define WORKINGSET_AGE_BATCH 64
-
 static uint64_t pack_shadow(uint16_t id, uint64_t age, bool workingset)
 {
 	return SHADOW_MARK | (age & SHADOW_AGE_MASK) << (SHADOW_ID_BITS + 1) |

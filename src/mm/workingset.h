@@ -15,6 +15,12 @@
 
 #include "core/memcontrol.h"
 
+/*
+ * MEMCG_AGE_BATCH: a CPU's batch folds once it owes this many pages, so
+ * between operations it owes at most WORKINGSET_AGE_BATCH - 1.
+ */
+#define WORKINGSET_AGE_BATCH 64
+
 /**
  * workingset_age_nonresident - advance @memcg's and its ancestors' age
  * @memcg: the cgroup whose lists lost or activated @nr pages
