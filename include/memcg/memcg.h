@@ -83,6 +83,23 @@ enum memcg_charge_retries {
 	MEMCG_RETRIES_KERNEL,		/* run every one, as the kernel */
 };
 
+/*
+ * How an eviction or activation ages the ancestors' lruvecs (the refault
+ * distance's clock, workingset.c; docs/FIDELITY.md, "The ancestors'
+ * nonresident age"). The kernel adds to the cgroup's age and every
+ * ancestor's at once, so cgroups evicting side by side all write the
+ * root's. The batch policy ages the cgroup itself at once and its
+ * ancestors through a per-CPU batch of up to 64 pages, folded when the
+ * CPU's chain changes, when the batch fills, before this CPU reads an age
+ * the batch owes, and when a cgroup of the chain goes offline. An
+ * ancestor's age read at eviction or refault then lags the kernel's by at
+ * most 63 pages per other CPU.
+ */
+enum memcg_nonresident_age {
+	MEMCG_AGE_BATCH,	/* ancestors through a per-CPU batch */
+	MEMCG_AGE_KERNEL,	/* every ancestor at once, as the kernel */
+};
+
 struct memcg_config {
 	enum memcg_mode mode;
 	enum memcg_policy policy;
@@ -98,6 +115,7 @@ struct memcg_config {
 	enum memcg_reclaim reclaim;
 	enum memcg_uncharge uncharge;	/* default MEMCG_UNCHARGE_KERNEL */
 	enum memcg_charge_retries charge_retries;
+	enum memcg_nonresident_age nonresident_age;	/* default BATCH */
 };
 
 enum memcg_folio_type {

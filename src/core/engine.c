@@ -54,7 +54,8 @@ static int check_config(const struct memcg_config *cfg)
 	if (cfg->kernel > MEMCG_KERNEL_6_12 || cfg->reclaim > MEMCG_RECLAIM_MGLRU ||
 	    cfg->charge_retries > MEMCG_RETRIES_KERNEL)
 		return -EINVAL;
-	if (cfg->uncharge > MEMCG_UNCHARGE_STOCK)
+	if (cfg->uncharge > MEMCG_UNCHARGE_STOCK ||
+	    cfg->nonresident_age > MEMCG_AGE_KERNEL)
 		return -EINVAL;
 	/* Debian's 6.12 is built without CONFIG_MEMCG_V1 */
 	if (cfg->kernel == MEMCG_KERNEL_6_12 && cfg->mode == MEMCG_MODE_V1)

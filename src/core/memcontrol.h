@@ -251,10 +251,24 @@ struct obj_stock_pcp {
 	struct obj_cgroup *cached[NR_OBJ_STOCK];	/* each holds a ref */
 };
 
+/*
+ * One CPU's batch of ancestor ages (MEMCG_AGE_BATCH, workingset.c):
+ * @pending pages owed to @parent's nonresident age and every ancestor's.
+ */
+struct memcg_age_batch {
+	struct mem_cgroup *parent;	/* online (no ref held); NULL: none */
+	long pending;
+};
+
 struct memcg_cpu_area {
 	struct pcpu_lock lock;
 	struct memcg_stock_pcp stock;
 	struct obj_stock_pcp obj_stock;		/* obj_stock.c */
+	/* workingset.c; padded: the area's size is a power of two (stock.h) */
+	union {
+		struct memcg_age_batch age;
+		char age_pad[2 * MEMCG_CACHELINE];
+	};
 } __attribute__((aligned(MEMCG_CACHELINE)));
 
 struct swap_device;

@@ -12,6 +12,7 @@
  * from drains run on behalf of other CPUs.
  */
 #include "core/stock.h"
+#include "mm/workingset.h"
 
 /**
  * memcg_uncharge - take @nr pages off @memcg's counters (memory, memsw)
@@ -106,6 +107,8 @@ static void drain_stock_locked(struct memcg_engine *e, unsigned cpu,
 		if (stock->cached[i] &&
 		    mem_cgroup_is_descendant(stock->cached[i], root))
 			drain_stock_slot(e, cpu, i);
+	/* the batch of ancestor ages, in the same sweep */
+	workingset_age_drain_locked(e, cpu, root);
 }
 
 /* Both stocks of every CPU, in one sweep (obj_stock.c). */

@@ -26,10 +26,137 @@ static void unpack_shadow(uint64_t shadow, uint16_t *id, uint64_t *age,
 	*age = shadow >> (SHADOW_ID_BITS + 1) & SHADOW_AGE_MASK;
 }
 
-void workingset_age_nonresident(struct mem_cgroup *memcg, long nr)
+/* The kernel's walk: @memcg's age and every ancestor's. */
+static void age_walk(struct mem_cgroup *memcg, long nr)
 {
 	for (; memcg; memcg = memcg->parent)
 		atomic_fetch_add(&memcg->lruvec.nonresident_age, nr);
+}
+
+/*
+ * MEMCG_AGE_BATCH: a cgroup's own age is written at once (its line is
+ * its own); what its ancestors are owed waits in the CPU's batch, one
+ * chain (a parent and its ancestors) per CPU, under the CPU's lock.
+ */
+static bool age_batched(const struct memcg_engine *e)
+{
+	return e->cfg.nonresident_age == MEMCG_AGE_BATCH;
+}
+
+/* Pay what @b owes its chain; its CPU's lock held. */
+static void age_batch_fold(struct memcg_age_batch *b)
+{
+	if (b->pending)
+		age_walk(b->parent, b->pending);
+	b->pending = 0;
+}
+
+/* Fold @b and let its chain go; its CPU's lock held. */
+static void age_batch_drop(struct memcg_age_batch *b)
+{
+	age_batch_fold(b);
+	b->parent = NULL;
+}
+
+/*
+ * Owe @nr pages to @parent's chain in @cpu's batch, @cpu's lock held.
+ * Returns false for an offline @parent, which the caller ages at once.
+ * A batch holds no reference: offline clears online, then drains every
+ * CPU's batch of its subtree under that CPU's lock (the stock's sweep),
+ * so a chain is set only while its cgroups are online, and dropped
+ * before any of them can be released. An online parent's ancestors are
+ * online.
+ */
+static bool age_batch_add(struct memcg_engine *e, unsigned cpu,
+			  struct mem_cgroup *parent, long nr)
+{
+	struct memcg_age_batch *b = &e->cpus[cpu].age;
+
+	if (b->parent != parent) {
+		if (!atomic_load(&parent->online))
+			return false;
+		age_batch_drop(b);
+		b->parent = parent;
+	}
+	b->pending += nr;
+	if (b->pending >= WORKINGSET_AGE_BATCH)
+		age_batch_fold(b);
+	return true;
+}
+
+/*
+ * Before @memcg's age is read: fold @cpu's batch if its chain passes
+ * @memcg (not when the chain is @memcg's parent's: a cgroup is not its
+ * own ancestor). A run on one CPU then reads the kernel's ages.
+ */
+static void age_batch_settle(struct memcg_engine *e, unsigned cpu,
+			     struct mem_cgroup *memcg)
+{
+	struct memcg_age_batch *b = &e->cpus[cpu].age;
+
+	if (b->parent && b->parent != memcg->parent &&
+	    mem_cgroup_is_descendant(b->parent, memcg))
+		age_batch_fold(b);
+}
+
+/*
+ * Age @memcg by @nr; with @read, return its age before, this CPU's batch
+ * settled first (the age an eviction's shadow keeps).
+ */
+static uint64_t age_nonresident(struct mem_cgroup *memcg, long nr, bool read)
+{
+	struct memcg_engine *e = memcg->engine;
+	uint64_t age = 0;
+	unsigned cpu;
+
+	if (!age_batched(e))
+		goto walk;
+	cpu = memcg_this_cpu(e);
+	if (!memcg_cpu_trylock(e, cpu))
+		goto walk;	/* the kernel's way; a later fold adds the rest */
+	if (read) {
+		age_batch_settle(e, cpu, memcg);
+		age = (uint64_t)atomic_load(&memcg->lruvec.nonresident_age);
+	}
+	atomic_fetch_add(&memcg->lruvec.nonresident_age, nr);
+	if (memcg->parent && !age_batch_add(e, cpu, memcg->parent, nr))
+		age_walk(memcg->parent, nr);
+	memcg_cpu_unlock_trylocked(e, cpu);
+	return age;
+walk:
+	if (read)
+		age = (uint64_t)atomic_load(&memcg->lruvec.nonresident_age);
+	age_walk(memcg, nr);
+	return age;
+}
+
+void workingset_age_nonresident(struct mem_cgroup *memcg, long nr)
+{
+	age_nonresident(memcg, nr, false);
+}
+
+/* @memcg's age, this CPU's batch settled first. */
+static uint64_t age_read(struct memcg_engine *e, struct mem_cgroup *memcg)
+{
+	unsigned cpu;
+
+	if (age_batched(e)) {
+		cpu = memcg_this_cpu(e);
+		if (memcg_cpu_trylock(e, cpu)) {
+			age_batch_settle(e, cpu, memcg);
+			memcg_cpu_unlock_trylocked(e, cpu);
+		}
+	}
+	return (uint64_t)atomic_load(&memcg->lruvec.nonresident_age);
+}
+
+void workingset_age_drain_locked(struct memcg_engine *e, unsigned cpu,
+				 struct mem_cgroup *root)
+{
+	struct memcg_age_batch *b = &e->cpus[cpu].age;
+
+	if (b->parent && mem_cgroup_is_descendant(b->parent, root))
+		age_batch_drop(b);
 }
 
 /*
@@ -110,8 +237,7 @@ uint64_t workingset_eviction(struct memcg_engine *e, struct folio *folio,
 		return lru_gen_eviction(e, folio);
 	if (!memcg)
 		memcg = e->root;
-	age = (uint64_t)atomic_load(&memcg->lruvec.nonresident_age);
-	workingset_age_nonresident(memcg, folio_nr_pages(folio));
+	age = age_nonresident(memcg, folio_nr_pages(folio), true);
 	return pack_shadow(memcg->id, age,
 			   folio_test_flag(folio, PG_workingset));
 }
@@ -157,8 +283,7 @@ void workingset_refault(struct memcg_engine *e, struct folio *folio,
 	eviction_memcg = mem_cgroup_from_id(e, id);
 	if (!eviction_memcg)
 		goto out;
-	distance = ((uint64_t)atomic_load(&eviction_memcg->lruvec.nonresident_age) -
-		    age) & SHADOW_AGE_MASK;
+	distance = (age_read(e, eviction_memcg) - age) & SHADOW_AGE_MASK;
 	mod_memcg_state(memcg, file ? MEMCG_WORKINGSET_REFAULT_FILE :
 				      MEMCG_WORKINGSET_REFAULT_ANON, nr);
 	if (distance > (uint64_t)workingset_size(eviction_memcg, file))

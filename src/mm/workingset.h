@@ -15,12 +15,30 @@
 
 #include "core/memcontrol.h"
 
+/*
+ * MEMCG_AGE_BATCH: a CPU's batch folds once it owes this many pages, so
+ * between operations it owes at most WORKINGSET_AGE_BATCH - 1.
+ */
+#define WORKINGSET_AGE_BATCH 64
+
 /**
  * workingset_age_nonresident - advance @memcg's and its ancestors' age
  * @memcg: the cgroup whose lists lost or activated @nr pages
  * @nr: pages
+ *
+ * MEMCG_AGE_BATCH: the ancestors' through this CPU's batch.
  */
 void workingset_age_nonresident(struct mem_cgroup *memcg, long nr);
+
+/**
+ * workingset_age_drain_locked - fold and drop @cpu's batch of ancestor
+ * ages (MEMCG_AGE_BATCH) if its chain starts at @root or below it
+ * @e: engine
+ * @cpu: a CPU whose lock the caller holds
+ * @root: a cgroup going offline, or any cgroup to settle its subtree
+ */
+void workingset_age_drain_locked(struct memcg_engine *e, unsigned cpu,
+				 struct mem_cgroup *root);
 
 /**
  * workingset_eviction - the shadow a page leaves as reclaim evicts it
