@@ -123,6 +123,9 @@ static inline void bench_config_env(struct memcg_config *cfg)
 	env = getenv("BENCH_UNCHARGE");
 	if (env && !strcmp(env, "stock"))
 		cfg->uncharge = MEMCG_UNCHARGE_STOCK;
+	env = getenv("BENCH_AGE");
+	if (env && !strcmp(env, "kernel"))
+		cfg->nonresident_age = MEMCG_AGE_KERNEL;
 }
 
 /*
