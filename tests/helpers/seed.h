@@ -20,4 +20,13 @@
  */
 uint64_t test_seed(const char *test, uint64_t fallback);
 
+/* xorshift64: the next number of the sequence in @s (never 0). */
+static inline uint64_t test_rnd(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
 #endif /* MEMCG_TEST_SEED_H */

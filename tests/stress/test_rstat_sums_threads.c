@@ -50,14 +50,6 @@ struct updater {
 	pthread_t tid;
 };
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* As test_rstat_threads: start once the flusher has run. */
 static void wait_first_flush(struct world *w)
 {
@@ -74,8 +66,8 @@ static void *updater_fn(void *arg)
 
 	wait_first_flush(w);
 	for (i = 0; i < MIN_ITERS || !atomic_load(&w->parented); i++) {
-		int j = (int)(rnd(&u->rng) % NR_LEAVES);
-		long n = 1 + (long)(rnd(&u->rng) % 3);
+		int j = (int)(test_rnd(&u->rng) % NR_LEAVES);
+		long n = 1 + (long)(test_rnd(&u->rng) % 3);
 
 		if (i % 4)
 			mod_memcg_state(w->leaf[j], MEMCG_PGFAULT, n);
@@ -122,8 +114,8 @@ static void *flusher_fn(void *arg)
 	int j;
 
 	while (!atomic_load(&w->stop)) {
-		j = (int)(rnd(&rng) % NR_LEAVES);
-		switch (rnd(&rng) % 4) {
+		j = (int)(test_rnd(&rng) % NR_LEAVES);
+		switch (test_rnd(&rng) % 4) {
 		case 0:
 			css_rstat_flush(memcg_root(w->e));
 			break;

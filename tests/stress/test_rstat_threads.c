@@ -49,14 +49,6 @@ struct updater {
 	pthread_t tid;
 };
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /*
  * The updaters start once the flusher has flushed: on a loaded machine
  * they could otherwise all finish before it is first scheduled.
@@ -77,12 +69,12 @@ static void *updater_fn(void *arg)
 
 	wait_first_flush(w);
 	for (i = 0; i < ITERS; i++) {
-		struct mem_cgroup *m = w->leaf[rnd(&u->rng) % NR_LEAVES];
-		long n = 1 + (long)(rnd(&u->rng) % 3);
+		struct mem_cgroup *m = w->leaf[test_rnd(&u->rng) % NR_LEAVES];
+		long n = 1 + (long)(test_rnd(&u->rng) % 3);
 
 		mod_memcg_state(m, MEMCG_PGFAULT, n);
 		faults += n;
-		k = (int)(rnd(&u->rng) % 16);
+		k = (int)(test_rnd(&u->rng) % 16);
 		if (held[k]) {
 			memcg_folio_put(w->e, held[k]);
 			held[k] = NULL;
@@ -106,7 +98,7 @@ static void *flusher_fn(void *arg)
 	char buf[8192];
 
 	while (!atomic_load(&w->stop)) {
-		switch (rnd(&rng) % 4) {
+		switch (test_rnd(&rng) % 4) {
 		case 0:
 			css_rstat_flush(memcg_root(w->e));
 			break;
@@ -114,7 +106,7 @@ static void *flusher_fn(void *arg)
 			css_rstat_flush(w->a);
 			break;
 		case 2:
-			css_rstat_flush(w->leaf[rnd(&rng) % NR_LEAVES]);
+			css_rstat_flush(w->leaf[test_rnd(&rng) % NR_LEAVES]);
 			break;
 		default:
 			assert_true(memcg_read(memcg_root(w->e), "memory.stat",

@@ -42,14 +42,6 @@ struct charger {
 	pthread_t tid;
 };
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 static void *charger_fn(void *arg)
 {
 	struct charger *c = arg;
@@ -58,9 +50,9 @@ static void *charger_fn(void *arg)
 	int i, k;
 
 	for (i = 0; i < ITERS; i++) {
-		struct mem_cgroup *m = w->leaf[rnd(&c->rng) % NR_LEAVES];
+		struct mem_cgroup *m = w->leaf[test_rnd(&c->rng) % NR_LEAVES];
 
-		k = (int)(rnd(&c->rng) % NR_HELD);
+		k = (int)(test_rnd(&c->rng) % NR_HELD);
 		if (held[k]) {
 			memcg_folio_put(w->e, held[k]);
 			held[k] = NULL;

@@ -42,25 +42,17 @@ struct evictor {
 	pthread_t tid;
 };
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
-
 /* An eviction (reads the age, ages 1) or an activation of 1-3 pages. */
 static long age_once(struct memcg_engine *e, struct folio *f,
 		     struct mem_cgroup *m, uint64_t *rng)
 {
 	long nr;
 
-	if (rnd(rng) & 1) {
+	if (test_rnd(rng) & 1) {
 		workingset_eviction(e, f, m);
 		return 1;
 	}
-	nr = 1 + (long)(rnd(rng) % 3);
+	nr = 1 + (long)(test_rnd(rng) % 3);
 	workingset_age_nonresident(m, nr);
 	return nr;
 }

@@ -22,6 +22,7 @@
 #include <cmocka.h>
 
 #include "fixture.h"
+#include "seed.h"
 #include "mm/workingset.h"
 
 #define NR_CPUS 4
@@ -39,14 +40,6 @@ struct tree {
 	long model[NR_CG];	/* the kernel's ages */
 	uint64_t rng;
 };
-
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
-}
 
 static void tree_new(struct tree *t, enum memcg_nonresident_age policy)
 {
@@ -119,10 +112,10 @@ static void check_ages(struct tree *t)
 /* A random cgroup below the root, a random CPU, 1-3 pages or a huge 512. */
 static void random_age(struct tree *t)
 {
-	int i = 1 + (int)(rnd(&t->rng) % (NR_CG - 1));
-	long nr = rnd(&t->rng) % 8 ? 1 + (long)(rnd(&t->rng) % 3) : 512;
+	int i = 1 + (int)(test_rnd(&t->rng) % (NR_CG - 1));
+	long nr = test_rnd(&t->rng) % 8 ? 1 + (long)(test_rnd(&t->rng) % 3) : 512;
 
-	memcg_set_cpu((int)(rnd(&t->rng) % NR_CPUS));
+	memcg_set_cpu((int)(test_rnd(&t->rng) % NR_CPUS));
 	workingset_age_nonresident(t->cg[i], nr);
 	model_age(t, i, nr);
 }
@@ -179,7 +172,7 @@ static void test_batch_bound(void **state)
 	/* each CPU on one cgroup: the chains stay, the root owes more */
 	for (op = 0; op < NR_OPS; op++) {
 		static const int sticky[NR_CPUS] = { 3, 4, 5, 2 };
-		int cpu = (int)(rnd(&t.rng) % NR_CPUS);
+		int cpu = (int)(test_rnd(&t.rng) % NR_CPUS);
 
 		memcg_set_cpu(cpu);
 		workingset_age_nonresident(t.cg[sticky[cpu]], 1);
@@ -218,7 +211,7 @@ static void test_eviction_reads(void **state)
 	assert_non_null(fk);
 	assert_non_null(fb);
 	for (op = 0; op < NR_OPS; op++) {
-		int target = (int)(rnd(&k.rng) % NR_CG), cpu;
+		int target = (int)(test_rnd(&k.rng) % NR_CG), cpu;
 		uint64_t sk, sb;
 		long owed = 0;
 
@@ -259,8 +252,8 @@ static void test_eviction_one_cpu(void **state)
 	fb = memcg_folio_alloc(b.e, MEMCG_FOLIO_FILE, 0);
 	memcg_set_cpu(0);
 	for (op = 0; op < NR_OPS; op++) {
-		int i = (int)(rnd(&k.rng) % NR_CG);
-		long nr = 1 + (long)(rnd(&k.rng) % 3);
+		int i = (int)(test_rnd(&k.rng) % NR_CG);
+		long nr = 1 + (long)(test_rnd(&k.rng) % 3);
 
 		if (op % 3) {
 			workingset_age_nonresident(k.cg[i], nr);
