@@ -41,7 +41,6 @@
 
 #include <errno.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,14 +49,6 @@
 #define FRAME_SHIFT 12
 #define FRAME_SIZE ((size_t)1 << FRAME_SHIFT)
 #define MAX_HUGE_ORDER 12
-
-#if defined(__SANITIZE_THREAD__)
-#define FOLIO_TSAN 1
-#elif defined(__has_feature)
-#if __has_feature(thread_sanitizer)
-#define FOLIO_TSAN 1
-#endif
-#endif
 
 #define FOLIO_ORDER_SHIFT FOLIO_MEMCG_BITS
 #define FOLIO_TYPE_SHIFT (FOLIO_MEMCG_BITS + 4)
@@ -116,22 +107,6 @@ struct folio_arena {
 	bool deterministic;	/* CPU from memcg_set_cpu() only */
 	bool rseq;		/* lists locked by rseq: the real CPU */
 };
-
-__attribute__((noreturn, cold, format(printf, 2, 3)))
-static void folio_bug(const struct folio *folio, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "libmemcg: folio bug: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, " (folio %p refflags %#x info %#x)\n", (void *)folio,
-		(unsigned)atomic_load_explicit(&folio->refflags,
-					       memory_order_relaxed),
-		(unsigned)folio->info);
-	abort();
-}
 
 static uint32_t block_frames(const struct folio_arena *a)
 {
@@ -849,56 +824,4 @@ void *folio_address(const struct folio_arena *a, const struct folio *folio)
 	if (!a->data)
 		return NULL;
 	return a->data + (size_t)folio_pfn(a, folio) * FRAME_SIZE;
-}
-
-void folio_get(struct folio *folio)
-{
-	folio_ref_add(folio, 1);
-}
-
-void folio_ref_add(struct folio *folio, unsigned nr)
-{
-	uint32_t old;
-
-	if (nr > FOLIO_REF_MAX)
-		folio_bug(folio, "adding %u references", nr);
-	old = atomic_fetch_add_explicit(&folio->refflags, nr,
-					memory_order_relaxed) & FOLIO_REF_MASK;
-	if (old == 0)
-		folio_bug(folio, "reference taken on a free folio");
-	if (old + nr > FOLIO_REF_MAX)
-		folio_bug(folio, "refcount overflow");
-}
-
-void folio_ref_sub(struct folio *folio, unsigned nr)
-{
-	uint32_t old;
-
-	if (!nr)
-		return;
-	if (nr > FOLIO_REF_MAX)
-		folio_bug(folio, "dropping %u references", nr);
-	old = atomic_fetch_sub_explicit(&folio->refflags, nr,
-					memory_order_release) & FOLIO_REF_MASK;
-	if (old <= nr)
-		folio_bug(folio, "dropping %u of %u references", nr, old);
-}
-
-bool folio_put_testzero(struct folio *folio)
-{
-	uint32_t old;
-
-	old = atomic_fetch_sub_explicit(&folio->refflags, 1,
-					memory_order_release) & FOLIO_REF_MASK;
-	if (old == 0)
-		folio_bug(folio, "put of a zero refcount");
-	if (old != 1)
-		return false;
-#ifdef FOLIO_TSAN
-	/* TSan does not model fences; an acquire load orders the same. */
-	(void)atomic_load_explicit(&folio->refflags, memory_order_acquire);
-#else
-	atomic_thread_fence(memory_order_acquire);
-#endif
-	return true;
 }

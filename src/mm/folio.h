@@ -300,6 +300,14 @@ static inline unsigned folio_ref_count(const struct folio *folio)
 }
 
 /**
+ * folio_bug - report a misused folio on stderr and abort
+ * @folio: the folio
+ * @fmt: what was wrong, printf-style
+ */
+__attribute__((noreturn, cold, format(printf, 2, 3)))
+void folio_bug(const struct folio *folio, const char *fmt, ...);
+
+/**
  * folio_get - take a reference; the caller already holds one
  * @folio: folio
  */
